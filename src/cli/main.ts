@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { ScenarioError, formatIssues, loadScenario, type LoadedScenario, type LoadOptions } from '../scenario/load';
+import { PRESET_NAMES } from '../os/presets';
+import { profilesJson, profilesTable } from './commands/profiles';
+import { runScenario } from './commands/run';
+import { describeScenario } from './commands/validate';
+import { type CliIO, ExitError, processIO } from './io';
+import { version } from './version';
+
+/**
+ * The command line. `main` returns the exit code (0 ok, 2 bad input or usage, 1 anything else)
+ * so tests call it in-process; only the last lines of this file touch `process.exit`.
+ */
+interface CommonArgs {
+  files: string[];
+  seed?: number;
+  duration?: string;
+  set?: string[];
+  compare?: string;
+  replications?: number;
+}
+
+function loadOptions(a: CommonArgs): LoadOptions {
+  const opts: LoadOptions = {};
+  if (a.seed !== undefined) opts.seed = a.seed;
+  if (a.duration !== undefined) opts.duration = a.duration;
+  if (a.set !== undefined) opts.set = a.set.map(String);
+  if (a.replications !== undefined) opts.replications = a.replications;
+  if (a.compare !== undefined) opts.compare = a.compare.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return opts;
+}
+
+/** Loads every file; prints every problem of every file; throws ExitError(2) if any. */
+function loadAll(files: readonly string[], opts: LoadOptions, io: CliIO): LoadedScenario[] {
+  const loaded: LoadedScenario[] = [];
+  let bad = 0;
+  for (const f of files) {
+    try {
+      loaded.push(loadScenario(f, opts));
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      io.err(formatIssues(e.file, e.issues));
+      bad++;
+    }
+  }
+  if (bad > 0) throw new ExitError('', 2);
+  return loaded;
+}
+
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  let code = 0;
+  let seedForBugReport: number | undefined;
+  const parser = yargs([...argv])
+    .scriptName('portsim')
+    .usage('$0 <command> [options]\n\nSimulates ephemeral-port allocation: when a host runs out of source ports, and what buys headroom.')
+    .command(
+      'run <files..>',
+      'run scenario files and write CSV results',
+      (y) => y
+        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files (YAML or JSON)' })
+        .option('out', { type: 'string', describe: 'write results into exactly this folder (one scenario only)' })
+        .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
+        .example('$0 run scenarios/default.yaml', 'compare Windows and Linux at the same load')
+        .example('$0 run scenarios/bench-steady.yaml --seed 7 --out /tmp/steady', 'another seed, results in /tmp/steady')
+        .example('$0 run scenarios/burst.yaml --set workloads.burst.arrivals.rate=2000/s', 'change one field')
+        .example('$0 run scenarios/proxy.yaml --compare linux,windows,macos', 'same traffic on three OS profiles'),
+      (a) => {
+        const files = a.files as string[];
+        if (a.out !== undefined && files.length > 1) throw new ExitError('--out takes one scenario file; without --out each run writes results/<scenario>/<run-id>/');
+        for (const l of loadAll(files, loadOptions(a as unknown as CommonArgs), io)) {
+          seedForBugReport = l.plan.seed;
+          const opts: Parameters<typeof runScenario>[1] = { argv: ['portsim', ...argv] };
+          if (a.out !== undefined) opts.out = a.out;
+          if (a.quiet === true) opts.quiet = true;
+          runScenario(l, opts, io);
+          if (files.length > 1 && a.quiet !== true) io.out('');
+        }
+      },
+    )
+    .command(
+      'validate <files..>',
+      'check scenario files without running them',
+      (y) => y
+        .positional('files', { type: 'string', array: true, demandOption: true })
+        .option('print-normalized', { type: 'boolean', describe: 'print the plan with every default filled in (JSON)' })
+        .example('$0 validate scenarios/*.yaml', 'check every shipped scenario'),
+      (a) => {
+        for (const l of loadAll(a.files as string[], loadOptions(a as unknown as CommonArgs), io)) {
+          io.out(a['print-normalized'] === true ? JSON.stringify(l.plan, (_k, v: unknown) => (v === Infinity ? 'never' : v), 2) : describeScenario(l));
+        }
+      },
+    )
+    .command(
+      'profiles',
+      'list the OS profile presets: range, ports, TIME_WAIT, sharing, allocator, source',
+      (y) => y.option('json', { type: 'boolean', describe: 'as JSON' }).example('$0 profiles', ''),
+      (a) => io.out(a.json === true ? profilesJson() : profilesTable()),
+    )
+    .option('seed', { type: 'number', global: true, describe: 'random seed (replaces the file\'s seed)' })
+    .option('duration', { type: 'string', global: true, describe: 'simulated time, e.g. 10m (replaces the file\'s duration)' })
+    .option('set', { type: 'string', array: true, global: true, describe: 'change a field: field.path=value (repeatable)' })
+    .option('compare', { type: 'string', global: true, describe: `run the same traffic on these presets, comma-separated (${PRESET_NAMES.join(', ')})` })
+    .option('replications', { type: 'number', global: true, describe: 'independent runs with derived seeds' })
+    .demandCommand(1, 'Say which command to run: run, validate or profiles.')
+    .recommendCommands()
+    .strict()
+    .version(version())
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err !== undefined && err !== null) throw err;
+      throw new ExitError(`${msg}\nRun "portsim --help" for usage.`);
+    });
+  try {
+    await parser.parseAsync([...argv], {}, (err, _argv, output) => {
+      if (output !== '' && err === null) io.out(output);
+    });
+  } catch (e) {
+    if (e instanceof ExitError) {
+      if (e.message !== '') io.err(e.message);
+      code = e.code;
+    } else {
+      const err = e as Error;
+      io.err(`portsim ${version()} hit an internal error${seedForBugReport !== undefined ? ` (seed ${seedForBugReport})` : ''}: ${err.stack ?? String(err)}`);
+      io.err('This is a bug in portsim. Please report it with the scenario file, the command line and the lines above.');
+      code = 1;
+    }
+  }
+  return code;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`${String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,3 @@
+export { RandomStream, RandomStreams } from './stream';
+export { Distribution, Z99 } from './distributions';
+export type { DistributionSpec } from './distributions';

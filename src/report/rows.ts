@@ -1,0 +1,145 @@
+import { secondsFromTicks } from '../engine/time';
+import type { Plan } from '../sim/plan';
+import type { RunResult } from '../stats/run-one';
+import { THRESHOLDS, type SampleRow } from '../stats/run-stats';
+
+/**
+ * The rows of the CSV files, as plain records: pure data in, data out. Empty cells are
+ * `undefined` (a value that does not exist, such as the first failure of a run without one).
+ */
+export type Cell = string | number | undefined;
+export type Row = Record<string, Cell>;
+
+const sec = (ticks: number | undefined): number | undefined =>
+  ticks === undefined || ticks < 0 ? undefined : secondsFromTicks(ticks);
+const ratio = (num: number, den: number): number | undefined => (den > 0 ? num / den : undefined);
+/** Six decimals are plenty for a share and keep the files readable. */
+const share = (x: number | undefined): number | undefined => (x === undefined ? undefined : Math.round(x * 1e6) / 1e6);
+
+export const SUMMARY_COLUMNS = [
+  'scenario', 'profile', 'replication', 'seed',
+  'attempts', 'successes', 'failures', 'failure_ratio',
+  'steady_attempts', 'steady_failures', 'steady_failure_ratio',
+  'first_failure_s', 'failures_time_wait', 'failures_established',
+  'peak_established', 'peak_time_wait', 'peak_in_use', 'max_pool_utilization',
+  ...THRESHOLDS.map((t) => `t_util${t * 100}_s`),
+  'distinct_ports', 'reuses', 'reuse_interval_min_s', 'reuse_interval_p50_s', 'reuse_interval_p99_s',
+  'pools', 'pool_capacity', 'time_wait_s', 'events',
+] as const;
+
+export function summaryRow(plan: Plan, r: RunResult): Row {
+  const s = r.stats;
+  const variant = plan.variants[r.variant]!;
+  let distinct = 0;
+  for (let p = 0; p < 65536; p++) if (s.portAllocations[p]! > 0) distinct++;
+  const row: Row = {
+    scenario: plan.name,
+    profile: variant.label,
+    replication: r.replication,
+    seed: plan.seed,
+    attempts: s.attempts,
+    successes: s.successes,
+    failures: s.failures,
+    failure_ratio: ratio(s.failures, s.attempts),
+    steady_attempts: s.steadyAttempts,
+    steady_failures: s.steadyFailures,
+    steady_failure_ratio: ratio(s.steadyFailures, s.steadyAttempts),
+    first_failure_s: sec(s.firstFailure),
+    failures_time_wait: s.failuresTimeWait,
+    failures_established: s.failuresEstablished,
+    peak_established: s.peakEstablished,
+    peak_time_wait: s.peakTimeWait,
+    peak_in_use: s.peakInUse,
+    max_pool_utilization: share(s.maxUtilization),
+  };
+  THRESHOLDS.forEach((t, i) => {
+    row[`t_util${t * 100}_s`] = sec(s.thresholdTimes[i]);
+  });
+  const h = s.reuseIntervals;
+  Object.assign(row, {
+    distinct_ports: distinct,
+    reuses: s.reuses,
+    reuse_interval_min_s: sec(h.min),
+    reuse_interval_p50_s: sec(h.quantile(0.5)),
+    reuse_interval_p99_s: sec(h.quantile(0.99)),
+    pools: r.sim.poolInfo.length,
+    pool_capacity: Math.min(...variant.profiles.map((p) => p.portRange[1] - p.portRange[0] + 1 - p.reservedPorts.length)),
+    time_wait_s: [...new Set(variant.profiles.map((p) => secondsFromTicks(p.timeWait)))].join('/'),
+    events: r.events,
+  });
+  return row;
+}
+
+export const TIMESERIES_COLUMNS = [
+  'profile', 'replication', 't_s', 'established', 'time_wait', 'in_use', 'attempts', 'failures', 'max_pool_utilization',
+] as const;
+
+export function timeseriesRow(label: string, replication: number, s: SampleRow): Row {
+  return {
+    profile: label,
+    replication,
+    t_s: secondsFromTicks(s.t),
+    established: s.established,
+    time_wait: s.timeWait,
+    in_use: s.established + s.timeWait,
+    attempts: s.attempts,
+    failures: s.failures,
+    max_pool_utilization: share(s.maxPoolUtilization),
+  };
+}
+
+export const PORTS_COLUMNS = [
+  'profile', 'replication', 'port', 'allocations', 'reuses', 'reuse_interval_min_s', 'reuse_interval_mean_s',
+] as const;
+
+export function* portRows(plan: Plan, r: RunResult): Generator<Row> {
+  const s = r.stats;
+  const label = plan.variants[r.variant]!.label;
+  for (let p = 0; p < 65536; p++) {
+    const n = s.portAllocations[p]!;
+    if (n === 0) continue;
+    const reuses = s.portReuses[p]!;
+    yield {
+      profile: label,
+      replication: r.replication,
+      port: p,
+      allocations: n,
+      reuses,
+      reuse_interval_min_s: reuses > 0 ? sec(s.portReuseMin[p]) : undefined,
+      reuse_interval_mean_s: reuses > 0 ? secondsFromTicks(Math.round(s.portReuseSum[p]! / reuses)) : undefined,
+    };
+  }
+}
+
+export const POOLS_COLUMNS = [
+  'profile', 'replication', 'host', 'source_ip', 'destination', 'capacity',
+  'attempts', 'failures', 'failure_ratio', 'peak_in_use', 'peak_utilization', 'first_failure_s',
+] as const;
+
+/** One row per pool that saw at least one attempt. */
+export function* poolRows(plan: Plan, r: RunResult): Generator<Row> {
+  const s = r.stats;
+  const label = plan.variants[r.variant]!.label;
+  for (let i = 0; i < r.sim.poolInfo.length; i++) {
+    const attempts = s.poolAttempts[i]!;
+    if (attempts === 0) continue;
+    const info = r.sim.poolInfo[i]!;
+    const host = plan.hosts[info.host]!;
+    const p = plan.variants[r.variant]!.profiles[info.host]!;
+    const capacity = p.portRange[1] - p.portRange[0] + 1 - p.reservedPorts.length;
+    yield {
+      profile: label,
+      replication: r.replication,
+      host: host.name,
+      source_ip: host.sourceIps[info.sourceIp],
+      destination: info.destination < 0 ? '*' : plan.destinations[info.destination]!.name,
+      capacity,
+      attempts,
+      failures: s.poolFailures[i],
+      failure_ratio: ratio(s.poolFailures[i]!, attempts),
+      peak_in_use: s.poolPeakInUse[i],
+      peak_utilization: share(s.poolPeakInUse[i]! / capacity),
+      first_failure_s: sec(s.poolFirstFailure[i]),
+    };
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Problems found in a scenario are data: a path into the document, a code and a message that
+ * says what is allowed. One formatter turns them into text. Nothing here knows about files;
+ * `load.ts` adds the file name and line numbers.
+ */
+export type PathSegment = string | number;
+
+export interface Issue {
+  path: PathSegment[];
+  code: string;
+  message: string;
+  /** Where the value came from when it is not the file itself (e.g. "--set"). */
+  origin?: string;
+}
+
+/** `workloads[0].arrivals.rate`; keys that are not identifiers are quoted. */
+export function toDotPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+/** A value as shown in messages: `"abc" (string)`, `-5 (number)`, `[…] (array)`. */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `${JSON.stringify(v).slice(0, 40)} (array)`;
+  if (typeof v === 'object') return 'an object';
+  const text = typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return `${text.length > 40 ? `${text.slice(0, 37)}...` : text} (${typeof v})`;
+}
+
+/** Levenshtein distance, for did-you-mean hints. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** The closest candidate within a small edit distance (or a case-insensitive match), if any. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  for (const c of candidates) {
+    const d = c.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, c);
+    if (d < bestD && d <= limit) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+/** " Did you mean "x"?" or "". */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const c = closest(word, candidates);
+  return c === undefined ? '' : ` Did you mean "${c}"?`;
+}

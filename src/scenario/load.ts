@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { Plan } from '../sim/plan';
+import { type Issue, type PathSegment, toDotPath } from './issues';
+import { applyOverride, type Override, parseSetArgument } from './overrides';
+import type { ScenarioInput } from './schema';
+import { validateScenario } from './validate';
+
+/**
+ * Reading a scenario file: the only I/O of the scenario layer. YAML (JSON is YAML too) is parsed
+ * with source positions, command-line overrides are applied, the document is validated, and
+ * every issue gets the line and column it points at.
+ */
+export interface LocatedIssue extends Issue {
+  line?: number;
+  col?: number;
+}
+
+/** A scenario the user must fix (exit code 2). */
+export class ScenarioError extends Error {
+  constructor(readonly file: string, readonly issues: LocatedIssue[]) {
+    super(formatIssues(file, issues));
+    this.name = 'ScenarioError';
+  }
+}
+
+/** Changes from the command line, applied before validation. */
+export interface LoadOptions {
+  /** `field.path=value` strings (--set). */
+  set?: readonly string[];
+  seed?: number;
+  /** Duration string (--duration). */
+  duration?: string;
+  /** Preset names (--compare). */
+  compare?: readonly string[];
+  replications?: number;
+}
+
+export interface LoadedScenario {
+  file: string;
+  plan: Plan;
+  input: ScenarioInput;
+}
+
+/** `file:line:col: path: message`, one line per issue (the compiler convention). */
+export function formatIssues(file: string, issues: readonly LocatedIssue[]): string {
+  return issues
+    .map((i) => {
+      const where = i.line !== undefined ? `${file}:${i.line}:${i.col ?? 1}` : file;
+      const origin = i.origin !== undefined ? ` (from ${i.origin})` : '';
+      return i.path.length === 0 && i.code === 'yaml'
+        ? `${where}: ${i.message}`
+        : `${where}: ${toDotPath(i.path)}${origin}: ${i.message}`;
+    })
+    .join('\n');
+}
+
+export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : String((e as Error).message);
+    throw new ScenarioError(file, [{ path: [], code: 'yaml', message: `cannot read the scenario: ${why}` }]);
+  }
+  return parseScenario(file, text, opts);
+}
+
+/** As loadScenario, from text already read (`file` names it in messages). */
+export function parseScenario(file: string, text: string, opts: LoadOptions = {}): LoadedScenario {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      file,
+      doc.errors.map((e) => {
+        const pos = lines.linePos(e.pos[0]);
+        const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        return { path: [], code: 'yaml', message: `YAML syntax error: ${msg}`, line: pos.line, col: pos.col };
+      }),
+    );
+  }
+  const data = doc.toJS() as unknown;
+  const overrides = collectOverrides(opts);
+  const overridden: { path: PathSegment[]; text: string }[] = [];
+  const issues: LocatedIssue[] = [];
+  for (const o of overrides) {
+    if ('code' in o) {
+      issues.push(o);
+      continue;
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) break;
+    const r = applyOverride(data as Record<string, unknown>, o);
+    if (Array.isArray(r)) overridden.push({ path: r, text: o.text });
+    else issues.push(r);
+  }
+  if (issues.length > 0) throw new ScenarioError(file, issues);
+
+  const result = validateScenario(data);
+  if (!result.ok) {
+    throw new ScenarioError(
+      file,
+      result.issues.map((i) => {
+        const from = overridden.find((o) => o.path.length <= i.path.length && o.path.every((seg, k) => seg === i.path[k]));
+        if (from !== undefined) return { ...i, origin: from.text };
+        const offset = locate(doc.contents as Node | null, i.path, i.code === 'unknown_key');
+        if (offset === undefined) return i;
+        const pos = lines.linePos(offset);
+        return { ...i, line: pos.line, col: pos.col };
+      }),
+    );
+  }
+  return { file, plan: result.plan, input: result.input };
+}
+
+function collectOverrides(opts: LoadOptions): (Override | Issue)[] {
+  const out: (Override | Issue)[] = [];
+  if (opts.seed !== undefined) out.push({ text: `--seed ${opts.seed}`, path: 'seed', value: opts.seed });
+  if (opts.duration !== undefined) out.push({ text: `--duration ${opts.duration}`, path: 'duration', value: opts.duration });
+  if (opts.compare !== undefined) out.push({ text: `--compare ${opts.compare.join(',')}`, path: 'compare', value: [...opts.compare] });
+  if (opts.replications !== undefined) out.push({ text: `--replications ${opts.replications}`, path: 'replications', value: opts.replications });
+  for (const s of opts.set ?? []) out.push(parseSetArgument(s));
+  return out;
+}
+
+/**
+ * Source offset for an issue path: the node at the path (its key when `atKey`), or the nearest
+ * existing parent when the path leads to something missing.
+ */
+function locate(root: Node | null, path: readonly PathSegment[], atKey: boolean): number | undefined {
+  let node: unknown = root;
+  let best = (root as { range?: [number, number, number] } | null)?.range?.[0];
+  for (let k = 0; k < path.length; k++) {
+    const seg = path[k]!;
+    const last = k === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === seg);
+      if (pair === undefined) return best;
+      const keyNode = pair.key as Node;
+      if (last && atKey) return keyNode.range?.[0] ?? best;
+      const value = pair.value as Node | null;
+      best = (value?.range ?? keyNode.range)?.[0] ?? best;
+      node = value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as Node | undefined;
+      if (item === undefined) return best;
+      best = item.range?.[0] ?? best;
+      node = item;
+    } else {
+      return best;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,101 @@
+import { PRESETS } from '../os/presets';
+import type { Profile } from '../os/profile';
+import { Distribution } from '../random/distributions';
+import type { Plan, PlanVariant } from '../sim/plan';
+import { compareLabel } from './rules';
+import type { ProfileInput, ScenarioInput } from './schema';
+
+/** Defaults, in one place (documented in scenarios/README.md). */
+export const DEFAULTS = {
+  seed: 1,
+  replications: 1,
+  sample: 1_000_000,
+  sourceIps: 1,
+  weight: 1,
+  selection: 'round-robin',
+  closedBy: 'client',
+} as const;
+
+/** A preset with a scenario's overrides applied. */
+export function resolveProfile(p: ProfileInput, label?: string): Profile {
+  const base = PRESETS[p.preset]!;
+  const portRange: [number, number] = p.portRange ?? base.portRange;
+  const reserved = new Set<number>();
+  for (const [a, b] of p.reservedPorts ?? []) {
+    for (let q = Math.max(a, portRange[0]); q <= Math.min(b, portRange[1]); q++) reserved.add(q);
+  }
+  const profile: Profile = {
+    ...base,
+    portRange,
+    reservedPorts: p.reservedPorts !== undefined ? [...reserved].sort((x, y) => x - y) : base.reservedPorts,
+    timeWait: p.timeWait ?? base.timeWait,
+    sharing: p.sharing ?? base.sharing,
+    allocator: (p.allocator as Profile['allocator'] | undefined) ?? base.allocator,
+  };
+  const changed = (['portRange', 'reservedPorts', 'timeWait', 'sharing', 'allocator'] as const).some(
+    (k) => JSON.stringify(profile[k]) !== JSON.stringify(base[k]),
+  );
+  profile.name = label ?? p.label ?? (changed ? `${p.preset}-custom` : p.preset);
+  return profile;
+}
+
+/** A checked scenario → the plan the simulation runs. */
+export function normalize(s: ScenarioInput): Plan {
+  const hostIndex = new Map(s.hosts.map((h, i) => [h.name, i]));
+  const destIndex = new Map(s.destinations.map((d, i) => [d.name, i]));
+
+  const variants: PlanVariant[] = [];
+  if (s.compare !== undefined) {
+    for (const c of s.compare) {
+      const label = compareLabel(c);
+      const profile = resolveProfile(c, label);
+      variants.push({ label, profiles: s.hosts.map(() => profile) });
+    }
+  } else {
+    const profiles = s.hosts.map((h) => resolveProfile(h.profile));
+    variants.push({ label: [...new Set(profiles.map((p) => p.name))].join('+'), profiles });
+  }
+
+  const workloads = s.workloads.map((w) => {
+    const dests = w.destinations ?? s.destinations.map((d) => d.name);
+    return {
+      name: w.name,
+      host: w.host === undefined ? 0 : hostIndex.get(w.host)!,
+      destinations: dests.map((d) => destIndex.get(d)!),
+      weights: dests.map((d) => s.destinations[destIndex.get(d)!]!.weight ?? DEFAULTS.weight),
+      selection: w.selection ?? DEFAULTS.selection,
+      arrivals: {
+        type: w.arrivals.type,
+        rate: w.arrivals.rate,
+        start: w.arrivals.start ?? 0,
+        stop: w.arrivals.stop ?? Infinity,
+      },
+      duration: w.connection.duration,
+      closedBy: w.connection.closedBy ?? { client: 1, server: 0, reset: 0 },
+    };
+  });
+
+  // Default warm-up: twice the longest hold a port can see (connection mean + TIME_WAIT), the
+  // time after which an M/G/N/N loss system is close to its steady state.
+  const maxTimeWait = Math.max(...variants.flatMap((v) => v.profiles.map((p) => p.timeWait)));
+  const maxMean = Math.max(...s.workloads.map((w) => new Distribution(w.connection.duration).mean));
+  const warmup = s.warmup ?? 2 * (maxTimeWait + Math.round(maxMean));
+
+  return {
+    name: s.name,
+    seed: s.seed ?? DEFAULTS.seed,
+    replications: s.replications ?? DEFAULTS.replications,
+    duration: s.duration,
+    sample: Math.min(s.sample ?? DEFAULTS.sample, s.duration),
+    warmup,
+    hosts: s.hosts.map((h) => ({
+      name: h.name,
+      sourceIps: typeof h.sourceIps === 'object'
+        ? h.sourceIps
+        : Array.from({ length: h.sourceIps ?? DEFAULTS.sourceIps }, (_, k) => `${h.name}#${k + 1}`),
+    })),
+    destinations: s.destinations.map((d) => ({ name: d.name, address: d.address, weight: d.weight ?? DEFAULTS.weight })),
+    workloads,
+    variants,
+  };
+}

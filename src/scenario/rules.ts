@@ -1,0 +1,144 @@
+import { didYouMean, type Issue, type PathSegment } from './issues';
+import type { ProfileInput, ScenarioInput } from './schema';
+import { formatDuration } from './units';
+
+/**
+ * Cross-field checks on a scenario that has the right shape. Each rule is small and named, all
+ * run, and each pushes issues that say what to change (the changesets pattern).
+ */
+type Rule = (s: ScenarioInput, issues: Issue[]) => void;
+
+function uniqueNames(list: 'hosts' | 'destinations' | 'workloads'): Rule {
+  return (s, issues) => {
+    const seen = new Map<string, number>();
+    s[list].forEach((item, i) => {
+      const first = seen.get(item.name);
+      if (first !== undefined) {
+        issues.push({ path: [list, i, 'name'], code: 'duplicate', message: `"${item.name}" is already the name of ${list}[${first}]; names must be unique` });
+      } else {
+        seen.set(item.name, i);
+      }
+    });
+  };
+}
+
+const workloadHosts: Rule = (s, issues) => {
+  const names = s.hosts.map((h) => h.name);
+  s.workloads.forEach((w, i) => {
+    if (w.host === undefined) {
+      if (names.length > 1) {
+        issues.push({ path: ['workloads', i, 'host'], code: 'required', message: `is required when there are several hosts: one of ${names.join(', ')}` });
+      }
+    } else if (!names.includes(w.host)) {
+      issues.push({ path: ['workloads', i, 'host'], code: 'unknown_name', message: `no host is named "${w.host}".${didYouMean(w.host, names)} Hosts: ${names.join(', ')}` });
+    }
+  });
+};
+
+const workloadDestinations: Rule = (s, issues) => {
+  const names = s.destinations.map((d) => d.name);
+  s.workloads.forEach((w, i) => {
+    const seen = new Set<string>();
+    w.destinations?.forEach((d, j) => {
+      if (!names.includes(d)) {
+        issues.push({ path: ['workloads', i, 'destinations', j], code: 'unknown_name', message: `no destination is named "${d}".${didYouMean(d, names)} Destinations: ${names.join(', ')}` });
+      } else if (seen.has(d)) {
+        issues.push({ path: ['workloads', i, 'destinations', j], code: 'duplicate', message: `"${d}" is listed twice` });
+      }
+      seen.add(d);
+    });
+  });
+};
+
+function checkProfile(p: ProfileInput, at: PathSegment[], issues: Issue[]): void {
+  if (p.portRange !== undefined) {
+    const [first, last] = p.portRange;
+    if (first > last) {
+      issues.push({ path: [...at, 'portRange'], code: 'inverted', message: `first port must not be above the last, got [${first}, ${last}]. Did you mean [${last}, ${first}]?` });
+      return;
+    }
+  }
+  if (p.reservedPorts !== undefined && p.portRange !== undefined) {
+    const [first, last] = p.portRange;
+    const reserved = new Set<number>();
+    p.reservedPorts.forEach(([a, b], j) => {
+      if (a < first || b > last) {
+        issues.push({ path: [...at, 'reservedPorts', j], code: 'out_of_range', message: `must lie inside portRange ${first}-${last}, got ${a === b ? a : `${a}-${b}`}` });
+      }
+      for (let q = Math.max(a, first); q <= Math.min(b, last); q++) reserved.add(q);
+    });
+    if (reserved.size >= last - first + 1) {
+      issues.push({ path: [...at, 'reservedPorts'], code: 'no_ports', message: `reserves every port of ${first}-${last}: no port is left to allocate` });
+    }
+  }
+}
+
+const profiles: Rule = (s, issues) => {
+  s.hosts.forEach((h, i) => checkProfile(h.profile, ['hosts', i, 'profile'], issues));
+  s.compare?.forEach((p, i) => checkProfile(p, ['compare', i], issues));
+};
+
+const compareLabels: Rule = (s, issues) => {
+  const seen = new Map<string, number>();
+  s.compare?.forEach((p, i) => {
+    const label = compareLabel(p);
+    const first = seen.get(label);
+    if (first !== undefined) {
+      issues.push({ path: ['compare', i], code: 'duplicate', message: `compares "${label}" twice (as compare[${first}] too); give each variant its own label: {preset: ${p.preset}, label: ..., ...}` });
+    } else {
+      seen.set(label, i);
+    }
+  });
+};
+
+const times: Rule = (s, issues) => {
+  if (s.sample !== undefined && s.sample > s.duration) {
+    issues.push({ path: ['sample'], code: 'too_big', message: `must not be longer than duration (${formatDuration(s.duration)}), got ${formatDuration(s.sample)}` });
+  }
+  if (s.warmup !== undefined && s.warmup >= s.duration) {
+    issues.push({ path: ['warmup'], code: 'too_big', message: `must be shorter than duration (${formatDuration(s.duration)}), got ${formatDuration(s.warmup)}` });
+  }
+  s.workloads.forEach((w, i) => {
+    const { start, stop } = w.arrivals;
+    if (start !== undefined && start >= s.duration) {
+      issues.push({ path: ['workloads', i, 'arrivals', 'start'], code: 'too_big', message: `must be before the end of the run (${formatDuration(s.duration)}), got ${formatDuration(start)}` });
+    }
+    if (stop !== undefined && stop <= (start ?? 0)) {
+      issues.push({ path: ['workloads', i, 'arrivals', 'stop'], code: 'too_small', message: `must be after start (${formatDuration(start ?? 0)}), got ${formatDuration(stop)}` });
+    }
+    const d = w.connection.duration;
+    if (d.dist === 'uniform' && d.min > d.max) {
+      issues.push({ path: ['workloads', i, 'connection', 'duration'], code: 'inverted', message: `min must not be above max, got min ${formatDuration(d.min)}, max ${formatDuration(d.max)}` });
+    }
+    if (d.dist === 'lognormal' && d.p99 <= d.median) {
+      issues.push({ path: ['workloads', i, 'connection', 'duration', 'p99'], code: 'too_small', message: `must be above the median (${formatDuration(d.median)}), got ${formatDuration(d.p99)}` });
+    }
+  });
+};
+
+const addresses: Rule = (s, issues) => {
+  s.destinations.forEach((d, i) => {
+    const port = Number(d.address.slice(d.address.lastIndexOf(':') + 1));
+    if (!(port >= 1 && port <= 65535)) {
+      issues.push({ path: ['destinations', i, 'address'], code: 'out_of_range', message: `port must be 1-65535, got ${port}` });
+    }
+  });
+};
+
+const RULES: Rule[] = [
+  uniqueNames('hosts'), uniqueNames('destinations'), uniqueNames('workloads'),
+  workloadHosts, workloadDestinations, profiles, compareLabels, times, addresses,
+];
+
+export function checkRules(s: ScenarioInput): Issue[] {
+  const issues: Issue[] = [];
+  for (const rule of RULES) rule(s, issues);
+  return issues;
+}
+
+/** The label a compared profile gets in reports. */
+export function compareLabel(p: ProfileInput): string {
+  if (p.label !== undefined) return p.label;
+  const overridden = Object.keys(p).some((k) => k !== 'preset' && k !== 'label');
+  return overridden ? `${p.preset}-custom` : p.preset;
+}

@@ -1,0 +1,67 @@
+/**
+ * Durations and rates as written in scenario files: always with a unit.
+ *
+ * Durations: a number and a unit, optionally several (`250ms`, `60s`, `2m`, `1h`, `1m30s`,
+ * `1.5s`); units us/µs, ms, s, m/min, h, d. Converted to integer microseconds exactly (the
+ * decimal digits are scaled as integers, so `0.1s` is 100000 µs, not 100000.00000000001).
+ * Rates: a count per unit of time (`460/s`, `1200/m`, `30000/h`, `5/100ms`), converted to per
+ * second.
+ *
+ * why not a duration library: the candidates return floating-point milliseconds and accept
+ * unit-less numbers; we need exact ticks, a mandatory unit, and the same grammar inside rates.
+ */
+const UNIT_TICKS: Readonly<Record<string, number>> = {
+  us: 1, 'µs': 1, ms: 1_000, s: 1_000_000, m: 60_000_000, min: 60_000_000, h: 3_600_000_000, d: 86_400_000_000,
+};
+
+export const DURATION_EXAMPLES = '250ms, 60s, 2m, 1h';
+export const RATE_EXAMPLES = '460/s, 1200/m';
+
+const PART = /(\d+(?:\.\d+)?|\.\d+)\s*(us|µs|ms|s|min|m|h|d)/y;
+
+/** Exact ticks of "<decimal> <unit>": digits scaled as integers, rounded to the microsecond. */
+function partTicks(num: string, unit: string): number {
+  const scale = UNIT_TICKS[unit]!;
+  const [int = '0', frac = ''] = num.split('.');
+  const digits = Number(int + frac);
+  return Math.round((digits * scale) / 10 ** frac.length);
+}
+
+/** Ticks of a duration string, or undefined when it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const s = text.trim();
+  if (s === '') return undefined;
+  let pos = 0;
+  let total = 0;
+  while (pos < s.length) {
+    PART.lastIndex = pos;
+    const m = PART.exec(s);
+    if (m === null) return undefined;
+    total += partTicks(m[1]!, m[2]!);
+    pos = PART.lastIndex;
+    while (s[pos] === ' ') pos++;
+  }
+  return Number.isSafeInteger(total) ? total : undefined;
+}
+
+/** Events per second of a rate string like "460/s", or undefined when it is not one. */
+export function parseRate(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?|\.\d+)\s*\/\s*(.+?)\s*$/i.exec(text);
+  if (m === null) return undefined;
+  const count = Number(m[1]);
+  let per = m[2]!;
+  if (/^[a-zµ]+$/.test(per)) per = `1${per}`; // "/s" means "/1s"
+  const ticks = parseDuration(per);
+  if (ticks === undefined || ticks === 0 || !Number.isFinite(count)) return undefined;
+  return (count * 1_000_000) / ticks;
+}
+
+/** Formats ticks as a short duration for messages and tables ("1m30s", "250ms", "4m0.2s"). */
+export function formatDuration(ticks: number): string {
+  if (ticks === 0) return '0s';
+  if (ticks < 1_000_000) return ticks % 1000 === 0 ? `${ticks / 1000}ms` : `${ticks}us`;
+  const h = Math.floor(ticks / 3_600_000_000);
+  const m = Math.floor((ticks % 3_600_000_000) / 60_000_000);
+  const s = (ticks % 60_000_000) / 1_000_000;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+}

@@ -1,0 +1,145 @@
+import type { z } from 'zod';
+import { describeValue, didYouMean, type Issue, type PathSegment } from './issues';
+
+/**
+ * Turns zod's issues into ours, with messages in one voice ("must be …, got … (type)") and a
+ * did-you-mean for unknown keys and enum values. Users never see zod's own wording.
+ */
+type AnySchema = z.core.$ZodType;
+
+function def(s: AnySchema): { type: string; [k: string]: unknown } {
+  return (s as unknown as { _zod: { def: { type: string; [k: string]: unknown } } })._zod.def;
+}
+
+/** Follows wrappers (optional, default, pipe…) down to the schema that parses the value. */
+function unwrap(s: AnySchema, value: unknown): AnySchema {
+  for (;;) {
+    const d = def(s);
+    if (d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault' || d.type === 'readonly') {
+      s = d.innerType as AnySchema;
+    } else if (d.type === 'pipe') {
+      const inner = d.in as AnySchema;
+      s = def(inner).type === 'transform' ? (d.out as AnySchema) : inner;
+    } else if (d.type === 'union') {
+      const options = d.options as AnySchema[];
+      const disc = d.discriminator as string | undefined;
+      const tag = disc !== undefined && value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[disc] : undefined;
+      const match = options.find((o) => {
+        const od = def(o);
+        if (od.type !== 'object') return false;
+        if (disc === undefined) return true;
+        const lit = def((od.shape as Record<string, AnySchema>)[disc]!);
+        return Array.isArray(lit.values) && (lit.values as unknown[]).includes(tag);
+      });
+      if (match === undefined) return s;
+      s = match;
+    } else {
+      return s;
+    }
+  }
+}
+
+/** Keys the object schema at `path` allows, or [] when unknown. */
+export function allowedKeysAt(root: AnySchema, path: readonly PathSegment[], data: unknown): string[] {
+  let s = unwrap(root, data);
+  let v = data;
+  for (const seg of path) {
+    const d = def(s);
+    v = v !== null && typeof v === 'object' ? (v as Record<PathSegment, unknown>)[seg] : undefined;
+    if (d.type === 'object') s = (d.shape as Record<string, AnySchema>)[seg as string]!;
+    else if (d.type === 'array') s = d.element as AnySchema;
+    else if (d.type === 'tuple') s = (d.items as AnySchema[])[seg as number]!;
+    else return [];
+    if (s === undefined) return [];
+    s = unwrap(s, v);
+  }
+  const d = def(s);
+  return d.type === 'object' ? Object.keys(d.shape as object) : [];
+}
+
+const KIND: Record<string, string> = {
+  string: 'a string', number: 'a number', int: 'a whole number', boolean: 'true or false',
+  object: 'a mapping (key: value)', array: 'a list', tuple: 'a list',
+};
+
+function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let v = data;
+  for (const seg of path) v = v !== null && typeof v === 'object' ? (v as Record<PathSegment, unknown>)[seg] : undefined;
+  return v;
+}
+
+export function fromZodIssues(issues: readonly z.core.$ZodIssue[], root: AnySchema, data: unknown): Issue[] {
+  const out: Issue[] = [];
+  for (const iss of issues) {
+    const path = iss.path.filter((p): p is PathSegment => typeof p !== 'symbol');
+    const got = valueAt(data, path);
+    switch (iss.code) {
+      case 'unrecognized_keys': {
+        const allowed = allowedKeysAt(root, path, data);
+        for (const key of iss.keys) {
+          out.push({
+            path: [...path, key],
+            code: 'unknown_key',
+            message: `unknown key "${key}".${didYouMean(key, allowed)}${allowed.length ? ` Allowed here: ${allowed.join(', ')}` : ''}`,
+          });
+        }
+        break;
+      }
+      case 'invalid_type': {
+        const want = KIND[iss.expected] ?? iss.expected;
+        out.push({
+          path,
+          code: got === undefined ? 'required' : 'invalid_type',
+          message: got === undefined ? `is required (${want})` : `must be ${want}, got ${describeValue(got)}`,
+        });
+        break;
+      }
+      case 'invalid_value': {
+        const values = iss.values.map(String);
+        const hint = typeof got === 'string' ? didYouMean(got, values) : '';
+        out.push({
+          path,
+          code: got === undefined ? 'required' : 'invalid_value',
+          message: got === undefined
+            ? `is required: one of ${values.join(' | ')}`
+            : `must be one of ${values.join(' | ')}, got ${describeValue(got)}.${hint}`,
+        });
+        break;
+      }
+      case 'invalid_union': {
+        const disc = (iss as { discriminator?: string }).discriminator;
+        const options = ((iss as { options?: unknown[] }).options ?? []).map(String);
+        if (disc !== undefined) {
+          const p = path[path.length - 1] === disc ? path : [...path, disc];
+          const tag = valueAt(data, p);
+          out.push({
+            path: p,
+            code: tag === undefined ? 'required' : 'invalid_value',
+            message: tag === undefined
+              ? `is required: one of ${options.join(' | ')}`
+              : `must be one of ${options.join(' | ')}, got ${describeValue(tag)}.${typeof tag === 'string' ? didYouMean(tag, options) : ''}`,
+          });
+        } else {
+          out.push({ path, code: 'invalid_value', message: `is not valid here, got ${describeValue(got)}` });
+        }
+        break;
+      }
+      case 'too_small':
+      case 'too_big': {
+        const bound = iss.code === 'too_small' ? iss.minimum : iss.maximum;
+        const op = iss.code === 'too_small' ? (iss.inclusive ? '>=' : '>') : iss.inclusive ? '<=' : '<';
+        const what = iss.origin === 'array'
+          ? `must list ${iss.code === 'too_small' ? 'at least' : 'at most'} ${String(bound)} item${bound === 1 ? '' : 's'}`
+          : `must be ${op} ${String(bound)}`;
+        out.push({ path, code: iss.code, message: `${what}, got ${describeValue(got)}` });
+        break;
+      }
+      case 'invalid_format':
+        out.push({ path, code: 'invalid_format', message: `${iss.message}, got ${describeValue(got)}` });
+        break;
+      default:
+        out.push({ path, code: iss.code, message: iss.message });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+import type { Tick } from '../engine/time';
+import type { Profile } from '../os/profile';
+import type { DistributionSpec } from '../random/distributions';
+import type { ArrivalSpec } from '../workload/arrivals';
+import type { CloserMix } from '../workload/closer';
+import type { Selection } from '../workload/destination-picker';
+
+/**
+ * A validated, normalized scenario: everything a simulation needs, in ticks and indexes, with
+ * every default filled in. Built by ../scenario; consumed by `Simulation`.
+ */
+export interface Plan {
+  name: string;
+  seed: number;
+  replications: number;
+  /** Simulated time [0, duration), in ticks. */
+  duration: Tick;
+  /** Time-series interval, in ticks. */
+  sample: Tick;
+  /** Attempts before this time are left out of steady-state figures, in ticks. */
+  warmup: Tick;
+  hosts: PlanHost[];
+  destinations: PlanDestination[];
+  workloads: PlanWorkload[];
+  /**
+   * The profile sets to run on identical traffic. Without `compare` there is one, holding each
+   * host's own profile; with `compare` one per compared profile.
+   */
+  variants: PlanVariant[];
+}
+
+export interface PlanHost {
+  name: string;
+  /** Source addresses (as written, or generated as `<host>#<n>`). */
+  sourceIps: string[];
+}
+
+export interface PlanDestination {
+  name: string;
+  address: string;
+  weight: number;
+}
+
+export interface PlanWorkload {
+  name: string;
+  /** Index into Plan.hosts. */
+  host: number;
+  /** Indexes into Plan.destinations, with their weights. */
+  destinations: number[];
+  weights: number[];
+  selection: Selection;
+  arrivals: ArrivalSpec;
+  /** Connection duration, in ticks. */
+  duration: DistributionSpec;
+  closedBy: CloserMix;
+}
+
+export interface PlanVariant {
+  /** Label in reports ("linux", "windows", or "linux+windows" for mixed hosts). */
+  label: string;
+  /** One profile per host, by host index. */
+  profiles: Profile[];
+}

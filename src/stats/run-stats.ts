@@ -1,0 +1,185 @@
+import type { Tick } from '../engine/time';
+import { FAIL_TIME_WAIT, type Recorder } from '../sim/recorder';
+import { LogHistogram } from './log-histogram';
+
+/** Utilization levels whose first crossing time is reported (share of the fullest pool). */
+export const THRESHOLDS = [0.5, 0.8, 0.9, 1] as const;
+
+/** One time-series sample: state at `t` and counts over the interval that ends at `t`. */
+export interface SampleRow {
+  t: Tick;
+  established: number;
+  timeWait: number;
+  attempts: number;
+  failures: number;
+  /** Highest utilization any pool reached during the interval. */
+  maxPoolUtilization: number;
+}
+
+/** Figures of one pool. */
+export interface PoolFigures {
+  attempts: number;
+  failures: number;
+  allocations: number;
+  peakInUse: number;
+  /** First failure time in ticks, or -1. */
+  firstFailure: Tick;
+}
+
+// Indexes into RunStats.c (all counters are doubles from the start: no representation change
+// when they pass 2^31, which would throw V8's optimized code away mid-run).
+const ATTEMPTS = 0, SUCCESSES = 1, FAILURES = 2, STEADY_ATTEMPTS = 3, STEADY_FAILURES = 4;
+const FAIL_TW = 5, FAIL_EST = 6, EST = 7, TW = 8, PEAK_EST = 9, PEAK_TW = 10, PEAK_IN_USE = 11;
+const REUSES = 12, I_ATTEMPTS = 13, I_FAILURES = 14, I_PEAK_UTIL = 15, MAX_UTIL = 16;
+const FIRST_FAILURE = 17, STEADY = 18, N_COUNTERS = 19;
+
+/**
+ * The statistics of one simulation run, fed through the `Recorder` interface. Memory is fixed
+ * by the number of pools and the port space, not by simulated time: time-series rows are
+ * handed to `onSample` as they are made, and reuse intervals go into a fixed-size histogram.
+ */
+export class RunStats implements Recorder {
+  private readonly c = new Float64Array(N_COUNTERS);
+  readonly thresholdTimes = new Float64Array(THRESHOLDS.length).fill(-1);
+  private nextThreshold = 0;
+  readonly reuseIntervals = new LogHistogram();
+  /** Per port number (0–65535): allocations, reuses, sum and minimum of reuse intervals. */
+  readonly portAllocations = new Float64Array(65536);
+  readonly portReuses = new Float64Array(65536);
+  readonly portReuseSum = new Float64Array(65536);
+  readonly portReuseMin = new Float64Array(65536).fill(Infinity);
+  /** Per pool. */
+  readonly poolAttempts: Float64Array;
+  readonly poolFailures: Float64Array;
+  readonly poolAllocations: Float64Array;
+  readonly poolInUse: Float64Array;
+  readonly poolPeakInUse: Float64Array;
+  readonly poolFirstFailure: Float64Array;
+
+  /** `poolCapacity[i]` is the number of usable ports of pool i. */
+  constructor(
+    private readonly poolCapacity: Float64Array,
+    private readonly warmup: Tick,
+    private readonly onSample: (row: SampleRow) => void = () => {},
+  ) {
+    this.c[FIRST_FAILURE] = -1;
+    const nPools = poolCapacity.length;
+    this.poolAttempts = new Float64Array(nPools);
+    this.poolFailures = new Float64Array(nPools);
+    this.poolAllocations = new Float64Array(nPools);
+    this.poolInUse = new Float64Array(nPools);
+    this.poolPeakInUse = new Float64Array(nPools);
+    this.poolFirstFailure = new Float64Array(nPools).fill(-1);
+  }
+
+  attempt(t: Tick): void {
+    const c = this.c;
+    c[ATTEMPTS]! += 1;
+    c[I_ATTEMPTS]! += 1;
+    const steady = t >= this.warmup ? 1 : 0;
+    c[STEADY] = steady;
+    c[STEADY_ATTEMPTS]! += steady;
+  }
+
+  allocated(t: Tick, pool: number, port: number, sinceRelease: Tick, utilization: number): void {
+    const c = this.c;
+    c[SUCCESSES]! += 1;
+    this.poolAttempts[pool]! += 1;
+    this.poolAllocations[pool]! += 1;
+    const inUse = (this.poolInUse[pool]! += 1);
+    if (inUse > this.poolPeakInUse[pool]!) this.poolPeakInUse[pool] = inUse;
+    const est = (c[EST]! += 1);
+    if (est > c[PEAK_EST]!) c[PEAK_EST] = est;
+    if (est + c[TW]! > c[PEAK_IN_USE]!) c[PEAK_IN_USE] = est + c[TW]!;
+    this.portAllocations[port]! += 1;
+    if (sinceRelease >= 0) {
+      c[REUSES]! += 1;
+      this.portReuses[port]! += 1;
+      this.portReuseSum[port]! += sinceRelease;
+      if (sinceRelease < this.portReuseMin[port]!) this.portReuseMin[port] = sinceRelease;
+      this.reuseIntervals.add(sinceRelease);
+    }
+    this.utilization(t, utilization);
+  }
+
+  failed(t: Tick, pool: number, reason: number): void {
+    const c = this.c;
+    c[FAILURES]! += 1;
+    c[I_FAILURES]! += 1;
+    c[STEADY_FAILURES]! += c[STEADY]!;
+    if (reason === FAIL_TIME_WAIT) c[FAIL_TW]! += 1;
+    else c[FAIL_EST]! += 1;
+    if (c[FIRST_FAILURE]! < 0) c[FIRST_FAILURE] = t;
+    this.poolAttempts[pool]! += 1;
+    this.poolFailures[pool]! += 1;
+    if (this.poolFirstFailure[pool]! < 0) this.poolFirstFailure[pool] = t;
+    this.utilization(t, 1);
+  }
+
+  closed(_t: Tick, _pool: number, _port: number, _closedBy: number, timeWait: boolean): void {
+    if (!timeWait) return;
+    const c = this.c;
+    c[EST]! -= 1;
+    const tw = (c[TW]! += 1);
+    if (tw > c[PEAK_TW]!) c[PEAK_TW] = tw;
+  }
+
+  released(_t: Tick, pool: number, _port: number, fromTimeWait: boolean): void {
+    this.c[fromTimeWait ? TW : EST]! -= 1;
+    this.poolInUse[pool]! -= 1;
+  }
+
+  sample(t: Tick): void {
+    const c = this.c;
+    this.onSample({
+      t,
+      established: c[EST]!,
+      timeWait: c[TW]!,
+      attempts: c[I_ATTEMPTS]!,
+      failures: c[I_FAILURES]!,
+      maxPoolUtilization: c[I_PEAK_UTIL]!,
+    });
+    c[I_ATTEMPTS] = 0;
+    c[I_FAILURES] = 0;
+    // The next interval starts from the current level of the fullest pool.
+    c[I_PEAK_UTIL] = this.currentMaxUtilization();
+  }
+
+  private utilization(t: Tick, u: number): void {
+    const c = this.c;
+    if (u > c[I_PEAK_UTIL]!) c[I_PEAK_UTIL] = u;
+    if (u > c[MAX_UTIL]!) {
+      c[MAX_UTIL] = u;
+      while (this.nextThreshold < THRESHOLDS.length && u >= THRESHOLDS[this.nextThreshold]!) {
+        this.thresholdTimes[this.nextThreshold++] = t;
+      }
+    }
+  }
+
+  private currentMaxUtilization(): number {
+    const cap = this.poolCapacity;
+    let m = 0;
+    for (let i = 0; i < cap.length; i++) {
+      const u = this.poolInUse[i]! / cap[i]!;
+      if (u > m) m = u;
+    }
+    return m;
+  }
+
+  get attempts(): number { return this.c[ATTEMPTS]!; }
+  get successes(): number { return this.c[SUCCESSES]!; }
+  get failures(): number { return this.c[FAILURES]!; }
+  get steadyAttempts(): number { return this.c[STEADY_ATTEMPTS]!; }
+  get steadyFailures(): number { return this.c[STEADY_FAILURES]!; }
+  get failuresTimeWait(): number { return this.c[FAIL_TW]!; }
+  get failuresEstablished(): number { return this.c[FAIL_EST]!; }
+  get established(): number { return this.c[EST]!; }
+  get timeWait(): number { return this.c[TW]!; }
+  get peakEstablished(): number { return this.c[PEAK_EST]!; }
+  get peakTimeWait(): number { return this.c[PEAK_TW]!; }
+  get peakInUse(): number { return this.c[PEAK_IN_USE]!; }
+  get reuses(): number { return this.c[REUSES]!; }
+  /** First failure time in ticks, or -1. */
+  get firstFailure(): Tick { return this.c[FIRST_FAILURE]!; }
+  get maxUtilization(): number { return this.c[MAX_UTIL]!; }
+}
