@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { ScenarioError, formatIssues, loadScenario, type LoadedScenario, type LoadOptions } from '../scenario/load';
 import { PRESET_NAMES } from '../os/presets';
+import { didYouMean } from '../scenario/issues';
 import { profilesJson, profilesTable } from './commands/profiles';
 import { runScenario } from './commands/run';
 import { describeScenario } from './commands/validate';
@@ -20,6 +21,8 @@ interface CommonArgs {
   compare?: string;
   replications?: number;
 }
+
+const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'json', 'print-normalized', 'help', 'version'];
 
 function loadOptions(a: CommonArgs): LoadOptions {
   const opts: LoadOptions = {};
@@ -64,7 +67,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .example('$0 run scenarios/default.yaml', 'compare Windows and Linux at the same load')
         .example('$0 run scenarios/bench-steady.yaml --seed 7 --out /tmp/steady', 'another seed, results in /tmp/steady')
         .example('$0 run scenarios/burst.yaml --set workloads.burst.arrivals.rate=2000/s', 'change one field')
-        .example('$0 run scenarios/proxy.yaml --compare linux,windows,macos', 'same traffic on three OS profiles'),
+        .example('$0 run scenarios/default.yaml --compare linux,windows,macos', 'same traffic on three OS profiles'),
       (a) => {
         const files = a.files as string[];
         if (a.out !== undefined && files.length > 1) throw new ExitError('--out takes one scenario file; without --out each run writes results/<scenario>/<run-id>/');
@@ -112,11 +115,14 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .exitProcess(false)
     .fail((msg, err) => {
       if (err !== undefined && err !== null) throw err;
-      throw new ExitError(`${msg}\nRun "portsim --help" for usage.`);
+      const unknown = msg.startsWith('Did you mean') ? `Unknown command "${String(argv[0])}". ` : '';
+      const option = /^Unknown arguments?: ([\w-]+)/.exec(msg);
+      const hint = option ? didYouMean(option[1]!, KNOWN_OPTIONS).replace(/"(.+)"/, '"--$1"') : '';
+      throw new ExitError(`${unknown}${msg.replace(/[.?]?$/, (m) => m || '.')}${hint}\nRun "portsim --help" for usage.`);
     });
   try {
     await parser.parseAsync([...argv], {}, (err, _argv, output) => {
-      if (output !== '' && err === null) io.out(output);
+      if (output !== '' && !err) io.out(output);
     });
   } catch (e) {
     if (e instanceof ExitError) {

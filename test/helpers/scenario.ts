@@ -1,0 +1,42 @@
+import { parseScenario } from '../../src/scenario/load';
+import type { Plan } from '../../src/sim/plan';
+
+/** A plan from YAML text written inline in a test. */
+export function planOf(yaml: string): Plan {
+  return parseScenario('test.yaml', yaml).plan;
+}
+
+/** A one-host, one-workload scenario; `extra` fields are spliced into the text as YAML. */
+export function simplePlan(opts: {
+  profile: string;
+  rate: string;
+  arrivals?: 'constant' | 'poisson';
+  duration?: string;
+  connection?: string;
+  destinations?: number;
+  sourceIps?: number;
+  closedBy?: string;
+  seed?: number;
+  compare?: string;
+}): Plan {
+  const n = opts.destinations ?? 1;
+  const dests = Array.from({ length: n }, (_, i) => `  - { name: d${i}, address: "10.0.0.${i + 1}:80" }`).join('\n');
+  return planOf(`
+name: t
+seed: ${opts.seed ?? 1}
+duration: ${opts.duration ?? '100s'}
+hosts:
+  - name: h
+    profile: ${opts.profile}
+    sourceIps: ${opts.sourceIps ?? 1}
+destinations:
+${dests}
+workloads:
+  - name: w
+    arrivals: { type: ${opts.arrivals ?? 'constant'}, rate: ${opts.rate} }
+    connection:
+      duration: ${opts.connection ?? '0s'}
+      closedBy: ${opts.closedBy ?? 'client'}
+${opts.compare !== undefined ? `compare: ${opts.compare}` : ''}
+`);
+}

@@ -1,0 +1,158 @@
+import { ESTABLISHED, FREE, TIME_WAIT } from '../../src/os/port-pool';
+import type { Recorder } from '../../src/sim/recorder';
+import { Simulation } from '../../src/sim/simulation';
+import { planOf } from '../helpers/scenario';
+
+/**
+ * Checks the model's invariants at every event: every event reaches the recorder (an arrival
+ * through `attempt`, a close through `closed`, a TIME_WAIT end through `released`, a sample
+ * through `sample`), and each of these calls verifies the whole state.
+ */
+function assert(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`invariant broken: ${what}`);
+}
+
+class InvariantChecker implements Recorder {
+  sim!: Simulation;
+  attempts = 0;
+  successes = 0;
+  failures = 0;
+  pendingAttempt = false;
+  checks = 0;
+  /** Held (pool, port) pairs: a 4-tuple in a per-destination pool, a port of a source IP in a global one. */
+  readonly held = new Map<string, 'established' | 'time_wait'>();
+  /** Per pool: connections established and in TIME_WAIT, as the trace says. */
+  readonly est = new Map<number, number>();
+  readonly tw = new Map<number, number>();
+  private bump(m: Map<number, number>, pool: number, d: number): void {
+    m.set(pool, (m.get(pool) ?? 0) + d);
+  }
+
+  attempt(): void {
+    assert(!this.pendingAttempt, 'one decision per attempt');
+    this.pendingAttempt = true;
+    this.attempts++;
+    this.check();
+  }
+  allocated(_t: number, pool: number, port: number): void {
+    const key = `${pool}/${port}`;
+    assert(!this.held.has(key), `${key} held twice`);
+    this.held.set(key, 'established');
+    this.bump(this.est, pool, 1);
+    this.successes++;
+    this.pendingAttempt = false;
+    this.check();
+  }
+  failed(_t: number, pool: number): void {
+    const p = this.sim.pools[pool]!;
+    assert(p.free === 0, `pool ${pool} failed with free ports`);
+    this.failures++;
+    this.pendingAttempt = false;
+    this.check();
+  }
+  closed(_t: number, pool: number, port: number, _by: number, tw: boolean): void {
+    const key = `${pool}/${port}`;
+    assert(this.held.get(key) === 'established', `${key} closed but not established`);
+    if (tw) {
+      this.held.set(key, 'time_wait');
+      this.bump(this.est, pool, -1);
+      this.bump(this.tw, pool, 1);
+    }
+    this.check();
+  }
+  released(_t: number, pool: number, port: number, fromTw: boolean): void {
+    const key = `${pool}/${port}`;
+    assert(this.held.get(key) === (fromTw ? 'time_wait' : 'established'), `${key} released from the wrong state`);
+    this.held.delete(key);
+    this.bump(fromTw ? this.tw : this.est, pool, -1);
+    this.check();
+  }
+  sample(): void {
+    this.check();
+  }
+
+  private check(): void {
+    this.checks++;
+    // attempts = successes + failures (the attempt in flight, if any, not yet decided)
+    assert(this.attempts === this.successes + this.failures + (this.pendingAttempt ? 1 : 0), 'attempts = successes + failures');
+    this.sim.pools.forEach((p, i) => {
+      if (p === undefined) return;
+      // no count below zero, and the pool's counts agree with what was allocated and released
+      assert(p.free >= 0 && p.established >= 0 && p.timeWait >= 0, `pool ${i}: a count below zero`);
+      assert(p.established === (this.est.get(i) ?? 0), `pool ${i}: established ${p.established} vs ${this.est.get(i) ?? 0}`);
+      assert(p.timeWait === (this.tw.get(i) ?? 0), `pool ${i}: time_wait ${p.timeWait} vs ${this.tw.get(i) ?? 0}`);
+      assert(p.free + p.established + p.timeWait === p.capacity, `pool ${i}: free + held != capacity`);
+    });
+  }
+
+  /** Full scan of one pool's port states against its bitset (done at the end: O(ports)). */
+  scanPool(i: number): void {
+    const p = this.sim.pools[i]!;
+    const first = this.sim.profileOf(i).portRange[0];
+    let free = 0;
+    for (let k = 0; k < p.size; k++) {
+      const s = p.state[k];
+      if (s === FREE) {
+        free++;
+        expect(p.isFree(k)).toBe(true);
+      } else {
+        expect(p.isFree(k)).toBe(false);
+        if (s === ESTABLISHED || s === TIME_WAIT) {
+          expect(this.held.get(`${i}/${first + k}`)).toBe(s === ESTABLISHED ? 'established' : 'time_wait');
+        }
+      }
+    }
+    expect(free).toBe(p.free);
+  }
+}
+
+const scenario = (sharing: string) => `
+name: invariants
+seed: 7
+duration: 120s
+sample: 5s
+hosts:
+  - name: a
+    profile: { preset: linux, portRange: [40000, 40049], reservedPorts: [40010, "40020-40022"], timeWait: 5s, sharing: ${sharing} }
+    sourceIps: 2
+  - name: b
+    profile: { preset: windows-legacy, portRange: [2000, 2030], timeWait: 3s }
+destinations:
+  - { name: x, address: 10.0.0.1:80, weight: 3 }
+  - { name: y, address: 10.0.0.2:80 }
+  - { name: z, address: 10.0.0.3:443 }
+workloads:
+  - name: churn
+    host: a
+    arrivals: { type: poisson, rate: 40/s }
+    connection:
+      duration: { dist: lognormal, median: 200ms, p99: 3s }
+      closedBy: { client: 0.6, server: 0.3, reset: 0.1 }
+  - name: steady
+    host: a
+    destinations: [y]
+    selection: random
+    arrivals: { type: constant, rate: 5/s, start: 10s, stop: 90s }
+    connection: { duration: { dist: uniform, min: 0s, max: 2s } }
+  - name: legacy
+    host: b
+    arrivals: { type: poisson, rate: 15/s }
+    connection: { duration: { dist: exponential, mean: 500ms } }
+`;
+
+describe.each(['per-destination', 'global'])('invariants at every event (%s sharing)', (sharing) => {
+  test('hold through exhaustion, reserved ports, mixed closers and several hosts', () => {
+    const checker = new InvariantChecker();
+    const sim = new Simulation(planOf(scenario(sharing)), 0, 0, checker);
+    checker.sim = sim;
+    sim.run();
+    expect(checker.failures).toBeGreaterThan(100); // the scenario does exhaust its pools
+    expect(checker.successes).toBeGreaterThan(1000);
+    expect(checker.checks).toBeGreaterThan(sim.engine.processed); // at least one check per event
+    sim.pools.forEach((p, i) => {
+      if (p === undefined) return;
+      checker.scanPool(i);
+      if (sim.poolInfo[i]!.host === 0) for (const r of [10, 20, 21, 22]) expect(p.state[r]).toBe(3); // reserved: never handed out
+    });
+  });
+});
