@@ -49,7 +49,10 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The closest candidate within a small edit distance (or a case-insensitive match), if any. */
+/**
+ * The closest candidate within a small edit distance (or a case-insensitive match), if any; else
+ * the shortest candidate the word abbreviates (`exp` → exponential), for words of 3+ letters.
+ */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
@@ -59,6 +62,11 @@ export function closest(word: string, candidates: readonly string[]): string | u
     if (d < bestD && d <= limit) {
       best = c;
       bestD = d;
+    }
+  }
+  if (best === undefined && word.length >= 3) {
+    for (const c of candidates) {
+      if (c.toLowerCase().startsWith(word.toLowerCase()) && (best === undefined || c.length < best.length)) best = c;
     }
   }
   return best;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type CST, type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, Parser, parseDocument, type Scalar, visit } from 'yaml';
 import type { Plan } from '../sim/plan';
 import { type Issue, type PathSegment, toDotPath } from './issues';
 import { applyOverride, type Override, parseSetArgument } from './overrides';
@@ -71,15 +71,9 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
 export function parseScenario(file: string, text: string, opts: LoadOptions = {}): LoadedScenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ScenarioError(
-      file,
-      doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-        return { path: [], code: 'yaml', message: `YAML syntax error: ${msg}`, line: pos.line, col: pos.col };
-      }),
-    );
+  if (doc.errors.length > 0) throw new ScenarioError(file, syntaxIssues(doc, text, lines));
+  if (doc.contents === null) {
+    throw new ScenarioError(file, [{ path: [], code: 'yaml', message: 'the file is empty: a scenario is a mapping (key: value) with name, duration, hosts, destinations and workloads' }]);
   }
   const data = doc.toJS() as unknown;
   const overrides = collectOverrides(opts);
@@ -112,6 +106,79 @@ export function parseScenario(file: string, text: string, opts: LoadOptions = {}
     );
   }
   return { file, plan: result.plan, input: result.input };
+}
+
+/**
+ * YAML syntax errors in our words, where the user has to look: an unclosed "[" or "{" at the
+ * bracket (the parser notices it lines later, and what follows it are knock-on errors), a
+ * duplicate key with its name and first line, one error per position.
+ */
+function syntaxIssues(doc: Document.Parsed, text: string, lines: LineCounter): LocatedIssue[] {
+  const unclosed = unclosedBracket(text);
+  const seen = new Set<number>();
+  const issues: LocatedIssue[] = [];
+  for (const e of doc.errors) {
+    let offset = e.pos[0];
+    if (unclosed !== undefined && offset >= unclosed.offset) continue;
+    while (text[offset] === ' ') offset++; // to the token, not the indentation before it
+    if (seen.has(offset)) continue;
+    seen.add(offset);
+    let msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    if (e.code === 'DUPLICATE_KEY') msg = duplicateKey(doc, e.pos[0], lines) ?? msg;
+    else if (e.code === 'MULTIPLE_DOCS') msg = 'a scenario file holds one document, found a second one ("---")';
+    else if (e.code === 'MISSING_CHAR' && msg.startsWith('Sequence item without - indicator')) msg = `${msg} (check the indentation of this line)`;
+    else if (e.code === 'BLOCK_AS_IMPLICIT_KEY') msg = `${msg} (check the indentation of the line after this one)`;
+    const pos = lines.linePos(offset);
+    issues.push({ path: [], code: 'yaml', message: `YAML syntax error: ${msg}`, line: pos.line, col: pos.col });
+  }
+  if (unclosed !== undefined) {
+    const pos = lines.linePos(unclosed.offset);
+    const what = unclosed.open === '[' ? 'list must end with "]"' : 'mapping must end with "}"';
+    issues.push({
+      path: [], code: 'yaml', line: pos.line, col: pos.col,
+      message: `YAML syntax error: this "${unclosed.open}" is not closed: the ${what}, and lines it continues on must be indented more than this one`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * The last "[" or "{" whose flow collection the parser never saw closed, if any: the closing
+ * bracket is missing, or it is on a line indented too little to belong to the collection.
+ */
+function unclosedBracket(text: string): { offset: number; open: string } | undefined {
+  let found: { offset: number; open: string } | undefined;
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) return x.forEach(walk);
+    if (x === null || typeof x !== 'object') return;
+    const t = x as CST.Token;
+    if (t.type === 'flow-collection') {
+      const close = t.start.source === '[' ? 'flow-seq-end' : 'flow-map-end';
+      if (!t.end.some((e) => e.type === close) && (found === undefined || t.start.offset > found.offset)) {
+        found = { offset: t.start.offset, open: t.start.source };
+      }
+    }
+    Object.values(x).forEach(walk);
+  };
+  for (const token of new Parser().parse(text)) walk(token);
+  return found;
+}
+
+/** "duplicate key "x" (first on line n): …" for the key at `offset`. */
+function duplicateKey(doc: Document.Parsed, offset: number, lines: LineCounter): string | undefined {
+  let msg: string | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const pair = map.items.find((p) => isScalar(p.key) && p.key.range?.[0] === offset);
+      if (pair === undefined) return;
+      const key = (pair.key as Scalar).value;
+      const first = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+      const line = first !== pair && first !== undefined ? lines.linePos((first.key as Scalar).range![0]).line : undefined;
+      msg = `duplicate key "${String(key)}"${line !== undefined ? ` (first on line ${line})` : ''}: each key may appear only once in a mapping`;
+      return visit.BREAK;
+    },
+  });
+  return msg;
 }
 
 function collectOverrides(opts: LoadOptions): (Override | Issue)[] {

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { closest, type Issue, type PathSegment } from './issues';
+import { closest, describeValue, type Issue, type PathSegment } from './issues';
 
 /**
  * Command-line changes to a scenario before it is checked: `--set field.path=value` (the value
@@ -50,7 +50,7 @@ export function applyOverride(doc: Record<string, unknown>, o: Override): PathSe
         const hint = closest(part, names);
         return {
           path: resolved, code: 'bad_set', origin: o.text,
-          message: `no element "${part}" in this list${hint ? `. Did you mean "${hint}"?` : ''}${names.length ? ` Elements: ${names.join(', ')}` : ` (${node.length} elements)`}`,
+          message: `no element "${part}" in this list.${hint ? ` Did you mean "${hint}"?` : ''}${names.length ? ` Elements: ${names.join(', ')}` : ` It has ${node.length} element${node.length === 1 ? '' : 's'}`}`,
         };
       }
       if (idx === node.length) idx = node.length; // append
@@ -63,11 +63,11 @@ export function applyOverride(doc: Record<string, unknown>, o: Override): PathSe
       if (last) {
         obj[part] = o.value;
       } else {
-        if (obj[part] === undefined || obj[part] === null || typeof obj[part] !== 'object') obj[part] = {};
+        if (obj[part] === undefined || obj[part] === null) obj[part] = {};
         node = obj[part];
       }
     } else {
-      return { path: resolved, code: 'bad_set', origin: o.text, message: `cannot set "${parts.slice(i).join('.')}" inside a value that is not a mapping or list` };
+      return { path: resolved, code: 'bad_set', origin: o.text, message: `cannot set "${parts.slice(i).join('.')}" inside ${describeValue(node)}: it is not a mapping or list` };
     }
   }
   return resolved;

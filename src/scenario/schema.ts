@@ -3,7 +3,7 @@ import { ALLOCATOR_NAMES } from '../os/allocators';
 import { PRESET_NAMES } from '../os/presets';
 import { CLOSER_NAMES } from '../workload/closer';
 import { describeValue, didYouMean } from './issues';
-import { DURATION_EXAMPLES, RATE_EXAMPLES, parseDuration, parseRate } from './units';
+import { DURATION_EXAMPLES, RATE_EXAMPLES, parseDuration, parseRate, suggestDuration, suggestRate } from './units';
 
 /**
  * The shape of a scenario file (the contract users write against; documented field by field in
@@ -24,13 +24,17 @@ function duration(opts: { positive?: boolean } = {}) {
         }
         return t;
       }
+      if (/^\s*-/.test(v) && parseDuration(v.replace('-', '')) !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `must be ${opts.positive === true ? 'longer than 0' : '0 or longer'}, got ${describeValue(v)}` });
+        return z.NEVER;
+      }
     }
-    const hint = typeof v === 'number' ? ` Did you mean "${v}s"?` : '';
+    const fix = typeof v === 'number' ? (v > 0 || (v === 0 && opts.positive !== true) ? `${v}s` : undefined) : typeof v === 'string' ? suggestDuration(v) : undefined;
     ctx.addIssue({
       code: 'custom',
       message: v === undefined
         ? `is required: a duration with a unit (${DURATION_EXAMPLES})`
-        : `must be a duration with a unit (${DURATION_EXAMPLES}), got ${describeValue(v)}.${hint}`,
+        : `must be a duration with a unit (${DURATION_EXAMPLES}), got ${describeValue(v)}${fix === undefined ? '' : `. Did you mean "${fix}"?`}`,
     });
     return z.NEVER;
   });
@@ -40,16 +44,16 @@ function duration(opts: { positive?: boolean } = {}) {
 const rate = z.unknown().transform((v, ctx): number => {
   const r = typeof v === 'string' ? parseRate(v) : undefined;
   if (r !== undefined && r > 0) return r;
-  if (r === 0) {
+  if (r === 0 || (typeof v === 'string' && /^\s*-/.test(v) && parseRate(v.replace('-', '')) !== undefined)) {
     ctx.addIssue({ code: 'custom', message: `must be greater than 0, got ${describeValue(v)}` });
     return z.NEVER;
   }
-  const hint = typeof v === 'number' ? ` Did you mean "${v}/s"?` : '';
+  const fix = typeof v === 'number' ? (v > 0 ? `${v}/s` : undefined) : typeof v === 'string' ? suggestRate(v) : undefined;
   ctx.addIssue({
     code: 'custom',
     message: v === undefined
       ? `is required: a rate with a unit (${RATE_EXAMPLES})`
-      : `must be a rate with a unit (${RATE_EXAMPLES}), got ${describeValue(v)}.${hint}`,
+      : `must be a rate with a unit (${RATE_EXAMPLES}), got ${describeValue(v)}${fix === undefined ? '' : `. Did you mean "${fix}"?`}`,
   });
   return z.NEVER;
 });
@@ -85,8 +89,9 @@ const profileFields = {
 /** A profile: a preset name, or `{preset, …overrides}`. */
 export const profileSchema = z.preprocess((v) => (typeof v === 'string' ? { preset: v } : v), z.strictObject(profileFields));
 
+/** A connection duration: a fixed duration (`1s`) or `{dist, …}`. A bare number is passed on as a fixed duration too, to be refused with a "did you mean 5s". */
 const distribution = z.preprocess(
-  (v) => (typeof v === 'string' ? { dist: 'constant', value: v } : v),
+  (v) => (typeof v === 'string' || typeof v === 'number' ? { dist: 'constant', value: v } : v),
   z.discriminatedUnion('dist', [
     z.strictObject({ dist: z.literal('constant'), value: duration() }),
     z.strictObject({ dist: z.literal('uniform'), min: duration(), max: duration() }),
@@ -106,7 +111,7 @@ const closedBy = z.unknown().transform((v, ctx): Record<(typeof CLOSER_NAMES)[nu
     let bad = false;
     for (const [k, share] of Object.entries(v)) {
       if (!(CLOSER_NAMES as readonly string[]).includes(k)) {
-        ctx.addIssue({ code: 'custom', path: [k], message: `unknown closing side "${k}".${didYouMean(k, CLOSER_NAMES)} Allowed: ${CLOSER_NAMES.join(', ')}` });
+        ctx.addIssue({ code: 'custom', path: [k], params: { code: 'unknown_key' }, message: `unknown closing side "${k}".${didYouMean(k, CLOSER_NAMES)} Allowed: ${CLOSER_NAMES.join(', ')}` });
         bad = true;
       } else if (typeof share !== 'number' || !(share >= 0 && share <= 1)) {
         ctx.addIssue({ code: 'custom', path: [k], message: `must be a share between 0 and 1, got ${describeValue(share)}` });
@@ -126,7 +131,7 @@ const closedBy = z.unknown().transform((v, ctx): Record<(typeof CLOSER_NAMES)[nu
   const hint = typeof v === 'string' ? didYouMean(v, CLOSER_NAMES) : '';
   ctx.addIssue({
     code: 'custom',
-    message: `must be ${CLOSER_NAMES.join(' | ')} or a mix like {client: 0.7, server: 0.3}, got ${describeValue(v)}.${hint}`,
+    message: `must be ${CLOSER_NAMES.join(' | ')} or a mix like {client: 0.7, server: 0.3}, got ${describeValue(v)}${hint && `.${hint}`}`,
   });
   return z.NEVER;
 });

@@ -56,6 +56,32 @@ export function parseRate(text: string): number | undefined {
   return (count * 1_000_000) / ticks;
 }
 
+/** Unit words people write instead of the unit symbols. */
+const UNIT_WORDS: Readonly<Record<string, string>> = {
+  usec: 'us', usecs: 'us', microsecond: 'us', microseconds: 'us',
+  msec: 'ms', msecs: 'ms', millisecond: 'ms', milliseconds: 'ms',
+  sec: 's', secs: 's', second: 's', seconds: 's',
+  mins: 'm', minute: 'm', minutes: 'm',
+  hr: 'h', hrs: 'h', hour: 'h', hours: 'h',
+  day: 'd', days: 'd',
+};
+
+/** A not-quite duration with the units fixed ("10 sec" → "10s", "2 Minutes" → "2m"), if that is all it lacks. */
+export function suggestDuration(text: string): string | undefined {
+  const fixed = text.trim().replace(/(\d)\s*([a-zµ]+)/gi, (_m, d: string, u: string) => d + (UNIT_WORDS[u.toLowerCase()] ?? u.toLowerCase()));
+  return fixed !== text && parseDuration(fixed) !== undefined ? fixed : undefined;
+}
+
+/** A not-quite rate with the unit fixed ("100/sec" → "100/s", "5 per minute" → "5/m"), if that is all it lacks. */
+export function suggestRate(text: string): string | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(?:\/|per\b)\s*(.+?)\s*$/i.exec(text);
+  if (m === null) return undefined;
+  const per = m[2]!;
+  const unit = /^[a-zµ]+$/i.test(per) ? UNIT_WORDS[per.toLowerCase()] ?? per.toLowerCase() : suggestDuration(per) ?? per;
+  const fixed = `${m[1]}/${unit}`;
+  return fixed !== text && parseRate(fixed) !== undefined ? fixed : undefined;
+}
+
 /** Formats ticks as a short duration for messages and tables ("1m30s", "250ms", "4m0.2s"). */
 export function formatDuration(ticks: number): string {
   if (ticks === 0) return '0s';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { describeValue, didYouMean, type Issue, type PathSegment } from './issues';
+import { closest, describeValue, didYouMean, type Issue, type PathSegment } from './issues';
 
 /**
  * Turns zod's issues into ours, with messages in one voice ("must be …, got … (type)") and a
@@ -39,8 +39,8 @@ function unwrap(s: AnySchema, value: unknown): AnySchema {
   }
 }
 
-/** Keys the object schema at `path` allows, or [] when unknown. */
-export function allowedKeysAt(root: AnySchema, path: readonly PathSegment[], data: unknown): string[] {
+/** The (unwrapped) schema that parses the value at `path`, if it can be found. */
+function schemaAt(root: AnySchema, path: readonly PathSegment[], data: unknown): AnySchema | undefined {
   let s = unwrap(root, data);
   let v = data;
   for (const seg of path) {
@@ -49,12 +49,18 @@ export function allowedKeysAt(root: AnySchema, path: readonly PathSegment[], dat
     if (d.type === 'object') s = (d.shape as Record<string, AnySchema>)[seg as string]!;
     else if (d.type === 'array') s = d.element as AnySchema;
     else if (d.type === 'tuple') s = (d.items as AnySchema[])[seg as number]!;
-    else return [];
-    if (s === undefined) return [];
+    else return undefined;
+    if (s === undefined) return undefined;
     s = unwrap(s, v);
   }
-  const d = def(s);
-  return d.type === 'object' ? Object.keys(d.shape as object) : [];
+  return s;
+}
+
+/** Keys the object schema at `path` allows, or [] when unknown. */
+export function allowedKeysAt(root: AnySchema, path: readonly PathSegment[], data: unknown): string[] {
+  const s = schemaAt(root, path, data);
+  const d = s === undefined ? undefined : def(s);
+  return d?.type === 'object' ? Object.keys(d.shape as object) : [];
 }
 
 const KIND: Record<string, string> = {
@@ -68,10 +74,24 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
   return v;
 }
 
+/**
+ * The path as the user wrote it. A shorthand (`profile: linux`, `duration: 1s`) is expanded into a
+ * mapping before it is checked, so an issue inside the expansion (`profile.preset`) belongs to the
+ * shorthand value itself (`profile`).
+ */
+function writtenPath(data: unknown, path: readonly PathSegment[]): PathSegment[] {
+  let v = data;
+  for (let k = 0; k < path.length; k++) {
+    if (v !== undefined && v !== null && typeof v !== 'object') return path.slice(0, k);
+    v = v !== null && typeof v === 'object' ? (v as Record<PathSegment, unknown>)[path[k]!] : undefined;
+  }
+  return [...path];
+}
+
 export function fromZodIssues(issues: readonly z.core.$ZodIssue[], root: AnySchema, data: unknown): Issue[] {
   const out: Issue[] = [];
   for (const iss of issues) {
-    const path = iss.path.filter((p): p is PathSegment => typeof p !== 'symbol');
+    const path = writtenPath(data, iss.path.filter((p): p is PathSegment => typeof p !== 'symbol'));
     const got = valueAt(data, path);
     switch (iss.code) {
       case 'unrecognized_keys': {
@@ -86,11 +106,13 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], root: AnySche
         break;
       }
       case 'invalid_type': {
-        const want = KIND[iss.expected] ?? iss.expected;
+        const target = iss.expected === 'number' ? schemaAt(root, path, data) : undefined;
+        const whole = target !== undefined && String(def(target).format).includes('int'); // z.int(): "safeint"
+        const want = whole ? KIND.int! : KIND[iss.expected] ?? iss.expected;
         out.push({
           path,
           code: got === undefined ? 'required' : 'invalid_type',
-          message: got === undefined ? `is required (${want})` : `must be ${want}, got ${describeValue(got)}`,
+          message: got === undefined ? `is required: ${want}` : `must be ${want}, got ${describeValue(got)}`,
         });
         break;
       }
@@ -102,7 +124,7 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], root: AnySche
           code: got === undefined ? 'required' : 'invalid_value',
           message: got === undefined
             ? `is required: one of ${values.join(' | ')}`
-            : `must be one of ${values.join(' | ')}, got ${describeValue(got)}.${hint}`,
+            : `must be one of ${values.join(' | ')}, got ${describeValue(got)}${hint && `.${hint}`}`,
         });
         break;
       }
@@ -112,12 +134,13 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], root: AnySche
         if (disc !== undefined) {
           const p = path[path.length - 1] === disc ? path : [...path, disc];
           const tag = valueAt(data, p);
+          const hint = typeof tag === 'string' ? didYouMean(tag, options) : '';
           out.push({
             path: p,
             code: tag === undefined ? 'required' : 'invalid_value',
             message: tag === undefined
               ? `is required: one of ${options.join(' | ')}`
-              : `must be one of ${options.join(' | ')}, got ${describeValue(tag)}.${typeof tag === 'string' ? didYouMean(tag, options) : ''}`,
+              : `must be one of ${options.join(' | ')}, got ${describeValue(tag)}${hint && `.${hint}`}`,
           });
         } else {
           out.push({ path, code: 'invalid_value', message: `is not valid here, got ${describeValue(got)}` });
@@ -137,9 +160,20 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], root: AnySche
       case 'invalid_format':
         out.push({ path, code: 'invalid_format', message: `${iss.message}, got ${describeValue(got)}` });
         break;
-      default:
-        out.push({ path, code: iss.code, message: iss.message });
+      default: { // our own checks (schema.ts), already in our words; `params.code` names the issue
+        const code = iss.code === 'custom' ? (iss.params as { code?: string } | undefined)?.code : undefined;
+        out.push({ path, code: code ?? (got === undefined ? 'required' : iss.code), message: iss.message });
+      }
     }
   }
-  return out;
+  // A misspelt key is reported once, as the unknown key with its did-you-mean, not again as the
+  // missing key it was meant to be.
+  const meant = new Set(
+    out.filter((i) => i.code === 'unknown_key').map((i) => {
+      const key = String(i.path[i.path.length - 1]);
+      const parent = i.path.slice(0, -1);
+      return JSON.stringify([...parent, closest(key, allowedKeysAt(root, parent, data)) ?? null]);
+    }),
+  );
+  return out.filter((i) => i.code !== 'required' || !meant.has(JSON.stringify(i.path)));
 }
