@@ -40,7 +40,9 @@ function loadAll(files: readonly string[], opts: LoadOptions, io: CliIO): Loaded
   let bad = 0;
   for (const f of files) {
     try {
-      loaded.push(loadScenario(f, opts));
+      const l = loadScenario(f, opts);
+      for (const w of l.warnings) io.err(`${f}: warning: ${w}`);
+      loaded.push(l);
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
       io.err(formatIssues(e.file, e.issues));

@@ -77,3 +77,23 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   const c = closest(word, candidates);
   return c === undefined ? '' : ` Did you mean "${c}"?`;
 }
+
+/** An issue with the place in the file it points at. */
+export interface LocatedIssue extends Issue {
+  line?: number;
+  col?: number;
+}
+
+/** `file:line:col: path: message`, one line per issue (the compiler convention). */
+export function formatIssues(file: string, issues: readonly LocatedIssue[]): string {
+  return issues
+    .map((i) => {
+      const where = i.line !== undefined ? `${file}:${i.line}:${i.col ?? 1}` : file;
+      const origin = i.origin !== undefined ? ` (from ${i.origin})` : '';
+      return i.path.length === 0 && i.code === 'yaml'
+        ? `${where}: ${i.message}`
+        : `${where}: ${toDotPath(i.path)}${origin}: ${i.message}`;
+    })
+    .join('\n');
+}
+

@@ -2,7 +2,6 @@ import { PRESETS } from '../os/presets';
 import type { Profile } from '../os/profile';
 import { Distribution } from '../random/distributions';
 import type { Plan, PlanVariant } from '../sim/plan';
-import { compareLabel } from './rules';
 import type { ProfileInput, ScenarioInput } from './schema';
 
 /** Defaults, in one place (documented in scenarios/README.md). */
@@ -16,8 +15,11 @@ export const DEFAULTS = {
   closedBy: 'client',
 } as const;
 
-/** A preset with a scenario's overrides applied. */
-export function resolveProfile(p: ProfileInput, label?: string): Profile {
+/**
+ * A preset with a scenario's overrides applied. Its name is the `label` if given, else the
+ * preset's name, with "-custom" when an override changes a value of the preset.
+ */
+export function resolveProfile(p: ProfileInput): Profile {
   const base = PRESETS[p.preset]!;
   const portRange: [number, number] = p.portRange ?? base.portRange;
   const reserved = new Set<number>();
@@ -32,10 +34,11 @@ export function resolveProfile(p: ProfileInput, label?: string): Profile {
     sharing: p.sharing ?? base.sharing,
     allocator: (p.allocator as Profile['allocator'] | undefined) ?? base.allocator,
   };
-  const changed = (['portRange', 'reservedPorts', 'timeWait', 'sharing', 'allocator'] as const).some(
+  const changed = (['portRange', 'reservedPorts', 'timeWait', 'sharing', 'allocator'] as const).filter(
     (k) => JSON.stringify(profile[k]) !== JSON.stringify(base[k]),
   );
-  profile.name = label ?? p.label ?? (changed ? `${p.preset}-custom` : p.preset);
+  profile.name = p.label ?? (changed.length > 0 ? `${p.preset}-custom` : p.preset);
+  if (changed.length > 0) profile.source = `${base.source}. Overridden by the scenario: ${changed.join(', ')}`;
   return profile;
 }
 
@@ -47,9 +50,8 @@ export function normalize(s: ScenarioInput): Plan {
   const variants: PlanVariant[] = [];
   if (s.compare !== undefined) {
     for (const c of s.compare) {
-      const label = compareLabel(c);
-      const profile = resolveProfile(c, label);
-      variants.push({ label, profiles: s.hosts.map(() => profile) });
+      const profile = resolveProfile(c);
+      variants.push({ label: profile.name, profiles: s.hosts.map(() => profile) });
     }
   } else {
     const profiles = s.hosts.map((h) => resolveProfile(h.profile));

@@ -1,4 +1,6 @@
 import { didYouMean, type Issue, type PathSegment } from './issues';
+import { PRESETS } from '../os/presets';
+import { resolveProfile } from './normalize';
 import type { ProfileInput, ScenarioInput } from './schema';
 import { formatDuration } from './units';
 
@@ -58,12 +60,13 @@ function checkProfile(p: ProfileInput, at: PathSegment[], issues: Issue[]): void
       return;
     }
   }
-  if (p.reservedPorts !== undefined && p.portRange !== undefined) {
-    const [first, last] = p.portRange;
+  if (p.reservedPorts !== undefined) {
+    const [first, last] = p.portRange ?? PRESETS[p.preset]!.portRange;
+    const where = p.portRange !== undefined ? 'portRange' : `the ${p.preset} range`;
     const reserved = new Set<number>();
     p.reservedPorts.forEach(([a, b], j) => {
       if (a < first || b > last) {
-        issues.push({ path: [...at, 'reservedPorts', j], code: 'out_of_range', message: `must lie inside portRange ${first}-${last}, got ${a === b ? a : `${a}-${b}`}` });
+        issues.push({ path: [...at, 'reservedPorts', j], code: 'out_of_range', message: `must lie inside ${where} ${first}-${last}, got ${a === b ? a : `${a}-${b}`}` });
       }
       for (let q = Math.max(a, first); q <= Math.min(b, last); q++) reserved.add(q);
     });
@@ -81,7 +84,7 @@ const profiles: Rule = (s, issues) => {
 const compareLabels: Rule = (s, issues) => {
   const seen = new Map<string, number>();
   s.compare?.forEach((p, i) => {
-    const label = compareLabel(p);
+    const label = resolveProfile(p).name;
     const first = seen.get(label);
     if (first !== undefined) {
       issues.push({ path: ['compare', i], code: 'duplicate', message: `compares "${label}" twice (as compare[${first}] too); give each variant its own label: {preset: ${p.preset}, label: ..., ...}` });
@@ -134,11 +137,4 @@ export function checkRules(s: ScenarioInput): Issue[] {
   const issues: Issue[] = [];
   for (const rule of RULES) rule(s, issues);
   return issues;
-}
-
-/** The label a compared profile gets in reports. */
-export function compareLabel(p: ProfileInput): string {
-  if (p.label !== undefined) return p.label;
-  const overridden = Object.keys(p).some((k) => k !== 'preset' && k !== 'label');
-  return overridden ? `${p.preset}-custom` : p.preset;
 }

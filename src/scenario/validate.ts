@@ -1,12 +1,13 @@
 import type { Plan } from '../sim/plan';
 import type { Issue } from './issues';
 import { normalize } from './normalize';
+import { formatDuration } from './units';
 import { checkRules } from './rules';
 import { type ScenarioInput, scenarioSchema } from './schema';
 import { fromZodIssues } from './zod-issues';
 
 export type Validation =
-  | { ok: true; plan: Plan; input: ScenarioInput }
+  | { ok: true; plan: Plan; input: ScenarioInput; warnings: string[] }
   | { ok: false; issues: Issue[] };
 
 /**
@@ -21,5 +22,18 @@ export function validateScenario(doc: unknown): Validation {
   const issues = checkRules(parsed.data);
   if (issues.length > 0) return { ok: false, issues };
   // normalize
-  return { ok: true, plan: normalize(parsed.data), input: parsed.data };
+  const plan = normalize(parsed.data);
+  return { ok: true, plan, input: parsed.data, warnings: warnings(plan, parsed.data) };
+}
+
+/** Allowed, but probably not what the user meant. */
+function warnings(plan: Plan, input: ScenarioInput): string[] {
+  const out: string[] = [];
+  if (input.warmup === undefined && plan.warmup >= plan.duration) {
+    out.push(
+      `no steady-state figures: the default warm-up, 2 x (longest TIME_WAIT + longest mean connection) = ${formatDuration(plan.warmup)}, ` +
+        `is not shorter than the run (${formatDuration(plan.duration)}); set warmup: or a longer duration`,
+    );
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ const scenario = (name: string) => join(ROOT, 'scenarios', name);
 const legacyVsLinux = `
 name: legacy-vs-linux
 duration: 60s
+warmup: 0s
 hosts: [{ name: client, profile: linux }]
 destinations: [{ name: api, address: 192.0.2.10:443 }]
 workloads:

@@ -15,7 +15,7 @@ import type { CliIO } from '../../src/cli/io';
 const VALID = [
   /*  1 */ 'name: t',
   /*  2 */ 'seed: 1',
-  /*  3 */ 'duration: 10s',
+  /*  3 */ 'duration: 10m',
   /*  4 */ 'sample: 1s',
   /*  5 */ 'hosts:',
   /*  6 */ '  - name: client',
@@ -268,7 +268,7 @@ const cases: Case[] = [
     text: edit({ 23: '        dist: lognormal', 24: ['        median: 2s', '        p99: 1s'] }),
     err: [':25:14: workloads[0].connection.duration.p99: must be above the median (2s), got 1s'],
   },
-  { name: 'sample longer than duration', text: edit({ 4: 'sample: 1m' }), err: [':4:9: sample: must not be longer than duration (10s), got 1m'] },
+  { name: 'sample longer than duration', text: edit({ 4: 'sample: 1h' }), err: [':4:9: sample: must not be longer than duration (10m), got 1h'] },
 
   // command-line overrides
   {
