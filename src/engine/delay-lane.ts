@@ -9,25 +9,23 @@
 export class DelayLane {
   time: Float64Array;
   key: Float64Array;
-  kind: Int32Array;
-  a: Int32Array;
-  b: Int32Array;
+  payload: Float64Array;
   head = 0;
   size = 0;
 
   constructor(readonly delay: number, capacity = 1024) {
     this.time = new Float64Array(capacity);
     this.key = new Float64Array(capacity);
-    this.kind = new Int32Array(capacity);
-    this.a = new Int32Array(capacity);
-    this.b = new Int32Array(capacity);
+    this.payload = new Float64Array(capacity);
   }
 
-  push(time: number, key: number, kind: number, a: number, b: number): void {
+  push(time: number, key: number, payload: number): void {
     if (this.size === this.time.length) this.grow();
     let i = this.head + this.size;
     if (i >= this.time.length) i -= this.time.length;
-    this.time[i] = time; this.key[i] = key; this.kind[i] = kind; this.a[i] = a; this.b[i] = b;
+    this.time[i] = time;
+    this.key[i] = key;
+    this.payload[i] = payload;
     this.size++;
   }
 
@@ -49,7 +47,8 @@ export class DelayLane {
 
   private grow(): void {
     const cap = this.time.length;
-    const order = (arr: Float64Array | Int32Array, next: Float64Array | Int32Array) => {
+    const unroll = (arr: Float64Array): Float64Array => {
+      const next = new Float64Array(cap * 2);
       for (let j = 0; j < this.size; j++) {
         let i = this.head + j;
         if (i >= cap) i -= cap;
@@ -57,11 +56,9 @@ export class DelayLane {
       }
       return next;
     };
-    this.time = order(this.time, new Float64Array(cap * 2)) as Float64Array;
-    this.key = order(this.key, new Float64Array(cap * 2)) as Float64Array;
-    this.kind = order(this.kind, new Int32Array(cap * 2)) as Int32Array;
-    this.a = order(this.a, new Int32Array(cap * 2)) as Int32Array;
-    this.b = order(this.b, new Int32Array(cap * 2)) as Int32Array;
+    this.time = unroll(this.time);
+    this.key = unroll(this.key);
+    this.payload = unroll(this.payload);
     this.head = 0;
   }
 }

@@ -1,5 +1,7 @@
 import { DelayLane } from './delay-lane';
 import { EventHeap } from './event-heap';
+import { A_LIMIT, B_LIMIT, KIND_LIMIT, checkPayload, pack } from './payload';
+import { TimerSlots } from './timer-slots';
 import type { Tick } from './time';
 
 /**
@@ -19,6 +21,7 @@ import type { Tick } from './time';
  * chunks so V8 optimises it as a normal function rather than on-stack replacement code.
  */
 export interface EventHandler {
+  /** kind < 256, a < 2^24, b < 2^21 (integers ≥ 0), as scheduled. */
   handle(kind: number, a: number, b: number): void;
 }
 
@@ -26,10 +29,14 @@ export interface EventHandler {
 export const URGENT = 0;
 export const NORMAL = 1;
 
-/** Opaque handle of a scheduled event, for `cancel`. */
+/**
+ * Handle of a scheduled event, for `cancel`: its insertion sequence number. why not the full
+ * key: a small integer is returned without allocation, a large double would be boxed.
+ */
 export type EventHandle = number;
 
 const PRIORITY_SPAN = 2 ** 44; // seq stays below this: 1.7e13 events per run
+/** Payload of a cancelled event (tombstone): skipped when reached. */
 const CANCELLED = -1;
 const CHUNK = 4096;
 
@@ -39,6 +46,7 @@ export class Engine {
   private seq = 0;
   private readonly heap = new EventHeap();
   private readonly lanes: DelayLane[] = [];
+  private readonly slots = new TimerSlots();
   /** The heap top is the event being dispatched and has not been removed yet. */
   private topPending = false;
   /** [events processed]; a double from the start so the counter never changes representation. */
@@ -83,25 +91,50 @@ export class Engine {
   scheduleInLane(lane: number, kind: number, a = 0, b = 0): EventHandle {
     const l = this.lanes[lane];
     if (l === undefined) throw new RangeError(`Engine.scheduleInLane: no lane ${lane}`);
-    const key = NORMAL * PRIORITY_SPAN + this.seq++;
-    l.push(this.now + l.delay, key, kind, a, b);
-    return key;
+    const seq = this.seq++;
+    l.push(this.now + l.delay, NORMAL * PRIORITY_SPAN + seq, this.payloadOf(kind, a, b));
+    return seq;
+  }
+
+  /**
+   * A timer slot: holds at most one pending event, which `scheduleSlot` sets or replaces. For
+   * processes that always have exactly one next event (a workload's next arrival, the sampler).
+   */
+  slot(): number {
+    return this.slots.add();
+  }
+
+  /** Sets the slot's pending event to `kind(a, b)` at `time` (≥ now), replacing any. */
+  scheduleSlot(slot: number, time: Tick, kind: number, a = 0, b = 0, priority = NORMAL): void {
+    if (!(slot >= 0 && slot < this.slots.count)) throw new RangeError(`Engine.scheduleSlot: no slot ${slot}`);
+    if (!(time >= this.now) || time !== Math.floor(time)) {
+      throw new RangeError(`Engine.scheduleSlot: time must be an integer tick >= now (${this.now}), got ${time}`);
+    }
+    this.slots.set(slot, time, priority * PRIORITY_SPAN + this.seq++, this.payloadOf(kind, a, b));
+  }
+
+  /** Removes the slot's pending event; false if it had none. */
+  cancelSlot(slot: number): boolean {
+    if (!this.slots.isPending(slot)) return false;
+    this.slots.clear(slot);
+    return true;
   }
 
   /** Cancels a pending event. Returns false if it already ran or was cancelled. O(queue size). */
   cancel(handle: EventHandle): boolean {
     const heap = this.heap;
-    const i = heap.indexOfKey(handle, this.topPending ? 1 : 0);
+    let i = heap.indexOfKey(URGENT * PRIORITY_SPAN + handle, this.topPending ? 1 : 0);
+    if (i < 0) i = heap.indexOfKey(NORMAL * PRIORITY_SPAN + handle, this.topPending ? 1 : 0);
     if (i >= 0) {
-      if (heap.kind[i] === CANCELLED) return false;
-      heap.kind[i] = CANCELLED;
+      if (heap.payload[i] === CANCELLED) return false;
+      heap.payload[i] = CANCELLED;
       return true;
     }
     for (const l of this.lanes) {
-      const j = l.indexOfKey(handle);
+      const j = l.indexOfKey(NORMAL * PRIORITY_SPAN + handle);
       if (j >= 0) {
-        if (l.kind[j] === CANCELLED) return false;
-        l.kind[j] = CANCELLED;
+        if (l.payload[j] === CANCELLED) return false;
+        l.payload[j] = CANCELLED;
         return true;
       }
     }
@@ -113,6 +146,8 @@ export class Engine {
     this.settle();
     let t = this.heap.size > 0 ? this.heap.time[0]! : Infinity;
     for (const l of this.lanes) if (l.size > 0 && l.time[l.head]! < t) t = l.time[l.head]!;
+    const m = this.slots.min;
+    if (m >= 0 && this.slots.time[m]! < t) t = this.slots.time[m]!;
     return t;
   }
 
@@ -121,6 +156,7 @@ export class Engine {
     this.settle();
     let n = this.heap.size;
     for (const l of this.lanes) n += l.size;
+    for (let i = 0; i < this.slots.count; i++) if (this.slots.isPending(i)) n++;
     return n;
   }
 
@@ -143,6 +179,7 @@ export class Engine {
     const heap = this.heap;
     const lanes = this.lanes;
     const nLanes = lanes.length;
+    const slots = this.slots;
     let done = 0;
     for (let n = 0; n < max; n++) {
       let from = -1;
@@ -164,28 +201,36 @@ export class Engine {
           }
         }
       }
+      const m = slots.min;
+      if (m >= 0) {
+        const st = slots.time[m]!;
+        if (st < t || (st === t && slots.key[m]! < k)) {
+          from = -2;
+          t = st;
+        }
+      }
       if (!(t < until)) {
         this.counters[0]! += done;
         return false;
       }
       this.now = t;
-      let kind: number, a: number, b: number;
-      if (from < 0) {
-        kind = heap.kind[0]!;
-        a = heap.a[0]!;
-        b = heap.b[0]!;
+      let p: number;
+      if (from === -1) {
+        p = heap.payload[0]!;
         this.topPending = true;
+      } else if (from === -2) {
+        p = slots.payload[m]!;
+        slots.clear(m);
       } else {
         const l = lanes[from]!;
-        const h = l.head;
-        kind = l.kind[h]!;
-        a = l.a[h]!;
-        b = l.b[h]!;
+        p = l.payload[l.head]!;
         l.shift();
       }
-      if (kind !== CANCELLED) {
+      if (p >= 0) {
         done++;
-        handler.handle(kind, a, b);
+        // unpack: kind < 2^8, a < 2^24, b < 2^21 (see ./payload)
+        const hi = Math.floor(p / B_LIMIT);
+        handler.handle(Math.floor(hi / A_LIMIT), hi % A_LIMIT, p - hi * B_LIMIT);
       }
       if (this.topPending) {
         this.topPending = false;
@@ -197,14 +242,22 @@ export class Engine {
   }
 
   private insert(time: Tick, kind: number, a: number, b: number, priority: number): EventHandle {
-    const key = priority * PRIORITY_SPAN + this.seq++;
+    const seq = this.seq++;
+    const key = priority * PRIORITY_SPAN + seq;
+    const payload = this.payloadOf(kind, a, b);
     if (this.topPending) {
       this.topPending = false;
-      this.heap.replaceTop(time, key, kind, a, b);
+      this.heap.replaceTop(time, key, payload);
     } else {
-      this.heap.push(time, key, kind, a, b);
+      this.heap.push(time, key, payload);
     }
-    return key;
+    return seq;
+  }
+
+  private payloadOf(kind: number, a: number, b: number): number {
+    // x === (x & mask) holds only for integers in [0, mask]: range and integer check in one.
+    if (!(kind === (kind & (KIND_LIMIT - 1)) && a === (a & (A_LIMIT - 1)) && b === (b & (B_LIMIT - 1)))) checkPayload(kind, a, b);
+    return pack(kind, a, b);
   }
 
   /** Removes a dispatched heap top that no schedule call has replaced yet. */

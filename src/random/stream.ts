@@ -15,30 +15,29 @@ import seedrandom from 'seedrandom';
  * doubles take 53 bits from two outputs.
  */
 export class RandomStream {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  /**
+   * The generator's four 32-bit words. why a typed array: 32-bit values do not all fit V8's
+   * small integers, so storing them in object fields would allocate a heap number per draw.
+   */
+  private readonly s = new Int32Array(4);
 
   constructor(readonly name: string, seedKey: string) {
     const arc4 = seedrandom(seedKey);
-    this.s0 = arc4.int32();
-    this.s1 = arc4.int32();
-    this.s2 = arc4.int32();
-    this.s3 = arc4.int32();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // all-zero is the one bad state
+    const s = this.s;
+    for (let i = 0; i < 4; i++) s[i] = arc4.int32();
+    if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1; // all-zero is the one bad state
   }
 
   /** Next 32-bit output as an unsigned integer (xoshiro128**). */
   nextUint32(): number {
-    const s0 = this.s0, s1 = this.s1, s2 = this.s2 ^ s0, s3 = this.s3 ^ s1;
+    const st = this.s;
+    const s0 = st[0]!, s1 = st[1]!, s2 = st[2]! ^ s0, s3 = st[3]! ^ s1;
     const m = Math.imul(s1, 5);
     const result = Math.imul((m << 7) | (m >>> 25), 9);
-    const t = s1 << 9;
-    this.s1 = s1 ^ s2;
-    this.s0 = s0 ^ s3;
-    this.s2 = s2 ^ t;
-    this.s3 = (s3 << 11) | (s3 >>> 21);
+    st[1] = s1 ^ s2;
+    st[0] = s0 ^ s3;
+    st[2] = s2 ^ (s1 << 9);
+    st[3] = (s3 << 11) | (s3 >>> 21);
     return result >>> 0;
   }
 

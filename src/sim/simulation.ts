@@ -29,6 +29,8 @@ export interface PoolInfo {
 class WorkloadState {
   nextIp = 0;
   constructor(
+    /** Engine timer slot of the workload's next arrival. */
+    readonly slot: number,
     readonly host: number,
     readonly arrivals: ArrivalProcess,
     readonly picker: DestinationPicker,
@@ -66,6 +68,7 @@ class HostState {
  */
 export class Simulation implements EventHandler {
   readonly engine = new Engine();
+  private readonly sampleSlot = this.engine.slot();
   readonly pools: (PortPool | undefined)[];
   readonly poolInfo: PoolInfo[];
   private readonly hosts: HostState[] = [];
@@ -102,6 +105,7 @@ export class Simulation implements EventHandler {
       const base = `workload/${w.name}`;
       this.workloads.push(
         new WorkloadState(
+          this.engine.slot(),
           w.host,
           new ArrivalProcess(w.arrivals),
           new DestinationPicker(w.destinations, w.weights, w.selection),
@@ -124,10 +128,10 @@ export class Simulation implements EventHandler {
   /** Runs [0, plan.duration) and takes the final sample at plan.duration. */
   run(): void {
     const { engine, plan } = this;
-    if (plan.sample < plan.duration) engine.scheduleAt(plan.sample, SAMPLE, 0, 0, URGENT);
+    if (plan.sample < plan.duration) engine.scheduleSlot(this.sampleSlot, plan.sample, SAMPLE, 0, 0, URGENT);
     this.workloads.forEach((w, i) => {
       const t = w.arrivals.first(w.rngArrivals);
-      if (t < w.arrivals.stop && t < plan.duration) engine.scheduleAt(t, ARRIVAL, i);
+      if (t < w.arrivals.stop && t < plan.duration) engine.scheduleSlot(w.slot, t, ARRIVAL, i);
     });
     engine.run(plan.duration, this);
     this.recorder.sample(plan.duration);
@@ -147,7 +151,7 @@ export class Simulation implements EventHandler {
     const now = engine.now;
     const W = this.workloads[w]!;
     const next = W.arrivals.next(now, W.rngArrivals);
-    if (next < W.arrivals.stop && next < this.plan.duration) engine.scheduleAt(next, ARRIVAL, w);
+    if (next < W.arrivals.stop && next < this.plan.duration) engine.scheduleSlot(W.slot, next, ARRIVAL, w);
 
     const destination = W.picker.next(W.rngDestinations);
     const duration = W.duration.sample(W.rngDurations);
@@ -199,7 +203,7 @@ export class Simulation implements EventHandler {
     const engine = this.engine;
     this.recorder.sample(engine.now);
     const next = engine.now + this.plan.sample;
-    if (next < this.plan.duration) engine.scheduleAt(next, SAMPLE, 0, 0, URGENT);
+    if (next < this.plan.duration) engine.scheduleSlot(this.sampleSlot, next, SAMPLE, 0, 0, URGENT);
   }
 
   private createPool(poolId: number, H: HostState): PortPool {

@@ -62,7 +62,9 @@ export class LogHistogram {
         if (b === 0) return 0;
         const lo = lowerBound(b);
         const hi = lowerBound(b + 1);
-        const mid = Math.round((lo + hi) / 2);
+        // floor, not round: in [128, 256) a bucket holds one integer, lo, and its midpoint
+        // lo + 0.5 would round up to lo + 1 (0.8 % off at 128); elsewhere the two agree.
+        const mid = Math.floor((lo + hi) / 2);
         return Math.min(Math.max(mid, this.totals[2]!), this.totals[3]!);
       }
     }
