@@ -27,6 +27,11 @@ export class PortPool {
   timeWait = 0;
   /** Next index for counter-based allocators. */
   cursor = 0;
+  /**
+   * 32-bit identity of the pool's (source address, destination address, destination port), for
+   * hash-based allocators; 0 for a pool shared by every destination. Set by its owner.
+   */
+  flow = 0;
   /** FREE | ESTABLISHED | TIME_WAIT | RESERVED per port. */
   readonly state: Uint8Array;
   /** Time each port was last released, in ticks; -1 while never used. */

@@ -87,8 +87,7 @@ export class Simulation implements EventHandler {
       this.hosts.push(
         new HostState(
           profile,
-          ALLOCATORS[profile.allocator],
-          streams.stream(`host/${h.name}/allocator`),
+          ...allocatorFor(profile, streams.stream(`host/${h.name}/allocator`)),
           layout.poolBase[hi]!,
           profile.sharing === 'per-destination',
           h.sourceIps.length,
@@ -163,7 +162,7 @@ export class Simulation implements EventHandler {
 
     this.recorder.attempt(now, w);
     const pool = this.pools[poolId] ?? this.createPool(poolId, H);
-    const port = H.allocator.pick(pool, H.rngAllocator);
+    const port = H.allocator.pick(pool, H.rngAllocator, now);
     if (port < 0) {
       this.recorder.failed(now, poolId, pool.timeWait > 0 ? FAIL_TIME_WAIT : FAIL_ESTABLISHED);
       return;
@@ -209,6 +208,11 @@ export class Simulation implements EventHandler {
   private createPool(poolId: number, H: HostState): PortPool {
     const p = H.profile;
     const pool = new PortPool(p.portRange[1] - p.portRange[0] + 1, H.reservedOffsets);
+    const info = this.poolInfo[poolId]!;
+    if (info.destination >= 0) {
+      const source = this.plan.hosts[info.host]!.sourceIps[info.sourceIp]!;
+      pool.flow = flowHash(`${source}>${this.plan.destinations[info.destination]!.address}`);
+    }
     this.pools[poolId] = pool;
     this.closedBy[poolId] = new Uint8Array(pool.size);
     return pool;
@@ -237,6 +241,17 @@ export function poolLayout(plan: Plan, variant: number): { info: PoolInfo[]; cap
     }
   });
   return { info, capacity: Float64Array.from(capacity), poolBase };
+}
+
+function allocatorFor(profile: Profile, rng: RandomStream): [Allocator, RandomStream] {
+  return [ALLOCATORS[profile.allocator].create(rng), rng];
+}
+
+/** FNV-1a, 32 bits: a stable identity of a pool's flow for hash-based allocators. */
+function flowHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** Runs one (variant, replication) of a plan to completion. */

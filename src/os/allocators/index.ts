@@ -1,11 +1,11 @@
 import type { AllocatorName } from '../profile';
-import type { Allocator } from './allocator';
+import type { AllocatorType } from './allocator';
 import { randomStart } from './random-start';
 import { sequential } from './sequential';
 
-export type { Allocator } from './allocator';
+export type { Allocator, AllocatorType } from './allocator';
 
-export const ALLOCATORS: Readonly<Record<AllocatorName, Allocator>> = {
+export const ALLOCATORS: Readonly<Record<AllocatorName, AllocatorType>> = {
   sequential,
   'random-start': randomStart,
 };

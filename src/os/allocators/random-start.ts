@@ -1,13 +1,14 @@
-import type { Allocator } from './allocator';
+import type { Allocator, AllocatorType } from './allocator';
 
 /**
  * RFC 6056 §3.3.1 algorithm 1, "simple port randomization": a uniformly random offset in the
  * range, then upward (wrapping) to the first suitable port. FreeBSD and OpenBSD connect(); the
  * bench-steady model. The bitset search returns exactly the port the linear probe would.
  */
-export const randomStart: Allocator = {
+export const randomStart: Allocator & AllocatorType = {
   name: 'random-start',
   description: 'RFC 6056 alg. 1: random offset, then the next free port upward, wrapping (FreeBSD, OpenBSD)',
+  create: () => randomStart,
   pick(pool, rng) {
     if (pool.free === 0) return -1;
     return pool.findFreeFrom(rng.below(pool.size));

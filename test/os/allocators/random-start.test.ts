@@ -14,7 +14,7 @@ function linearProbe(pool: PortPool, from: number): number {
 
 describe('random-start allocator (RFC 6056 algorithm 1)', () => {
   test('is registered under its name', () => {
-    expect(ALLOCATORS['random-start']).toBe(randomStart);
+    expect(ALLOCATORS['random-start'].create(new RandomStream('x', 'x'))).toBe(randomStart);
     expect(ALLOCATOR_NAMES).toContain('random-start');
     expect(randomStart.name).toBe('random-start');
   });
@@ -28,7 +28,7 @@ describe('random-start allocator (RFC 6056 algorithm 1)', () => {
     const twin = new RandomStream('alloc', 'test/allocators/random-start');
     for (let k = 0; k < 2000; k++) {
       const offset = twin.below(size);
-      const got = randomStart.pick(pool, rng);
+      const got = randomStart.pick(pool, rng, 0);
       expect(got).toBe(linearProbe(pool, offset));
       if (k % 3 === 0 && got >= 0) {
         pool.take(got);
@@ -45,7 +45,7 @@ describe('random-start allocator (RFC 6056 algorithm 1)', () => {
     const rng = new RandomStream('alloc', 'test/allocators/random-start/uniform');
     const counts = new Array<number>(size).fill(0);
     const N = 100_000;
-    for (let k = 0; k < N; k++) counts[randomStart.pick(pool, rng)]!++;
+    for (let k = 0; k < N; k++) counts[randomStart.pick(pool, rng, 0)]!++;
     const e = N / size;
     const chi = counts.reduce((a, c) => a + ((c - e) * (c - e)) / e, 0);
     expect(chi).toBeLessThan(85.35); // 0.999 quantile of chi-square with 49 degrees of freedom
@@ -57,7 +57,7 @@ describe('random-start allocator (RFC 6056 algorithm 1)', () => {
     const rng = new RandomStream('alloc', 'test/allocators/random-start/bias');
     let at50 = 0;
     const N = 20_000;
-    for (let k = 0; k < N; k++) if (randomStart.pick(pool, rng) === 50) at50++;
+    for (let k = 0; k < N; k++) if (randomStart.pick(pool, rng, 0) === 50) at50++;
     // offsets 0..50 all land on 50: probability 51/100
     expect(Math.abs(at50 / N - 0.51)).toBeLessThan(0.02);
   });
@@ -66,13 +66,13 @@ describe('random-start allocator (RFC 6056 algorithm 1)', () => {
     const pool = new PortPool(33, [5]);
     for (let i = 0; i < 33; i++) if (i !== 5) pool.take(i);
     const rng = new RandomStream('alloc', 'test/allocators/random-start/full');
-    for (let k = 0; k < 10; k++) expect(randomStart.pick(pool, rng)).toBe(-1);
+    for (let k = 0; k < 10; k++) expect(randomStart.pick(pool, rng, 0)).toBe(-1);
   });
 
   test('never returns a reserved port', () => {
     const reserved = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
     const pool = new PortPool(20, reserved);
     const rng = new RandomStream('alloc', 'test/allocators/random-start/reserved');
-    for (let k = 0; k < 1000; k++) expect(randomStart.pick(pool, rng)).toBeGreaterThanOrEqual(10);
+    for (let k = 0; k < 1000; k++) expect(randomStart.pick(pool, rng, 0)).toBeGreaterThanOrEqual(10);
   });
 });

@@ -9,7 +9,7 @@ const rng = () => new RandomStream('alloc', 'test/allocators/sequential');
 function takeN(pool: PortPool, n: number, r = rng()): number[] {
   const out: number[] = [];
   for (let k = 0; k < n; k++) {
-    const i = sequential.pick(pool, r);
+    const i = sequential.pick(pool, r, 0);
     out.push(i);
     if (i >= 0) pool.take(i);
   }
@@ -18,7 +18,7 @@ function takeN(pool: PortPool, n: number, r = rng()): number[] {
 
 describe('sequential allocator', () => {
   test('is registered under its name', () => {
-    expect(ALLOCATORS.sequential).toBe(sequential);
+    expect(ALLOCATORS.sequential.create(new RandomStream('x', 'x'))).toBe(sequential);
     expect(ALLOCATOR_NAMES).toContain('sequential');
     expect(sequential.name).toBe('sequential');
   });
@@ -59,13 +59,13 @@ describe('sequential allocator', () => {
   test('the counter moves past a picked port even if it is not taken', () => {
     const pool = new PortPool(4);
     const r = rng();
-    expect(sequential.pick(pool, r)).toBe(0);
+    expect(sequential.pick(pool, r, 0)).toBe(0);
     // 0 is still free, but the next pick starts after it; it comes back only after wrapping
-    expect(sequential.pick(pool, r)).toBe(1);
+    expect(sequential.pick(pool, r, 0)).toBe(1);
     pool.take(2);
     pool.take(3);
     pool.take(1);
-    expect(sequential.pick(pool, r)).toBe(0);
+    expect(sequential.pick(pool, r, 0)).toBe(0);
   });
 
   test('draws no random numbers', () => {
