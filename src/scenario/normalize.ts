@@ -78,10 +78,10 @@ export function normalize(s: ScenarioInput): Plan {
   });
 
   // Default warm-up: twice the longest hold a port can see (connection mean + TIME_WAIT), the
-  // time after which an M/G/N/N loss system is close to its steady state.
+  // time after which an M/G/N/N loss system is close to its steady state; rounded up to seconds.
   const maxTimeWait = Math.max(...variants.flatMap((v) => v.profiles.map((p) => p.timeWait)));
   const maxMean = Math.max(...s.workloads.map((w) => new Distribution(w.connection.duration).mean));
-  const warmup = s.warmup ?? 2 * (maxTimeWait + Math.round(maxMean));
+  const warmup = s.warmup ?? Math.ceil((2 * (maxTimeWait + maxMean)) / 1_000_000) * 1_000_000; // whole seconds
 
   return {
     name: s.name,
