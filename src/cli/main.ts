@@ -3,10 +3,13 @@ import yargs from 'yargs';
 import { ScenarioError, formatIssues, loadScenario, type LoadedScenario, type LoadOptions } from '../scenario/load';
 import { PRESET_NAMES } from '../os/presets';
 import { didYouMean } from '../scenario/issues';
+import { mergeShards } from './commands/merge';
 import { profilesJson, profilesTable } from './commands/profiles';
 import { runScenario } from './commands/run';
+import { loadSweep, parseVaries, runSweep } from './commands/sweep';
 import { describeScenario } from './commands/validate';
 import { type CliIO, ExitError, processIO } from './io';
+import { parseShard, type Shard } from './shard';
 import { version } from './version';
 
 /**
@@ -22,7 +25,21 @@ interface CommonArgs {
   replications?: number;
 }
 
-const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'json', 'print-normalized', 'help', 'version'];
+const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'jobs', 'shard', 'vary', 'json', 'print-normalized', 'help', 'version'];
+
+/** --jobs and --shard, checked (exit 2 when malformed). */
+function parallelOptions(a: { jobs?: number; shard?: string }): { jobs?: number; shard?: Shard } {
+  const opts: { jobs?: number; shard?: Shard } = {};
+  if (a.jobs !== undefined) {
+    if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new ExitError(`--jobs must be a whole number of threads, at least 1; got ${String(a.jobs)}`);
+    opts.jobs = a.jobs;
+  }
+  if (a.shard !== undefined) opts.shard = parseShard(String(a.shard));
+  return opts;
+}
+
+const JOBS = { type: 'number', describe: 'worker threads running the simulations in parallel (default: the CPUs available; results are the same for any value)' } as const;
+const SHARD = { type: 'string', describe: 'run only shard i of n (i/n, from 1) of the runs and write a shard folder for "portsim merge"' } as const;
 
 function loadOptions(a: CommonArgs): LoadOptions {
   const opts: LoadOptions = {};
@@ -66,21 +83,67 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files (YAML or JSON)' })
         .option('out', { type: 'string', describe: 'write results into exactly this folder (one scenario only)' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
+        .option('jobs', JOBS)
+        .option('shard', SHARD)
         .example('$0 run scenarios/default.yaml', 'compare Windows and Linux at the same load')
         .example('$0 run scenarios/bench-steady.yaml --seed 7 --out /tmp/steady', 'another seed, results in /tmp/steady')
         .example('$0 run scenarios/burst.yaml --set workloads.burst.arrivals.rate=2000/s', 'change one field')
-        .example('$0 run scenarios/default.yaml --compare linux,windows,macos', 'same traffic on three OS profiles'),
-      (a) => {
+        .example('$0 run scenarios/default.yaml --compare linux,windows,macos', 'same traffic on three OS profiles')
+        .example('$0 run scenarios/bench-steady.yaml --replications 20 --jobs 4', '20 replications on 4 threads')
+        .example('$0 run scenarios/bench-steady.yaml --replications 20 --shard 1/2 --out part1', 'half of them, for "portsim merge"'),
+      async (a) => {
         const files = a.files as string[];
         if (a.out !== undefined && files.length > 1) throw new ExitError('--out takes one scenario file; without --out each run writes results/<scenario>/<run-id>/');
+        if (a.shard !== undefined && files.length > 1) throw new ExitError('--shard takes one scenario file');
+        const parallel = parallelOptions(a);
         for (const l of loadAll(files, loadOptions(a as unknown as CommonArgs), io)) {
           seedForBugReport = l.plan.seed;
-          const opts: Parameters<typeof runScenario>[1] = { argv: ['portsim', ...argv] };
+          const opts: Parameters<typeof runScenario>[1] = { argv: ['portsim', ...argv], ...parallel };
           if (a.out !== undefined) opts.out = a.out;
           if (a.quiet === true) opts.quiet = true;
-          runScenario(l, opts, io);
+          await runScenario(l, opts, io);
           if (files.length > 1 && a.quiet !== true) io.out('');
         }
+      },
+    )
+    .command(
+      'sweep <file>',
+      'run a scenario over a grid of field values and write one summary row per point, profile and replication',
+      (y) => y
+        .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+        .option('vary', { type: 'string', array: true, demandOption: true, describe: 'a field and its values: field.path=v1,v2,… (YAML values, as for --set; repeatable: the grid is every combination, the first --vary varying slowest)' })
+        .option('out', { type: 'string', describe: 'write results into exactly this folder' })
+        .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
+        .option('jobs', JOBS)
+        .option('shard', SHARD)
+        .example('$0 sweep scenarios/default.yaml --vary workloads.requests.arrivals.rate=100/s,150/s,200/s', 'three loads, Linux and Windows each')
+        .example("$0 sweep scenarios/bench-steady.yaml --vary hosts.client.sourceIps=1,2 --vary 'hosts.client.profile.timeWait=30s,60s'", 'a 2 × 2 grid'),
+      async (a) => {
+        const axes = parseVaries((a.vary as string[]).map(String));
+        const parallel = parallelOptions(a);
+        const points = loadSweep(a.file as string, axes, loadOptions(a as unknown as CommonArgs), io);
+        seedForBugReport = points[0]!.loaded.plan.seed;
+        const opts: Parameters<typeof runSweep>[3] = { argv: ['portsim', ...argv], ...parallel };
+        if (a.out !== undefined) opts.out = a.out;
+        if (a.quiet === true) opts.quiet = true;
+        await runSweep(a.file as string, axes, points, opts, io);
+      },
+    )
+    .command(
+      'merge <dirs..>',
+      'join the shard folders of a sharded run or sweep into the files of the whole',
+      (y) => y
+        .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard folders (each with a shard.json)' })
+        .option('out', { type: 'string', describe: 'write into this folder (default: where the unsharded run would write)' })
+        .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
+        .example('$0 merge shard-* --out all', 'join every shard of a study'),
+      (a) => {
+        const overrides = ['seed', 'duration', 'set', 'compare', 'replications'].filter((k) => a[k] !== undefined);
+        if (overrides.length > 0) throw new ExitError(`merge takes no scenario options (${overrides.map((k) => `--${k}`).join(', ')}): the shards were made with them`);
+        const opts: Parameters<typeof mergeShards>[1] = { argv: ['portsim', ...argv] };
+        if (a.out !== undefined) opts.out = a.out;
+        if (a.quiet === true) opts.quiet = true;
+        mergeShards(a.dirs as string[], opts, io);
       },
     )
     .command(
@@ -107,7 +170,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option('set', { type: 'string', array: true, global: true, describe: 'change a field: field.path=value (repeatable)' })
     .option('compare', { type: 'string', global: true, describe: `run the same traffic on these presets, comma-separated (${PRESET_NAMES.join(', ')})` })
     .option('replications', { type: 'number', global: true, describe: 'independent runs with derived seeds' })
-    .demandCommand(1, 'Say which command to run: run, validate or profiles.')
+    .demandCommand(1, 'Say which command to run: run, sweep, merge, validate or profiles.')
     .recommendCommands()
     .strict()
     .version(version())

@@ -1,33 +1,58 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { Row } from '../report/rows';
+import type { Cell, Row } from '../report/rows';
 
 /**
  * The only writer of results. Every file is written under a hidden temporary name and renamed to
  * its final name only when the whole run has succeeded (`commit`), so a failed or interrupted
  * run never leaves a half-written CSV under a final name; `abort` removes what was written.
+ * Worker threads write their tasks' rows to part files in the same folder, also under
+ * temporary names (`part`), which the main thread appends to the final files in task order.
  */
 const TMP = (name: string) => `.${name}.tmp-${process.pid}`;
 const STALE_TMP = /^\.[\w.-]+\.tmp-(\d+)$/;
 
+/** A CSV column: a row key, or a key written under another header (a sweep's varied `seed`). */
+export type Column = string | { key: string; header: string };
+
 /**
  * A CSV file written as rows arrive, in batches through csv-stringify, with blocking writes: the
  * simulation runs synchronously, so rows go to disk as they are made and memory stays flat
- * however long the simulated time.
+ * however long the simulated time. Without a header it is a part file: rows only.
  */
 export class CsvFile {
   private readonly fd: number;
-  private batch: Row[] = [];
-  private header = true;
+  /** Rows waiting to be written, as cells in column order (the header is the first row). */
+  private batch: (readonly Cell[])[] = [];
+  private readonly keys: string[];
+  private bytes = 0;
 
-  constructor(readonly path: string, private readonly columns: readonly string[]) {
+  constructor(readonly path: string, columns: readonly Column[], opts: { header?: boolean } = {}) {
     this.fd = openSync(path, 'w');
+    this.keys = columns.map((c) => (typeof c === 'string' ? c : c.key));
+    if (opts.header ?? true) this.batch.push(columns.map((c) => (typeof c === 'string' ? c : c.header)));
   }
 
-  add(row: Row): void {
-    this.batch.push(row);
+  /**
+   * A row as a record, or as cells in column order. why arrays: csv-stringify is about twice as
+   * fast on arrays without its column mapping, and ports.csv alone can hold 65,536 rows a run.
+   */
+  add(row: Row | readonly Cell[]): void {
+    this.batch.push(Array.isArray(row) ? row : this.keys.map((k) => (row as Row)[k]));
     if (this.batch.length >= 4096) this.flush();
+  }
+
+  /** Bytes in the file so far (rows waiting in the batch are written first; so is the header). */
+  offset(): number {
+    this.flush();
+    return this.bytes;
+  }
+
+  /** Appends another file's bytes (a worker's part file) after the rows written so far. */
+  append(path: string): void {
+    this.flush();
+    this.bytes += copyBytes(this.fd, path);
   }
 
   close(): void {
@@ -36,23 +61,60 @@ export class CsvFile {
   }
 
   private flush(): void {
-    if (this.batch.length === 0 && !this.header) return;
-    writeSync(this.fd, stringify(this.batch, { header: this.header, columns: [...this.columns], cast: { number: formatNumber } }));
-    this.header = false;
+    if (this.batch.length === 0) return;
+    this.bytes += writeSync(this.fd, stringify(this.batch, { cast: { number: formatNumber } }));
     this.batch = [];
+  }
+}
+
+/** A file assembled from byte ranges of other files (merging shards). */
+export class RawFile {
+  private readonly fd: number;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  /** Appends bytes [start, end) of `path` (the whole file by default). */
+  append(path: string, start = 0, end?: number): void {
+    copyBytes(this.fd, path, start, end);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** Copies bytes [start, end) of the file at `path` to `fd`; returns how many. */
+function copyBytes(fd: number, path: string, start = 0, end?: number): number {
+  const src = openSync(path, 'r');
+  try {
+    const stop = end ?? fstatSync(src).size;
+    const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, stop - start)));
+    let pos = start;
+    while (pos < stop) {
+      const n = readSync(src, buf, 0, Math.min(buf.length, stop - pos), pos);
+      if (n === 0) throw new Error(`${path} ends at byte ${pos}, before ${stop}`);
+      writeSync(fd, buf, 0, n);
+      pos += n;
+    }
+    return stop - start;
+  } finally {
+    closeSync(src);
   }
 }
 
 /** Numbers as their shortest exact decimal, never in exponent notation. */
 function formatNumber(x: number): string {
-  if (!Number.isFinite(x)) return '';
-  const s = String(x);
-  return /e/i.test(s) ? x.toFixed(20).replace(/0+$/, '').replace(/\.$/, '') : s;
+  const s = `${x}`;
+  if (s.indexOf('e') < 0) return Number.isFinite(x) ? s : '';
+  return x.toFixed(20).replace(/0+$/, '').replace(/\.$/, '');
 }
 
 export class ResultsWriter {
   private readonly files: string[] = [];
-  private readonly open: CsvFile[] = [];
+  private readonly open: (CsvFile | RawFile)[] = [];
+  private readonly parts = new Set<string>();
   private readonly createdDir: boolean;
 
   constructor(readonly dir: string) {
@@ -61,8 +123,15 @@ export class ResultsWriter {
     removeStaleTemporaries(dir);
   }
 
-  csv(name: string, columns: readonly string[]): CsvFile {
+  csv(name: string, columns: readonly Column[]): CsvFile {
     const f = new CsvFile(join(this.dir, TMP(name)), columns);
+    this.files.push(name);
+    this.open.push(f);
+    return f;
+  }
+
+  raw(name: string): RawFile {
+    const f = new RawFile(join(this.dir, TMP(name)));
     this.files.push(name);
     this.open.push(f);
     return f;
@@ -75,9 +144,25 @@ export class ResultsWriter {
     this.files.push(name);
   }
 
+  /** The temporary path of part `index` of file `name`, removed by `abort` if still there. */
+  part(name: string, index: number): string {
+    const path = join(this.dir, TMP(`${name}.part${index}`));
+    this.parts.add(path);
+    return path;
+  }
+
+  /** Removes a part file once its rows have been appended. */
+  dropPart(path: string): void {
+    unlinkSync(path);
+    this.parts.delete(path);
+  }
+
   /** Gives every file its final name. */
   commit(): string[] {
     for (const f of this.open) f.close();
+    for (const path of this.parts) {
+      try { unlinkSync(path); } catch { /* not there */ }
+    }
     for (const name of this.files) renameSync(join(this.dir, TMP(name)), join(this.dir, name));
     return [...this.files];
   }
@@ -89,6 +174,9 @@ export class ResultsWriter {
     }
     for (const name of this.files) {
       try { unlinkSync(join(this.dir, TMP(name))); } catch { /* not there */ }
+    }
+    for (const path of this.parts) {
+      try { unlinkSync(path); } catch { /* not there */ }
     }
     if (this.createdDir) {
       try { rmdirSync(this.dir); } catch { /* not empty: leave it */ }

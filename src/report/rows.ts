@@ -74,40 +74,31 @@ export const TIMESERIES_COLUMNS = [
   'profile', 'replication', 't_s', 'established', 'time_wait', 'in_use', 'attempts', 'failures', 'max_pool_utilization',
 ] as const;
 
-export function timeseriesRow(label: string, replication: number, s: SampleRow): Row {
-  return {
-    profile: label,
-    replication,
-    t_s: secondsFromTicks(s.t),
-    established: s.established,
-    time_wait: s.timeWait,
-    in_use: s.established + s.timeWait,
-    attempts: s.attempts,
-    failures: s.failures,
-    max_pool_utilization: share(s.maxPoolUtilization),
-  };
+/** Cells in TIMESERIES_COLUMNS order (one row per sample: arrays keep the many rows cheap). */
+export function timeseriesRow(label: string, replication: number, s: SampleRow): Cell[] {
+  return [
+    label, replication, secondsFromTicks(s.t), s.established, s.timeWait, s.established + s.timeWait,
+    s.attempts, s.failures, share(s.maxPoolUtilization),
+  ];
 }
 
 export const PORTS_COLUMNS = [
   'profile', 'replication', 'port', 'allocations', 'reuses', 'reuse_interval_min_s', 'reuse_interval_mean_s',
 ] as const;
 
-export function* portRows(plan: Plan, r: RunResult): Generator<Row> {
+/** Cells in PORTS_COLUMNS order, one row per port used. */
+export function* portRows(plan: Plan, r: RunResult): Generator<Cell[]> {
   const s = r.stats;
   const label = plan.variants[r.variant]!.label;
   for (let p = 0; p < 65536; p++) {
     const n = s.portAllocations[p]!;
     if (n === 0) continue;
     const reuses = s.portReuses[p]!;
-    yield {
-      profile: label,
-      replication: r.replication,
-      port: p,
-      allocations: n,
-      reuses,
-      reuse_interval_min_s: reuses > 0 ? sec(s.portReuseMin[p]) : undefined,
-      reuse_interval_mean_s: reuses > 0 ? secondsFromTicks(Math.round(s.portReuseSum[p]! / reuses)) : undefined,
-    };
+    yield [
+      label, r.replication, p, n, reuses,
+      reuses > 0 ? sec(s.portReuseMin[p]) : undefined,
+      reuses > 0 ? secondsFromTicks(Math.round(s.portReuseSum[p]! / reuses)) : undefined,
+    ];
   }
 }
 

@@ -33,6 +33,11 @@ export interface LoadOptions {
   /** Preset names (--compare). */
   compare?: readonly string[];
   replications?: number;
+  /**
+   * `field.path=value` strings of one sweep point (one value per --vary), applied after `set`
+   * with the same machinery; messages name them `--vary`.
+   */
+  vary?: readonly string[];
 }
 
 export interface LoadedScenario {
@@ -103,6 +108,7 @@ function collectOverrides(opts: LoadOptions): (Override | Issue)[] {
   if (opts.compare !== undefined) out.push({ text: `--compare ${opts.compare.join(',')}`, path: 'compare', value: [...opts.compare] });
   if (opts.replications !== undefined) out.push({ text: `--replications ${opts.replications}`, path: 'replications', value: opts.replications });
   for (const s of opts.set ?? []) out.push(parseSetArgument(s));
+  for (const s of opts.vary ?? []) out.push(parseSetArgument(s, '--vary'));
   return out;
 }
 

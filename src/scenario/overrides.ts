@@ -13,10 +13,11 @@ export interface Override {
   value: unknown;
 }
 
-export function parseSetArgument(arg: string): Override | Issue {
+/** `flag` names the option in messages: `--set`, or `--vary` for one point of a sweep. */
+export function parseSetArgument(arg: string, flag = '--set'): Override | Issue {
   const eq = arg.indexOf('=');
   if (eq <= 0) {
-    return { path: [], code: 'bad_set', origin: `--set ${arg}`, message: 'must be field.path=value, e.g. --set workloads.steady.arrivals.rate=500/s' };
+    return { path: [], code: 'bad_set', origin: `${flag} ${arg}`, message: `must be field.path=value, e.g. ${flag} workloads.steady.arrivals.rate=500/s` };
   }
   const raw = arg.slice(eq + 1);
   let value: unknown;
@@ -25,7 +26,7 @@ export function parseSetArgument(arg: string): Override | Issue {
   } catch {
     value = raw;
   }
-  return { text: `--set ${arg}`, path: arg.slice(0, eq).trim(), value };
+  return { text: `${flag} ${arg}`, path: arg.slice(0, eq).trim(), value };
 }
 
 function splitPath(path: string): string[] {

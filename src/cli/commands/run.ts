@@ -2,15 +2,16 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { secondsFromTicks } from '../../engine/time';
 import { compareColumns, compareRows } from '../../report/compare';
-import {
-  PORTS_COLUMNS, POOLS_COLUMNS, portRows, poolRows, type Row, SUMMARY_COLUMNS, summaryRow, TIMESERIES_COLUMNS, timeseriesRow,
-} from '../../report/rows';
+import { type Row, SUMMARY_COLUMNS } from '../../report/rows';
 import { formatTable } from '../../report/table';
 import { formatDuration } from '../../scenario/units';
 import type { LoadedScenario } from '../../scenario/load';
-import { runOne } from '../../stats/run-one';
+import type { Plan } from '../../sim/plan';
 import type { CliIO } from '../io';
 import { ResultsWriter } from '../output';
+import { encodeManifest, MANIFEST, type Shard } from '../shard';
+import { executeStudy } from '../study';
+import type { TaskSpec } from '../task';
 import { version } from '../version';
 
 export interface RunOptions {
@@ -19,6 +20,10 @@ export interface RunOptions {
   quiet?: boolean;
   /** For meta.json. */
   argv?: readonly string[];
+  /** Worker threads (default: available parallelism; 1 runs in this thread). */
+  jobs?: number;
+  /** Run only this shard of the tasks and write a shard folder for `portsim merge`. */
+  shard?: Shard;
 }
 
 export interface RunOutcome {
@@ -28,41 +33,45 @@ export interface RunOutcome {
 }
 
 /** Hash of the normalized plan: same scenario, same overrides, same seed → same hash. */
-export function planHash(loaded: LoadedScenario): string {
-  return createHash('sha256').update(JSON.stringify(loaded.plan)).digest('hex');
+export function planHash(plan: Plan): string {
+  return createHash('sha256').update(JSON.stringify(plan)).digest('hex');
 }
 
-/** Runs every variant × replication of a scenario and writes its results folder. */
-export function runScenario(loaded: LoadedScenario, opts: RunOptions, io: CliIO): RunOutcome {
+/** The tasks of a run: variant-major, then replication. */
+export function runTasks(plan: Plan, first = 0): TaskSpec[] {
+  const tasks: TaskSpec[] = [];
+  for (let variant = 0; variant < plan.variants.length; variant++) {
+    for (let replication = 0; replication < plan.replications; replication++) tasks.push({ index: first + tasks.length, plan, variant, replication });
+  }
+  return tasks;
+}
+
+export const shardSuffix = (shard: Shard | undefined): string => (shard === undefined ? '' : `-shard${shard.index}of${shard.count}`);
+export const elapsedSeconds = (started: bigint): number => Math.round(Number(process.hrtime.bigint() - started) / 1e6) / 1000;
+
+/** Runs every variant × replication of a scenario (or one shard of them) and writes its results folder. */
+export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: CliIO): Promise<RunOutcome> {
   const { plan } = loaded;
-  const hash = planHash(loaded);
-  const dir = opts.out ?? join('results', plan.name, `s${plan.seed}-${hash.slice(0, 8)}`);
+  const hash = planHash(plan);
+  const unshardedDir = join('results', plan.name, `s${plan.seed}-${hash.slice(0, 8)}`);
+  const dir = opts.out ?? `${unshardedDir}${shardSuffix(opts.shard)}`;
   const started = process.hrtime.bigint();
   const writer = new ResultsWriter(dir);
   try {
-    const timeseries = writer.csv('timeseries.csv', TIMESERIES_COLUMNS);
-    const ports = writer.csv('ports.csv', PORTS_COLUMNS);
-    const pools = writer.csv('pools.csv', POOLS_COLUMNS);
-    const summary: Row[] = [];
-    let events = 0;
-    for (let v = 0; v < plan.variants.length; v++) {
-      const label = plan.variants[v]!.label;
-      for (let rep = 0; rep < plan.replications; rep++) {
-        const result = runOne(plan, v, rep, (s) => timeseries.add(timeseriesRow(label, rep, s)));
-        events += result.events;
-        summary.push(summaryRow(plan, result));
-        for (const row of portRows(plan, result)) ports.add(row);
-        for (const row of poolRows(plan, result)) pools.add(row);
-      }
-    }
-    const summaryFile = writer.csv('summary.csv', SUMMARY_COLUMNS);
-    for (const row of summary) summaryFile.add(row);
-    if (plan.variants.length > 1) {
+    const tasks = runTasks(plan);
+    const study = await executeStudy(writer, {
+      tasks,
+      ...(opts.shard !== undefined ? { shard: opts.shard } : {}),
+      ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
+      detail: true,
+      rowsFile: { name: 'summary.csv', columns: SUMMARY_COLUMNS },
+      row: (_task, summary) => summary,
+    });
+    if (opts.shard === undefined && plan.variants.length > 1) {
       const compare = writer.csv('compare.csv', compareColumns(plan));
-      for (const row of compareRows(plan, summary)) compare.add(row);
+      for (const row of compareRows(plan, study.rows)) compare.add(row);
     }
-    const wall = Number(process.hrtime.bigint() - started) / 1e9;
-    writer.text('meta.json', `${JSON.stringify({
+    const meta = {
       portsim: version(),
       scenario: plan.name,
       file: loaded.file,
@@ -72,37 +81,68 @@ export function runScenario(loaded: LoadedScenario, opts: RunOptions, io: CliIO)
       simulatedSeconds: secondsFromTicks(plan.duration),
       warmupSeconds: secondsFromTicks(plan.warmup),
       variants: plan.variants.map((v) => ({ label: v.label, profiles: v.profiles.map((p) => ({ ...p, timeWaitSeconds: secondsFromTicks(p.timeWait) })) })),
-      events,
-      wallTimeSeconds: Math.round(wall * 1000) / 1000,
+      events: study.events,
+      wallTimeSeconds: elapsedSeconds(started),
       node: process.version,
       command: opts.argv ?? [],
-    }, null, 2)}\n`);
+    };
+    if (opts.shard === undefined) {
+      writer.text('meta.json', `${JSON.stringify(meta, null, 2)}\n`);
+    } else {
+      writer.text(MANIFEST, encodeManifest({
+        format: 'portsim-shard/1',
+        portsim: version(),
+        kind: 'run',
+        scenario: plan.name,
+        study: hash,
+        shard: opts.shard,
+        totalTasks: tasks.length,
+        tasks: study.tasks.map((t) => t.index),
+        files: study.layout,
+        rows: study.rows,
+        meta,
+        plan,
+        unshardedDir,
+      }));
+    }
     const files = writer.commit();
-    if (opts.quiet !== true) io.out(consoleSummary(loaded, summary, dir, files));
-    return { dir, files, summary };
+    if (opts.quiet !== true) {
+      const title = opts.shard === undefined ? undefined : shardTitle(opts.shard, study.tasks.length, tasks.length);
+      io.out(consoleSummary(plan, study.rows, dir, files, title));
+    }
+    return { dir, files, summary: study.rows };
   } catch (e) {
     writer.abort();
     throw e;
   }
 }
 
+export function shardTitle(shard: Shard, mine: number, total: number): string {
+  return `shard ${shard.index}/${shard.count}: ${mine} of ${total} task${total === 1 ? '' : 's'}; ` +
+    `join the ${shard.count} shard folders with "portsim merge <folders…> --out DIR"`;
+}
+
 const dash = (x: unknown) => (x === undefined ? '-' : String(x));
 const pct = (x: unknown) => (typeof x === 'number' ? `${(x * 100).toFixed(x > 0 && x < 0.001 ? 4 : 2)}%` : '-');
 const secs = (x: unknown) => (typeof x === 'number' ? `${x.toFixed(3)}s` : '-');
 
-/** The short table printed after a run. */
-export function consoleSummary(loaded: LoadedScenario, summary: readonly Row[], dir: string, files: readonly string[]): string {
-  const { plan } = loaded;
+/** The figures of a summary row shown on the console, after `lead` columns. */
+export const RESULT_HEADER = ['attempts', 'failures', 'failed', 'steady failed', 'first failure', 'peak in use', 'peak TIME_WAIT', 'fullest pool'];
+export const resultCells = (r: Row): string[] => [
+  dash(r.attempts), dash(r.failures), pct(r.failure_ratio), pct(r.steady_failure_ratio), secs(r.first_failure_s),
+  dash(r.peak_in_use), dash(r.peak_time_wait), pct(r.max_pool_utilization),
+];
+
+/** The short table printed after a run; `note` (a shard's) goes under the title. */
+export function consoleSummary(plan: Plan, summary: readonly Row[], dir: string, files: readonly string[], note?: string): string {
   const many = plan.replications > 1;
-  const header = ['profile', ...(many ? ['rep'] : []), 'attempts', 'failures', 'failed', 'steady failed', 'first failure', 'peak in use', 'peak TIME_WAIT', 'fullest pool'];
-  const rows = summary.map((r) => [
-    String(r.profile), ...(many ? [String(r.replication)] : []), dash(r.attempts), dash(r.failures), pct(r.failure_ratio),
-    pct(r.steady_failure_ratio), secs(r.first_failure_s), dash(r.peak_in_use), dash(r.peak_time_wait), pct(r.max_pool_utilization),
-  ]);
+  const header = ['profile', ...(many ? ['rep'] : []), ...RESULT_HEADER];
+  const rows = summary.map((r) => [String(r.profile), ...(many ? [String(r.replication)] : []), ...resultCells(r)]);
   const title = `${plan.name}: ${formatDuration(plan.duration)} simulated, seed ${plan.seed}` +
     `${many ? `, ${plan.replications} replications` : ''}; steady state from ${formatDuration(plan.warmup)}`;
   return [
     title,
+    ...(note !== undefined ? [note] : []),
     '',
     formatTable(header, rows, header.map((_, i) => i > (many ? 1 : 0))),
     '',

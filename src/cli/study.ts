@@ -1,0 +1,117 @@
+import { availableParallelism } from 'node:os';
+import { POOLS_COLUMNS, PORTS_COLUMNS, type Row, TIMESERIES_COLUMNS } from '../report/rows';
+import { type Column, type CsvFile, type ResultsWriter } from './output';
+import { type PartPaths, runOnWorkers, type WorkerJob } from './pool';
+import type { Shard } from './shard';
+import { type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';
+
+/**
+ * Running the tasks of a study (a run: variants × replications; a sweep: points × variants ×
+ * replications) and writing their rows in task order, whichever thread ran them:
+ *
+ * - jobs 1: in this thread, rows streamed straight into the files;
+ * - jobs N: on N worker threads (pool.ts); each writes its task's detail rows to part files in
+ *   the results folder, and this thread appends them in task order as tasks complete.
+ *
+ * Either way the files are byte-identical. With a shard, only the tasks whose index ≡ i-1
+ * (mod n) run, and the byte range of every task's rows in every file is recorded so that
+ * `merge` can interleave the shards' files back into the unsharded ones.
+ */
+export interface StudySpec {
+  /** Every task of the study, `tasks[k].index === k`. */
+  tasks: readonly TaskSpec[];
+  shard?: Shard;
+  /** Threads; default: the machine's available parallelism. Never more than the tasks. */
+  jobs?: number;
+  /** Write timeseries.csv, ports.csv and pools.csv (a run) or not (a sweep). */
+  detail: boolean;
+  /** The one-row-per-task file (summary.csv, sweep.csv) and how a task's row is made. */
+  rowsFile: { name: string; columns: readonly Column[] };
+  row(task: TaskSpec, summary: Row): Row;
+}
+
+/**
+ * Where each task's rows lie in a file: bytes [0, header) are the header, then the k-th task's
+ * rows are bytes [ends[k-1] (or header), ends[k]).
+ */
+export interface FileLayout {
+  header: number;
+  /** Per task, in the order of StudyResult.tasks. */
+  ends: number[];
+}
+
+export interface StudyResult {
+  /** The tasks that ran (the shard's), in task order. */
+  tasks: TaskSpec[];
+  /** Their rows in the one-row-per-task file. */
+  rows: Row[];
+  events: number;
+  /** Per file written, in the order they were created. */
+  layout: Record<string, FileLayout>;
+}
+
+/** The tasks of shard i/n: global index ≡ i-1 (mod n). */
+export function shardTasks<T extends { index: number }>(tasks: readonly T[], shard: Shard | undefined): T[] {
+  return shard === undefined ? [...tasks] : tasks.filter((t) => t.index % shard.count === shard.index - 1);
+}
+
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+export async function executeStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyResult> {
+  const tasks = shardTasks(spec.tasks, spec.shard);
+  const files: [string, CsvFile][] = [];
+  let detail: Record<keyof DetailSinks, CsvFile> | undefined;
+  if (spec.detail) {
+    detail = {
+      timeseries: writer.csv('timeseries.csv', TIMESERIES_COLUMNS),
+      ports: writer.csv('ports.csv', PORTS_COLUMNS),
+      pools: writer.csv('pools.csv', POOLS_COLUMNS),
+    };
+    files.push(['timeseries.csv', detail.timeseries], ['ports.csv', detail.ports], ['pools.csv', detail.pools]);
+  }
+  const rowsFile = writer.csv(spec.rowsFile.name, spec.rowsFile.columns);
+  files.push([spec.rowsFile.name, rowsFile]);
+
+  const layout: Record<string, FileLayout> = {};
+  for (const [name, f] of files) layout[name] = { header: f.offset(), ends: [] };
+  const result: StudyResult = { tasks, rows: [], events: 0, layout };
+
+  const finish = (task: TaskSpec, outcome: TaskOutcome) => {
+    const row = spec.row(task, outcome.summary);
+    rowsFile.add(row);
+    for (const [name, f] of files) layout[name]!.ends.push(f.offset());
+    result.rows.push(row);
+    result.events += outcome.events;
+  };
+
+  const threads = Math.min(spec.jobs ?? defaultJobs(), tasks.length);
+  if (threads <= 1) {
+    for (const task of tasks) finish(task, executeTask(task, detail));
+    return result;
+  }
+
+  const jobs: WorkerJob[] = tasks.map((task, pos) => {
+    const job: WorkerJob = { pos, task };
+    if (spec.detail) {
+      job.parts = {
+        timeseries: writer.part('timeseries.csv', task.index),
+        ports: writer.part('ports.csv', task.index),
+        pools: writer.part('pools.csv', task.index),
+      };
+    }
+    return job;
+  });
+  await runOnWorkers(jobs, threads, (pos, outcome) => {
+    const job = jobs[pos]!;
+    if (job.parts !== undefined && detail !== undefined) {
+      for (const key of ['timeseries', 'ports', 'pools'] as const satisfies readonly (keyof PartPaths)[]) {
+        detail[key].append(job.parts[key]);
+        writer.dropPart(job.parts[key]);
+      }
+    }
+    finish(job.task, outcome);
+  });
+  return result;
+}

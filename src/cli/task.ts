@@ -1,0 +1,51 @@
+import { type Cell, type Row, poolRows, portRows, summaryRow, timeseriesRow } from '../report/rows';
+import type { Plan } from '../sim/plan';
+import { runOne } from '../stats/run-one';
+
+/**
+ * One task of a study: one (variant, replication) of one plan. Tasks are independent (each
+ * derives its random streams from (seed, replication, name)), so they can run in any order on
+ * any thread; `index` is the task's place in the study, which fixes where its rows go.
+ */
+export interface TaskSpec {
+  index: number;
+  plan: Plan;
+  variant: number;
+  replication: number;
+}
+
+/** What a task hands back besides its streamed rows. */
+export interface TaskOutcome {
+  summary: Row;
+  events: number;
+}
+
+export interface RowSink {
+  add(row: Row | readonly Cell[]): void;
+}
+
+/** Where a run's per-sample, per-port and per-pool rows go; a sweep keeps only summaries. */
+export interface DetailSinks {
+  timeseries: RowSink;
+  ports: RowSink;
+  pools: RowSink;
+}
+
+/**
+ * Test aid: `PORTSIM_TEST_FAIL_TASK=<index>` makes that task throw, so tests can check that a
+ * failed task aborts the whole run cleanly, on a worker thread or not.
+ */
+const FAIL_TASK = 'PORTSIM_TEST_FAIL_TASK';
+
+/** Runs one task, on whichever thread calls it. */
+export function executeTask(task: TaskSpec, detail?: DetailSinks): TaskOutcome {
+  if (process.env[FAIL_TASK] === String(task.index)) throw new Error(`task ${task.index} failed on purpose (${FAIL_TASK})`);
+  const { plan, replication } = task;
+  const label = plan.variants[task.variant]!.label;
+  const result = runOne(plan, task.variant, replication, detail && ((s) => detail.timeseries.add(timeseriesRow(label, replication, s))));
+  if (detail !== undefined) {
+    for (const row of portRows(plan, result)) detail.ports.add(row);
+    for (const row of poolRows(plan, result)) detail.pools.add(row);
+  }
+  return { summary: summaryRow(plan, result), events: result.events };
+}
