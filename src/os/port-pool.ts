@@ -3,14 +3,19 @@
  * across destinations): who holds each port, and a bitset of free ports.
  *
  * Indexes are offsets from the first port of the range. Free ports are kept in a two-level
- * bitset (one bit per port, one summary bit per non-empty 32-bit word), so "no free port" is
- * one comparison and "first free port at or after i, wrapping" is a few count-trailing-zeros
- * steps instead of a port-by-port probe. Reserved ports are never free.
+ * bitset (one bit per port; per 32-bit word, one summary bit "has a free even index" and one
+ * "has a free odd index"), so "no free port" is one comparison and "first free port at or after
+ * i, wrapping" — or "… of i's parity", for the Linux step-2 scan — is a few
+ * count-trailing-zeros steps instead of a port-by-port probe. Reserved ports are never free.
  */
 export const FREE = 0;
 export const ESTABLISHED = 1;
 export const TIME_WAIT = 2;
 export const RESERVED = 3;
+
+/** Bits of the even / odd indexes of a word (word boundaries are multiples of 32). */
+const EVEN_BITS = 0x55555555;
+const ODD_BITS = 0xaaaaaaaa | 0;
 
 /** Index of the lowest set bit of a non-zero 32-bit word. */
 function ctz(x: number): number {
@@ -37,7 +42,9 @@ export class PortPool {
   /** Time each port was last released, in ticks; -1 while never used. */
   readonly releasedAt: Float64Array;
   private readonly words: Int32Array;
-  private readonly summary: Int32Array;
+  /** Bit w: word w has a free even index / a free odd index. */
+  private readonly summaryEven: Int32Array;
+  private readonly summaryOdd: Int32Array;
 
   /** `reserved` are offsets into the range. */
   constructor(size: number, reserved: readonly number[] = []) {
@@ -46,7 +53,8 @@ export class PortPool {
     this.releasedAt = new Float64Array(size).fill(-1);
     const nWords = (size + 31) >>> 5;
     this.words = new Int32Array(nWords);
-    this.summary = new Int32Array((nWords + 31) >>> 5);
+    this.summaryEven = new Int32Array((nWords + 31) >>> 5);
+    this.summaryOdd = new Int32Array((nWords + 31) >>> 5);
     for (const r of reserved) this.state[r] = RESERVED;
     let free = 0;
     for (let i = 0; i < size; i++) {
@@ -71,7 +79,7 @@ export class PortPool {
   /** First free index at or after `from`, wrapping; -1 if the pool is full. */
   findFreeFrom(from: number): number {
     if (this.free === 0) return -1;
-    const words = this.words, summary = this.summary;
+    const words = this.words, even = this.summaryEven, odd = this.summaryOdd;
     let w = from >>> 5;
     const m = words[w]! & (-1 << (from & 31));
     if (m !== 0) return (w << 5) | ctz(m);
@@ -80,13 +88,46 @@ export class PortPool {
     for (;;) {
       if (w >= nWords) w = 0;
       const j = w >>> 5;
-      const mm = summary[j]! & (-1 << (w & 31));
+      const mm = (even[j]! | odd[j]!) & (-1 << (w & 31));
       if (mm !== 0) {
         const ww = (j << 5) | ctz(mm);
         return (ww << 5) | ctz(words[ww]!);
       }
       w = (j + 1) << 5;
     }
+  }
+
+  /**
+   * First free index i in [from, to) with i ≡ from (mod 2), no wrapping; -1 if none. For
+   * scans that step by 2 (Linux connect()): an index's parity is its bit position's, so one
+   * mask per word selects that parity, and words without a free index of that parity are
+   * skipped 32 at a time through that parity's summary.
+   */
+  findFreeWithParity(from: number, to: number): number {
+    if (from >= to || this.free === 0) return -1;
+    const words = this.words;
+    const odd = (from & 1) === 1;
+    const summary = odd ? this.summaryOdd : this.summaryEven;
+    const parity = odd ? ODD_BITS : EVEN_BITS;
+    const lastWord = (to - 1) >>> 5;
+    let w = from >>> 5;
+    let m = words[w]! & parity & (-1 << (from & 31));
+    while (m === 0) {
+      w++;
+      for (;;) {
+        if (w > lastWord) return -1;
+        const s = summary[w >>> 5]! & (-1 << (w & 31));
+        if (s !== 0) {
+          w = (w & ~31) | ctz(s);
+          break;
+        }
+        w = ((w >>> 5) + 1) << 5;
+      }
+      if (w > lastWord) return -1;
+      m = words[w]! & parity;
+    }
+    const i = (w << 5) | ctz(m);
+    return i < to ? i : -1;
   }
 
   /** Marks a free port ESTABLISHED. */
@@ -117,13 +158,17 @@ export class PortPool {
   private setFree(i: number): void {
     const w = i >>> 5;
     this.words[w]! |= 1 << (i & 31);
-    this.summary[w >>> 5]! |= 1 << (w & 31);
+    (i & 1 ? this.summaryOdd : this.summaryEven)[w >>> 5]! |= 1 << (w & 31);
   }
 
   private setBusy(i: number): void {
     const w = i >>> 5;
     const v = this.words[w]! & ~(1 << (i & 31));
     this.words[w] = v;
-    if (v === 0) this.summary[w >>> 5]! &= ~(1 << (w & 31));
+    if (i & 1) {
+      if ((v & ODD_BITS) === 0) this.summaryOdd[w >>> 5]! &= ~(1 << (w & 31));
+    } else if ((v & EVEN_BITS) === 0) {
+      this.summaryEven[w >>> 5]! &= ~(1 << (w & 31));
+    }
   }
 }

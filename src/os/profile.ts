@@ -4,7 +4,7 @@ import type { Tick } from '../engine/time';
 export type Sharing = 'per-destination' | 'global';
 
 /** Names of the port-selection algorithms (see ./allocators). */
-export type AllocatorName = 'sequential' | 'random-start';
+export type AllocatorName = 'sequential' | 'random-start' | 'linux' | 'linux-socket-range';
 
 /**
  * An OS model: everything that decides which source port a new connection gets and how long a

@@ -104,6 +104,69 @@ describe('PortPool.findFreeFrom', () => {
   });
 });
 
+/** The literal definition: i = from, from + 2, … below `to`, the first free one. */
+function steppedProbe(free: boolean[], from: number, to: number): number {
+  for (let i = from; i < to; i += 2) if (free[i]) return i;
+  return -1;
+}
+
+describe('PortPool.findFreeWithParity', () => {
+  test.each(SIZES)('equals a literal step-2 probe for random occupancy and intervals (size %i)', (size) => {
+    const rng = new RandomStream('pool-parity', `test/port-pool/parity/${size}`);
+    for (const pTaken of DENSITIES) {
+      for (const pReserved of [0, 0.05]) {
+        const { pool, free } = randomPool(size, pTaken, pReserved, rng);
+        for (const from of fromValues(size, rng)) {
+          for (const to of [size, from, from + 1, from + 2, from + 33, from + 64 + rng.below(size), rng.below(size + 1)]) {
+            const end = Math.min(to, size);
+            const got = pool.findFreeWithParity(from, end);
+            const want = steppedProbe(free, from, end);
+            if (got !== want) expect({ size, pTaken, pReserved, from, end, got }).toEqual({ size, pTaken, pReserved, from, end, got: want });
+          }
+        }
+      }
+    }
+  });
+
+  test('one parity full, the other empty: each parity is found only where it is free', () => {
+    const pool = new PortPool(1000);
+    for (let i = 0; i < 1000; i += 2) pool.take(i); // every even index taken
+    expect(pool.findFreeWithParity(0, 1000)).toBe(-1);
+    expect(pool.findFreeWithParity(998, 1000)).toBe(-1);
+    expect(pool.findFreeWithParity(1, 1000)).toBe(1);
+    expect(pool.findFreeWithParity(999, 1000)).toBe(999);
+    pool.release(640, 1);
+    expect(pool.findFreeWithParity(0, 1000)).toBe(640);
+    expect(pool.findFreeWithParity(0, 640)).toBe(-1);
+    expect(pool.findFreeWithParity(642, 1000)).toBe(-1);
+    pool.take(640);
+    for (let i = 1; i < 1000; i += 2) pool.take(i);
+    expect(pool.free).toBe(0);
+    expect(pool.findFreeWithParity(1, 1000)).toBe(-1);
+    expect(pool.findFreeFrom(0)).toBe(-1);
+  });
+
+  test('stays exact through a random take/release workload (the parity summaries follow the bitset)', () => {
+    const size = 2000;
+    const pool = new PortPool(size, [7, 1000]);
+    const rng = new RandomStream('pool-parity-workload', 'test/port-pool/parity/workload');
+    for (let step = 0; step < 20_000; step++) {
+      const i = rng.below(size);
+      const st = pool.state[i];
+      if (st === FREE) pool.take(i);
+      else if (st === ESTABLISHED) pool.release(i, step);
+      if (step % 499 === 0) {
+        const free = Array.from(pool.state, (x) => x === FREE);
+        for (let k = 0; k < 50; k++) {
+          const from = rng.below(size);
+          expect(pool.findFreeWithParity(from, size)).toBe(steppedProbe(free, from, size));
+          expect(pool.findFreeFrom(from)).toBe(linearProbe(free, from));
+        }
+      }
+    }
+  });
+});
+
 describe('PortPool: reserved ports', () => {
   test('reserved ports are never free, never returned, and excluded from capacity', () => {
     const reserved = [0, 5, 31, 32, 63, 99];

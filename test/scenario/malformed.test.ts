@@ -115,7 +115,7 @@ const cases: Case[] = [
   {
     name: 'allocator sequental',
     text: edit({ 10: '      allocator: sequental' }),
-    err: [':10:18: hosts[0].profile.allocator: must be one of sequential | random-start, got "sequental" (string). Did you mean "sequential"?'],
+    err: [':10:18: hosts[0].profile.allocator: must be one of sequential | random-start | linux | linux-socket-range, got "sequental" (string). Did you mean "sequential"?'],
   },
   {
     name: 'distribution abbreviated: exp',

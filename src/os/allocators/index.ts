@@ -1,5 +1,6 @@
 import type { AllocatorName } from '../profile';
 import type { AllocatorType } from './allocator';
+import { linux, linuxSocketRange } from './linux';
 import { randomStart } from './random-start';
 import { sequential } from './sequential';
 
@@ -8,6 +9,8 @@ export type { Allocator, AllocatorType } from './allocator';
 export const ALLOCATORS: Readonly<Record<AllocatorName, AllocatorType>> = {
   sequential,
   'random-start': randomStart,
+  linux,
+  'linux-socket-range': linuxSocketRange,
 };
 
 export const ALLOCATOR_NAMES = Object.keys(ALLOCATORS) as AllocatorName[];
