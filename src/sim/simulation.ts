@@ -78,6 +78,7 @@ export class Simulation implements EventHandler {
   private readonly closedBy: (Uint8Array | undefined)[];
 
   constructor(readonly plan: Plan, readonly variant: number, readonly replication: number, readonly recorder: Recorder) {
+    recorder.attach(this.engine);
     const streams = new RandomStreams(plan.seed, replication);
     const profiles = plan.variants[variant]!.profiles;
     const layout = poolLayout(plan, variant);
@@ -160,16 +161,16 @@ export class Simulation implements EventHandler {
     W.nextIp = ip + 1 === H.nIps ? 0 : ip + 1;
     const poolId = H.perDestination ? H.poolBase + ip * this.plan.destinations.length + destination : H.poolBase + ip;
 
-    this.recorder.attempt(now, w);
+    this.recorder.attempt(w);
     const pool = this.pools[poolId] ?? this.createPool(poolId, H);
     const port = H.allocator.pick(pool, H.rngAllocator, now);
     if (port < 0) {
-      this.recorder.failed(now, poolId, pool.timeWait > 0 ? FAIL_TIME_WAIT : FAIL_ESTABLISHED);
+      this.recorder.failed(poolId, pool.timeWait > 0 ? FAIL_TIME_WAIT : FAIL_ESTABLISHED);
       return;
     }
     pool.take(port);
     const last = pool.releasedAt[port]!;
-    this.recorder.allocated(now, poolId, H.profile.portRange[0] + port, last < 0 ? -1 : now - last, pool.inUse / pool.capacity);
+    this.recorder.allocated(poolId, H.profile.portRange[0] + port, last < 0 ? -1 : now - last);
     this.closedBy[poolId]![port] = closedBy;
     engine.schedule(duration, CLOSE, poolId, port);
   }
@@ -182,12 +183,12 @@ export class Simulation implements EventHandler {
     const realPort = H.profile.portRange[0] + port;
     if (by === BY_CLIENT && H.profile.timeWait > 0) {
       pool.enterTimeWait(port);
-      this.recorder.closed(now, poolId, realPort, by, true);
+      this.recorder.closed(poolId, realPort, by, true);
       this.engine.scheduleInLane(H.timeWaitLane, TIME_WAIT_END, poolId, port);
     } else {
-      this.recorder.closed(now, poolId, realPort, by, false);
+      this.recorder.closed(poolId, realPort, by, false);
       pool.release(port, now);
-      this.recorder.released(now, poolId, realPort, false);
+      this.recorder.released(poolId, realPort, false);
     }
   }
 
@@ -195,7 +196,7 @@ export class Simulation implements EventHandler {
     const pool = this.pools[poolId]!;
     const now = this.engine.now;
     pool.release(port, now);
-    this.recorder.released(now, poolId, this.hosts[this.poolHost[poolId]!]!.profile.portRange[0] + port, true);
+    this.recorder.released(poolId, this.hosts[this.poolHost[poolId]!]!.profile.portRange[0] + port, true);
   }
 
   private sample(): void {

@@ -1,5 +1,5 @@
 import type { Tick } from '../engine/time';
-import { FAIL_TIME_WAIT, type Recorder } from '../sim/recorder';
+import { type Clock, FAIL_TIME_WAIT, type Recorder } from '../sim/recorder';
 import { LogHistogram } from './log-histogram';
 
 /** Utilization levels whose first crossing time is reported (share of the fullest pool). */
@@ -72,7 +72,14 @@ export class RunStats implements Recorder {
     this.poolFirstFailure = new Float64Array(nPools).fill(-1);
   }
 
-  attempt(t: Tick): void {
+  private clock!: Clock;
+
+  attach(clock: Clock): void {
+    this.clock = clock;
+  }
+
+  attempt(): void {
+    const t = this.clock.now;
     const c = this.c;
     c[ATTEMPTS]! += 1;
     c[I_ATTEMPTS]! += 1;
@@ -81,7 +88,7 @@ export class RunStats implements Recorder {
     c[STEADY_ATTEMPTS]! += steady;
   }
 
-  allocated(t: Tick, pool: number, port: number, sinceRelease: Tick, utilization: number): void {
+  allocated(pool: number, port: number, sinceRelease: Tick): void {
     const c = this.c;
     c[SUCCESSES]! += 1;
     this.poolAttempts[pool]! += 1;
@@ -99,10 +106,11 @@ export class RunStats implements Recorder {
       if (sinceRelease < this.portReuseMin[port]!) this.portReuseMin[port] = sinceRelease;
       this.reuseIntervals.add(sinceRelease);
     }
-    this.utilization(t, utilization);
+    this.utilization(inUse / this.poolCapacity[pool]!);
   }
 
-  failed(t: Tick, pool: number, reason: number): void {
+  failed(pool: number, reason: number): void {
+    const t = this.clock.now;
     const c = this.c;
     c[FAILURES]! += 1;
     c[I_FAILURES]! += 1;
@@ -113,10 +121,10 @@ export class RunStats implements Recorder {
     this.poolAttempts[pool]! += 1;
     this.poolFailures[pool]! += 1;
     if (this.poolFirstFailure[pool]! < 0) this.poolFirstFailure[pool] = t;
-    this.utilization(t, 1);
+    this.utilization(1);
   }
 
-  closed(_t: Tick, _pool: number, _port: number, _closedBy: number, timeWait: boolean): void {
+  closed(_pool: number, _port: number, _closedBy: number, timeWait: boolean): void {
     if (!timeWait) return;
     const c = this.c;
     c[EST]! -= 1;
@@ -124,7 +132,7 @@ export class RunStats implements Recorder {
     if (tw > c[PEAK_TW]!) c[PEAK_TW] = tw;
   }
 
-  released(_t: Tick, pool: number, _port: number, fromTimeWait: boolean): void {
+  released(pool: number, _port: number, fromTimeWait: boolean): void {
     this.c[fromTimeWait ? TW : EST]! -= 1;
     this.poolInUse[pool]! -= 1;
   }
@@ -145,13 +153,13 @@ export class RunStats implements Recorder {
     c[I_PEAK_UTIL] = this.currentMaxUtilization();
   }
 
-  private utilization(t: Tick, u: number): void {
+  private utilization(u: number): void {
     const c = this.c;
     if (u > c[I_PEAK_UTIL]!) c[I_PEAK_UTIL] = u;
     if (u > c[MAX_UTIL]!) {
       c[MAX_UTIL] = u;
       while (this.nextThreshold < THRESHOLDS.length && u >= THRESHOLDS[this.nextThreshold]!) {
-        this.thresholdTimes[this.nextThreshold++] = t;
+        this.thresholdTimes[this.nextThreshold++] = this.clock.now;
       }
     }
   }

@@ -1,12 +1,14 @@
-import type { Recorder } from '../../src/sim/recorder';
+import type { Clock, Recorder } from '../../src/sim/recorder';
 
-/** Records every trace event as a tuple, for trace-equality tests. */
+/** Records every trace event as a tuple stamped with the clock, for trace-equality tests. */
 export class TraceRecorder implements Recorder {
   readonly log: (string | number | boolean)[][] = [];
-  attempt(t: number, w: number): void { this.log.push(['attempt', t, w]); }
-  allocated(t: number, pool: number, port: number, since: number): void { this.log.push(['allocated', t, pool, port, since]); }
-  failed(t: number, pool: number, reason: number): void { this.log.push(['failed', t, pool, reason]); }
-  closed(t: number, pool: number, port: number, by: number, tw: boolean): void { this.log.push(['closed', t, pool, port, by, tw]); }
-  released(t: number, pool: number, port: number, fromTw: boolean): void { this.log.push(['released', t, pool, port, fromTw]); }
+  private clock: Clock = { now: 0 };
+  attach(clock: Clock): void { this.clock = clock; }
+  attempt(w: number): void { this.log.push(['attempt', this.clock.now, w]); }
+  allocated(pool: number, port: number, since: number): void { this.log.push(['allocated', this.clock.now, pool, port, since]); }
+  failed(pool: number, reason: number): void { this.log.push(['failed', this.clock.now, pool, reason]); }
+  closed(pool: number, port: number, by: number, tw: boolean): void { this.log.push(['closed', this.clock.now, pool, port, by, tw]); }
+  released(pool: number, port: number, fromTw: boolean): void { this.log.push(['released', this.clock.now, pool, port, fromTw]); }
   sample(t: number): void { this.log.push(['sample', t]); }
 }

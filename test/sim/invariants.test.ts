@@ -28,13 +28,15 @@ class InvariantChecker implements Recorder {
     m.set(pool, (m.get(pool) ?? 0) + d);
   }
 
+  attach(): void {}
+
   attempt(): void {
     assert(!this.pendingAttempt, 'one decision per attempt');
     this.pendingAttempt = true;
     this.attempts++;
     this.check();
   }
-  allocated(_t: number, pool: number, port: number): void {
+  allocated(pool: number, port: number): void {
     const key = `${pool}/${port}`;
     assert(!this.held.has(key), `${key} held twice`);
     this.held.set(key, 'established');
@@ -43,14 +45,14 @@ class InvariantChecker implements Recorder {
     this.pendingAttempt = false;
     this.check();
   }
-  failed(_t: number, pool: number): void {
+  failed(pool: number): void {
     const p = this.sim.pools[pool]!;
     assert(p.free === 0, `pool ${pool} failed with free ports`);
     this.failures++;
     this.pendingAttempt = false;
     this.check();
   }
-  closed(_t: number, pool: number, port: number, _by: number, tw: boolean): void {
+  closed(pool: number, port: number, _by: number, tw: boolean): void {
     const key = `${pool}/${port}`;
     assert(this.held.get(key) === 'established', `${key} closed but not established`);
     if (tw) {
@@ -60,7 +62,7 @@ class InvariantChecker implements Recorder {
     }
     this.check();
   }
-  released(_t: number, pool: number, port: number, fromTw: boolean): void {
+  released(pool: number, port: number, fromTw: boolean): void {
     const key = `${pool}/${port}`;
     assert(this.held.get(key) === (fromTw ? 'time_wait' : 'established'), `${key} released from the wrong state`);
     this.held.delete(key);
