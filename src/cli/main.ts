@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { ScenarioError, formatIssues, loadScenario, type LoadedScenario, type LoadOptions } from '../scenario/load';
 import { PRESET_NAMES } from '../os/presets';
 import { didYouMean } from '../scenario/issues';
+import { checkSearchOptions, DEFAULT_PRECISION, DEFAULT_TARGET, runCapacity } from './commands/capacity';
 import { mergeShards } from './commands/merge';
 import { profilesJson, profilesTable } from './commands/profiles';
 import { runScenario } from './commands/run';
@@ -25,7 +26,7 @@ interface CommonArgs {
   replications?: number;
 }
 
-const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'jobs', 'shard', 'vary', 'json', 'print-normalized', 'help', 'version'];
+const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'jobs', 'shard', 'vary', 'json', 'print-normalized', 'help', 'version', 'target', 'precision', 'report', 'no-report'];
 
 /** --jobs and --shard, checked (exit 2 when malformed). */
 function parallelOptions(a: { jobs?: number; shard?: string }): { jobs?: number; shard?: Shard } {
@@ -85,6 +86,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
         .option('jobs', JOBS)
         .option('shard', SHARD)
+        .option('report', { type: 'boolean', default: true, describe: 'draw the charts and report.html (--no-report: CSV files and meta.json only, about 0.4 s faster)' })
         .example('$0 run scenarios/default.yaml', 'compare Windows and Linux at the same load')
         .example('$0 run scenarios/bench-steady.yaml --seed 7 --out /tmp/steady', 'another seed, results in /tmp/steady')
         .example('$0 run scenarios/burst.yaml --set workloads.burst.arrivals.rate=2000/s', 'change one field')
@@ -101,6 +103,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
           const opts: Parameters<typeof runScenario>[1] = { argv: ['portsim', ...argv], ...parallel };
           if (a.out !== undefined) opts.out = a.out;
           if (a.quiet === true) opts.quiet = true;
+          if (a.report === false) opts.report = false;
           await runScenario(l, opts, io);
           if (files.length > 1 && a.quiet !== true) io.out('');
         }
@@ -130,6 +133,34 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       },
     )
     .command(
+      'capacity <file>',
+      'find, per profile, the highest load (every arrival rate scaled together) whose steady failure ratio stays at or below a target',
+      (y) => y
+        .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+        .option('target', { type: 'number', describe: `steady failure ratio not to exceed (default ${DEFAULT_TARGET} = 0.1 %)` })
+        .option('precision', { type: 'number', describe: `stop when the bracket (highest passing load, lowest failing load) is this narrow, relative (default ${DEFAULT_PRECISION} = 0.5 %)` })
+        .option('out', { type: 'string', describe: 'write into exactly this folder' })
+        .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
+        .option('jobs', JOBS)
+        .example('$0 capacity scenarios/default.yaml', 'sustainable new connections/s on Linux and Windows, and the headroom')
+        .example('$0 capacity scenarios/default.yaml --target 0.01 --replications 4', 'at 1 % failures, each probe averaged over 4 replications'),
+      async (a) => {
+        const target = a.target ?? DEFAULT_TARGET;
+        const precision = a.precision ?? DEFAULT_PRECISION;
+        checkSearchOptions(target, precision);
+        const parallel = parallelOptions(a);
+        // Replications per probe: --replications, else 1 (not the file's: each probe would repeat them).
+        const load = { ...loadOptions(a as unknown as CommonArgs) };
+        load.replications ??= 1;
+        const [loaded] = loadAll([a.file as string], load, io);
+        seedForBugReport = loaded!.plan.seed;
+        const opts: Parameters<typeof runCapacity>[1] = { argv: ['portsim', ...argv], target, precision, ...parallel };
+        if (a.out !== undefined) opts.out = a.out;
+        if (a.quiet === true) opts.quiet = true;
+        await runCapacity(loaded!, opts, io);
+      },
+    )
+    .command(
       'merge <dirs..>',
       'join the shard folders of a sharded run or sweep into the files of the whole',
       (y) => y
@@ -137,13 +168,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('out', { type: 'string', describe: 'write into this folder (default: where the unsharded run would write)' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
         .example('$0 merge shard-* --out all', 'join every shard of a study'),
-      (a) => {
+      async (a) => {
         const overrides = ['seed', 'duration', 'set', 'compare', 'replications'].filter((k) => a[k] !== undefined);
         if (overrides.length > 0) throw new ExitError(`merge takes no scenario options (${overrides.map((k) => `--${k}`).join(', ')}): the shards were made with them`);
         const opts: Parameters<typeof mergeShards>[1] = { argv: ['portsim', ...argv] };
         if (a.out !== undefined) opts.out = a.out;
         if (a.quiet === true) opts.quiet = true;
-        mergeShards(a.dirs as string[], opts, io);
+        await mergeShards(a.dirs as string[], opts, io);
       },
     )
     .command(
@@ -170,7 +201,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option('set', { type: 'string', array: true, global: true, describe: 'change a field: field.path=value (repeatable)' })
     .option('compare', { type: 'string', global: true, describe: `run the same traffic on these presets, comma-separated (${PRESET_NAMES.join(', ')})` })
     .option('replications', { type: 'number', global: true, describe: 'independent runs with derived seeds' })
-    .demandCommand(1, 'Say which command to run: run, sweep, merge, validate or profiles.')
+    .demandCommand(1, 'Say which command to run: run, sweep, capacity, merge, validate or profiles.')
     .recommendCommands()
     .strict()
     .version(version())

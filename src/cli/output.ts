@@ -114,6 +114,7 @@ function formatNumber(x: number): string {
 export class ResultsWriter {
   private readonly files: string[] = [];
   private readonly open: (CsvFile | RawFile)[] = [];
+  private readonly byName = new Map<string, CsvFile | RawFile>();
   private readonly parts = new Set<string>();
   private readonly createdDir: boolean;
 
@@ -127,6 +128,7 @@ export class ResultsWriter {
     const f = new CsvFile(join(this.dir, TMP(name)), columns);
     this.files.push(name);
     this.open.push(f);
+    this.byName.set(name, f);
     return f;
   }
 
@@ -134,6 +136,7 @@ export class ResultsWriter {
     const f = new RawFile(join(this.dir, TMP(name)));
     this.files.push(name);
     this.open.push(f);
+    this.byName.set(name, f);
     return f;
   }
 
@@ -142,6 +145,22 @@ export class ResultsWriter {
     writeSync(fd, content);
     closeSync(fd);
     this.files.push(name);
+  }
+
+  /** The files written so far, in order. */
+  names(): string[] {
+    return [...this.files];
+  }
+
+  /**
+   * Where file `name` is being written (its temporary path), with every row written so far on
+   * disk: to read a file back before the commit (the charts are drawn from timeseries.csv).
+   */
+  pending(name: string): string {
+    if (!this.files.includes(name)) throw new Error(`${name} has not been written`);
+    const f = this.byName.get(name);
+    if (f instanceof CsvFile) f.offset(); // flushes the batch
+    return join(this.dir, TMP(name));
   }
 
   /** The temporary path of part `index` of file `name`, removed by `abort` if still there. */

@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { POOLS_COLUMNS, PORTS_COLUMNS, type Row, TIMESERIES_COLUMNS } from '../report/rows';
+import { secondsFromTicks } from '../engine/time';
+import { type Cell, POOLS_COLUMNS, PORTS_COLUMNS, type Row, TIMESERIES_COLUMNS } from '../report/rows';
 import { type Column, type CsvFile, type ResultsWriter } from './output';
 import { type PartPaths, runOnWorkers, type WorkerJob } from './pool';
+import type { StudyProgress } from './progress';
 import type { Shard } from './shard';
 import { type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';
 
@@ -28,6 +30,8 @@ export interface StudySpec {
   /** The one-row-per-task file (summary.csv, sweep.csv) and how a task's row is made. */
   rowsFile: { name: string; columns: readonly Column[] };
   row(task: TaskSpec, summary: Row): Row;
+  /** Told of each completed task (and of simulated time on this thread); stopped at the end. */
+  progress?: StudyProgress;
 }
 
 /**
@@ -60,6 +64,34 @@ export function defaultJobs(): number {
 }
 
 export async function executeStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyResult> {
+  const { progress } = spec;
+  if (progress === undefined) return runStudy(writer, spec);
+  try {
+    return await runStudy(writer, spec);
+  } finally {
+    progress.stop();
+  }
+}
+
+const T_S = TIMESERIES_COLUMNS.indexOf('t_s');
+
+/** The detail sinks of a task on this thread, reporting its simulated time to `progress`. */
+function reporting(detail: DetailSinks, task: TaskSpec, progress: StudyProgress): DetailSinks {
+  const duration = secondsFromTicks(task.plan.duration);
+  return {
+    ...detail,
+    timeseries: {
+      add(row) {
+        detail.timeseries.add(row);
+        const t = Array.isArray(row) ? (row as readonly Cell[])[T_S] : (row as Row).t_s;
+        if (typeof t === 'number' && duration > 0) progress.within(t / duration);
+      },
+    },
+  };
+}
+
+async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyResult> {
+  const { progress } = spec;
   const tasks = shardTasks(spec.tasks, spec.shard);
   const files: [string, CsvFile][] = [];
   let detail: Record<keyof DetailSinks, CsvFile> | undefined;
@@ -84,11 +116,13 @@ export async function executeStudy(writer: ResultsWriter, spec: StudySpec): Prom
     for (const [name, f] of files) layout[name]!.ends.push(f.offset());
     result.rows.push(row);
     result.events += outcome.events;
+    progress?.taskDone();
   };
+  progress?.start(tasks.length);
 
   const threads = Math.min(spec.jobs ?? defaultJobs(), tasks.length);
   if (threads <= 1) {
-    for (const task of tasks) finish(task, executeTask(task, detail));
+    for (const task of tasks) finish(task, executeTask(task, detail !== undefined && progress !== undefined ? reporting(detail, task, progress) : detail));
     return result;
   }
 

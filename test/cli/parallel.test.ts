@@ -28,7 +28,8 @@ workloads:
 compare: [linux, windows-legacy]
 `;
 
-const RUN_FILES = ['summary.csv', 'timeseries.csv', 'ports.csv', 'pools.csv', 'compare.csv'];
+const RUN_FILES = ['summary.csv', 'timeseries.csv', 'ports.csv', 'pools.csv', 'compare.csv', 'pool-use.svg', 'compare.svg', 'report.html'];
+const SWEEP_FILES = ['sweep.csv', 'sweep.svg', 'report.html'];
 const SWEEP = ['--vary', 'workloads.w.arrivals.rate=200/s,700/s', '--vary', 'compare=[linux, windows-legacy],[macos]', '--replications', '2'];
 
 const read = (dir: string, f: string) => readFileSync(join(dir, f));
@@ -70,7 +71,7 @@ describe('portsim run --jobs', () => {
     expect(await cli('run', file, '--replications', '3', '--jobs', '2', '--out', two, '--quiet')).toEqual({ code: 0, out: '', err: '' });
     expectSameFiles(two, one, RUN_FILES);
     expect(metaOf(two)).toEqual(metaOf(one));
-    expect(readdirSync(two).sort()).toEqual([...RUN_FILES, 'meta.json'].sort());
+    expect(readdirSync(two).sort()).toEqual([...RUN_FILES, 'summary-ci.csv', 'meta.json'].sort()); // summary-ci.csv: with replications
     // Rows come in task order: variant-major, then replication.
     expect(readCsv(join(two, 'summary.csv')).map((r) => `${r.profile}/${r.replication}`)).toEqual([
       'linux/0', 'linux/1', 'linux/2', 'windows-legacy/0', 'windows-legacy/1', 'windows-legacy/2',
@@ -125,7 +126,7 @@ describe('portsim sweep', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('small sweep: 4 points, 12 runs');
-    expect(readdirSync(out).sort()).toEqual(['meta.json', 'sweep.csv']);
+    expect(readdirSync(out).sort()).toEqual(['meta.json', 'report.html', 'sweep.csv', 'sweep.svg']);
     const text = readFileSync(join(out, 'sweep.csv'), 'utf8');
     const [header, ...lines] = text.trimEnd().split('\n');
     expect(header).toBe(['workloads.w.arrivals.rate', 'compare', ...SUMMARY_COLUMNS].join(','));
@@ -170,7 +171,7 @@ describe('portsim sweep', () => {
     }
     const runs = readdirSync(join(dir, 'results', 'small'));
     expect(runs).toEqual([expect.stringMatching(/^sweep-s1-[0-9a-f]{8}$/)]);
-    expectSameFiles(join(dir, 'results', 'small', runs[0]!), one, ['sweep.csv']);
+    expectSameFiles(join(dir, 'results', 'small', runs[0]!), one, SWEEP_FILES);
   });
 
   test('a bad value is reported with its point and field before anything runs (exit 2)', async () => {
@@ -217,8 +218,8 @@ describe('shards and portsim merge', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('merged 3 shards of 12 tasks');
-    expect(readdirSync(merged).sort()).toEqual(['meta.json', 'sweep.csv']);
-    expectSameFiles(merged, whole, ['sweep.csv']);
+    expect(readdirSync(merged).sort()).toEqual(['meta.json', 'report.html', 'sweep.csv', 'sweep.svg']);
+    expectSameFiles(merged, whole, SWEEP_FILES);
     const { file: _f, ...meta } = metaOf(merged);
     const { file: _g, ...wholeMeta } = metaOf(whole);
     expect(meta).toEqual(wholeMeta);
@@ -237,6 +238,7 @@ describe('shards and portsim merge', () => {
     const merged = join(base, 'all');
     expect((await cli('merge', ...shards, '--out', merged, '--quiet')).code).toBe(0);
     expectSameFiles(merged, whole, RUN_FILES);
+    expect(readdirSync(merged).sort()).toEqual(readdirSync(whole).sort());
     expect(metaOf(merged)).toEqual(metaOf(whole));
   });
 

@@ -26,7 +26,7 @@ describe('portsim run', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^linux\s+\d+\s+0\s/m);
     expect(r.out).toMatch(/^windows\s+\d+\s+\d+\s/m);
-    expect(readdirSync(out).sort()).toEqual(['compare.csv', 'meta.json', 'pools.csv', 'ports.csv', 'summary.csv', 'timeseries.csv']);
+    expect(readdirSync(out).sort()).toEqual(['compare.csv', 'compare.svg', 'meta.json', 'pool-use.svg', 'pools.csv', 'ports.csv', 'report.html', 'summary.csv', 'timeseries.csv']);
     const compare = readCsv(join(out, 'compare.csv'));
     expect(Object.keys(compare[0]!)).toEqual(['metric', 'linux', 'windows']);
     const failures = compare.find((row) => row.metric === 'failures')!;
@@ -61,7 +61,7 @@ describe('portsim run', () => {
     for (const [dir, seed] of [[a, '5'], [b, '5'], [c, '6']] as const) {
       expect((await cli('run', file, '--seed', seed, '--duration', '2m', '--out', dir)).code).toBe(0);
     }
-    for (const f of ['summary.csv', 'timeseries.csv', 'ports.csv', 'pools.csv', 'compare.csv']) {
+    for (const f of ['summary.csv', 'timeseries.csv', 'ports.csv', 'pools.csv', 'compare.csv', 'pool-use.svg', 'compare.svg', 'report.html']) {
       expect(readFileSync(join(b, f))).toEqual(readFileSync(join(a, f)));
     }
     const ts = (dir: string) => readCsv(join(dir, 'timeseries.csv')).map((r) => r.attempts).join(' ');

@@ -1,9 +1,13 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ticksFromSeconds } from '../../engine/time';
 import { compareColumns, compareRows } from '../../report/compare';
+import { CI_COLUMNS, ciRows } from '../../report/ci';
 import type { Row } from '../../report/rows';
+import { formatDuration } from '../../scenario/units';
 import { type CliIO, ExitError } from '../io';
 import { ResultsWriter } from '../output';
+import { writeRunReport, writeSweepReport } from '../report-files';
 import { describeStudy, readManifest, type ShardManifest } from '../shard';
 import { shardTasks } from '../study';
 import { consoleSummary, planHash } from './run';
@@ -94,7 +98,7 @@ function readBytes(path: string, n: number): Buffer {
   return buf;
 }
 
-export function mergeShards(dirs: readonly string[], opts: MergeOptions, io: CliIO): MergeOutcome {
+export async function mergeShards(dirs: readonly string[], opts: MergeOptions, io: CliIO): Promise<MergeOutcome> {
   const shards: Loaded[] = dirs.map((dir) => ({ dir: dir.replace(/\/+$/, '') || dir, m: readManifest(dir) }));
   checkTogether(shards);
   shards.sort((a, b) => a.m.shard.index - b.m.shard.index);
@@ -128,6 +132,22 @@ export function mergeShards(dirs: readonly string[], opts: MergeOptions, io: Cli
     if (m.kind === 'run' && m.plan!.variants.length > 1) {
       const compare = writer.csv('compare.csv', compareColumns(m.plan!));
       for (const row of compareRows(m.plan!, rows)) compare.add(row);
+    }
+    if (m.kind === 'run' && m.plan!.replications > 1) {
+      const ci = writer.csv('summary-ci.csv', CI_COLUMNS);
+      for (const row of ciRows(m.plan!, rows)) ci.add(row);
+    }
+    // The charts and report.html the unsharded study writes, from the merged files.
+    const description = typeof m.meta.description === 'string' ? m.meta.description : undefined;
+    if (m.kind === 'run') {
+      await writeRunReport(writer, { plan: m.plan!, description, summary: rows, scenarioHash: m.study }, io);
+    } else {
+      const points = Array.isArray(m.meta.points) ? (m.meta.points as { simulatedSeconds?: unknown }[]) : [];
+      const seconds = points[0]?.simulatedSeconds;
+      await writeSweepReport(writer, {
+        scenario: m.scenario, description, seed: Number(m.meta.seed), axes: m.vary ?? [], rows, points: points.length,
+        duration: typeof seconds === 'number' ? formatDuration(ticksFromSeconds(seconds)) : '?', sweepHash: m.study,
+      }, io);
     }
     const sum = (f: (s: ShardManifest) => unknown) => shards.reduce((acc, s) => acc + Number(f(s.m)), 0);
     const meta = {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { secondsFromTicks } from '../../engine/time';
 import { compareColumns, compareRows } from '../../report/compare';
+import { CI_COLUMNS, ciConsoleTable, ciRows } from '../../report/ci';
 import { type Row, SUMMARY_COLUMNS } from '../../report/rows';
 import { formatTable } from '../../report/table';
 import { formatDuration } from '../../scenario/units';
@@ -9,6 +10,8 @@ import type { LoadedScenario } from '../../scenario/load';
 import type { Plan } from '../../sim/plan';
 import type { CliIO } from '../io';
 import { ResultsWriter } from '../output';
+import { progressBar } from '../progress';
+import { writeRunReport } from '../report-files';
 import { encodeManifest, MANIFEST, type Shard } from '../shard';
 import { executeStudy } from '../study';
 import type { TaskSpec } from '../task';
@@ -24,6 +27,8 @@ export interface RunOptions {
   jobs?: number;
   /** Run only this shard of the tasks and write a shard folder for `portsim merge`. */
   shard?: Shard;
+  /** false: no charts and no report.html, only the CSV files and meta.json. */
+  report?: boolean;
 }
 
 export interface RunOutcome {
@@ -66,14 +71,22 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
       detail: true,
       rowsFile: { name: 'summary.csv', columns: SUMMARY_COLUMNS },
       row: (_task, summary) => summary,
+      progress: progressBar(io, opts.quiet),
     });
     if (opts.shard === undefined && plan.variants.length > 1) {
       const compare = writer.csv('compare.csv', compareColumns(plan));
       for (const row of compareRows(plan, study.rows)) compare.add(row);
     }
+    if (opts.shard === undefined && plan.replications > 1) {
+      const ci = writer.csv('summary-ci.csv', CI_COLUMNS);
+      for (const row of ciRows(plan, study.rows)) ci.add(row);
+    }
+    // Charts and report.html (not in a shard: `portsim merge` draws them from the whole).
+    if (opts.shard === undefined && opts.report !== false) await writeRunReport(writer, { plan, description: loaded.input.description, summary: study.rows, scenarioHash: hash }, io);
     const meta = {
       portsim: version(),
       scenario: plan.name,
+      ...(loaded.input.description !== undefined ? { description: loaded.input.description } : {}),
       file: loaded.file,
       seed: plan.seed,
       replications: plan.replications,
@@ -145,6 +158,8 @@ export function consoleSummary(plan: Plan, summary: readonly Row[], dir: string,
     ...(note !== undefined ? [note] : []),
     '',
     formatTable(header, rows, header.map((_, i) => i > (many ? 1 : 0))),
+    // Every replication of every profile (not a shard's part): their means with 95 % intervals.
+    ...(many && summary.length === plan.variants.length * plan.replications ? ['', ciConsoleTable(plan, summary)] : []),
     '',
     `results: ${dir}/ (${files.join(', ')})`,
   ].join('\n');

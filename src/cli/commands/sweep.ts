@@ -7,6 +7,8 @@ import { formatIssues, loadScenario, type LoadedScenario, type LoadOptions, Scen
 import { formatDuration } from '../../scenario/units';
 import { type CliIO, ExitError } from '../io';
 import { type Column, ResultsWriter } from '../output';
+import { progressBar } from '../progress';
+import { writeSweepReport } from '../report-files';
 import { type Axis, encodeManifest, MANIFEST, type Shard } from '../shard';
 import { executeStudy } from '../study';
 import type { TaskSpec } from '../task';
@@ -167,10 +169,19 @@ export async function runSweep(file: string, axes: readonly Axis[], points: read
         points[pointOf[task.index]!]!.values.forEach((v, i) => (row[`vary.${i}`] = v));
         return Object.assign(row, summary);
       },
+      progress: progressBar(io, opts.quiet),
     });
+    const description = points[0]!.loaded.input.description;
+    if (opts.shard === undefined) {
+      await writeSweepReport(writer, {
+        scenario: first.name, description, seed: first.seed, axes, rows: study.rows, points: points.length,
+        duration: formatDuration(first.duration), sweepHash: hash,
+      }, io);
+    }
     const meta = {
       portsim: version(),
       scenario: first.name,
+      ...(description !== undefined ? { description } : {}),
       file,
       seed: first.seed,
       vary: axes,

@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { secondsFromTicks } from '../../engine/time';
+import {
+  CAPACITY_COLUMNS, capacityRow, capacitySummary, type CapacityContext, PROBE_COLUMNS, type ProbeRecord, probeRows, type ProfileCapacity, steadySeconds,
+} from '../../report/capacity';
+import { metricInterval } from '../../report/ci';
+import type { LoadedScenario } from '../../scenario/load';
+import { formatDuration } from '../../scenario/units';
+import type { Plan } from '../../sim/plan';
+import { planEstimate } from '../../stats/analytic';
+import { CapacitySearch, scalePlan, totalRate } from '../../stats/capacity';
+import { type CliIO, ExitError } from '../io';
+import { ResultsWriter } from '../output';
+import { runOnWorkers } from '../pool';
+import { defaultJobs } from '../study';
+import { executeTask, type TaskOutcome, type TaskSpec } from '../task';
+import { version } from '../version';
+import { elapsedSeconds, planHash } from './run';
+
+/**
+ * `portsim capacity`: for each profile, the highest multiplier on every arrival rate of the
+ * scenario at which the steady failure ratio stays at or below the target (../../stats/capacity.ts
+ * searches; this file runs the probes and writes capacity.csv, probes.csv and meta.json).
+ *
+ * The profiles are searched side by side in rounds: each round takes the next probe of every
+ * search that is not over, runs its replications (on worker threads when there is more than one
+ * simulation in the round and --jobs allows), and reports the mean steady failure ratios back.
+ * The probes, and so the files, do not depend on the number of threads.
+ */
+export interface CapacityOptions {
+  /** Steady failure ratio not to exceed (default 0.001). */
+  target?: number;
+  /** Bracket width at which the search stops, relative (default 0.005). */
+  precision?: number;
+  out?: string;
+  quiet?: boolean;
+  argv?: readonly string[];
+  jobs?: number;
+}
+
+export interface CapacityOutcome {
+  dir: string;
+  files: string[];
+  results: ProfileCapacity[];
+}
+
+/** The most attempts a probe may simulate in one run: the search stops stepping up there. */
+export const MAX_ATTEMPTS = 1e8;
+
+/** Attempts one run of the plan makes at its own rates (each workload over its time window). */
+export function expectedAttempts(plan: Plan): number {
+  return plan.workloads.reduce((a, w) => a + w.arrivals.rate * secondsFromTicks(Math.max(0, Math.min(w.arrivals.stop, plan.duration) - w.arrivals.start)), 0);
+}
+
+export const DEFAULT_TARGET = 0.001;
+export const DEFAULT_PRECISION = 0.005;
+
+/** --target and --precision, checked (exit 2 when out of range). */
+export function checkSearchOptions(target: number, precision: number): void {
+  if (!(target > 0 && target < 1)) throw new ExitError(`--target must be a failure ratio between 0 and 1 (0.001 = 0.1 %); got ${String(target)}`);
+  if (!(precision >= 1e-5 && precision <= 0.5)) throw new ExitError(`--precision must be a relative bracket width between 0.00001 and 0.5 (0.005 = 0.5 %); got ${String(precision)}`);
+}
+
+/** Identifies a capacity search: the scenario (after overrides) and the search settings. */
+export function capacityHash(plan: Plan, target: number, precision: number): string {
+  return createHash('sha256').update(JSON.stringify({ scenario: planHash(plan), target, precision })).digest('hex');
+}
+
+/**
+ * Without --jobs, a round with fewer attempts than this to simulate runs on this thread: starting
+ * worker threads (a new pool per round) costs about as much as they would save.
+ */
+export const SMALL_ROUND_ATTEMPTS = 2e6;
+
+/** Runs the tasks of one round, on this thread or on worker threads; outcomes in task order. */
+async function runRound(tasks: readonly TaskSpec[], jobs: number | undefined): Promise<TaskOutcome[]> {
+  const attempts = tasks.reduce((a, t) => a + expectedAttempts(t.plan), 0);
+  const threads = jobs === undefined && attempts < SMALL_ROUND_ATTEMPTS ? 1 : Math.min(jobs ?? defaultJobs(), tasks.length);
+  if (threads <= 1) return tasks.map((t) => executeTask(t));
+  const outcomes: TaskOutcome[] = new Array<TaskOutcome>(tasks.length);
+  await runOnWorkers(tasks.map((task, pos) => ({ pos, task })), threads, (pos, outcome) => {
+    outcomes[pos] = outcome;
+  });
+  return outcomes;
+}
+
+/** A probe's record from its replications' summary rows. */
+function probeRecord(multiplier: number, current: number, summaries: readonly TaskOutcome[]): ProbeRecord {
+  // A replication without steady attempts (a very low load) saw no failure: ratio 0.
+  const rows = summaries.map((o) => ({ ratio: typeof o.summary.steady_failure_ratio === 'number' ? o.summary.steady_failure_ratio : 0 }));
+  const ci = metricInterval(rows, 'ratio')!;
+  return {
+    multiplier,
+    rate: multiplier * current,
+    ratio: ci.mean,
+    low: ci.low === undefined ? undefined : Math.max(0, ci.low),
+    high: ci.high === undefined ? undefined : Math.min(1, ci.high),
+    pass: false,
+    steadyAttempts: summaries.reduce((a, o) => a + Number(o.summary.steady_attempts ?? 0), 0),
+  };
+}
+
+export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions, io: CliIO): Promise<CapacityOutcome> {
+  const { plan } = loaded;
+  const target = opts.target ?? DEFAULT_TARGET;
+  const precision = opts.precision ?? DEFAULT_PRECISION;
+  checkSearchOptions(target, precision);
+  if (plan.warmup >= plan.duration) {
+    throw new ExitError(`${loaded.file}: capacity needs a steady window, but warmup (${secondsFromTicks(plan.warmup)} s) is not shorter than duration (${secondsFromTicks(plan.duration)} s): set a longer --duration or a shorter warmup (--set warmup=…)`);
+  }
+  const hash = capacityHash(plan, target, precision);
+  const dir = opts.out ?? join('results', plan.name, `capacity-s${plan.seed}-${hash.slice(0, 8)}`);
+  const started = process.hrtime.bigint();
+  const current = totalRate(plan);
+  const text = { duration: formatDuration(plan.duration), warmup: formatDuration(plan.warmup), steady: formatDuration(plan.duration - plan.warmup) };
+  const ctx: CapacityContext = { plan, target, precision, replications: plan.replications, text };
+
+  // No probe simulates more than MAX_ATTEMPTS attempts per run (about a minute of simulation).
+  const budget = MAX_ATTEMPTS / expectedAttempts(plan);
+  const searches = plan.variants.map((_, v) => {
+    const estimate = planEstimate(plan, v, target);
+    // Aim at the Erlang-B estimate (or, when no pool is ever held, at the current load).
+    const aim = Number.isFinite(estimate.erlangMultiplier) && estimate.erlangMultiplier > 0 ? estimate.erlangMultiplier : 1;
+    const start = Math.min(aim, budget);
+    const search = new CapacitySearch({ target, precision, start, maxMultiplier: Math.min(1e4 * Math.max(start, 1), budget) });
+    return { estimate, search, probes: [] as ProbeRecord[], runs: 0, events: 0 };
+  });
+
+  for (;;) {
+    const round: { v: number; multiplier: number; first: number }[] = [];
+    const tasks: TaskSpec[] = [];
+    searches.forEach((s, v) => {
+      const multiplier = s.search.next();
+      if (multiplier === undefined) return;
+      const scaled = scalePlan(plan, multiplier);
+      round.push({ v, multiplier, first: tasks.length });
+      for (let replication = 0; replication < plan.replications; replication++) tasks.push({ index: tasks.length, plan: scaled, variant: v, replication });
+    });
+    if (round.length === 0) break;
+    const outcomes = await runRound(tasks, opts.jobs);
+    for (const { v, multiplier, first } of round) {
+      const s = searches[v]!;
+      const mine = outcomes.slice(first, first + plan.replications);
+      const record = probeRecord(multiplier, current, mine);
+      record.pass = s.search.report(multiplier, record.ratio).pass;
+      s.probes.push(record);
+      s.runs += mine.length;
+      s.events += mine.reduce((a, o) => a + o.events, 0);
+    }
+  }
+
+  const results: ProfileCapacity[] = searches.map((s, v) => {
+    const pick = (m: number | undefined) => (m === undefined ? undefined : s.probes.find((p) => p.multiplier === m));
+    return {
+      label: plan.variants[v]!.label,
+      current,
+      estimate: s.estimate,
+      status: s.search.status!,
+      sustainable: pick(s.search.low?.multiplier),
+      failing: pick(s.search.high?.multiplier),
+      probes: s.probes,
+      runs: s.runs,
+      events: s.events,
+    };
+  });
+
+  const writer = new ResultsWriter(dir);
+  try {
+    const csv = writer.csv('capacity.csv', CAPACITY_COLUMNS);
+    for (const r of results) csv.add(capacityRow(ctx, r));
+    const probes = writer.csv('probes.csv', PROBE_COLUMNS);
+    for (const r of results) for (const row of probeRows(r)) probes.add(row);
+    const meta = {
+      portsim: version(),
+      scenario: plan.name,
+      file: loaded.file,
+      seed: plan.seed,
+      target,
+      precision,
+      replications: plan.replications,
+      capacityHash: hash,
+      scenarioHash: planHash(plan),
+      simulatedSeconds: secondsFromTicks(plan.duration),
+      warmupSeconds: secondsFromTicks(plan.warmup),
+      steadySeconds: steadySeconds(plan),
+      currentRatePerSecond: current,
+      variants: plan.variants.map((v) => ({ label: v.label, profiles: v.profiles.map((p) => ({ ...p, timeWaitSeconds: secondsFromTicks(p.timeWait) })) })),
+      runs: results.reduce((a, r) => a + r.runs, 0),
+      events: results.reduce((a, r) => a + r.events, 0),
+      wallTimeSeconds: elapsedSeconds(started),
+      node: process.version,
+      command: opts.argv ?? [],
+    };
+    writer.text('meta.json', `${JSON.stringify(meta, null, 2)}\n`);
+    const files = writer.commit();
+    if (opts.quiet !== true) io.out(capacitySummary(ctx, results, dir, files));
+    return { dir, files, results };
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+}

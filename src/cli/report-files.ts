@@ -1,0 +1,208 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import type { TopLevelSpec } from 'vega-lite';
+import { secondsFromTicks } from '../engine/time';
+import { type ProfileSeries, compareChart, poolUseChart, sweepChart } from '../report/charts';
+import { compareRows } from '../report/compare';
+import { compareTable, FILE_NOTES, type ReportChart, reportHtml, type ReportModel, summaryTable, sweepTable } from '../report/html';
+import type { Rendered } from '../report/render';
+import type { Row } from '../report/rows';
+import { MAX_POINTS, type SeriesPoint, TimeseriesCollector } from '../report/series';
+import { formatDuration } from '../scenario/units';
+import type { Plan } from '../sim/plan';
+import type { CliIO } from './io';
+import type { ResultsWriter } from './output';
+import type { Axis } from './shard';
+import { version } from './version';
+
+/**
+ * The charts (SVG) and report.html of a results folder, written through the ResultsWriter with
+ * the CSVs (under temporary names, renamed on commit). The pool-use charts are drawn from
+ * timeseries.csv read back from disk after it is written, streaming, into a bounded series per
+ * profile (report/series.ts): memory does not grow with simulated time, and a run on worker
+ * threads, an unsharded run and a merge of shards read the same bytes and draw the same SVG.
+ *
+ * Charts are a convenience on top of the CSVs: if drawing fails, the run still succeeds with a
+ * warning and a report without charts.
+ */
+
+/** Vega and vega-lite are loaded only when a chart is drawn (not for validate, profiles…). */
+async function render(spec: TopLevelSpec): Promise<Rendered> {
+  const { renderSvg } = await import('../report/render');
+  return renderSvg(spec);
+}
+
+/** Reads timeseries.csv in 1 MiB chunks, keeping replication 0 of each profile, downsampled. */
+export function readSeries(path: string, expectedRows: number): Map<string, SeriesPoint[]> {
+  const collector = new TimeseriesCollector(expectedRows);
+  const decoder = new StringDecoder('utf8');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  let carry = '';
+  try {
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) {
+      const lines = (carry + decoder.write(buf.subarray(0, n))).split('\n');
+      carry = lines.pop()!;
+      for (const line of lines) collector.line(line.replace(/\r$/, ''));
+    }
+    collector.line(carry + decoder.end());
+  } finally {
+    closeSync(fd);
+  }
+  return collector.result();
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** Ports of all a variant's pools together, and how they are made up. */
+export function variantCapacity(plan: Plan, variant: number): { capacity: number; note: string } {
+  const profiles = plan.variants[variant]!.profiles;
+  let capacity = 0;
+  let pools = 0;
+  const sizes = new Set<number>();
+  plan.hosts.forEach((h, i) => {
+    const p = profiles[i]!;
+    const size = p.portRange[1] - p.portRange[0] + 1 - p.reservedPorts.length;
+    const n = h.sourceIps.length * (p.sharing === 'per-destination' ? plan.destinations.length : 1);
+    capacity += n * size;
+    pools += n;
+    sizes.add(size);
+  });
+  const tw = [...new Set(profiles.map((p) => secondsFromTicks(p.timeWait).toLocaleString('en-US')))].join('/');
+  const made = pools === 1 ? `${plural(capacity, 'port')} in 1 pool` : `${plural(pools, 'pool')} of ${[...sizes].map((s) => s.toLocaleString('en-US')).join('/')} ports`;
+  return { capacity, note: `${made} · TIME_WAIT ${tw} s` };
+}
+
+/** The links of a folder, in reading order, for the files it will hold. */
+function links(names: readonly string[]): ReportModel['files'] {
+  const order = ['summary.csv', 'summary-ci.csv', 'compare.csv', 'sweep.csv', 'timeseries.csv', 'pools.csv', 'ports.csv', 'pool-use.svg', 'compare.svg', 'sweep.svg', 'meta.json'];
+  const rank = (n: string) => (order.includes(n) ? order.indexOf(n) : order.length);
+  return [...new Set(names)]
+    .filter((n) => n !== 'report.html')
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => ({ name, about: FILE_NOTES[name] ?? '' }));
+}
+
+async function drawCharts(specs: { file: string; alt: string; spec: () => TopLevelSpec }[], writer: ResultsWriter, io: CliIO): Promise<ReportChart[]> {
+  const charts: ReportChart[] = [];
+  try {
+    for (const c of specs) {
+      const { svg, warnings } = await render(c.spec());
+      for (const w of warnings) io.err(`${c.file}: warning: ${w}`);
+      charts.push({ file: c.file, alt: c.alt, svg });
+    }
+  } catch (e) {
+    io.err(`warning: the charts could not be drawn (${(e as Error).message}); the CSV files are complete. This is a bug in portsim: please report it.`);
+    return [];
+  }
+  for (const c of charts) writer.text(c.file, c.svg);
+  return charts;
+}
+
+export interface RunReportInput {
+  plan: Plan;
+  description?: string;
+  /** summary.csv's rows. */
+  summary: readonly Row[];
+  scenarioHash: string;
+}
+
+/** pool-use.svg, compare.svg (two or more profiles) and report.html of a run. */
+export async function writeRunReport(writer: ResultsWriter, input: RunReportInput, io: CliIO): Promise<void> {
+  const { plan } = input;
+  const durationSeconds = secondsFromTicks(plan.duration);
+  const expected = Math.ceil(plan.duration / plan.sample);
+  const perBucket = Math.max(1, Math.ceil(expected / MAX_POINTS));
+  const bySeries = readSeries(writer.pending('timeseries.csv'), expected);
+  const series: ProfileSeries[] = plan.variants.flatMap((v, i) => {
+    const points = bySeries.get(v.label);
+    return points === undefined ? [] : [{ profile: v.label, ...variantCapacity(plan, i), points }];
+  });
+  const replicated = plan.replications > 1;
+  const sub = [
+    `${plan.name}, seed ${plan.seed}`,
+    ...(replicated ? [`replication 0 of ${plan.replications}`] : []),
+    perBucket > 1 ? `each point the peak of ${perBucket} samples of ${formatDuration(plan.sample)}` : `one point per ${formatDuration(plan.sample)} sample`,
+  ].join(' · ');
+  const specs: Parameters<typeof drawCharts>[0] = [];
+  if (series.length > 0) {
+    specs.push({
+      file: 'pool-use.svg',
+      alt: 'Ports in use over time per profile: established, TIME_WAIT and free up to capacity, with failed connects per second',
+      spec: () => poolUseChart({ title: 'Ports in use over time', subtitle: sub, durationSeconds, series }),
+    });
+    if (series.length > 1) {
+      specs.push({
+        file: 'compare.svg',
+        alt: 'The fullest pool of each profile over time, as a share of its ports',
+        spec: () => compareChart({ title: 'Fullest pool, share of its ports in use', subtitle: sub, durationSeconds, series }),
+      });
+    }
+  }
+  const charts = await drawCharts(specs, writer, io);
+  const facts: [string, string][] = [
+    ['seed', String(plan.seed)],
+    ['simulated', formatDuration(plan.duration)],
+    ['warm-up', formatDuration(plan.warmup)],
+    ['sample', formatDuration(plan.sample)],
+    ...(replicated ? [['replications', String(plan.replications)] as [string, string]] : []),
+    ['profiles', plan.variants.map((v) => v.label).join(', ')],
+    ['scenario hash', input.scenarioHash.slice(0, 8)],
+  ];
+  const model: ReportModel = {
+    title: `portsim run: ${plan.name}`,
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    facts,
+    tables: [summaryTable(input.summary, replicated)],
+    charts,
+    laterTables: plan.variants.length > 1 ? [compareTable(compareRows(plan, input.summary), plan.variants.map((v) => v.label), replicated)] : [],
+    files: links([...writer.names(), 'meta.json']),
+    generator: `portsim ${version()}`,
+  };
+  writer.text('report.html', reportHtml(model));
+}
+
+export interface SweepReportInput {
+  scenario: string;
+  description?: string;
+  seed: number;
+  axes: readonly Axis[];
+  /** sweep.csv's rows. */
+  rows: readonly Row[];
+  points: number;
+  /** Simulated time of the first point (points may differ if a duration is varied). */
+  duration: string;
+  sweepHash: string;
+}
+
+/** sweep.svg and report.html of a sweep. */
+export async function writeSweepReport(writer: ResultsWriter, input: SweepReportInput, io: CliIO): Promise<void> {
+  const first = input.axes[0]!;
+  const charts = await drawCharts([{
+    file: 'sweep.svg',
+    alt: `Failure ratio against ${first.path}`,
+    spec: () => sweepChart({
+      title: `Failed connects against ${first.path}`,
+      subtitle: `${input.scenario}, seed ${input.seed} · ${plural(input.points, 'point')}, ${plural(input.rows.length, 'run')}`,
+      axes: input.axes,
+      rows: input.rows,
+    }),
+  }], writer, io);
+  const model: ReportModel = {
+    title: `portsim sweep: ${input.scenario}`,
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    facts: [
+      ['seed', String(input.seed)],
+      ['simulated', input.duration],
+      ['points', String(input.points)],
+      ['runs', String(input.rows.length)],
+      ...input.axes.map((a): [string, string] => [`vary ${a.path}`, a.values.join(' | ')]),
+      ['sweep hash', input.sweepHash.slice(0, 8)],
+    ],
+    tables: [sweepTable(input.axes.map((a) => a.path), input.rows)],
+    charts,
+    files: links([...writer.names(), 'meta.json']),
+    generator: `portsim ${version()}`,
+  };
+  writer.text('report.html', reportHtml(model));
+}

@@ -1,0 +1,198 @@
+import { secondsFromTicks } from '../engine/time';
+import type { Plan } from '../sim/plan';
+import type { PlanEstimate } from '../stats/analytic';
+import type { SearchStatus } from '../stats/capacity';
+import { formatTable } from './table';
+import type { Row } from './rows';
+
+/**
+ * What `portsim capacity` reports: capacity.csv (one row per profile), probes.csv (one row per
+ * probe) and the console table with a few sentences on why the simulated and analytic figures
+ * differ. Pure data in, data out.
+ */
+
+/** One probe of the search: the scenario with every arrival rate × multiplier. */
+export interface ProbeRecord {
+  multiplier: number;
+  /** Total attempts per second at this multiplier. */
+  rate: number;
+  /** Mean steady failure ratio over the replications, and its 95 % interval (≥ 2 replications). */
+  ratio: number;
+  low: number | undefined;
+  high: number | undefined;
+  pass: boolean;
+  /** Steady attempts summed over the replications. */
+  steadyAttempts: number;
+}
+
+export interface ProfileCapacity {
+  label: string;
+  /** Total attempts per second as the scenario says. */
+  current: number;
+  estimate: PlanEstimate;
+  status: SearchStatus;
+  /** Highest passing probe and lowest failing one, if any. */
+  sustainable: ProbeRecord | undefined;
+  failing: ProbeRecord | undefined;
+  probes: ProbeRecord[];
+  runs: number;
+  events: number;
+}
+
+export interface CapacityContext {
+  plan: Plan;
+  target: number;
+  precision: number;
+  replications: number;
+  /** Durations as the user writes them (`15m`): simulated, warmup, steady window. */
+  text: { duration: string; warmup: string; steady: string };
+}
+
+export const CAPACITY_COLUMNS = [
+  'profile', 'current_rate_per_s', 'sustainable_rate_per_s', 'headroom', 'target',
+  'little_rate_per_s', 'erlang_b_rate_per_s', 'runs', 'probes', 'replications', 'status',
+  'failing_rate_per_s', 'sustainable_failure_ratio', 'failing_failure_ratio', 'precision',
+  'pools', 'busiest_pool', 'busiest_pool_share', 'pool_capacity', 'hold_s',
+] as const;
+
+/** "host/source-ip/destination" (destination `*` for a global pool). */
+export function poolName(plan: Plan, e: PlanEstimate): string | undefined {
+  const b = e.busiest;
+  if (b === undefined) return undefined;
+  const host = plan.hosts[b.host]!;
+  return `${host.name}/${host.sourceIps[b.sourceIp]}/${b.destination < 0 ? '*' : plan.destinations[b.destination]!.name}`;
+}
+
+const finite = (x: number): number | undefined => (Number.isFinite(x) ? x : undefined);
+
+export function capacityRow(ctx: CapacityContext, c: ProfileCapacity): Row {
+  const e = c.estimate;
+  return {
+    profile: c.label,
+    current_rate_per_s: c.current,
+    sustainable_rate_per_s: c.sustainable?.rate,
+    headroom: c.sustainable === undefined ? undefined : c.sustainable.rate / c.current - 1,
+    target: ctx.target,
+    little_rate_per_s: finite(e.littleRate),
+    erlang_b_rate_per_s: finite(e.erlangRate),
+    runs: c.runs,
+    probes: c.probes.length,
+    replications: ctx.replications,
+    status: c.status,
+    failing_rate_per_s: c.failing?.rate,
+    sustainable_failure_ratio: c.sustainable?.ratio,
+    failing_failure_ratio: c.failing?.ratio,
+    precision: ctx.precision,
+    pools: e.pools,
+    busiest_pool: poolName(ctx.plan, e),
+    busiest_pool_share: e.busiest === undefined ? undefined : e.share,
+    pool_capacity: e.busiest?.capacity,
+    hold_s: e.busiest?.hold,
+  };
+}
+
+export const PROBE_COLUMNS = [
+  'profile', 'probe', 'multiplier', 'rate_per_s', 'steady_failure_ratio', 'steady_failure_ratio_ci95_low', 'steady_failure_ratio_ci95_high',
+  'pass', 'steady_attempts',
+] as const;
+
+export function probeRows(c: ProfileCapacity): Row[] {
+  return c.probes.map((p, i) => ({
+    profile: c.label,
+    probe: i + 1,
+    multiplier: p.multiplier,
+    rate_per_s: p.rate,
+    steady_failure_ratio: p.ratio,
+    steady_failure_ratio_ci95_low: p.low,
+    steady_failure_ratio_ci95_high: p.high,
+    pass: p.pass ? 1 : 0,
+    steady_attempts: p.steadyAttempts,
+  }));
+}
+
+const rate = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : x >= 100 ? x.toFixed(1) : x.toPrecision(4));
+const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const pct = (x: number) => `${(x * 100).toPrecision(3).replace(/\.?0+$/, '')}%`;
+
+const STATUS_TEXT: Record<SearchStatus, string> = {
+  'ok': '',
+  'no-failure-found': 'no failure up to the highest load tried (10^4 × the estimate, or 10^8 attempts per run)',
+  'fails-at-any-load': 'fails above the target even at the lowest load tried',
+  'probe-limit': 'probe limit reached before the bracket was narrow enough',
+};
+
+/**
+ * Why the simulated and the analytic figures differ, for this scenario: one sentence per reason
+ * that applies.
+ */
+export function capacityNotes(ctx: CapacityContext, results: readonly ProfileCapacity[]): string[] {
+  const { plan } = ctx;
+  const notes: string[] = [];
+  const poisson = plan.workloads.some((w) => w.arrivals.type === 'poisson');
+  const fixedHold = plan.workloads.every((w) => w.duration.dist === 'constant' && [w.closedBy.client, w.closedBy.server, w.closedBy.reset].some((s) => s === 1));
+  notes.push(
+    "Little's law N/hold is the ceiling for any traffic: on average rate × hold ports are held (hold = connection duration + TIME_WAIT when the client closes).",
+  );
+  if (!poisson && fixedHold) {
+    notes.push(
+      `Evenly spaced arrivals with a fixed hold keep exactly rate × hold ports busy, so they run right up to N/hold, and ${pct(ctx.target)} beyond it: the attempts over N/hold are the ones that fail (within the search precision).`,
+    );
+  } else if (!poisson) {
+    notes.push('Evenly spaced arrivals with varying holds still bunch up in the pool: expect a sustainable rate between the Erlang-B and Little figures.');
+  }
+  if (poisson) {
+    notes.push(
+      `Poisson arrivals come in random clumps that fill the pool below N/hold now and then; keeping failures at or below ${pct(ctx.target)} needs the margin Erlang-B gives (exact for Poisson arrivals into one pool, whatever the hold distribution).`,
+    );
+  }
+  const multi = results.filter((r) => r.estimate.pools > 1 && r.estimate.share < 1);
+  if (multi.length > 0) {
+    const r = multi[0]!;
+    const lockstep = plan.hosts.some((h) => h.sourceIps.length > 1) && plan.destinations.length > 1;
+    notes.push(
+      `${multi.map((m) => m.label).join(', ')}: the traffic spreads over ${r.estimate.pools} pools (one per source IP, and per destination under per-destination sharing); the estimates are the busiest pool's, divided by its share of the attempts (${pct(r.estimate.share)} for ${r.label}). Less busy pools fail later, so the measured total can exceed them${lockstep ? '; source IPs and destinations both taken in turn can lock together and load some pools more than their share' : ''}.`,
+    );
+  }
+  if (plan.workloads.some((w) => w.arrivals.start > 0 || Number.isFinite(w.arrivals.stop))) {
+    notes.push('Some workloads run only part of the time (start/stop): the estimates assume every workload runs all the time.');
+  }
+  const steady = ctx.text.steady;
+  notes.push(
+    `Each probe measures ${ctx.replications === 1 ? 'one run' : `the mean of ${ctx.replications} replications`} over ${steady} of steady state; near the target that ratio is noisy, so the answer can move by more than the ${pct(ctx.precision)} bracket from seed to seed (probes.csv lists every probe; --replications and a longer --duration narrow it).`,
+  );
+  return notes;
+}
+
+/** The console output of `portsim capacity`. */
+export function capacitySummary(ctx: CapacityContext, results: readonly ProfileCapacity[], dir: string, files: readonly string[]): string {
+  const { plan } = ctx;
+  const header = ['profile', 'current/s', 'sustainable/s', 'headroom', "Little N/hold", 'Erlang-B', 'probes', 'runs'];
+  const rows = results.map((c) => [
+    c.label,
+    rate(c.current),
+    c.sustainable === undefined ? '-' : rate(c.sustainable.rate),
+    c.sustainable === undefined ? '-' : signedPct(c.sustainable.rate / c.current - 1),
+    rate(c.estimate.littleRate),
+    rate(c.estimate.erlangRate),
+    String(c.probes.length),
+    String(c.runs),
+  ]);
+  const title = `${plan.name}: capacity at a steady failure ratio ≤ ${pct(ctx.target)} (all arrival rates scaled together; ` +
+    `${ctx.text.duration} simulated, steady from ${ctx.text.warmup}, seed ${plan.seed}, ` +
+    `${ctx.replications} replication${ctx.replications === 1 ? '' : 's'} per probe, bracket ${pct(ctx.precision)})`;
+  const problems = results.filter((c) => c.status !== 'ok').map((c) => `${c.label}: ${STATUS_TEXT[c.status]}`);
+  const wrap = (text: string) => text.replace(/(.{1,100})(\s+|$)/g, '$1\n  ').trimEnd();
+  return [
+    title,
+    '',
+    formatTable(header, rows, header.map((_, i) => i > 0)),
+    ...(problems.length > 0 ? ['', ...problems] : []),
+    '',
+    ...capacityNotes(ctx, results).map((n) => `- ${wrap(n)}`),
+    '',
+    `results: ${dir}/ (${files.join(', ')})`,
+  ].join('\n');
+}
+
+/** Simulated seconds of steady state per run, for meta.json. */
+export const steadySeconds = (plan: Plan): number => secondsFromTicks(plan.duration - plan.warmup);

@@ -1,0 +1,167 @@
+import { secondsFromTicks } from '../engine/time';
+import { Distribution } from '../random/distributions';
+import type { Plan } from '../sim/plan';
+import { poolLayout } from '../sim/simulation';
+
+/**
+ * Closed-form capacity estimates, to check the simulation against and to aim the capacity
+ * search. A pool of N ports whose connections hold a port for `hold` seconds on average is a
+ * loss system with N servers:
+ *
+ * - Little's law: the mean number of held ports is rate × hold, so no arrival process can
+ *   sustain more than N / hold per second without failures; evenly spaced arrivals with a fixed
+ *   hold reach it exactly.
+ * - Erlang-B: with Poisson arrivals (and any hold distribution: the formula depends only on the
+ *   mean hold) the share of attempts that find all N ports held is B(N, A), A = rate × hold.
+ */
+
+/**
+ * Erlang-B blocking probability B(N, A) by the stable recursion B(0) = 1,
+ * B(k) = A·B(k-1) / (k + A·B(k-1)): every term is in [0, 1], so nothing overflows, and it is
+ * O(N) (10^6 servers take a few milliseconds).
+ */
+export function erlangB(servers: number, erlangs: number): number {
+  if (!Number.isInteger(servers) || servers < 0) throw new RangeError(`erlangB: servers must be a whole number ≥ 0, got ${servers}`);
+  if (!(erlangs >= 0)) throw new RangeError(`erlangB: offered load must be ≥ 0 Erlang, got ${erlangs}`);
+  if (erlangs === Infinity) return 1;
+  let b = 1;
+  for (let k = 1; k <= servers; k++) {
+    const ab = erlangs * b;
+    b = ab / (k + ab);
+  }
+  return b;
+}
+
+/**
+ * The largest offered load A (Erlang) with B(N, A) ≤ target, by bisection on A (B increases
+ * with A). The bracket starts at [0, N / (1 - target) + 1]: carried load A·(1 - B) ≤ N gives
+ * B ≥ 1 - N / A, which exceeds the target there. Relative precision 1e-12.
+ */
+export function erlangBLoad(servers: number, target: number): number {
+  if (!(target > 0)) return 0;
+  if (target >= 1) return Infinity;
+  if (servers === 0) return 0;
+  let lo = 0;
+  let hi = servers / (1 - target) + 1;
+  while (erlangB(servers, hi) <= target) hi *= 2; // never taken by the bound above; kept as a guard
+  while (hi - lo > 1e-12 * hi) {
+    const mid = (lo + hi) / 2;
+    if (erlangB(servers, mid) <= target) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Mean time a connection holds its client port, in seconds: its mean duration, plus TIME_WAIT
+ * for the share of connections the client closes (server close and reset free the port at once).
+ */
+export function meanHoldSeconds(meanDurationSeconds: number, timeWaitSeconds: number, clientShare = 1): number {
+  return meanDurationSeconds + clientShare * timeWaitSeconds;
+}
+
+/** Little's-law capacity of a pool: N / hold connections per second. */
+export function littleRate(servers: number, holdSeconds: number): number {
+  return holdSeconds > 0 ? servers / holdSeconds : Infinity;
+}
+
+/** The arrival rate a pool sustains with Erlang-B blocking ≤ target: A*(N, target) / hold. */
+export function erlangBRate(servers: number, holdSeconds: number, target: number): number {
+  return holdSeconds > 0 ? erlangBLoad(servers, target) / holdSeconds : Infinity;
+}
+
+/** One pool's traffic at the plan's rates (multiplier 1). */
+export interface PoolLoad {
+  pool: number;
+  host: number;
+  sourceIp: number;
+  /** Destination index, or -1 for a `global` pool. */
+  destination: number;
+  capacity: number;
+  /** Attempts per second into the pool. */
+  rate: number;
+  /** Mean hold of those attempts' ports, seconds (0 when the pool gets no traffic). */
+  hold: number;
+  /** Offered load, Erlang: rate × hold. */
+  load: number;
+}
+
+/** The analytic figures of one variant of a plan, for its busiest pool. */
+export interface PlanEstimate {
+  /** Attempts per second summed over the workloads (each at its own rate while it runs). */
+  rate: number;
+  pools: number;
+  /** The pool with the highest offered load per port, or undefined when no pool gets traffic. */
+  busiest: PoolLoad | undefined;
+  /** The busiest pool's share of all attempts. */
+  share: number;
+  /** Multiplier on every arrival rate at which the busiest pool's mean occupancy is its capacity. */
+  littleMultiplier: number;
+  /** Multiplier at which the busiest pool's Erlang-B blocking equals the target. */
+  erlangMultiplier: number;
+  /** Total attempts per second at those multipliers. */
+  littleRate: number;
+  erlangRate: number;
+}
+
+/**
+ * Offered rate and load of every pool of a variant, assuming each workload spreads its
+ * attempts over its host's source IPs evenly and over its destinations by weight. (Both are
+ * taken in turn by the simulation, so the long-run shares are these, except where the two
+ * rotations lock together, e.g. 2 source IPs and 2 equal destinations both in turn: then some
+ * pools get all of a workload's traffic and others none.)
+ */
+export function poolLoads(plan: Plan, variant: number): PoolLoad[] {
+  const layout = poolLayout(plan, variant);
+  const profiles = plan.variants[variant]!.profiles;
+  const nDest = plan.destinations.length;
+  const rate = new Float64Array(layout.info.length);
+  const load = new Float64Array(layout.info.length);
+  for (const w of plan.workloads) {
+    const p = profiles[w.host]!;
+    const hold = meanHoldSeconds(secondsFromTicks(new Distribution(w.duration).mean), secondsFromTicks(p.timeWait), w.closedBy.client);
+    const nIps = plan.hosts[w.host]!.sourceIps.length;
+    const totalWeight = w.weights.reduce((a, b) => a + b, 0);
+    for (let ip = 0; ip < nIps; ip++) {
+      w.destinations.forEach((d, k) => {
+        const pool = layout.poolBase[w.host]! + (p.sharing === 'per-destination' ? ip * nDest + d : ip);
+        const r = (w.arrivals.rate / nIps) * (w.weights[k]! / totalWeight);
+        rate[pool]! += r;
+        load[pool]! += r * hold;
+      });
+    }
+  }
+  return layout.info.map((info, pool) => ({
+    pool,
+    ...info,
+    capacity: layout.capacity[pool]!,
+    rate: rate[pool]!,
+    hold: rate[pool]! > 0 ? load[pool]! / rate[pool]! : 0,
+    load: load[pool]!,
+  }));
+}
+
+/** Little's-law and Erlang-B estimates for the busiest pool of a variant, scaled to total rates. */
+export function planEstimate(plan: Plan, variant: number, target: number): PlanEstimate {
+  const loads = poolLoads(plan, variant);
+  const rate = plan.workloads.reduce((a, w) => a + w.arrivals.rate, 0);
+  let busiest: PoolLoad | undefined;
+  for (const p of loads) {
+    if (p.load > 0 && (busiest === undefined || p.load / p.capacity > busiest.load / busiest.capacity)) busiest = p;
+  }
+  if (busiest === undefined) {
+    return { rate, pools: loads.length, busiest, share: 0, littleMultiplier: Infinity, erlangMultiplier: Infinity, littleRate: Infinity, erlangRate: Infinity };
+  }
+  const littleMultiplier = busiest.capacity / busiest.load;
+  const erlangMultiplier = erlangBLoad(busiest.capacity, target) / busiest.load;
+  return {
+    rate,
+    pools: loads.length,
+    busiest,
+    share: busiest.rate / rate,
+    littleMultiplier,
+    erlangMultiplier,
+    littleRate: littleMultiplier * rate,
+    erlangRate: erlangMultiplier * rate,
+  };
+}

@@ -1,0 +1,130 @@
+import type { Plan } from '../sim/plan';
+
+/**
+ * The capacity search: the highest load, as a multiplier on every arrival rate of a scenario, at
+ * which the steady failure ratio stays at or below a target. Pure: it proposes multipliers and is
+ * told what each probe measured; running the probes is the caller's business (cli/commands/capacity.ts).
+ *
+ * Strategy, to spend few runs:
+ * 1. Probe the analytic estimate first (Erlang-B for the busiest pool, see ./analytic.ts): for
+ *    Poisson traffic on one pool it is the answer up to noise, so the first probe lands next to it.
+ * 2. Bracket: from a pass, step up by `2 × precision` (1 % by default), doubling the step after each
+ *    further pass; from a failure, step down the same way. A good estimate is bracketed by the
+ *    second probe; a poor one (several pools locked together, time windows) in a few more.
+ * 3. Bisect the bracket [highest pass, lowest failure] at its geometric middle until
+ *    high / low - 1 ≤ precision. The answer is the highest multiplier that passed: on the safe side.
+ *
+ * A probe passes when its measured steady failure ratio (the mean over its replications) is at
+ * most the target. The measurement is noisy, so the passes and failures need not be monotone in
+ * the multiplier; the bracket stays consistent anyway (every probe lies strictly inside it), and
+ * near the answer the noise decides on which side of a probe the answer is found: the result is
+ * as precise as the failure ratio measured at that load (replications and a longer steady window
+ * help; the probes are listed for that reason). Every probe runs with the scenario's seed, so
+ * probes differ only in the load (common random numbers: the same uniforms, scaled), which keeps
+ * the measured ratio close to monotone in the multiplier.
+ */
+export interface SearchOptions {
+  /** Steady failure ratio not to exceed, in (0, 1). */
+  target: number;
+  /** Stop when the bracket's high / low - 1 is at most this, e.g. 0.005. */
+  precision: number;
+  /** First multiplier to probe (> 0). */
+  start: number;
+  /** Give up after this many probes (default 60). */
+  maxProbes?: number;
+  /** Stop stepping up beyond this multiplier (default 10^4 × max(start, 1)). */
+  maxMultiplier?: number;
+  /** Stop stepping down below this multiplier (default 10^-4 × min(start, 1)). */
+  minMultiplier?: number;
+}
+
+export interface ProbeResult {
+  multiplier: number;
+  /** Mean steady failure ratio over the probe's replications. */
+  ratio: number;
+  pass: boolean;
+}
+
+export type SearchStatus =
+  /** The bracket is within the precision. */
+  | 'ok'
+  /** Every probe passed up to the largest multiplier tried. */
+  | 'no-failure-found'
+  /** Every probe failed down to the smallest multiplier tried. */
+  | 'fails-at-any-load'
+  /** maxProbes reached first. */
+  | 'probe-limit';
+
+export class CapacitySearch {
+  readonly probes: ProbeResult[] = [];
+  /** Highest passing probe and lowest failing one. */
+  low: ProbeResult | undefined;
+  high: ProbeResult | undefined;
+  status: SearchStatus | undefined;
+  private step: number;
+  private readonly maxProbes: number;
+  private readonly maxMultiplier: number;
+  private readonly minMultiplier: number;
+
+  constructor(readonly opts: SearchOptions) {
+    if (!(opts.target > 0 && opts.target < 1)) throw new RangeError(`target must be in (0, 1), got ${opts.target}`);
+    if (!(opts.precision > 0 && opts.precision < 1)) throw new RangeError(`precision must be in (0, 1), got ${opts.precision}`);
+    if (!(opts.start > 0 && Number.isFinite(opts.start))) throw new RangeError(`start must be a positive number, got ${opts.start}`);
+    this.step = 2 * opts.precision;
+    this.maxProbes = opts.maxProbes ?? 60;
+    this.maxMultiplier = opts.maxMultiplier ?? 1e4 * Math.max(opts.start, 1);
+    this.minMultiplier = opts.minMultiplier ?? 1e-4 * Math.min(opts.start, 1);
+  }
+
+  get done(): boolean {
+    return this.status !== undefined;
+  }
+
+  /** The next multiplier to probe, or undefined when the search is over (see `status`). */
+  next(): number | undefined {
+    if (this.status !== undefined) return undefined;
+    const { low, high } = this;
+    if (low === undefined && high === undefined) return this.opts.start;
+    if (this.probes.length >= this.maxProbes) return this.finish('probe-limit');
+    if (low !== undefined && high !== undefined) {
+      if (high.multiplier / low.multiplier - 1 <= this.opts.precision) return this.finish('ok');
+      return Math.sqrt(low.multiplier * high.multiplier);
+    }
+    if (low !== undefined) {
+      if (low.multiplier >= this.maxMultiplier) return this.finish('no-failure-found');
+      return Math.min(low.multiplier * (1 + this.step), this.maxMultiplier);
+    }
+    if (high!.multiplier <= this.minMultiplier) return this.finish('fails-at-any-load');
+    return Math.max(high!.multiplier / (1 + this.step), this.minMultiplier);
+  }
+
+  /** What the probe at `multiplier` measured (the mean steady failure ratio of its replications). */
+  report(multiplier: number, ratio: number): ProbeResult {
+    const probe: ProbeResult = { multiplier, ratio, pass: ratio <= this.opts.target };
+    this.probes.push(probe);
+    const bracketed = this.low !== undefined && this.high !== undefined;
+    if (probe.pass) {
+      if (this.low === undefined || multiplier > this.low.multiplier) this.low = probe;
+    } else if (this.high === undefined || multiplier < this.high.multiplier) {
+      this.high = probe;
+    }
+    // Still looking for the other side of the bracket: take bigger steps.
+    if (!bracketed && (this.low === undefined || this.high === undefined) && this.probes.length > 1) this.step *= 2;
+    return probe;
+  }
+
+  private finish(status: SearchStatus): undefined {
+    this.status = status;
+    return undefined;
+  }
+}
+
+/** The plan with every workload's arrival rate multiplied by `multiplier`. */
+export function scalePlan(plan: Plan, multiplier: number): Plan {
+  return { ...plan, workloads: plan.workloads.map((w) => ({ ...w, arrivals: { ...w.arrivals, rate: w.arrivals.rate * multiplier } })) };
+}
+
+/** Attempts per second summed over the plan's workloads (each at its rate while it runs). */
+export function totalRate(plan: Plan): number {
+  return plan.workloads.reduce((a, w) => a + w.arrivals.rate, 0);
+}

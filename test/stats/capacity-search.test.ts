@@ -1,0 +1,104 @@
+import { CapacitySearch, scalePlan, totalRate } from '../../src/stats/capacity';
+import { planOf } from '../helpers/scenario';
+
+/** Runs a search against a made-up failure-ratio curve; returns the search and the probes it asked for. */
+function drive(search: CapacitySearch, ratioAt: (m: number) => number): number[] {
+  const asked: number[] = [];
+  for (let m = search.next(); m !== undefined; m = search.next()) {
+    asked.push(m);
+    search.report(m, ratioAt(m));
+  }
+  return asked;
+}
+
+/** A cliff at `edge`: no failures below, 1 % above. */
+const cliff = (edge: number) => (m: number) => (m <= edge ? 0 : 0.01);
+
+describe('capacity search', () => {
+  test('an estimate next to the answer: bracketed by the second probe, done by the third', () => {
+    const s = new CapacitySearch({ target: 0.001, precision: 0.005, start: 2.0 });
+    const asked = drive(s, cliff(2.005));
+    expect(asked).toHaveLength(3);
+    expect(asked[0]).toBe(2);
+    expect(asked[1]).toBeCloseTo(2.02, 12);
+    expect(s.status).toBe('ok');
+    expect(s.low!.multiplier).toBeLessThanOrEqual(2.005);
+    expect(s.high!.multiplier / s.low!.multiplier - 1).toBeLessThanOrEqual(0.005);
+    expect(s.high!.multiplier).toBeGreaterThan(2.005);
+  });
+
+  test('a poor estimate, too low or too high: steps that double until bracketed, then bisection', () => {
+    for (const start of [0.01, 50]) {
+      const s = new CapacitySearch({ target: 0.001, precision: 0.005, start });
+      const asked = drive(s, cliff(1.2345));
+      expect(s.status).toBe('ok');
+      expect(s.low!.multiplier).toBeLessThanOrEqual(1.2345);
+      expect(s.low!.multiplier).toBeGreaterThan(1.2345 / 1.005);
+      expect(asked.length).toBeLessThan(25);
+      // Every probe after the bracket lies inside it.
+      expect(new Set(asked).size).toBe(asked.length);
+    }
+  });
+
+  test('the precision sets the bracket width; the answer is the highest passing probe', () => {
+    const s = new CapacitySearch({ target: 0.01, precision: 0.0001, start: 1 });
+    drive(s, (m) => Math.max(0, (m - 3) / m)); // constant arrivals over capacity 3: the excess fails
+    // ratio ≤ 0.01 ⇔ m ≤ 3 / 0.99
+    expect(s.low!.multiplier).toBeLessThanOrEqual(3 / 0.99);
+    expect(s.low!.multiplier).toBeGreaterThan((3 / 0.99) * (1 - 0.0001));
+    expect(s.probes.every((p) => p.pass === p.ratio <= 0.01)).toBe(true);
+  });
+
+  test('noise: a failure below a pass does not break the bracket', () => {
+    const s = new CapacitySearch({ target: 0.001, precision: 0.005, start: 1 });
+    const noisy = [0, 0.002, 0.0005, 0.0001, 0.003]; // pass, fail, pass, pass, fail …
+    let i = 0;
+    drive(s, () => noisy[i++ % noisy.length]!);
+    expect(s.status).toBe('ok');
+    expect(s.low!.multiplier).toBeLessThan(s.high!.multiplier);
+    expect(s.high!.multiplier / s.low!.multiplier - 1).toBeLessThanOrEqual(0.005);
+  });
+
+  test('no failure at any load tried, failures at every load tried, probe limit', () => {
+    const never = new CapacitySearch({ target: 0.001, precision: 0.005, start: 1, maxMultiplier: 100 });
+    drive(never, () => 0);
+    expect(never.status).toBe('no-failure-found');
+    expect(never.low!.multiplier).toBe(100);
+    expect(never.high).toBeUndefined();
+    const always = new CapacitySearch({ target: 0.001, precision: 0.005, start: 1, minMultiplier: 0.01 });
+    drive(always, () => 0.5);
+    expect(always.status).toBe('fails-at-any-load');
+    expect(always.low).toBeUndefined();
+    const limited = new CapacitySearch({ target: 0.001, precision: 1e-9, start: 1, maxProbes: 6 });
+    drive(limited, cliff(1.5));
+    expect(limited.status).toBe('probe-limit');
+    expect(limited.probes).toHaveLength(6);
+  });
+
+  test('bad settings are refused', () => {
+    expect(() => new CapacitySearch({ target: 0, precision: 0.005, start: 1 })).toThrow(RangeError);
+    expect(() => new CapacitySearch({ target: 0.001, precision: 1, start: 1 })).toThrow(RangeError);
+    expect(() => new CapacitySearch({ target: 0.001, precision: 0.005, start: Infinity })).toThrow(RangeError);
+  });
+});
+
+describe('scaling a plan', () => {
+  test('every workload rate × multiplier, nothing else changed, the original untouched', () => {
+    const plan = planOf(`
+name: t
+duration: 100s
+hosts: [{ name: h, profile: linux }]
+destinations: [{ name: d, address: "10.0.0.1:80" }]
+workloads:
+  - { name: a, arrivals: { type: poisson, rate: 100/s }, connection: { duration: 1s } }
+  - { name: b, arrivals: { type: constant, rate: 30/s, start: 10s }, connection: { duration: 1s } }
+`);
+    const scaled = scalePlan(plan, 2.5);
+    expect(scaled.workloads.map((w) => w.arrivals.rate)).toEqual([250, 75]);
+    expect(totalRate(plan)).toBe(130);
+    expect(totalRate(scaled)).toBe(325);
+    expect(plan.workloads.map((w) => w.arrivals.rate)).toEqual([100, 30]);
+    expect({ ...scaled, workloads: [] }).toEqual({ ...plan, workloads: [] });
+    expect(scaled.workloads[1]!.arrivals.start).toBe(plan.workloads[1]!.arrivals.start);
+  });
+});
