@@ -4,6 +4,9 @@ import { z } from 'zod';
 import type { Row } from '../report/rows';
 import type { Plan } from '../sim/plan';
 import { ExitError } from './io';
+import type { ResultsWriter } from './output';
+import type { StudyResult } from './study';
+import { version } from './version';
 import type { FileLayout } from './study';
 
 /**
@@ -63,6 +66,39 @@ export interface ShardManifest {
   vary?: Axis[];
   /** Where the unsharded study writes by default; merge's default --out. */
   unshardedDir: string;
+}
+
+/**
+ * The end of a study's folder: meta.json for the whole study, or, for one shard of it, shard.json
+ * carrying that meta.json and what `portsim merge` needs (`extra`: the plan of a run, the grid of
+ * a sweep).
+ */
+export function writeMetaOrManifest(
+  writer: ResultsWriter,
+  meta: Record<string, unknown>,
+  shard: Shard | undefined,
+  study: { kind: StudyKind; scenario: string; hash: string; totalTasks: number; result: StudyResult; unshardedDir: string },
+  extra: Pick<ShardManifest, 'plan' | 'vary'>,
+): void {
+  if (shard === undefined) {
+    writer.text('meta.json', `${JSON.stringify(meta, null, 2)}\n`);
+    return;
+  }
+  writer.text(MANIFEST, encodeManifest({
+    format: FORMAT,
+    portsim: version(),
+    kind: study.kind,
+    scenario: study.scenario,
+    study: study.hash,
+    shard,
+    totalTasks: study.totalTasks,
+    tasks: study.result.tasks.map((t) => t.index),
+    files: study.result.layout,
+    rows: study.result.rows,
+    meta,
+    ...extra,
+    unshardedDir: study.unshardedDir,
+  }));
 }
 
 /**

@@ -12,7 +12,7 @@ import type { CliIO } from '../io';
 import { ResultsWriter } from '../output';
 import { progressBar } from '../progress';
 import { writeRunReport } from '../report-files';
-import { encodeManifest, MANIFEST, type Shard } from '../shard';
+import { type Shard, writeMetaOrManifest } from '../shard';
 import { executeStudy } from '../study';
 import type { TaskSpec } from '../task';
 import { version } from '../version';
@@ -99,25 +99,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
       node: process.version,
       command: opts.argv ?? [],
     };
-    if (opts.shard === undefined) {
-      writer.text('meta.json', `${JSON.stringify(meta, null, 2)}\n`);
-    } else {
-      writer.text(MANIFEST, encodeManifest({
-        format: 'portsim-shard/1',
-        portsim: version(),
-        kind: 'run',
-        scenario: plan.name,
-        study: hash,
-        shard: opts.shard,
-        totalTasks: tasks.length,
-        tasks: study.tasks.map((t) => t.index),
-        files: study.layout,
-        rows: study.rows,
-        meta,
-        plan,
-        unshardedDir,
-      }));
-    }
+    writeMetaOrManifest(writer, meta, opts.shard, { kind: 'run', scenario: plan.name, hash, totalTasks: tasks.length, result: study, unshardedDir }, { plan });
     const files = writer.commit();
     if (opts.quiet !== true) {
       const title = opts.shard === undefined ? undefined : shardTitle(opts.shard, study.tasks.length, tasks.length);

@@ -9,7 +9,7 @@ import { type CliIO, ExitError } from '../io';
 import { type Column, ResultsWriter } from '../output';
 import { progressBar } from '../progress';
 import { writeSweepReport } from '../report-files';
-import { type Axis, encodeManifest, MANIFEST, type Shard } from '../shard';
+import { type Axis, type Shard, writeMetaOrManifest } from '../shard';
 import { executeStudy } from '../study';
 import type { TaskSpec } from '../task';
 import { version } from '../version';
@@ -201,25 +201,7 @@ export async function runSweep(file: string, axes: readonly Axis[], points: read
       node: process.version,
       command: opts.argv ?? [],
     };
-    if (opts.shard === undefined) {
-      writer.text('meta.json', `${JSON.stringify(meta, null, 2)}\n`);
-    } else {
-      writer.text(MANIFEST, encodeManifest({
-        format: 'portsim-shard/1',
-        portsim: version(),
-        kind: 'sweep',
-        scenario: first.name,
-        study: hash,
-        shard: opts.shard,
-        totalTasks: tasks.length,
-        tasks: study.tasks.map((t) => t.index),
-        files: study.layout,
-        rows: study.rows,
-        meta,
-        vary: [...axes],
-        unshardedDir,
-      }));
-    }
+    writeMetaOrManifest(writer, meta, opts.shard, { kind: 'sweep', scenario: first.name, hash, totalTasks: tasks.length, result: study, unshardedDir }, { vary: [...axes] });
     const files = writer.commit();
     if (opts.quiet !== true) {
       const title = `${first.name} sweep: ${points.length} point${points.length === 1 ? '' : 's'}, ${tasks.length} run${tasks.length === 1 ? '' : 's'}, ` +
