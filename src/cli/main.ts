@@ -26,7 +26,7 @@ interface CommonArgs {
   replications?: number;
 }
 
-const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'jobs', 'shard', 'vary', 'json', 'print-normalized', 'help', 'version', 'target', 'precision', 'report', 'no-report'];
+const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'jobs', 'shard', 'vary', 'json', 'print-normalized', 'help', 'version', 'target', 'precision', 'report', 'no-report', 'what-ifs', 'no-what-ifs'];
 
 /** --jobs and --shard, checked (exit 2 when malformed). */
 function parallelOptions(a: { jobs?: number; shard?: string }): { jobs?: number; shard?: Shard } {
@@ -142,6 +142,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('out', { type: 'string', describe: 'write into exactly this folder' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
         .option('jobs', JOBS)
+        .option('report', { type: 'boolean', default: true, describe: 'draw capacity.svg and report.html (--no-report: CSV files and meta.json only)' })
+        .option('what-ifs', { type: 'boolean', default: true, describe: 'also search each standard change that applies (another source IP, a wider range…) and rank them (--no-what-ifs: the baseline only)' })
         .example('$0 capacity scenarios/default.yaml', 'sustainable new connections/s on Linux and Windows, and the headroom')
         .example('$0 capacity scenarios/default.yaml --target 0.01 --replications 4', 'at 1 % failures, each probe averaged over 4 replications'),
       async (a) => {
@@ -157,6 +159,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         const opts: Parameters<typeof runCapacity>[1] = { argv: ['portsim', ...argv], target, precision, ...parallel };
         if (a.out !== undefined) opts.out = a.out;
         if (a.quiet === true) opts.quiet = true;
+        if (a.report === false) opts.report = false;
+        if (a['what-ifs'] === false) opts.whatIfs = false;
         await runCapacity(loaded!, opts, io);
       },
     )

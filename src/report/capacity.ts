@@ -2,6 +2,8 @@ import { secondsFromTicks } from '../engine/time';
 import type { Plan } from '../sim/plan';
 import type { PlanEstimate } from '../stats/analytic';
 import type { SearchStatus } from '../stats/capacity';
+import type { LoadPoint } from './charts';
+import type { ReportTable } from './html';
 import { formatTable } from './table';
 import type { Row } from './rows';
 
@@ -37,6 +39,35 @@ export interface ProfileCapacity {
   probes: ProbeRecord[];
   runs: number;
   events: number;
+  /** The what-ifs for this profile, ranked (evaluated by gain, then not modelled, then not applicable). */
+  whatIfs?: WhatIfOutcome[];
+}
+
+/** One what-if for one profile: searched like the baseline, or listed with the reason it is not. */
+export interface WhatIfOutcome {
+  id: string;
+  title: string;
+  /** The concrete change, or why it is not evaluated. */
+  detail: string;
+  status: 'evaluated' | 'not-applicable' | 'not-modelled-yet';
+  /** The search on the changed plan (evaluated only). */
+  capacity?: ProfileCapacity;
+}
+
+/** Sustainable rate of a what-if over the baseline's, minus 1 (undefined if either is missing). */
+export function whatIfGain(base: ProfileCapacity, w: WhatIfOutcome): number | undefined {
+  const a = base.sustainable?.rate;
+  const b = w.capacity?.sustainable?.rate;
+  return a === undefined || b === undefined || !(a > 0) ? undefined : b / a - 1;
+}
+
+/** Evaluated what-ifs by gain (highest first; a failed search last), then the others, stable. */
+export function rankWhatIfs(base: ProfileCapacity, list: readonly WhatIfOutcome[]): WhatIfOutcome[] {
+  const order = { 'evaluated': 0, 'not-modelled-yet': 1, 'not-applicable': 2 } as const;
+  const key = (w: WhatIfOutcome) => whatIfGain(base, w) ?? -Infinity;
+  return list.map((w, i) => ({ w, i }))
+    .sort((x, y) => order[x.w.status] - order[y.w.status] || (x.w.status === 'evaluated' ? key(y.w) - key(x.w) : 0) || x.i - y.i)
+    .map((x) => x.w);
 }
 
 export interface CapacityContext {
@@ -49,10 +80,10 @@ export interface CapacityContext {
 }
 
 export const CAPACITY_COLUMNS = [
-  'profile', 'current_rate_per_s', 'sustainable_rate_per_s', 'headroom', 'target',
+  'profile', 'change', 'rank', 'current_rate_per_s', 'sustainable_rate_per_s', 'gain', 'headroom', 'target',
   'little_rate_per_s', 'erlang_b_rate_per_s', 'runs', 'probes', 'replications', 'status',
   'failing_rate_per_s', 'sustainable_failure_ratio', 'failing_failure_ratio', 'precision',
-  'pools', 'busiest_pool', 'busiest_pool_share', 'pool_capacity', 'hold_s',
+  'pools', 'busiest_pool', 'busiest_pool_share', 'pool_capacity', 'hold_s', 'change_detail',
 ] as const;
 
 /** "host/source-ip/destination" (destination `*` for a global pool). */
@@ -65,12 +96,16 @@ export function poolName(plan: Plan, e: PlanEstimate): string | undefined {
 
 const finite = (x: number): number | undefined => (Number.isFinite(x) ? x : undefined);
 
-export function capacityRow(ctx: CapacityContext, c: ProfileCapacity): Row {
+/** The search's row: the baseline (`change` baseline), or an evaluated what-if of `base`. */
+export function capacityRow(ctx: CapacityContext, c: ProfileCapacity, change?: { base: ProfileCapacity; whatIf: WhatIfOutcome; rank: number }): Row {
   const e = c.estimate;
   return {
     profile: c.label,
+    change: change?.whatIf.id ?? 'baseline',
+    rank: change?.rank,
     current_rate_per_s: c.current,
     sustainable_rate_per_s: c.sustainable?.rate,
+    gain: change === undefined ? (c.sustainable === undefined ? undefined : 0) : whatIfGain(change.base, change.whatIf),
     headroom: c.sustainable === undefined ? undefined : c.sustainable.rate / c.current - 1,
     target: ctx.target,
     little_rate_per_s: finite(e.littleRate),
@@ -88,17 +123,46 @@ export function capacityRow(ctx: CapacityContext, c: ProfileCapacity): Row {
     busiest_pool_share: e.busiest === undefined ? undefined : e.share,
     pool_capacity: e.busiest?.capacity,
     hold_s: e.busiest?.hold,
+    change_detail: change?.whatIf.detail,
   };
 }
 
+/** capacity.csv's rows for a profile: the baseline, then its what-ifs as ranked. */
+export function capacityRows(ctx: CapacityContext, c: ProfileCapacity): Row[] {
+  let rank = 0;
+  return [
+    capacityRow(ctx, c),
+    ...(c.whatIfs ?? []).map((w): Row => (w.capacity !== undefined
+      ? capacityRow(ctx, w.capacity, { base: c, whatIf: w, rank: ++rank })
+      : { profile: c.label, change: w.id, current_rate_per_s: c.current, target: ctx.target, status: w.status, change_detail: w.detail })),
+  ];
+}
+
+/** The ranked what-if table of one profile, as console cells (header first). */
+export function whatIfCells(c: ProfileCapacity): { header: string[]; rows: string[][] } {
+  const header = ['rank', 'change', 'sustainable/s', 'gain', 'headroom', 'the change (or why it is not evaluated)'];
+  const base = ['-', 'baseline', c.sustainable === undefined ? '-' : rate(c.sustainable.rate), '', c.sustainable === undefined ? '-' : signedPct(c.sustainable.rate / c.current - 1), 'the scenario as it is'];
+  let rank = 0;
+  const rows = (c.whatIfs ?? []).map((w) => {
+    if (w.capacity === undefined) return ['-', w.id, '-', '-', '-', `${w.status === 'not-modelled-yet' ? 'not modelled yet' : 'not applicable'}: ${w.detail}`];
+    const s = w.capacity.sustainable;
+    const gain = whatIfGain(c, w);
+    const status = w.capacity.status === 'ok' ? '' : ` [${STATUS_TEXT[w.capacity.status]}]`;
+    return [String(++rank), w.id, s === undefined ? '-' : rate(s.rate), gain === undefined ? '-' : signedPct(gain), s === undefined ? '-' : signedPct(s.rate / c.current - 1), `${w.detail}${status}`];
+  });
+  return { header, rows: [base, ...rows] };
+}
+
 export const PROBE_COLUMNS = [
-  'profile', 'probe', 'multiplier', 'rate_per_s', 'steady_failure_ratio', 'steady_failure_ratio_ci95_low', 'steady_failure_ratio_ci95_high',
+  'profile', 'change', 'probe', 'multiplier', 'rate_per_s', 'steady_failure_ratio', 'steady_failure_ratio_ci95_low', 'steady_failure_ratio_ci95_high',
   'pass', 'steady_attempts',
 ] as const;
 
-export function probeRows(c: ProfileCapacity): Row[] {
+/** The probes of a search (`change`: baseline or the what-if's id). */
+export function probeRows(c: ProfileCapacity, change = 'baseline'): Row[] {
   return c.probes.map((p, i) => ({
     profile: c.label,
+    change,
     probe: i + 1,
     multiplier: p.multiplier,
     rate_per_s: p.rate,
@@ -187,6 +251,10 @@ export function capacitySummary(ctx: CapacityContext, results: readonly ProfileC
     '',
     formatTable(header, rows, header.map((_, i) => i > 0)),
     ...(problems.length > 0 ? ['', ...problems] : []),
+    ...results.filter((c) => c.whatIfs !== undefined && c.whatIfs.length > 0).flatMap((c) => {
+      const t = whatIfCells(c);
+      return ['', `${c.label}: what each change buys, ranked by sustainable rate`, '', formatTable(t.header, t.rows, t.header.map((_, i) => i >= 2 && i <= 4))];
+    }),
     '',
     ...capacityNotes(ctx, results).map((n) => `- ${wrap(n)}`),
     '',
@@ -196,3 +264,41 @@ export function capacitySummary(ctx: CapacityContext, results: readonly ProfileC
 
 /** Simulated seconds of steady state per run, for meta.json. */
 export const steadySeconds = (plan: Plan): number => secondsFromTicks(plan.duration - plan.warmup);
+
+/** report.html's capacity table: one row per profile (the baseline searches). */
+export function capacityReportTable(ctx: CapacityContext, results: readonly ProfileCapacity[]): ReportTable {
+  const header = ['profile', 'current/s', 'sustainable/s', 'headroom', 'Little N/hold', 'Erlang-B', 'busiest pool', 'probes', 'runs', 'status'];
+  return {
+    title: `Capacity at a steady failure ratio ≤ ${pct(ctx.target)}`,
+    header,
+    rows: results.map((c) => [
+      c.label, rate(c.current), c.sustainable === undefined ? '-' : rate(c.sustainable.rate), c.sustainable === undefined ? '-' : signedPct(c.sustainable.rate / c.current - 1),
+      rate(c.estimate.littleRate), rate(c.estimate.erlangRate), poolName(ctx.plan, c.estimate) ?? '-', String(c.probes.length), String(c.runs), c.status,
+    ]),
+    numeric: header.map((_, i) => i >= 1 && i <= 5 || i === 7 || i === 8),
+    note: 'All arrival rates scaled together; capacity.csv has every column, probes.csv every probe.',
+  };
+}
+
+/** report.html's what-if table: every profile's changes, ranked. */
+export function whatIfReportTable(results: readonly ProfileCapacity[]): ReportTable {
+  const rows = results.flatMap((c) => whatIfCells(c).rows.map((r) => [c.label, ...r]));
+  const header = ['profile', ...whatIfCells(results[0]!).header];
+  return {
+    title: 'What each change buys',
+    header,
+    rows,
+    numeric: header.map((_, i) => i >= 3 && i <= 5),
+    note: 'Each change is one more capacity search on the changed scenario (same seed and replications), ranked by sustainable rate; capacity.csv has a row per profile and change.',
+  };
+}
+
+/** The baseline probes of every profile, for capacity.svg. */
+export function capacityChartPoints(results: readonly ProfileCapacity[]): LoadPoint[] {
+  return results.flatMap((c) => c.probes.map((p): LoadPoint => ({
+    load: p.rate,
+    failureRatio: p.ratio,
+    series: c.label,
+    ...(p.low !== undefined && p.high !== undefined ? { low: p.low, high: p.high } : {}),
+  })));
+}

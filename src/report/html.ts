@@ -57,6 +57,9 @@ export const FILE_NOTES: Record<string, string> = {
   'pool-use.svg': 'chart: ports established / in TIME_WAIT / free, and failed connects, over time',
   'compare.svg': 'chart: the fullest pool of each profile over time',
   'sweep.svg': 'chart: failure ratio against the varied field',
+  'capacity.csv': 'one row per profile and change (baseline, then the what-ifs ranked): sustainable rate, gain, headroom, estimates',
+  'probes.csv': 'one row per probe of every capacity search: load, steady failure ratio, pass',
+  'capacity.svg': 'chart: steady failure ratio against load, the probes of each profile’s baseline search, with the target',
 };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -27,7 +27,13 @@ export interface PoolInfo {
 
 /** One workload's running state. */
 class WorkloadState {
-  nextIp = 0;
+  /**
+   * Next source IP, per destination: each destination takes the host's addresses in turn on
+   * its own. why per destination: one shared cursor advancing in step with a round-robin over
+   * destinations would tie each address to one destination (2 IPs × 2 destinations would use
+   * 2 of the 4 pools).
+   */
+  readonly nextIp: Int32Array;
   constructor(
     /** Engine timer slot of the workload's next arrival. */
     readonly slot: number,
@@ -40,7 +46,10 @@ class WorkloadState {
     readonly rngDestinations: RandomStream,
     readonly rngDurations: RandomStream,
     readonly rngCloser: RandomStream,
-  ) {}
+    destinations: number,
+  ) {
+    this.nextIp = new Int32Array(destinations);
+  }
 }
 
 /** One host's running state under the variant's profile. */
@@ -115,6 +124,7 @@ export class Simulation implements EventHandler {
           streams.stream(`${base}/destinations`),
           streams.stream(`${base}/durations`),
           streams.stream(`${base}/closed-by`),
+          plan.destinations.length,
         ),
       );
     }
@@ -157,8 +167,8 @@ export class Simulation implements EventHandler {
     const duration = W.duration.sample(W.rngDurations);
     const closedBy = W.closer.next(W.rngCloser);
     const H = this.hosts[W.host]!;
-    const ip = W.nextIp;
-    W.nextIp = ip + 1 === H.nIps ? 0 : ip + 1;
+    const ip = W.nextIp[destination]!;
+    W.nextIp[destination] = ip + 1 === H.nIps ? 0 : ip + 1;
     const poolId = H.perDestination ? H.poolBase + ip * this.plan.destinations.length + destination : H.poolBase + ip;
 
     this.recorder.attempt(w);

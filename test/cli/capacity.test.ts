@@ -43,13 +43,14 @@ workloads:
     connection: { duration: 0s, closedBy: client }
 `;
 
-const byProfile = (dir: string) => Object.fromEntries(readCsv(join(dir, 'capacity.csv')).map((r) => [r.profile!, r]));
+/** The baseline row of each profile in capacity.csv. */
+const byProfile = (dir: string) => Object.fromEntries(readCsv(join(dir, 'capacity.csv')).filter((r) => r.change === 'baseline').map((r) => [r.profile!, r]));
 const within = (x: number, expected: number, share: number) => Math.abs(x / expected - 1) <= share;
 
 describe('portsim capacity', () => {
   test('evenly spaced arrivals: Linux 470.5/s, Windows 136.5/s (Little N/hold), within 1 %', async () => {
     const out = tempDir();
-    const r = await cli('capacity', tempScenario(scenario('constant', '10m')), '--jobs', '2', '--out', out);
+    const r = await cli('capacity', tempScenario(scenario('constant', '10m')), '--jobs', '2', '--out', out, '--no-what-ifs', '--no-report');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['capacity.csv', 'meta.json', 'probes.csv']);
@@ -75,7 +76,7 @@ describe('portsim capacity', () => {
 
   test('Poisson arrivals at 0.1 %: Linux 466.7/s, Windows 134.9/s (Erlang-B), within 1 %', async () => {
     const out = tempDir();
-    const r = await cli('capacity', tempScenario(scenario('poisson', '15m')), '--jobs', '2', '--out', out, '--quiet');
+    const r = await cli('capacity', tempScenario(scenario('poisson', '15m')), '--jobs', '2', '--out', out, '--quiet', '--no-what-ifs');
     expect(r).toEqual({ code: 0, out: '', err: '' });
     const c = byProfile(out);
     for (const [profile, erlang] of [['linux', 466.6805], ['windows', 134.8883]] as const) {
@@ -92,11 +93,55 @@ describe('portsim capacity', () => {
     expect(meta.capacityHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  test('what-ifs: ranked rows in capacity.csv; +1 source IP doubles a one-IP, one-destination pool; capacity.svg and report.html', async () => {
+    // One pool of 1,000 ports, 10 s TIME_WAIT: Little 100/s. +1 source IP or a second destination
+    // (Linux shares ports per destination): 200/s. Widest range 1024-65535: 64,512 / 10 s = 6,451/s.
+    const out = tempDir();
+    const file = tempScenario(tiny.replace(', { name: b, address: 10.0.0.2:80 }', ''));
+    const r = await cli('capacity', file, '--jobs', '2', '--out', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['capacity.csv', 'capacity.svg', 'meta.json', 'probes.csv', 'report.html']);
+    const rows = readCsv(join(out, 'capacity.csv'));
+    expect(rows.map((x) => x.change)).toEqual([
+      'baseline', 'wider-range', expect.stringMatching(/^(source-ip|spread-destinations)$/), expect.stringMatching(/^(source-ip|spread-destinations)$/),
+      'tcp-tw-reuse', 'bind-address-no-port', 'keep-alive', 'shorter-time-wait',
+    ]);
+    expect(rows.every((x) => x.profile === 'linux-custom')).toBe(true);
+    expect(rows.map((x) => x.rank)).toEqual(['', '1', '2', '3', '', '', '', '']);
+    expect(rows.slice(4).map((x) => x.status)).toEqual(['not-modelled-yet', 'not-modelled-yet', 'not-modelled-yet', 'not-applicable']);
+    const [base, ...evaluated] = rows.slice(0, 4).map((x) => Number(x.sustainable_rate_per_s));
+    expect(within(base!, 100, 0.01)).toBe(true);
+    const gains = rows.slice(1, 4).map((x) => Number(x.gain));
+    expect([...gains].sort((a, b) => b - a)).toEqual(gains);
+    const of = (id: string) => rows.find((x) => x.change === id)!;
+    expect(Number(of('source-ip').sustainable_rate_per_s) / base!).toBeGreaterThan(1.95);
+    expect(Number(of('source-ip').sustainable_rate_per_s) / base!).toBeLessThan(2.05);
+    expect(Number(of('source-ip').gain)).toBeCloseTo(Number(of('source-ip').sustainable_rate_per_s) / base! - 1, 9);
+    expect(within(Number(of('spread-destinations').sustainable_rate_per_s), 200, 0.01)).toBe(true);
+    expect(within(Number(of('wider-range').sustainable_rate_per_s), 6451.2, 0.01)).toBe(true);
+    expect(evaluated.every((x) => x > base!)).toBe(true);
+    // probes.csv lists every search's probes.
+    const probes = readCsv(join(out, 'probes.csv'));
+    expect([...new Set(probes.map((p) => p.change))].sort()).toEqual(['baseline', 'source-ip', 'spread-destinations', 'wider-range']);
+    // Console: the ranked table after the baseline table.
+    expect(r.out).toMatch(/linux-custom: what each change buys, ranked by sustainable rate/);
+    expect(r.out).toMatch(/^1\s+wider-range\s+64\d\d\.\d\s+\+6\d\d\d\.\d%/m);
+    expect(r.out).toMatch(/^-\s+tcp-tw-reuse\s+-\s+-\s+-\s+not modelled yet: /m);
+    expect(r.out).toMatch(/^-\s+shorter-time-wait\s+.*not applicable: Linux fixes TIME_WAIT at 60 s/m);
+    expect(r.out.indexOf('what each change buys')).toBeGreaterThan(r.out.indexOf('sustainable/s'));
+    const svg = readFileSync(join(out, 'capacity.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain('target 0.1%');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    for (const text of ['portsim capacity', 'Capacity at a steady failure ratio', 'What each change buys', '<svg role="img"', 'href="capacity.csv"', 'href="capacity.svg"']) expect(html).toContain(text);
+  });
+
   test('several pools: the estimates scale by the busiest pool share; --jobs 1 and 2 give the same files', async () => {
     const file = tempScenario(tiny);
     const [one, two] = [tempDir(), tempDir()];
-    expect((await cli('capacity', file, '--jobs', '1', '--out', one, '--quiet')).code).toBe(0);
-    expect((await cli('capacity', file, '--jobs', '2', '--out', two, '--quiet')).code).toBe(0);
+    expect((await cli('capacity', file, '--jobs', '1', '--out', one, '--quiet', '--no-what-ifs', '--no-report')).code).toBe(0);
+    expect((await cli('capacity', file, '--jobs', '2', '--out', two, '--quiet', '--no-what-ifs', '--no-report')).code).toBe(0);
     for (const f of ['capacity.csv', 'probes.csv']) expect(readFileSync(join(two, f)).equals(readFileSync(join(one, f)))).toBe(true);
     const row = byProfile(one)['linux-custom']!;
     expect(row).toMatchObject({ pools: '2', busiest_pool: 'h/h#1/a', busiest_pool_share: '0.5', pool_capacity: '1000', hold_s: '10', little_rate_per_s: '200' });
@@ -105,7 +150,7 @@ describe('portsim capacity', () => {
 
   test('--replications: each probe is the mean of R runs, with its interval', async () => {
     const out = tempDir();
-    const r = await cli('capacity', tempScenario(tiny.replace('type: constant', 'type: poisson')), '--replications', '3', '--target', '0.01', '--jobs', '2', '--out', out);
+    const r = await cli('capacity', tempScenario(tiny.replace('type: constant', 'type: poisson')), '--replications', '3', '--target', '0.01', '--jobs', '2', '--out', out, '--no-what-ifs');
     expect(r.code).toBe(0);
     expect(r.out).toContain('3 replications per probe');
     const row = byProfile(out)['linux-custom']!;
@@ -122,7 +167,7 @@ describe('portsim capacity', () => {
     const dir = tempDir();
     process.chdir(dir);
     try {
-      expect(await cli('capacity', tempScenario(tiny), '--seed', '4', '--jobs', '2', '--quiet')).toEqual({ code: 0, out: '', err: '' });
+      expect(await cli('capacity', tempScenario(tiny), '--seed', '4', '--jobs', '2', '--quiet', '--no-what-ifs', '--no-report')).toEqual({ code: 0, out: '', err: '' });
     } finally {
       process.chdir(cwd);
     }

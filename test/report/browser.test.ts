@@ -245,6 +245,27 @@ if (!haveChromium) {
     expect(regionStats(img, { left: 0, top: 0, width: img.width, height: img.height }).spread).toBeGreaterThan(20);
   });
 
+  test('a capacity report: the failure-against-load chart, the capacity and what-if tables', async () => {
+    const out = tempDir();
+    const r = await cli('capacity', tempScenario(scenario), '--jobs', '2', '--out', out, '--quiet');
+    expect(r).toEqual({ code: 0, out: '', err: '' });
+    const html = join(out, 'report.html');
+    const page = probe(html);
+    expect(page.scripts).toBe(0);
+    for (const href of page.links) expect({ href, exists: existsSync(join(out, href)) }).toEqual({ href, exists: true });
+    expect(page.links).toEqual(expect.arrayContaining(['capacity.csv', 'probes.csv', 'capacity.svg', 'meta.json']));
+    const text = readFileSync(html, 'utf8');
+    for (const t of ['Capacity at a steady failure ratio', 'What each change buys', 'shorter-time-wait', 'not modelled yet']) expect(text).toContain(t);
+    expect(chartProblems(page, screenshot(html, page.height), [{
+      label: /^Steady failure ratio of every probe/,
+      axisTitles: ['load (new connections/s, all workloads)', 'failed connects (% of attempts)'],
+      legendLabels: ['linux', 'windows-legacy'],
+      minMarks: { 'mark-line': 2, 'mark-symbol': 6 },
+      minInk: 0.015,
+      colours: { 'linux line': [TABLEAU[0], 0.001], 'windows-legacy line': [TABLEAU[1], 0.001] },
+    }])).toEqual([]);
+  });
+
   test('a sweep report: the failure-ratio chart rendered', async () => {
     const out = tempDir();
     const r = await cli('sweep', tempScenario(scenario), '--vary', 'workloads.w.arrivals.rate=20/s,40/s,60/s', '--vary', 'compare=[windows-legacy, linux]', '--out', out, '--quiet');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { secondsFromTicks } from '../../engine/time';
 import {
-  CAPACITY_COLUMNS, capacityRow, capacitySummary, type CapacityContext, PROBE_COLUMNS, type ProbeRecord, probeRows, type ProfileCapacity, steadySeconds,
+  CAPACITY_COLUMNS, capacityRows, capacitySummary, type CapacityContext, PROBE_COLUMNS, type ProbeRecord, probeRows, type ProfileCapacity, rankWhatIfs, steadySeconds, type WhatIfOutcome,
 } from '../../report/capacity';
 import { metricInterval } from '../../report/ci';
 import type { LoadedScenario } from '../../scenario/load';
@@ -10,9 +10,11 @@ import { formatDuration } from '../../scenario/units';
 import type { Plan } from '../../sim/plan';
 import { planEstimate } from '../../stats/analytic';
 import { CapacitySearch, scalePlan, totalRate } from '../../stats/capacity';
+import { WHAT_IFS } from '../../stats/what-ifs';
 import { type CliIO, ExitError } from '../io';
 import { ResultsWriter } from '../output';
 import { runOnWorkers } from '../pool';
+import { writeCapacityReport } from '../report-files';
 import { defaultJobs } from '../study';
 import { executeTask, type TaskOutcome, type TaskSpec } from '../task';
 import { version } from '../version';
@@ -37,6 +39,10 @@ export interface CapacityOptions {
   quiet?: boolean;
   argv?: readonly string[];
   jobs?: number;
+  /** false: no capacity.svg and no report.html. */
+  report?: boolean;
+  /** false: the baseline searches only, no what-ifs (default true). */
+  whatIfs?: boolean;
 }
 
 export interface CapacityOutcome {
@@ -116,31 +122,43 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
   const text = { duration: formatDuration(plan.duration), warmup: formatDuration(plan.warmup), steady: formatDuration(plan.duration - plan.warmup) };
   const ctx: CapacityContext = { plan, target, precision, replications: plan.replications, text };
 
+  // One search per profile (the baseline), and one per profile and what-if that applies and that
+  // portsim models (../../stats/what-ifs.ts): the same search on the changed plan.
   // No probe simulates more than MAX_ATTEMPTS attempts per run (about a minute of simulation).
   const budget = MAX_ATTEMPTS / expectedAttempts(plan);
-  const searches = plan.variants.map((_, v) => {
-    const estimate = planEstimate(plan, v, target);
+  const whatIfs = opts.whatIfs ?? true;
+  const newSearch = (p: Plan, v: number, change: string) => {
+    const estimate = planEstimate(p, v, target);
     // Aim at the Erlang-B estimate (or, when no pool is ever held, at the current load).
     const aim = Number.isFinite(estimate.erlangMultiplier) && estimate.erlangMultiplier > 0 ? estimate.erlangMultiplier : 1;
     const start = Math.min(aim, budget);
     const search = new CapacitySearch({ target, precision, start, maxMultiplier: Math.min(1e4 * Math.max(start, 1), budget) });
-    return { estimate, search, probes: [] as ProbeRecord[], runs: 0, events: 0 };
-  });
+    return { plan: p, v, change, estimate, search, probes: [] as ProbeRecord[], runs: 0, events: 0 };
+  };
+  type Search = ReturnType<typeof newSearch>;
+  const searches: Search[] = plan.variants.map((_, v) => newSearch(plan, v, 'baseline'));
+  const listed = plan.variants.map((_, v) => (whatIfs ? WHAT_IFS : []).map((w) => {
+    const applies = w.applies(plan, v);
+    if (applies !== true) return { w, status: 'not-applicable' as const, detail: applies };
+    if (w.apply === undefined) return { w, status: 'not-modelled-yet' as const, detail: w.notModelled ?? w.detail(plan, v) };
+    const search = newSearch(w.apply(plan, v), v, w.id);
+    searches.push(search);
+    return { w, status: 'evaluated' as const, detail: w.detail(plan, v), search };
+  }));
 
   for (;;) {
-    const round: { v: number; multiplier: number; first: number }[] = [];
+    const round: { s: Search; multiplier: number; first: number }[] = [];
     const tasks: TaskSpec[] = [];
-    searches.forEach((s, v) => {
+    for (const s of searches) {
       const multiplier = s.search.next();
-      if (multiplier === undefined) return;
-      const scaled = scalePlan(plan, multiplier);
-      round.push({ v, multiplier, first: tasks.length });
-      for (let replication = 0; replication < plan.replications; replication++) tasks.push({ index: tasks.length, plan: scaled, variant: v, replication });
-    });
+      if (multiplier === undefined) continue;
+      const scaled = scalePlan(s.plan, multiplier);
+      round.push({ s, multiplier, first: tasks.length });
+      for (let replication = 0; replication < plan.replications; replication++) tasks.push({ index: tasks.length, plan: scaled, variant: s.v, replication });
+    }
     if (round.length === 0) break;
     const outcomes = await runRound(tasks, opts.jobs);
-    for (const { v, multiplier, first } of round) {
-      const s = searches[v]!;
+    for (const { s, multiplier, first } of round) {
       const mine = outcomes.slice(first, first + plan.replications);
       const record = probeRecord(multiplier, current, mine);
       record.pass = s.search.report(multiplier, record.ratio).pass;
@@ -150,10 +168,10 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
     }
   }
 
-  const results: ProfileCapacity[] = searches.map((s, v) => {
+  const toCapacity = (s: Search): ProfileCapacity => {
     const pick = (m: number | undefined) => (m === undefined ? undefined : s.probes.find((p) => p.multiplier === m));
     return {
-      label: plan.variants[v]!.label,
+      label: plan.variants[s.v]!.label,
       current,
       estimate: s.estimate,
       status: s.search.status!,
@@ -163,14 +181,31 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
       runs: s.runs,
       events: s.events,
     };
+  };
+  const results: ProfileCapacity[] = plan.variants.map((_, v) => {
+    const base = toCapacity(searches[v]!);
+    const outcomes: WhatIfOutcome[] = listed[v]!.map((l) => ({
+      id: l.w.id,
+      title: l.w.title,
+      detail: l.detail,
+      status: l.status,
+      ...(l.search !== undefined ? { capacity: toCapacity(l.search) } : {}),
+    }));
+    if (whatIfs) base.whatIfs = rankWhatIfs(base, outcomes);
+    return base;
   });
+  const allRuns = [...results, ...results.flatMap((r) => (r.whatIfs ?? []).flatMap((w) => (w.capacity === undefined ? [] : [w.capacity])))];
 
   const writer = new ResultsWriter(dir);
   try {
     const csv = writer.csv('capacity.csv', CAPACITY_COLUMNS);
-    for (const r of results) csv.add(capacityRow(ctx, r));
+    for (const r of results) for (const row of capacityRows(ctx, r)) csv.add(row);
     const probes = writer.csv('probes.csv', PROBE_COLUMNS);
-    for (const r of results) for (const row of probeRows(r)) probes.add(row);
+    for (const r of results) {
+      for (const row of probeRows(r)) probes.add(row);
+      for (const w of r.whatIfs ?? []) if (w.capacity !== undefined) for (const row of probeRows(w.capacity, w.id)) probes.add(row);
+    }
+    if (opts.report !== false) await writeCapacityReport(writer, { ctx, results, description: loaded.input.description, hash }, io);
     const meta = {
       portsim: version(),
       scenario: plan.name,
@@ -186,8 +221,9 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
       steadySeconds: steadySeconds(plan),
       currentRatePerSecond: current,
       variants: plan.variants.map((v) => ({ label: v.label, profiles: v.profiles.map((p) => ({ ...p, timeWaitSeconds: secondsFromTicks(p.timeWait) })) })),
-      runs: results.reduce((a, r) => a + r.runs, 0),
-      events: results.reduce((a, r) => a + r.events, 0),
+      whatIfs: results.map((r) => ({ profile: r.label, changes: (r.whatIfs ?? []).map((w) => ({ id: w.id, status: w.status, detail: w.detail })) })),
+      runs: allRuns.reduce((a, r) => a + r.runs, 0),
+      events: allRuns.reduce((a, r) => a + r.events, 0),
       wallTimeSeconds: elapsedSeconds(started),
       node: process.version,
       command: opts.argv ?? [],

@@ -1,0 +1,164 @@
+import { secondsFromTicks, ticksFromSeconds } from '../engine/time';
+import type { Profile } from '../os/profile';
+import type { Plan, PlanDestination } from '../sim/plan';
+
+/**
+ * What-ifs for `portsim capacity`: the standard changes that buy port headroom, each a pure
+ * transformation of a plan (the input is never modified) for one variant (profile set), so the
+ * capacity search can run on the changed plan exactly as on the original.
+ *
+ * `applies` says whether the change makes sense for the variant's profiles: `true`, or the reason
+ * it is not offered. A what-if without `apply` is one portsim does not model yet: it is listed
+ * (with `applies` saying whether it would be relevant) but not searched.
+ */
+export interface WhatIf {
+  id: string;
+  title: string;
+  /** `true`, or why the change does not apply to this variant. */
+  applies(plan: Plan, variant: number): true | string;
+  /** The plan with the change made (only called when `applies` is true). Absent: not modelled yet. */
+  apply?(plan: Plan, variant: number): Plan;
+  /** What the change is for this variant, concretely (the setting and its value). */
+  detail(plan: Plan, variant: number): string;
+  /** Why portsim cannot evaluate it yet (what-ifs without `apply`). */
+  notModelled?: string;
+}
+
+/** Hosts that carry traffic in the plan (indexes). */
+const busyHosts = (plan: Plan): number[] => [...new Set(plan.workloads.map((w) => w.host))].sort((a, b) => a - b);
+
+const profilesOf = (plan: Plan, variant: number): Profile[] => busyHosts(plan).map((h) => plan.variants[variant]!.profiles[h]!);
+
+/** The plan with some hosts' profiles of one variant replaced. */
+function withProfiles(plan: Plan, variant: number, change: (p: Profile, host: number) => Profile): Plan {
+  return {
+    ...plan,
+    variants: plan.variants.map((v, i) => (i !== variant ? v : { ...v, profiles: v.profiles.map((p, h) => (busyHosts(plan).includes(h) ? change(p, h) : p)) })),
+  };
+}
+
+const isLinux = (p: Profile) => p.preset === 'linux';
+const isWindows = (p: Profile) => p.preset === 'windows' || p.preset === 'windows-legacy';
+
+/** The widest ephemeral range the OS lets an administrator set, and how. */
+export function widestRange(p: Profile): { range: [number, number]; how: string } {
+  if (isLinux(p)) return { range: [1024, 65535], how: 'sysctl net.ipv4.ip_local_port_range="1024 65535"' };
+  if (p.preset === 'windows') return { range: [1025, 65535], how: 'netsh int ipv4 set dynamicport tcp start=1025 num=64511' };
+  if (p.preset === 'windows-legacy') return { range: [1025, 65534], how: 'MaxUserPort=65534 (registry)' };
+  if (p.preset === 'macos' || p.preset === 'freebsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.portrange.first=1024 net.inet.ip.portrange.last=65535' };
+  if (p.preset === 'openbsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.portfirst=1024 net.inet.ip.portlast=65535' };
+  return { range: [1024, 65535], how: 'ephemeral range 1024-65535' };
+}
+
+const coversRange = (p: Profile, r: [number, number]) => p.portRange[0] <= r[0] && p.portRange[1] >= r[1];
+
+/** The shortest TIME_WAIT the OS lets an administrator set, and how; a string when it cannot be changed. */
+export function shortestTimeWait(p: Profile): { seconds: number; how: string } | string {
+  if (isWindows(p)) return { seconds: 30, how: 'TcpTimedWaitDelay=30 (registry; 30 s is its minimum)' };
+  if (p.preset === 'macos') return { seconds: 10, how: 'sysctl net.inet.tcp.msl=5000 (TIME_WAIT = 2 × MSL)' };
+  if (isLinux(p)) return 'Linux fixes TIME_WAIT at 60 s (TCP_TIMEWAIT_LEN): no setting shortens it';
+  return `${p.preset}: portsim offers a shorter TIME_WAIT only for Windows (TcpTimedWaitDelay) and macOS (net.inet.tcp.msl)`;
+}
+
+const range = (r: readonly [number, number]) => `${r[0]}-${r[1]}`;
+
+/** A name like `base#2` that is not in `taken`. */
+function freshName(base: string, taken: ReadonlySet<string>): string {
+  for (let k = 2; ; k++) {
+    const name = `${base}#${k}`;
+    if (!taken.has(name)) return name;
+  }
+}
+
+/** The next port of "host:port" (or the address with `#2`): a second backend port. */
+function secondAddress(address: string): string {
+  const m = /^(.*):(\d+)$/.exec(address);
+  if (m !== null && Number(m[2]) < 65535) return `${m[1]}:${Number(m[2]) + 1}`;
+  return `${address}#2`;
+}
+
+export const WHAT_IFS: readonly WhatIf[] = [
+  {
+    id: 'source-ip',
+    title: 'one more source IP',
+    applies: () => true,
+    detail: (plan) => `+1 source IP on every client host (${busyHosts(plan).map((h) => `${plan.hosts[h]!.name}: ${plan.hosts[h]!.sourceIps.length} → ${plan.hosts[h]!.sourceIps.length + 1}`).join(', ')})`,
+    apply: (plan) => ({
+      ...plan,
+      hosts: plan.hosts.map((h, i) => (busyHosts(plan).includes(i) ? { ...h, sourceIps: [...h.sourceIps, freshName(h.name, new Set(h.sourceIps))] } : h)),
+    }),
+  },
+  {
+    id: 'wider-range',
+    title: 'the widest ephemeral range',
+    applies: (plan, variant) => (profilesOf(plan, variant).some((p) => !coversRange(p, widestRange(p).range)) ? true : 'the range is already the widest the OS allows'),
+    detail: (plan, variant) => [...new Set(profilesOf(plan, variant).filter((p) => !coversRange(p, widestRange(p).range)).map((p) => `${range(p.portRange)} → ${range(widestRange(p).range)} (${widestRange(p).how})`))].join('; '),
+    apply: (plan, variant) => withProfiles(plan, variant, (p) => (coversRange(p, widestRange(p).range) ? p : { ...p, portRange: [...widestRange(p).range] as [number, number] })),
+  },
+  {
+    id: 'shorter-time-wait',
+    title: 'a shorter TIME_WAIT',
+    applies: (plan, variant) => {
+      if (plan.workloads.every((w) => w.closedBy.client === 0)) return 'the client never closes first, so its ports never wait in TIME_WAIT';
+      const ps = profilesOf(plan, variant);
+      if (ps.some((p) => { const s = shortestTimeWait(p); return typeof s !== 'string' && p.timeWait > ticksFromSeconds(s.seconds); })) return true;
+      const why = ps.map(shortestTimeWait).find((s): s is string => typeof s === 'string');
+      return why ?? 'TIME_WAIT is already the shortest the OS allows';
+    },
+    detail: (plan, variant) => [...new Set(profilesOf(plan, variant).flatMap((p) => {
+      const s = shortestTimeWait(p);
+      return typeof s === 'string' || p.timeWait <= ticksFromSeconds(s.seconds) ? [] : [`${secondsFromTicks(p.timeWait)} s → ${s.seconds} s (${s.how})`];
+    }))].join('; '),
+    apply: (plan, variant) => withProfiles(plan, variant, (p) => {
+      const s = shortestTimeWait(p);
+      return typeof s === 'string' || p.timeWait <= ticksFromSeconds(s.seconds) ? p : { ...p, timeWait: ticksFromSeconds(s.seconds) };
+    }),
+  },
+  {
+    id: 'spread-destinations',
+    title: 'spreading over twice the destinations',
+    applies: (plan, variant) => (profilesOf(plan, variant).some((p) => p.sharing === 'per-destination')
+      ? true
+      : 'the OS shares no port across destinations (one pool per source IP): more destinations add no ports'),
+    detail: (plan) => `each destination gets a twin with the same weight, e.g. a second backend address or port (${plan.destinations.map((d) => `${d.address} + ${secondAddress(d.address)}`).join(', ')})`,
+    apply: (plan) => {
+      const n = plan.destinations.length;
+      const names = new Set(plan.destinations.map((d) => d.name));
+      const twins: PlanDestination[] = plan.destinations.map((d) => {
+        const name = freshName(d.name, names);
+        names.add(name);
+        return { ...d, name, address: secondAddress(d.address) };
+      });
+      return {
+        ...plan,
+        destinations: [...plan.destinations, ...twins],
+        workloads: plan.workloads.map((w) => ({
+          ...w,
+          destinations: w.destinations.flatMap((d) => [d, d + n]),
+          weights: w.weights.flatMap((x) => [x, x]),
+        })),
+      };
+    },
+  },
+  {
+    id: 'tcp-tw-reuse',
+    title: 'tcp_tw_reuse',
+    applies: (plan, variant) => (profilesOf(plan, variant).some(isLinux) ? true : 'a Linux setting'),
+    detail: () => 'sysctl net.ipv4.tcp_tw_reuse=1: a new connection may take a port in TIME_WAIT to the same destination',
+    notModelled: 'taking over a TIME_WAIT port to the same destination (net.ipv4.tcp_tw_reuse) is not simulated yet',
+  },
+  {
+    id: 'bind-address-no-port',
+    title: 'IP_BIND_ADDRESS_NO_PORT instead of bind(0)',
+    applies: (plan, variant) => (profilesOf(plan, variant).some(isLinux) ? true : 'a Linux socket option'),
+    detail: () => 'bind() to a source IP with IP_BIND_ADDRESS_NO_PORT, so connect() picks the port per destination',
+    notModelled: 'portsim simulates connect() without bind(): bind(0) vs IP_BIND_ADDRESS_NO_PORT is not modelled yet',
+  },
+  {
+    id: 'keep-alive',
+    title: 'keep-alive / connection pooling',
+    applies: () => true,
+    detail: () => 'reuse open connections for several requests instead of one connection per request',
+    notModelled: 'every attempt is a new connection: requests per pooled connection are not modelled yet',
+  },
+];
