@@ -83,7 +83,7 @@ export const CAPACITY_COLUMNS = [
   'profile', 'change', 'rank', 'current_rate_per_s', 'sustainable_rate_per_s', 'gain', 'headroom', 'target',
   'little_rate_per_s', 'erlang_b_rate_per_s', 'runs', 'probes', 'replications', 'status',
   'failing_rate_per_s', 'sustainable_failure_ratio', 'failing_failure_ratio', 'precision',
-  'pools', 'busiest_pool', 'busiest_pool_share', 'pool_capacity', 'hold_s', 'change_detail',
+  'pools', 'busiest_pool', 'busiest_pool_share', 'busiest_pool_rate_per_s', 'pool_capacity', 'hold_s', 'change_detail',
 ] as const;
 
 /** "host/source-ip/destination" (destination `*` for a global pool). */
@@ -121,6 +121,8 @@ export function capacityRow(ctx: CapacityContext, c: ProfileCapacity, change?: {
     pools: e.pools,
     busiest_pool: poolName(ctx.plan, e),
     busiest_pool_share: e.busiest === undefined ? undefined : e.share,
+    // The sustainable rate seen by the busiest pool: the per-pool figure to set beside N/hold.
+    busiest_pool_rate_per_s: e.busiest === undefined || c.sustainable === undefined ? undefined : c.sustainable.rate * e.share,
     pool_capacity: e.busiest?.capacity,
     hold_s: e.busiest?.hold,
     change_detail: change?.whatIf.detail,
