@@ -6,20 +6,6 @@
  * of attempts and failures over the bucket (no failure disappears) and the highest pool
  * utilization reached in it. Pure: rows in, points out.
  */
-export interface SeriesPoint {
-  /** The bucket covers the sample intervals (t0, t1], in seconds. */
-  t0: number;
-  t1: number;
-  /** Time of the bucket's peak sample (most ports in use), and its state. */
-  t: number;
-  established: number;
-  timeWait: number;
-  /** Over the bucket. */
-  attempts: number;
-  failures: number;
-  maxUtilization: number;
-}
-
 /** One timeseries.csv row, as numbers. */
 export interface Sample {
   t: number;
@@ -28,6 +14,16 @@ export interface Sample {
   attempts: number;
   failures: number;
   maxUtilization: number;
+}
+
+/**
+ * A bucket of samples: `t`, `established` and `timeWait` are its peak sample's (most ports in
+ * use); attempts and failures are summed over the bucket, maxUtilization is its highest.
+ */
+export interface SeriesPoint extends Sample {
+  /** The bucket covers the sample intervals (t0, t1], in seconds. */
+  t0: number;
+  t1: number;
 }
 
 /** At most about this many points per series (and never more than twice as many). */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CI_METRICS } from '../../src/report/ci';
 import { t975 } from '../../src/stats/confidence';
 import { cli, readCsv, tempDir, tempScenario } from '../helpers/cli';
+import { SMALL_COMPARE } from '../helpers/scenario';
 
 /**
  * summary-ci.csv, compare.csv's interval rows and the console's mean ± half-width, through the
@@ -10,18 +11,7 @@ import { cli, readCsv, tempDir, tempScenario } from '../helpers/cli';
  */
 jest.setTimeout(60_000);
 
-const small = `
-name: small
-duration: 8s
-warmup: 1s
-hosts: [{ name: h, profile: linux }]
-destinations: [{ name: api, address: 192.0.2.10:443 }, { name: db, address: 192.0.2.11:5432 }]
-workloads:
-  - name: w
-    arrivals: { type: poisson, rate: 700/s }
-    connection: { duration: { dist: exponential, mean: 20ms }, closedBy: client }
-compare: [linux, windows-legacy]
-`;
+const small = SMALL_COMPARE;
 
 const same = (a: string, b: string, f: string) => readFileSync(join(a, f)).equals(readFileSync(join(b, f)));
 

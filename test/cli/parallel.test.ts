@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gridPoints, parseVary, splitValues } from '../../src/cli/commands/sweep';
 import { SUMMARY_COLUMNS } from '../../src/report/rows';
 import { cli, readCsv, tempDir, tempScenario } from '../helpers/cli';
+import { SMALL_COMPARE } from '../helpers/scenario';
 
 /**
  * Worker threads, sweeps, shards and merge. `--jobs 2` runs real worker threads here too: from
@@ -13,20 +14,7 @@ import { cli, readCsv, tempDir, tempScenario } from '../helpers/cli';
 // Each test runs a handful of short simulations, some on worker threads: more than jest's 5 s.
 jest.setTimeout(60_000);
 
-// A few simulated seconds: two profiles, Poisson arrivals (so replications differ), one of them
-// running out of ports.
-const small = `
-name: small
-duration: 8s
-warmup: 1s
-hosts: [{ name: h, profile: linux }]
-destinations: [{ name: api, address: 192.0.2.10:443 }, { name: db, address: 192.0.2.11:5432 }]
-workloads:
-  - name: w
-    arrivals: { type: poisson, rate: 700/s }
-    connection: { duration: { dist: exponential, mean: 20ms }, closedBy: client }
-compare: [linux, windows-legacy]
-`;
+const small = SMALL_COMPARE;
 
 const RUN_FILES = ['summary.csv', 'timeseries.csv', 'ports.csv', 'pools.csv', 'compare.csv', 'pool-use.svg', 'compare.svg', 'report.html'];
 const SWEEP_FILES = ['sweep.csv', 'sweep.svg', 'report.html'];

@@ -40,3 +40,20 @@ workloads:
 ${opts.compare !== undefined ? `compare: ${opts.compare}` : ''}
 `);
 }
+
+/**
+ * A few simulated seconds: two profiles, Poisson arrivals (so replications differ), one of them
+ * running out of ports. Shared by the parallel-run and confidence-interval CLI tests.
+ */
+export const SMALL_COMPARE = `
+name: small
+duration: 8s
+warmup: 1s
+hosts: [{ name: h, profile: linux }]
+destinations: [{ name: api, address: 192.0.2.10:443 }, { name: db, address: 192.0.2.11:5432 }]
+workloads:
+  - name: w
+    arrivals: { type: poisson, rate: 700/s }
+    connection: { duration: { dist: exponential, mean: 20ms }, closedBy: client }
+compare: [linux, windows-legacy]
+`;
