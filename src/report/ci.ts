@@ -1,6 +1,6 @@
 import type { Plan } from '../sim/plan';
 import { meanInterval } from '../stats/confidence';
-import { formatTable } from './table';
+import { formatSeconds, formatShare, formatTable } from './table';
 import type { Cell, Row } from './rows';
 
 /**
@@ -65,7 +65,6 @@ export function ciRows(plan: Plan, summary: readonly Row[]): Row[] {
   });
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.001 ? 4 : 2)}%`;
 /** A count's mean: whole numbers from 100 up (and when whole), one decimal below. */
 const count = (x: number) => (Number.isInteger(x) || Math.abs(x) >= 100 ? Math.round(x).toString() : x.toFixed(1));
 
@@ -80,11 +79,11 @@ function cell(rows: readonly Row[], metric: string, format: (x: number) => strin
 const CONSOLE: [string, string, (x: number) => string][] = [
   ['attempts', 'attempts', count],
   ['failures', 'failures', count],
-  ['failed', 'failure_ratio', pct],
-  ['steady failed', 'steady_failure_ratio', pct],
-  ['first failure', 'first_failure_s', (x) => `${x.toFixed(3)}s`],
+  ['failed', 'failure_ratio', formatShare],
+  ['steady failed', 'steady_failure_ratio', formatShare],
+  ['first failure', 'first_failure_s', formatSeconds],
   ['peak in use', 'peak_in_use', count],
-  ['fullest pool', 'max_pool_utilization', pct],
+  ['fullest pool', 'max_pool_utilization', formatShare],
 ];
 
 /** The console block after a run with replications: one line per profile, mean ± 95 % half-width. */

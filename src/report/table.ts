@@ -11,3 +11,13 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
+
+/** A share as a percentage for the console: two decimals, four below 0.1 % so it never reads 0.00 %. */
+export function formatShare(x: number): string {
+  return `${(x * 100).toFixed(x > 0 && x < 0.001 ? 4 : 2)}%`;
+}
+
+/** Seconds for the console, to the millisecond. */
+export function formatSeconds(x: number): string {
+  return `${x.toFixed(3)}s`;
+}

@@ -4,7 +4,7 @@ import { secondsFromTicks } from '../../engine/time';
 import { compareColumns, compareRows } from '../../report/compare';
 import { CI_COLUMNS, ciConsoleTable, ciRows } from '../../report/ci';
 import { type Row, SUMMARY_COLUMNS } from '../../report/rows';
-import { formatTable } from '../../report/table';
+import { formatSeconds, formatShare, formatTable } from '../../report/table';
 import { formatDuration } from '../../scenario/units';
 import type { LoadedScenario } from '../../scenario/load';
 import type { Plan } from '../../sim/plan';
@@ -118,8 +118,8 @@ export function shardTitle(shard: Shard, mine: number, total: number): string {
 }
 
 const dash = (x: unknown) => (x === undefined ? '-' : String(x));
-const pct = (x: unknown) => (typeof x === 'number' ? `${(x * 100).toFixed(x > 0 && x < 0.001 ? 4 : 2)}%` : '-');
-const secs = (x: unknown) => (typeof x === 'number' ? `${x.toFixed(3)}s` : '-');
+const pct = (x: unknown) => (typeof x === 'number' ? formatShare(x) : '-');
+const secs = (x: unknown) => (typeof x === 'number' ? formatSeconds(x) : '-');
 
 /** The figures of a summary row shown on the console, after `lead` columns. */
 export const RESULT_HEADER = ['attempts', 'failures', 'failed', 'steady failed', 'first failure', 'peak in use', 'peak TIME_WAIT', 'fullest pool'];
