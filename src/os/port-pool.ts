@@ -6,12 +6,16 @@
  * bitset (one bit per port; per 32-bit word, one summary bit "has a free even index" and one
  * "has a free odd index"), so "no free port" is one comparison and "first free port at or after
  * i, wrapping" — or "… of i's parity", for the Linux step-2 scan — is a few
- * count-trailing-zeros steps instead of a port-by-port probe. Reserved ports are never free.
+ * count-trailing-zeros steps instead of a port-by-port probe. Reserved ports are never free;
+ * BLOCKED ports (held by a bind() user of the host) are not free while blocked; TIME_WAIT ports
+ * made reusable (tcp_tw_reuse) are free, so allocators consider them in scan order.
  */
 export const FREE = 0;
 export const ESTABLISHED = 1;
 export const TIME_WAIT = 2;
 export const RESERVED = 3;
+/** Free in this pool, but held by a bind() user elsewhere on the host: connect() skips it. */
+export const BLOCKED = 4;
 
 /** Bits of the even / odd indexes of a word (word boundaries are multiples of 32). */
 const EVEN_BITS = 0x55555555;
@@ -30,6 +34,14 @@ export class PortPool {
   free: number;
   established = 0;
   timeWait = 0;
+  /** Ports in BLOCKED. */
+  blocked = 0;
+  /**
+   * TIME_WAIT ports connect() may take over (tcp_tw_reuse, once older than the delay): they
+   * count in `timeWait` and their free bit is set, so the allocators see them as candidates in
+   * their scan order, as the kernel's __inet_check_established does.
+   */
+  reusable = 0;
   /** Next index for counter-based allocators. */
   cursor = 0;
   /**
@@ -69,7 +81,7 @@ export class PortPool {
 
   /** Ports held (established or TIME_WAIT). */
   get inUse(): number {
-    return this.capacity - this.free;
+    return this.established + this.timeWait;
   }
 
   isFree(i: number): boolean {
@@ -94,6 +106,29 @@ export class PortPool {
         return (ww << 5) | ctz(words[ww]!);
       }
       w = (j + 1) << 5;
+    }
+  }
+
+  /** First free index at or below `from`, wrapping to the top; -1 if the pool is full. */
+  findFreeDownFrom(from: number): number {
+    if (this.free === 0) return -1;
+    const words = this.words, even = this.summaryEven, odd = this.summaryOdd;
+    let w = from >>> 5;
+    const sh = 31 - (from & 31);
+    const m = (words[w]! << sh) >>> sh; // bits 0..from&31
+    if (m !== 0) return (w << 5) | (31 - Math.clz32(m));
+    const nWords = words.length;
+    w--;
+    for (;;) {
+      if (w < 0) w = nWords - 1;
+      const j = w >>> 5;
+      const s2 = 31 - (w & 31);
+      const mm = ((even[j]! | odd[j]!) << s2) >>> s2;
+      if (mm !== 0) {
+        const ww = (j << 5) | (31 - Math.clz32(mm));
+        return (ww << 5) | (31 - Math.clz32(words[ww]!));
+      }
+      w = (j << 5) - 1;
     }
   }
 
@@ -130,12 +165,53 @@ export class PortPool {
     return i < to ? i : -1;
   }
 
-  /** Marks a free port ESTABLISHED. */
+  /** Marks a free port ESTABLISHED; a reusable TIME_WAIT port leaves TIME_WAIT for it. */
   take(i: number): void {
     this.setBusy(i);
+    if (this.state[i] === TIME_WAIT) {
+      this.timeWait--;
+      this.reusable--;
+    }
     this.state[i] = ESTABLISHED;
     this.free--;
     this.established++;
+  }
+
+  /** A TIME_WAIT port becomes a candidate for connect() (tcp_tw_reuse). */
+  makeReusable(i: number): void {
+    this.setFree(i);
+    this.free++;
+    this.reusable++;
+  }
+
+  /** Whether port i is in TIME_WAIT and connect() may take it over. */
+  isReusable(i: number): boolean {
+    return this.state[i] === TIME_WAIT && this.isFree(i);
+  }
+
+  /** A free port becomes BLOCKED (a bind() user holds it); other states are left alone. */
+  block(i: number): void {
+    const st = this.state[i];
+    if (st === FREE) {
+      this.setBusy(i);
+      this.state[i] = BLOCKED;
+      this.free--;
+      this.blocked++;
+    } else if (st === TIME_WAIT && this.isFree(i)) {
+      // A reusable TIME_WAIT whose bucket a bind() user now owns: no longer a candidate.
+      this.setBusy(i);
+      this.free--;
+      this.reusable--;
+    }
+  }
+
+  /** BLOCKED → FREE. */
+  unblock(i: number): void {
+    if (this.state[i] !== BLOCKED) return;
+    this.state[i] = FREE;
+    this.setFree(i);
+    this.free++;
+    this.blocked--;
   }
 
   /** ESTABLISHED → TIME_WAIT. */
@@ -145,12 +221,20 @@ export class PortPool {
     this.timeWait++;
   }
 
-  /** ESTABLISHED or TIME_WAIT → FREE, at time `now`. */
+  /** ESTABLISHED or TIME_WAIT (reusable or not) → FREE, at time `now`. */
   release(i: number, now: number): void {
-    if (this.state[i] === TIME_WAIT) this.timeWait--;
-    else this.established--;
-    this.state[i] = FREE;
     this.releasedAt[i] = now;
+    if (this.state[i] === TIME_WAIT) {
+      this.timeWait--;
+      this.state[i] = FREE;
+      if (this.isFree(i)) {
+        this.reusable--;
+        return;
+      }
+    } else {
+      this.established--;
+      this.state[i] = FREE;
+    }
     this.setFree(i);
     this.free++;
   }

@@ -1,5 +1,6 @@
 import { secondsFromTicks } from '../engine/time';
 import type { Plan } from '../sim/plan';
+import { POOL_ERRNO } from '../sim/simulation';
 import type { RunResult } from '../stats/run-one';
 import { THRESHOLDS, type SampleRow } from '../stats/run-stats';
 
@@ -24,6 +25,7 @@ export const SUMMARY_COLUMNS = [
   'peak_established', 'peak_time_wait', 'peak_in_use', 'max_pool_utilization',
   ...THRESHOLDS.map((t) => `t_util${t * 100}_s`),
   'distinct_ports', 'reuses', 'reuse_interval_min_s', 'reuse_interval_p50_s', 'reuse_interval_p99_s',
+  'reuses_from_time_wait', 'time_wait_overflows', 'fin_wait_2_closes',
   'pools', 'pool_capacity', 'time_wait_s', 'events',
 ] as const;
 
@@ -62,6 +64,9 @@ export function summaryRow(plan: Plan, r: RunResult): Row {
     reuse_interval_min_s: sec(h.min),
     reuse_interval_p50_s: sec(h.quantile(0.5)),
     reuse_interval_p99_s: sec(h.quantile(0.99)),
+    reuses_from_time_wait: s.timeWaitReuses,
+    time_wait_overflows: s.timeWaitOverflows,
+    fin_wait_2_closes: s.finWait2Closes,
     pools: r.sim.poolInfo.length,
     pool_capacity: Math.min(...variant.profiles.map((p) => p.portRange[1] - p.portRange[0] + 1 - p.reservedPorts.length)),
     time_wait_s: [...new Set(variant.profiles.map((p) => secondsFromTicks(p.timeWait)))].join('/'),
@@ -103,7 +108,7 @@ export function* portRows(plan: Plan, r: RunResult): Generator<Cell[]> {
 }
 
 export const POOLS_COLUMNS = [
-  'profile', 'replication', 'host', 'source_ip', 'destination', 'capacity',
+  'profile', 'replication', 'host', 'source_ip', 'destination', 'kind', 'error', 'capacity',
   'attempts', 'failures', 'failure_ratio', 'peak_in_use', 'peak_utilization', 'first_failure_s',
 ] as const;
 
@@ -124,6 +129,8 @@ export function* poolRows(plan: Plan, r: RunResult): Generator<Row> {
       host: host.name,
       source_ip: host.sourceIps[info.sourceIp],
       destination: info.destination < 0 ? '*' : plan.destinations[info.destination]!.name,
+      kind: info.kind,
+      error: POOL_ERRNO[info.kind],
       capacity,
       attempts,
       failures: s.poolFailures[i],

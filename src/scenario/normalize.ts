@@ -1,7 +1,8 @@
 import { PRESETS } from '../os/presets';
-import type { Profile } from '../os/profile';
+import { PROFILE_FIELDS, type Profile } from '../os/profile';
 import { Distribution } from '../random/distributions';
 import type { Plan, PlanVariant } from '../sim/plan';
+import { onlyCloser } from '../workload/closer';
 import type { ProfileInput, ScenarioInput } from './schema';
 
 /** Defaults, in one place (documented in scenarios/README.md). */
@@ -13,6 +14,8 @@ export const DEFAULTS = {
   weight: 1,
   selection: 'round-robin',
   closedBy: 'client',
+  protocol: 'tcp',
+  bind: 'none',
 } as const;
 
 /**
@@ -33,13 +36,29 @@ export function resolveProfile(p: ProfileInput): Profile {
     timeWait: p.timeWait ?? base.timeWait,
     sharing: p.sharing ?? base.sharing,
     allocator: (p.allocator as Profile['allocator'] | undefined) ?? base.allocator,
+    bindAllocator: (p.bindAllocator as Profile['bindAllocator'] | undefined) ?? base.bindAllocator,
+    twReuse: (p.twReuse as Profile['twReuse'] | undefined) ?? base.twReuse,
+    twReuseDelay: p.twReuseDelay ?? base.twReuseDelay,
+    timestamps: p.timestamps ?? base.timestamps,
+    maxTimeWaitBuckets: p.maxTimeWaitBuckets ?? base.maxTimeWaitBuckets,
+    finTimeout: p.finTimeout ?? base.finTimeout,
   };
-  const changed = (['portRange', 'reservedPorts', 'timeWait', 'sharing', 'allocator'] as const).filter(
+  const changed = PROFILE_FIELDS.filter(
     (k) => JSON.stringify(profile[k]) !== JSON.stringify(base[k]),
   );
   profile.name = p.label ?? (changed.length > 0 ? `${p.preset}-custom` : p.preset);
-  if (changed.length > 0) profile.source = `${base.source}. Overridden by the scenario: ${changed.join(', ')}`;
+  if (changed.length > 0) {
+    profile.source = `${base.source}. Overridden by the scenario: ${changed.join(', ')}`;
+    profile.sources = { ...base.sources };
+    for (const k of changed) profile.sources[k] = 'set by the scenario';
+  }
   return profile;
+}
+
+/** The label of a compare entry: its profile's name, with the bind mode when it sets one and has no label. */
+export function variantLabel(c: ScenarioInput['compare'] extends (infer E)[] | undefined ? E : never): string {
+  const name = resolveProfile(c).name;
+  return c.bind !== undefined && c.label === undefined ? `${name}-${c.bind}` : name;
 }
 
 /** A checked scenario → the plan the simulation runs. */
@@ -51,7 +70,7 @@ export function normalize(s: ScenarioInput): Plan {
   if (s.compare !== undefined) {
     for (const c of s.compare) {
       const profile = resolveProfile(c);
-      variants.push({ label: profile.name, profiles: s.hosts.map(() => profile) });
+      variants.push({ label: variantLabel(c), profiles: s.hosts.map(() => profile), ...(c.bind !== undefined ? { bind: c.bind } : {}) });
     }
   } else {
     const profiles = s.hosts.map((h) => resolveProfile(h.profile));
@@ -73,7 +92,11 @@ export function normalize(s: ScenarioInput): Plan {
         stop: w.arrivals.stop ?? Infinity,
       },
       duration: w.connection.duration,
-      closedBy: w.connection.closedBy ?? { client: 1, server: 0, reset: 0 },
+      closedBy: w.connection.closedBy ?? onlyCloser(DEFAULTS.closedBy),
+      protocol: w.connection.protocol ?? DEFAULTS.protocol,
+      bind: w.connection.bind ?? DEFAULTS.bind,
+      reuseAddr: w.connection.reuseAddr ?? false,
+      idleTimeout: w.connection.idleTimeout ?? 0,
     };
   });
 

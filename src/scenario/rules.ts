@@ -1,6 +1,6 @@
 import { didYouMean, type Issue, type PathSegment } from './issues';
 import { PRESETS } from '../os/presets';
-import { resolveProfile } from './normalize';
+import { variantLabel } from './normalize';
 import type { ProfileInput, ScenarioInput } from './schema';
 import { formatDuration } from './units';
 
@@ -84,7 +84,7 @@ const profiles: Rule = (s, issues) => {
 const compareLabels: Rule = (s, issues) => {
   const seen = new Map<string, number>();
   s.compare?.forEach((p, i) => {
-    const label = resolveProfile(p).name;
+    const label = variantLabel(p);
     const first = seen.get(label);
     if (first !== undefined) {
       issues.push({ path: ['compare', i], code: 'duplicate', message: `compares "${label}" twice (as compare[${first}] too); give each variant its own label: {preset: ${p.preset}, label: ..., ...}` });
@@ -128,9 +128,30 @@ const addresses: Rule = (s, issues) => {
   });
 };
 
+/** Socket options that only mean something together: refused rather than silently ignored. */
+const socketOptions: Rule = (s, issues) => {
+  s.workloads.forEach((w, i) => {
+    const c = w.connection;
+    const at = ['workloads', i, 'connection'];
+    if (c.protocol === 'udp') {
+      if (c.bind !== undefined && c.bind !== 'none') {
+        issues.push({ path: [...at, 'bind'], code: 'conflict', message: `applies to TCP only; a connected UDP socket always gets a port of its own (remove bind, or set protocol: tcp)` });
+      }
+      if (c.closedBy !== undefined) {
+        issues.push({ path: [...at, 'closedBy'], code: 'conflict', message: 'applies to TCP only; a UDP socket holds its port for duration + idleTimeout (remove closedBy, or set protocol: tcp)' });
+      }
+    } else if (c.idleTimeout !== undefined) {
+      issues.push({ path: [...at, 'idleTimeout'], code: 'conflict', message: 'applies to UDP only (set protocol: udp, or fold the idle time into duration)' });
+    }
+    if (c.reuseAddr === true && c.bind !== 'any-port') {
+      issues.push({ path: [...at, 'reuseAddr'], code: 'conflict', message: `changes only which port bind(ip, 0) picks; it needs bind: any-port, got bind: ${c.bind ?? 'none'}` });
+    }
+  });
+};
+
 const RULES: Rule[] = [
   uniqueNames('hosts'), uniqueNames('destinations'), uniqueNames('workloads'),
-  workloadHosts, workloadDestinations, profiles, compareLabels, times, addresses,
+  workloadHosts, workloadDestinations, profiles, compareLabels, times, addresses, socketOptions,
 ];
 
 export function checkRules(s: ScenarioInput): Issue[] {

@@ -84,6 +84,12 @@ const profileFields = {
   timeWait: duration().optional(),
   sharing: z.enum(['per-destination', 'global']).optional(),
   allocator: z.enum(ALLOCATOR_NAMES as [string, ...string[]]).optional(),
+  bindAllocator: z.enum(ALLOCATOR_NAMES as [string, ...string[]]).optional(),
+  twReuse: z.union([z.literal(0), z.literal(1), z.literal(2)], { error: 'must be 0 (off), 1 (on) or 2 (loopback destinations only, the Linux default)' }).optional(),
+  twReuseDelay: duration().optional(),
+  timestamps: z.boolean().optional(),
+  maxTimeWaitBuckets: z.int().min(0).optional(),
+  finTimeout: duration().optional(),
 };
 
 /** A profile: a preset name, or `{preset, …overrides}`. */
@@ -102,7 +108,7 @@ const distribution = z.preprocess(
 
 /** `client`, `server`, `reset`, or a mix such as {client: 0.7, server: 0.2, reset: 0.1}. */
 const closedBy = z.unknown().transform((v, ctx): Record<(typeof CLOSER_NAMES)[number], number> => {
-  const mix = { client: 0, server: 0, reset: 0 };
+  const mix = { client: 0, server: 0, reset: 0, unanswered: 0 };
   if (typeof v === 'string' && (CLOSER_NAMES as readonly string[]).includes(v)) {
     mix[v as keyof typeof mix] = 1;
     return mix;
@@ -121,7 +127,7 @@ const closedBy = z.unknown().transform((v, ctx): Record<(typeof CLOSER_NAMES)[nu
       }
     }
     if (bad) return z.NEVER;
-    const sum = mix.client + mix.server + mix.reset;
+    const sum = mix.client + mix.server + mix.reset + mix.unanswered;
     if (Math.abs(sum - 1) > 1e-9) {
       ctx.addIssue({ code: 'custom', message: `shares must add up to 1, got ${Number(sum.toFixed(9))}` });
       return z.NEVER;
@@ -176,10 +182,18 @@ const workload = z.strictObject({
   connection: z.strictObject({
     duration: distribution,
     closedBy: closedBy.optional(),
+    protocol: z.enum(['tcp', 'udp']).optional(),
+    bind: z.enum(['none', 'any-port', 'no-port']).optional(),
+    reuseAddr: z.boolean().optional(),
+    idleTimeout: duration().optional(),
   }),
 });
 
-export const compareEntry = z.preprocess((v) => (typeof v === 'string' ? { preset: v } : v), z.strictObject(profileFields));
+/** A compared variant: a profile for every host, and optionally how TCP workloads bind (bind(0) vs IP_BIND_ADDRESS_NO_PORT). */
+export const compareEntry = z.preprocess(
+  (v) => (typeof v === 'string' ? { preset: v } : v),
+  z.strictObject({ ...profileFields, bind: z.enum(['none', 'any-port', 'no-port']).optional() }),
+);
 
 export const scenarioSchema = z.strictObject({
   name,

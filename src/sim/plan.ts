@@ -53,6 +53,19 @@ export interface PlanWorkload {
   /** Connection duration, in ticks. */
   duration: DistributionSpec;
   closedBy: CloserMix;
+  /** `udp`: connected UDP sockets (a port per socket whatever the destination; EAGAIN). */
+  protocol: 'tcp' | 'udp';
+  /**
+   * How a TCP socket gets its port: `none` — connect() picks it (implicit bind);
+   * `any-port` — bind(ip, 0) before connect() (a port of its own on that address, never shared
+   * across destinations; EADDRINUSE); `no-port` — bind(ip, 0) with IP_BIND_ADDRESS_NO_PORT, so
+   * connect() picks it as with `none`.
+   */
+  bind: 'none' | 'any-port' | 'no-port';
+  /** SO_REUSEADDR on the socket (Linux bind(0): lower half of the range first). */
+  reuseAddr: boolean;
+  /** UDP: how long the socket stays open after its last datagram, in ticks. */
+  idleTimeout: Tick;
 }
 
 export interface PlanVariant {
@@ -60,4 +73,13 @@ export interface PlanVariant {
   label: string;
   /** One profile per host, by host index. */
   profiles: Profile[];
+  /** How every TCP workload's sockets get their port in this variant, replacing their own `bind` (compare entries may set it). */
+  bind?: PlanWorkload['bind'];
+}
+
+/** A workload as a variant runs it (with the variant's `bind`, if any). */
+export function workloadIn(plan: Plan, variant: number, w: PlanWorkload): PlanWorkload {
+  const bind = plan.variants[variant]!.bind;
+  if (bind === undefined || w.protocol !== 'tcp' || bind === w.bind) return w;
+  return { ...w, bind, reuseAddr: bind === 'any-port' && w.reuseAddr };
 }

@@ -5,6 +5,12 @@ export const FAIL_TIME_WAIT = 0; // the pool is full and part of it is held in T
 export const FAIL_ESTABLISHED = 1; // the pool is full of live connections
 export const FAILURE_REASONS = ['time_wait', 'established'] as const;
 
+/** What holds a port after a close (the `hold` of `Recorder.closed`). */
+export const HOLD_NONE = 0; // free at once (server close, reset, UDP)
+export const HOLD_TIME_WAIT = 1; // TIME_WAIT, until `released(…, true)` or `reusedTimeWait`
+export const HOLD_FIN_WAIT_2 = 2; // FIN_WAIT_2 (the peer never closed), until `released(…, false)`
+export const HOLD_OVERFLOW = 3; // no TIME_WAIT: the host's tcp_max_tw_buckets was reached; free at once
+
 /** Where the time of every event is read (the engine). */
 export interface Clock {
   readonly now: Tick;
@@ -29,10 +35,15 @@ export interface Recorder {
    * the port, in ticks (-1 when the pool never used it).
    */
   allocated(pool: number, port: number, sinceRelease: Tick): void;
+  /**
+   * The attempt took over `port` from a TIME_WAIT of the same 4-tuple (tcp_tw_reuse), `age`
+   * ticks after that TIME_WAIT began; the TIME_WAIT ends without a `released`.
+   */
+  reusedTimeWait(pool: number, port: number, age: Tick): void;
   failed(pool: number, reason: number): void;
-  /** A connection closed; `timeWait` says whether its port entered TIME_WAIT. */
-  closed(pool: number, port: number, closedBy: number, timeWait: boolean): void;
-  /** A port became free again; `fromTimeWait` says whether it left TIME_WAIT. */
+  /** A connection closed; `hold` (HOLD_*) says what holds its port now. */
+  closed(pool: number, port: number, closedBy: number, hold: number): void;
+  /** A port became free again; `fromTimeWait` says whether it left TIME_WAIT (else ESTABLISHED or FIN_WAIT_2). */
   released(pool: number, port: number, fromTimeWait: boolean): void;
   /** Sampling instant `t` (URGENT: before any other event at t). */
   sample(t: Tick): void;

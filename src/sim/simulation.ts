@@ -1,21 +1,39 @@
 import { Engine, type EventHandler, URGENT } from '../engine/engine';
 import type { Tick } from '../engine/time';
 import { ALLOCATORS, type Allocator } from '../os/allocators';
-import { PortPool } from '../os/port-pool';
+import { PortPool, TIME_WAIT } from '../os/port-pool';
 import type { Profile } from '../os/profile';
 import { Distribution } from '../random/distributions';
 import { type RandomStream, RandomStreams } from '../random/stream';
 import { ArrivalProcess } from '../workload/arrivals';
-import { BY_CLIENT, Closer } from '../workload/closer';
+import { BY_CLIENT, BY_UNANSWERED, Closer } from '../workload/closer';
 import { DestinationPicker } from '../workload/destination-picker';
-import type { Plan } from './plan';
-import { FAIL_ESTABLISHED, FAIL_TIME_WAIT, type Recorder } from './recorder';
+import { type Plan, type PlanWorkload, workloadIn } from './plan';
+import { FAIL_ESTABLISHED, FAIL_TIME_WAIT, HOLD_FIN_WAIT_2, HOLD_NONE, HOLD_OVERFLOW, HOLD_TIME_WAIT, type Recorder } from './recorder';
 
 /** Event kinds (the engine only sees integers). */
 const ARRIVAL = 0; // a = workload
 const CLOSE = 1; // a = pool, b = port index; who closes is in `closedBy[pool][port]`
 const TIME_WAIT_END = 2; // a = pool, b = port index
 const SAMPLE = 3;
+const TW_REUSABLE = 4; // a = pool, b = port index: the TIME_WAIT is now older than twReuseDelay
+const FIN_WAIT_END = 5; // a = pool, b = port index
+
+/** `closedBy` code of a UDP socket: closed by its owner after the idle timeout, no TIME_WAIT. */
+const UDP_END = 4;
+
+/**
+ * What a pool holds: `connect` — ports picked by connect() (per source IP and destination
+ * where the profile shares ports across destinations, else per source IP); `bind` — ports
+ * picked by bind(ip, 0) on a profile that shares connect() ports across destinations (one per
+ * source IP, never shared); `udp` — UDP ports (their own port space, one per source IP).
+ */
+export type PoolKind = 'connect' | 'bind' | 'udp';
+const KIND_CONNECT = 0, KIND_BIND = 1, KIND_UDP = 2;
+const KINDS: readonly PoolKind[] = ['connect', 'bind', 'udp'];
+
+/** The error a full pool gives, by kind (os-semantics.md §1.8). */
+export const POOL_ERRNO: Readonly<Record<PoolKind, string>> = { connect: 'EADDRNOTAVAIL', bind: 'EADDRINUSE', udp: 'EAGAIN' };
 
 /** Where a pool sits: which host, source address and (for per-destination sharing) destination. */
 export interface PoolInfo {
@@ -23,6 +41,7 @@ export interface PoolInfo {
   sourceIp: number;
   /** Destination index, or -1 when the pool serves every destination. */
   destination: number;
+  kind: PoolKind;
 }
 
 /** One workload's running state. */
@@ -38,6 +57,13 @@ class WorkloadState {
     /** Engine timer slot of the workload's next arrival. */
     readonly slot: number,
     readonly host: number,
+    /** KIND_CONNECT, KIND_BIND or KIND_UDP: which of the host's pools its sockets use. */
+    readonly kind: number,
+    /** The host's allocator for this workload's sockets (connect, bind(0) with or without SO_REUSEADDR, UDP). */
+    readonly allocator: Allocator,
+    readonly rngAllocator: RandomStream,
+    /** Ticks a UDP socket stays open after its flow (0 for TCP). */
+    readonly idle: Tick,
     readonly arrivals: ArrivalProcess,
     readonly picker: DestinationPicker,
     readonly duration: Distribution,
@@ -54,14 +80,30 @@ class WorkloadState {
 
 /** One host's running state under the variant's profile. */
 class HostState {
+  /** TIME_WAIT sockets of the host (tcp_max_tw_buckets counts them per network namespace). */
+  timeWaits = 0;
+  /**
+   * Bind bookkeeping, only for hosts whose connect() shares ports across destinations and that
+   * have bind(ip, 0) sockets (else undefined): per port, the bind() sockets holding it (any
+   * address; connect() skips such ports for every destination, exp C); per source IP and port,
+   * the connect() sockets using it (bind(ip, 0) skips those, exp E).
+   */
+  bindHeld: Int32Array | undefined;
+  ipUse: Int32Array[] | undefined;
+  /** Connect pools created so far (to block and unblock bind-held ports in). */
+  readonly connectPools: number[] = [];
   constructor(
     readonly profile: Profile,
-    readonly allocator: Allocator,
-    readonly rngAllocator: RandomStream,
-    readonly poolBase: number,
+    readonly allocators: { connect: Allocator; bind: Allocator; bindReuseAddr: Allocator; udp: Allocator },
+    readonly rngConnect: RandomStream,
+    readonly rngBind: RandomStream,
+    readonly rngUdp: RandomStream,
+    readonly layout: HostLayout,
     readonly perDestination: boolean,
     readonly nIps: number,
     readonly timeWaitLane: number,
+    readonly reuseLane: number,
+    readonly finLane: number,
     readonly reservedOffsets: number[],
   ) {}
 }
@@ -70,7 +112,14 @@ class HostState {
  * The connection model: workloads open connections from hosts to destinations; each attempt
  * takes a port from its pool with the host profile's allocator, or fails; an open connection
  * lasts a drawn duration, then is closed by the client (port held in TIME_WAIT for the profile's
- * length, then free), by the server or by a reset (port free at close).
+ * length, then free), by the server or by a reset (port free at close), or by the client with no
+ * answer from the peer (FIN_WAIT_2 for finTimeout, then free).
+ *
+ * Linux rules on top (os-semantics.md §1): bind(ip, 0) sockets take a port of their own on the
+ * address, which connect() then avoids for every destination; TIME_WAIT reuse by connect() to
+ * the same destination once older than twReuseDelay (tcp_tw_reuse, with timestamps); at most
+ * maxTimeWaitBuckets TIME_WAIT sockets per host, past which a closing port is free at once;
+ * connected UDP sockets hold a port whatever the destination.
  *
  * Random streams per workload (arrivals, destinations, durations, closing side) are drawn once
  * per attempt whatever its outcome, so every variant of a comparison sees identical traffic.
@@ -83,8 +132,11 @@ export class Simulation implements EventHandler {
   private readonly hosts: HostState[] = [];
   private readonly workloads: WorkloadState[] = [];
   private readonly poolHost: Int32Array;
+  private readonly poolKind: Uint8Array;
   /** Closing side of the connection holding each (pool, port), set at allocation. */
   private readonly closedBy: (Uint8Array | undefined)[];
+  /** Per pool whose TIME_WAITs connect() may reuse: when each port's TIME_WAIT began (-1: none). */
+  private readonly twSince: (Float64Array | undefined)[];
 
   constructor(readonly plan: Plan, readonly variant: number, readonly replication: number, readonly recorder: Recorder) {
     recorder.attach(this.engine);
@@ -94,14 +146,28 @@ export class Simulation implements EventHandler {
     this.poolInfo = layout.info;
     plan.hosts.forEach((h, hi) => {
       const profile = profiles[hi]!;
+      const rngConnect = streams.stream(`host/${h.name}/allocator`);
+      const rngBind = streams.stream(`host/${h.name}/bind-allocator`);
+      const rngUdp = streams.stream(`host/${h.name}/udp-allocator`);
+      const bind = ALLOCATORS[profile.bindAllocator];
       this.hosts.push(
         new HostState(
           profile,
-          ...allocatorFor(profile, streams.stream(`host/${h.name}/allocator`)),
-          layout.poolBase[hi]!,
+          {
+            connect: ALLOCATORS[profile.allocator].create(rngConnect),
+            bind: bind.create(rngBind, { reuseAddr: false }),
+            bindReuseAddr: bind.create(rngBind, { reuseAddr: true }),
+            udp: ALLOCATORS['random-start'].create(rngUdp),
+          },
+          rngConnect,
+          rngBind,
+          rngUdp,
+          layout.hosts[hi]!,
           profile.sharing === 'per-destination',
           h.sourceIps.length,
           this.engine.lane(profile.timeWait),
+          this.engine.lane(Math.min(reuseAge(profile), profile.timeWait)),
+          this.engine.lane(profile.finTimeout),
           profile.reservedPorts.map((p) => p - profile.portRange[0]),
         ),
       );
@@ -109,13 +175,22 @@ export class Simulation implements EventHandler {
     const nPools = layout.info.length;
     this.pools = new Array<PortPool | undefined>(nPools).fill(undefined);
     this.closedBy = new Array<Uint8Array | undefined>(nPools).fill(undefined);
+    this.twSince = new Array<Float64Array | undefined>(nPools).fill(undefined);
     this.poolHost = Int32Array.from(this.poolInfo, (p) => p.host);
-    for (const w of plan.workloads) {
+    this.poolKind = Uint8Array.from(this.poolInfo, (p) => KINDS.indexOf(p.kind));
+    for (const planned of plan.workloads) {
+      const w = workloadIn(plan, variant, planned);
       const base = `workload/${w.name}`;
+      const H = this.hosts[w.host]!;
+      const kind = workloadKind(w, H.perDestination);
       this.workloads.push(
         new WorkloadState(
           this.engine.slot(),
           w.host,
+          kind,
+          kind === KIND_UDP ? H.allocators.udp : w.bind === 'any-port' ? (w.reuseAddr ? H.allocators.bindReuseAddr : H.allocators.bind) : H.allocators.connect,
+          kind === KIND_UDP ? H.rngUdp : w.bind === 'any-port' ? H.rngBind : H.rngConnect,
+          w.protocol === 'udp' ? w.idleTimeout : 0,
           new ArrivalProcess(w.arrivals),
           new DestinationPicker(w.destinations, w.weights, w.selection),
           new Distribution(w.duration),
@@ -127,6 +202,11 @@ export class Simulation implements EventHandler {
           plan.destinations.length,
         ),
       );
+      if (kind === KIND_BIND && H.bindHeld === undefined) {
+        const size = H.profile.portRange[1] - H.profile.portRange[0] + 1;
+        H.bindHeld = new Int32Array(size);
+        H.ipUse = Array.from({ length: H.nIps }, () => new Int32Array(size));
+      }
     }
   }
 
@@ -153,6 +233,8 @@ export class Simulation implements EventHandler {
       case CLOSE: this.close(a, b); break;
       case TIME_WAIT_END: this.timeWaitEnd(a, b); break;
       case SAMPLE: this.sample(); break;
+      case TW_REUSABLE: this.timeWaitReusable(a, b); break;
+      case FIN_WAIT_END: this.release(a, b, false); break;
     }
   }
 
@@ -169,44 +251,120 @@ export class Simulation implements EventHandler {
     const H = this.hosts[W.host]!;
     const ip = W.nextIp[destination]!;
     W.nextIp[destination] = ip + 1 === H.nIps ? 0 : ip + 1;
-    const poolId = H.perDestination ? H.poolBase + ip * this.plan.destinations.length + destination : H.poolBase + ip;
+    const L = H.layout;
+    const poolId = W.kind === KIND_CONNECT
+      ? (H.perDestination ? L.connect + ip * this.plan.destinations.length + destination : L.connect + ip)
+      : W.kind === KIND_BIND ? L.bind + ip : L.udp + ip;
 
     this.recorder.attempt(w);
     const pool = this.pools[poolId] ?? this.createPool(poolId, H);
-    const port = H.allocator.pick(pool, H.rngAllocator, now);
+    const port = W.allocator.pick(pool, W.rngAllocator, now);
     if (port < 0) {
       this.recorder.failed(poolId, pool.timeWait > 0 ? FAIL_TIME_WAIT : FAIL_ESTABLISHED);
       return;
     }
-    pool.take(port);
-    const last = pool.releasedAt[port]!;
-    this.recorder.allocated(poolId, H.profile.portRange[0] + port, last < 0 ? -1 : now - last);
-    this.closedBy[poolId]![port] = closedBy;
-    engine.schedule(duration, CLOSE, poolId, port);
+    const realPort = H.profile.portRange[0] + port;
+    if (pool.state[port] === TIME_WAIT) {
+      // tcp_tw_reuse: connect() takes the port over from its TIME_WAIT (same 4-tuple).
+      const since = this.twSince[poolId]!;
+      const age = now - since[port]!;
+      since[port] = -1;
+      H.timeWaits--;
+      pool.take(port);
+      this.recorder.reusedTimeWait(poolId, realPort, age);
+    } else {
+      pool.take(port);
+      if (H.bindHeld !== undefined) this.tookPort(H, poolId, port);
+      const last = pool.releasedAt[port]!;
+      this.recorder.allocated(poolId, realPort, last < 0 ? -1 : now - last);
+    }
+    this.closedBy[poolId]![port] = W.kind === KIND_UDP ? UDP_END : closedBy;
+    engine.schedule(duration + W.idle, CLOSE, poolId, port);
   }
 
   private close(poolId: number, port: number): void {
     const pool = this.pools[poolId]!;
     const H = this.hosts[this.poolHost[poolId]!]!;
-    const now = this.engine.now;
     const by = this.closedBy[poolId]![port]!;
     const realPort = H.profile.portRange[0] + port;
-    if (by === BY_CLIENT && H.profile.timeWait > 0) {
+    const p = H.profile;
+    if (by === BY_CLIENT && p.timeWait > 0) {
+      if (H.timeWaits >= p.maxTimeWaitBuckets) {
+        // "TCP: time wait bucket table overflow": the socket is destroyed, its port free at once.
+        this.recorder.closed(poolId, realPort, by, HOLD_OVERFLOW);
+        this.release(poolId, port, false);
+        return;
+      }
       pool.enterTimeWait(port);
-      this.recorder.closed(poolId, realPort, by, true);
+      H.timeWaits++;
+      this.recorder.closed(poolId, realPort, by, HOLD_TIME_WAIT);
       this.engine.scheduleInLane(H.timeWaitLane, TIME_WAIT_END, poolId, port);
+      const since = this.twSince[poolId];
+      if (since !== undefined) {
+        since[port] = this.engine.now;
+        this.engine.scheduleInLane(H.reuseLane, TW_REUSABLE, poolId, port);
+      }
+    } else if (by === BY_UNANSWERED && p.finTimeout > 0) {
+      this.recorder.closed(poolId, realPort, by, HOLD_FIN_WAIT_2);
+      this.engine.scheduleInLane(H.finLane, FIN_WAIT_END, poolId, port);
     } else {
-      this.recorder.closed(poolId, realPort, by, false);
-      pool.release(port, now);
-      this.recorder.released(poolId, realPort, false);
+      this.recorder.closed(poolId, realPort, by, HOLD_NONE);
+      this.release(poolId, port, false);
     }
   }
 
   private timeWaitEnd(poolId: number, port: number): void {
+    const since = this.twSince[poolId];
+    if (since !== undefined) {
+      // The TIME_WAIT this event was set for may have been taken over (and the port may be in
+      // a later TIME_WAIT): only the current one ends now.
+      const pool = this.pools[poolId]!;
+      const H = this.hosts[this.poolHost[poolId]!]!;
+      if (pool.state[port] !== TIME_WAIT || since[port]! + H.profile.timeWait !== this.engine.now) return;
+      since[port] = -1;
+    }
+    this.hosts[this.poolHost[poolId]!]!.timeWaits--;
+    this.release(poolId, port, true);
+  }
+
+  private timeWaitReusable(poolId: number, port: number): void {
     const pool = this.pools[poolId]!;
-    const now = this.engine.now;
-    pool.release(port, now);
-    this.recorder.released(poolId, this.hosts[this.poolHost[poolId]!]!.profile.portRange[0] + port, true);
+    const H = this.hosts[this.poolHost[poolId]!]!;
+    if (pool.state[port] !== TIME_WAIT || this.twSince[poolId]![port]! + reuseAge(H.profile) !== this.engine.now) return;
+    if (H.bindHeld !== undefined && H.bindHeld[port]! > 0) return; // the bucket is a bind() user's: connect() skips it
+    pool.makeReusable(port);
+  }
+
+  /** A held port of the pool becomes free at now. */
+  private release(poolId: number, port: number, fromTimeWait: boolean): void {
+    const pool = this.pools[poolId]!;
+    const H = this.hosts[this.poolHost[poolId]!]!;
+    pool.release(port, this.engine.now);
+    this.recorder.released(poolId, H.profile.portRange[0] + port, fromTimeWait);
+    if (H.bindHeld !== undefined) this.releasedPort(H, poolId, port);
+  }
+
+  /** Bind bookkeeping when a port is taken (see HostState.bindHeld). */
+  private tookPort(H: HostState, poolId: number, port: number): void {
+    const kind = this.poolKind[poolId];
+    if (kind === KIND_CONNECT) {
+      const ip = this.poolInfo[poolId]!.sourceIp;
+      if (++H.ipUse![ip]![port]! === 1) this.pools[H.layout.bind + ip]?.block(port);
+    } else if (kind === KIND_BIND) {
+      if (++H.bindHeld![port]! === 1) for (const c of H.connectPools) this.pools[c]!.block(port);
+    }
+  }
+
+  /** Bind bookkeeping when a port is released. */
+  private releasedPort(H: HostState, poolId: number, port: number): void {
+    const kind = this.poolKind[poolId];
+    if (kind === KIND_CONNECT) {
+      const ip = this.poolInfo[poolId]!.sourceIp;
+      if (--H.ipUse![ip]![port]! === 0) this.pools[H.layout.bind + ip]?.unblock(port);
+      if (H.bindHeld![port]! > 0) this.pools[poolId]!.block(port);
+    } else if (kind === KIND_BIND) {
+      if (--H.bindHeld![port]! === 0) for (const c of H.connectPools) this.pools[c]!.unblock(port);
+    }
   }
 
   private sample(): void {
@@ -226,36 +384,108 @@ export class Simulation implements EventHandler {
     }
     this.pools[poolId] = pool;
     this.closedBy[poolId] = new Uint8Array(pool.size);
+    if (info.kind === 'connect' && twReuseApplies(p, this.plan, info.destination)) {
+      this.twSince[poolId] = new Float64Array(pool.size).fill(-1);
+    }
+    if (H.bindHeld !== undefined) {
+      if (info.kind === 'connect') {
+        H.connectPools.push(poolId);
+        for (let i = 0; i < pool.size; i++) if (H.bindHeld[i]! > 0) pool.block(i);
+      } else if (info.kind === 'bind') {
+        const use = H.ipUse![info.sourceIp]!;
+        for (let i = 0; i < pool.size; i++) if (use[i]! > 0) pool.block(i);
+      }
+    }
     return pool;
   }
 }
 
+/** Which of its host's pools a workload's sockets use. */
+function workloadKind(w: PlanWorkload, perDestination: boolean): number {
+  if (w.protocol === 'udp') return KIND_UDP;
+  // bind(ip, 0) on a host whose connect() ports are per source IP anyway draws from that pool.
+  return w.bind === 'any-port' && perDestination ? KIND_BIND : KIND_CONNECT;
+}
+
+/** Whether a TCP address "ip:port" is loopback (127/8, ::1, localhost). */
+export function isLoopback(address: string): boolean {
+  const host = address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  return /^127\./.test(host) || host === '::1' || host === 'localhost' || /^::ffff:127\./.test(host);
+}
+
 /**
- * The pools a variant of a plan can use, known before the run: per host, one pool per source IP,
- * times the destinations where the profile shares ports across destinations.
+ * Age at which a TIME_WAIT becomes reusable: strictly older than tcp_tw_reuse_delay on the
+ * kernel's millisecond clock (time_after32(now_ms, tw_entry_stamp + delay)), so 1 ms past it.
  */
-export function poolLayout(plan: Plan, variant: number): { info: PoolInfo[]; capacity: Float64Array; poolBase: number[] } {
+function reuseAge(p: Profile): Tick {
+  return p.twReuseDelay + 1000;
+}
+
+/**
+ * Whether connect() may take over TIME_WAITs of a pool (tcp_twsk_unique): tcp_tw_reuse 1, or 2
+ * with a loopback destination (for a pool of every destination: all of them loopback); peer
+ * timestamps; and a delay shorter than TIME_WAIT itself.
+ */
+function twReuseApplies(p: Profile, plan: Plan, destination: number): boolean {
+  if (p.twReuse === 0 || !p.timestamps || reuseAge(p) >= p.timeWait) return false;
+  if (p.twReuse === 1) return true;
+  const dests = destination >= 0 ? [plan.destinations[destination]!] : plan.destinations;
+  return dests.every((d) => isLoopback(d.address));
+}
+
+/** Pool ids of one host: where its connect, bind and UDP pools start (-1: none). */
+export interface HostLayout {
+  connect: number;
+  bind: number;
+  udp: number;
+}
+
+/**
+ * The pools a variant of a plan can use, known before the run. Per host: one connect pool per
+ * source IP, times the destinations where the profile shares ports across destinations; then,
+ * if a workload binds with bind(ip, 0) on such a profile, one bind pool per source IP; then, if
+ * a workload uses UDP, one UDP pool per source IP.
+ */
+export function poolLayout(plan: Plan, variant: number): { info: PoolInfo[]; capacity: Float64Array; hosts: HostLayout[] } {
   const info: PoolInfo[] = [];
   const capacity: number[] = [];
-  const poolBase: number[] = [];
+  const hosts: HostLayout[] = [];
   const nDest = plan.destinations.length;
   plan.hosts.forEach((h, host) => {
     const p = plan.variants[variant]!.profiles[host]!;
-    poolBase.push(info.length);
+    const perDestination = p.sharing === 'per-destination';
     const usable = p.portRange[1] - p.portRange[0] + 1 - p.reservedPorts.length;
+    const mine = plan.workloads.filter((w) => w.host === host).map((w) => workloadIn(plan, variant, w));
+    const add = (sourceIp: number, destination: number, kind: PoolKind) => {
+      info.push({ host, sourceIp, destination, kind });
+      capacity.push(usable);
+    };
+    const layout: HostLayout = { connect: info.length, bind: -1, udp: -1 };
     for (let sourceIp = 0; sourceIp < h.sourceIps.length; sourceIp++) {
-      const dests = p.sharing === 'per-destination' ? nDest : 1;
-      for (let d = 0; d < dests; d++) {
-        info.push({ host, sourceIp, destination: p.sharing === 'per-destination' ? d : -1 });
-        capacity.push(usable);
-      }
+      if (perDestination) for (let d = 0; d < nDest; d++) add(sourceIp, d, 'connect');
+      else add(sourceIp, -1, 'connect');
     }
+    if (mine.some((w) => workloadKind(w, perDestination) === KIND_BIND)) {
+      layout.bind = info.length;
+      for (let sourceIp = 0; sourceIp < h.sourceIps.length; sourceIp++) add(sourceIp, -1, 'bind');
+    }
+    if (mine.some((w) => w.protocol === 'udp')) {
+      layout.udp = info.length;
+      for (let sourceIp = 0; sourceIp < h.sourceIps.length; sourceIp++) add(sourceIp, -1, 'udp');
+    }
+    hosts.push(layout);
   });
-  return { info, capacity: Float64Array.from(capacity), poolBase };
+  return { info, capacity: Float64Array.from(capacity), hosts };
 }
 
-function allocatorFor(profile: Profile, rng: RandomStream): [Allocator, RandomStream] {
-  return [ALLOCATORS[profile.allocator].create(rng), rng];
+/** The pool of a workload's socket from source IP `ip` to destination `destination` (an index into plan.destinations). */
+export function poolOf(plan: Plan, layout: { hosts: HostLayout[] }, variant: number, w: PlanWorkload, ip: number, destination: number): number {
+  const p = plan.variants[variant]!.profiles[w.host]!;
+  const L = layout.hosts[w.host]!;
+  const kind = workloadKind(workloadIn(plan, variant, w), p.sharing === 'per-destination');
+  if (kind === KIND_UDP) return L.udp + ip;
+  if (kind === KIND_BIND) return L.bind + ip;
+  return p.sharing === 'per-destination' ? L.connect + ip * plan.destinations.length + destination : L.connect + ip;
 }
 
 /** FNV-1a, 32 bits: a stable identity of a pool's flow for hash-based allocators. */
@@ -271,4 +501,3 @@ export function simulate(plan: Plan, variant: number, replication: number, recor
   sim.run();
   return sim;
 }
-

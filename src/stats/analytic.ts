@@ -1,7 +1,7 @@
 import { secondsFromTicks } from '../engine/time';
 import { Distribution } from '../random/distributions';
 import type { Plan } from '../sim/plan';
-import { poolLayout } from '../sim/simulation';
+import { poolLayout, poolOf } from '../sim/simulation';
 
 /**
  * Closed-form capacity estimates, to check the simulation against and to aim the capacity
@@ -114,17 +114,19 @@ export interface PlanEstimate {
 export function poolLoads(plan: Plan, variant: number): PoolLoad[] {
   const layout = poolLayout(plan, variant);
   const profiles = plan.variants[variant]!.profiles;
-  const nDest = plan.destinations.length;
   const rate = new Float64Array(layout.info.length);
   const load = new Float64Array(layout.info.length);
   for (const w of plan.workloads) {
     const p = profiles[w.host]!;
-    const hold = meanHoldSeconds(secondsFromTicks(new Distribution(w.duration).mean), secondsFromTicks(p.timeWait), w.closedBy.client);
+    const mean = secondsFromTicks(new Distribution(w.duration).mean);
+    const hold = w.protocol === 'udp'
+      ? mean + secondsFromTicks(w.idleTimeout)
+      : meanHoldSeconds(mean, secondsFromTicks(p.timeWait), w.closedBy.client) + w.closedBy.unanswered * secondsFromTicks(p.finTimeout);
     const nIps = plan.hosts[w.host]!.sourceIps.length;
     const totalWeight = w.weights.reduce((a, b) => a + b, 0);
     for (let ip = 0; ip < nIps; ip++) {
       w.destinations.forEach((d, k) => {
-        const pool = layout.poolBase[w.host]! + (p.sharing === 'per-destination' ? ip * nDest + d : ip);
+        const pool = poolOf(plan, layout, variant, w, ip, d);
         const r = (w.arrivals.rate / nIps) * (w.weights[k]! / totalWeight);
         rate[pool]! += r;
         load[pool]! += r * hold;

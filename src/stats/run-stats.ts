@@ -1,5 +1,5 @@
 import type { Tick } from '../engine/time';
-import { type Clock, FAIL_TIME_WAIT, type Recorder } from '../sim/recorder';
+import { type Clock, FAIL_TIME_WAIT, HOLD_FIN_WAIT_2, HOLD_OVERFLOW, HOLD_TIME_WAIT, type Recorder } from '../sim/recorder';
 import { LogHistogram } from './log-histogram';
 
 /** Utilization levels whose first crossing time is reported (share of the fullest pool). */
@@ -31,7 +31,7 @@ export interface PoolFigures {
 const ATTEMPTS = 0, SUCCESSES = 1, FAILURES = 2, STEADY_ATTEMPTS = 3, STEADY_FAILURES = 4;
 const FAIL_TW = 5, FAIL_EST = 6, EST = 7, TW = 8, PEAK_EST = 9, PEAK_TW = 10, PEAK_IN_USE = 11;
 const REUSES = 12, I_ATTEMPTS = 13, I_FAILURES = 14, I_PEAK_UTIL = 15, MAX_UTIL = 16;
-const FIRST_FAILURE = 17, STEADY = 18, N_COUNTERS = 19;
+const FIRST_FAILURE = 17, STEADY = 18, TW_REUSES = 19, TW_OVERFLOWS = 20, FIN_WAIT_2S = 21, N_COUNTERS = 22;
 
 /**
  * The statistics of one simulation run, fed through the `Recorder` interface. Memory is fixed
@@ -109,6 +109,20 @@ export class RunStats implements Recorder {
     this.utilization(inUse / this.poolCapacity[pool]!);
   }
 
+  reusedTimeWait(pool: number, port: number): void {
+    const c = this.c;
+    c[SUCCESSES]! += 1;
+    c[TW_REUSES]! += 1;
+    this.poolAttempts[pool]! += 1;
+    this.poolAllocations[pool]! += 1;
+    // The port stays held: its TIME_WAIT becomes the new connection.
+    c[TW]! -= 1;
+    const est = (c[EST]! += 1);
+    if (est > c[PEAK_EST]!) c[PEAK_EST] = est;
+    this.portAllocations[port]! += 1;
+    this.utilization(this.poolInUse[pool]! / this.poolCapacity[pool]!);
+  }
+
   failed(pool: number, reason: number): void {
     const t = this.clock.now;
     const c = this.c;
@@ -124,9 +138,13 @@ export class RunStats implements Recorder {
     this.utilization(1);
   }
 
-  closed(_pool: number, _port: number, _closedBy: number, timeWait: boolean): void {
-    if (!timeWait) return;
+  closed(_pool: number, _port: number, _closedBy: number, hold: number): void {
     const c = this.c;
+    if (hold !== HOLD_TIME_WAIT) {
+      if (hold === HOLD_OVERFLOW) c[TW_OVERFLOWS]! += 1;
+      else if (hold === HOLD_FIN_WAIT_2) c[FIN_WAIT_2S]! += 1;
+      return;
+    }
     c[EST]! -= 1;
     const tw = (c[TW]! += 1);
     if (tw > c[PEAK_TW]!) c[PEAK_TW] = tw;
@@ -186,7 +204,14 @@ export class RunStats implements Recorder {
   get peakEstablished(): number { return this.c[PEAK_EST]!; }
   get peakTimeWait(): number { return this.c[PEAK_TW]!; }
   get peakInUse(): number { return this.c[PEAK_IN_USE]!; }
+  /** Allocations of a port released before (reuse of a free port). */
   get reuses(): number { return this.c[REUSES]!; }
+  /** Connections that took their port over from a TIME_WAIT (tcp_tw_reuse). */
+  get timeWaitReuses(): number { return this.c[TW_REUSES]!; }
+  /** Active closes that found the TIME_WAIT cap reached (no TIME_WAIT). */
+  get timeWaitOverflows(): number { return this.c[TW_OVERFLOWS]!; }
+  /** Closes that waited in FIN_WAIT_2 for a peer that never closed. */
+  get finWait2Closes(): number { return this.c[FIN_WAIT_2S]!; }
   /** First failure time in ticks, or -1. */
   get firstFailure(): Tick { return this.c[FIRST_FAILURE]!; }
   get maxUtilization(): number { return this.c[MAX_UTIL]!; }

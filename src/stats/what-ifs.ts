@@ -1,6 +1,6 @@
 import { secondsFromTicks, ticksFromSeconds } from '../engine/time';
 import type { Profile } from '../os/profile';
-import type { Plan, PlanDestination } from '../sim/plan';
+import { type Plan, type PlanDestination, workloadIn } from '../sim/plan';
 
 /**
  * What-ifs for `portsim capacity`: the standard changes that buy port headroom, each a pure
@@ -38,14 +38,15 @@ function withProfiles(plan: Plan, variant: number, change: (p: Profile, host: nu
 }
 
 const isLinux = (p: Profile) => p.preset === 'linux';
-const isWindows = (p: Profile) => p.preset === 'windows' || p.preset === 'windows-legacy';
+const isWindows = (p: Profile) => p.preset === 'windows' || p.preset === 'windows-240' || p.preset === 'windows-legacy';
 
 /** The widest ephemeral range the OS lets an administrator set, and how. */
 export function widestRange(p: Profile): { range: [number, number]; how: string } {
   if (isLinux(p)) return { range: [1024, 65535], how: 'sysctl net.ipv4.ip_local_port_range="1024 65535"' };
-  if (p.preset === 'windows') return { range: [1025, 65535], how: 'netsh int ipv4 set dynamicport tcp start=1025 num=64511' };
+  if (p.preset === 'windows' || p.preset === 'windows-240') return { range: [1025, 65535], how: 'netsh int ipv4 set dynamicport tcp start=1025 num=64511' };
   if (p.preset === 'windows-legacy') return { range: [1025, 65534], how: 'MaxUserPort=65534 (registry)' };
   if (p.preset === 'macos' || p.preset === 'freebsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.portrange.first=1024 net.inet.ip.portrange.last=65535' };
+  if (p.preset === 'netbsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.anonportmin=1024 net.inet.ip.anonportmax=65535' };
   if (p.preset === 'openbsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.portfirst=1024 net.inet.ip.portlast=65535' };
   return { range: [1024, 65535], how: 'ephemeral range 1024-65535' };
 }
@@ -143,16 +144,30 @@ export const WHAT_IFS: readonly WhatIf[] = [
   {
     id: 'tcp-tw-reuse',
     title: 'tcp_tw_reuse',
-    applies: (plan, variant) => (profilesOf(plan, variant).some(isLinux) ? true : 'a Linux setting'),
-    detail: () => 'sysctl net.ipv4.tcp_tw_reuse=1: a new connection may take a port in TIME_WAIT to the same destination',
-    notModelled: 'taking over a TIME_WAIT port to the same destination (net.ipv4.tcp_tw_reuse) is not simulated yet',
+    applies: (plan, variant) => {
+      if (plan.workloads.every((w) => w.closedBy.client === 0 || w.protocol === 'udp')) return 'the client never closes first, so its ports never wait in TIME_WAIT';
+      const ps = profilesOf(plan, variant).filter(isLinux);
+      if (ps.length === 0) return 'a Linux setting';
+      if (ps.every((p) => p.twReuse === 1)) return 'tcp_tw_reuse is already 1';
+      if (ps.every((p) => !p.timestamps)) return 'TIME_WAIT reuse needs TCP timestamps (net.ipv4.tcp_timestamps=1)';
+      return true;
+    },
+    detail: (plan, variant) => `sysctl net.ipv4.tcp_tw_reuse=1 (now ${[...new Set(profilesOf(plan, variant).filter(isLinux).map((p) => p.twReuse))].join('/')}): connect() may take over a TIME_WAIT to the same destination older than tcp_tw_reuse_delay (${[...new Set(profilesOf(plan, variant).filter(isLinux).map((p) => `${secondsFromTicks(p.twReuseDelay) * 1000} ms`))].join('/')})`,
+    apply: (plan, variant) => withProfiles(plan, variant, (p) => (isLinux(p) ? { ...p, twReuse: 1 } : p)),
   },
   {
     id: 'bind-address-no-port',
     title: 'IP_BIND_ADDRESS_NO_PORT instead of bind(0)',
-    applies: (plan, variant) => (profilesOf(plan, variant).some(isLinux) ? true : 'a Linux socket option'),
-    detail: () => 'bind() to a source IP with IP_BIND_ADDRESS_NO_PORT, so connect() picks the port per destination',
-    notModelled: 'portsim simulates connect() without bind(): bind(0) vs IP_BIND_ADDRESS_NO_PORT is not modelled yet',
+    applies: (plan, variant) => {
+      if (!plan.workloads.some((w) => workloadIn(plan, variant, w).bind === 'any-port')) return 'no workload binds with bind(ip, 0) before connect()';
+      return profilesOf(plan, variant).some((p) => p.sharing === 'per-destination') ? true : 'the OS shares no port across destinations: connect() picks from the same pool as bind(0)';
+    },
+    detail: (plan, variant) => `setsockopt(IP_BIND_ADDRESS_NO_PORT) before bind(ip, 0) in ${plan.workloads.filter((w) => workloadIn(plan, variant, w).bind === 'any-port').map((w) => w.name).join(', ')}, so connect() picks the port per destination`,
+    apply: (plan, variant) => ({
+      ...plan,
+      workloads: plan.workloads.map((w) => (w.bind === 'any-port' ? { ...w, bind: 'no-port', reuseAddr: false } : w)),
+      variants: plan.variants.map((v, i) => (i === variant && v.bind === 'any-port' ? { ...v, bind: 'no-port' } : v)),
+    }),
   },
   {
     id: 'keep-alive',

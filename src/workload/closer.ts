@@ -6,29 +6,46 @@ export const BY_CLIENT = 0;
 export const BY_SERVER = 1;
 /** Reset (SO_LINGER 0): no TIME_WAIT anywhere, the port is free at close. */
 export const BY_RESET = 2;
+/**
+ * The client closes and the peer never closes its side: the orphaned socket waits in FIN_WAIT_2
+ * for the profile's `finTimeout` (Linux tcp_fin_timeout), then the port is free, with no TIME_WAIT.
+ */
+export const BY_UNANSWERED = 3;
 
-export const CLOSER_NAMES = ['client', 'server', 'reset'] as const;
+export const CLOSER_NAMES = ['client', 'server', 'reset', 'unanswered'] as const;
 export type CloserName = (typeof CLOSER_NAMES)[number];
 
-/** Shares of client/server/reset closes, each in [0, 1], summing to 1. */
+/** Shares of client/server/reset/unanswered closes, each in [0, 1], summing to 1. */
 export type CloserMix = Record<CloserName, number>;
+
+/** A mix where one side closes every connection. */
+export function onlyCloser(name: CloserName): CloserMix {
+  const mix: CloserMix = { client: 0, server: 0, reset: 0, unanswered: 0 };
+  mix[name] = 1;
+  return mix;
+}
 
 /** Picks the closing side of each connection: fixed when one side has the whole share. */
 export class Closer {
   private readonly fixed: number;
   private readonly pClient: number;
   private readonly pServer: number;
+  private readonly pReset: number;
 
   constructor(mix: CloserMix) {
     this.pClient = mix.client;
     this.pServer = mix.client + mix.server;
-    this.fixed = mix.client === 1 ? BY_CLIENT : mix.server === 1 ? BY_SERVER : mix.reset === 1 ? BY_RESET : -1;
+    const unanswered = mix.unanswered ?? 0;
+    // why Infinity: shares that add up to 1 may sum to 0.999…9 in floating point; without
+    // unanswered closes, every draw past client and server must be a reset.
+    this.pReset = unanswered > 0 ? mix.client + mix.server + mix.reset : Infinity;
+    this.fixed = mix.client === 1 ? BY_CLIENT : mix.server === 1 ? BY_SERVER : mix.reset === 1 ? BY_RESET : unanswered === 1 ? BY_UNANSWERED : -1;
   }
 
   /** Draws one value from `rng` only when the mix is not fixed. */
   next(rng: RandomStream): number {
     if (this.fixed >= 0) return this.fixed;
     const u = rng.uniform();
-    return u < this.pClient ? BY_CLIENT : u < this.pServer ? BY_SERVER : BY_RESET;
+    return u < this.pClient ? BY_CLIENT : u < this.pServer ? BY_SERVER : u < this.pReset ? BY_RESET : BY_UNANSWERED;
   }
 }

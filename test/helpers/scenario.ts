@@ -16,6 +16,8 @@ export function simplePlan(opts: {
   destinations?: number;
   sourceIps?: number;
   closedBy?: string;
+  /** More `connection` fields, as YAML lines at the connection's indentation (e.g. "bind: any-port"). */
+  socket?: string[];
   seed?: number;
   compare?: string;
 }): Plan {
@@ -37,6 +39,7 @@ workloads:
     connection:
       duration: ${opts.connection ?? '0s'}
       closedBy: ${opts.closedBy ?? 'client'}
+${(opts.socket ?? []).map((l) => `      ${l}`).join('\n')}
 ${opts.compare !== undefined ? `compare: ${opts.compare}` : ''}
 `);
 }

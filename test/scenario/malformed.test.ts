@@ -62,7 +62,7 @@ interface Case {
 }
 
 const TOP_KEYS = 'name, description, seed, replications, duration, sample, warmup, hosts, destinations, workloads, compare';
-const PRESETS = 'linux | windows | windows-legacy | iana | macos | freebsd | openbsd';
+const PRESETS = 'linux | windows | windows-240 | windows-legacy | iana | macos | freebsd | openbsd | netbsd';
 const DURATION = 'a duration with a unit (250ms, 60s, 2m, 1h)';
 const RATE = 'a rate with a unit (460/s, 1200/m)';
 const UNCLOSED_LIST = 'YAML syntax error: this "[" is not closed: the list must end with "]", and lines it continues on must be indented more than this one';
@@ -88,12 +88,12 @@ const cases: Case[] = [
   {
     name: 'unknown key in connection: closedby',
     text: edit({ 25: '      closedby: client' }),
-    err: [':25:7: workloads[0].connection.closedby: unknown key "closedby". Did you mean "closedBy"? Allowed here: duration, closedBy'],
+    err: [':25:7: workloads[0].connection.closedby: unknown key "closedby". Did you mean "closedBy"? Allowed here: duration, closedBy, protocol, bind, reuseAddr, idleTimeout'],
   },
   {
     name: 'unknown key in a profile: timewait',
     text: edit({ 10: '      timewait: 60s' }),
-    err: [':10:7: hosts[0].profile.timewait: unknown key "timewait". Did you mean "timeWait"? Allowed here: preset, label, portRange, reservedPorts, timeWait, sharing, allocator'],
+    err: [':10:7: hosts[0].profile.timewait: unknown key "timewait". Did you mean "timeWait"? Allowed here: preset, label, portRange, reservedPorts, timeWait, sharing, allocator, bindAllocator, twReuse, twReuseDelay, timestamps, maxTimeWaitBuckets, finTimeout'],
   },
 
   // unknown enum values, with did-you-mean
@@ -115,7 +115,7 @@ const cases: Case[] = [
   {
     name: 'allocator sequental',
     text: edit({ 10: '      allocator: sequental' }),
-    err: [':10:18: hosts[0].profile.allocator: must be one of sequential | random-start | linux | linux-socket-range, got "sequental" (string). Did you mean "sequential"?'],
+    err: [':10:18: hosts[0].profile.allocator: must be one of sequential | sequential-descending | random-start | random-pick | hash | double-hash | random-increments | linux | linux-socket-range | linux-bind, got "sequental" (string). Did you mean "sequential"?'],
   },
   {
     name: 'distribution abbreviated: exp',
@@ -261,7 +261,7 @@ const cases: Case[] = [
   {
     name: 'closedBy side misspelt',
     text: edit({ 25: '      closedBy: { client: 0.5, srever: 0.5 }' }),
-    err: [':25:32: workloads[0].connection.closedBy.srever: unknown closing side "srever". Did you mean "server"? Allowed: client, server, reset'],
+    err: [':25:32: workloads[0].connection.closedBy.srever: unknown closing side "srever". Did you mean "server"? Allowed: client, server, reset, unanswered'],
   },
   {
     name: 'lognormal p99 below the median',
@@ -316,7 +316,7 @@ const cases: Case[] = [
       `:3:11: duration: must be ${DURATION}, got "10 sec" (string). Did you mean "10s"?`,
       `:8:15: hosts[0].profile.preset: must be one of ${PRESETS}, got "linx" (string). Did you mean "linux"?`,
       `:20:13: workloads[0].arrivals.rate: must be ${RATE}, got 100 (number). Did you mean "100/s"?`,
-      ':25:7: workloads[0].connection.closedby: unknown key "closedby". Did you mean "closedBy"? Allowed here: duration, closedBy',
+      ':25:7: workloads[0].connection.closedby: unknown key "closedby". Did you mean "closedBy"? Allowed here: duration, closedBy, protocol, bind, reuseAddr, idleTimeout',
     ],
   },
 

@@ -1,5 +1,5 @@
 import { ESTABLISHED, FREE, TIME_WAIT } from '../../src/os/port-pool';
-import type { Recorder } from '../../src/sim/recorder';
+import { HOLD_TIME_WAIT, type Recorder } from '../../src/sim/recorder';
 import { Simulation } from '../../src/sim/simulation';
 import { planOf } from '../helpers/scenario';
 
@@ -52,10 +52,20 @@ class InvariantChecker implements Recorder {
     this.pendingAttempt = false;
     this.check();
   }
-  closed(pool: number, port: number, _by: number, tw: boolean): void {
+  reusedTimeWait(pool: number, port: number): void {
+    const key = `${pool}/${port}`;
+    assert(this.held.get(key) === 'time_wait', `${key} reused from TIME_WAIT but not in TIME_WAIT`);
+    this.held.set(key, 'established');
+    this.bump(this.tw, pool, -1);
+    this.bump(this.est, pool, 1);
+    this.successes++;
+    this.pendingAttempt = false;
+    this.check();
+  }
+  closed(pool: number, port: number, _by: number, hold: number): void {
     const key = `${pool}/${port}`;
     assert(this.held.get(key) === 'established', `${key} closed but not established`);
-    if (tw) {
+    if (hold === HOLD_TIME_WAIT) {
       this.held.set(key, 'time_wait');
       this.bump(this.est, pool, -1);
       this.bump(this.tw, pool, 1);

@@ -19,12 +19,17 @@ const deepFreeze = <T>(x: T): T => {
 };
 
 describe('what-ifs', () => {
-  test('Linux: source IP, wider range, spread destinations; TIME_WAIT is fixed; tw_reuse etc. listed as not modelled', () => {
+  test('Linux: source IP, wider range, spread destinations, tcp_tw_reuse; TIME_WAIT is fixed; no bind(0) to replace', () => {
     const plan = simplePlan({ profile: 'linux', rate: '100/s' });
     expect(status(plan)).toEqual({
       'source-ip': 'evaluated', 'wider-range': 'evaluated', 'shorter-time-wait': 'not applicable', 'spread-destinations': 'evaluated',
-      'tcp-tw-reuse': 'not modelled', 'bind-address-no-port': 'not modelled', 'keep-alive': 'not modelled',
+      'tcp-tw-reuse': 'evaluated', 'bind-address-no-port': 'not applicable', 'keep-alive': 'not modelled',
     });
+    expect(byId('tcp-tw-reuse').apply!(plan, 0).variants[0]!.profiles[0]!.twReuse).toBe(1);
+    expect(byId('tcp-tw-reuse').detail(plan, 0)).toContain('tcp_tw_reuse=1 (now 2)');
+    const bound = simplePlan({ profile: 'linux', rate: '100/s', socket: ['bind: any-port', 'reuseAddr: true'] });
+    expect(byId('bind-address-no-port').applies(bound, 0)).toBe(true);
+    expect(byId('bind-address-no-port').apply!(bound, 0).workloads[0]).toMatchObject({ bind: 'no-port', reuseAddr: false });
     expect(byId('shorter-time-wait').applies(plan, 0)).toContain('Linux fixes TIME_WAIT at 60 s');
     expect(byId('wider-range').detail(plan, 0)).toContain('32768-60999 → 1024-65535');
   });

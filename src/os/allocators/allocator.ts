@@ -12,10 +12,20 @@ export interface Allocator {
   pick(pool: PortPool, rng: RandomStream, now: Tick): number;
 }
 
+/** Per-socket facts an algorithm may depend on, fixed for an instance. */
+export interface AllocatorOptions {
+  /** The socket has SO_REUSEADDR. Only linux-bind uses it (lower half of the range first). */
+  reuseAddr?: boolean;
+}
+
 /** An algorithm by name: its provenance, and a fresh instance per host (with its own state). */
 export interface AllocatorType {
   readonly name: string;
   /** One line for `portsim profiles`, with its provenance. */
   readonly description: string;
-  create(rng: RandomStream): Allocator;
+  /**
+   * A fresh instance. Secrets and tables are drawn from `rng` here (so a create() may consume
+   * draws); algorithms that do not care about `options` ignore them.
+   */
+  create(rng: RandomStream, options?: AllocatorOptions): Allocator;
 }
