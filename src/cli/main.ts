@@ -5,7 +5,7 @@ import { PRESET_NAMES } from '../os/presets';
 import { didYouMean } from '../scenario/issues';
 import { checkSearchOptions, DEFAULT_PRECISION, DEFAULT_TARGET, runCapacity } from './commands/capacity';
 import { mergeShards } from './commands/merge';
-import { profilesJson, profilesTable } from './commands/profiles';
+import { profilesCommand } from './commands/profiles';
 import { runScenario } from './commands/run';
 import { loadSweep, parseVaries, runSweep } from './commands/sweep';
 import { describeScenario } from './commands/validate';
@@ -194,12 +194,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         }
       },
     )
-    .command(
-      'profiles',
-      'list the OS profile presets: range, ports, TIME_WAIT, sharing, allocator, source',
-      (y) => y.option('json', { type: 'boolean', describe: 'as JSON' }).example('$0 profiles', ''),
-      (a) => io.out(a.json === true ? profilesJson() : profilesTable()),
-    )
+    .command(profilesCommand(io))
     .option('seed', { type: 'number', global: true, describe: 'random seed (replaces the file\'s seed)' })
     .option('duration', { type: 'string', global: true, describe: 'simulated time, e.g. 10m (replaces the file\'s duration)' })
     .option('set', { type: 'string', array: true, global: true, describe: 'change a field: field.path=value (repeatable)' })

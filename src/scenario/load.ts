@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { LineCounter, type Node, parseDocument } from 'yaml';
+import { PRESET_NAMES } from '../os/presets';
 import type { Plan } from '../sim/plan';
-import { formatIssues, type Issue, type LocatedIssue, type PathSegment } from './issues';
+import { describeValue, formatIssues, type Issue, type LocatedIssue, type PathSegment } from './issues';
 import { applyOverride, type Override, parseSetArgument } from './overrides';
 import type { ScenarioInput } from './schema';
 import { validateScenario } from './validate';
@@ -11,8 +13,9 @@ export { formatIssues, type LocatedIssue };
 
 /**
  * Reading a scenario file: the only I/O of the scenario layer. YAML (JSON is YAML too) is parsed
- * with source positions, command-line overrides are applied, the document is validated, and
- * every issue gets the line and column it points at.
+ * with source positions, profile files it names are read in (each checked on its own, its issues
+ * reported against that file), command-line overrides are applied, the document is validated,
+ * and every issue gets the line and column it points at.
  */
 
 /** A scenario the user must fix (exit code 2). */
@@ -69,6 +72,16 @@ export function parseScenario(file: string, text: string, opts: LoadOptions = {}
     throw new ScenarioError(file, [{ path: [], code: 'yaml', message: 'the file is empty: a scenario is a mapping (key: value) with name, duration, hosts, destinations and workloads' }]);
   }
   const data = doc.toJS() as unknown;
+  const at = (i: Issue): LocatedIssue => {
+    const offset = locate(doc.contents as Node | null, i.path, i.code === 'unknown_key');
+    return offset === undefined ? i : { ...i, ...lines.linePos(offset) };
+  };
+  // Profile files named in the scenario, relative to its folder.
+  const profileFiles = new Map<string, ProfileFile>();
+  const included = includeProfileFiles(data, dirname(file), profileFiles);
+  if (included.issues.length > 0) throw new ScenarioError(file, included.issues.map(at));
+  if (included.failed !== undefined) throw included.failed;
+
   const overrides = collectOverrides(opts);
   const overridden: { path: PathSegment[]; text: string }[] = [];
   const issues: LocatedIssue[] = [];
@@ -83,18 +96,24 @@ export function parseScenario(file: string, text: string, opts: LoadOptions = {}
     else issues.push(r);
   }
   if (issues.length > 0) throw new ScenarioError(file, issues);
+  // Profile files named on the command line (--compare, --set, --vary), relative to the working folder.
+  const fromOverride = (path: readonly PathSegment[]) => overridden.find((o) => o.path.length <= path.length && o.path.every((seg, k) => seg === path[k]));
+  const late = includeProfileFiles(data, undefined, profileFiles);
+  if (late.issues.length > 0) {
+    throw new ScenarioError(file, late.issues.map((i) => {
+      const from = fromOverride(i.path);
+      return from !== undefined ? { ...i, origin: from.text } : at(i);
+    }));
+  }
+  if (late.failed !== undefined) throw late.failed;
 
   const result = validateScenario(data);
   if (!result.ok) {
     throw new ScenarioError(
       file,
       result.issues.map((i) => {
-        const from = overridden.find((o) => o.path.length <= i.path.length && o.path.every((seg, k) => seg === i.path[k]));
-        if (from !== undefined) return { ...i, origin: from.text };
-        const offset = locate(doc.contents as Node | null, i.path, i.code === 'unknown_key');
-        if (offset === undefined) return i;
-        const pos = lines.linePos(offset);
-        return { ...i, line: pos.line, col: pos.col };
+        const from = fromOverride(i.path);
+        return from !== undefined ? { ...i, origin: from.text } : at(i);
       }),
     );
   }
@@ -112,3 +131,124 @@ function collectOverrides(opts: LoadOptions): (Override | Issue)[] {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Profile files
+
+/**
+ * A `hosts[].profile` or `compare[]` value naming a profile file rather than a preset: a string
+ * ending in .yaml or .yml (no preset name does).
+ */
+export function isProfileFileRef(v: unknown): v is string {
+  return typeof v === 'string' && /\.ya?ml$/i.test(v.trim());
+}
+
+/** A profile file read once per load: its checked mapping, or why it cannot be used. */
+type ProfileFile = { data: Record<string, unknown> } | { readError: string } | { error: ScenarioError };
+
+/**
+ * Replaces, in place, every profile-file reference at `hosts[i].profile` and `compare[j]` by the
+ * file's mapping (a copy each time, so a later --set changes one host only). Relative paths are
+ * taken from `baseDir` (the scenario's folder), or from the working folder when undefined.
+ * Returns the issues to report against the scenario (a file that cannot be read) and the first
+ * included file that has problems of its own (reported against that file).
+ */
+function includeProfileFiles(data: unknown, baseDir: string | undefined, cache: Map<string, ProfileFile>): { issues: Issue[]; failed?: ScenarioError } {
+  const issues: Issue[] = [];
+  let failed: ScenarioError | undefined;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return { issues };
+  const doc = data as Record<string, unknown>;
+  const visit = (holder: Record<string, unknown> | unknown[], key: string | number, path: PathSegment[]) => {
+    const ref = (holder as Record<string | number, unknown>)[key];
+    if (!isProfileFileRef(ref)) return;
+    const name = ref.trim();
+    const file = baseDir === undefined || isAbsolute(name) ? normalize(name) : join(baseDir, name);
+    let entry = cache.get(file);
+    if (entry === undefined) {
+      entry = readProfileFile(file);
+      cache.set(file, entry);
+    }
+    if ('data' in entry) (holder as Record<string | number, unknown>)[key] = structuredClone(entry.data);
+    else if ('readError' in entry) issues.push({ path, code: 'profile_file', message: `cannot read profile file ${JSON.stringify(name)}: ${entry.readError}` });
+    else failed ??= entry.error;
+  };
+  if (Array.isArray(doc.hosts)) {
+    doc.hosts.forEach((h, i) => {
+      if (h !== null && typeof h === 'object' && !Array.isArray(h)) visit(h as Record<string, unknown>, 'profile', ['hosts', i, 'profile']);
+    });
+  }
+  if (Array.isArray(doc.compare)) doc.compare.forEach((_, j) => visit(doc.compare as unknown[], j, ['compare', j]));
+  return failed === undefined ? { issues } : { issues, failed };
+}
+
+function readProfileFile(file: string): ProfileFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    return { readError: `${code !== undefined && !why.startsWith(code) ? `${code}: ` : ''}${why} (looked for ${file})` };
+  }
+  try {
+    return { data: parseProfileFile(file, text) };
+  } catch (e) {
+    if (e instanceof ScenarioError) return { error: e };
+    throw e;
+  }
+}
+
+/** Reads and checks a profile file (as loadScenario, for a profile); throws ScenarioError naming it. */
+export function loadProfileFile(file: string): Record<string, unknown> {
+  const entry = readProfileFile(file);
+  if ('data' in entry) return entry.data;
+  if ('error' in entry) throw entry.error;
+  throw new ScenarioError(file, [{ path: [], code: 'yaml', message: `cannot read the profile file: ${entry.readError}` }]);
+}
+
+const PROFILE_EXAMPLE = 'e.g. "preset: linux" and "timeWait: 30s" on separate lines';
+
+/**
+ * A profile file's text → its mapping, checked with the same schema and rules as a profile
+ * written inside a scenario; issues carry this file's lines and columns, and paths relative to
+ * the profile (`timeWait`, `reservedPorts[1]`). `file` names it in messages.
+ */
+export function parseProfileFile(file: string, text: string): Record<string, unknown> {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) throw new ScenarioError(file, syntaxIssues(doc, text, lines));
+  if (doc.contents === null) {
+    throw new ScenarioError(file, [{ path: [], code: 'yaml', message: `the file is empty: a profile file is a mapping with a preset and overrides, ${PROFILE_EXAMPLE}` }]);
+  }
+  const data = doc.toJS() as unknown;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    const hint = typeof data === 'string' && PRESET_NAMES.includes(data) ? `; write "preset: ${data}"` : '';
+    throw new ScenarioError(file, [{
+      path: [], code: 'yaml', ...lines.linePos((doc.contents as Node).range?.[0] ?? 0),
+      message: `a profile file is a mapping with a preset and overrides (${PROFILE_EXAMPLE}), got ${describeValue(data)}${hint}`,
+    }]);
+  }
+  const issues = profileIssues(data);
+  if (issues.length > 0) {
+    throw new ScenarioError(file, issues.map((i) => {
+      const offset = locate(doc.contents as Node | null, i.path, i.code === 'unknown_key');
+      return offset === undefined ? i : { ...i, ...lines.linePos(offset) };
+    }));
+  }
+  return data as Record<string, unknown>;
+}
+
+/** Problems of a profile on its own: it is checked as the only host profile of a minimal scenario. */
+function profileIssues(profile: object): Issue[] {
+  const AT = ['hosts', 0, 'profile'];
+  const probe = {
+    name: 'profile-file', duration: '1s',
+    hosts: [{ name: 'host', profile }],
+    destinations: [{ name: 'dest', address: '192.0.2.1:80' }],
+    workloads: [{ name: 'w', arrivals: { type: 'constant', rate: '1/s' }, connection: { duration: '0s' } }],
+  };
+  const result = validateScenario(probe);
+  if (result.ok) return [];
+  return result.issues
+    .filter((i) => AT.every((seg, k) => i.path[k] === seg))
+    .map((i) => ({ ...i, path: i.path.slice(AT.length) }));
+}

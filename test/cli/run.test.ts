@@ -115,7 +115,7 @@ describe('portsim profiles and help', () => {
   test('profiles lists every preset with range, ports, TIME_WAIT, sharing, allocator and source', async () => {
     const r = await cli('profiles');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^linux\s+32768-60999\s+28232\s+60s\s+per-destination\s+random-start\s+Linux/m);
+    expect(r.out).toMatch(/^linux\s+32768-60999\s+28232\s+60s\s+per-destination\s+linux\s+linux-bind\s+2\s+Linux/m);
     expect(r.out).toMatch(/^windows\s+49152-65535\s+16384\s+120s\s+global/m);
     expect(r.out).toMatch(/^windows-legacy\s+1025-5000\s+3976\s+240s/m);
     expect(r.out).toMatch(/^iana\s+49152-65535\s+16384/m);
