@@ -9,17 +9,38 @@ export type DistributionSpec =
   | { dist: 'constant'; value: number }
   | { dist: 'uniform'; min: number; max: number }
   | { dist: 'exponential'; mean: number }
-  | { dist: 'lognormal'; median: number; p99: number };
+  | { dist: 'lognormal'; median: number; p99: number }
+  /**
+   * Pareto type I: P(X > x) = (scale / x)^shape for x ≥ scale. With `max`, truncated to
+   * [scale, max] (the Pareto conditioned on X ≤ max, sampled by its own inverse CDF, so still one
+   * draw). Mean shape·scale/(shape − 1) for shape > 1, infinite otherwise (finite when truncated).
+   */
+  | { dist: 'pareto'; scale: number; shape: number; max?: number }
+  /**
+   * Observed durations (`file` names where they came from, for messages). Sampled by inverse CDF
+   * over the sorted values with linear interpolation between consecutive order statistics: with
+   * n values x(1) ≤ … ≤ x(n) and u uniform in [0, 1), h = u·(n − 1), the sample is
+   * x(⌊h⌋+1) + (h − ⌊h⌋)·(x(⌊h⌋+2) − x(⌊h⌋+1)) — the continuous distribution whose quantile
+   * function is R's type-7 sample quantile. Every sample lies in [min, max].
+   */
+  | { dist: 'empirical'; file: string; values: readonly number[] };
 
 /** z such that Φ(z) = 0.99. */
 export const Z99 = 2.3263478740408408;
 
-const CONSTANT = 0, UNIFORM = 1, EXPONENTIAL = 2, LOGNORMAL = 3;
+const CONSTANT = 0, UNIFORM = 1, EXPONENTIAL = 2, LOGNORMAL = 3, PARETO = 4, EMPIRICAL = 5;
+
+const NO_TABLE = new Float64Array(0);
 
 export class Distribution {
   private readonly kind: number;
   private readonly p1: number;
   private readonly p2: number;
+  /** Pareto: 1 − (scale/max)^shape (1 when not truncated). */
+  private readonly p3: number = 1;
+  /** Empirical: the sorted values, the last one repeated once more (so u → index needs no bounds check). */
+  private readonly table: Float64Array = NO_TABLE;
+  private readonly theMean: number;
 
   /** Parameters in ticks (see DistributionSpec); samples are rounded to whole ticks. */
   constructor(readonly spec: DistributionSpec) {
@@ -34,26 +55,74 @@ export class Distribution {
         this.p2 = (Math.log(spec.p99) - this.p1) / Z99;
         break;
       }
+      case 'pareto': {
+        // Inverse CDF: x = scale · (1 − u·p3)^(−1/shape), u in [0, 1); 1 − u·p3 is in ((scale/max)^shape, 1].
+        this.kind = PARETO;
+        this.p1 = spec.scale;
+        this.p2 = -1 / spec.shape;
+        if (spec.max !== undefined) this.p3 = 1 - Math.pow(spec.scale / spec.max, spec.shape);
+        break;
+      }
+      case 'empirical': {
+        const n = spec.values.length;
+        if (n === 0) throw new RangeError(`empirical distribution from ${spec.file} has no values`);
+        const t = new Float64Array(n + 1);
+        t.set(spec.values);
+        t.subarray(0, n).sort();
+        t[n] = t[n - 1]!;
+        this.kind = EMPIRICAL;
+        this.table = t;
+        this.p1 = n - 1;
+        this.p2 = 0;
+        break;
+      }
     }
+    this.theMean = this.computeMean();
   }
 
-  /** Theoretical mean, in ticks. */
+  /** Theoretical mean, in ticks (of the continuous distribution, before rounding to ticks). Infinity for an untruncated Pareto with shape ≤ 1. */
   get mean(): number {
+    return this.theMean;
+  }
+
+  private computeMean(): number {
     switch (this.kind) {
       case CONSTANT: return this.p1;
       case UNIFORM: return this.p1 + this.p2 / 2;
       case EXPONENTIAL: return this.p1;
-      default: return Math.exp(this.p1 + (this.p2 * this.p2) / 2);
+      case LOGNORMAL: return Math.exp(this.p1 + (this.p2 * this.p2) / 2);
+      case PARETO: {
+        const { scale: l, shape: a, max: h } = this.spec as Extract<DistributionSpec, { dist: 'pareto' }>;
+        if (h === undefined) return a > 1 ? (a * l) / (a - 1) : Infinity;
+        // E[X | X ≤ h] = a·l^a·(h^(1−a) − l^(1−a)) / ((1 − a)·(1 − (l/h)^a)); a = 1: l·ln(h/l) / (1 − l/h)
+        if (a === 1) return (l * Math.log(h / l)) / (1 - l / h);
+        return (a * Math.pow(l, a) * (Math.pow(h, 1 - a) - Math.pow(l, 1 - a))) / ((1 - a) * this.p3);
+      }
+      default: {
+        // Trapezoids between consecutive order statistics, each of probability 1/(n − 1).
+        const t = this.table, n = this.p1 + 1;
+        if (n === 1) return t[0]!;
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += t[i]!;
+        return (sum - (t[0]! + t[n - 1]!) / 2) / (n - 1);
+      }
     }
   }
 
-  /** One draw, in whole ticks. Consumes a fixed number of values per kind (0, 1, 1 or 2). */
+  /** One draw, in whole ticks. Consumes a fixed number of values per kind (0, 1, 1, 2, 1 or 1). */
   sample(rng: RandomStream): number {
     switch (this.kind) {
       case CONSTANT: return this.p1;
       case UNIFORM: return Math.round(this.p1 + rng.uniform() * this.p2);
       case EXPONENTIAL: return Math.round(rng.exp1() * this.p1);
-      default: return Math.round(Math.exp(this.p1 + this.p2 * rng.normal()));
+      case LOGNORMAL: return Math.round(Math.exp(this.p1 + this.p2 * rng.normal()));
+      case PARETO: return Math.round(this.p1 * Math.pow(1 - rng.uniform() * this.p3, this.p2));
+      default: {
+        const h = rng.uniform() * this.p1;
+        const i = Math.floor(h);
+        const t = this.table;
+        return Math.round(t[i]! + (h - i) * (t[i + 1]! - t[i]!));
+      }
     }
   }
 }

@@ -1,4 +1,5 @@
 import { secondsFromTicks } from '../engine/time';
+import { isRandomized } from '../workload/arrivals';
 import type { Plan } from '../sim/plan';
 import type { PlanEstimate } from '../stats/analytic';
 import type { SearchStatus } from '../stats/capacity';
@@ -194,8 +195,8 @@ const STATUS_TEXT: Record<SearchStatus, string> = {
 export function capacityNotes(ctx: CapacityContext, results: readonly ProfileCapacity[]): string[] {
   const { plan } = ctx;
   const notes: string[] = [];
-  const poisson = plan.workloads.some((w) => w.arrivals.type === 'poisson');
-  const fixedHold = plan.workloads.every((w) => w.duration.dist === 'constant' && [w.closedBy.client, w.closedBy.server, w.closedBy.reset].some((s) => s === 1));
+  const poisson = plan.workloads.some((w) => isRandomized(w.arrivals));
+  const fixedHold = plan.workloads.every((w) => w.duration.dist === 'constant' && [w.closedBy.client, w.closedBy.server, w.closedBy.reset, w.closedBy.unanswered].some((s) => s === 1));
   notes.push(
     "Little's law N/hold is the ceiling for any traffic: on average rate × hold ports are held (hold = connection duration + TIME_WAIT when the client closes).",
   );

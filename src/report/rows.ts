@@ -26,6 +26,8 @@ export const SUMMARY_COLUMNS = [
   ...THRESHOLDS.map((t) => `t_util${t * 100}_s`),
   'distinct_ports', 'reuses', 'reuse_interval_min_s', 'reuse_interval_p50_s', 'reuse_interval_p99_s',
   'reuses_from_time_wait', 'time_wait_overflows', 'fin_wait_2_closes',
+  'first_attempts', 'first_attempt_failures', 'retries', 'retry_failures', 'requests_given_up',
+  'pooled_requests', 'pooled_requests_reused', 'pooled_requests_waited',
   'pools', 'pool_capacity', 'time_wait_s', 'events',
 ] as const;
 
@@ -67,6 +69,14 @@ export function summaryRow(plan: Plan, r: RunResult): Row {
     reuses_from_time_wait: s.timeWaitReuses,
     time_wait_overflows: s.timeWaitOverflows,
     fin_wait_2_closes: s.finWait2Closes,
+    first_attempts: s.attempts - s.retries,
+    first_attempt_failures: s.failures - s.retryFailures,
+    retries: s.retries,
+    retry_failures: s.retryFailures,
+    requests_given_up: s.gaveUpRequests,
+    pooled_requests: s.pooledRequests,
+    pooled_requests_reused: s.pooledReused,
+    pooled_requests_waited: s.pooledWaited,
     pools: r.sim.poolInfo.length,
     pool_capacity: Math.min(...variant.profiles.map((p) => p.portRange[1] - p.portRange[0] + 1 - p.reservedPorts.length)),
     time_wait_s: [...new Set(variant.profiles.map((p) => secondsFromTicks(p.timeWait)))].join('/'),

@@ -90,7 +90,7 @@ export function formatIssues(file: string, issues: readonly LocatedIssue[]): str
     .map((i) => {
       const where = i.line !== undefined ? `${file}:${i.line}:${i.col ?? 1}` : file;
       const origin = i.origin !== undefined ? ` (from ${i.origin})` : '';
-      return i.path.length === 0 && i.code === 'yaml'
+      return i.path.length === 0 && (i.code === 'yaml' || i.code === 'csv')
         ? `${where}: ${i.message}`
         : `${where}: ${toDotPath(i.path)}${origin}: ${i.message}`;
     })

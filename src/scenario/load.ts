@@ -4,7 +4,9 @@ import { LineCounter, type Node, parseDocument } from 'yaml';
 import { PRESET_NAMES } from '../os/presets';
 import type { Plan } from '../sim/plan';
 import { describeValue, formatIssues, type Issue, type LocatedIssue, type PathSegment } from './issues';
+import { type DurationsFile, includeDurationFiles } from './durations-file';
 import { applyOverride, type Override, parseSetArgument } from './overrides';
+import { includeTraceFiles } from './trace-file';
 import type { ScenarioInput } from './schema';
 import { validateScenario } from './validate';
 import { locate, syntaxIssues } from './yaml-source';
@@ -81,6 +83,11 @@ export function parseScenario(file: string, text: string, opts: LoadOptions = {}
   const included = includeProfileFiles(data, dirname(file), profileFiles);
   if (included.issues.length > 0) throw new ScenarioError(file, included.issues.map(at));
   if (included.failed !== undefined) throw included.failed;
+  // Durations files ({dist: empirical, file}), relative to its folder too.
+  const durationFiles = new Map<string, DurationsFile>();
+  const csvs = includeDurationFiles(data, dirname(file), durationFiles, readText);
+  if (csvs.issues.length > 0) throw new ScenarioError(file, csvs.issues.map(at));
+  if (csvs.failed !== undefined) throw new ScenarioError(csvs.failed.file, csvs.failed.issues);
 
   const overrides = collectOverrides(opts);
   const overridden: { path: PathSegment[]; text: string }[] = [];
@@ -106,6 +113,22 @@ export function parseScenario(file: string, text: string, opts: LoadOptions = {}
     }));
   }
   if (late.failed !== undefined) throw late.failed;
+  const lateCsvs = includeDurationFiles(data, undefined, durationFiles, readText);
+  if (lateCsvs.issues.length > 0) {
+    throw new ScenarioError(file, lateCsvs.issues.map((i) => {
+      const from = fromOverride(i.path);
+      return from !== undefined ? { ...i, origin: from.text } : at(i);
+    }));
+  }
+  if (lateCsvs.failed !== undefined) throw new ScenarioError(lateCsvs.failed.file, lateCsvs.failed.issues);
+  // Trace files (arrivals: {type: trace, file}), relative to the scenario's folder, or to the working folder when set on the command line.
+  const traces = includeTraceFiles(data, (p) => (fromOverride(p) !== undefined ? undefined : dirname(file)), readText);
+  if (traces.length > 0) {
+    throw new ScenarioError(file, traces.map((i) => {
+      const from = fromOverride(i.path);
+      return from !== undefined ? { ...i, origin: from.text } : at(i);
+    }));
+  }
 
   const result = validateScenario(data);
   if (!result.ok) {
@@ -178,6 +201,11 @@ function includeProfileFiles(data: unknown, baseDir: string | undefined, cache: 
   }
   if (Array.isArray(doc.compare)) doc.compare.forEach((_, j) => visit(doc.compare as unknown[], j, ['compare', j]));
   return failed === undefined ? { issues } : { issues, failed };
+}
+
+/** Reads a durations file (`{dist: empirical, file}`); see ./durations-file.ts. */
+function readText(file: string): string {
+  return readFileSync(file, 'utf8');
 }
 
 function readProfileFile(file: string): ProfileFile {

@@ -1,9 +1,14 @@
 import { PRESETS } from '../os/presets';
 import { PROFILE_FIELDS, type Profile } from '../os/profile';
 import { Distribution } from '../random/distributions';
-import type { Plan, PlanVariant } from '../sim/plan';
+import { POOL_DEFAULTS } from '../sim/connection-pool';
+import type { Plan, PlanVariant, PlanWorkload } from '../sim/plan';
+import { RETRY_DEFAULTS } from '../workload/retry';
+import type { DistributionSpec } from '../random/distributions';
 import { onlyCloser } from '../workload/closer';
+import { arrivalSpecOf } from './arrivals';
 import type { ProfileInput, ScenarioInput } from './schema';
+import { DEFAULT_ZIPF_EXPONENT, expandDestinations, zipfWeights } from './topology';
 
 /** Defaults, in one place (documented in scenarios/README.md). */
 export const DEFAULTS = {
@@ -64,7 +69,8 @@ export function variantLabel(c: ScenarioInput['compare'] extends (infer E)[] | u
 /** A checked scenario → the plan the simulation runs. */
 export function normalize(s: ScenarioInput): Plan {
   const hostIndex = new Map(s.hosts.map((h, i) => [h.name, i]));
-  const destIndex = new Map(s.destinations.map((d, i) => [d.name, i]));
+  // Groups (`count`) expand to their members; a name in a workload's list means all its members.
+  const topology = expandDestinations(s.destinations, DEFAULTS.weight);
 
   const variants: PlanVariant[] = [];
   if (s.compare !== undefined) {
@@ -82,21 +88,20 @@ export function normalize(s: ScenarioInput): Plan {
     return {
       name: w.name,
       host: w.host === undefined ? 0 : hostIndex.get(w.host)!,
-      destinations: dests.map((d) => destIndex.get(d)!),
-      weights: dests.map((d) => s.destinations[destIndex.get(d)!]!.weight ?? DEFAULTS.weight),
-      selection: w.selection ?? DEFAULTS.selection,
-      arrivals: {
-        type: w.arrivals.type,
-        rate: w.arrivals.rate,
-        start: w.arrivals.start ?? 0,
-        stop: w.arrivals.stop ?? Infinity,
-      },
+      destinations: dests.flatMap((d) => topology.members.get(d)!),
+      // selection: zipf = weights × 1/k^s by rank k in this list, drawn as `random` (./topology.ts)
+      weights: w.selection === 'zipf'
+        ? zipfWeights(dests.flatMap((d) => topology.members.get(d)!.map((m) => topology.destinations[m]!.weight)), w.zipfExponent ?? DEFAULT_ZIPF_EXPONENT)
+        : dests.flatMap((d) => topology.members.get(d)!.map((m) => topology.destinations[m]!.weight)),
+      selection: w.selection === 'zipf' ? 'random' as const : w.selection ?? DEFAULTS.selection,
+      arrivals: w.arrivals === undefined ? closedLoopArrivals(w) : arrivalSpecOf(w.arrivals, s.duration),
       duration: w.connection.duration,
       closedBy: w.connection.closedBy ?? onlyCloser(DEFAULTS.closedBy),
       protocol: w.connection.protocol ?? DEFAULTS.protocol,
       bind: w.connection.bind ?? DEFAULTS.bind,
       reuseAddr: w.connection.reuseAddr ?? false,
       idleTimeout: w.connection.idleTimeout ?? 0,
+      ...requestLayer(w, s.duration),
     };
   });
 
@@ -119,8 +124,73 @@ export function normalize(s: ScenarioInput): Plan {
         ? h.sourceIps
         : Array.from({ length: h.sourceIps ?? DEFAULTS.sourceIps }, (_, k) => `${h.name}#${k + 1}`),
     })),
-    destinations: s.destinations.map((d) => ({ name: d.name, address: d.address, weight: d.weight ?? DEFAULTS.weight })),
+    destinations: topology.destinations,
     workloads,
     variants,
   };
+}
+
+type WorkloadInput = ScenarioInput['workloads'][number];
+
+/** Defaults of the request layer (documented in scenarios/README.md). */
+export const REQUEST_DEFAULTS = {
+  think: 0,
+  pool: POOL_DEFAULTS,
+  retry: RETRY_DEFAULTS,
+} as const;
+
+const unlimited = (v: number | 'unlimited' | undefined, fallback: number): number => (v === 'unlimited' ? Infinity : v ?? fallback);
+
+/** A workload's closed-loop clients, connection pool and retry policy, as the plan holds them. */
+function requestLayer(w: WorkloadInput, duration: number): Pick<PlanWorkload, 'clients' | 'pool' | 'retry'> {
+  const out: Pick<PlanWorkload, 'clients' | 'pool' | 'retry'> = {};
+  const c = w.clients;
+  if (c !== undefined) {
+    const think: DistributionSpec = c.think ?? { dist: 'constant', value: REQUEST_DEFAULTS.think };
+    const start = c.start ?? 0;
+    if (c.type === 'constant-concurrency') {
+      out.clients = { knots: [{ t: start, clients: c.count }, { t: Math.min(c.stop ?? duration, duration), clients: c.count }], think };
+    } else {
+      const knots = [{ t: start, clients: c.startCount ?? 0 }];
+      let t = start;
+      for (const st of c.stages) {
+        t += st.duration;
+        knots.push({ t, clients: st.target });
+      }
+      out.clients = { knots, think };
+    }
+  }
+  if (w.pool !== undefined) {
+    const maxSize = unlimited(w.pool.maxSize, REQUEST_DEFAULTS.pool.maxSize);
+    out.pool = {
+      maxSize,
+      maxIdle: Math.min(unlimited(w.pool.maxIdle, REQUEST_DEFAULTS.pool.maxIdle), maxSize),
+      idleTimeout: w.pool.idleTimeout ?? REQUEST_DEFAULTS.pool.idleTimeout,
+      maxRequests: unlimited(w.pool.maxRequests, REQUEST_DEFAULTS.pool.maxRequests),
+    };
+  }
+  if (w.retry !== undefined) {
+    const d = REQUEST_DEFAULTS.retry;
+    out.retry = {
+      maxAttempts: w.retry.maxAttempts,
+      backoff: w.retry.backoff ?? d.backoff,
+      base: w.retry.base ?? d.base,
+      max: w.retry.max ?? d.max,
+      jitter: w.retry.jitter ?? d.jitter,
+      flushPool: w.retry.flushPool ?? d.flushPool,
+    };
+  }
+  return out;
+}
+
+/**
+ * The `arrivals` stand-in of a closed-loop workload: not used for timing (clients drive it);
+ * its rate estimates the throughput, most clients / (mean duration + mean think), for the
+ * capacity figures that need a rate.
+ */
+function closedLoopArrivals(w: WorkloadInput): PlanWorkload['arrivals'] {
+  const c = w.clients!;
+  const n = c.type === 'constant-concurrency' ? c.count : Math.max(c.startCount ?? 0, ...c.stages.map((st) => st.target));
+  const cycle = new Distribution(w.connection.duration).mean + (c.think === undefined ? 0 : new Distribution(c.think).mean);
+  return { type: 'constant', rate: cycle > 0 ? (n * 1e6) / cycle : n * 1e6, start: c.start ?? 0, stop: Infinity };
 }

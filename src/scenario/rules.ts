@@ -1,8 +1,11 @@
 import { didYouMean, type Issue, type PathSegment } from './issues';
+import { arrivalIssues } from './arrivals';
 import { PRESETS } from '../os/presets';
 import { variantLabel } from './normalize';
 import type { ProfileInput, ScenarioInput } from './schema';
+import { groupProblem } from './topology';
 import { formatDuration } from './units';
+import { Distribution } from '../random/distributions';
 
 /**
  * Cross-field checks on a scenario that has the right shape. Each rule is small and named, all
@@ -102,7 +105,7 @@ const times: Rule = (s, issues) => {
     issues.push({ path: ['warmup'], code: 'too_big', message: `must be shorter than duration (${formatDuration(s.duration)}), got ${formatDuration(s.warmup)}` });
   }
   s.workloads.forEach((w, i) => {
-    const { start, stop } = w.arrivals;
+    const { start, stop } = w.arrivals ?? {};
     if (start !== undefined && start >= s.duration) {
       issues.push({ path: ['workloads', i, 'arrivals', 'start'], code: 'too_big', message: `must be before the end of the run (${formatDuration(s.duration)}), got ${formatDuration(start)}` });
     }
@@ -116,6 +119,14 @@ const times: Rule = (s, issues) => {
     if (d.dist === 'lognormal' && d.p99 <= d.median) {
       issues.push({ path: ['workloads', i, 'connection', 'duration', 'p99'], code: 'too_small', message: `must be above the median (${formatDuration(d.median)}), got ${formatDuration(d.p99)}` });
     }
+    if (d.dist === 'pareto') {
+      if (d.max !== undefined && d.max <= d.scale) {
+        issues.push({ path: ['workloads', i, 'connection', 'duration', 'max'], code: 'too_small', message: `must be above scale (${formatDuration(d.scale)}), got ${formatDuration(d.max)}` });
+      } else if (d.max === undefined && d.shape <= 1) {
+        // The mean sets the default warm-up and the capacity estimates: it must be finite.
+        issues.push({ path: ['workloads', i, 'connection', 'duration', 'shape'], code: 'infinite_mean', message: `must be above 1 for a finite mean, got ${d.shape}; for a heavier tail set max: to truncate it (e.g. max: 1h)` });
+      }
+    }
   });
 };
 
@@ -124,6 +135,16 @@ const addresses: Rule = (s, issues) => {
     const port = Number(d.address.slice(d.address.lastIndexOf(':') + 1));
     if (!(port >= 1 && port <= 65535)) {
       issues.push({ path: ['destinations', i, 'address'], code: 'out_of_range', message: `port must be 1-65535, got ${port}` });
+    }
+    const group = groupProblem(d);
+    if (group !== undefined) issues.push({ path: ['destinations', i, group.field], code: group.field === 'count' ? 'too_big' : 'invalid_format', message: group.message });
+  });
+};
+
+const zipf: Rule = (s, issues) => {
+  s.workloads.forEach((w, i) => {
+    if (w.zipfExponent !== undefined && w.selection !== 'zipf') {
+      issues.push({ path: ['workloads', i, 'zipfExponent'], code: 'conflict', message: `applies to selection: zipf only, got selection: ${w.selection ?? 'round-robin'}` });
     }
   });
 };
@@ -149,9 +170,36 @@ const socketOptions: Rule = (s, issues) => {
   });
 };
 
+/** Open model (arrivals) or closed model (clients), and request-layer settings that must fit together. */
+const requestLayer: Rule = (s, issues) => {
+  s.workloads.forEach((w, i) => {
+    const at = ['workloads', i];
+    if (w.arrivals === undefined && w.clients === undefined) {
+      issues.push({ path: [...at, 'arrivals'], code: 'required', message: 'is required: when attempts happen (e.g. {type: poisson, rate: 200/s}), or give clients instead (e.g. {type: constant-concurrency, count: 10, think: 100ms})' });
+    }
+    if (w.arrivals !== undefined && w.clients !== undefined) {
+      issues.push({ path: [...at, 'clients'], code: 'conflict', message: 'a workload has either arrivals (open model) or clients (closed model), not both' });
+    }
+    if (w.clients !== undefined && new Distribution(w.clients.think ?? { dist: 'constant', value: 0 }).mean === 0) {
+      issues.push({ path: [...at, 'clients', 'think'], code: 'too_small', message: 'must be longer than 0 on average: a client whose connect() fails takes no simulated time, so with no think time it would try again at the same instant forever (e.g. think: 100ms)' });
+    }
+    if (w.pool !== undefined && w.connection.protocol === 'udp') {
+      issues.push({ path: [...at, 'pool'], code: 'conflict', message: 'connection pools keep TCP connections open; a UDP workload has none (remove pool, or set protocol: tcp)' });
+    }
+    const r = w.retry;
+    if (r !== undefined && r.base !== undefined && r.max !== undefined && r.max < r.base) {
+      issues.push({ path: [...at, 'retry', 'max'], code: 'too_small', message: `must not be below base (${formatDuration(r.base)}), got ${formatDuration(r.max)}` });
+    }
+    if (r?.flushPool === true && w.pool === undefined) {
+      issues.push({ path: [...at, 'retry', 'flushPool'], code: 'conflict', message: 'closes the idle connections of the workload\'s pool on a failure; it needs pool' });
+    }
+  });
+};
+
 const RULES: Rule[] = [
   uniqueNames('hosts'), uniqueNames('destinations'), uniqueNames('workloads'),
-  workloadHosts, workloadDestinations, profiles, compareLabels, times, addresses, socketOptions,
+  workloadHosts, workloadDestinations, profiles, compareLabels, times, addresses, zipf, socketOptions,
+  arrivalIssues,
 ];
 
 export function checkRules(s: ScenarioInput): Issue[] {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { ALLOCATOR_NAMES } from '../os/allocators';
 import { PRESET_NAMES } from '../os/presets';
+import type { DistributionSpec } from '../random/distributions';
 import { CLOSER_NAMES } from '../workload/closer';
 import { describeValue, didYouMean } from './issues';
+import { TraceFile } from './trace-file';
 import { DURATION_EXAMPLES, RATE_EXAMPLES, parseDuration, parseRate, suggestDuration, suggestRate } from './units';
 
 /**
@@ -103,8 +105,19 @@ const distribution = z.preprocess(
     z.strictObject({ dist: z.literal('uniform'), min: duration(), max: duration() }),
     z.strictObject({ dist: z.literal('exponential'), mean: duration({ positive: true }) }),
     z.strictObject({ dist: z.literal('lognormal'), median: duration({ positive: true }), p99: duration({ positive: true }) }),
+    z.strictObject({ dist: z.literal('pareto'), scale: duration({ positive: true }), shape: z.number().positive(), max: duration({ positive: true }).optional() }),
+    // `values` (seconds) is filled in from `file` by load.ts (./durations-file.ts).
+    z.strictObject({ dist: z.literal('empirical'), file: z.string().min(1), values: z.array(z.number().nonnegative()).min(1).optional() }),
   ]),
-);
+).transform((d, ctx): DistributionSpec => {
+  if (d.dist === 'pareto') return d.max === undefined ? { dist: 'pareto', scale: d.scale, shape: d.shape } : { dist: 'pareto', scale: d.scale, shape: d.shape, max: d.max };
+  if (d.dist !== 'empirical') return d;
+  if (d.values === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['file'], message: `was not read: durations files are read when the scenario is loaded from a file` });
+    return z.NEVER;
+  }
+  return { dist: 'empirical', file: d.file, values: d.values.map((s) => s * 1_000_000) }; // seconds → ticks
+});
 
 /** `client`, `server`, `reset`, or a mix such as {client: 0.7, server: 0.2, reset: 0.1}. */
 const closedBy = z.unknown().transform((v, ctx): Record<(typeof CLOSER_NAMES)[number], number> => {
@@ -164,21 +177,121 @@ const destination = z.strictObject({
   name,
   address: z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/, 'must be "ip:port" (e.g. 10.0.0.1:443, [2001:db8::1]:443, db.internal:5432)'),
   weight: z.number().positive().optional(),
+  /** A group of `count` destinations `name#1…`, addresses counting up from `address` (see ./topology.ts). */
+  count: z.int().min(1).optional(),
 });
 
-const arrivals = z.strictObject({
-  type: z.enum(['constant', 'poisson']),
-  rate,
-  start: duration().optional(),
-  stop: duration().optional(),
+/** A rate string that may be 0 (`0/s`): ramp targets, base rates. */
+const rateOrZero = z.unknown().transform((v, ctx): number => {
+  const r = typeof v === 'string' ? parseRate(v) : undefined;
+  if (r !== undefined) return r;
+  const fix = typeof v === 'number' ? (v >= 0 ? `${v}/s` : undefined) : typeof v === 'string' ? suggestRate(v) : undefined;
+  ctx.addIssue({
+    code: 'custom',
+    message: v === undefined
+      ? `is required: a rate with a unit (0/s, ${RATE_EXAMPLES})`
+      : `must be a rate ≥ 0 with a unit (0/s, ${RATE_EXAMPLES}), got ${describeValue(v)}${fix === undefined ? '' : `. Did you mean "${fix}"?`}`,
+  });
+  return z.NEVER;
+});
+
+/** A trace file: load.ts reads it and puts the TraceFile in place of its name. */
+const traceFile = z.unknown().transform((v, ctx): TraceFile => {
+  if (v instanceof TraceFile) return v;
+  ctx.addIssue({
+    code: 'custom',
+    message: v === undefined
+      ? 'is required: the path of a CSV file (header t_s, or t_s,rate_per_s), relative to the scenario file'
+      : typeof v === 'string' && v.trim() !== ''
+        ? `trace file ${JSON.stringify(v)} was not read: scenarios with trace files are read with loadScenario or parseScenario`
+        : `must be the path of a CSV file (header t_s, or t_s,rate_per_s), got ${describeValue(v)}`,
+  });
+  return z.NEVER;
+});
+
+/** Arrival kinds (documented in scenarios/README.md, `### arrivals`; built into a plan by arrivals.ts). */
+const window = { start: duration().optional(), stop: duration().optional() };
+const randomized = z.boolean().optional();
+const arrivals = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('constant'), rate, ...window }),
+  z.strictObject({ type: z.literal('poisson'), rate, ...window }),
+  z.strictObject({ type: z.literal('constant-arrival-rate'), rate, randomized, ...window }),
+  z.strictObject({
+    type: z.literal('ramping-arrival-rate'),
+    startRate: rateOrZero.optional(),
+    stages: z.array(z.strictObject({ duration: duration(), target: rateOrZero })).min(1),
+    randomized,
+    ...window,
+  }),
+  z.strictObject({ type: z.literal('bursts'), rate, baseRate: rateOrZero.optional(), on: duration({ positive: true }), off: duration({ positive: true }), randomized, ...window }),
+  z.strictObject({
+    type: z.literal('diurnal'),
+    rate,
+    amplitude: z.number().min(0).max(1),
+    period: duration({ positive: true }).optional(),
+    peakAt: duration().optional(),
+    randomized,
+    ...window,
+  }),
+  z.strictObject({
+    type: z.literal('trace'),
+    file: traceFile,
+    loop: z.boolean().optional(),
+    period: duration({ positive: true }).optional(),
+    interval: duration({ positive: true }).optional(),
+    randomized,
+    ...window,
+  }),
+]);
+
+/** A whole number ≥ 1, or `unlimited`. */
+const countOrUnlimited = z.union([z.int().min(1), z.literal('unlimited')], { error: 'must be a whole number ≥ 1 or "unlimited"' });
+/** A whole number ≥ 0, or `unlimited`. */
+const count0OrUnlimited = z.union([z.int().min(0), z.literal('unlimited')], { error: 'must be a whole number ≥ 0 or "unlimited"' });
+
+/** Closed-loop clients: a fixed number, or stages of targets (k6 constant-vus / ramping-vus, Gatling closed model). */
+const clientsSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('constant-concurrency'),
+    count: z.int().min(1).max(1_000_000),
+    think: distribution.optional(),
+    start: duration().optional(),
+    stop: duration().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('ramping-concurrency'),
+    startCount: z.int().min(0).max(1_000_000).optional(),
+    stages: z.array(z.strictObject({ duration: duration({ positive: true }), target: z.int().min(0).max(1_000_000) })).min(1),
+    think: distribution.optional(),
+    start: duration().optional(),
+  }),
+]);
+
+/** A connection pool per (workload, destination): keep-alive. */
+const poolSchema = z.strictObject({
+  maxSize: countOrUnlimited.optional(),
+  maxIdle: count0OrUnlimited.optional(),
+  idleTimeout: duration({ positive: true }).optional(),
+  maxRequests: countOrUnlimited.optional(),
+});
+
+/** What a failed connect() leads to. */
+const retrySchema = z.strictObject({
+  maxAttempts: z.int().min(1).max(100),
+  backoff: z.enum(['fixed', 'exponential']).optional(),
+  base: duration().optional(),
+  max: duration().optional(),
+  jitter: z.enum(['none', 'full', 'equal']).optional(),
+  flushPool: z.boolean().optional(),
 });
 
 const workload = z.strictObject({
   name,
   host: z.string().optional(),
   destinations: z.array(z.string()).min(1).optional(),
-  selection: z.enum(['round-robin', 'random']).optional(),
-  arrivals,
+  selection: z.enum(['round-robin', 'random', 'zipf']).optional(),
+  zipfExponent: z.number().min(0).optional(),
+  arrivals: arrivals.optional(),
   connection: z.strictObject({
     duration: distribution,
     closedBy: closedBy.optional(),
@@ -187,6 +300,9 @@ const workload = z.strictObject({
     reuseAddr: z.boolean().optional(),
     idleTimeout: duration().optional(),
   }),
+  clients: clientsSchema.optional(),
+  pool: poolSchema.optional(),
+  retry: retrySchema.optional(),
 });
 
 /** A compared variant: a profile for every host, and optionally how TCP workloads bind (bind(0) vs IP_BIND_ADDRESS_NO_PORT). */

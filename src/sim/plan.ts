@@ -2,6 +2,9 @@ import type { Tick } from '../engine/time';
 import type { Profile } from '../os/profile';
 import type { DistributionSpec } from '../random/distributions';
 import type { ArrivalSpec } from '../workload/arrivals';
+import type { ClientsSpec } from '../workload/clients';
+import type { RetrySpec } from '../workload/retry';
+import type { PoolSpec } from './connection-pool';
 import type { CloserMix } from '../workload/closer';
 import type { Selection } from '../workload/destination-picker';
 
@@ -66,6 +69,15 @@ export interface PlanWorkload {
   reuseAddr: boolean;
   /** UDP: how long the socket stays open after its last datagram, in ticks. */
   idleTimeout: Tick;
+  /**
+   * Closed loop: clients that each loop request → think → request (then `arrivals` is not
+   * used for timing; its `rate` is an estimate of the throughput for capacity figures).
+   */
+  clients?: ClientsSpec;
+  /** Requests are served on pooled connections (keep-alive) instead of one connection each. */
+  pool?: PoolSpec;
+  /** What a failed connect() leads to; absent: the request fails at once. */
+  retry?: RetrySpec;
 }
 
 export interface PlanVariant {

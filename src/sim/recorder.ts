@@ -28,8 +28,18 @@ export interface Clock {
 export interface Recorder {
   /** Called once, before the run, with the clock events happen on. */
   attach(clock: Clock): void;
-  /** A workload attempts a connection. Exactly one `allocated` or `failed` follows. */
-  attempt(workload: number): void;
+  /**
+   * A workload attempts a connection (`retry`: a new attempt after a failed one). Exactly one
+   * `allocated`, `reusedTimeWait` or `failed` follows.
+   */
+  attempt(workload: number, retry: boolean): void;
+  /** A request whose every attempt failed is given up (with or without retries). */
+  gaveUp(workload: number): void;
+  /**
+   * A request starts on a pooled connection: `reused`, one that served requests before;
+   * `waited`, after waiting for one.
+   */
+  pooledRequest(workload: number, reused: boolean, waited: boolean): void;
   /**
    * The attempt got `port` in `pool`. `sinceRelease` is the time since this pool last released
    * the port, in ticks (-1 when the pool never used it).

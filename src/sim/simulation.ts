@@ -7,7 +7,10 @@ import { Distribution } from '../random/distributions';
 import { type RandomStream, RandomStreams } from '../random/stream';
 import { ArrivalProcess } from '../workload/arrivals';
 import { BY_CLIENT, BY_UNANSWERED, Closer } from '../workload/closer';
+import { activeIntervals, maxClients } from '../workload/clients';
 import { DestinationPicker } from '../workload/destination-picker';
+import { backoffDelay, type RetrySpec } from '../workload/retry';
+import { ConnectionPool, connId, connPool, connPort, type PoolSpec } from './connection-pool';
 import { type Plan, type PlanWorkload, workloadIn } from './plan';
 import { FAIL_ESTABLISHED, FAIL_TIME_WAIT, HOLD_FIN_WAIT_2, HOLD_NONE, HOLD_OVERFLOW, HOLD_TIME_WAIT, type Recorder } from './recorder';
 
@@ -18,6 +21,10 @@ const TIME_WAIT_END = 2; // a = pool, b = port index
 const SAMPLE = 3;
 const TW_REUSABLE = 4; // a = pool, b = port index: the TIME_WAIT is now older than twReuseDelay
 const FIN_WAIT_END = 5; // a = pool, b = port index
+const REQUEST_DONE = 6; // a = pool, b = port index: the request on this pooled connection is served
+const IDLE_END = 7; // a = pool, b = port index: an idle pooled connection reaches its idle timeout
+const CLIENT_NEXT = 8; // a = workload, b = client: a closed-loop client starts its next request
+const RETRY = 9; // a = request slot
 
 /** `closedBy` code of a UDP socket: closed by its owner after the idle timeout, no TIME_WAIT. */
 const UDP_END = 4;
@@ -53,6 +60,22 @@ class WorkloadState {
    * 2 of the 4 pools).
    */
   readonly nextIp: Int32Array;
+  /**
+   * Requests go through the request layer (closed-loop clients, pooled connections or retries)
+   * rather than the plain path of one connection per arrival.
+   */
+  requests = false;
+  pool: PoolSpec | undefined;
+  /** Per destination, the workload's connection pool (created on first use). */
+  connPools: (ConnectionPool | undefined)[] = [];
+  /** Engine lane for idle timeouts of pooled connections (-1: none). */
+  idleLane = -1;
+  retry: RetrySpec | undefined;
+  rngRetry: RandomStream | undefined;
+  /** Closed loop: per client, the intervals it is active in; its think time. */
+  clientIntervals: [Tick, Tick][][] = [];
+  think: Distribution | undefined;
+  rngThink: RandomStream | undefined;
   constructor(
     /** Engine timer slot of the workload's next arrival. */
     readonly slot: number,
@@ -137,6 +160,29 @@ export class Simulation implements EventHandler {
   private readonly closedBy: (Uint8Array | undefined)[];
   /** Per pool whose TIME_WAITs connect() may reuse: when each port's TIME_WAIT began (-1: none). */
   private readonly twSince: (Float64Array | undefined)[];
+  /**
+   * Request layer, per pool and port (only when some workload uses it): the request the
+   * connection is serving (-1: none), requests it has served, and 1 + the workload whose
+   * connection pool it belongs to (0: a connection of its own, closed when its request ends).
+   */
+  private readonly connRequest: (Int32Array | undefined)[];
+  private readonly connServed: (Int32Array | undefined)[];
+  private readonly connWorkload: (Int32Array | undefined)[];
+  private readonly connDest: (Int32Array | undefined)[];
+  private readonly usesRequests: boolean;
+  /** Request table (slots reused through a free list). */
+  private readonly rqWorkload: number[] = [];
+  private readonly rqClient: number[] = [];
+  private readonly rqDest: number[] = [];
+  private readonly rqAttempt: number[] = [];
+  private readonly rqDuration: number[] = [];
+  private readonly rqClosedBy: number[] = [];
+  /** 1 if the request waited for a pooled connection. */
+  private readonly rqWaited: number[] = [];
+  private draining = false;
+  /** Per pool and port: when a pooled connection last became idle. */
+  private readonly connIdleSince: (Float64Array | undefined)[];
+  private readonly rqFree: number[] = [];
 
   constructor(readonly plan: Plan, readonly variant: number, readonly replication: number, readonly recorder: Recorder) {
     recorder.attach(this.engine);
@@ -176,6 +222,12 @@ export class Simulation implements EventHandler {
     this.pools = new Array<PortPool | undefined>(nPools).fill(undefined);
     this.closedBy = new Array<Uint8Array | undefined>(nPools).fill(undefined);
     this.twSince = new Array<Float64Array | undefined>(nPools).fill(undefined);
+    this.connRequest = new Array<Int32Array | undefined>(nPools).fill(undefined);
+    this.connServed = new Array<Int32Array | undefined>(nPools).fill(undefined);
+    this.connWorkload = new Array<Int32Array | undefined>(nPools).fill(undefined);
+    this.connDest = new Array<Int32Array | undefined>(nPools).fill(undefined);
+    this.connIdleSince = new Array<Float64Array | undefined>(nPools).fill(undefined);
+    this.usesRequests = plan.workloads.some((w) => w.clients !== undefined || w.pool !== undefined || w.retry !== undefined);
     this.poolHost = Int32Array.from(this.poolInfo, (p) => p.host);
     this.poolKind = Uint8Array.from(this.poolInfo, (p) => KINDS.indexOf(p.kind));
     for (const planned of plan.workloads) {
@@ -202,6 +254,20 @@ export class Simulation implements EventHandler {
           plan.destinations.length,
         ),
       );
+      const W = this.workloads[this.workloads.length - 1]!;
+      if (w.clients !== undefined || w.pool !== undefined || w.retry !== undefined) {
+        W.requests = true;
+        W.pool = w.pool;
+        if (w.pool !== undefined && Number.isFinite(w.pool.idleTimeout)) W.idleLane = this.engine.lane(w.pool.idleTimeout);
+        W.retry = w.retry;
+        if (w.retry !== undefined) W.rngRetry = streams.stream(`${base}/retry`);
+        if (w.clients !== undefined) {
+          const n = maxClients(w.clients);
+          for (let k = 0; k < n; k++) W.clientIntervals.push(activeIntervals(w.clients, k));
+          W.think = new Distribution(w.clients.think);
+          W.rngThink = streams.stream(`${base}/think`);
+        }
+      }
       if (kind === KIND_BIND && H.bindHeld === undefined) {
         const size = H.profile.portRange[1] - H.profile.portRange[0] + 1;
         H.bindHeld = new Int32Array(size);
@@ -220,6 +286,12 @@ export class Simulation implements EventHandler {
     const { engine, plan } = this;
     if (plan.sample < plan.duration) engine.scheduleSlot(this.sampleSlot, plan.sample, SAMPLE, 0, 0, URGENT);
     this.workloads.forEach((w, i) => {
+      if (w.think !== undefined) {
+        w.clientIntervals.forEach((iv, k) => {
+          if (iv.length > 0 && iv[0]![0] < plan.duration) engine.scheduleAt(iv[0]![0], CLIENT_NEXT, i, k);
+        });
+        return;
+      }
       const t = w.arrivals.first(w.rngArrivals);
       if (t < w.arrivals.stop && t < plan.duration) engine.scheduleSlot(w.slot, t, ARRIVAL, i);
     });
@@ -235,6 +307,10 @@ export class Simulation implements EventHandler {
       case SAMPLE: this.sample(); break;
       case TW_REUSABLE: this.timeWaitReusable(a, b); break;
       case FIN_WAIT_END: this.release(a, b, false); break;
+      case REQUEST_DONE: this.requestServed(a, b); break;
+      case IDLE_END: this.idleEnd(a, b); break;
+      case CLIENT_NEXT: this.clientNext(a, b); break;
+      case RETRY: this.dispatch(a, true); break;
     }
   }
 
@@ -245,6 +321,10 @@ export class Simulation implements EventHandler {
     const next = W.arrivals.next(now, W.rngArrivals);
     if (next < W.arrivals.stop && next < this.plan.duration) engine.scheduleSlot(W.slot, next, ARRIVAL, w);
 
+    if (W.requests) {
+      this.newRequest(w, -1);
+      return;
+    }
     const destination = W.picker.next(W.rngDestinations);
     const duration = W.duration.sample(W.rngDurations);
     const closedBy = W.closer.next(W.rngCloser);
@@ -256,11 +336,12 @@ export class Simulation implements EventHandler {
       ? (H.perDestination ? L.connect + ip * this.plan.destinations.length + destination : L.connect + ip)
       : W.kind === KIND_BIND ? L.bind + ip : L.udp + ip;
 
-    this.recorder.attempt(w);
+    this.recorder.attempt(w, false);
     const pool = this.pools[poolId] ?? this.createPool(poolId, H);
     const port = W.allocator.pick(pool, W.rngAllocator, now);
     if (port < 0) {
       this.recorder.failed(poolId, pool.timeWait > 0 ? FAIL_TIME_WAIT : FAIL_ESTABLISHED);
+      this.recorder.gaveUp(w);
       return;
     }
     const realPort = H.profile.portRange[0] + port;
@@ -283,6 +364,21 @@ export class Simulation implements EventHandler {
   }
 
   private close(poolId: number, port: number): void {
+    if (this.usesRequests) {
+      const owner = this.connRequest[poolId]![port]!;
+      if (owner >= 0) {
+        // A connection of its own: its request ends with it.
+        this.connRequest[poolId]![port] = -1;
+        this.closeConnection(poolId, port);
+        this.requestEnded(owner);
+        return;
+      }
+    }
+    this.closeConnection(poolId, port);
+  }
+
+  /** The connection on (pool, port) closes now, by the side drawn for it. */
+  private closeConnection(poolId: number, port: number): void {
     const pool = this.pools[poolId]!;
     const H = this.hosts[this.poolHost[poolId]!]!;
     const by = this.closedBy[poolId]![port]!;
@@ -367,6 +463,207 @@ export class Simulation implements EventHandler {
     }
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Request layer: closed-loop clients, pooled connections, retries.
+
+  /** A new request of workload w (from an arrival, or closed-loop client `client`). */
+  private newRequest(w: number, client: number): void {
+    const W = this.workloads[w]!;
+    // Drawn once per request whatever happens to it, so every variant sees the same traffic.
+    const destination = W.picker.next(W.rngDestinations);
+    const duration = W.duration.sample(W.rngDurations);
+    const closedBy = W.closer.next(W.rngCloser);
+    const r = this.rqFree.length > 0 ? this.rqFree.pop()! : this.rqWorkload.length;
+    this.rqWorkload[r] = w;
+    this.rqClient[r] = client;
+    this.rqDest[r] = destination;
+    this.rqAttempt[r] = 0;
+    this.rqDuration[r] = duration;
+    this.rqClosedBy[r] = closedBy;
+    this.rqWaited[r] = 0;
+    this.dispatch(r, false);
+  }
+
+  /** Request r looks for a connection: an idle pooled one, a new one, or a place in the queue. */
+  private dispatch(r: number, retry: boolean): void {
+    const W = this.workloads[this.rqWorkload[r]!]!;
+    if (W.pool === undefined) {
+      this.attemptRequest(r, retry);
+      return;
+    }
+    const cp = (W.connPools[this.rqDest[r]!] ??= new ConnectionPool(W.pool));
+    if (cp.idle.length > 0) {
+      const conn = cp.idle.pop()!;
+      this.serve(r, connPool(conn), connPort(conn));
+    } else if (cp.open < cp.spec.maxSize) {
+      this.attemptRequest(r, retry);
+    } else {
+      this.rqWaited[r] = 1;
+      cp.wait(r);
+    }
+  }
+
+  /**
+   * A connect() attempt for request r (opening its own connection, or one for its pool).
+   * Returns whether it got a port.
+   */
+  private attemptRequest(r: number, retry: boolean): boolean {
+    const engine = this.engine;
+    const now = engine.now;
+    const w = this.rqWorkload[r]!;
+    const W = this.workloads[w]!;
+    const destination = this.rqDest[r]!;
+    const H = this.hosts[W.host]!;
+    const ip = W.nextIp[destination]!;
+    W.nextIp[destination] = ip + 1 === H.nIps ? 0 : ip + 1;
+    const L = H.layout;
+    const poolId = W.kind === KIND_CONNECT
+      ? (H.perDestination ? L.connect + ip * this.plan.destinations.length + destination : L.connect + ip)
+      : W.kind === KIND_BIND ? L.bind + ip : L.udp + ip;
+    this.rqAttempt[r]!++;
+    this.recorder.attempt(w, retry);
+    const pool = this.pools[poolId] ?? this.createPool(poolId, H);
+    const cp = W.pool === undefined ? undefined : W.connPools[destination]!;
+    const port = W.allocator.pick(pool, W.rngAllocator, now);
+    if (port < 0) {
+      this.recorder.failed(poolId, pool.timeWait > 0 ? FAIL_TIME_WAIT : FAIL_ESTABLISHED);
+      this.connectFailed(r, cp);
+      return false;
+    }
+    const realPort = H.profile.portRange[0] + port;
+    if (pool.state[port] === TIME_WAIT) {
+      const since = this.twSince[poolId]!;
+      const age = now - since[port]!;
+      since[port] = -1;
+      H.timeWaits--;
+      pool.take(port);
+      this.recorder.reusedTimeWait(poolId, realPort, age);
+    } else {
+      pool.take(port);
+      if (H.bindHeld !== undefined) this.tookPort(H, poolId, port);
+      const last = pool.releasedAt[port]!;
+      this.recorder.allocated(poolId, realPort, last < 0 ? -1 : now - last);
+    }
+    this.closedBy[poolId]![port] = W.kind === KIND_UDP ? UDP_END : this.rqClosedBy[r]!;
+    this.connServed[poolId]![port] = 0;
+    if (cp !== undefined) {
+      cp.open++;
+      this.connWorkload[poolId]![port] = w + 1;
+      this.connDest[poolId]![port] = destination;
+      this.serve(r, poolId, port);
+    } else {
+      this.connWorkload[poolId]![port] = 0;
+      this.connRequest[poolId]![port] = r;
+      engine.schedule(this.rqDuration[r]! + W.idle, CLOSE, poolId, port);
+    }
+    return true;
+  }
+
+  /** connect() failed for request r: retry after a backoff, or give the request up. */
+  private connectFailed(r: number, cp: ConnectionPool | undefined): void {
+    const W = this.workloads[this.rqWorkload[r]!]!;
+    const retry = W.retry;
+    if (retry !== undefined && retry.flushPool) {
+      // The error path closes every idle connection of the workload's pools (user-needs.md P12).
+      for (const other of W.connPools) {
+        while (other !== undefined && other.idle.length > 0) {
+          const conn = other.idle.pop()!;
+          other.open--;
+          this.connWorkload[connPool(conn)]![connPort(conn)] = 0;
+          this.closeConnection(connPool(conn), connPort(conn));
+        }
+      }
+    }
+    if (retry !== undefined && this.rqAttempt[r]! < retry.maxAttempts) {
+      this.engine.schedule(backoffDelay(retry, this.rqAttempt[r]!, W.rngRetry!), RETRY, r);
+    } else {
+      this.recorder.gaveUp(this.rqWorkload[r]!);
+      this.requestEnded(r);
+    }
+    if (cp !== undefined) this.drainWaiters(cp);
+  }
+
+  /** Requests waiting in a pool get a new connection each while the pool has room (each may fail in turn). */
+  private drainWaiters(cp: ConnectionPool): void {
+    if (this.draining) return;
+    this.draining = true;
+    while (cp.waiters > 0 && cp.open < cp.spec.maxSize) this.attemptRequest(cp.nextWaiter(), false);
+    this.draining = false;
+  }
+
+  /** Request r runs on the pooled connection (pool, port) for its duration. */
+  private serve(r: number, poolId: number, port: number): void {
+    this.connRequest[poolId]![port] = r;
+    this.recorder.pooledRequest(this.rqWorkload[r]!, this.connServed[poolId]![port]! > 0, this.rqWaited[r] === 1);
+    this.engine.schedule(this.rqDuration[r]!, REQUEST_DONE, poolId, port);
+  }
+
+  /** The request on pooled connection (pool, port) is served: reuse, keep idle, or close the connection. */
+  private requestServed(poolId: number, port: number): void {
+    const r = this.connRequest[poolId]![port]!;
+    this.connRequest[poolId]![port] = -1;
+    const W = this.workloads[this.connWorkload[poolId]![port]! - 1]!;
+    const cp = W.connPools[this.connDest[poolId]![port]!]!;
+    const spec = cp.spec;
+    if (++this.connServed[poolId]![port]! >= spec.maxRequests) {
+      this.closePooled(cp, poolId, port);
+    } else {
+      const next = cp.nextWaiter();
+      if (next >= 0) this.serve(next, poolId, port);
+      else if (cp.idle.length < spec.maxIdle) {
+        cp.idle.push(connId(poolId, port));
+        this.connIdleSince[poolId]![port] = this.engine.now;
+        if (W.idleLane >= 0) this.engine.scheduleInLane(W.idleLane, IDLE_END, poolId, port);
+      } else this.closePooled(cp, poolId, port);
+    }
+    this.requestEnded(r);
+  }
+
+  /** An idle timeout: the connection closes if it has been idle since that timer was set. */
+  private idleEnd(poolId: number, port: number): void {
+    const w = this.connWorkload[poolId]![port]! - 1;
+    if (w < 0 || this.connRequest[poolId]![port]! >= 0) return;
+    const W = this.workloads[w]!;
+    if (this.connIdleSince[poolId]![port]! + W.pool!.idleTimeout !== this.engine.now) return;
+    const cp = W.connPools[this.connDest[poolId]![port]!]!;
+    if (!cp.removeIdle(connId(poolId, port))) return;
+    this.closePooled(cp, poolId, port);
+  }
+
+  /** Closes a pooled connection; if requests wait, the freed room opens a connection for them. */
+  private closePooled(cp: ConnectionPool, poolId: number, port: number): void {
+    cp.open--;
+    this.connWorkload[poolId]![port] = 0;
+    this.closeConnection(poolId, port);
+    this.drainWaiters(cp);
+  }
+
+  /** Request r is over (served or given up): its closed-loop client thinks, then goes on. */
+  private requestEnded(r: number): void {
+    const w = this.rqWorkload[r]!;
+    const client = this.rqClient[r]!;
+    this.rqFree.push(r);
+    if (client < 0) return;
+    const W = this.workloads[w]!;
+    this.engine.schedule(W.think!.sample(W.rngThink!), CLIENT_NEXT, w, client);
+  }
+
+  /** A closed-loop client's turn: a new request if it is active now, else wait for its next active interval. */
+  private clientNext(w: number, client: number): void {
+    const now = this.engine.now;
+    const W = this.workloads[w]!;
+    for (const [on, off] of W.clientIntervals[client]!) {
+      if (now < on) {
+        if (on < this.plan.duration) this.engine.scheduleAt(on, CLIENT_NEXT, w, client);
+        return;
+      }
+      if (now < off) {
+        this.newRequest(w, client);
+        return;
+      }
+    }
+  }
+
   private sample(): void {
     const engine = this.engine;
     this.recorder.sample(engine.now);
@@ -384,6 +681,13 @@ export class Simulation implements EventHandler {
     }
     this.pools[poolId] = pool;
     this.closedBy[poolId] = new Uint8Array(pool.size);
+    if (this.usesRequests) {
+      this.connRequest[poolId] = new Int32Array(pool.size).fill(-1);
+      this.connServed[poolId] = new Int32Array(pool.size);
+      this.connWorkload[poolId] = new Int32Array(pool.size);
+      this.connDest[poolId] = new Int32Array(pool.size);
+      this.connIdleSince[poolId] = new Float64Array(pool.size);
+    }
     if (info.kind === 'connect' && twReuseApplies(p, this.plan, info.destination)) {
       this.twSince[poolId] = new Float64Array(pool.size).fill(-1);
     }

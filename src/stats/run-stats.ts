@@ -31,7 +31,9 @@ export interface PoolFigures {
 const ATTEMPTS = 0, SUCCESSES = 1, FAILURES = 2, STEADY_ATTEMPTS = 3, STEADY_FAILURES = 4;
 const FAIL_TW = 5, FAIL_EST = 6, EST = 7, TW = 8, PEAK_EST = 9, PEAK_TW = 10, PEAK_IN_USE = 11;
 const REUSES = 12, I_ATTEMPTS = 13, I_FAILURES = 14, I_PEAK_UTIL = 15, MAX_UTIL = 16;
-const FIRST_FAILURE = 17, STEADY = 18, TW_REUSES = 19, TW_OVERFLOWS = 20, FIN_WAIT_2S = 21, N_COUNTERS = 22;
+const FIRST_FAILURE = 17, STEADY = 18, TW_REUSES = 19, TW_OVERFLOWS = 20, FIN_WAIT_2S = 21;
+const RETRIES = 22, RETRY_FAILURES = 23, IS_RETRY = 24, GAVE_UP = 25, POOLED = 26, POOLED_REUSED = 27, POOLED_WAITED = 28;
+const N_COUNTERS = 29;
 
 /**
  * The statistics of one simulation run, fed through the `Recorder` interface. Memory is fixed
@@ -78,10 +80,13 @@ export class RunStats implements Recorder {
     this.clock = clock;
   }
 
-  attempt(): void {
+  attempt(_workload: number, retry: boolean): void {
     const t = this.clock.now;
     const c = this.c;
     c[ATTEMPTS]! += 1;
+    const isRetry = retry ? 1 : 0;
+    c[IS_RETRY] = isRetry;
+    c[RETRIES]! += isRetry;
     c[I_ATTEMPTS]! += 1;
     const steady = t >= this.warmup ? 1 : 0;
     c[STEADY] = steady;
@@ -128,6 +133,7 @@ export class RunStats implements Recorder {
     const c = this.c;
     c[FAILURES]! += 1;
     c[I_FAILURES]! += 1;
+    c[RETRY_FAILURES]! += c[IS_RETRY]!;
     c[STEADY_FAILURES]! += c[STEADY]!;
     if (reason === FAIL_TIME_WAIT) c[FAIL_TW]! += 1;
     else c[FAIL_EST]! += 1;
@@ -136,6 +142,17 @@ export class RunStats implements Recorder {
     this.poolFailures[pool]! += 1;
     if (this.poolFirstFailure[pool]! < 0) this.poolFirstFailure[pool] = t;
     this.utilization(1);
+  }
+
+  gaveUp(): void {
+    this.c[GAVE_UP]! += 1;
+  }
+
+  pooledRequest(_workload: number, reused: boolean, waited: boolean): void {
+    const c = this.c;
+    c[POOLED]! += 1;
+    if (reused) c[POOLED_REUSED]! += 1;
+    if (waited) c[POOLED_WAITED]! += 1;
   }
 
   closed(_pool: number, _port: number, _closedBy: number, hold: number): void {
@@ -210,6 +227,15 @@ export class RunStats implements Recorder {
   get timeWaitReuses(): number { return this.c[TW_REUSES]!; }
   /** Active closes that found the TIME_WAIT cap reached (no TIME_WAIT). */
   get timeWaitOverflows(): number { return this.c[TW_OVERFLOWS]!; }
+  /** Attempts made after a failed one (retries), and those that failed too. */
+  get retries(): number { return this.c[RETRIES]!; }
+  get retryFailures(): number { return this.c[RETRY_FAILURES]!; }
+  /** Requests given up by the request layer (every attempt failed). */
+  get gaveUpRequests(): number { return this.c[GAVE_UP]!; }
+  /** Requests on pooled connections; of them, on a reused connection; after waiting for one. */
+  get pooledRequests(): number { return this.c[POOLED]!; }
+  get pooledReused(): number { return this.c[POOLED_REUSED]!; }
+  get pooledWaited(): number { return this.c[POOLED_WAITED]!; }
   /** Closes that waited in FIN_WAIT_2 for a peer that never closed. */
   get finWait2Closes(): number { return this.c[FIN_WAIT_2S]!; }
   /** First failure time in ticks, or -1. */

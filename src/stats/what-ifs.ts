@@ -1,5 +1,6 @@
 import { secondsFromTicks, ticksFromSeconds } from '../engine/time';
 import type { Profile } from '../os/profile';
+import { POOL_DEFAULTS } from '../sim/connection-pool';
 import { type Plan, type PlanDestination, workloadIn } from '../sim/plan';
 
 /**
@@ -171,9 +172,14 @@ export const WHAT_IFS: readonly WhatIf[] = [
   },
   {
     id: 'keep-alive',
-    title: 'keep-alive / connection pooling',
-    applies: () => true,
-    detail: () => 'reuse open connections for several requests instead of one connection per request',
-    notModelled: 'every attempt is a new connection: requests per pooled connection are not modelled yet',
+    title: 'keep-alive (connection pooling)',
+    applies: (plan) => (plan.workloads.some((w) => w.pool === undefined && w.protocol === 'tcp')
+      ? true
+      : 'every TCP workload already pools its connections'),
+    detail: (plan) => `a keep-alive pool per destination (no size cap, idle connections kept ${secondsFromTicks(POOL_DEFAULTS.idleTimeout)} s) for ${plan.workloads.filter((w) => w.pool === undefined && w.protocol === 'tcp').map((w) => w.name).join(', ')}: requests reuse open connections instead of one connection each`,
+    apply: (plan) => ({
+      ...plan,
+      workloads: plan.workloads.map((w) => (w.pool !== undefined || w.protocol !== 'tcp' ? w : { ...w, pool: { ...POOL_DEFAULTS } })),
+    }),
   },
 ];

@@ -8,6 +8,8 @@ import type { RandomStream } from '../random/stream';
  * from it. Destinations come in turn, in proportion to their weights, evenly interleaved
  * (weights 1:1 give A B A B…; 2:1 give A B A A B A…). It draws no random numbers.
  * `random` draws each destination independently with probability weight / total.
+ * A scenario's `selection: zipf` arrives here as `random` with Zipf weights (weight / k^s by
+ * rank k), set by ../scenario/normalize.ts (see ../scenario/topology.ts).
  */
 export type Selection = 'round-robin' | 'random';
 

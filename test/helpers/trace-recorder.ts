@@ -5,7 +5,9 @@ export class TraceRecorder implements Recorder {
   readonly log: (string | number | boolean)[][] = [];
   private clock: Clock = { now: 0 };
   attach(clock: Clock): void { this.clock = clock; }
-  attempt(w: number): void { this.log.push(['attempt', this.clock.now, w]); }
+  attempt(w: number, retry = false): void { this.log.push(['attempt', this.clock.now, w, retry]); }
+  gaveUp(w: number): void { this.log.push(['gaveUp', this.clock.now, w]); }
+  pooledRequest(w: number, reused: boolean, waited: boolean): void { this.log.push(['pooledRequest', this.clock.now, w, reused, waited]); }
   allocated(pool: number, port: number, since: number): void { this.log.push(['allocated', this.clock.now, pool, port, since]); }
   failed(pool: number, reason: number): void { this.log.push(['failed', this.clock.now, pool, reason]); }
   reusedTimeWait(pool: number, port: number, age: number): void { this.log.push(['reusedTimeWait', this.clock.now, pool, port, age]); }

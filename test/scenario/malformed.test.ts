@@ -100,7 +100,7 @@ const cases: Case[] = [
   {
     name: 'arrivals type poison',
     text: edit({ 19: '      type: poison' }),
-    err: [':19:13: workloads[0].arrivals.type: must be one of constant | poisson, got "poison" (string). Did you mean "poisson"?'],
+    err: [':19:13: workloads[0].arrivals.type: must be one of constant | poisson | constant-arrival-rate | ramping-arrival-rate | bursts | diurnal | trace, got "poison" (string). Did you mean "poisson"?'],
   },
   {
     name: 'preset linx',
@@ -120,7 +120,7 @@ const cases: Case[] = [
   {
     name: 'distribution abbreviated: exp',
     text: edit({ 23: '        dist: exp' }),
-    err: [':23:15: workloads[0].connection.duration.dist: must be one of constant | uniform | exponential | lognormal, got "exp" (string). Did you mean "exponential"?'],
+    err: [':23:15: workloads[0].connection.duration.dist: must be one of constant | uniform | exponential | lognormal | pareto | empirical, got "exp" (string). Did you mean "exponential"?'],
   },
 
   // rates

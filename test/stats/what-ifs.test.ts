@@ -23,7 +23,7 @@ describe('what-ifs', () => {
     const plan = simplePlan({ profile: 'linux', rate: '100/s' });
     expect(status(plan)).toEqual({
       'source-ip': 'evaluated', 'wider-range': 'evaluated', 'shorter-time-wait': 'not applicable', 'spread-destinations': 'evaluated',
-      'tcp-tw-reuse': 'evaluated', 'bind-address-no-port': 'not applicable', 'keep-alive': 'not modelled',
+      'tcp-tw-reuse': 'evaluated', 'bind-address-no-port': 'not applicable', 'keep-alive': 'evaluated',
     });
     expect(byId('tcp-tw-reuse').apply!(plan, 0).variants[0]!.profiles[0]!.twReuse).toBe(1);
     expect(byId('tcp-tw-reuse').detail(plan, 0)).toContain('tcp_tw_reuse=1 (now 2)');
@@ -38,7 +38,7 @@ describe('what-ifs', () => {
     const plan = simplePlan({ profile: 'windows', rate: '100/s' });
     expect(status(plan)).toEqual({
       'source-ip': 'evaluated', 'wider-range': 'evaluated', 'shorter-time-wait': 'evaluated', 'spread-destinations': 'not applicable',
-      'tcp-tw-reuse': 'not applicable', 'bind-address-no-port': 'not applicable', 'keep-alive': 'not modelled',
+      'tcp-tw-reuse': 'not applicable', 'bind-address-no-port': 'not applicable', 'keep-alive': 'evaluated',
     });
     const shorter = byId('shorter-time-wait').apply!(plan, 0);
     expect(shorter.variants[0]!.profiles[0]!.timeWait).toBe(ticksFromSeconds(30));

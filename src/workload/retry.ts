@@ -1,0 +1,33 @@
+import type { Tick } from '../engine/time';
+import type { RandomStream } from '../random/stream';
+
+/**
+ * What a client does when connect() fails (EADDRNOTAVAIL, EADDRINUSE, EAGAIN): try again up to
+ * `maxAttempts` attempts in all, after a backoff — `fixed`: `base` every time; `exponential`:
+ * base · 2^(retry − 1), capped at `max` — with jitter as in the AWS Architecture Blog's
+ * "Exponential Backoff And Jitter": `none`, `full` (uniform in [0, b]) or `equal` (b/2 + uniform
+ * in [0, b/2]). `flushPool`: a failure also closes every idle pooled connection of the
+ * destination (the retry path of user-needs.md P12).
+ */
+export interface RetrySpec {
+  maxAttempts: number;
+  backoff: 'fixed' | 'exponential';
+  base: Tick;
+  max: Tick;
+  jitter: 'none' | 'full' | 'equal';
+  flushPool: boolean;
+}
+
+/** Defaults of everything but maxAttempts: exponential from 100 ms, capped at 10 s, full jitter, no flush. */
+export const RETRY_DEFAULTS = { backoff: 'exponential', base: 100_000, max: 10_000_000, jitter: 'full', flushPool: false } as const;
+
+/** The delay before retry number `retry` (1 for the first retry), in whole ticks. */
+export function backoffDelay(spec: RetrySpec, retry: number, rng: RandomStream): Tick {
+  const raw = spec.backoff === 'fixed' ? spec.base : spec.base * 2 ** (retry - 1);
+  const b = Math.min(raw, spec.max);
+  switch (spec.jitter) {
+    case 'none': return Math.round(b);
+    case 'full': return Math.round(rng.uniform() * b);
+    case 'equal': return Math.round(b / 2 + rng.uniform() * (b / 2));
+  }
+}
