@@ -183,7 +183,7 @@ const pct = (x: number) => `${(x * 100).toPrecision(3).replace(/\.?0+$/, '')}%`;
 
 const STATUS_TEXT: Record<SearchStatus, string> = {
   'ok': '',
-  'no-failure-found': 'no failure up to the highest load tried (10^4 × the estimate, or 10^8 attempts per run)',
+  'no-failure-found': 'no failure up to the highest load tried (10^4 × the estimate for the scenario, 100 × for a what-if, or 10^8 attempts per run)',
   'fails-at-any-load': 'fails above the target even at the lowest load tried',
   'probe-limit': 'probe limit reached before the bracket was narrow enough',
 };
@@ -222,6 +222,16 @@ export function capacityNotes(ctx: CapacityContext, results: readonly ProfileCap
   }
   if (plan.workloads.some((w) => w.arrivals.start > 0 || Number.isFinite(w.arrivals.stop))) {
     notes.push('Some workloads run only part of the time (start/stop): the estimates assume every workload runs all the time.');
+  }
+  const capped = results.filter((r) => r.status === 'no-failure-found');
+  const caps = [...new Set(plan.variants.flatMap((v) => v.profiles.map((p) => p.maxTimeWaitBuckets)).filter(Number.isFinite))];
+  if (capped.length > 0 && caps.length > 0) {
+    notes.push(
+      `${capped.map((r) => r.label).join(', ')}: no failure at any load tried. With maxTimeWaitBuckets (${caps.join('/')} per host, Linux tcp_max_tw_buckets) the kernel frees a closing port at once when the host already holds that many TIME_WAITs, so past it TIME_WAIT stops limiting the rate (summary.csv time_wait_overflows counts those closes); the port limit without the cap is the Little and Erlang-B figures.`,
+    );
+  }
+  if (plan.workloads.some((w) => w.pool !== undefined || w.clients !== undefined)) {
+    notes.push('Pooled (keep-alive) or closed-loop workloads: the Little and Erlang-B figures treat every request as a connection of its own, so they understate what pooling sustains.');
   }
   const steady = ctx.text.steady;
   notes.push(

@@ -255,7 +255,7 @@ if (!haveChromium) {
     for (const href of page.links) expect({ href, exists: existsSync(join(out, href)) }).toEqual({ href, exists: true });
     expect(page.links).toEqual(expect.arrayContaining(['capacity.csv', 'probes.csv', 'capacity.svg', 'meta.json']));
     const text = readFileSync(html, 'utf8');
-    for (const t of ['Capacity at a steady failure ratio', 'What each change buys', 'shorter-time-wait', 'not modelled yet']) expect(text).toContain(t);
+    for (const t of ['Capacity at a steady failure ratio', 'What each change buys', 'shorter-time-wait', 'keep-alive', 'not applicable']) expect(text).toContain(t);
     expect(chartProblems(page, screenshot(html, page.height), [{
       label: /^Steady failure ratio of every probe/,
       axisTitles: ['load (new connections/s, all workloads)', 'failed connects (% of attempts)'],

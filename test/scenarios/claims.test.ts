@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, readCsv, tempDir } from '../helpers/cli';
 
@@ -9,12 +10,12 @@ import { cli, readCsv, tempDir } from '../helpers/cli';
 
 const ROOT = join(__dirname, '..', '..');
 
-async function run(name: string): Promise<{ summary: Record<string, string>[]; pools: Record<string, string>[] }> {
+async function run(name: string): Promise<{ summary: Record<string, string>[]; pools: Record<string, string>[]; timeseries: Record<string, string>[] }> {
   const out = tempDir();
   const r = await cli('run', join(ROOT, 'scenarios', `${name}.yaml`), '--jobs', '2', '--no-report', '--quiet', '--out', out);
   expect(r.err).toBe('');
   expect(r.code).toBe(0);
-  return { summary: readCsv(join(out, 'summary.csv')), pools: readCsv(join(out, 'pools.csv')) };
+  return { summary: readCsv(join(out, 'summary.csv')), pools: readCsv(join(out, 'pools.csv')), timeseries: readCsv(join(out, 'timeseries.csv')) };
 }
 
 const num = (x: string | undefined) => Number(x);
@@ -37,5 +38,270 @@ describe('scenario header claims', () => {
     expect(connectPools.every((p) => p.kind === 'connect' && p.error === 'EADDRNOTAVAIL' && num(p.peak_in_use) > 8500 && num(p.peak_in_use) < 9500)).toBe(true);
     // The same traffic: every variant saw the same attempts.
     expect(new Set(summary.map((r) => r.attempts)).size).toBe(1);
+  });
+});
+
+/** The user-needs scenarios S1–S13 (scenarios/s01-…yaml … s13-…yaml): one test each. */
+type Row = Record<string, string>;
+const COVERED = new Set<string>();
+const SLOW = 60_000;
+
+/** Registers a test for scenarios/<name>.yaml and records that the file is covered. */
+function claim(name: string, title: string, check: (r: { summary: Row[]; pools: Row[]; timeseries: Row[] }) => void): void {
+  COVERED.add(name);
+  test(`${name}: ${title}`, async () => check(await run(name)), SLOW);
+}
+
+const byProfile = (rows: Row[], profile: string) => {
+  const r = rows.find((x) => x.profile === profile);
+  if (r === undefined) throw new Error(`no row for profile ${profile}`);
+  return r;
+};
+/** pools.csv rows matching every given column. */
+const poolsWhere = (pools: Row[], where: Row) => pools.filter((p) => Object.entries(where).every(([k, v]) => p[k] === v));
+/** The one pools.csv row matching every given column. */
+const poolWhere = (pools: Row[], where: Row) => {
+  const rows = poolsWhere(pools, where);
+  if (rows.length !== 1) throw new Error(`${rows.length} pools match ${JSON.stringify(where)}`);
+  return rows[0]!;
+};
+const sum = (rows: Row[], col: string) => rows.reduce((a, r) => a + num(r[col]), 0);
+const within = (x: number, lo: number, hi: number) => {
+  expect(x).toBeGreaterThanOrEqual(lo);
+  expect(x).toBeLessThanOrEqual(hi);
+};
+
+describe('user-needs scenarios S1–S13', () => {
+  claim('s01-open-churn', 'no keep-alive at 1000/s: Linux full at 28.232 s, Windows at 16.384 s, then 1 - N/hold/rate fails', ({ summary }) => {
+    const expected: [string, string, number, number][] = [
+      ['linux', '28.232', 381_216, 338_784],
+      ['windows', '16.384', 621_696, 98_304],
+      ['windows-240', '16.384', 670_848, 49_152],
+    ];
+    for (const [p, first, failures, successes] of expected) {
+      const r = byProfile(summary, p);
+      expect(r.attempts).toBe('720000');
+      expect(r.first_failure_s).toBe(first);
+      expect(num(r.failures)).toBe(failures);
+      expect(num(r.successes)).toBe(successes);
+      expect(num(r.failures_time_wait)).toBe(failures);
+    }
+    expect(num(byProfile(summary, 'linux').steady_failure_ratio)).toBeCloseTo(0.52947, 5);
+    expect(num(byProfile(summary, 'windows').steady_failure_ratio)).toBeCloseTo(0.86347, 5);
+    expect(num(byProfile(summary, 'windows-240').steady_failure_ratio)).toBeCloseTo(0.93173, 5);
+    // The analytic steady ratios 1 - N / (hold · rate).
+    expect(num(byProfile(summary, 'linux').steady_failure_ratio)).toBeCloseTo(1 - 28_232 / 60.005 / 1000, 3);
+    expect(num(byProfile(summary, 'windows').steady_failure_ratio)).toBeCloseTo(1 - 16_384 / 120.005 / 1000, 3);
+    expect(num(byProfile(summary, 'windows-240').steady_failure_ratio)).toBeCloseTo(1 - 16_384 / 240.005 / 1000, 3);
+  });
+
+  claim('s02-pool-idle-cap', 'maxIdle 2 below the concurrency churns ports until the pool runs out; maxIdle 100 uses about 50', ({ summary, pools }) => {
+    const go = poolWhere(pools, { host: 'go-default' });
+    within(num(go.attempts), 390_000, 430_000);
+    within(num(go.first_failure_s), 33, 39);
+    within(num(go.failure_ratio), 0.76, 0.82);
+    expect(go.peak_in_use).toBe('28232');
+    const tuned = poolWhere(pools, { host: 'tuned' });
+    within(num(tuned.attempts), 50, 60);
+    expect(tuned.failures).toBe('0');
+    within(num(tuned.peak_in_use), 50, 60);
+    const s = summary[0]!;
+    within(num(s.peak_time_wait), 28_232, 28_300);
+    within(num(s.pooled_requests), 700_000, 770_000);
+    within(num(s.pooled_requests_reused), 620_000, 690_000);
+  });
+
+  claim('s03-keepalive-idle-timeout', 'idle timeout 5 s < 10 s poll interval reconnects every poll and exhausts Windows; 30 s reuses 2000 connections', ({ summary, pools }) => {
+    const short = poolWhere(pools, { host: 'idle-5s' });
+    expect(short.destination).toBe('*');
+    expect(short.attempts).toBe('72000');
+    expect(short.first_failure_s).toBe('81.92');
+    expect(short.failures).toBe('22848');
+    expect(short.peak_in_use).toBe('16384');
+    const long = poolWhere(pools, { host: 'idle-30s' });
+    expect(long.attempts).toBe('2000');
+    expect(long.failures).toBe('0');
+    expect(long.peak_in_use).toBe('2000');
+    expect(summary[0]!.pooled_requests_reused).toBe('70000');
+  });
+
+  claim('s04-who-closes', 'client close and an unanswered FIN (FIN_WAIT_2 60 s) exhaust the pool; server close, RST and a 10 s fin timeout do not', ({ summary, pools }) => {
+    for (const h of ['client', 'unanswered']) {
+      const p = poolWhere(pools, { host: h });
+      expect(p.attempts).toBe('108000');
+      expect(p.first_failure_s).toBe('47.053333');
+      expect(p.failures).toBe('23304');
+      expect(p.peak_in_use).toBe('28232');
+    }
+    for (const h of ['server', 'reset']) {
+      const p = poolWhere(pools, { host: h });
+      expect(p.failures).toBe('0');
+      expect(p.peak_in_use).toBe('30');
+    }
+    const fin10 = poolWhere(pools, { host: 'unanswered-fin10' });
+    expect(fin10.failures).toBe('0');
+    expect(fin10.peak_in_use).toBe('6030');
+    expect(summary[0]!.fin_wait_2_closes).toBe('192666');
+    expect(summary[0]!.peak_time_wait).toBe('28232');
+  });
+
+  claim('s05-hot-destination', 'a Zipf skew over 40 backends exhausts only the hottest tuple; an even spread uses 11 % of each pool', ({ summary, pools }) => {
+    const even = poolsWhere(pools, { host: 'even' });
+    expect(even).toHaveLength(40);
+    for (const p of even) {
+      expect(p.failures).toBe('0');
+      expect(num(p.peak_utilization)).toBeCloseTo(0.107, 2);
+    }
+    const zipf = poolsWhere(pools, { host: 'zipf' });
+    expect(zipf).toHaveLength(40);
+    const hot = poolWhere(pools, { host: 'zipf', destination: 'be#1' });
+    within(num(hot.first_failure_s), 42, 50);
+    within(num(hot.failure_ratio), 0.22, 0.27);
+    expect(hot.peak_utilization).toBe('1');
+    expect(zipf.filter((p) => p.failures !== '0').map((p) => p.destination)).toEqual(['be#1']);
+    within(num(poolWhere(pools, { host: 'zipf', destination: 'be#2' }).peak_utilization), 0.55, 0.62);
+    within(num(poolWhere(pools, { host: 'zipf', destination: 'be#3' }).peak_utilization), 0.33, 0.38);
+    const single = poolWhere(pools, { host: 'single' });
+    within(num(single.first_failure_s), 13.5, 14.8);
+    within(num(single.failure_ratio), 0.75, 0.78);
+    expect(summary[0]!.time_wait_overflows).toBe('0');
+  });
+
+  claim('s06-bind-before-connect', 'bind(ip, 0) gives one pool per source IP (2 IPs halve the failures); IP_BIND_ADDRESS_NO_PORT one per (IP, backend)', ({ summary, pools }) => {
+    const b1 = poolWhere(pools, { profile: 'bind0', host: 'one-ip' });
+    expect([b1.kind, b1.error, b1.destination]).toEqual(['bind', 'EADDRINUSE', '*']);
+    expect(b1.first_failure_s).toBe('18.821333');
+    expect([b1.attempts, b1.failures]).toEqual(['360000', '247072']);
+    const b2 = poolsWhere(pools, { profile: 'bind0', host: 'two-ips' });
+    expect(b2).toHaveLength(2);
+    for (const p of b2) {
+      expect(p.kind).toBe('bind');
+      expect([p.attempts, p.failures]).toEqual(['180000', '67072']);
+    }
+    expect(b2.map((p) => p.first_failure_s).sort()).toEqual(['37.642667', '37.645333']);
+    const n1 = poolsWhere(pools, { profile: 'no-port', host: 'one-ip' });
+    const n2 = poolsWhere(pools, { profile: 'no-port', host: 'two-ips' });
+    expect(n1).toHaveLength(4);
+    expect(n2).toHaveLength(8);
+    expect(n1.every((p) => p.kind === 'connect' && p.failures === '0' && p.peak_in_use === '22538')).toBe(true);
+    expect(n2.every((p) => p.kind === 'connect' && p.failures === '0' && p.peak_in_use === '11269')).toBe(true);
+    expect(byProfile(summary, 'bind0').failures).toBe('381216');
+    expect(num(byProfile(summary, 'bind0').steady_failure_ratio)).toBeCloseTo(0.5295, 4);
+    expect(byProfile(summary, 'no-port').failures).toBe('0');
+  });
+
+  claim('s07-fleet-behind-nat', 'an AWS NAT address (55,000 ports per destination): fits with a 0 s or 60 s hold, fails with 350 s', ({ summary, pools }) => {
+    const api = (p: string) => poolWhere(pools, { profile: p, destination: 'api' });
+    const storage = (p: string) => poolWhere(pools, { profile: p, destination: 'storage' });
+    expect(api('natgw-hold-0s').capacity).toBe('55000');
+    expect(byProfile(summary, 'natgw-hold-0s').failures).toBe('0');
+    within(num(api('natgw-hold-0s').peak_in_use), 850, 950);
+    expect(byProfile(summary, 'natgw-hold-60s').failures).toBe('0');
+    within(num(api('natgw-hold-60s').peak_utilization), 0.88, 0.91);
+    within(num(storage('natgw-hold-60s').peak_utilization), 0.21, 0.24);
+    const hot = api('natgw-hold-350s');
+    within(num(hot.first_failure_s), 66, 72);
+    within(num(hot.failure_ratio), 0.77, 0.8);
+    within(num(storage('natgw-hold-350s').first_failure_s), 260, 290);
+    within(num(storage('natgw-hold-350s').failure_ratio), 0.19, 0.23);
+    within(num(byProfile(summary, 'natgw-hold-350s').steady_failure_ratio), 0.66, 0.68);
+  });
+
+  claim('s08-ramp-and-spike', 'a ramp to 400/s fits; a 20 s step to 1200/s fills the pool at 125.266 s and fails 11,788 connections', ({ pools, timeseries }) => {
+    const ramp = poolWhere(pools, { host: 'ramp' });
+    expect([ramp.attempts, ramp.failures, ramp.peak_in_use]).toEqual(['84000', '0', '24020']);
+    const spike = poolWhere(pools, { host: 'ramp-spike' });
+    expect([spike.attempts, spike.failures, spike.peak_in_use]).toEqual(['100000', '11788', '28232']);
+    expect(num(spike.first_failure_s)).toBeCloseTo(125.266, 3);
+    const at = (t: number) => timeseries.find((r) => num(r.t_s) === t)!;
+    expect(at(126).failures).toBe('588');
+    for (let t = 127; t <= 140; t++) expect(at(t).failures).toBe('800');
+    expect(timeseries.filter((r) => num(r.t_s) > 140 && r.failures !== '0')).toEqual([]);
+    expect(at(181).max_pool_utilization).toBe('1');
+    expect(num(at(187).max_pool_utilization)).toBeCloseTo(0.851, 3);
+  });
+
+  claim('s09-retry-storm', 'flushing the idle pool on every failed connect piles TIME_WAIT on the healthy backends', ({ summary, pools }) => {
+    for (const h of ['flush', 'no-flush']) {
+      const be1 = poolWhere(pools, { host: h, destination: 'be#1' });
+      within(num(be1.first_failure_s), 52, 55);
+      within(num(be1.failures), 95_000, 125_000);
+      expect(be1.peak_utilization).toBe('1');
+    }
+    const healthy = (h: string) => ['be#2', 'be#3', 'be#4'].map((d) => poolWhere(pools, { host: h, destination: d }));
+    for (const p of healthy('flush')) {
+      expect(p.failures).toBe('0');
+      within(num(p.attempts), 18_000, 32_000);
+      within(num(p.peak_utilization), 0.6, 0.95);
+    }
+    for (const p of healthy('no-flush')) {
+      expect(p.failures).toBe('0');
+      within(num(p.attempts), 2_800, 3_300);
+      within(num(p.peak_utilization), 0.02, 0.03);
+    }
+    expect(sum(healthy('flush'), 'attempts') / sum(healthy('no-flush'), 'attempts')).toBeGreaterThan(6);
+    expect(sum(healthy('flush'), 'peak_in_use') / sum(healthy('no-flush'), 'peak_in_use')).toBeGreaterThan(20);
+    const s = summary[0]!;
+    within(num(s.retries), 120_000, 155_000);
+    expect(num(s.retry_failures)).toBeLessThanOrEqual(num(s.retries));
+    within(num(s.first_attempts), 215_000, 240_000);
+    within(num(s.peak_time_wait), 110_000, 131_072);
+    expect(s.time_wait_overflows).toBe('0');
+  });
+
+  claim('s10-dns-udp', 'UDP sockets kept 5 s after each query exhaust the per-IP udp pool (EAGAIN); 1 s does not', ({ summary, pools }) => {
+    const k5 = poolWhere(pools, { host: 'keep-5s' });
+    expect([k5.kind, k5.error, k5.destination, k5.peak_in_use]).toEqual(['udp', 'EAGAIN', '*', '28232']);
+    within(num(k5.first_failure_s), 3.3, 3.7);
+    within(num(k5.failure_ratio), 0.28, 0.31);
+    const k1 = poolWhere(pools, { host: 'keep-1s' });
+    expect([k1.kind, k1.failures]).toEqual(['udp', '0']);
+    within(num(k1.peak_in_use), 8_000, 8_600);
+    expect(summary[0]!.peak_time_wait).toBe('0');
+    within(num(summary[0]!.steady_failure_ratio), 0.14, 0.155);
+  });
+
+  claim('s11-health-probes', '600 probes/s over 200 pods: Linux per-pod pools never fill; on Windows closed probes exhaust the global pool, resets do not', ({ summary, pools }) => {
+    for (const h of ['close', 'reset']) {
+      const linux = poolsWhere(pools, { profile: 'linux', host: h });
+      expect(linux).toHaveLength(200);
+      expect(linux.every((p) => p.failures === '0' && p.peak_in_use === (h === 'close' ? '181' : '1'))).toBe(true);
+    }
+    expect(byProfile(summary, 'linux').peak_time_wait).toBe('36000');
+    const wc = poolWhere(pools, { profile: 'windows', host: 'close' });
+    expect([wc.destination, wc.attempts, wc.failures, wc.peak_in_use, wc.first_failure_s]).toEqual(['*', '216000', '166848', '16384', '27.306667']);
+    const wr = poolWhere(pools, { profile: 'windows', host: 'reset' });
+    expect([wr.failures, wr.peak_in_use]).toEqual(['0', '6']);
+    expect(num(byProfile(summary, 'windows').steady_failure_ratio)).toBeCloseTo(0.3862, 4);
+  });
+
+  claim('s12-scale-out', 'Azure LB: 50 instances x 1,024 ports carry 150/s; 51 instances x 512 ports fail', ({ summary, pools }) => {
+    const p50 = poolsWhere(pools, { host: 'pool-50' });
+    expect(p50).toHaveLength(50);
+    expect(p50.every((p) => p.capacity === '1024' && p.failures === '0' && num(p.peak_utilization) > 0.68 && num(p.peak_utilization) < 0.75)).toBe(true);
+    const p51 = poolsWhere(pools, { host: 'pool-51' });
+    expect(p51).toHaveLength(51);
+    expect(p51.every((p) => p.capacity === '512' && num(p.failures) > 0 && p.peak_utilization === '1')).toBe(true);
+    within(Math.min(...p51.map((p) => num(p.first_failure_s))), 165, 185);
+    within(sum(p51, 'failures') / sum(p51, 'attempts'), 0.26, 0.29);
+    within(num(summary[0]!.failure_ratio), 0.13, 0.145);
+  });
+
+  claim('s13-back-to-back-runs', 'a second 15 s run after a 10 s pause fails on the first run\'s TIME_WAITs; after 60 s it does not', ({ summary, pools }) => {
+    const short = poolWhere(pools, { host: 'pause-10s' });
+    expect([short.attempts, short.failures, short.peak_in_use, short.first_failure_s]).toEqual(['45000', '16768', '28232', '28.821333']);
+    const long = poolWhere(pools, { host: 'pause-60s' });
+    expect([long.attempts, long.failures, long.peak_in_use]).toEqual(['45000', '0', '22500']);
+    expect([summary[0]!.failures, summary[0]!.failures_time_wait]).toEqual(['16768', '16768']);
+  });
+
+  test('every scenarios/sNN-*.yaml has a claims test', () => {
+    // The numbered user-needs scenarios (s01-… to s13-…); server-close.yaml and source-ips.yaml
+    // are older examples, not part of this series.
+    const sFiles = readdirSync(join(ROOT, 'scenarios'))
+      .filter((f) => /^s\d{2}-.*\.yaml$/.test(f))
+      .map((f) => f.replace(/\.yaml$/, ''));
+    expect(sFiles.length).toBeGreaterThanOrEqual(13);
+    expect(sFiles.filter((f) => !COVERED.has(f))).toEqual([]);
   });
 });

@@ -126,13 +126,17 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
   // portsim models (../../stats/what-ifs.ts): the same search on the changed plan.
   // No probe simulates more than MAX_ATTEMPTS attempts per run (about a minute of simulation).
   const budget = MAX_ATTEMPTS / expectedAttempts(plan);
+  const WHAT_IF_REACH = 100;
   const whatIfs = opts.whatIfs ?? true;
   const newSearch = (p: Plan, v: number, change: string) => {
     const estimate = planEstimate(p, v, target);
     // Aim at the Erlang-B estimate (or, when no pool is ever held, at the current load).
     const aim = Number.isFinite(estimate.erlangMultiplier) && estimate.erlangMultiplier > 0 ? estimate.erlangMultiplier : 1;
     const start = Math.min(aim, budget);
-    const search = new CapacitySearch({ target, precision, start, maxMultiplier: Math.min(1e4 * Math.max(start, 1), budget) });
+    // A what-if is searched up to WHAT_IF_REACH × the estimate: enough to rank it, and a change
+    // that never fails (keep-alive on short requests) does not cost minutes of probes.
+    const reach = change === 'baseline' ? 1e4 : WHAT_IF_REACH;
+    const search = new CapacitySearch({ target, precision, start, maxMultiplier: Math.min(reach * Math.max(start, 1), budget) });
     return { plan: p, v, change, estimate, search, probes: [] as ProbeRecord[], runs: 0, events: 0 };
   };
   type Search = ReturnType<typeof newSearch>;
