@@ -101,6 +101,7 @@ export function normalize(s: ScenarioInput): Plan {
       bind: w.connection.bind ?? DEFAULTS.bind,
       reuseAddr: w.connection.reuseAddr ?? false,
       idleTimeout: w.connection.idleTimeout ?? 0,
+      ...(w.connection.connectLatency !== undefined ? { connectLatency: w.connection.connectLatency } : {}),
       ...requestLayer(w, s.duration),
     };
   });

@@ -299,6 +299,7 @@ const workload = z.strictObject({
     bind: z.enum(['none', 'any-port', 'no-port']).optional(),
     reuseAddr: z.boolean().optional(),
     idleTimeout: duration().optional(),
+    connectLatency: distribution.optional(),
   }),
   clients: clientsSchema.optional(),
   pool: poolSchema.optional(),

@@ -74,6 +74,8 @@ export interface PlanWorkload {
    * used for timing; its `rate` is an estimate of the throughput for capacity figures).
    */
   clients?: ClientsSpec;
+  /** Time from connect() to an open connection, in ticks (the port is held through it); absent: 0. */
+  connectLatency?: DistributionSpec;
   /** Requests are served on pooled connections (keep-alive) instead of one connection each. */
   pool?: PoolSpec;
   /** What a failed connect() leads to; absent: the request fails at once. */

@@ -76,6 +76,9 @@ class WorkloadState {
   clientIntervals: [Tick, Tick][][] = [];
   think: Distribution | undefined;
   rngThink: RandomStream | undefined;
+  /** Time from connect() to the connection being usable (SYN, SYN-ACK), held on the port; undefined: 0. */
+  latency: Distribution | undefined;
+  rngLatency: RandomStream | undefined;
   constructor(
     /** Engine timer slot of the workload's next arrival. */
     readonly slot: number,
@@ -255,6 +258,10 @@ export class Simulation implements EventHandler {
         ),
       );
       const W = this.workloads[this.workloads.length - 1]!;
+      if (w.connectLatency !== undefined) {
+        W.latency = new Distribution(w.connectLatency);
+        W.rngLatency = streams.stream(`${base}/connect-latency`);
+      }
       if (w.clients !== undefined || w.pool !== undefined || w.retry !== undefined) {
         W.requests = true;
         W.pool = w.pool;
@@ -328,6 +335,7 @@ export class Simulation implements EventHandler {
     const destination = W.picker.next(W.rngDestinations);
     const duration = W.duration.sample(W.rngDurations);
     const closedBy = W.closer.next(W.rngCloser);
+    const latency = W.latency === undefined ? 0 : W.latency.sample(W.rngLatency!);
     const H = this.hosts[W.host]!;
     const ip = W.nextIp[destination]!;
     W.nextIp[destination] = ip + 1 === H.nIps ? 0 : ip + 1;
@@ -360,7 +368,7 @@ export class Simulation implements EventHandler {
       this.recorder.allocated(poolId, realPort, last < 0 ? -1 : now - last);
     }
     this.closedBy[poolId]![port] = W.kind === KIND_UDP ? UDP_END : closedBy;
-    engine.schedule(duration + W.idle, CLOSE, poolId, port);
+    engine.schedule(latency + duration + W.idle, CLOSE, poolId, port);
   }
 
   private close(poolId: number, port: number): void {
@@ -521,6 +529,8 @@ export class Simulation implements EventHandler {
       ? (H.perDestination ? L.connect + ip * this.plan.destinations.length + destination : L.connect + ip)
       : W.kind === KIND_BIND ? L.bind + ip : L.udp + ip;
     this.rqAttempt[r]!++;
+    // Drawn per attempt whatever its outcome, as the other per-attempt draws.
+    const latency = W.latency === undefined ? 0 : W.latency.sample(W.rngLatency!);
     this.recorder.attempt(w, retry);
     const pool = this.pools[poolId] ?? this.createPool(poolId, H);
     const cp = W.pool === undefined ? undefined : W.connPools[destination]!;
@@ -550,11 +560,11 @@ export class Simulation implements EventHandler {
       cp.open++;
       this.connWorkload[poolId]![port] = w + 1;
       this.connDest[poolId]![port] = destination;
-      this.serve(r, poolId, port);
+      this.serve(r, poolId, port, latency);
     } else {
       this.connWorkload[poolId]![port] = 0;
       this.connRequest[poolId]![port] = r;
-      engine.schedule(this.rqDuration[r]! + W.idle, CLOSE, poolId, port);
+      engine.schedule(latency + this.rqDuration[r]! + W.idle, CLOSE, poolId, port);
     }
     return true;
   }
@@ -591,11 +601,11 @@ export class Simulation implements EventHandler {
     this.draining = false;
   }
 
-  /** Request r runs on the pooled connection (pool, port) for its duration. */
-  private serve(r: number, poolId: number, port: number): void {
+  /** Request r runs on the pooled connection (pool, port) for its duration (after `latency` on a new connection). */
+  private serve(r: number, poolId: number, port: number, latency = 0): void {
     this.connRequest[poolId]![port] = r;
     this.recorder.pooledRequest(this.rqWorkload[r]!, this.connServed[poolId]![port]! > 0, this.rqWaited[r] === 1);
-    this.engine.schedule(this.rqDuration[r]!, REQUEST_DONE, poolId, port);
+    this.engine.schedule(latency + this.rqDuration[r]!, REQUEST_DONE, poolId, port);
   }
 
   /** The request on pooled connection (pool, port) is served: reuse, keep idle, or close the connection. */

@@ -118,7 +118,7 @@ export function poolLoads(plan: Plan, variant: number): PoolLoad[] {
   const load = new Float64Array(layout.info.length);
   for (const w of plan.workloads) {
     const p = profiles[w.host]!;
-    const mean = secondsFromTicks(new Distribution(w.duration).mean);
+    const mean = secondsFromTicks(new Distribution(w.duration).mean + (w.connectLatency === undefined ? 0 : new Distribution(w.connectLatency).mean));
     const hold = w.protocol === 'udp'
       ? mean + secondsFromTicks(w.idleTimeout)
       : meanHoldSeconds(mean, secondsFromTicks(p.timeWait), w.closedBy.client) + w.closedBy.unanswered * secondsFromTicks(p.finTimeout);

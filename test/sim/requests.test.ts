@@ -203,3 +203,37 @@ retry: { maxAttempts: 2 }`;
     expect(a.log).toEqual(b.log);
   });
 });
+
+describe('connect latency', () => {
+  test('the port is held through the handshake, then for the duration; a pooled connection pays it once', () => {
+    const plain = new TraceRecorder();
+    new Simulation(plan(`
+arrivals: { type: constant, rate: 1/s, stop: 1s }
+connection: { duration: 100ms, connectLatency: 30ms, closedBy: server }`), 0, 0, plain).run();
+    expect(plain.log.find((e) => e[0] === 'closed')![1]).toBe(130 * MS);
+    const pooled = new TraceRecorder();
+    new Simulation(plan(`
+arrivals: { type: constant, rate: 1/s, stop: 2s }
+connection: { duration: 100ms, connectLatency: 30ms }
+pool: { maxIdle: 1 }`), 0, 0, pooled).run();
+    // Request 1 opens the connection at 0 and ends at 130 ms; request 2 reuses it at 1 s.
+    const attempts = pooled.log.filter((e) => e[0] === 'attempt');
+    expect(attempts).toHaveLength(1);
+    const r = runOne(plan(`
+arrivals: { type: constant, rate: 1/s, stop: 2s }
+connection: { duration: 100ms, connectLatency: 30ms }
+pool: { maxIdle: 1 }`), 0, 0);
+    expect(r.stats.pooledReused).toBe(1);
+  });
+
+  test('latency draws come from their own stream: the other draws are unchanged', () => {
+    const base = `
+arrivals: { type: poisson, rate: 50/s }
+connection: { duration: { dist: exponential, mean: 20ms } }`;
+    const a = new TraceRecorder(), b = new TraceRecorder();
+    new Simulation(plan(base), 0, 0, a).run();
+    new Simulation(plan(base.replace('mean: 20ms } }', 'mean: 20ms }, connectLatency: { dist: uniform, min: 1ms, max: 5ms } }')), 0, 0, b).run();
+    const times = (t: TraceRecorder) => t.log.filter((e) => e[0] === 'attempt').map((e) => e[1]);
+    expect(times(b)).toEqual(times(a));
+  });
+});
