@@ -337,13 +337,7 @@ export class Simulation implements EventHandler {
     const closedBy = W.closer.next(W.rngCloser);
     const latency = W.latency === undefined ? 0 : W.latency.sample(W.rngLatency!);
     const H = this.hosts[W.host]!;
-    const ip = W.nextIp[destination]!;
-    W.nextIp[destination] = ip + 1 === H.nIps ? 0 : ip + 1;
-    const L = H.layout;
-    const poolId = W.kind === KIND_CONNECT
-      ? (H.perDestination ? L.connect + ip * this.plan.destinations.length + destination : L.connect + ip)
-      : W.kind === KIND_BIND ? L.bind + ip : L.udp + ip;
-
+    const poolId = this.nextPool(W, H, destination);
     this.recorder.attempt(w, false);
     const pool = this.pools[poolId] ?? this.createPool(poolId, H);
     const port = W.allocator.pick(pool, W.rngAllocator, now);
@@ -352,9 +346,25 @@ export class Simulation implements EventHandler {
       this.recorder.gaveUp(w);
       return;
     }
+    this.takePort(H, poolId, pool, port, now);
+    this.closedBy[poolId]![port] = W.kind === KIND_UDP ? UDP_END : closedBy;
+    engine.schedule(latency + duration + W.idle, CLOSE, poolId, port);
+  }
+
+  /** The pool of the workload's next socket to `destination`: the host's next source IP for it, and the workload's kind of pool. */
+  private nextPool(W: WorkloadState, H: HostState, destination: number): number {
+    const ip = W.nextIp[destination]!;
+    W.nextIp[destination] = ip + 1 === H.nIps ? 0 : ip + 1;
+    const L = H.layout;
+    return W.kind === KIND_CONNECT
+      ? (H.perDestination ? L.connect + ip * this.plan.destinations.length + destination : L.connect + ip)
+      : W.kind === KIND_BIND ? L.bind + ip : L.udp + ip;
+  }
+
+  /** The allocator picked `port`: a free port, or a TIME_WAIT to take over (tcp_tw_reuse, same 4-tuple). */
+  private takePort(H: HostState, poolId: number, pool: PortPool, port: number, now: Tick): void {
     const realPort = H.profile.portRange[0] + port;
     if (pool.state[port] === TIME_WAIT) {
-      // tcp_tw_reuse: connect() takes the port over from its TIME_WAIT (same 4-tuple).
       const since = this.twSince[poolId]!;
       const age = now - since[port]!;
       since[port] = -1;
@@ -367,8 +377,6 @@ export class Simulation implements EventHandler {
       const last = pool.releasedAt[port]!;
       this.recorder.allocated(poolId, realPort, last < 0 ? -1 : now - last);
     }
-    this.closedBy[poolId]![port] = W.kind === KIND_UDP ? UDP_END : closedBy;
-    engine.schedule(latency + duration + W.idle, CLOSE, poolId, port);
   }
 
   private close(poolId: number, port: number): void {
@@ -522,12 +530,7 @@ export class Simulation implements EventHandler {
     const W = this.workloads[w]!;
     const destination = this.rqDest[r]!;
     const H = this.hosts[W.host]!;
-    const ip = W.nextIp[destination]!;
-    W.nextIp[destination] = ip + 1 === H.nIps ? 0 : ip + 1;
-    const L = H.layout;
-    const poolId = W.kind === KIND_CONNECT
-      ? (H.perDestination ? L.connect + ip * this.plan.destinations.length + destination : L.connect + ip)
-      : W.kind === KIND_BIND ? L.bind + ip : L.udp + ip;
+    const poolId = this.nextPool(W, H, destination);
     this.rqAttempt[r]!++;
     // Drawn per attempt whatever its outcome, as the other per-attempt draws.
     const latency = W.latency === undefined ? 0 : W.latency.sample(W.rngLatency!);
@@ -540,20 +543,7 @@ export class Simulation implements EventHandler {
       this.connectFailed(r, cp);
       return false;
     }
-    const realPort = H.profile.portRange[0] + port;
-    if (pool.state[port] === TIME_WAIT) {
-      const since = this.twSince[poolId]!;
-      const age = now - since[port]!;
-      since[port] = -1;
-      H.timeWaits--;
-      pool.take(port);
-      this.recorder.reusedTimeWait(poolId, realPort, age);
-    } else {
-      pool.take(port);
-      if (H.bindHeld !== undefined) this.tookPort(H, poolId, port);
-      const last = pool.releasedAt[port]!;
-      this.recorder.allocated(poolId, realPort, last < 0 ? -1 : now - last);
-    }
+    this.takePort(H, poolId, pool, port, now);
     this.closedBy[poolId]![port] = W.kind === KIND_UDP ? UDP_END : this.rqClosedBy[r]!;
     this.connServed[poolId]![port] = 0;
     if (cp !== undefined) {

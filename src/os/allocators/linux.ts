@@ -2,6 +2,7 @@ import { TICKS_PER_SECOND, type Tick } from '../../engine/time';
 import type { RandomStream } from '../../random/stream';
 import type { PortPool } from '../port-pool';
 import type { Allocator, AllocatorType } from './allocator';
+import { fmix, rotl, scramble } from './murmur';
 
 /**
  * Linux ≥ 5.18 / 6.x TCP connect() port selection: `__inet_hash_connect` in torvalds/linux
@@ -59,27 +60,6 @@ import type { Allocator, AllocatorType } from './allocator';
 export const PERTURB_TABLE_SIZE = 1 << 16;
 /** Re-salt period of the hash: jiffies / (10 * HZ). */
 export const EPOCH_TICKS = 10 * TICKS_PER_SECOND;
-
-const C1 = 0xcc9e2d51 | 0;
-const C2 = 0x1b873593;
-
-function rotl(x: number, r: number): number {
-  return (x << r) | (x >>> (32 - r));
-}
-
-/** murmur3's per-word scramble. */
-function scramble(k: number): number {
-  return Math.imul(rotl(Math.imul(k, C1), 15), C2);
-}
-
-/** murmur3's finalizer: every input bit affects every output bit. */
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
 
 export class LinuxConnectAllocator implements Allocator {
   /** The perturbation table (`table_perturb`), random at creation. */

@@ -1,4 +1,5 @@
 import type { PortPool } from '../port-pool';
+import { fmix, rotl, scramble } from './murmur';
 
 /**
  * Shared parts of the RFC 6056 §3.3 algorithms (https://www.rfc-editor.org/rfc/rfc6056):
@@ -19,25 +20,6 @@ export const TWO_32 = 4294967296;
  */
 export function umod(x: number, n: number): number {
   return ((((x >>> 1) % n) << 1) + (x & 1)) % n;
-}
-
-const C1 = 0xcc9e2d51 | 0;
-const C2 = 0x1b873593;
-
-function rotl(x: number, r: number): number {
-  return (x << r) | (x >>> (32 - r));
-}
-
-function scramble(k: number): number {
-  return Math.imul(rotl(Math.imul(k, C1), 15), C2);
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }
 
 /**
