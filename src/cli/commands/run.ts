@@ -128,6 +128,21 @@ export const resultCells = (r: Row): string[] => [
   dash(r.peak_in_use), dash(r.peak_time_wait), pct(r.max_pool_utilization),
 ];
 
+/**
+ * With retries or pooled connections, what the attempts were made of: first attempts and
+ * retries apart, requests given up, requests on reused connections (one line per profile row).
+ */
+function requestLines(summary: readonly Row[], many: boolean): string[] {
+  const n = (x: unknown) => Number(x ?? 0);
+  const lines = summary.flatMap((r) => {
+    const parts: string[] = [];
+    if (n(r.retries) > 0) parts.push(`${dash(r.first_attempts)} first attempts (${dash(r.first_attempt_failures)} failed) + ${dash(r.retries)} retries (${dash(r.retry_failures)} failed), ${dash(r.requests_given_up)} requests given up`);
+    if (n(r.pooled_requests) > 0) parts.push(`${dash(r.pooled_requests)} pooled requests, ${pct(n(r.pooled_requests_reused) / n(r.pooled_requests))} on a reused connection, ${dash(r.pooled_requests_waited)} waited`);
+    return parts.length === 0 ? [] : [`${String(r.profile)}${many ? ` rep ${String(r.replication)}` : ''}: ${parts.join('; ')}`];
+  });
+  return lines.length === 0 ? [] : ['', ...lines];
+}
+
 /** The short table printed after a run; `note` (a shard's) goes under the title. */
 export function consoleSummary(plan: Plan, summary: readonly Row[], dir: string, files: readonly string[], note?: string): string {
   const many = plan.replications > 1;
@@ -142,6 +157,7 @@ export function consoleSummary(plan: Plan, summary: readonly Row[], dir: string,
     formatTable(header, rows, header.map((_, i) => i > (many ? 1 : 0))),
     // Every replication of every profile (not a shard's part): their means with 95 % intervals.
     ...(many && summary.length === plan.variants.length * plan.replications ? ['', ciConsoleTable(plan, summary)] : []),
+    ...requestLines(summary, many),
     '',
     `results: ${dir}/ (${files.join(', ')})`,
   ].join('\n');
