@@ -1,5 +1,6 @@
 import { isAbsolute, join, normalize } from 'node:path';
 import type { Issue, LocatedIssue, PathSegment } from './issues';
+import { type ReadText, readFailure } from './read-text';
 
 /**
  * Files of observed durations for `{dist: empirical, file: durations.csv}`: a CSV file with a
@@ -81,18 +82,13 @@ export function parseDurationsCsv(text: string): DurationsParse {
 /** A durations file read once per load: its values, why it cannot be read, or its problems. */
 export type DurationsFile = { values: number[] } | { readError: string } | { file: string; issues: LocatedIssue[] };
 
-/** Reads a file as text; throws a Node error (with `code`) when it cannot. */
-export type ReadText = (file: string) => string;
-
 /** Reads and parses one durations file. */
 export function readDurationsFile(file: string, read: ReadText): DurationsFile {
   let text: string;
   try {
     text = read(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    return { readError: `${code !== undefined && !why.startsWith(code) ? `${code}: ` : ''}${why} (looked for ${file})` };
+    return { readError: readFailure(e, file) };
   }
   const parsed = parseDurationsCsv(text);
   return 'values' in parsed ? parsed : { file, issues: parsed.issues };

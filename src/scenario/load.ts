@@ -10,6 +10,7 @@ import { includeTraceFiles } from './trace-file';
 import type { ScenarioInput } from './schema';
 import { validateScenario } from './validate';
 import { locate, syntaxIssues } from './yaml-source';
+import { readFailure } from './read-text';
 
 export { formatIssues, type LocatedIssue };
 
@@ -203,7 +204,7 @@ function includeProfileFiles(data: unknown, baseDir: string | undefined, cache: 
   return failed === undefined ? { issues } : { issues, failed };
 }
 
-/** Reads a durations file (`{dist: empirical, file}`); see ./durations-file.ts. */
+/** Reads a durations or trace file named by the scenario (./durations-file.ts, ./trace-file.ts). */
 function readText(file: string): string {
   return readFileSync(file, 'utf8');
 }
@@ -213,9 +214,7 @@ function readProfileFile(file: string): ProfileFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    return { readError: `${code !== undefined && !why.startsWith(code) ? `${code}: ` : ''}${why} (looked for ${file})` };
+    return { readError: readFailure(e, file) };
   }
   try {
     return { data: parseProfileFile(file, text) };

@@ -1,5 +1,6 @@
 import { isAbsolute, join, normalize } from 'node:path';
 import type { Issue, PathSegment } from './issues';
+import { type ReadText, readFailure } from './read-text';
 
 /**
  * Trace files for `arrivals: {type: trace, file: …}`: CSV with a header line, then one row per
@@ -79,9 +80,6 @@ export function parseTraceCsv(name: string, text: string): { data: TraceData } |
   return { data: rates ? { kind: 'rates', t: Float64Array.from(t), rates: Float64Array.from(r) } : { kind: 'times', times: Float64Array.from(t) } };
 }
 
-/** Reads a file as text; throws a Node error (with `code`) when it cannot. */
-export type ReadText = (file: string) => string;
-
 type Entry = { trace: TraceFile } | { problems: string[] };
 
 function readTrace(name: string, file: string, read: ReadText): Entry {
@@ -89,9 +87,7 @@ function readTrace(name: string, file: string, read: ReadText): Entry {
   try {
     text = read(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    return { problems: [`cannot read trace file ${JSON.stringify(name)}: ${code !== undefined && !why.startsWith(code) ? `${code}: ` : ''}${why} (looked for ${file})`] };
+    return { problems: [`cannot read trace file ${JSON.stringify(name)}: ${readFailure(e, file)}`] };
   }
   const parsed = parseTraceCsv(name, text);
   return 'data' in parsed ? { trace: new TraceFile(name, parsed.data) } : parsed;

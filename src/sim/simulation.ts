@@ -355,10 +355,7 @@ export class Simulation implements EventHandler {
   private nextPool(W: WorkloadState, H: HostState, destination: number): number {
     const ip = W.nextIp[destination]!;
     W.nextIp[destination] = ip + 1 === H.nIps ? 0 : ip + 1;
-    const L = H.layout;
-    return W.kind === KIND_CONNECT
-      ? (H.perDestination ? L.connect + ip * this.plan.destinations.length + destination : L.connect + ip)
-      : W.kind === KIND_BIND ? L.bind + ip : L.udp + ip;
+    return poolIndex(H.layout, W.kind, H.perDestination, this.plan.destinations.length, ip, destination);
   }
 
   /** The allocator picked `port`: a free port, or a TIME_WAIT to take over (tcp_tw_reuse, same 4-tuple). */
@@ -786,10 +783,15 @@ export function poolLayout(plan: Plan, variant: number): { info: PoolInfo[]; cap
 export function poolOf(plan: Plan, layout: { hosts: HostLayout[] }, variant: number, w: PlanWorkload, ip: number, destination: number): number {
   const p = plan.variants[variant]!.profiles[w.host]!;
   const L = layout.hosts[w.host]!;
-  const kind = workloadKind(workloadIn(plan, variant, w), p.sharing === 'per-destination');
+  const perDestination = p.sharing === 'per-destination';
+  return poolIndex(L, workloadKind(workloadIn(plan, variant, w), perDestination), perDestination, plan.destinations.length, ip, destination);
+}
+
+/** The id of the pool of kind `kind` (KIND_*) for source IP `ip` and `destination`, in a host's layout. */
+function poolIndex(L: HostLayout, kind: number, perDestination: boolean, nDest: number, ip: number, destination: number): number {
   if (kind === KIND_UDP) return L.udp + ip;
   if (kind === KIND_BIND) return L.bind + ip;
-  return p.sharing === 'per-destination' ? L.connect + ip * plan.destinations.length + destination : L.connect + ip;
+  return perDestination ? L.connect + ip * nDest + destination : L.connect + ip;
 }
 
 /** FNV-1a, 32 bits: a stable identity of a pool's flow for hash-based allocators. */
