@@ -28,6 +28,11 @@ export class RandomStream {
     if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1; // all-zero is the one bad state
   }
 
+  /** A copy of the generator's state (to continue the stream elsewhere: the WebAssembly kernel). */
+  get state(): Int32Array {
+    return this.s.slice();
+  }
+
   /** Next 32-bit output as an unsigned integer (xoshiro128**). */
   nextUint32(): number {
     const st = this.s;

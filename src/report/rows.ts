@@ -77,7 +77,7 @@ export function summaryRow(plan: Plan, r: RunResult): Row {
     pooled_requests: s.pooledRequests,
     pooled_requests_reused: s.pooledReused,
     pooled_requests_waited: s.pooledWaited,
-    pools: r.sim.poolInfo.length,
+    pools: r.poolInfo.length,
     pool_capacity: Math.min(...variant.profiles.map((p) => p.portRange[1] - p.portRange[0] + 1 - p.reservedPorts.length)),
     time_wait_s: [...new Set(variant.profiles.map((p) => secondsFromTicks(p.timeWait)))].join('/'),
     events: r.events,
@@ -126,10 +126,10 @@ export const POOLS_COLUMNS = [
 export function* poolRows(plan: Plan, r: RunResult): Generator<Row> {
   const s = r.stats;
   const label = plan.variants[r.variant]!.label;
-  for (let i = 0; i < r.sim.poolInfo.length; i++) {
+  for (let i = 0; i < r.poolInfo.length; i++) {
     const attempts = s.poolAttempts[i]!;
     if (attempts === 0) continue;
-    const info = r.sim.poolInfo[i]!;
+    const info = r.poolInfo[i]!;
     const host = plan.hosts[info.host]!;
     const p = plan.variants[r.variant]!.profiles[info.host]!;
     const capacity = p.portRange[1] - p.portRange[0] + 1 - p.reservedPorts.length;

@@ -701,6 +701,11 @@ export class Simulation implements EventHandler {
   }
 }
 
+/** Which kind of its host's pools a workload's sockets use, on a profile with the given sharing. */
+export function poolKindOf(w: PlanWorkload, perDestination: boolean): PoolKind {
+  return KINDS[workloadKind(w, perDestination)]!;
+}
+
 /** Which of its host's pools a workload's sockets use. */
 function workloadKind(w: PlanWorkload, perDestination: boolean): number {
   if (w.protocol === 'udp') return KIND_UDP;
@@ -727,7 +732,7 @@ function reuseAge(p: Profile): Tick {
  * with a loopback destination (for a pool of every destination: all of them loopback); peer
  * timestamps; and a delay shorter than TIME_WAIT itself.
  */
-function twReuseApplies(p: Profile, plan: Plan, destination: number): boolean {
+export function twReuseApplies(p: Profile, plan: Plan, destination: number): boolean {
   if (p.twReuse === 0 || !p.timestamps || reuseAge(p) >= p.timeWait) return false;
   if (p.twReuse === 1) return true;
   const dests = destination >= 0 ? [plan.destinations[destination]!] : plan.destinations;

@@ -15,7 +15,7 @@ if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
 }
 /** Bucket key of 1.0; values ≥ 1 map to key − ONE + 1, the value 0 to bucket 0. */
 const ONE = 1023 << MANTISSA_BITS;
-const BUCKETS = ((1076 - 1023) << MANTISSA_BITS) + 2; // up to 2^53
+export const BUCKETS = ((1076 - 1023) << MANTISSA_BITS) + 2; // up to 2^53
 
 function bucketOf(x: number): number {
   if (x < 1) return 0;
@@ -42,6 +42,11 @@ export class LogHistogram {
     t[1]! += x;
     if (x < t[2]!) t[2] = x;
     if (x > t[3]!) t[3] = x;
+  }
+
+  /** The arrays behind it: bucket counts, and [count, sum, min, max]. */
+  get storage(): { counts: Float64Array; totals: Float64Array } {
+    return { counts: this.counts, totals: this.totals };
   }
 
   get count(): number { return this.totals[0]!; }

@@ -1,5 +1,7 @@
+import { kernelModule, runKernel } from '../kernel/run-kernel';
+import { kernelRefusal } from '../kernel/support';
 import type { Plan } from '../sim/plan';
-import { poolLayout, Simulation } from '../sim/simulation';
+import { type PoolInfo, poolLayout, Simulation } from '../sim/simulation';
 import { RunStats, type SampleRow } from './run-stats';
 
 /** Everything one (variant, replication) run produced, apart from the streamed samples. */
@@ -7,18 +9,42 @@ export interface RunResult {
   variant: number;
   replication: number;
   stats: RunStats;
-  sim: Simulation;
+  /** The pools of the variant, by pool id (as in stats' per-pool figures). */
+  poolInfo: PoolInfo[];
   /** Events the engine processed. */
   events: number;
+  /** Which engine ran it. */
+  engine: EngineChoice;
+}
+
+/**
+ * `wasm`: the WebAssembly kernel (../kernel), which runs the plain model; `js`: the JS engine
+ * (../sim/simulation.ts), which runs everything. Both give identical results where both apply.
+ */
+export type EngineChoice = 'wasm' | 'js';
+
+/**
+ * Which engine runs a variant: the kernel when it can (built, and the plan is of the plain
+ * model it runs), else the JS engine. PORTSIM_ENGINE=js forces the JS engine (to compare, or to
+ * rule the kernel out when something looks wrong).
+ */
+export function engineFor(plan: Plan, variant: number): EngineChoice {
+  if (process.env.PORTSIM_ENGINE === 'js') return 'js';
+  return kernelModule() !== undefined && kernelRefusal(plan, variant) === undefined ? 'wasm' : 'js';
 }
 
 /**
  * Runs one variant of a plan for one replication with statistics attached. Samples are handed
  * to `onSample` as the run makes them; they are not kept.
  */
-export function runOne(plan: Plan, variant: number, replication: number, onSample?: (row: SampleRow) => void): RunResult {
+export function runOne(plan: Plan, variant: number, replication: number, onSample?: (row: SampleRow) => void, engine = engineFor(plan, variant)): RunResult {
+  if (engine === 'wasm') {
+    const module = kernelModule();
+    if (module === undefined) throw new Error('the WebAssembly kernel is not built (dist/kernel.wasm): run npm run build');
+    return { variant, replication, engine, ...runKernel(module, plan, variant, replication, onSample) };
+  }
   const stats = new RunStats(poolLayout(plan, variant).capacity, plan.warmup, onSample);
   const sim = new Simulation(plan, variant, replication, stats);
   sim.run();
-  return { variant, replication, stats, sim, events: sim.engine.processed };
+  return { variant, replication, stats, poolInfo: sim.poolInfo, events: sim.engine.processed, engine };
 }

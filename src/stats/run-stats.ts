@@ -33,7 +33,30 @@ const FAIL_TW = 5, FAIL_EST = 6, EST = 7, TW = 8, PEAK_EST = 9, PEAK_TW = 10, PE
 const REUSES = 12, I_ATTEMPTS = 13, I_FAILURES = 14, I_PEAK_UTIL = 15, MAX_UTIL = 16;
 const FIRST_FAILURE = 17, STEADY = 18, TW_REUSES = 19, TW_OVERFLOWS = 20, FIN_WAIT_2S = 21;
 const RETRIES = 22, RETRY_FAILURES = 23, IS_RETRY = 24, GAVE_UP = 25, POOLED = 26, POOLED_REUSED = 27, POOLED_WAITED = 28;
-const N_COUNTERS = 29;
+const NEXT_THRESHOLD = 29;
+/** Number of counters (the WebAssembly kernel, ../kernel/assembly, keeps the same layout). */
+export const N_COUNTERS = 30;
+
+/**
+ * Every array a RunStats keeps its figures in, for a run made elsewhere (the WebAssembly kernel)
+ * to be loaded into: counters in the layout above, and the arrays of the same names.
+ */
+export interface RunStatsStorage {
+  counters: Float64Array;
+  thresholdTimes: Float64Array;
+  histogramCounts: Float64Array;
+  histogramTotals: Float64Array;
+  portAllocations: Float64Array;
+  portReuses: Float64Array;
+  portReuseSum: Float64Array;
+  portReuseMin: Float64Array;
+  poolAttempts: Float64Array;
+  poolFailures: Float64Array;
+  poolAllocations: Float64Array;
+  poolInUse: Float64Array;
+  poolPeakInUse: Float64Array;
+  poolFirstFailure: Float64Array;
+}
 
 /**
  * The statistics of one simulation run, fed through the `Recorder` interface. Memory is fixed
@@ -43,7 +66,6 @@ const N_COUNTERS = 29;
 export class RunStats implements Recorder {
   private readonly c = new Float64Array(N_COUNTERS);
   readonly thresholdTimes = new Float64Array(THRESHOLDS.length).fill(-1);
-  private nextThreshold = 0;
   readonly reuseIntervals = new LogHistogram();
   /** Per port number (0–65535): allocations, reuses, sum and minimum of reuse intervals. */
   readonly portAllocations = new Float64Array(65536);
@@ -193,10 +215,31 @@ export class RunStats implements Recorder {
     if (u > c[I_PEAK_UTIL]!) c[I_PEAK_UTIL] = u;
     if (u > c[MAX_UTIL]!) {
       c[MAX_UTIL] = u;
-      while (this.nextThreshold < THRESHOLDS.length && u >= THRESHOLDS[this.nextThreshold]!) {
-        this.thresholdTimes[this.nextThreshold++] = this.clock.now;
-      }
+      let k = c[NEXT_THRESHOLD]!;
+      while (k < THRESHOLDS.length && u >= THRESHOLDS[k]!) this.thresholdTimes[k++] = this.clock.now;
+      c[NEXT_THRESHOLD] = k;
     }
+  }
+
+  /** The arrays behind the figures (for loading a run made by the WebAssembly kernel). */
+  get storage(): RunStatsStorage {
+    const h = this.reuseIntervals.storage;
+    return {
+      counters: this.c,
+      thresholdTimes: this.thresholdTimes,
+      histogramCounts: h.counts,
+      histogramTotals: h.totals,
+      portAllocations: this.portAllocations,
+      portReuses: this.portReuses,
+      portReuseSum: this.portReuseSum,
+      portReuseMin: this.portReuseMin,
+      poolAttempts: this.poolAttempts,
+      poolFailures: this.poolFailures,
+      poolAllocations: this.poolAllocations,
+      poolInUse: this.poolInUse,
+      poolPeakInUse: this.poolPeakInUse,
+      poolFirstFailure: this.poolFirstFailure,
+    };
   }
 
   private currentMaxUtilization(): number {

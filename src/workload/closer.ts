@@ -27,10 +27,10 @@ export function onlyCloser(name: CloserName): CloserMix {
 
 /** Picks the closing side of each connection: fixed when one side has the whole share. */
 export class Closer {
-  private readonly fixed: number;
-  private readonly pClient: number;
-  private readonly pServer: number;
-  private readonly pReset: number;
+  readonly fixed: number;
+  readonly pClient: number;
+  readonly pServer: number;
+  readonly pReset: number;
 
   constructor(mix: CloserMix) {
     this.pClient = mix.client;

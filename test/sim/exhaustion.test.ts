@@ -52,7 +52,7 @@ describe('sharing: two equally weighted destinations, taken in turn', () => {
     const plan = simplePlan({ profile: range1000(', sharing: per-destination'), rate: '100/s', duration: '30s', destinations: 2 });
     const r = runOne(plan, 0, 0);
     expect(r.stats.firstFailure).toBe(20 * S);
-    expect(r.sim.poolInfo).toHaveLength(2);
+    expect(r.poolInfo).toHaveLength(2);
     expect(r.stats.successes).toBe(2000);
   });
 
@@ -60,7 +60,7 @@ describe('sharing: two equally weighted destinations, taken in turn', () => {
     const plan = simplePlan({ profile: range1000(', sharing: global'), rate: '100/s', duration: '30s', destinations: 2 });
     const r = runOne(plan, 0, 0);
     expect(r.stats.firstFailure).toBe(10 * S);
-    expect(r.sim.poolInfo).toHaveLength(1);
+    expect(r.poolInfo).toHaveLength(1);
   });
 
   test('two source IPs double a global host\'s ports', () => {

@@ -88,7 +88,7 @@ describe('connect() (os-semantics.md §1.2)', () => {
       expect(r.failed(0)).toBe(2);
     }
     const s = runOne(planOf(scenario({ workloads: [{ to: ['d0'], count: 12 }] })), 0, 0);
-    expect(s.sim.poolInfo[0]!.kind).toBe('connect');
+    expect(s.poolInfo[0]!.kind).toBe('connect');
   });
 
   test('exp B: three destinations in turn → 30 connections on the same 10 ports', () => {
@@ -143,7 +143,7 @@ describe('bind(0) (os-semantics.md §1.5)', () => {
     expect(r.got.slice(0, 5).every(odd)).toBe(true);
     expect(r.got.slice(5).every((p) => !odd(p))).toBe(true);
     const s = runOne(planOf(scenario({ workloads: [{ to: ['d0', 'd1', 'd2'], count: 15, extra: ', bind: any-port' }] })), 0, 0);
-    const bindPool = s.sim.poolInfo.findIndex((p) => p.kind === 'bind');
+    const bindPool = s.poolInfo.findIndex((p) => p.kind === 'bind');
     expect(s.stats.poolFailures[bindPool]).toBe(5);
   });
 
@@ -264,7 +264,7 @@ describe('UDP (os-semantics.md §1.7)', () => {
     expect(r.ok(0)).toBe(10);
     expect(r.failed(0)).toBe(5);
     const s = runOne(r.plan, 0, 0);
-    expect(s.sim.poolInfo.map((p) => p.kind)).toContain('udp');
+    expect(s.poolInfo.map((p) => p.kind)).toContain('udp');
     // The same sockets over TCP share ports across destinations.
     expect(trace(scenario({ dests: 15, workloads: [{ to: Array.from({ length: 15 }, (_, i) => `d${i}`), count: 15 }] })).ok(0)).toBe(15);
   });

@@ -1,0 +1,657 @@
+// The event loop of portsim's plain connection model, compiled to WebAssembly (AssemblyScript).
+//
+// It runs exactly what ../../sim/simulation.ts runs for a plan of plain workloads (see
+// ../support.ts for the class it accepts): the same events in the same order (keys
+// priority · 2^44 + seq, with seq counted as the JS Engine counts it), the same random draws from
+// the same xoshiro128** states, the same allocator loops and the same statistics updates as
+// ../../stats/run-stats.ts. `test/kernel/equivalence.test.ts` runs both on many plans and
+// requires identical results. Change one, change the other.
+//
+// No allocation here: ../wasm.ts lays every array out in one imported memory before the run
+// (regions below), so the loop only loads and stores.
+
+@external("env", "sample")
+declare function emitSample(t: f64, established: f64, timeWait: f64, attempts: f64, failures: f64, maxUtil: f64): void;
+
+// ---------------------------------------------------------------------------------- regions
+// Byte offsets, set by `init`.
+let CFG: usize = 0; // f64 scalars, CFG_* below
+let POOLS: usize = 0; // i32 × POOL_STRIDE per pool
+let WORDS: usize = 0; // i32 free-port bit words of every pool
+let SUMS: usize = 0; // i32 summary words (bit w: word w has a free port)
+// Per port slot (pool base + port index), one 32-byte record, so an allocation touches one cache
+// line: last release time f64 (-1: never), sum f64 and minimum f64 of its reuse intervals,
+// allocations u32, reuses u32. ../run-kernel.ts adds the records up per real port at the end
+// (RunStats keeps per-port figures by port number, across pools).
+let SLOTREC: usize = 0;
+let HOSTS: usize = 0; // f64 × HOST_STRIDE per host
+let HOSTRNG: usize = 0; // i32 × 4 per host: connect() allocator stream
+let WLS: usize = 0; // f64 × WL_STRIDE per workload
+let WLRNG: usize = 0; // i32 × 16 per workload: arrivals, destinations, durations, closed-by
+let PICK: usize = 0; // f64 × 4 per picker entry: target, weight, cumulative, score
+let NEXTIP: usize = 0; // i32 per (workload, destination)
+let SLOTS: usize = 0; // f64 × 4 per timer slot: time, key, workload (-1: sampler), pending
+let HEAP: usize = 0; // 24-byte entries: time f64, key f64, pool i32, port i32
+let LANES: usize = 0; // i32 × 4 per lane: head, size, capacity, byte offset of its 32-byte entries
+let LANEDELAY: usize = 0; // f64 per lane: its delay
+let STATS: usize = 0; // f64 counters, S_* below (the layout of RunStats.c)
+let THRESH: usize = 0; // f64 × 2 per threshold: level, first time
+let HIST: usize = 0; // f64 histogram bucket counts
+let HISTT: usize = 0; // f64 × 4: count, sum, min, max
+let POOLSTAT: usize = 0; // f64 × POOLSTAT_STRIDE per pool
+
+// CFG
+const CFG_DURATION = 0, CFG_SAMPLE = 1, CFG_WARMUP = 2, CFG_NPOOLS = 3, CFG_NWL = 4, CFG_NSLOTS = 5;
+const CFG_NLANES = 6, CFG_NDEST = 7, CFG_NTHRESH = 8, CFG_SEQ = 9, CFG_NOW = 10, CFG_PROCESSED = 11;
+const CFG_HEAPN = 12;
+
+// POOLS (i32)
+const P_BASE = 0, P_SIZE = 1, P_HOST = 2, P_FREE = 3, P_EST = 4, P_TW = 5, P_CURSOR = 6, P_WORDS = 7;
+const P_SUMS = 8, P_NWORDS = 9;
+const POOL_STRIDE = 10;
+
+// HOSTS (f64)
+const H_TIMEWAIT = 0, H_FIN = 1, H_MAXTW = 2, H_TWCOUNT = 3, H_PORTLO = 4, H_TWLANE = 5, H_FINLANE = 6;
+const H_ALLOC = 7, H_NIPS = 8, H_PERDEST = 9, H_CONNECT = 10;
+const HOST_STRIDE = 11;
+const ALLOC_RANDOM_START = 0, ALLOC_SEQUENTIAL = 1;
+
+// WLS (f64)
+const W_ARRKIND = 0, W_GAP = 1, W_START = 2, W_STOP = 3, W_K = 4, W_DURKIND = 5, W_D1 = 6, W_D2 = 7;
+const W_FIXED = 8, W_PCLIENT = 9, W_PSERVER = 10, W_PRESET = 11, W_PICKN = 12, W_PICKRANDOM = 13;
+const W_PICKTOTAL = 14, W_PICKBASE = 15, W_HOST = 16, W_SLOT = 17;
+const WL_STRIDE = 18;
+const ARR_CONSTANT = 0; // else Poisson
+const DUR_CONSTANT = 0, DUR_UNIFORM = 1; // else exponential
+
+// Lane entries: 32 bytes (time f64, key f64, kind i32, pool i32, port i32).
+
+// STATS: indexes of RunStats.c (../../stats/run-stats.ts)
+const S_ATTEMPTS = 0, S_SUCCESSES = 1, S_FAILURES = 2, S_STEADY_ATTEMPTS = 3, S_STEADY_FAILURES = 4;
+const S_FAIL_TW = 5, S_FAIL_EST = 6, S_EST = 7, S_TW = 8, S_PEAK_EST = 9, S_PEAK_TW = 10, S_PEAK_IN_USE = 11;
+const S_REUSES = 12, S_I_ATTEMPTS = 13, S_I_FAILURES = 14, S_I_PEAK_UTIL = 15, S_MAX_UTIL = 16;
+const S_FIRST_FAILURE = 17, S_STEADY = 18, S_TW_OVERFLOWS = 20, S_FIN_WAIT_2S = 21;
+const S_GAVE_UP = 25, S_NEXT_THRESHOLD = 29;
+
+// POOLSTAT (f64)
+const PS_ATTEMPTS = 0, PS_FAILURES = 1, PS_ALLOC = 2, PS_INUSE = 3, PS_PEAK = 4, PS_FIRSTFAIL = 5, PS_CAP = 6;
+const POOLSTAT_STRIDE = 7;
+
+// Event kinds and closing sides (as in simulation.ts and workload/closer.ts)
+const EV_CLOSE = 1, EV_TIME_WAIT_END = 2, EV_FIN_WAIT_END = 5;
+const BY_CLIENT = 0, BY_SERVER = 1, BY_RESET = 2, BY_UNANSWERED = 3;
+const PRIORITY_SPAN: f64 = 17592186044416; // 2^44
+const URGENT: f64 = 0, NORMAL: f64 = 1;
+
+// Hot scalars live in globals while the loop runs (init reads them from CFG; finish writes
+// the ones that change back): a global is a register-speed read, a memory field is not.
+let NOW: f64 = 0, SEQ: f64 = 0, HEAPN: i32 = 0, PROCESSED: f64 = 0;
+let DURATION: f64 = 0, SAMPLE: f64 = 0, WARMUP: f64 = 0, NPOOLS: i32 = 0, NWL: i32 = 0, NSLOTS: i32 = 0;
+let NLANES: i32 = 0, NDEST: i32 = 0, NTHRESH: i32 = 0;
+
+// ------------------------------------------------------------------------------- accessors
+@inline function cfg(i: i32): f64 { return load<f64>(CFG + (<usize>i << 3)); }
+@inline function setCfg(i: i32, v: f64): void { store<f64>(CFG + (<usize>i << 3), v); }
+@inline function poolAt(p: i32): usize { return POOLS + <usize>(p * POOL_STRIDE) * 4; }
+@inline function pget(pp: usize, f: i32): i32 { return load<i32>(pp + (<usize>f << 2)); }
+@inline function pset(pp: usize, f: i32, v: i32): void { store<i32>(pp + (<usize>f << 2), v); }
+@inline function hostAt(h: i32): usize { return HOSTS + <usize>(h * HOST_STRIDE) * 8; }
+@inline function wlAt(w: i32): usize { return WLS + <usize>(w * WL_STRIDE) * 8; }
+@inline function fget(p: usize, f: i32): f64 { return load<f64>(p + (<usize>f << 3)); }
+@inline function fset(p: usize, f: i32, v: f64): void { store<f64>(p + (<usize>f << 3), v); }
+@inline function st(i: i32): f64 { return load<f64>(STATS + (<usize>i << 3)); }
+@inline function setSt(i: i32, v: f64): void { store<f64>(STATS + (<usize>i << 3), v); }
+@inline function addSt(i: i32, v: f64): void { const a = STATS + (<usize>i << 3); store<f64>(a, load<f64>(a) + v); }
+@inline function psAt(p: i32): usize { return POOLSTAT + <usize>(p * POOLSTAT_STRIDE) * 8; }
+
+/**
+ * JS Math.round: the nearest integer, halves toward +Infinity (not floor(x + 0.5), which rounds
+ * 0.49999999999999994 up). Branch-free: whether the fraction is below one half is a coin toss.
+ */
+@inline function jsRound(x: f64): f64 {
+  const c = Math.ceil(x);
+  return c - <f64>(<i32>(c - 0.5 > x));
+}
+
+// ----------------------------------------------------------------- random (../../random/stream.ts)
+@inline function nextUint32(s: usize): u32 {
+  const s0 = load<u32>(s), s1 = load<u32>(s, 4), s2 = load<u32>(s, 8) ^ s0, s3 = load<u32>(s, 12) ^ s1;
+  const m = s1 * 5;
+  const result = rotl<u32>(m, 7) * 9;
+  store<u32>(s, s1 ^ s2, 4);
+  store<u32>(s, s0 ^ s3);
+  store<u32>(s, s2 ^ (s1 << 9), 8);
+  store<u32>(s, rotl<u32>(s3, 11), 12);
+  return result;
+}
+@inline function uniform(s: usize): f64 {
+  const hi = nextUint32(s) >>> 5;
+  const lo = nextUint32(s) >>> 6;
+  return (<f64>hi * 67108864.0 + <f64>lo) / 9007199254740992.0;
+}
+@inline function exp1(s: usize): f64 { return -log1p(-uniform(s)); }
+
+// log1p as V8 computes Math.log1p: fdlibm's s_log1p.c (Copyright (C) 1993 by Sun Microsystems,
+// Inc. All rights reserved. Developed at SunSoft, a Sun Microsystems, Inc. business. Permission
+// to use, copy, modify, and distribute this software is freely granted, provided that this
+// notice is preserved), step for step. why not AssemblyScript's Math.log1p: it is musl's, which
+// differs from V8's in the last bit for about 1 input in 1,400, and the kernel must draw exactly
+// what the JS engine draws. test/kernel/equivalence.test.ts compares the two on 10^7 inputs.
+const LN2_HI: f64 = 6.93147180369123816490e-01, LN2_LO: f64 = 1.90821492927058770002e-10;
+const LP1: f64 = 6.666666666666735130e-01, LP2: f64 = 3.999999999940941908e-01, LP3: f64 = 2.857142874366239149e-01;
+const LP4: f64 = 2.222219843214978396e-01, LP5: f64 = 1.818357216161805012e-01, LP6: f64 = 1.531383769920937332e-01;
+const LP7: f64 = 1.479819860511658591e-01;
+@inline function highWord(x: f64): i32 { return <i32>(reinterpret<u64>(x) >> 32); }
+@inline function withHighWord(x: f64, hi: i32): f64 { return reinterpret<f64>((<u64><u32>hi << 32) | (reinterpret<u64>(x) & 0xFFFFFFFF)); }
+
+export function log1p(x: f64): f64 {
+  const hx = highWord(x);
+  const ax = hx & 0x7FFFFFFF;
+  let k = 1, hu = 0;
+  let f: f64 = 0, c: f64 = 0;
+  if (hx < 0x3FDA827A) { // 1 + x < sqrt(2)+
+    if (ax >= 0x3FF00000) return x == -1.0 ? -Infinity : NaN; // x <= -1
+    if (ax < 0x3E200000) { // |x| < 2^-29
+      if (ax < 0x3C900000) return x; // |x| < 2^-54
+      return x - x * x * 0.5;
+    }
+    if (hx > 0 || hx <= <i32>0xBFD2BEC4) { k = 0; f = x; hu = 1; } // sqrt(2)/2- <= 1 + x < sqrt(2)+
+  }
+  if (hx >= 0x7FF00000) return x + x;
+  if (k != 0) {
+    let u: f64;
+    if (hx < 0x43400000) {
+      u = 1.0 + x;
+      hu = highWord(u);
+      k = (hu >> 20) - 1023;
+      c = k > 0 ? 1.0 - (u - x) : x - (u - 1.0); // correction term
+      c /= u;
+    } else {
+      u = x;
+      hu = highWord(u);
+      k = (hu >> 20) - 1023;
+      c = 0;
+    }
+    hu &= 0x000FFFFF;
+    if (hu < 0x6A09E) {
+      u = withHighWord(u, hu | 0x3FF00000); // normalize u
+    } else {
+      k += 1;
+      u = withHighWord(u, hu | 0x3FE00000); // normalize u/2
+      hu = (0x00100000 - hu) >> 2;
+    }
+    f = u - 1.0;
+  }
+  const hfsq = 0.5 * f * f;
+  const dk = <f64>k;
+  if (hu == 0) { // |f| < 2^-20
+    if (f == 0) {
+      if (k == 0) return 0;
+      c += dk * LN2_LO;
+      return dk * LN2_HI + c;
+    }
+    const R = hfsq * (1.0 - 0.66666666666666666 * f);
+    if (k == 0) return f - R;
+    return dk * LN2_HI - ((R - (dk * LN2_LO + c)) - f);
+  }
+  const s = f / (2.0 + f);
+  const z = s * s;
+  const R = z * (LP1 + z * (LP2 + z * (LP3 + z * (LP4 + z * (LP5 + z * (LP6 + z * LP7))))));
+  if (k == 0) return f - (hfsq - s * (hfsq + R));
+  return dk * LN2_HI - ((hfsq - (s * (hfsq + R) + (dk * LN2_LO + c))) - f);
+}
+
+// ------------------------------------------------------------------- event queue (../../engine)
+@inline function nextSeq(): f64 { const s = SEQ; SEQ = s + 1; return s; }
+
+// Heap entries: 32 bytes (time f64, key f64, pool i32, port i32, padding), so an index is a shift.
+const HEAP_SHIFT = 5;
+/** Entry a before entry b by (time, key); keys are read only on equal times (rare). */
+@inline function before(a: usize, b: usize): bool {
+  const ta = load<f64>(a), tb = load<f64>(b);
+  if (ta != tb) return ta < tb;
+  return load<f64>(a, 8) < load<f64>(b, 8);
+}
+@inline function copyEntry(d: usize, e: usize): void {
+  store<f64>(d, load<f64>(e)); store<f64>(d, load<f64>(e, 8), 8); store<i64>(d, load<i64>(e, 16), 16); store<i32>(d, load<i32>(e, 24), 24);
+}
+
+/** A CLOSE event: the heap's only kind here; the entry carries the closing side (at +24). */
+function heapPush(t: f64, key: f64, pool: i32, port: i32, closedBy: i32): void {
+  let i = HEAPN;
+  HEAPN = i + 1;
+  while (i > 0) {
+    const q = (i - 1) >> 1;
+    const e = HEAP + (<usize>q << HEAP_SHIFT);
+    const qt = load<f64>(e);
+    if (t > qt || (t == qt && key > load<f64>(e, 8))) break;
+    copyEntry(HEAP + (<usize>i << HEAP_SHIFT), e);
+    i = q;
+  }
+  const d = HEAP + (<usize>i << HEAP_SHIFT);
+  store<f64>(d, t); store<f64>(d, key, 8); store<i32>(d, pool, 16); store<i32>(d, port, 20); store<i32>(d, closedBy, 24);
+}
+
+/**
+ * Removes the top: the last entry sifts down from the root. why this shape: the smaller child is
+ * chosen without a branch (which child wins is a coin toss, so a branch mispredicts half the
+ * time), and the sifting entry's time and key are held in locals (the stores into the heap would
+ * otherwise force reloading them at every level).
+ */
+function heapPop(): void {
+  const n = HEAPN - 1;
+  HEAPN = n;
+  if (n == 0) return;
+  const last = HEAP + (<usize>n << HEAP_SHIFT);
+  const lt = load<f64>(last), lk = load<f64>(last, 8);
+  let i = 0;
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= n) break;
+    let ce = HEAP + (<usize>c << HEAP_SHIFT);
+    let ct = load<f64>(ce);
+    if (c + 1 < n) {
+      const rt = load<f64>(ce + 32);
+      let right = <i32>(rt < ct);
+      if (rt == ct) right = <i32>(load<f64>(ce + 40) < load<f64>(ce, 8)); // rare: keys only on a tie
+      c += right;
+      ce += <usize>right << HEAP_SHIFT;
+      ct = load<f64>(ce); // reloaded: V8 compiles a float select to a branch
+    }
+    if (ct > lt || (ct == lt && load<f64>(ce, 8) > lk)) break;
+    copyEntry(HEAP + (<usize>i << HEAP_SHIFT), ce);
+    i = c;
+  }
+  copyEntry(HEAP + (<usize>i << HEAP_SHIFT), last);
+}
+
+function lanePush(lane: i32, kind: i32, pool: i32, port: i32): void {
+  const l = LANES + (<usize>lane << 4);
+  const cap = load<i32>(l, 8), size = load<i32>(l, 4);
+  let i = load<i32>(l) + size;
+  if (i >= cap) i -= cap;
+  const e = <usize>load<i32>(l, 12) + (<usize>i << 5);
+  store<f64>(e, NOW + load<f64>(LANEDELAY + (<usize>lane << 3)));
+  store<f64>(e, NORMAL * PRIORITY_SPAN + nextSeq(), 8);
+  store<i32>(e, kind, 16); store<i32>(e, pool, 20); store<i32>(e, port, 24);
+  store<i32>(l, size + 1, 4);
+}
+
+@inline function slotAt(s: i32): usize { return SLOTS + <usize>(s * 4) * 8; }
+function setSlot(s: i32, time: f64, priority: f64): void {
+  const p = slotAt(s);
+  store<f64>(p, time); store<f64>(p, priority * PRIORITY_SPAN + nextSeq(), 8); store<f64>(p, 1, 24);
+}
+
+// ------------------------------------------------------------------ port pools (../../os/port-pool.ts)
+@inline function setFree(pp: usize, i: i32): void {
+  const w = i >>> 5;
+  const wa = WORDS + (<usize>(pget(pp, P_WORDS) + w) << 2);
+  store<i32>(wa, load<i32>(wa) | (1 << (i & 31)));
+  const sa = SUMS + (<usize>(pget(pp, P_SUMS) + (w >>> 5)) << 2);
+  store<i32>(sa, load<i32>(sa) | (1 << (w & 31)));
+}
+@inline function setBusy(pp: usize, i: i32): void {
+  const w = i >>> 5;
+  const wa = WORDS + (<usize>(pget(pp, P_WORDS) + w) << 2);
+  const v = load<i32>(wa) & ~(1 << (i & 31));
+  store<i32>(wa, v);
+  if (v == 0) {
+    const sa = SUMS + (<usize>(pget(pp, P_SUMS) + (w >>> 5)) << 2);
+    store<i32>(sa, load<i32>(sa) & ~(1 << (w & 31)));
+  }
+}
+/** First free port at or after `from`, wrapping; -1 if none. */
+function findFreeFrom(pp: usize, from: i32): i32 {
+  if (pget(pp, P_FREE) == 0) return -1;
+  const words = WORDS + (<usize>pget(pp, P_WORDS) << 2), sums = SUMS + (<usize>pget(pp, P_SUMS) << 2);
+  const nWords = pget(pp, P_NWORDS);
+  let w = from >>> 5;
+  const m = load<i32>(words + (<usize>w << 2)) & (-1 << (from & 31));
+  if (m != 0) return (w << 5) | ctz<i32>(m);
+  w++;
+  for (;;) {
+    if (w >= nWords) w = 0;
+    const j = w >>> 5;
+    const mm = load<i32>(sums + (<usize>j << 2)) & (-1 << (w & 31));
+    if (mm != 0) {
+      const ww = (j << 5) | ctz<i32>(mm);
+      return (ww << 5) | ctz<i32>(load<i32>(words + (<usize>ww << 2)));
+    }
+    w = (j + 1) << 5;
+  }
+  return -1; // not reached: free > 0 means some summary bit is set
+}
+
+// ------------------------------------------------------------------ statistics (../../stats/run-stats.ts)
+function utilization(u: f64): void {
+  if (u > st(S_I_PEAK_UTIL)) setSt(S_I_PEAK_UTIL, u);
+  if (u > st(S_MAX_UTIL)) {
+    setSt(S_MAX_UTIL, u);
+    const n = NTHRESH;
+    let k = <i32>st(S_NEXT_THRESHOLD);
+    while (k < n && u >= load<f64>(THRESH + (<usize>(k * 2) << 3))) {
+      store<f64>(THRESH + (<usize>(k * 2 + 1) << 3), NOW);
+      k++;
+    }
+    setSt(S_NEXT_THRESHOLD, <f64>k);
+  }
+}
+
+const MANTISSA_BITS = 7;
+const ONE: i32 = 1023 << MANTISSA_BITS;
+function histAdd(x: f64): void {
+  const b: i32 = x < 1 ? 0 : (<i32>(<u64>reinterpret<u64>(x) >>> (52 - MANTISSA_BITS))) - ONE + 1;
+  const a = HIST + (<usize>b << 3);
+  store<f64>(a, load<f64>(a) + 1);
+  store<f64>(HISTT, load<f64>(HISTT) + 1);
+  store<f64>(HISTT, load<f64>(HISTT, 8) + x, 8);
+  if (x < load<f64>(HISTT, 16)) store<f64>(HISTT, x, 16);
+  if (x > load<f64>(HISTT, 24)) store<f64>(HISTT, x, 24);
+}
+
+@inline function recordAllocated(pool: i32, rec: usize, sinceRelease: f64): void {
+  addSt(S_SUCCESSES, 1);
+  const ps = psAt(pool);
+  fset(ps, PS_ATTEMPTS, fget(ps, PS_ATTEMPTS) + 1);
+  fset(ps, PS_ALLOC, fget(ps, PS_ALLOC) + 1);
+  const inUse = fget(ps, PS_INUSE) + 1;
+  fset(ps, PS_INUSE, inUse);
+  if (inUse > fget(ps, PS_PEAK)) fset(ps, PS_PEAK, inUse);
+  const est = st(S_EST) + 1;
+  setSt(S_EST, est);
+  if (est > st(S_PEAK_EST)) setSt(S_PEAK_EST, est);
+  if (est + st(S_TW) > st(S_PEAK_IN_USE)) setSt(S_PEAK_IN_USE, est + st(S_TW));
+  store<u32>(rec, load<u32>(rec, 24) + 1, 24);
+  if (sinceRelease >= 0) {
+    addSt(S_REUSES, 1);
+    store<u32>(rec, load<u32>(rec, 28) + 1, 28);
+    store<f64>(rec, load<f64>(rec, 8) + sinceRelease, 8);
+    if (sinceRelease < load<f64>(rec, 16)) store<f64>(rec, sinceRelease, 16);
+    histAdd(sinceRelease);
+  }
+  utilization(inUse / fget(ps, PS_CAP));
+}
+
+function recordFailed(pool: i32, reasonTimeWait: bool): void {
+  const t = NOW;
+  addSt(S_FAILURES, 1);
+  addSt(S_I_FAILURES, 1);
+  addSt(S_STEADY_FAILURES, st(S_STEADY));
+  if (reasonTimeWait) addSt(S_FAIL_TW, 1);
+  else addSt(S_FAIL_EST, 1);
+  if (st(S_FIRST_FAILURE) < 0) setSt(S_FIRST_FAILURE, t);
+  const ps = psAt(pool);
+  fset(ps, PS_ATTEMPTS, fget(ps, PS_ATTEMPTS) + 1);
+  fset(ps, PS_FAILURES, fget(ps, PS_FAILURES) + 1);
+  if (fget(ps, PS_FIRSTFAIL) < 0) fset(ps, PS_FIRSTFAIL, t);
+  utilization(1);
+}
+
+function sample(t: f64): void {
+  emitSample(t, st(S_EST), st(S_TW), st(S_I_ATTEMPTS), st(S_I_FAILURES), st(S_I_PEAK_UTIL));
+  setSt(S_I_ATTEMPTS, 0);
+  setSt(S_I_FAILURES, 0);
+  const n = NPOOLS;
+  let m: f64 = 0;
+  for (let p = 0; p < n; p++) {
+    const ps = psAt(p);
+    const u = fget(ps, PS_INUSE) / fget(ps, PS_CAP);
+    if (u > m) m = u;
+  }
+  setSt(S_I_PEAK_UTIL, m);
+}
+
+// -------------------------------------------------------------------- the model (../../sim/simulation.ts)
+/** A held port of the pool becomes free at now. */
+@inline function release(pool: i32, port: i32, fromTimeWait: bool): void {
+  const pp = poolAt(pool);
+  store<f64>(SLOTREC + (<usize>(pget(pp, P_BASE) + port) << 5), NOW);
+  if (fromTimeWait) pset(pp, P_TW, pget(pp, P_TW) - 1);
+  else pset(pp, P_EST, pget(pp, P_EST) - 1);
+  setFree(pp, port);
+  pset(pp, P_FREE, pget(pp, P_FREE) + 1);
+  addSt(fromTimeWait ? S_TW : S_EST, -1);
+  const ps = psAt(pool);
+  fset(ps, PS_INUSE, fget(ps, PS_INUSE) - 1);
+}
+
+function arrival(w: i32): void {
+  const now = NOW;
+  const W = wlAt(w);
+  const rng = WLRNG + <usize>(w * 64);
+  // next arrival (ArrivalProcess.next)
+  let next: f64;
+  if (<i32>fget(W, W_ARRKIND) == ARR_CONSTANT) {
+    const k = fget(W, W_K);
+    fset(W, W_K, k + 1);
+    next = fget(W, W_START) + jsRound(k * fget(W, W_GAP));
+  } else {
+    next = now + jsRound(exp1(rng) * fget(W, W_GAP));
+  }
+  if (next < fget(W, W_STOP) && next < DURATION) setSlot(<i32>fget(W, W_SLOT), next, NORMAL);
+
+  // destination (DestinationPicker.next)
+  const n = <i32>fget(W, W_PICKN);
+  const pick = PICK + <usize>fget(W, W_PICKBASE) * 32;
+  let destination: i32;
+  if (n == 1) destination = <i32>load<f64>(pick);
+  else if (fget(W, W_PICKRANDOM) != 0) {
+    const u = uniform(rng + 16) * fget(W, W_PICKTOTAL);
+    let i = 0;
+    while (i < n - 1 && u >= load<f64>(pick + <usize>i * 32, 16)) i++;
+    destination = <i32>load<f64>(pick + <usize>i * 32);
+  } else {
+    let best = 0;
+    for (let i = 0; i < n; i++) {
+      const e = pick + <usize>i * 32;
+      const s = load<f64>(e, 24) + load<f64>(e, 8);
+      store<f64>(e, s, 24);
+      if (s > load<f64>(pick + <usize>best * 32, 24)) best = i;
+    }
+    const be = pick + <usize>best * 32;
+    store<f64>(be, load<f64>(be, 24) - fget(W, W_PICKTOTAL), 24);
+    destination = <i32>load<f64>(be);
+  }
+  // duration (Distribution.sample)
+  const dk = <i32>fget(W, W_DURKIND);
+  const duration = dk == DUR_CONSTANT ? fget(W, W_D1)
+    : dk == DUR_UNIFORM ? jsRound(fget(W, W_D1) + uniform(rng + 32) * fget(W, W_D2))
+    : jsRound(exp1(rng + 32) * fget(W, W_D1));
+  // closing side (Closer.next)
+  let closedBy = <i32>fget(W, W_FIXED);
+  if (closedBy < 0) {
+    const u = uniform(rng + 48);
+    closedBy = u < fget(W, W_PCLIENT) ? BY_CLIENT : u < fget(W, W_PSERVER) ? BY_SERVER : u < fget(W, W_PRESET) ? BY_RESET : BY_UNANSWERED;
+  }
+  // pool (Simulation.nextPool)
+  const host = <i32>fget(W, W_HOST);
+  const H = hostAt(host);
+  const ipa = NEXTIP + (<usize>(w * NDEST + destination) << 2);
+  const ip = load<i32>(ipa);
+  store<i32>(ipa, ip + 1 == <i32>fget(H, H_NIPS) ? 0 : ip + 1);
+  const pool = fget(H, H_PERDEST) != 0 ? <i32>fget(H, H_CONNECT) + ip * NDEST + destination : <i32>fget(H, H_CONNECT) + ip;
+
+  // RunStats.attempt (never a retry on this path)
+  addSt(S_ATTEMPTS, 1);
+  addSt(S_I_ATTEMPTS, 1);
+  const steady: f64 = now >= WARMUP ? 1 : 0;
+  setSt(S_STEADY, steady);
+  addSt(S_STEADY_ATTEMPTS, steady);
+
+  // the allocator
+  const pp = poolAt(pool);
+  let port: i32;
+  if (<i32>fget(H, H_ALLOC) == ALLOC_RANDOM_START) {
+    port = pget(pp, P_FREE) == 0 ? -1 : findFreeFrom(pp, <i32>Math.floor(uniform(HOSTRNG + <usize>(host * 16)) * <f64>pget(pp, P_SIZE)));
+  } else {
+    port = findFreeFrom(pp, pget(pp, P_CURSOR));
+    if (port >= 0) pset(pp, P_CURSOR, port + 1 == pget(pp, P_SIZE) ? 0 : port + 1);
+  }
+  if (port < 0) {
+    recordFailed(pool, pget(pp, P_TW) > 0);
+    addSt(S_GAVE_UP, 1);
+    return;
+  }
+  // PortPool.take, RunStats.allocated
+  setBusy(pp, port);
+  pset(pp, P_FREE, pget(pp, P_FREE) - 1);
+  pset(pp, P_EST, pget(pp, P_EST) + 1);
+  const rec = SLOTREC + (<usize>(pget(pp, P_BASE) + port) << 5);
+  const last = load<f64>(rec);
+  recordAllocated(pool, rec, last < 0 ? -1 : now - last);
+  heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy);
+}
+
+@inline function close(pool: i32, port: i32, by: i32): void {
+  const pp = poolAt(pool);
+  const host = pget(pp, P_HOST);
+  const H = hostAt(host);
+  if (by == BY_CLIENT && fget(H, H_TIMEWAIT) > 0) {
+    if (fget(H, H_TWCOUNT) >= fget(H, H_MAXTW)) {
+      addSt(S_TW_OVERFLOWS, 1);
+      release(pool, port, false);
+      return;
+    }
+    pset(pp, P_EST, pget(pp, P_EST) - 1);
+    pset(pp, P_TW, pget(pp, P_TW) + 1);
+    fset(H, H_TWCOUNT, fget(H, H_TWCOUNT) + 1);
+    setSt(S_EST, st(S_EST) - 1);
+    const tw = st(S_TW) + 1;
+    setSt(S_TW, tw);
+    if (tw > st(S_PEAK_TW)) setSt(S_PEAK_TW, tw);
+    lanePush(<i32>fget(H, H_TWLANE), EV_TIME_WAIT_END, pool, port);
+  } else if (by == BY_UNANSWERED && fget(H, H_FIN) > 0) {
+    addSt(S_FIN_WAIT_2S, 1);
+    lanePush(<i32>fget(H, H_FINLANE), EV_FIN_WAIT_END, pool, port);
+  } else {
+    release(pool, port, false);
+  }
+}
+
+/**
+ * Processes up to `max` events before the run's end; returns 0 once none is left before it.
+ * why chunks: V8 tiers a WebAssembly function up between calls, so a long run in one call would
+ * stay in the baseline code.
+ */
+export function runChunk(max: i32): i32 {
+  const until = DURATION;
+  const nLanes = NLANES, nSlots = NSLOTS;
+  let done = 0;
+  for (let n = 0; n < max; n++) {
+    // the earliest event by (time, key): heap top, lane heads, timer slots
+    // The earliest event by (time, key) of the heap top and the timer slots ...
+    let from = -1; // -1 heap, s ≥ 0 slot s
+    let t = Infinity;
+    let best: usize = 0; // the chosen entry (time at +0, key at +8 in every queue)
+    if (HEAPN > 0) { t = load<f64>(HEAP); best = HEAP; }
+    for (let s = 0; s < nSlots; s++) {
+      const p = slotAt(s);
+      if (load<f64>(p, 24) != 0) {
+        const stt = load<f64>(p);
+        if (stt < t || (stt == t && load<f64>(p, 8) < load<f64>(best, 8))) { from = s; t = stt; best = p; }
+      }
+    }
+    // ... but first every lane event before it (TIME_WAIT and FIN_WAIT_2 ends). why drained here
+    // rather than chosen one at a time: they only free ports, which commutes, so each lane is
+    // emptied up to that point in a tight loop; every event still runs at its own time.
+    const bestKey = best == 0 ? 0 : load<f64>(best, 8);
+    for (let i = 0; i < nLanes; i++) {
+      const l = LANES + (<usize>i << 4);
+      let size = load<i32>(l, 4);
+      if (size == 0) continue;
+      let head = load<i32>(l);
+      const cap = load<i32>(l, 8), entries = <usize>load<i32>(l, 12);
+      for (;;) {
+        const e = entries + (<usize>head << 5);
+        const lt = load<f64>(e);
+        if (!((lt < t || (lt == t && load<f64>(e, 8) < bestKey)) && lt < until)) break;
+        NOW = lt;
+        done++;
+        const pool = load<i32>(e, 20), port = load<i32>(e, 24);
+        if (++head == cap) head = 0;
+        size--;
+        if (load<i32>(e, 16) == EV_TIME_WAIT_END) {
+          const H = hostAt(pget(poolAt(pool), P_HOST));
+          fset(H, H_TWCOUNT, fget(H, H_TWCOUNT) - 1);
+          release(pool, port, true);
+        } else {
+          release(pool, port, false);
+        }
+        if (size == 0) break;
+      }
+      store<i32>(l, head);
+      store<i32>(l, size, 4);
+    }
+    if (!(t < until)) {
+      PROCESSED += <f64>done;
+      return 0;
+    }
+    NOW = t;
+    done++;
+    if (from == -1) {
+      const pool = load<i32>(HEAP, 16), port = load<i32>(HEAP, 20), by = load<i32>(HEAP, 24);
+      heapPop();
+      close(pool, port, by);
+    } else {
+      const p = slotAt(from);
+      store<f64>(p, 0, 24);
+      const w = <i32>load<f64>(p, 16);
+      if (w < 0) {
+        sample(t);
+        const next = t + SAMPLE;
+        if (next < until) setSlot(from, next, URGENT);
+      } else {
+        arrival(w);
+      }
+    }
+  }
+  PROCESSED += <f64>done;
+  return 1;
+}
+
+/** Sets the region offsets (bytes into the imported memory); ../wasm.ts fills the regions. */
+export function init(
+  cfgAt: usize, pools: usize, words: usize, sums: usize, slotRec: usize, hosts: usize, hostRng: usize,
+  wls: usize, wlRng: usize, pick: usize, nextIp: usize, slots: usize, heap: usize, lanes: usize, laneDelay: usize, stats: usize,
+  thresh: usize, hist: usize, histT: usize, poolStat: usize,
+): void {
+  CFG = cfgAt; POOLS = pools; WORDS = words; SUMS = sums; SLOTREC = slotRec; HOSTS = hosts;
+  HOSTRNG = hostRng; WLS = wls; WLRNG = wlRng; PICK = pick; NEXTIP = nextIp; SLOTS = slots; HEAP = heap; LANES = lanes; LANEDELAY = laneDelay;
+  STATS = stats; THRESH = thresh; HIST = hist; HISTT = histT; POOLSTAT = poolStat;
+  DURATION = cfg(CFG_DURATION); SAMPLE = cfg(CFG_SAMPLE); WARMUP = cfg(CFG_WARMUP);
+  NPOOLS = <i32>cfg(CFG_NPOOLS); NWL = <i32>cfg(CFG_NWL); NSLOTS = <i32>cfg(CFG_NSLOTS); NLANES = <i32>cfg(CFG_NLANES);
+  NDEST = <i32>cfg(CFG_NDEST); NTHRESH = <i32>cfg(CFG_NTHRESH);
+  NOW = 0; SEQ = 0; HEAPN = 0; PROCESSED = 0;
+}
+
+/**
+ * Schedules the first events as Simulation.run does: the sampler (slot 0, when a sample falls
+ * inside the run), then each workload's first arrival (ArrivalProcess.first).
+ */
+export function start(): void {
+  const until = DURATION;
+  if (SAMPLE < until) setSlot(0, SAMPLE, URGENT);
+  const n = NWL;
+  for (let w = 0; w < n; w++) {
+    const W = wlAt(w);
+    let t: f64;
+    if (<i32>fget(W, W_ARRKIND) == ARR_CONSTANT) {
+      fset(W, W_K, 1);
+      t = fget(W, W_START);
+    } else {
+      t = fget(W, W_START) + jsRound(exp1(WLRNG + <usize>(w * 64)) * fget(W, W_GAP));
+    }
+    if (t < fget(W, W_STOP) && t < until) setSlot(<i32>fget(W, W_SLOT), t, NORMAL);
+  }
+}
+
+/** The final sample at the end of the run. */
+export function finish(): void {
+  NOW = DURATION;
+  sample(DURATION);
+  setCfg(CFG_PROCESSED, PROCESSED);
+}
+
+/** First free address past the module's own static data. */
+export function heapBase(): usize { return __heap_base; }

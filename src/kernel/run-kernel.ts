@@ -1,0 +1,234 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Tick } from '../engine/time';
+import { RandomStreams } from '../random/stream';
+import { Closer } from '../workload/closer';
+import { type Plan, workloadIn } from '../sim/plan';
+import { type PoolInfo, poolLayout } from '../sim/simulation';
+import { BUCKETS } from '../stats/log-histogram';
+import { N_COUNTERS, RunStats, type SampleRow, THRESHOLDS } from '../stats/run-stats';
+import { ALLOCATOR_KINDS } from './support';
+
+/**
+ * Runs a plan variant on the WebAssembly kernel (./assembly/index.ts): lays out every array the
+ * loop needs in one memory, with the random streams' states, the pools' free bits and a fresh
+ * RunStats's initial figures; runs the loop in chunks; and loads the figures back into a
+ * RunStats, so everything downstream reads one kind of result whichever engine ran.
+ */
+
+/** Where `npm run build` writes the kernel (see package.json, build:kernel). */
+const WASM_FILE = 'dist/kernel.wasm';
+
+let compiled: WebAssembly.Module | undefined | null;
+
+/** The compiled kernel, or undefined when it has not been built (dist/kernel.wasm missing). */
+export function kernelModule(): WebAssembly.Module | undefined {
+  if (compiled === undefined) {
+    const file = kernelFile();
+    compiled = file === undefined ? null : new WebAssembly.Module(readFileSync(file));
+  }
+  return compiled ?? undefined;
+}
+
+/** dist/kernel.wasm of the package this file belongs to (from src/ under ts-jest, from dist/src/ when built). */
+function kernelFile(): string | undefined {
+  let dir = __dirname;
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(join(dir, 'package.json'))) {
+      const f = join(dir, WASM_FILE);
+      return existsSync(f) ? f : undefined;
+    }
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
+interface KernelExports {
+  init(...offsets: number[]): void;
+  start(): void;
+  runChunk(max: number): number;
+  finish(): void;
+  heapBase(): number;
+  log1p(x: number): number;
+}
+
+/** A kernel instance on a fresh memory of `bytes` bytes (the math test uses it too). */
+export function instantiate(module: WebAssembly.Module, bytes: number, onSample: (row: SampleRow) => void = () => {}): { exports: KernelExports; memory: WebAssembly.Memory } {
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
+  const sample = (t: number, established: number, timeWait: number, attempts: number, failures: number, maxPoolUtilization: number) =>
+    onSample({ t, established, timeWait, attempts, failures, maxPoolUtilization });
+  const instance = new WebAssembly.Instance(module, { env: { memory, sample } });
+  return { exports: instance.exports as unknown as KernelExports, memory };
+}
+
+// Field layouts: the constants of the same names in ./assembly/index.ts.
+const CFG_SIZE = 16, POOL_STRIDE = 10, HOST_STRIDE = 11, WL_STRIDE = 18, LANE_ENTRY = 32, HEAP_ENTRY = 32;
+const POOLSTAT_STRIDE = 7;
+/** Regions start past the first page, which holds the module's own data (checked). */
+const FIRST = 65536;
+
+/** Bump allocation of 8-byte-aligned regions. */
+class Regions {
+  end = FIRST;
+  take(bytes: number): number {
+    const at = this.end;
+    this.end += Math.ceil(bytes / 8) * 8;
+    return at;
+  }
+}
+
+export interface KernelRun {
+  stats: RunStats;
+  poolInfo: PoolInfo[];
+  events: number;
+}
+
+/** Runs the variant on the kernel; the caller has checked `kernelRefusal` is undefined. */
+export function runKernel(module: WebAssembly.Module, plan: Plan, variant: number, replication: number, onSample?: (row: SampleRow) => void): KernelRun {
+  const layout = poolLayout(plan, variant);
+  const profiles = plan.variants[variant]!.profiles;
+  const stats = new RunStats(layout.capacity, plan.warmup, onSample);
+  const initial = stats.storage;
+  const streams = new RandomStreams(plan.seed, replication);
+  const workloads = plan.workloads.map((w) => workloadIn(plan, variant, w));
+  const nPools = layout.info.length, nHosts = plan.hosts.length, nWl = workloads.length, nDest = plan.destinations.length;
+  const nSlots = 1 + nWl;
+
+  // Pools: sizes and where their slots, words and summary words start.
+  const size = layout.info.map((i) => profiles[i.host]!.portRange[1] - profiles[i.host]!.portRange[0] + 1);
+  const base: number[] = [], wordsBase: number[] = [], sumsBase: number[] = [];
+  let slots = 0, words = 0, sums = 0;
+  for (let p = 0; p < nPools; p++) {
+    base.push(slots);
+    wordsBase.push(words);
+    sumsBase.push(sums);
+    slots += size[p]!;
+    const nw = (size[p]! + 31) >>> 5;
+    words += nw;
+    sums += (nw + 31) >>> 5;
+  }
+  // Lanes: one per distinct TIME_WAIT / FIN_WAIT_2 length, holding at most every slot of its hosts.
+  const laneDelay: Tick[] = [], laneCap: number[] = [];
+  const hostSlots = new Array<number>(nHosts).fill(0);
+  layout.info.forEach((i, p) => (hostSlots[i.host]! += size[p]!));
+  const laneOf = (delay: Tick, host: number): number => {
+    if (!(delay > 0)) return -1;
+    let l = laneDelay.indexOf(delay);
+    if (l < 0) { l = laneDelay.length; laneDelay.push(delay); laneCap.push(0); }
+    laneCap[l]! += hostSlots[host]!;
+    return l;
+  };
+  const twLane = profiles.map((p, h) => laneOf(p.timeWait, h));
+  const finLane = profiles.map((p, h) => (p.finTimeout === p.timeWait ? twLane[h]! : laneOf(p.finTimeout, h)));
+  const pickers = workloads.map((w) => w.destinations.length);
+  const nPick = pickers.reduce((a, b) => a + b, 0);
+
+  const r = new Regions();
+  const at = {
+    cfg: r.take(CFG_SIZE * 8), pools: r.take(nPools * POOL_STRIDE * 4), words: r.take(words * 4), sums: r.take(sums * 4),
+    slotRec: r.take(slots * 32), hosts: r.take(nHosts * HOST_STRIDE * 8), hostRng: r.take(nHosts * 16),
+    wls: r.take(nWl * WL_STRIDE * 8), wlRng: r.take(nWl * 64), pick: r.take(nPick * 32), nextIp: r.take(nWl * nDest * 4),
+    slots: r.take(nSlots * 32), heap: r.take(slots * HEAP_ENTRY), lanes: r.take(laneDelay.length * 16), laneDelay: r.take(laneDelay.length * 8),
+    stats: r.take(N_COUNTERS * 8), thresh: r.take(THRESHOLDS.length * 16), hist: r.take(BUCKETS * 8), histT: r.take(32),
+    poolStat: r.take(nPools * POOLSTAT_STRIDE * 8), laneEntries: 0,
+  };
+  at.laneEntries = r.take(laneCap.reduce((a, b) => a + b, 0) * LANE_ENTRY);
+
+  const { exports: k, memory } = instantiate(module, r.end, onSample);
+  if (k.heapBase() > FIRST) throw new Error(`kernel: static data (${k.heapBase()} bytes) overlaps its regions`);
+  const buf = memory.buffer;
+  const f64 = (off: number, n: number) => new Float64Array(buf, off, n);
+  const i32 = (off: number, n: number) => new Int32Array(buf, off, n);
+
+  f64(at.cfg, CFG_SIZE).set([plan.duration, plan.sample, plan.warmup, nPools, nWl, nSlots, laneDelay.length, nDest, THRESHOLDS.length]);
+  const P = i32(at.pools, nPools * POOL_STRIDE), W32 = i32(at.words, words), S32 = i32(at.sums, sums);
+  for (let p = 0; p < nPools; p++) {
+    const prof = profiles[layout.info[p]!.host]!;
+    const reserved = new Set(prof.reservedPorts.map((x) => x - prof.portRange[0]));
+    let free = 0;
+    for (let i = 0; i < size[p]!; i++) {
+      if (reserved.has(i)) continue;
+      free++;
+      const w = wordsBase[p]! + (i >>> 5);
+      W32[w]! |= 1 << (i & 31);
+      S32[sumsBase[p]! + ((i >>> 5) >>> 5)]! |= 1 << ((i >>> 5) & 31);
+    }
+    P.set([base[p]!, size[p]!, layout.info[p]!.host, free, 0, 0, 0, wordsBase[p]!, sumsBase[p]!, (size[p]! + 31) >>> 5], p * POOL_STRIDE);
+  }
+  const REC = f64(at.slotRec, slots * 4);
+  for (let i = 0; i < slots; i++) {
+    REC[i * 4] = -1; // never released
+    REC[i * 4 + 2] = Infinity; // no reuse interval yet
+  }
+  const H = f64(at.hosts, nHosts * HOST_STRIDE), HR = i32(at.hostRng, nHosts * 4);
+  plan.hosts.forEach((h, i) => {
+    const p = profiles[i]!;
+    H.set([p.timeWait, p.finTimeout, p.maxTimeWaitBuckets, 0, p.portRange[0], twLane[i]!, finLane[i]!, ALLOCATOR_KINDS[p.allocator]!,
+      h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0, layout.hosts[i]!.connect], i * HOST_STRIDE);
+    HR.set(streams.stream(`host/${h.name}/allocator`).state, i * 4);
+  });
+  const WL = f64(at.wls, nWl * WL_STRIDE), WR = i32(at.wlRng, nWl * 16), PK = f64(at.pick, nPick * 4);
+  let pick = 0;
+  workloads.forEach((w, i) => {
+    const d = w.duration;
+    const [durKind, d1, d2] = d.dist === 'constant' ? [0, d.value, 0] : d.dist === 'uniform' ? [1, d.min, d.max - d.min] : d.dist === 'exponential' ? [2, d.mean, 0] : [NaN, 0, 0];
+    const closer = new Closer(w.closedBy);
+    const total = w.weights.reduce((a, b) => a + b, 0);
+    WL.set([w.arrivals.type === 'constant' ? 0 : 1, 1e6 / w.arrivals.rate, w.arrivals.start, w.arrivals.stop, 0, durKind, d1, d2,
+      closer.fixed, closer.pClient, closer.pServer, closer.pReset, w.destinations.length, w.selection === 'random' ? 1 : 0,
+      total, pick, w.host, 1 + i], i * WL_STRIDE);
+    const name = `workload/${w.name}`;
+    ['arrivals', 'destinations', 'durations', 'closed-by'].forEach((s, j) => WR.set(streams.stream(`${name}/${s}`).state, i * 16 + j * 4));
+    let cumulative = 0;
+    w.destinations.forEach((dest, j) => {
+      cumulative += w.weights[j]!;
+      PK.set([dest, w.weights[j]!, cumulative, 0], (pick + j) * 4);
+    });
+    pick += w.destinations.length;
+  });
+  const SL = f64(at.slots, nSlots * 4);
+  for (let s = 0; s < nSlots; s++) SL.set([Infinity, 0, s - 1, 0], s * 4);
+  const L = i32(at.lanes, laneDelay.length * 4);
+  let entry = at.laneEntries;
+  laneDelay.forEach((delay, l) => {
+    L.set([0, 0, laneCap[l]!, entry], l * 4);
+    entry += laneCap[l]! * LANE_ENTRY;
+  });
+  f64(at.laneDelay, laneDelay.length).set(laneDelay);
+  f64(at.stats, N_COUNTERS).set(initial.counters);
+  const TH = f64(at.thresh, THRESHOLDS.length * 2);
+  THRESHOLDS.forEach((level, i) => TH.set([level, initial.thresholdTimes[i]!], i * 2));
+  f64(at.histT, 4).set(initial.histogramTotals);
+  const PS = f64(at.poolStat, nPools * POOLSTAT_STRIDE);
+  for (let p = 0; p < nPools; p++) PS.set([0, 0, 0, 0, 0, initial.poolFirstFailure[p]!, layout.capacity[p]!], p * POOLSTAT_STRIDE);
+
+  k.init(at.cfg, at.pools, at.words, at.sums, at.slotRec, at.hosts, at.hostRng, at.wls, at.wlRng, at.pick, at.nextIp,
+    at.slots, at.heap, at.lanes, at.laneDelay, at.stats, at.thresh, at.hist, at.histT, at.poolStat);
+  k.start();
+  while (k.runChunk(1 << 14) !== 0) { /* next chunk */ }
+  k.finish();
+
+  // Load the figures into the RunStats.
+  initial.counters.set(f64(at.stats, N_COUNTERS));
+  THRESHOLDS.forEach((_, i) => (initial.thresholdTimes[i] = TH[i * 2 + 1]!));
+  initial.histogramCounts.set(f64(at.hist, BUCKETS));
+  initial.histogramTotals.set(f64(at.histT, 4));
+  // Slot records, added up per real port (sums of whole ticks: exact in any order).
+  const counts = new Uint32Array(buf, at.slotRec, slots * 8);
+  for (let p = 0; p < nPools; p++) {
+    const lo = profiles[layout.info[p]!.host]!.portRange[0];
+    for (let i = 0; i < size[p]!; i++) {
+      const slot = base[p]! + i;
+      const n = counts[slot * 8 + 6]!;
+      if (n === 0) continue;
+      const port = lo + i;
+      initial.portAllocations[port]! += n;
+      initial.portReuses[port]! += counts[slot * 8 + 7]!;
+      initial.portReuseSum[port]! += REC[slot * 4 + 1]!;
+      if (REC[slot * 4 + 2]! < initial.portReuseMin[port]!) initial.portReuseMin[port] = REC[slot * 4 + 2]!;
+    }
+  }
+  const poolArrays = [initial.poolAttempts, initial.poolFailures, initial.poolAllocations, initial.poolInUse, initial.poolPeakInUse, initial.poolFirstFailure];
+  for (let p = 0; p < nPools; p++) poolArrays.forEach((a, j) => (a[p] = PS[p * POOLSTAT_STRIDE + j]!));
+  return { stats, poolInfo: layout.info, events: f64(at.cfg, CFG_SIZE)[11]! };
+}

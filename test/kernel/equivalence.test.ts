@@ -1,0 +1,166 @@
+import { kernelModule, instantiate } from '../../src/kernel/run-kernel';
+import { kernelRefusal } from '../../src/kernel/support';
+import { RandomStream } from '../../src/random/stream';
+import type { Plan } from '../../src/sim/plan';
+import { engineFor, type RunResult, runOne } from '../../src/stats/run-one';
+import type { SampleRow } from '../../src/stats/run-stats';
+import { planOf } from '../helpers/scenario';
+
+/**
+ * The WebAssembly kernel (src/kernel) must give exactly what the JS engine (src/sim) gives for
+ * every plan it accepts: every counter, per-pool and per-port figure, histogram bucket, sample
+ * row and event count. Checked on bench-steady's model and on 60 random plans that exercise
+ * what the kernel implements (hosts, source IPs, destinations and weights, both selections,
+ * both sharings, both allocators, reserved ports, exhaustion, closing-side mixes, FIN_WAIT_2,
+ * the TIME_WAIT cap, constant and Poisson arrivals with start and stop, three duration
+ * distributions, several workloads, comparisons).
+ */
+const kernel = kernelModule();
+const kernelBuilt = kernel !== undefined;
+
+beforeAll(() => {
+  // A kernel that silently did not build would make every run fall back to the JS engine.
+  if (process.env.CI !== undefined && !kernelBuilt) throw new Error('dist/kernel.wasm missing under CI: npm run build builds it');
+});
+const maybe = kernelBuilt ? test : test.skip;
+
+function runBoth(plan: Plan, variant: number): { js: RunResult; wasm: RunResult; jsRows: SampleRow[]; wasmRows: SampleRow[] } {
+  const jsRows: SampleRow[] = [], wasmRows: SampleRow[] = [];
+  const js = runOne(plan, variant, 0, (r) => jsRows.push(r), 'js');
+  const wasm = runOne(plan, variant, 0, (r) => wasmRows.push(r), 'wasm');
+  return { js, wasm, jsRows, wasmRows };
+}
+
+function expectSame(plan: Plan, variant: number): RunResult {
+  expect(kernelRefusal(plan, variant)).toBeUndefined();
+  const { js, wasm, jsRows, wasmRows } = runBoth(plan, variant);
+  expect(wasm.engine).toBe('wasm');
+  expect(wasm.events).toBe(js.events);
+  expect(wasm.poolInfo).toEqual(js.poolInfo);
+  const a = js.stats.storage, b = wasm.stats.storage;
+  for (const key of Object.keys(a) as (keyof typeof a)[]) {
+    // Arrays compared whole, named on failure.
+    expect({ [key]: Array.from(b[key]) }).toEqual({ [key]: Array.from(a[key]) });
+  }
+  expect(wasmRows).toEqual(jsRows);
+  return js;
+}
+
+/** A random scenario of the kernel's class, from a seeded stream. */
+function randomScenario(seed: number): string {
+  const r = new RandomStream('scenario', `equivalence/${seed}`);
+  const pick = <T>(xs: readonly T[]): T => xs[r.below(xs.length)]!;
+  const nDest = 1 + r.below(4);
+  const nHosts = 1 + r.below(3);
+  const dests = Array.from({ length: nDest }, (_, i) => `  - { name: d${i}, address: "10.0.${i}.1:${80 + i}", weight: ${pick([1, 1, 2, 3, 0.5])} }`);
+  const hosts = Array.from({ length: nHosts }, (_, h) => {
+    const lo = 20000 + r.below(1000);
+    const size = pick([40, 100, 300, 2000]);
+    const reserved = r.below(3) === 0 ? `, reservedPorts: [${lo + 3}, "${lo + 10}-${lo + 12}"]` : '';
+    const profile = `{ preset: ${pick(['linux', 'windows', 'macos', 'iana', 'freebsd'])}, allocator: ${pick(['random-start', 'sequential'])}, `
+      + `portRange: [${lo}, ${lo + size - 1}], sharing: ${pick(['per-destination', 'global'])}, timeWait: ${pick(['0s', '2s', '5s', '30s'])}, `
+      + `finTimeout: ${pick(['0s', '3s', '5s'])}, maxTimeWaitBuckets: ${pick([5, 50, 131072])}, twReuse: 0${reserved} }`;
+    return `  - { name: h${h}, profile: ${profile}, sourceIps: ${1 + r.below(3)} }`;
+  });
+  const closers = ['client', 'server', 'reset', 'unanswered', '{ client: 0.6, server: 0.3, reset: 0.1 }', '{ client: 0.5, unanswered: 0.25, reset: 0.25 }'];
+  const durations = ['0s', '150ms', '{ dist: exponential, mean: 400ms }', '{ dist: uniform, min: 10ms, max: 2s }', '{ dist: exponential, mean: 3s }'];
+  const nWl = 1 + r.below(3);
+  const workloads = Array.from({ length: nWl }, (_, w) => {
+    const to = Array.from({ length: nDest }, (_, i) => `d${i}`).filter(() => r.below(3) > 0);
+    const window = r.below(3) === 0 ? `, start: ${r.below(5)}s, stop: ${10 + r.below(10)}s` : '';
+    return `  - name: w${w}
+    host: h${r.below(nHosts)}
+    destinations: [${(to.length > 0 ? to : ['d0']).join(', ')}]
+    selection: ${pick(['round-robin', 'random'])}
+    arrivals: { type: ${pick(['constant', 'poisson'])}, rate: ${pick([7, 40, 150, 600])}/s${window} }
+    connection: { duration: ${pick(durations)}, closedBy: ${pick(closers)} }`;
+  });
+  return `name: eq${seed}
+seed: ${seed}
+duration: ${pick(['20s', '30s'])}
+sample: ${pick(['1s', '700ms'])}
+warmup: 4s
+hosts:
+${hosts.join('\n')}
+destinations:
+${dests.join('\n')}
+workloads:
+${workloads.join('\n')}
+`;
+}
+
+describe('the kernel gives what the JS engine gives', () => {
+  maybe('log1p: bit for bit the Math.log1p the JS engine uses, on 10^7 inputs', () => {
+    const { exports: k } = instantiate(kernel!, 65536);
+    const r = new RandomStream('log1p', 'equivalence');
+    let differ = 0;
+    for (let i = 0; i < 8e6; i++) {
+      const x = -r.uniform();
+      if (k.log1p(x) !== Math.log1p(x)) differ++;
+    }
+    for (let e = -60; e <= 10; e++) {
+      for (let i = 0; i < 25_000; i++) {
+        const x = (r.uniform() - 0.5) * 2 ** e;
+        if (!Object.is(k.log1p(x), Math.log1p(x))) differ++; // NaN below -1, in both
+      }
+    }
+    for (const x of [0, -0, -1, -0.5, -2, Infinity, NaN, 1e-300, -1e-17, 2 ** -29, 2 ** -54, 0.41421356, -0.29289321]) if (!Object.is(k.log1p(x), Math.log1p(x))) differ++;
+    expect(differ).toBe(0);
+  });
+
+  maybe('bench-steady\'s model (20 simulated minutes): identical figures, the kernel chosen by default', () => {
+    const plan = planOf(`
+name: bench
+seed: 3
+duration: 1200s
+warmup: 122s
+hosts: [{ name: client, profile: { preset: linux, allocator: random-start, timeWait: 60s }, sourceIps: 1 }]
+destinations: [{ name: server, address: 10.0.0.1:80 }]
+workloads:
+  - { name: steady, host: client, destinations: [server], arrivals: { type: poisson, rate: 480/s }, connection: { duration: { dist: exponential, mean: 1s }, closedBy: client } }
+`);
+    expect(engineFor(plan, 0)).toBe('wasm');
+    const js = expectSame(plan, 0);
+    expect(js.stats.failures).toBeGreaterThan(0); // it reaches exhaustion
+  });
+
+  const seeds = Array.from({ length: 60 }, (_, i) => i + 1);
+  maybe.each(seeds)('random plan %i: identical figures in every variant', (seed) => {
+    const text = randomScenario(seed);
+    const plan = planOf(text);
+    for (let v = 0; v < plan.variants.length; v++) expectSame(plan, v);
+  });
+
+  maybe('the random plans reach the features they are meant to: failures, overflows, FIN_WAIT_2, reuse', () => {
+    let failures = 0, overflows = 0, fin = 0, reuses = 0, refused = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const plan = planOf(randomScenario(seed));
+      if (kernelRefusal(plan, 0) !== undefined) refused++;
+      const s = runOne(plan, 0, 0, undefined, 'wasm').stats;
+      failures += s.failures > 0 ? 1 : 0;
+      overflows += s.timeWaitOverflows > 0 ? 1 : 0;
+      fin += s.finWait2Closes > 0 ? 1 : 0;
+      reuses += s.reuses > 0 ? 1 : 0;
+    }
+    expect(refused).toBe(0);
+    for (const n of [failures, overflows, fin, reuses]) expect(n).toBeGreaterThanOrEqual(5);
+  });
+
+  test('plans outside the kernel\'s model run on the JS engine, with the reason', () => {
+    const base = (extra: string, profile = '{ preset: linux, allocator: random-start }') => planOf(`
+name: r
+duration: 5s
+hosts: [{ name: h, profile: ${profile} }]
+destinations: [{ name: d, address: 10.0.0.1:80 }]
+workloads:
+  - { name: w, host: h, destinations: [d], arrivals: { type: poisson, rate: 10/s }, connection: { duration: 1s${extra} } }
+`);
+    expect(kernelRefusal(base(''), 0)).toBeUndefined();
+    expect(kernelRefusal(base('', 'linux'), 0)).toMatch(/allocator linux/);
+    expect(kernelRefusal(base(', bind: any-port'), 0)).toMatch(/bind/);
+    expect(kernelRefusal(base(', protocol: udp'), 0)).toMatch(/udp/);
+    expect(kernelRefusal(base(', connectLatency: 1ms'), 0)).toMatch(/connectLatency/);
+    expect(kernelRefusal(base('', '{ preset: linux, allocator: random-start, twReuse: 1 }'), 0)).toMatch(/TIME_WAIT reuse/);
+    expect(engineFor(base('', 'linux'), 0)).toBe('js');
+  });
+});
