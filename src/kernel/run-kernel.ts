@@ -4,7 +4,8 @@ import type { Tick } from '../engine/time';
 import { RandomStreams } from '../random/stream';
 import { Closer } from '../workload/closer';
 import { type Plan, workloadIn } from '../sim/plan';
-import { type PoolInfo, poolLayout } from '../sim/simulation';
+import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
+import { type PoolInfo, poolFlow, poolLayout } from '../sim/simulation';
 import { BUCKETS } from '../stats/log-histogram';
 import { N_COUNTERS, RunStats, type SampleRow, THRESHOLDS } from '../stats/run-stats';
 import { ALLOCATOR_KINDS } from './support';
@@ -62,7 +63,7 @@ export function instantiate(module: WebAssembly.Module, bytes: number, onSample:
 }
 
 // Field layouts: the constants of the same names in ./assembly/index.ts.
-const CFG_SIZE = 16, POOL_STRIDE = 10, HOST_STRIDE = 11, WL_STRIDE = 18, LANE_ENTRY = 32, HEAP_ENTRY = 32;
+const CFG_SIZE = 16, POOL_STRIDE = 11, HOST_STRIDE = 12, WL_STRIDE = 18, LANE_ENTRY = 32, HEAP_ENTRY = 32;
 const POOLSTAT_STRIDE = 7;
 /** Regions start past the first page, which holds the module's own data (checked). */
 const FIRST = 65536;
@@ -125,7 +126,7 @@ export function runKernel(module: WebAssembly.Module, plan: Plan, variant: numbe
 
   const r = new Regions();
   const at = {
-    cfg: r.take(CFG_SIZE * 8), pools: r.take(nPools * POOL_STRIDE * 4), words: r.take(words * 4), sums: r.take(sums * 4),
+    cfg: r.take(CFG_SIZE * 8), pools: r.take(nPools * POOL_STRIDE * 4), words: r.take(words * 4), sums: r.take(sums * 4), sumsOdd: r.take(sums * 4),
     slotRec: r.take(slots * 32), hosts: r.take(nHosts * HOST_STRIDE * 8), hostRng: r.take(nHosts * 16),
     wls: r.take(nWl * WL_STRIDE * 8), wlRng: r.take(nWl * 64), pick: r.take(nPick * 32), nextIp: r.take(nWl * nDest * 4),
     slots: r.take(nSlots * 32), heap: r.take(slots * HEAP_ENTRY), lanes: r.take(laneDelay.length * 16), laneDelay: r.take(laneDelay.length * 8),
@@ -133,6 +134,8 @@ export function runKernel(module: WebAssembly.Module, plan: Plan, variant: numbe
     poolStat: r.take(nPools * POOLSTAT_STRIDE * 8), laneEntries: 0,
   };
   at.laneEntries = r.take(laneCap.reduce((a, b) => a + b, 0) * LANE_ENTRY);
+  // The linux allocators' state (keys and perturb table), per host that uses one.
+  const linuxAt = profiles.map((p) => (p.allocator === 'linux' || p.allocator === 'linux-socket-range' ? r.take(16 + PERTURB_TABLE_SIZE * 4) : 0));
 
   const { exports: k, memory } = instantiate(module, r.end, onSample);
   if (k.heapBase() > FIRST) throw new Error(`kernel: static data (${k.heapBase()} bytes) overlaps its regions`);
@@ -141,7 +144,8 @@ export function runKernel(module: WebAssembly.Module, plan: Plan, variant: numbe
   const i32 = (off: number, n: number) => new Int32Array(buf, off, n);
 
   f64(at.cfg, CFG_SIZE).set([plan.duration, plan.sample, plan.warmup, nPools, nWl, nSlots, laneDelay.length, nDest, THRESHOLDS.length]);
-  const P = i32(at.pools, nPools * POOL_STRIDE), W32 = i32(at.words, words), S32 = i32(at.sums, sums);
+  const P = i32(at.pools, nPools * POOL_STRIDE), W32 = i32(at.words, words);
+  const summary = [i32(at.sums, sums), i32(at.sumsOdd, sums)]; // even ports, odd ports
   for (let p = 0; p < nPools; p++) {
     const prof = profiles[layout.info[p]!.host]!;
     const reserved = new Set(prof.reservedPorts.map((x) => x - prof.portRange[0]));
@@ -151,9 +155,10 @@ export function runKernel(module: WebAssembly.Module, plan: Plan, variant: numbe
       free++;
       const w = wordsBase[p]! + (i >>> 5);
       W32[w]! |= 1 << (i & 31);
-      S32[sumsBase[p]! + ((i >>> 5) >>> 5)]! |= 1 << ((i >>> 5) & 31);
+      summary[i & 1]![sumsBase[p]! + ((i >>> 5) >>> 5)]! |= 1 << ((i >>> 5) & 31);
     }
-    P.set([base[p]!, size[p]!, layout.info[p]!.host, free, 0, 0, 0, wordsBase[p]!, sumsBase[p]!, (size[p]! + 31) >>> 5], p * POOL_STRIDE);
+    P.set([base[p]!, size[p]!, layout.info[p]!.host, free, 0, 0, 0, wordsBase[p]!, sumsBase[p]!, (size[p]! + 31) >>> 5,
+      poolFlow(plan, layout.info[p]!)], p * POOL_STRIDE);
   }
   const REC = f64(at.slotRec, slots * 4);
   for (let i = 0; i < slots; i++) {
@@ -164,8 +169,15 @@ export function runKernel(module: WebAssembly.Module, plan: Plan, variant: numbe
   plan.hosts.forEach((h, i) => {
     const p = profiles[i]!;
     H.set([p.timeWait, p.finTimeout, p.maxTimeWaitBuckets, 0, p.portRange[0], twLane[i]!, finLane[i]!, ALLOCATOR_KINDS[p.allocator]!,
-      h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0, layout.hosts[i]!.connect], i * HOST_STRIDE);
-    HR.set(streams.stream(`host/${h.name}/allocator`).state, i * 4);
+      h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0, layout.hosts[i]!.connect, linuxAt[i]!], i * HOST_STRIDE);
+    const rng = streams.stream(`host/${h.name}/allocator`);
+    if (linuxAt[i]! > 0) {
+      // Made as the JS engine makes it (its keys and table drawn from the host's stream), then copied.
+      const a = new LinuxConnectAllocator(rng, p.allocator === 'linux' ? 2 : 1);
+      i32(linuxAt[i]!, 4).set([a.key0, a.key1, a.key2, a.key3]);
+      new Uint32Array(buf, linuxAt[i]! + 16, PERTURB_TABLE_SIZE).set(a.table);
+    }
+    HR.set(rng.state, i * 4);
   });
   const WL = f64(at.wls, nWl * WL_STRIDE), WR = i32(at.wlRng, nWl * 16), PK = f64(at.pick, nPick * 4);
   let pick = 0;
@@ -202,7 +214,7 @@ export function runKernel(module: WebAssembly.Module, plan: Plan, variant: numbe
   const PS = f64(at.poolStat, nPools * POOLSTAT_STRIDE);
   for (let p = 0; p < nPools; p++) PS.set([0, 0, 0, 0, 0, initial.poolFirstFailure[p]!, layout.capacity[p]!], p * POOLSTAT_STRIDE);
 
-  k.init(at.cfg, at.pools, at.words, at.sums, at.slotRec, at.hosts, at.hostRng, at.wls, at.wlRng, at.pick, at.nextIp,
+  k.init(at.cfg, at.pools, at.words, at.sums, at.sumsOdd, at.slotRec, at.hosts, at.hostRng, at.wls, at.wlRng, at.pick, at.nextIp,
     at.slots, at.heap, at.lanes, at.laneDelay, at.stats, at.thresh, at.hist, at.histT, at.poolStat);
   k.start();
   while (k.runChunk(1 << 14) !== 0) { /* next chunk */ }

@@ -672,10 +672,7 @@ export class Simulation implements EventHandler {
     const p = H.profile;
     const pool = new PortPool(p.portRange[1] - p.portRange[0] + 1, H.reservedOffsets);
     const info = this.poolInfo[poolId]!;
-    if (info.destination >= 0) {
-      const source = this.plan.hosts[info.host]!.sourceIps[info.sourceIp]!;
-      pool.flow = flowHash(`${source}>${this.plan.destinations[info.destination]!.address}`);
-    }
+    pool.flow = poolFlow(this.plan, info);
     this.pools[poolId] = pool;
     this.closedBy[poolId] = new Uint8Array(pool.size);
     if (this.usesRequests) {
@@ -797,6 +794,16 @@ function poolIndex(L: HostLayout, kind: number, perDestination: boolean, nDest: 
   if (kind === KIND_UDP) return L.udp + ip;
   if (kind === KIND_BIND) return L.bind + ip;
   return perDestination ? L.connect + ip * nDest + destination : L.connect + ip;
+}
+
+/**
+ * A pool's flow identity for hash-based allocators: FNV-1a of "source>address:port" for a pool
+ * of one destination, 0 for a pool of every destination.
+ */
+export function poolFlow(plan: Plan, info: PoolInfo): number {
+  if (info.destination < 0) return 0;
+  const source = plan.hosts[info.host]!.sourceIps[info.sourceIp]!;
+  return flowHash(`${source}>${plan.destinations[info.destination]!.address}`);
 }
 
 /** FNV-1a, 32 bits: a stable identity of a pool's flow for hash-based allocators. */

@@ -11,7 +11,8 @@ import { planOf } from '../helpers/scenario';
  * every plan it accepts: every counter, per-pool and per-port figure, histogram bucket, sample
  * row and event count. Checked on bench-steady's model and on 60 random plans that exercise
  * what the kernel implements (hosts, source IPs, destinations and weights, both selections,
- * both sharings, both allocators, reserved ports, exhaustion, closing-side mixes, FIN_WAIT_2,
+ * both sharings, the random-start, sequential, linux and linux-socket-range allocators (odd
+ * range sizes too), reserved ports, exhaustion, closing-side mixes, FIN_WAIT_2,
  * the TIME_WAIT cap, constant and Poisson arrivals with start and stop, three duration
  * distributions, several workloads, comparisons).
  */
@@ -55,9 +56,9 @@ function randomScenario(seed: number): string {
   const dests = Array.from({ length: nDest }, (_, i) => `  - { name: d${i}, address: "10.0.${i}.1:${80 + i}", weight: ${pick([1, 1, 2, 3, 0.5])} }`);
   const hosts = Array.from({ length: nHosts }, (_, h) => {
     const lo = 20000 + r.below(1000);
-    const size = pick([40, 100, 300, 2000]);
+    const size = pick([40, 41, 100, 300, 2000]);
     const reserved = r.below(3) === 0 ? `, reservedPorts: [${lo + 3}, "${lo + 10}-${lo + 12}"]` : '';
-    const profile = `{ preset: ${pick(['linux', 'windows', 'macos', 'iana', 'freebsd'])}, allocator: ${pick(['random-start', 'sequential'])}, `
+    const profile = `{ preset: ${pick(['linux', 'windows', 'macos', 'iana', 'freebsd'])}, allocator: ${pick(['random-start', 'sequential', 'linux', 'linux', 'linux-socket-range'])}, `
       + `portRange: [${lo}, ${lo + size - 1}], sharing: ${pick(['per-destination', 'global'])}, timeWait: ${pick(['0s', '2s', '5s', '30s'])}, `
       + `finTimeout: ${pick(['0s', '3s', '5s'])}, maxTimeWaitBuckets: ${pick([5, 50, 131072])}, twReuse: 0${reserved} }`;
     return `  - { name: h${h}, profile: ${profile}, sourceIps: ${1 + r.below(3)} }`;
@@ -156,11 +157,12 @@ workloads:
   - { name: w, host: h, destinations: [d], arrivals: { type: poisson, rate: 10/s }, connection: { duration: 1s${extra} } }
 `);
     expect(kernelRefusal(base(''), 0)).toBeUndefined();
-    expect(kernelRefusal(base('', 'linux'), 0)).toMatch(/allocator linux/);
+    expect(kernelRefusal(base('', 'linux'), 0)).toBeUndefined();
+    expect(kernelRefusal(base('', '{ preset: linux, allocator: double-hash }'), 0)).toMatch(/allocator double-hash/);
     expect(kernelRefusal(base(', bind: any-port'), 0)).toMatch(/bind/);
     expect(kernelRefusal(base(', protocol: udp'), 0)).toMatch(/udp/);
     expect(kernelRefusal(base(', connectLatency: 1ms'), 0)).toMatch(/connectLatency/);
     expect(kernelRefusal(base('', '{ preset: linux, allocator: random-start, twReuse: 1 }'), 0)).toMatch(/TIME_WAIT reuse/);
-    expect(engineFor(base('', 'linux'), 0)).toBe('js');
+    expect(engineFor(base('', '{ preset: linux, allocator: double-hash }'), 0)).toBe('js');
   });
 });

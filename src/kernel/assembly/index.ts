@@ -18,7 +18,8 @@ declare function emitSample(t: f64, established: f64, timeWait: f64, attempts: f
 let CFG: usize = 0; // f64 scalars, CFG_* below
 let POOLS: usize = 0; // i32 × POOL_STRIDE per pool
 let WORDS: usize = 0; // i32 free-port bit words of every pool
-let SUMS: usize = 0; // i32 summary words (bit w: word w has a free port)
+let SUMS: usize = 0; // i32 summary words of even ports (bit w: word w has a free even port)
+let SUMSODD: usize = 0; // the same for odd ports, at the same indexes
 // Per port slot (pool base + port index), one 32-byte record, so an allocation touches one cache
 // line: last release time f64 (-1: never), sum f64 and minimum f64 of its reuse intervals,
 // allocations u32, reuses u32. ../run-kernel.ts adds the records up per real port at the end
@@ -47,14 +48,15 @@ const CFG_HEAPN = 12;
 
 // POOLS (i32)
 const P_BASE = 0, P_SIZE = 1, P_HOST = 2, P_FREE = 3, P_EST = 4, P_TW = 5, P_CURSOR = 6, P_WORDS = 7;
-const P_SUMS = 8, P_NWORDS = 9;
-const POOL_STRIDE = 10;
+const P_SUMS = 8, P_NWORDS = 9, P_FLOW = 10;
+const POOL_STRIDE = 11;
 
 // HOSTS (f64)
 const H_TIMEWAIT = 0, H_FIN = 1, H_MAXTW = 2, H_TWCOUNT = 3, H_PORTLO = 4, H_TWLANE = 5, H_FINLANE = 6;
-const H_ALLOC = 7, H_NIPS = 8, H_PERDEST = 9, H_CONNECT = 10;
-const HOST_STRIDE = 11;
-const ALLOC_RANDOM_START = 0, ALLOC_SEQUENTIAL = 1;
+// H_LINUX: byte offset of a linux allocator's state: i32 keys[4], then the u32 perturb table[2^16]
+const H_ALLOC = 7, H_NIPS = 8, H_PERDEST = 9, H_CONNECT = 10, H_LINUX = 11;
+const HOST_STRIDE = 12;
+const ALLOC_RANDOM_START = 0, ALLOC_SEQUENTIAL = 1, ALLOC_LINUX = 2, ALLOC_LINUX_SOCKET_RANGE = 3;
 
 // WLS (f64)
 const W_ARRKIND = 0, W_GAP = 1, W_START = 2, W_STOP = 3, W_K = 4, W_DURKIND = 5, W_D1 = 6, W_D2 = 7;
@@ -284,11 +286,13 @@ function setSlot(s: i32, time: f64, priority: f64): void {
 }
 
 // ------------------------------------------------------------------ port pools (../../os/port-pool.ts)
+const EVEN_BITS = 0x55555555, ODD_BITS = <i32>0xAAAAAAAA;
+@inline function summaryOf(i: i32): usize { return i & 1 ? SUMSODD : SUMS; }
 @inline function setFree(pp: usize, i: i32): void {
   const w = i >>> 5;
   const wa = WORDS + (<usize>(pget(pp, P_WORDS) + w) << 2);
   store<i32>(wa, load<i32>(wa) | (1 << (i & 31)));
-  const sa = SUMS + (<usize>(pget(pp, P_SUMS) + (w >>> 5)) << 2);
+  const sa = summaryOf(i) + (<usize>(pget(pp, P_SUMS) + (w >>> 5)) << 2);
   store<i32>(sa, load<i32>(sa) | (1 << (w & 31)));
 }
 @inline function setBusy(pp: usize, i: i32): void {
@@ -296,15 +300,16 @@ function setSlot(s: i32, time: f64, priority: f64): void {
   const wa = WORDS + (<usize>(pget(pp, P_WORDS) + w) << 2);
   const v = load<i32>(wa) & ~(1 << (i & 31));
   store<i32>(wa, v);
-  if (v == 0) {
-    const sa = SUMS + (<usize>(pget(pp, P_SUMS) + (w >>> 5)) << 2);
+  if ((v & (i & 1 ? ODD_BITS : EVEN_BITS)) == 0) {
+    const sa = summaryOf(i) + (<usize>(pget(pp, P_SUMS) + (w >>> 5)) << 2);
     store<i32>(sa, load<i32>(sa) & ~(1 << (w & 31)));
   }
 }
-/** First free port at or after `from`, wrapping; -1 if none. */
+/** First free port at or after `from`, wrapping; -1 if none (PortPool.findFreeFrom). */
 function findFreeFrom(pp: usize, from: i32): i32 {
   if (pget(pp, P_FREE) == 0) return -1;
-  const words = WORDS + (<usize>pget(pp, P_WORDS) << 2), sums = SUMS + (<usize>pget(pp, P_SUMS) << 2);
+  const words = WORDS + (<usize>pget(pp, P_WORDS) << 2);
+  const sb = <usize>pget(pp, P_SUMS) << 2, even = SUMS + sb, odd = SUMSODD + sb;
   const nWords = pget(pp, P_NWORDS);
   let w = from >>> 5;
   const m = load<i32>(words + (<usize>w << 2)) & (-1 << (from & 31));
@@ -313,7 +318,8 @@ function findFreeFrom(pp: usize, from: i32): i32 {
   for (;;) {
     if (w >= nWords) w = 0;
     const j = w >>> 5;
-    const mm = load<i32>(sums + (<usize>j << 2)) & (-1 << (w & 31));
+    const jo = <usize>j << 2;
+    const mm = (load<i32>(even + jo) | load<i32>(odd + jo)) & (-1 << (w & 31));
     if (mm != 0) {
       const ww = (j << 5) | ctz<i32>(mm);
       return (ww << 5) | ctz<i32>(load<i32>(words + (<usize>ww << 2)));
@@ -321,6 +327,95 @@ function findFreeFrom(pp: usize, from: i32): i32 {
     w = (j + 1) << 5;
   }
   return -1; // not reached: free > 0 means some summary bit is set
+}
+/** First free port in [from, to) with from's parity; -1 if none (PortPool.findFreeWithParity). */
+function findFreeWithParity(pp: usize, from: i32, to: i32): i32 {
+  if (from >= to || pget(pp, P_FREE) == 0) return -1;
+  const words = WORDS + (<usize>pget(pp, P_WORDS) << 2);
+  const odd = from & 1;
+  const summary = (odd ? SUMSODD : SUMS) + (<usize>pget(pp, P_SUMS) << 2);
+  const parity = odd ? ODD_BITS : EVEN_BITS;
+  const lastWord = (to - 1) >>> 5;
+  let w = from >>> 5;
+  let m = load<i32>(words + (<usize>w << 2)) & parity & (-1 << (from & 31));
+  while (m == 0) {
+    w++;
+    for (;;) {
+      if (w > lastWord) return -1;
+      const s = load<i32>(summary + (<usize>(w >>> 5) << 2)) & (-1 << (w & 31));
+      if (s != 0) {
+        w = (w & ~31) | ctz<i32>(s);
+        break;
+      }
+      w = ((w >>> 5) + 1) << 5;
+    }
+    if (w > lastWord) return -1;
+    m = load<i32>(words + (<usize>w << 2)) & parity;
+  }
+  const i = (w << 5) | ctz<i32>(m);
+  return i < to ? i : -1;
+}
+
+// --------------------------------------------------- Linux connect() (../../os/allocators/linux.ts)
+const C1: i32 = <i32>0xcc9e2d51, C2: i32 = 0x1b873593;
+@inline function scramble(k: i32): i32 { return rotl<i32>(k * C1, 15) * C2; }
+@inline function fmix(h: i32): i32 {
+  h ^= <i32>(<u32>h >>> 16);
+  h *= <i32>0x85ebca6b;
+  h ^= <i32>(<u32>h >>> 13);
+  h *= <i32>0xc2b2ae35;
+  return h ^ <i32>(<u32>h >>> 16);
+}
+let LINUX_K: i32 = 0; // scan index of the last successful scan
+/** One parity pass from `start`: [start, min(N, start + R)), then the wrapped [N - R, start). */
+function linuxPass(pp: usize, start: i32, size: i32, R: i32): i32 {
+  const end = start + R < size ? start + R : size;
+  let i = findFreeWithParity(pp, start, end);
+  if (i >= 0) {
+    LINUX_K = i - start;
+    return i;
+  }
+  const low = size - R;
+  i = findFreeWithParity(pp, low + ((low ^ start) & 1), start);
+  if (i >= 0) LINUX_K = i + R - start;
+  return i;
+}
+function linuxPick(pp: usize, L: usize, step: i32, rng: usize): i32 {
+  if (pget(pp, P_FREE) == 0) return -1;
+  const size = pget(pp, P_SIZE);
+  const R = step == 2 && size > 1 ? size & ~1 : size;
+  // the 64-bit keyed hash of (flow, epoch)
+  const flow = pget(pp, P_FLOW), epoch = <i32>Math.floor(NOW / 10e6);
+  let h1 = load<i32>(L) ^ scramble(flow);
+  h1 = rotl<i32>(h1, 13) * 5 + <i32>0xe6546b64;
+  h1 ^= scramble(epoch ^ load<i32>(L, 8));
+  h1 = rotl<i32>(h1, 13) * 5 + <i32>0xe6546b64;
+  let h2 = load<i32>(L, 4) ^ scramble(epoch);
+  h2 = rotl<i32>(h2, 17) * 5 + 0x38b34ae5;
+  h2 ^= scramble(flow ^ load<i32>(L, 12));
+  h2 = rotl<i32>(h2, 17) * 5 + 0x38b34ae5;
+  h1 = h1 + h2;
+  h2 = h2 + h1;
+  h1 = fmix(h1);
+  h2 = fmix(h2);
+  h1 = h1 + h2;
+  h2 = h2 + h1;
+  const slot = L + 16 + (<usize>(h1 & 0xFFFF) << 2);
+  let offset = <i32>((load<u32>(slot) + <u32>h2) % <u32>R);
+  if (step == 2) offset &= ~1;
+  let i: i32;
+  if (step == 1) {
+    i = findFreeFrom(pp, offset);
+    if (i >= 0) LINUX_K = i >= offset ? i - offset : i + size - offset;
+  } else {
+    i = linuxPass(pp, offset, size, R);
+    if (i < 0 && R > 1) i = linuxPass(pp, offset + 1, size, R);
+  }
+  if (i >= 0) {
+    const u = step * <i32>(nextUint32(rng) >>> 29);
+    store<u32>(slot, load<u32>(slot) + <u32>(LINUX_K > u ? LINUX_K : u) + <u32>step);
+  }
+  return i;
 }
 
 // ------------------------------------------------------------------ statistics (../../stats/run-stats.ts)
@@ -482,11 +577,14 @@ function arrival(w: i32): void {
   // the allocator
   const pp = poolAt(pool);
   let port: i32;
-  if (<i32>fget(H, H_ALLOC) == ALLOC_RANDOM_START) {
+  const alloc = <i32>fget(H, H_ALLOC);
+  if (alloc == ALLOC_RANDOM_START) {
     port = pget(pp, P_FREE) == 0 ? -1 : findFreeFrom(pp, <i32>Math.floor(uniform(HOSTRNG + <usize>(host * 16)) * <f64>pget(pp, P_SIZE)));
-  } else {
+  } else if (alloc == ALLOC_SEQUENTIAL) {
     port = findFreeFrom(pp, pget(pp, P_CURSOR));
     if (port >= 0) pset(pp, P_CURSOR, port + 1 == pget(pp, P_SIZE) ? 0 : port + 1);
+  } else {
+    port = linuxPick(pp, <usize>fget(H, H_LINUX), alloc == ALLOC_LINUX ? 2 : 1, HOSTRNG + <usize>(host * 16));
   }
   if (port < 0) {
     recordFailed(pool, pget(pp, P_TW) > 0);
@@ -612,11 +710,11 @@ export function runChunk(max: i32): i32 {
 
 /** Sets the region offsets (bytes into the imported memory); ../wasm.ts fills the regions. */
 export function init(
-  cfgAt: usize, pools: usize, words: usize, sums: usize, slotRec: usize, hosts: usize, hostRng: usize,
+  cfgAt: usize, pools: usize, words: usize, sums: usize, sumsOdd: usize, slotRec: usize, hosts: usize, hostRng: usize,
   wls: usize, wlRng: usize, pick: usize, nextIp: usize, slots: usize, heap: usize, lanes: usize, laneDelay: usize, stats: usize,
   thresh: usize, hist: usize, histT: usize, poolStat: usize,
 ): void {
-  CFG = cfgAt; POOLS = pools; WORDS = words; SUMS = sums; SLOTREC = slotRec; HOSTS = hosts;
+  CFG = cfgAt; POOLS = pools; WORDS = words; SUMS = sums; SUMSODD = sumsOdd; SLOTREC = slotRec; HOSTS = hosts;
   HOSTRNG = hostRng; WLS = wls; WLRNG = wlRng; PICK = pick; NEXTIP = nextIp; SLOTS = slots; HEAP = heap; LANES = lanes; LANEDELAY = laneDelay;
   STATS = stats; THRESH = thresh; HIST = hist; HISTT = histT; POOLSTAT = poolStat;
   DURATION = cfg(CFG_DURATION); SAMPLE = cfg(CFG_SAMPLE); WARMUP = cfg(CFG_WARMUP);

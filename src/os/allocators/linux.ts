@@ -71,10 +71,10 @@ export class LinuxConnectAllocator implements Allocator {
   readonly hashOut = new Int32Array(2);
   /** Scan index k of the last successful scan(). */
   k = 0;
-  private readonly key0: number;
-  private readonly key1: number;
-  private readonly key2: number;
-  private readonly key3: number;
+  readonly key0: number;
+  readonly key1: number;
+  readonly key2: number;
+  readonly key3: number;
 
   /** `step` 2: parity split (default); 1: a socket with IP_LOCAL_PORT_RANGE (≥ 6.8). */
   constructor(rng: RandomStream, readonly step: 1 | 2) {
