@@ -6,16 +6,44 @@ import { Closer } from '../workload/closer';
 import { type Plan, workloadIn } from '../sim/plan';
 import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
 import { type PoolInfo, poolFlow, poolLayout } from '../sim/simulation';
-import { BUCKETS } from '../stats/log-histogram';
-import { N_COUNTERS, RunStats, type SampleRow, THRESHOLDS } from '../stats/run-stats';
 import { ALLOCATOR_KINDS } from './support';
 
 /**
  * Runs a plan variant on the WebAssembly kernel (./assembly/index.ts): lays out every array the
- * loop needs in one memory, with the random streams' states, the pools' free bits and a fresh
- * RunStats's initial figures; runs the loop in chunks; and loads the figures back into a
- * RunStats, so everything downstream reads one kind of result whichever engine ran.
+ * loop needs in one memory, with the random streams' states, the pools' free bits and the
+ * statistics' initial figures; runs the loop in chunks; and loads the figures back into the
+ * statistics' own arrays (../stats/run-stats.ts RunStats.storage, passed in), so everything
+ * downstream reads one kind of result whichever engine ran.
  */
+
+/** The statistics' arrays, in RunStats's layout (its `storage`): filled from the kernel's. */
+export interface StatsArrays {
+  /** The counters, in the order the kernel's S_* constants name them. */
+  counters: Float64Array;
+  thresholdTimes: Float64Array;
+  histogramCounts: Float64Array;
+  histogramTotals: Float64Array;
+  portAllocations: Float64Array;
+  portReuses: Float64Array;
+  portReuseSum: Float64Array;
+  portReuseMin: Float64Array;
+  poolAttempts: Float64Array;
+  poolFailures: Float64Array;
+  poolAllocations: Float64Array;
+  poolInUse: Float64Array;
+  poolPeakInUse: Float64Array;
+  poolFirstFailure: Float64Array;
+}
+
+/** A time-series sample, as the statistics' onSample takes it. */
+export interface KernelSample {
+  t: Tick;
+  established: number;
+  timeWait: number;
+  attempts: number;
+  failures: number;
+  maxPoolUtilization: number;
+}
 
 /** Where `npm run build` writes the kernel (see package.json, build:kernel). */
 const WASM_FILE = 'dist/kernel.wasm';
@@ -54,7 +82,7 @@ interface KernelExports {
 }
 
 /** A kernel instance on a fresh memory of `bytes` bytes (the math test uses it too). */
-export function instantiate(module: WebAssembly.Module, bytes: number, onSample: (row: SampleRow) => void = () => {}): { exports: KernelExports; memory: WebAssembly.Memory } {
+export function instantiate(module: WebAssembly.Module, bytes: number, onSample: (row: KernelSample) => void = () => {}): { exports: KernelExports; memory: WebAssembly.Memory } {
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
   const sample = (t: number, established: number, timeWait: number, attempts: number, failures: number, maxPoolUtilization: number) =>
     onSample({ t, established, timeWait, attempts, failures, maxPoolUtilization });
@@ -79,17 +107,23 @@ class Regions {
 }
 
 export interface KernelRun {
-  stats: RunStats;
   poolInfo: PoolInfo[];
   events: number;
 }
 
-/** Runs the variant on the kernel; the caller has checked `kernelRefusal` is undefined. */
-export function runKernel(module: WebAssembly.Module, plan: Plan, variant: number, replication: number, onSample?: (row: SampleRow) => void): KernelRun {
+/**
+ * Runs the variant on the kernel into `initial` (a fresh statistics' arrays, which it reads as
+ * the starting figures and overwrites with the final ones); `levels` are the utilization
+ * thresholds whose first crossing times go into initial.thresholdTimes. The caller has checked
+ * `kernelRefusal` is undefined.
+ */
+export function runKernel(
+  module: WebAssembly.Module, plan: Plan, variant: number, replication: number,
+  initial: StatsArrays, levels: readonly number[], onSample?: (row: KernelSample) => void,
+): KernelRun {
   const layout = poolLayout(plan, variant);
   const profiles = plan.variants[variant]!.profiles;
-  const stats = new RunStats(layout.capacity, plan.warmup, onSample);
-  const initial = stats.storage;
+  const N_COUNTERS = initial.counters.length, BUCKETS = initial.histogramCounts.length, THRESHOLDS = levels;
   const streams = new RandomStreams(plan.seed, replication);
   const workloads = plan.workloads.map((w) => workloadIn(plan, variant, w));
   const nPools = layout.info.length, nHosts = plan.hosts.length, nWl = workloads.length, nDest = plan.destinations.length;
@@ -242,5 +276,5 @@ export function runKernel(module: WebAssembly.Module, plan: Plan, variant: numbe
   }
   const poolArrays = [initial.poolAttempts, initial.poolFailures, initial.poolAllocations, initial.poolInUse, initial.poolPeakInUse, initial.poolFirstFailure];
   for (let p = 0; p < nPools; p++) poolArrays.forEach((a, j) => (a[p] = PS[p * POOLSTAT_STRIDE + j]!));
-  return { stats, poolInfo: layout.info, events: f64(at.cfg, CFG_SIZE)[11]! };
+  return { poolInfo: layout.info, events: f64(at.cfg, CFG_SIZE)[11]! };
 }

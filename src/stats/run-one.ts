@@ -2,7 +2,7 @@ import { kernelModule, runKernel } from '../kernel/run-kernel';
 import { kernelRefusal } from '../kernel/support';
 import type { Plan } from '../sim/plan';
 import { type PoolInfo, poolLayout, Simulation } from '../sim/simulation';
-import { RunStats, type SampleRow } from './run-stats';
+import { RunStats, type SampleRow, THRESHOLDS } from './run-stats';
 
 /** Everything one (variant, replication) run produced, apart from the streamed samples. */
 export interface RunResult {
@@ -38,12 +38,13 @@ export function engineFor(plan: Plan, variant: number): EngineChoice {
  * to `onSample` as the run makes them; they are not kept.
  */
 export function runOne(plan: Plan, variant: number, replication: number, onSample?: (row: SampleRow) => void, engine = engineFor(plan, variant)): RunResult {
+  const stats = new RunStats(poolLayout(plan, variant).capacity, plan.warmup, onSample);
   if (engine === 'wasm') {
     const module = kernelModule();
     if (module === undefined) throw new Error('the WebAssembly kernel is not built (dist/kernel.wasm): run npm run build');
-    return { variant, replication, engine, ...runKernel(module, plan, variant, replication, onSample) };
+    const { poolInfo, events } = runKernel(module, plan, variant, replication, stats.storage, THRESHOLDS, onSample);
+    return { variant, replication, stats, poolInfo, events, engine };
   }
-  const stats = new RunStats(poolLayout(plan, variant).capacity, plan.warmup, onSample);
   const sim = new Simulation(plan, variant, replication, stats);
   sim.run();
   return { variant, replication, stats, poolInfo: sim.poolInfo, events: sim.engine.processed, engine };

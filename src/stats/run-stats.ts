@@ -1,5 +1,6 @@
 import type { Tick } from '../engine/time';
 import { type Clock, FAIL_TIME_WAIT, HOLD_FIN_WAIT_2, HOLD_OVERFLOW, HOLD_TIME_WAIT, type Recorder } from '../sim/recorder';
+import type { StatsArrays } from '../kernel/run-kernel';
 import { LogHistogram } from './log-histogram';
 
 /** Utilization levels whose first crossing time is reported (share of the fullest pool). */
@@ -34,29 +35,9 @@ const REUSES = 12, I_ATTEMPTS = 13, I_FAILURES = 14, I_PEAK_UTIL = 15, MAX_UTIL 
 const FIRST_FAILURE = 17, STEADY = 18, TW_REUSES = 19, TW_OVERFLOWS = 20, FIN_WAIT_2S = 21;
 const RETRIES = 22, RETRY_FAILURES = 23, IS_RETRY = 24, GAVE_UP = 25, POOLED = 26, POOLED_REUSED = 27, POOLED_WAITED = 28;
 const NEXT_THRESHOLD = 29;
-/** Number of counters (the WebAssembly kernel, ../kernel/assembly, keeps the same layout). */
-export const N_COUNTERS = 30;
+/** Number of counters (the WebAssembly kernel, ../kernel/assembly, keeps the same indexes: its S_* constants). */
+const N_COUNTERS = 30;
 
-/**
- * Every array a RunStats keeps its figures in, for a run made elsewhere (the WebAssembly kernel)
- * to be loaded into: counters in the layout above, and the arrays of the same names.
- */
-export interface RunStatsStorage {
-  counters: Float64Array;
-  thresholdTimes: Float64Array;
-  histogramCounts: Float64Array;
-  histogramTotals: Float64Array;
-  portAllocations: Float64Array;
-  portReuses: Float64Array;
-  portReuseSum: Float64Array;
-  portReuseMin: Float64Array;
-  poolAttempts: Float64Array;
-  poolFailures: Float64Array;
-  poolAllocations: Float64Array;
-  poolInUse: Float64Array;
-  poolPeakInUse: Float64Array;
-  poolFirstFailure: Float64Array;
-}
 
 /**
  * The statistics of one simulation run, fed through the `Recorder` interface. Memory is fixed
@@ -221,8 +202,8 @@ export class RunStats implements Recorder {
     }
   }
 
-  /** The arrays behind the figures (for loading a run made by the WebAssembly kernel). */
-  get storage(): RunStatsStorage {
+  /** The arrays behind the figures, for the WebAssembly kernel to start from and fill (../kernel). */
+  get storage(): StatsArrays {
     const h = this.reuseIntervals.storage;
     return {
       counters: this.c,
