@@ -1,17 +1,32 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
-import { ScenarioError, formatIssues, loadScenario, type LoadedScenario, type LoadOptions } from '../scenario/load';
+import type { LoadedScenario, LoadOptions } from '../scenario/load';
 import { PRESET_NAMES } from '../os/presets';
 import { didYouMean } from '../scenario/issues';
-import { checkSearchOptions, DEFAULT_PRECISION, DEFAULT_TARGET, runCapacity } from './commands/capacity';
-import { mergeShards } from './commands/merge';
-import { profilesCommand } from './commands/profiles';
-import { runScenario } from './commands/run';
-import { loadSweep, parseVaries, runSweep } from './commands/sweep';
-import { describeScenario } from './commands/validate';
+import type { RunOptions } from './commands/run';
 import { type CliIO, ExitError, processIO } from './io';
-import { parseShard, type Shard } from './shard';
+import type { Shard } from './shard';
 import { version } from './version';
+
+/**
+ * The modules behind the commands, loaded when a command needs them rather than at start-up:
+ * start-up is most of a short run's wall time, and each command module pulls in its own
+ * dependencies (`capacity` the analytic estimates, what-ifs and the capacity search; `merge` the
+ * shard reader; `profiles` the host readers; the scenario loader yaml and zod), so that `portsim
+ * run` loads none of the other commands' modules, and `merge` or `--help` no scenario loader.
+ * Only types are imported above; `require` here is what loads (cached by Node after the first call).
+ */
+const lazy = {
+  scenario: () => require('../scenario/load') as typeof import('../scenario/load'),
+  run: () => require('./commands/run') as typeof import('./commands/run'),
+  sweep: () => require('./commands/sweep') as typeof import('./commands/sweep'),
+  capacity: () => require('./commands/capacity') as typeof import('./commands/capacity'),
+  merge: () => require('./commands/merge') as typeof import('./commands/merge'),
+  profiles: () => require('./commands/profiles') as typeof import('./commands/profiles'),
+  validate: () => require('./commands/validate') as typeof import('./commands/validate'),
+  /** For --shard only: shard.ts also holds the manifest reader, and with it zod. */
+  shard: () => require('./shard') as typeof import('./shard'),
+};
 
 /**
  * The command line. `main` returns the exit code (0 ok, 2 bad input or usage, 1 anything else)
@@ -35,7 +50,7 @@ function parallelOptions(a: { jobs?: number; shard?: string }): { jobs?: number;
     if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new ExitError(`--jobs must be a whole number of threads, at least 1; got ${String(a.jobs)}`);
     opts.jobs = a.jobs;
   }
-  if (a.shard !== undefined) opts.shard = parseShard(String(a.shard));
+  if (a.shard !== undefined) opts.shard = lazy.shard().parseShard(String(a.shard));
   return opts;
 }
 
@@ -54,6 +69,7 @@ function loadOptions(a: CommonArgs): LoadOptions {
 
 /** Loads every file; prints every problem of every file; throws ExitError(2) if any. */
 function loadAll(files: readonly string[], opts: LoadOptions, io: CliIO): LoadedScenario[] {
+  const { loadScenario, ScenarioError, formatIssues } = lazy.scenario();
   const loaded: LoadedScenario[] = [];
   let bad = 0;
   for (const f of files) {
@@ -100,11 +116,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         const parallel = parallelOptions(a);
         for (const l of loadAll(files, loadOptions(a as unknown as CommonArgs), io)) {
           seedForBugReport = l.plan.seed;
-          const opts: Parameters<typeof runScenario>[1] = { argv: ['portsim', ...argv], ...parallel };
+          const opts: RunOptions = { argv: ['portsim', ...argv], ...parallel };
           if (a.out !== undefined) opts.out = a.out;
           if (a.quiet === true) opts.quiet = true;
           if (a.report === false) opts.report = false;
-          await runScenario(l, opts, io);
+          await lazy.run().runScenario(l, opts, io);
           if (files.length > 1 && a.quiet !== true) io.out('');
         }
       },
@@ -122,6 +138,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .example('$0 sweep scenarios/default.yaml --vary workloads.requests.arrivals.rate=100/s,150/s,200/s', 'three loads, Linux and Windows each')
         .example("$0 sweep scenarios/bench-steady.yaml --vary hosts.client.sourceIps=1,2 --vary 'hosts.client.profile.timeWait=30s,60s'", 'a 2 × 2 grid'),
       async (a) => {
+        const { loadSweep, parseVaries, runSweep } = lazy.sweep();
         const axes = parseVaries((a.vary as string[]).map(String));
         const parallel = parallelOptions(a);
         const points = loadSweep(a.file as string, axes, loadOptions(a as unknown as CommonArgs), io);
@@ -135,10 +152,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .command(
       'capacity <file>',
       'find, per profile, the highest load (every arrival rate scaled together) whose steady failure ratio stays at or below a target',
+      // The builder runs only for `capacity` (or its --help): the defaults shown come from its module.
       (y) => y
         .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
-        .option('target', { type: 'number', describe: `steady failure ratio not to exceed (default ${DEFAULT_TARGET} = 0.1 %)` })
-        .option('precision', { type: 'number', describe: `stop when the bracket (highest passing load, lowest failing load) is this narrow, relative (default ${DEFAULT_PRECISION} = 0.5 %)` })
+        .option('target', { type: 'number', describe: `steady failure ratio not to exceed (default ${lazy.capacity().DEFAULT_TARGET} = 0.1 %)` })
+        .option('precision', { type: 'number', describe: `stop when the bracket (highest passing load, lowest failing load) is this narrow, relative (default ${lazy.capacity().DEFAULT_PRECISION} = 0.5 %)` })
         .option('out', { type: 'string', describe: 'write into exactly this folder' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
         .option('jobs', JOBS)
@@ -147,6 +165,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .example('$0 capacity scenarios/default.yaml', 'sustainable new connections/s on Linux and Windows, and the headroom')
         .example('$0 capacity scenarios/default.yaml --target 0.01 --replications 4', 'at 1 % failures, each probe averaged over 4 replications'),
       async (a) => {
+        const { checkSearchOptions, DEFAULT_PRECISION, DEFAULT_TARGET, runCapacity } = lazy.capacity();
         const target = a.target ?? DEFAULT_TARGET;
         const precision = a.precision ?? DEFAULT_PRECISION;
         checkSearchOptions(target, precision);
@@ -175,6 +194,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       async (a) => {
         const overrides = ['seed', 'duration', 'set', 'compare', 'replications'].filter((k) => a[k] !== undefined);
         if (overrides.length > 0) throw new ExitError(`merge takes no scenario options (${overrides.map((k) => `--${k}`).join(', ')}): the shards were made with them`);
+        const { mergeShards } = lazy.merge();
         const opts: Parameters<typeof mergeShards>[1] = { argv: ['portsim', ...argv] };
         if (a.out !== undefined) opts.out = a.out;
         if (a.quiet === true) opts.quiet = true;
@@ -189,12 +209,18 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('print-normalized', { type: 'boolean', describe: 'print the plan with every default filled in (JSON)' })
         .example('$0 validate scenarios/*.yaml', 'check every shipped scenario'),
       (a) => {
+        const { describeScenario } = lazy.validate();
         for (const l of loadAll(a.files as string[], loadOptions(a as unknown as CommonArgs), io)) {
           io.out(a['print-normalized'] === true ? JSON.stringify(l.plan, (_k, v: unknown) => (v === Infinity ? 'never' : v), 2) : describeScenario(l));
         }
       },
     )
-    .command(profilesCommand(io))
+    .command(
+      'profiles',
+      'list the OS profile presets; show one field by field; write a profile file from a Linux host or saved netsh output',
+      (y) => lazy.profiles().profilesCommand(io).builder(y),
+      (a) => lazy.profiles().profilesCommand(io).handler(a),
+    )
     .option('seed', { type: 'number', global: true, describe: 'random seed (replaces the file\'s seed)' })
     .option('duration', { type: 'string', global: true, describe: 'simulated time, e.g. 10m (replaces the file\'s duration)' })
     .option('set', { type: 'string', array: true, global: true, describe: 'change a field: field.path=value (repeatable)' })

@@ -1,4 +1,4 @@
-import { Presets, SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { type CliIO, processIO } from './io';
 
 /**
@@ -38,7 +38,9 @@ export function progressBar(io: CliIO, quiet: boolean | undefined, what = 'runs'
     const payload = { done, tasks, what };
     if (bar === undefined) {
       if (Date.now() - started < SHOW_AFTER_MS) return;
-      bar = new SingleBar({
+      // Loaded only now that a bar is shown: most runs (quiet, piped, CI, quick) never show one.
+      const { Presets, SingleBar: Bar } = require('cli-progress') as typeof import('cli-progress');
+      bar = new Bar({
         stream: process.stderr,
         format: 'simulating {bar} {percentage}% | {done}/{tasks} {what} | {duration_formatted}, about {eta_formatted} left',
         hideCursor: true,

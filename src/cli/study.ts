@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { secondsFromTicks } from '../engine/time';
 import { type Cell, POOLS_COLUMNS, PORTS_COLUMNS, type Row, TIMESERIES_COLUMNS } from '../report/rows';
 import { type Column, type CsvFile, type ResultsWriter } from './output';
-import { type PartPaths, runOnWorkers, type WorkerJob } from './pool';
+import type { PartPaths, WorkerJob } from './pool';
 import type { StudyProgress } from './progress';
 import type { Shard } from './shard';
 import { type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';
@@ -137,6 +137,8 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
     }
     return job;
   });
+  // Loaded only here: a single task (or --jobs 1) never starts a worker thread.
+  const { runOnWorkers } = await import('./pool');
   await runOnWorkers(jobs, threads, (pos, outcome) => {
     const job = jobs[pos]!;
     if (job.parts !== undefined && detail !== undefined) {

@@ -14,7 +14,6 @@ import { WHAT_IFS } from '../../stats/what-ifs';
 import { type CliIO, ExitError } from '../io';
 import { ResultsWriter } from '../output';
 import { runOnWorkers } from '../pool';
-import { writeCapacityReport } from '../report-files';
 import { defaultJobs } from '../study';
 import { executeTask, type TaskOutcome, type TaskSpec } from '../task';
 import { version } from '../version';
@@ -209,7 +208,11 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
       for (const row of probeRows(r)) probes.add(row);
       for (const w of r.whatIfs ?? []) if (w.capacity !== undefined) for (const row of probeRows(w.capacity, w.id)) probes.add(row);
     }
-    if (opts.report !== false) await writeCapacityReport(writer, { ctx, results, description: loaded.input.description, hash }, io);
+    if (opts.report !== false) {
+      // Loaded only here, as in run.ts: --no-report does not pay for loading the report code.
+      const { writeCapacityReport } = await import('../report-files');
+      await writeCapacityReport(writer, { ctx, results, description: loaded.input.description, hash }, io);
+    }
     const meta = {
       portsim: version(),
       scenario: plan.name,

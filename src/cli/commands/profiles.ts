@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { secondsFromTicks } from '../../engine/time';
 import { ALLOCATORS } from '../../os/allocators';
 import {
@@ -308,12 +308,13 @@ A scenario names it where a preset goes: "profile: profiles/prod-proxy.yaml" und
 scenario file; on the command line, --compare paths are relative to the working folder).
 from-host and from-netsh write such files; see scenarios/README.md, "Profile files".`;
 
-/** The `profiles` command and its subcommands, for main.ts. */
-export function profilesCommand(io: CliIO): CommandModule {
+/**
+ * The `profiles` command's subcommands, options and handler, for main.ts, which names and
+ * describes the command itself so that this file is loaded only when `profiles` runs.
+ */
+export function profilesCommand(io: CliIO) {
   const width = Math.min(110, process.stdout.columns ?? 100);
   return {
-    command: 'profiles',
-    describe: 'list the OS profile presets; show one field by field; write a profile file from a Linux host or saved netsh output',
     builder: (y: Argv) => y
       .command(
         'show <name>',
@@ -357,6 +358,6 @@ export function profilesCommand(io: CliIO): CommandModule {
       .example('$0 profiles from-host --out host.yaml', 'this Linux host as a profile file')
       .example('$0 profiles from-netsh dynport.txt', 'a Windows host\'s dynamic port range as a profile file')
       .epilogue(HELP),
-    handler: (a) => io.out(a.json === true ? profilesJson() : profilesTable()),
+    handler: (a: { json?: unknown }) => io.out(a.json === true ? profilesJson() : profilesTable()),
   };
 }

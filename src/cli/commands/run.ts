@@ -11,7 +11,6 @@ import type { Plan } from '../../sim/plan';
 import type { CliIO } from '../io';
 import { ResultsWriter } from '../output';
 import { progressBar } from '../progress';
-import { writeRunReport } from '../report-files';
 import { type Shard, writeMetaOrManifest } from '../shard';
 import { executeStudy } from '../study';
 import type { TaskSpec } from '../task';
@@ -81,8 +80,12 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
       const ci = writer.csv('summary-ci.csv', CI_COLUMNS);
       for (const row of ciRows(plan, study.rows)) ci.add(row);
     }
-    // Charts and report.html (not in a shard: `portsim merge` draws them from the whole).
-    if (opts.shard === undefined && opts.report !== false) await writeRunReport(writer, { plan, description: loaded.input.description, summary: study.rows, scenarioHash: hash }, io);
+    // Charts and report.html (not in a shard: `portsim merge` draws them from the whole). The
+    // report code is loaded only here, so that --no-report does not pay for loading it.
+    if (opts.shard === undefined && opts.report !== false) {
+      const { writeRunReport } = await import('../report-files');
+      await writeRunReport(writer, { plan, description: loaded.input.description, summary: study.rows, scenarioHash: hash }, io);
+    }
     const meta = {
       portsim: version(),
       scenario: plan.name,
