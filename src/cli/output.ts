@@ -14,12 +14,11 @@ const TMP = (name: string) => `.${name}.tmp-${process.pid}`;
 const STALE_TMP = /^\.[\w.-]+\.tmp-(\d+)$/;
 
 /**
- * Rows per csv-stringify call (and per write). why this few: the waiting rows, and the arrays
- * csv-stringify makes per row and per cell, stay alive until the call returns; with thousands of
- * rows they outlive young-generation collections (copied, promoted) and the CPU caches.
- * Measured on bench-steady (31,800 rows; JS engine / WebAssembly kernel): 4,096 rows a call
- * spent 105 / 160 ms writing CSV, 1,024 rows 80 / 135 ms, 64 to 256 rows 62 / 90 ms (and the
- * run's scavenges 24 ms instead of 38 ms); the writes themselves (~11 KB at 256 rows) cost little.
+ * Rows per write. why this few: the waiting rows and their cells stay alive until written; with
+ * thousands of rows they outlive young-generation collections (copied, promoted) and the CPU
+ * caches. Measured on bench-steady (31,800 rows, through csv-stringify then): 4,096 rows a call
+ * spent 105 ms writing CSV, 1,024 rows 80 ms, 64 to 256 rows 62 ms; the writes themselves
+ * (~11 KB at 256 rows) cost little.
  */
 const BATCH_ROWS = 256;
 
@@ -27,7 +26,7 @@ const BATCH_ROWS = 256;
 export type Column = string | { key: string; header: string };
 
 /**
- * A CSV file written as rows arrive, in batches through csv-stringify, with blocking writes: the
+ * A CSV file written as rows arrive, in batches, with blocking writes: the
  * simulation runs synchronously, so rows go to disk as they are made and memory stays flat
  * however long the simulated time. Without a header it is a part file: rows only.
  */
@@ -72,9 +71,45 @@ export class CsvFile {
 
   private flush(): void {
     if (this.batch.length === 0) return;
-    this.bytes += writeSync(this.fd, stringify(this.batch, { cast: { number: formatNumber } }));
+    let text = '';
+    for (const row of this.batch) text += csvLine(row);
+    this.bytes += writeSync(this.fd, text);
     this.batch = [];
   }
+}
+
+/**
+ * Each distinct text cell as csv-stringify writes it (quoted when it holds a comma, a quote or a
+ * line break), computed once: labels, host and pool names repeat on every row. Bounded: a study
+ * has few distinct labels, and the cache stops growing past MAX_CACHED.
+ */
+const quoted = new Map<string, string>();
+const MAX_CACHED = 10_000;
+function textCell(s: string): string {
+  let q = quoted.get(s);
+  if (q === undefined) {
+    q = stringify([[s]]).slice(0, -1); // one record, without its line ending
+    if (quoted.size < MAX_CACHED) quoted.set(s, q);
+  }
+  return q;
+}
+
+/**
+ * One CSV record, in csv-stringify's format (',' between cells, '\n' after the record, an empty
+ * field for an absent cell). why not stringify(batch) as a whole: a number cell never needs
+ * quoting, so routing ports.csv's 200,000 number cells through csv-stringify's per-cell checks
+ * only cost time (bench-steady: 61 ms of CSV writing against 23 ms this way); text cells still
+ * get exactly its quoting.
+ */
+function csvLine(row: readonly Cell[]): string {
+  let line = '';
+  for (let i = 0; i < row.length; i++) {
+    const c = row[i];
+    if (i > 0) line += ',';
+    if (typeof c === 'number') line += formatNumber(c);
+    else if (c !== undefined) line += textCell(c);
+  }
+  return line + '\n';
 }
 
 /** A file assembled from byte ranges of other files (merging shards). */
