@@ -29,8 +29,14 @@ export type EngineChoice = 'wasm' | 'js';
  * rule the kernel out when something looks wrong).
  */
 export function engineFor(plan: Plan, variant: number): EngineChoice {
-  if (process.env.PORTSIM_ENGINE === 'js') return 'js';
-  return kernelModule() !== undefined && kernelRefusal(plan, variant) === undefined ? 'wasm' : 'js';
+  return whyNotKernel(plan, variant) === undefined ? 'wasm' : 'js';
+}
+
+/** Why a variant runs on the JS engine (undefined: it runs on the kernel), for meta.json. */
+export function whyNotKernel(plan: Plan, variant: number): string | undefined {
+  if (process.env.PORTSIM_ENGINE === 'js') return 'PORTSIM_ENGINE=js';
+  if (kernelModule() === undefined) return 'the kernel is not built (dist/kernel.wasm)';
+  return kernelRefusal(plan, variant);
 }
 
 /**

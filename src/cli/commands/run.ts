@@ -8,6 +8,7 @@ import { formatSeconds, formatShare, formatTable } from '../../report/table';
 import { formatDuration } from '../../scenario/units';
 import type { LoadedScenario } from '../../scenario/load';
 import type { Plan } from '../../sim/plan';
+import { whyNotKernel } from '../../stats/run-one';
 import type { CliIO } from '../io';
 import { ResultsWriter } from '../output';
 import { progressBar } from '../progress';
@@ -96,7 +97,16 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
       scenarioHash: hash,
       simulatedSeconds: secondsFromTicks(plan.duration),
       warmupSeconds: secondsFromTicks(plan.warmup),
-      variants: plan.variants.map((v) => ({ label: v.label, profiles: v.profiles.map((p) => ({ ...p, timeWaitSeconds: secondsFromTicks(p.timeWait) })) })),
+      variants: plan.variants.map((v, i) => {
+        // Which engine ran it: the WebAssembly kernel, or the JS engine and why (both give the same figures).
+        const why = whyNotKernel(plan, i);
+        return {
+          label: v.label,
+          engine: why === undefined ? 'wasm' : 'js',
+          ...(why !== undefined ? { engineReason: why } : {}),
+          profiles: v.profiles.map((p) => ({ ...p, timeWaitSeconds: secondsFromTicks(p.timeWait) })),
+        };
+      }),
       events: study.events,
       wallTimeSeconds: elapsedSeconds(started),
       node: process.version,
