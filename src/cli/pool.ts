@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { kernelModule } from '../kernel/run-kernel';
 import type { TaskOutcome, TaskSpec } from './task';
 
 /**
@@ -65,11 +66,12 @@ require(workerData.entry);
 function spawn(): Worker {
   // The environment is passed explicitly: under jest, `process.env` here is the test's own copy.
   const env = process.env;
+  const kernel = kernelModule(); // shared with the worker (see useKernelModule)
   if (__filename.endsWith('.ts')) {
-    const workerData = { entry: join(__dirname, 'worker.ts'), typescript: require.resolve('typescript'), cache: join(tmpdir(), 'portsim-ts-workers') };
+    const workerData = { entry: join(__dirname, 'worker.ts'), typescript: require.resolve('typescript'), cache: join(tmpdir(), 'portsim-ts-workers'), kernel };
     return new Worker(TS_BOOTSTRAP, { eval: true, env, workerData });
   }
-  return new Worker(join(__dirname, 'worker.js'), { env });
+  return new Worker(join(__dirname, 'worker.js'), { env, workerData: { kernel } });
 }
 
 export function runOnWorkers(jobs: readonly WorkerJob[], threads: number, onOutcome: (pos: number, outcome: TaskOutcome) => void): Promise<void> {

@@ -1,4 +1,5 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { useKernelModule } from '../kernel/run-kernel';
 import { POOLS_COLUMNS, PORTS_COLUMNS, TIMESERIES_COLUMNS } from '../report/rows';
 import { CsvFile } from './output';
 import type { WorkerJob, WorkerReply } from './pool';
@@ -10,6 +11,8 @@ import { executeTask } from './task';
  */
 const port = parentPort;
 if (port === null) throw new Error('worker.ts runs on a worker thread (see pool.ts)');
+const shared = (workerData as { kernel?: WebAssembly.Module } | null)?.kernel;
+if (shared !== undefined) useKernelModule(shared);
 
 port.on('message', (job: WorkerJob) => {
   const files: CsvFile[] = [];
