@@ -2,7 +2,7 @@ import { type Plan, workloadIn } from '../sim/plan';
 import { poolKindOf, poolLayout, twReuseApplies } from '../sim/simulation';
 
 /** The allocators the kernel implements, by its code for them. */
-export const ALLOCATOR_KINDS: Readonly<Record<string, number>> = { 'random-start': 0, sequential: 1, linux: 2, 'linux-socket-range': 3 };
+export const ALLOCATOR_KINDS: Readonly<Record<string, number>> = { 'random-start': 0, sequential: 1, linux: 2, 'linux-socket-range': 3, 'sequential-descending': 4 };
 
 /**
  * Most port slots (ports summed over every pool of a variant) the kernel lays out: its memory is
@@ -14,7 +14,8 @@ export const MAX_KERNEL_SLOTS = 1 << 21;
  * Why the WebAssembly kernel cannot run this variant of the plan (undefined: it can). The kernel
  * runs the plain model: open-loop TCP workloads (constant or Poisson arrivals; constant, uniform
  * or exponential durations; any closing-side mix, destinations, weights and source addresses)
- * on hosts whose allocator is random-start, sequential, linux or linux-socket-range and whose TIME_WAITs connect() cannot
+ * on hosts whose allocator is random-start, sequential, sequential-descending, linux or
+ * linux-socket-range (every preset's) and whose TIME_WAITs connect() cannot
  * reuse. Everything else runs on the JS engine (../sim/simulation.ts), which is the reference
  * the kernel is tested against.
  */

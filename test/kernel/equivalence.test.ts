@@ -11,7 +11,8 @@ import { planOf } from '../helpers/scenario';
  * every plan it accepts: every counter, per-pool and per-port figure, histogram bucket, sample
  * row and event count. Checked on bench-steady's model and on 60 random plans that exercise
  * what the kernel implements (hosts, source IPs, destinations and weights, both selections,
- * both sharings, the random-start, sequential, linux and linux-socket-range allocators (odd
+ * both sharings, the random-start, sequential, sequential-descending, linux and
+ * linux-socket-range allocators (odd
  * range sizes too), reserved ports, exhaustion, closing-side mixes, FIN_WAIT_2,
  * the TIME_WAIT cap, constant and Poisson arrivals with start and stop, three duration
  * distributions, several workloads, comparisons).
@@ -58,7 +59,7 @@ function randomScenario(seed: number): string {
     const lo = 20000 + r.below(1000);
     const size = pick([40, 41, 100, 300, 2000]);
     const reserved = r.below(3) === 0 ? `, reservedPorts: [${lo + 3}, "${lo + 10}-${lo + 12}"]` : '';
-    const profile = `{ preset: ${pick(['linux', 'windows', 'macos', 'iana', 'freebsd'])}, allocator: ${pick(['random-start', 'sequential', 'linux', 'linux', 'linux-socket-range'])}, `
+    const profile = `{ preset: ${pick(['linux', 'windows', 'macos', 'iana', 'freebsd'])}, allocator: ${pick(['random-start', 'sequential', 'sequential-descending', 'linux', 'linux', 'linux-socket-range'])}, `
       + `portRange: [${lo}, ${lo + size - 1}], sharing: ${pick(['per-destination', 'global'])}, timeWait: ${pick(['0s', '2s', '5s', '30s'])}, `
       + `finTimeout: ${pick(['0s', '3s', '5s'])}, maxTimeWaitBuckets: ${pick([5, 50, 131072])}, twReuse: 0${reserved} }`;
     return `  - { name: h${h}, profile: ${profile}, sourceIps: ${1 + r.below(3)} }`;
@@ -132,10 +133,12 @@ workloads:
     for (let v = 0; v < plan.variants.length; v++) expectSame(plan, v);
   });
 
-  maybe('the random plans reach the features they are meant to: failures, overflows, FIN_WAIT_2, reuse', () => {
+  maybe('the random plans reach the features they are meant to: every allocator, failures, overflows, FIN_WAIT_2, reuse', () => {
     let failures = 0, overflows = 0, fin = 0, reuses = 0, refused = 0;
+    const allocators = new Map<string, number>();
     for (let seed = 1; seed <= 60; seed++) {
       const plan = planOf(randomScenario(seed));
+      for (const p of plan.variants[0]!.profiles) allocators.set(p.allocator, (allocators.get(p.allocator) ?? 0) + 1);
       if (kernelRefusal(plan, 0) !== undefined) refused++;
       const s = runOne(plan, 0, 0, undefined, 'wasm').stats;
       failures += s.failures > 0 ? 1 : 0;
@@ -144,6 +147,7 @@ workloads:
       reuses += s.reuses > 0 ? 1 : 0;
     }
     expect(refused).toBe(0);
+    for (const a of ['random-start', 'sequential', 'sequential-descending', 'linux', 'linux-socket-range']) expect({ [a]: (allocators.get(a) ?? 0) >= 5 }).toEqual({ [a]: true });
     for (const n of [failures, overflows, fin, reuses]) expect(n).toBeGreaterThanOrEqual(5);
   });
 

@@ -56,7 +56,7 @@ const H_TIMEWAIT = 0, H_FIN = 1, H_MAXTW = 2, H_TWCOUNT = 3, H_PORTLO = 4, H_TWL
 // H_LINUX: byte offset of a linux allocator's state: i32 keys[4], then the u32 perturb table[2^16]
 const H_ALLOC = 7, H_NIPS = 8, H_PERDEST = 9, H_CONNECT = 10, H_LINUX = 11;
 const HOST_STRIDE = 12;
-const ALLOC_RANDOM_START = 0, ALLOC_SEQUENTIAL = 1, ALLOC_LINUX = 2, ALLOC_LINUX_SOCKET_RANGE = 3;
+const ALLOC_RANDOM_START = 0, ALLOC_SEQUENTIAL = 1, ALLOC_LINUX = 2, ALLOC_LINUX_SOCKET_RANGE = 3, ALLOC_SEQUENTIAL_DESCENDING = 4;
 
 // WLS (f64)
 const W_ARRKIND = 0, W_GAP = 1, W_START = 2, W_STOP = 3, W_K = 4, W_DURKIND = 5, W_D1 = 6, W_D2 = 7;
@@ -328,6 +328,32 @@ function findFreeFrom(pp: usize, from: i32): i32 {
   }
   return -1; // not reached: free > 0 means some summary bit is set
 }
+/** First free port at or below `from`, wrapping to the top; -1 if none (PortPool.findFreeDownFrom). */
+function findFreeDownFrom(pp: usize, from: i32): i32 {
+  if (pget(pp, P_FREE) == 0) return -1;
+  const words = WORDS + (<usize>pget(pp, P_WORDS) << 2);
+  const sb = <usize>pget(pp, P_SUMS) << 2, even = SUMS + sb, odd = SUMSODD + sb;
+  const nWords = pget(pp, P_NWORDS);
+  let w = from >>> 5;
+  const sh = 31 - (from & 31);
+  const m = <i32>(<u32>(load<i32>(words + (<usize>w << 2)) << sh) >>> sh); // bits 0..from&31
+  if (m != 0) return (w << 5) | (31 - clz<i32>(m));
+  w--;
+  for (;;) {
+    if (w < 0) w = nWords - 1;
+    const j = w >>> 5;
+    const jo = <usize>j << 2;
+    const s2 = 31 - (w & 31);
+    const mm = <i32>(<u32>((load<i32>(even + jo) | load<i32>(odd + jo)) << s2) >>> s2);
+    if (mm != 0) {
+      const ww = (j << 5) | (31 - clz<i32>(mm));
+      return (ww << 5) | (31 - clz<i32>(load<i32>(words + (<usize>ww << 2))));
+    }
+    w = (j << 5) - 1;
+  }
+  return -1; // not reached: free > 0 means some summary bit is set
+}
+
 /** First free port in [from, to) with from's parity; -1 if none (PortPool.findFreeWithParity). */
 function findFreeWithParity(pp: usize, from: i32, to: i32): i32 {
   if (from >= to || pget(pp, P_FREE) == 0) return -1;
@@ -583,6 +609,10 @@ function arrival(w: i32): void {
   } else if (alloc == ALLOC_SEQUENTIAL) {
     port = findFreeFrom(pp, pget(pp, P_CURSOR));
     if (port >= 0) pset(pp, P_CURSOR, port + 1 == pget(pp, P_SIZE) ? 0 : port + 1);
+  } else if (alloc == ALLOC_SEQUENTIAL_DESCENDING) {
+    const size = pget(pp, P_SIZE), c = pget(pp, P_CURSOR);
+    port = findFreeDownFrom(pp, c < size ? size - 1 - c : size - 1);
+    if (port >= 0) pset(pp, P_CURSOR, port == 0 ? 0 : size - port); // next candidate: port - 1, or the top
   } else {
     port = linuxPick(pp, <usize>fget(H, H_LINUX), alloc == ALLOC_LINUX ? 2 : 1, HOSTRNG + <usize>(host * 16));
   }
