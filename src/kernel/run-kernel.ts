@@ -35,15 +35,12 @@ export interface StatsArrays {
   poolFirstFailure: Float64Array;
 }
 
-/** A time-series sample, as the statistics' onSample takes it. */
-export interface KernelSample {
-  t: Tick;
-  established: number;
-  timeWait: number;
-  attempts: number;
-  failures: number;
-  maxPoolUtilization: number;
-}
+/**
+ * A time-series sample as the kernel hands it over (the fields of the statistics' SampleRow, in
+ * order: time, established, TIME_WAIT, attempts and failures in the interval, highest pool
+ * utilization in it).
+ */
+export type KernelSample = (t: Tick, established: number, timeWait: number, attempts: number, failures: number, maxPoolUtilization: number) => void;
 
 /** Where `npm run build` writes the kernel (see package.json, build:kernel). */
 const WASM_FILE = 'dist/kernel.wasm';
@@ -92,10 +89,8 @@ interface KernelExports {
 }
 
 /** A kernel instance on a fresh memory of `bytes` bytes (the math test uses it too). */
-export function instantiate(module: WebAssembly.Module, bytes: number, onSample: (row: KernelSample) => void = () => {}): { exports: KernelExports; memory: WebAssembly.Memory } {
+export function instantiate(module: WebAssembly.Module, bytes: number, sample: KernelSample = () => {}): { exports: KernelExports; memory: WebAssembly.Memory } {
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
-  const sample = (t: number, established: number, timeWait: number, attempts: number, failures: number, maxPoolUtilization: number) =>
-    onSample({ t, established, timeWait, attempts, failures, maxPoolUtilization });
   const instance = new WebAssembly.Instance(module, { env: { memory, sample } });
   return { exports: instance.exports as unknown as KernelExports, memory };
 }
@@ -129,7 +124,7 @@ export interface KernelRun {
  */
 export function runKernel(
   module: WebAssembly.Module, plan: Plan, variant: number, replication: number,
-  initial: StatsArrays, levels: readonly number[], onSample?: (row: KernelSample) => void,
+  initial: StatsArrays, levels: readonly number[], onSample?: KernelSample,
 ): KernelRun {
   const layout = poolLayout(plan, variant);
   const profiles = plan.variants[variant]!.profiles;

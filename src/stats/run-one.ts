@@ -48,7 +48,9 @@ export function runOne(plan: Plan, variant: number, replication: number, onSampl
   if (engine === 'wasm') {
     const module = kernelModule();
     if (module === undefined) throw new Error('the WebAssembly kernel is not built (dist/kernel.wasm): run npm run build');
-    const { poolInfo, events } = runKernel(module, plan, variant, replication, stats.storage, THRESHOLDS, onSample);
+    const sample = onSample && ((t: number, established: number, timeWait: number, attempts: number, failures: number, maxPoolUtilization: number) =>
+      onSample({ t, established, timeWait, attempts, failures, maxPoolUtilization }));
+    const { poolInfo, events } = runKernel(module, plan, variant, replication, stats.storage, THRESHOLDS, sample);
     return { variant, replication, stats, poolInfo, events, engine };
   }
   const sim = new Simulation(plan, variant, replication, stats);
