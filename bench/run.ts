@@ -21,13 +21,27 @@
  *  - runs per side: 5 (bench-long: 3); the environment variable BENCH_RUNS sets all of them;
  *  - the shared folder is ../shared beside the repository, or the environment variable
  *    PORTSIM_SHARED; without gcc the C side is skipped (and the exit code stays 0).
+ *
+ * Then two checks of portsim alone, printed after "Derived checks":
+ *  - parallel replications: `run scenarios/bench-steady.yaml --replications 20 --no-report` with
+ *    --jobs 1 and with --jobs 2, alternating, BENCH_PARALLEL_RUNS times each (default 3); prints
+ *    the median wall times and their ratio jobs 2 / jobs 1 beside the target 0.6 (a miss is
+ *    printed, not failed: it depends on the machine), and checks that every pair of runs wrote
+ *    the same files, byte for byte, meta.json apart (it holds the wall time and the command line),
+ *    and meta.json itself equal once wallTimeSeconds and command are left out.
+ *    BENCH_PARALLEL=0 skips it;
+ *  - sharded sweep: a small `sweep` of bench-steady (3 x 2 grid, 300 s) run whole, then as shards
+ *    1/3, 2/3, 3/3 joined by `merge`; every CSV file of the two must be byte-identical. Prints
+ *    the wall time of the whole sweep and of the shards (one after another) plus the merge.
+ *    BENCH_SHARDS=0 skips it.
  * Every figure, per run, goes to bench/out/bench-<timestamp>.json. Exit code 1 if anything failed
- * to run (a crashed child, unreadable output, a failed build); otherwise 0.
+ * to run (a crashed child, unreadable output, a failed build) or if the parallel or sharded runs
+ * wrote different files from the serial or whole ones; otherwise 0.
  *
  * Only Node built-ins: this file must not depend on portsim's code or on npm packages.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 
@@ -48,19 +62,37 @@ interface Settings {
   cli: string;
   shared: string;
   runsOverride: number | undefined;
+  /** Runs per side of the parallel-replications check; 0 when BENCH_PARALLEL=0 skips it. */
+  parallelRuns: number;
+  shards: boolean;
 }
 
 function settings(): Settings {
   const root = findRepoRoot(__dirname);
-  const env = process.env.BENCH_RUNS;
-  const runs = env === undefined || env === '' ? undefined : Number(env);
-  if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1)) throw new Error(`BENCH_RUNS must be a whole number >= 1, not "${env}"`);
   return {
     root,
     cli: join(root, 'dist', 'src', 'cli', 'main.js'),
     shared: resolve(process.env.PORTSIM_SHARED ?? join(root, '..', 'shared')),
-    runsOverride: runs,
+    runsOverride: wholeNumberEnv('BENCH_RUNS'),
+    parallelRuns: switchEnv('BENCH_PARALLEL') ? wholeNumberEnv('BENCH_PARALLEL_RUNS') ?? 3 : 0,
+    shards: switchEnv('BENCH_SHARDS'),
   };
+}
+
+/** A run count from the environment: unset or empty is undefined, anything but a whole number >= 1 an error. */
+function wholeNumberEnv(name: string): number | undefined {
+  const env = process.env[name];
+  const n = env === undefined || env === '' ? undefined : Number(env);
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1)) throw new Error(`${name} must be a whole number >= 1, not "${env}"`);
+  return n;
+}
+
+/** An on/off switch from the environment, on unless 0; other values are refused, so a typo does not pass unnoticed. */
+function switchEnv(name: string): boolean {
+  const env = process.env[name];
+  if (env === undefined || env === '' || env === '1') return true;
+  if (env === '0') return false;
+  throw new Error(`${name} must be 0 (skip) or 1, not "${env}"`);
 }
 
 /** The nearest folder at or above `from` holding package.json (works from bench/ and dist/bench/). */
@@ -448,6 +480,264 @@ function derivedTable(d: Derived): string {
   ])}`;
 }
 
+// ---------------------------------------------------------------- comparing output folders
+
+/** Every file below `dir`, as paths relative to it, sorted (so two listings compare in order). */
+function listFiles(dir: string, sub = ''): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(dir, sub), { withFileTypes: true })) {
+    const rel = sub === '' ? e.name : join(sub, e.name);
+    if (e.isDirectory()) out.push(...listFiles(dir, rel));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out.sort();
+}
+
+interface FolderComparison {
+  /** Files present in both folders, compared byte for byte. */
+  compared: string[];
+  /** One line per difference: a file in one folder only, or different bytes. */
+  differences: string[];
+}
+
+/** Compares the files of folders `a` and `b` (named `la`, `lb` in the differences) that `include` keeps. */
+function compareFolders(a: string, la: string, b: string, lb: string, include: (file: string) => boolean): FolderComparison {
+  const fa = listFiles(a).filter(include);
+  const fb = listFiles(b).filter(include);
+  const inB = new Set(fb);
+  const compared: string[] = [];
+  const differences: string[] = [];
+  for (const f of fa) {
+    if (!inB.has(f)) {
+      differences.push(`${f}: only in the ${la} output`);
+      continue;
+    }
+    compared.push(f);
+    const x = readFileSync(join(a, f));
+    const y = readFileSync(join(b, f));
+    if (!x.equals(y)) differences.push(`${f}: contents differ (${x.length} vs ${y.length} bytes, first at byte ${firstDifference(x, y)})`);
+  }
+  const inA = new Set(fa);
+  for (const f of fb) if (!inA.has(f)) differences.push(`${f}: only in the ${lb} output`);
+  // Nothing to compare proves nothing: an empty folder on both sides is a failure, not a pass.
+  if (fa.length === 0 && fb.length === 0) differences.push('no files to compare');
+  return { compared, differences };
+}
+
+function firstDifference(x: Buffer, y: Buffer): number {
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return i;
+  return n;
+}
+
+/** meta.json keys that differ between equal runs by nature: the run's own timing and its command line. */
+const META_VOLATILE = ['wallTimeSeconds', 'command'] as const;
+
+/** The top-level keys of meta.json in `a` and `b` that differ, META_VOLATILE left out; null if either is missing. */
+function metaDifferences(a: string, b: string): string[] | null {
+  const read = (dir: string): Record<string, unknown> | null => {
+    const f = join(dir, 'meta.json');
+    if (!existsSync(f)) return null;
+    const m = JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>;
+    for (const k of META_VOLATILE) delete m[k];
+    return m;
+  };
+  const ma = read(a);
+  const mb = read(b);
+  if (ma === null || mb === null) return null;
+  const keys = [...new Set([...Object.keys(ma), ...Object.keys(mb)])];
+  // Stringified values: both files come from the same writer, so equal content has equal key order.
+  return keys.filter((k) => JSON.stringify(ma[k]) !== JSON.stringify(mb[k]));
+}
+
+interface Timed {
+  wallS: number;
+  peakRssKiB: number | null;
+}
+
+/** One portsim command as a child process, timed as a whole; throws if it exits non-zero. */
+async function timedPortsim(s: Settings, args: readonly string[], rss: RssMethod, rssFile: string): Promise<Timed> {
+  const m = await measure(process.execPath, [s.cli, ...args], s.root, rss, rssFile);
+  if (m.exitCode !== 0) throw failure(`portsim ${args.join(' ')}`, m);
+  return { wallS: m.wallS, peakRssKiB: m.peakRssKiB };
+}
+
+// -------------------------------------------------------------------- parallel replications
+
+/** The issue's requirement: 20 replications on 2 worker threads in at most 0.6 x the serial time. */
+const PARALLEL = { scenario: 'bench-steady', replications: 20, jobs: [1, 2] as const, target: 0.6 };
+
+interface ParallelResult {
+  scenario: string;
+  replications: number;
+  runsPerSide: number;
+  jobs1: Timed[];
+  jobs2: Timed[];
+  medianWallS: { jobs1: number; jobs2: number };
+  medianPeakRssKiB: { jobs1: number | null; jobs2: number | null };
+  /** median jobs 2 / median jobs 1. */
+  ratio: number;
+  target: number;
+  /** Files other than meta.json compared in each pair (the first pair's list). */
+  comparedFiles: string[];
+  /** Differences of any pair, prefixed with the pair; empty when every pair matched. */
+  differences: string[];
+  /** meta.json keys (wallTimeSeconds and command apart) that differed in any pair. */
+  metaDifferences: string[];
+  identical: boolean;
+}
+
+async function benchParallel(s: Settings, runs: number, rss: RssMethod, tmp: string): Promise<ParallelResult> {
+  const file = `scenarios/${PARALLEL.scenario}.yaml`;
+  const sides: [Timed[], Timed[]] = [[], []];
+  let comparedFiles: string[] = [];
+  const differences: string[] = [];
+  const metaDiff = new Set<string>();
+  for (let i = 0; i < runs; i++) {
+    // Alternating jobs 1, jobs 2, as the scenarios alternate portsim and C: drift hits both alike.
+    const dirs = PARALLEL.jobs.map((j) => join(tmp, `par-${j}-${i}`));
+    for (const [k, j] of PARALLEL.jobs.entries()) {
+      progress(`  parallel: run ${i + 1}/${runs} --jobs ${j}`);
+      const args = ['run', file, '--replications', String(PARALLEL.replications), '--jobs', String(j), '--out', dirs[k]!, '--quiet', '--no-report'];
+      sides[k]!.push(await timedPortsim(s, args, rss, `${dirs[k]!}.rss`));
+    }
+    // Every pair is compared, not just one: a race between workers need not show every time.
+    const [d1, d2] = dirs as [string, string];
+    const c = compareFolders(d1, 'jobs 1', d2, 'jobs 2', (f) => f !== 'meta.json');
+    if (i === 0) comparedFiles = c.compared;
+    differences.push(...c.differences.map((d) => (runs === 1 ? d : `run ${i + 1}: ${d}`)));
+    const md = metaDifferences(d1, d2);
+    if (md === null) differences.push(`${runs === 1 ? '' : `run ${i + 1}: `}meta.json missing`);
+    else md.forEach((k) => metaDiff.add(k));
+    // ~30 MB per folder (ports.csv): gone as soon as compared rather than piling up in tmp.
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+  progress('');
+  const [jobs1, jobs2] = sides;
+  const rssMedian = (xs: Timed[]) => (xs.every((x) => x.peakRssKiB !== null) ? median(xs.map((x) => x.peakRssKiB!)) : null);
+  const medianWallS = { jobs1: median(jobs1.map((x) => x.wallS)), jobs2: median(jobs2.map((x) => x.wallS)) };
+  return {
+    scenario: PARALLEL.scenario, replications: PARALLEL.replications, runsPerSide: runs, jobs1, jobs2,
+    medianWallS, medianPeakRssKiB: { jobs1: rssMedian(jobs1), jobs2: rssMedian(jobs2) },
+    ratio: medianWallS.jobs2 / medianWallS.jobs1, target: PARALLEL.target,
+    comparedFiles, differences, metaDifferences: [...metaDiff],
+    identical: differences.length === 0 && metaDiff.size === 0,
+  };
+}
+
+function parallelTable(r: ParallelResult): string {
+  const met = r.ratio <= r.target ? 'met' : 'NOT met';
+  const lines = [
+    `Parallel replications: ${r.scenario}, ${r.replications} replications, ${r.runsPerSide} run${r.runsPerSide === 1 ? '' : 's'} per side, alternating`,
+    table([
+      ['', '--jobs 1', '--jobs 2', 'jobs 2 / jobs 1'],
+      ['wall time, whole process (median)', fmtS(r.medianWallS.jobs1), fmtS(r.medianWallS.jobs2), `${r.ratio.toFixed(2)}x (target <= ${r.target.toFixed(2)}x: ${met})`],
+      ['peak RSS (median)', fmtMiB(r.medianPeakRssKiB.jobs1), fmtMiB(r.medianPeakRssKiB.jobs2), fmtRatio(r.medianPeakRssKiB.jobs2, r.medianPeakRssKiB.jobs1)],
+    ]),
+    r.differences.length === 0
+      ? `identical files: yes (${r.comparedFiles.length} files: ${r.comparedFiles.join(', ')})`
+      : `identical files: NO\n${r.differences.map((d) => `  ${d}`).join('\n')}`,
+    `meta.json without ${META_VOLATILE.join(', ')}: ${r.metaDifferences.length === 0 ? 'identical' : `DIFFERENT (keys: ${r.metaDifferences.join(', ')})`}`,
+  ];
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------- sharded sweep
+
+/**
+ * A 3 x 2 grid of short bench-steady runs: six points, so three shards get two each. No
+ * --no-report: sweep does not take it, so the whole sweep and the merge also draw the report
+ * (the shards do not), part of their wall times.
+ */
+const SWEEP_ARGS: readonly string[] = [
+  'sweep', 'scenarios/bench-steady.yaml', '--vary', 'hosts.client.sourceIps=1,2,3', '--vary', 'seed=1,2', '--duration', '300s',
+];
+const SHARD_COUNT = 3;
+
+interface ShardResult {
+  command: string;
+  shards: number;
+  wholeWallS: number;
+  shardWallS: number[];
+  mergeWallS: number;
+  /** The shards one after another, plus the merge: what sharding costs on one machine. */
+  shardsPlusMergeWallS: number;
+  comparedCsv: string[];
+  differences: string[];
+  /** Informational only: meta.json keys (wallTimeSeconds and command apart) that differ; null if a meta.json is missing. */
+  metaDifferences: string[] | null;
+  identical: boolean;
+}
+
+async function benchShards(s: Settings, rss: RssMethod, tmp: string): Promise<ShardResult> {
+  const whole = join(tmp, 'sweep-whole');
+  const merged = join(tmp, 'sweep-merged');
+  const shardDirs = Array.from({ length: SHARD_COUNT }, (_, i) => join(tmp, `sweep-shard-${i + 1}`));
+  try {
+    progress('  sharded sweep: whole');
+    const w = await timedPortsim(s, [...SWEEP_ARGS, '--out', whole, '--quiet'], rss, `${whole}.rss`);
+    const shardWallS: number[] = [];
+    for (const [i, dir] of shardDirs.entries()) {
+      progress(`  sharded sweep: shard ${i + 1}/${SHARD_COUNT}`);
+      shardWallS.push((await timedPortsim(s, [...SWEEP_ARGS, '--shard', `${i + 1}/${SHARD_COUNT}`, '--out', dir, '--quiet'], rss, `${dir}.rss`)).wallS);
+    }
+    progress('  sharded sweep: merge');
+    const m = await timedPortsim(s, ['merge', ...shardDirs, '--out', merged, '--quiet'], rss, `${merged}.rss`);
+    progress('');
+    const c = compareFolders(whole, 'whole', merged, 'merged', (f) => f.endsWith('.csv'));
+    return {
+      command: `portsim ${SWEEP_ARGS.join(' ')}`, shards: SHARD_COUNT,
+      wholeWallS: w.wallS, shardWallS, mergeWallS: m.wallS,
+      shardsPlusMergeWallS: shardWallS.reduce((a, b) => a + b, 0) + m.wallS,
+      comparedCsv: c.compared, differences: c.differences, metaDifferences: metaDifferences(whole, merged),
+      identical: c.differences.length === 0,
+    };
+  } finally {
+    progress('');
+    for (const d of [whole, merged, ...shardDirs]) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+function shardTable(r: ShardResult): string {
+  const rows: string[][] = [
+    ['', 'wall time'],
+    ['whole sweep', fmtS(r.wholeWallS)],
+    ...r.shardWallS.map((x, i) => [`  shard ${i + 1}/${r.shards}`, fmtS(x)]),
+    ['  merge', fmtS(r.mergeWallS)],
+    [`${r.shards} shards (one after another) + merge`, fmtS(r.shardsPlusMergeWallS)],
+  ];
+  const meta = r.metaDifferences === null ? 'missing' : r.metaDifferences.length === 0 ? 'identical' : `different (keys: ${r.metaDifferences.join(', ')})`;
+  return [
+    `Sharded sweep: ${r.command}`,
+    table(rows),
+    r.identical
+      ? `sweep ${r.shards} shards merged: ${r.comparedCsv.length} CSV file${r.comparedCsv.length === 1 ? '' : 's'} byte-identical (${r.comparedCsv.join(', ')})`
+      : `sweep ${r.shards} shards merged: CSV files DIFFER\n${r.differences.map((d) => `  ${d}`).join('\n')}`,
+    `meta.json without ${META_VOLATILE.join(', ')} (not required): ${meta}`,
+  ].join('\n');
+}
+
+/**
+ * One optional check after the scenarios: skipped (with why), run and printed, or failed with its
+ * message; what it returns goes into the JSON file as it is.
+ */
+async function section<T>(title: string, skipBecause: string | undefined, run: () => Promise<T>, print: (r: T) => string): Promise<T | { skipped: string } | { error: string }> {
+  if (skipBecause !== undefined) {
+    console.log(`\n${title}: skipped (${skipBecause})`);
+    return { skipped: skipBecause };
+  }
+  try {
+    const r = await run();
+    console.log(`\n${print(r)}`);
+    return r;
+  } catch (e) {
+    progress('');
+    const error = e instanceof Error ? e.message : String(e);
+    console.log(`\n${title}: FAILED: ${error}`);
+    return { error };
+  }
+}
+
 // -------------------------------------------------------------------------------------- main
 
 async function main(): Promise<number> {
@@ -477,15 +767,23 @@ async function main(): Promise<number> {
     const derived = derivedChecks(results);
     console.log(derivedTable(derived));
 
+    const parallel = await section('Parallel replications', s.parallelRuns === 0 ? 'BENCH_PARALLEL=0' : undefined,
+      () => benchParallel(s, s.parallelRuns, rss, tmp), parallelTable);
+    const sharded = await section('Sharded sweep', s.shards ? undefined : 'BENCH_SHARDS=0',
+      () => benchShards(s, rss, tmp), shardTable);
+    // A crash, or outputs that are not identical, fails the bench; a missed 0.6 target does not.
+    const checksFailed = [parallel, sharded].filter((r) => 'error' in r || ('identical' in r && !r.identical)).length;
+
     const outDir = join(s.root, 'bench', 'out');
     mkdirSync(outDir, { recursive: true });
     const outFile = join(outDir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(outFile, `${JSON.stringify({
       started: started.toISOString(), node: process.version, cpus: cpus().length, loadavg: loadavg(),
       rssMethod: describeRss(rss), reference: ref.note, failedScenarios: failed, scenarios: results, derived,
+      parallel, sharded, failedChecks: checksFailed,
     }, null, 2)}\n`);
     console.log(`\nall figures: ${outFile}`);
-    return failed > 0 ? 1 : 0;
+    return failed > 0 || checksFailed > 0 ? 1 : 0;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
