@@ -43,8 +43,8 @@ let POOLSTAT: usize = 0; // f64 × POOLSTAT_STRIDE per pool
 
 // CFG
 const CFG_DURATION = 0, CFG_SAMPLE = 1, CFG_WARMUP = 2, CFG_NPOOLS = 3, CFG_NWL = 4, CFG_NSLOTS = 5;
-const CFG_NLANES = 6, CFG_NDEST = 7, CFG_NTHRESH = 8, CFG_SEQ = 9, CFG_NOW = 10, CFG_PROCESSED = 11;
-const CFG_HEAPN = 12;
+// 9 and 10 unused (the clock and sequence live in globals); ../run-kernel.ts reads PROCESSED at 11.
+const CFG_NLANES = 6, CFG_NDEST = 7, CFG_NTHRESH = 8, CFG_PROCESSED = 11;
 
 // POOLS (i32)
 const P_BASE = 0, P_SIZE = 1, P_HOST = 2, P_FREE = 3, P_EST = 4, P_TW = 5, P_CURSOR = 6, P_WORDS = 7;
