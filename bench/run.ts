@@ -19,6 +19,7 @@
  *    PATH) is GNU time; otherwise polling /proc/<pid>/status VmHWM every few ms (a lower bound);
  *    the method is printed and saved;
  *  - runs per side: 5 (bench-long: 3); the environment variable BENCH_RUNS sets all of them;
+ *    BENCH_SCENARIOS (comma-separated names, e.g. bench-steady) runs only those scenarios;
  *  - the shared folder is ../shared beside the repository, or the environment variable
  *    PORTSIM_SHARED; without gcc the C side is skipped (and the exit code stays 0).
  *
@@ -62,6 +63,8 @@ interface Settings {
   cli: string;
   shared: string;
   runsOverride: number | undefined;
+  /** The benchmark scenarios to run: all of SCENARIOS, or those BENCH_SCENARIOS names. */
+  scenarios: readonly { name: string; defaultRuns: number }[];
   /** Runs per side of the parallel-replications check; 0 when BENCH_PARALLEL=0 skips it. */
   parallelRuns: number;
   shards: boolean;
@@ -74,6 +77,7 @@ function settings(): Settings {
     cli: join(root, 'dist', 'src', 'cli', 'main.js'),
     shared: resolve(process.env.PORTSIM_SHARED ?? join(root, '..', 'shared')),
     runsOverride: wholeNumberEnv('BENCH_RUNS'),
+    scenarios: scenariosEnv('BENCH_SCENARIOS'),
     parallelRuns: switchEnv('BENCH_PARALLEL') ? wholeNumberEnv('BENCH_PARALLEL_RUNS') ?? 3 : 0,
     shards: switchEnv('BENCH_SHARDS'),
   };
@@ -85,6 +89,17 @@ function wholeNumberEnv(name: string): number | undefined {
   const n = env === undefined || env === '' ? undefined : Number(env);
   if (n !== undefined && !(Number.isInteger(n) && n >= 1)) throw new Error(`${name} must be a whole number >= 1, not "${env}"`);
   return n;
+}
+
+/** A comma-separated subset of SCENARIOS from the environment; unset or empty is all of them. */
+function scenariosEnv(name: string): readonly { name: string; defaultRuns: number }[] {
+  const env = process.env[name];
+  if (env === undefined || env.trim() === '') return SCENARIOS;
+  return env.split(',').map((n) => {
+    const sc = SCENARIOS.find((x) => x.name === n.trim());
+    if (sc === undefined) throw new Error(`${name}: no benchmark scenario "${n.trim()}"; the scenarios are ${SCENARIOS.map((x) => x.name).join(', ')}`);
+    return sc;
+  });
 }
 
 /** An on/off switch from the environment, on unless 0; other values are refused, so a typo does not pass unnoticed. */
@@ -754,7 +769,7 @@ async function main(): Promise<number> {
 
     const results: ScenarioResult[] = [];
     let failed = 0;
-    for (const sc of SCENARIOS) {
+    for (const sc of s.scenarios) {
       try {
         const r = await benchScenario(s, sc.name, s.runsOverride ?? sc.defaultRuns, ref.binary, rss, tmp);
         results.push(r);

@@ -309,7 +309,7 @@ scenario file; on the command line, --compare paths are relative to the working 
 from-host and from-netsh write such files; see scenarios/README.md, "Profile files".`;
 
 /**
- * The `profiles` command's subcommands, options and handler, for main.ts, which names and
+ * The `profiles` command's subcommands, options and handler, for cli.ts, which names and
  * describes the command itself so that this file is loaded only when `profiles` runs.
  */
 export function profilesCommand(io: CliIO) {

@@ -1,0 +1,272 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import type { LoadedScenario, LoadOptions } from '../scenario/load';
+import { PRESET_NAMES } from '../os/presets';
+import { didYouMean } from '../scenario/issues';
+import type { RunOptions } from './commands/run';
+import { type CliIO, ExitError, processIO } from './io';
+import type { Shard } from './shard';
+import { version } from './version';
+
+/**
+ * The modules behind the commands, loaded when a command needs them rather than at start-up:
+ * start-up is most of a short run's wall time, and each command module pulls in its own
+ * dependencies (`capacity` the analytic estimates, what-ifs and the capacity search; `merge` the
+ * shard reader; `profiles` the host readers; the scenario loader yaml and zod), so that `portsim
+ * run` loads none of the other commands' modules, and `merge` or `--help` no scenario loader.
+ * Only types are imported above; `require` here is what loads (cached by Node after the first call).
+ */
+const lazy = {
+  scenario: () => require('../scenario/load') as typeof import('../scenario/load'),
+  run: () => require('./commands/run') as typeof import('./commands/run'),
+  sweep: () => require('./commands/sweep') as typeof import('./commands/sweep'),
+  capacity: () => require('./commands/capacity') as typeof import('./commands/capacity'),
+  merge: () => require('./commands/merge') as typeof import('./commands/merge'),
+  profiles: () => require('./commands/profiles') as typeof import('./commands/profiles'),
+  validate: () => require('./commands/validate') as typeof import('./commands/validate'),
+  /** For --shard only: shard.ts also holds the manifest reader, and with it zod. */
+  shard: () => require('./shard') as typeof import('./shard'),
+};
+
+/**
+ * The command line. `main` returns the exit code (0 ok, 2 bad input or usage, 1 anything else)
+ * so tests call it in-process; only the last lines of this file touch `process.exit`.
+ */
+interface CommonArgs {
+  files: string[];
+  seed?: number;
+  duration?: string;
+  set?: string[];
+  compare?: string;
+  replications?: number;
+}
+
+const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'jobs', 'shard', 'vary', 'json', 'print-normalized', 'help', 'version', 'target', 'precision', 'report', 'no-report', 'what-ifs', 'no-what-ifs'];
+
+/** --jobs and --shard, checked (exit 2 when malformed). */
+function parallelOptions(a: { jobs?: number; shard?: string }): { jobs?: number; shard?: Shard } {
+  const opts: { jobs?: number; shard?: Shard } = {};
+  if (a.jobs !== undefined) {
+    if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new ExitError(`--jobs must be a whole number of threads, at least 1; got ${String(a.jobs)}`);
+    opts.jobs = a.jobs;
+  }
+  if (a.shard !== undefined) opts.shard = lazy.shard().parseShard(String(a.shard));
+  return opts;
+}
+
+const JOBS = { type: 'number', describe: 'worker threads running the simulations in parallel (default: the CPUs available; results are the same for any value)' } as const;
+const SHARD = { type: 'string', describe: 'run only shard i of n (i/n, from 1) of the runs and write a shard folder for "portsim merge"' } as const;
+
+function loadOptions(a: CommonArgs): LoadOptions {
+  const opts: LoadOptions = {};
+  if (a.seed !== undefined) opts.seed = a.seed;
+  if (a.duration !== undefined) opts.duration = a.duration;
+  if (a.set !== undefined) opts.set = a.set.map(String);
+  if (a.replications !== undefined) opts.replications = a.replications;
+  if (a.compare !== undefined) opts.compare = a.compare.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return opts;
+}
+
+/** Loads every file; prints every problem of every file; throws ExitError(2) if any. */
+function loadAll(files: readonly string[], opts: LoadOptions, io: CliIO): LoadedScenario[] {
+  const { loadScenario, ScenarioError, formatIssues } = lazy.scenario();
+  const loaded: LoadedScenario[] = [];
+  let bad = 0;
+  for (const f of files) {
+    try {
+      const l = loadScenario(f, opts);
+      for (const w of l.warnings) io.err(`${f}: warning: ${w}`);
+      loaded.push(l);
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      io.err(formatIssues(e.file, e.issues));
+      bad++;
+    }
+  }
+  if (bad > 0) throw new ExitError('', 2);
+  return loaded;
+}
+
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  let code = 0;
+  let seedForBugReport: number | undefined;
+  const parser = yargs([...argv])
+    .scriptName('portsim')
+    .usage('$0 <command> [options]\n\nSimulates ephemeral-port allocation: when a host runs out of source ports, and what buys headroom.')
+    .command(
+      'run <files..>',
+      'run scenario files and write CSV results',
+      (y) => y
+        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files (YAML or JSON)' })
+        .option('out', { type: 'string', describe: 'write results into exactly this folder (one scenario only)' })
+        .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
+        .option('jobs', JOBS)
+        .option('shard', SHARD)
+        .option('report', { type: 'boolean', default: true, describe: 'draw the charts and report.html (--no-report: CSV files and meta.json only, about 0.4 s faster)' })
+        .example('$0 run scenarios/default.yaml', 'compare Windows and Linux at the same load')
+        .example('$0 run scenarios/bench-steady.yaml --seed 7 --out /tmp/steady', 'another seed, results in /tmp/steady')
+        .example('$0 run scenarios/burst.yaml --set workloads.burst.arrivals.rate=2000/s', 'change one field')
+        .example('$0 run scenarios/default.yaml --compare linux,windows,macos', 'same traffic on three OS profiles')
+        .example('$0 run scenarios/bench-steady.yaml --replications 20 --jobs 4', '20 replications on 4 threads')
+        .example('$0 run scenarios/bench-steady.yaml --replications 20 --shard 1/2 --out part1', 'half of them, for "portsim merge"'),
+      async (a) => {
+        const files = a.files as string[];
+        if (a.out !== undefined && files.length > 1) throw new ExitError('--out takes one scenario file; without --out each run writes results/<scenario>/<run-id>/');
+        if (a.shard !== undefined && files.length > 1) throw new ExitError('--shard takes one scenario file');
+        const parallel = parallelOptions(a);
+        for (const l of loadAll(files, loadOptions(a as unknown as CommonArgs), io)) {
+          seedForBugReport = l.plan.seed;
+          const opts: RunOptions = { argv: ['portsim', ...argv], ...parallel };
+          if (a.out !== undefined) opts.out = a.out;
+          if (a.quiet === true) opts.quiet = true;
+          if (a.report === false) opts.report = false;
+          await lazy.run().runScenario(l, opts, io);
+          if (files.length > 1 && a.quiet !== true) io.out('');
+        }
+      },
+    )
+    .command(
+      'sweep <file>',
+      'run a scenario over a grid of field values and write one summary row per point, profile and replication',
+      (y) => y
+        .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+        .option('vary', { type: 'string', array: true, demandOption: true, describe: 'a field and its values: field.path=v1,v2,… (YAML values, as for --set; repeatable: the grid is every combination, the first --vary varying slowest)' })
+        .option('out', { type: 'string', describe: 'write results into exactly this folder' })
+        .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
+        .option('jobs', JOBS)
+        .option('shard', SHARD)
+        .example('$0 sweep scenarios/default.yaml --vary workloads.requests.arrivals.rate=100/s,150/s,200/s', 'three loads, Linux and Windows each')
+        .example("$0 sweep scenarios/bench-steady.yaml --vary hosts.client.sourceIps=1,2 --vary 'hosts.client.profile.timeWait=30s,60s'", 'a 2 × 2 grid'),
+      async (a) => {
+        const { loadSweep, parseVaries, runSweep } = lazy.sweep();
+        const axes = parseVaries((a.vary as string[]).map(String));
+        const parallel = parallelOptions(a);
+        const points = loadSweep(a.file as string, axes, loadOptions(a as unknown as CommonArgs), io);
+        seedForBugReport = points[0]!.loaded.plan.seed;
+        const opts: Parameters<typeof runSweep>[3] = { argv: ['portsim', ...argv], ...parallel };
+        if (a.out !== undefined) opts.out = a.out;
+        if (a.quiet === true) opts.quiet = true;
+        await runSweep(a.file as string, axes, points, opts, io);
+      },
+    )
+    .command(
+      'capacity <file>',
+      'find, per profile, the highest load (every arrival rate scaled together) whose steady failure ratio stays at or below a target',
+      // The builder runs only for `capacity` (or its --help): the defaults shown come from its module.
+      (y) => y
+        .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+        .option('target', { type: 'number', describe: `steady failure ratio not to exceed (default ${lazy.capacity().DEFAULT_TARGET} = 0.1 %)` })
+        .option('precision', { type: 'number', describe: `stop when the bracket (highest passing load, lowest failing load) is this narrow, relative (default ${lazy.capacity().DEFAULT_PRECISION} = 0.5 %)` })
+        .option('out', { type: 'string', describe: 'write into exactly this folder' })
+        .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
+        .option('jobs', JOBS)
+        .option('report', { type: 'boolean', default: true, describe: 'draw capacity.svg and report.html (--no-report: CSV files and meta.json only)' })
+        .option('what-ifs', { type: 'boolean', default: true, describe: 'also search each standard change that applies (another source IP, a wider range…) and rank them (--no-what-ifs: the baseline only)' })
+        .example('$0 capacity scenarios/default.yaml', 'sustainable new connections/s on Linux and Windows, and the headroom')
+        .example('$0 capacity scenarios/default.yaml --target 0.01 --replications 4', 'at 1 % failures, each probe averaged over 4 replications'),
+      async (a) => {
+        const { checkSearchOptions, DEFAULT_PRECISION, DEFAULT_TARGET, runCapacity } = lazy.capacity();
+        const target = a.target ?? DEFAULT_TARGET;
+        const precision = a.precision ?? DEFAULT_PRECISION;
+        checkSearchOptions(target, precision);
+        const parallel = parallelOptions(a);
+        // Replications per probe: --replications, else 1 (not the file's: each probe would repeat them).
+        const load = { ...loadOptions(a as unknown as CommonArgs) };
+        load.replications ??= 1;
+        const [loaded] = loadAll([a.file as string], load, io);
+        seedForBugReport = loaded!.plan.seed;
+        const opts: Parameters<typeof runCapacity>[1] = { argv: ['portsim', ...argv], target, precision, ...parallel };
+        if (a.out !== undefined) opts.out = a.out;
+        if (a.quiet === true) opts.quiet = true;
+        if (a.report === false) opts.report = false;
+        if (a['what-ifs'] === false) opts.whatIfs = false;
+        await runCapacity(loaded!, opts, io);
+      },
+    )
+    .command(
+      'merge <dirs..>',
+      'join the shard folders of a sharded run or sweep into the files of the whole',
+      (y) => y
+        .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard folders (each with a shard.json)' })
+        .option('out', { type: 'string', describe: 'write into this folder (default: where the unsharded run would write)' })
+        .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
+        .example('$0 merge shard-* --out all', 'join every shard of a study'),
+      async (a) => {
+        const overrides = ['seed', 'duration', 'set', 'compare', 'replications'].filter((k) => a[k] !== undefined);
+        if (overrides.length > 0) throw new ExitError(`merge takes no scenario options (${overrides.map((k) => `--${k}`).join(', ')}): the shards were made with them`);
+        const { mergeShards } = lazy.merge();
+        const opts: Parameters<typeof mergeShards>[1] = { argv: ['portsim', ...argv] };
+        if (a.out !== undefined) opts.out = a.out;
+        if (a.quiet === true) opts.quiet = true;
+        await mergeShards(a.dirs as string[], opts, io);
+      },
+    )
+    .command(
+      'validate <files..>',
+      'check scenario files without running them',
+      (y) => y
+        .positional('files', { type: 'string', array: true, demandOption: true })
+        .option('print-normalized', { type: 'boolean', describe: 'print the plan with every default filled in (JSON)' })
+        .example('$0 validate scenarios/*.yaml', 'check every shipped scenario'),
+      (a) => {
+        const { describeScenario } = lazy.validate();
+        for (const l of loadAll(a.files as string[], loadOptions(a as unknown as CommonArgs), io)) {
+          io.out(a['print-normalized'] === true ? JSON.stringify(l.plan, (_k, v: unknown) => (v === Infinity ? 'never' : v), 2) : describeScenario(l));
+        }
+      },
+    )
+    .command(
+      'profiles',
+      'list the OS profile presets; show one field by field; write a profile file from a Linux host or saved netsh output',
+      (y) => lazy.profiles().profilesCommand(io).builder(y),
+      (a) => lazy.profiles().profilesCommand(io).handler(a),
+    )
+    .option('seed', { type: 'number', global: true, describe: 'random seed (replaces the file\'s seed)' })
+    .option('duration', { type: 'string', global: true, describe: 'simulated time, e.g. 10m (replaces the file\'s duration)' })
+    .option('set', { type: 'string', array: true, global: true, describe: 'change a field: field.path=value (repeatable)' })
+    .option('compare', { type: 'string', global: true, describe: `run the same traffic on these presets, comma-separated (${PRESET_NAMES.join(', ')})` })
+    .option('replications', { type: 'number', global: true, describe: 'independent runs with derived seeds' })
+    .demandCommand(1, 'Say which command to run: run, sweep, capacity, merge, validate or profiles.')
+    .recommendCommands()
+    .strict()
+    .version(version())
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err !== undefined && err !== null) throw err;
+      const unknown = msg.startsWith('Did you mean') ? `Unknown command "${String(argv[0])}". ` : '';
+      const option = /^Unknown arguments?: ([\w-]+)/.exec(msg);
+      const hint = option ? didYouMean(option[1]!, KNOWN_OPTIONS).replace(/"(.+)"/, '"--$1"') : '';
+      throw new ExitError(`${unknown}${msg.replace(/[.?]?$/, (m) => m || '.')}${hint}\nRun "portsim --help" for usage.`);
+    });
+  try {
+    await parser.parseAsync([...argv], {}, (err, _argv, output) => {
+      if (output !== '' && !err) io.out(output);
+    });
+  } catch (e) {
+    if (e instanceof ExitError) {
+      if (e.message !== '') io.err(e.message);
+      code = e.code;
+    } else {
+      const err = e as Error;
+      io.err(`portsim ${version()} hit an internal error${seedForBugReport !== undefined ? ` (seed ${seedForBugReport})` : ''}: ${err.stack ?? String(err)}`);
+      io.err('This is a bug in portsim. Please report it with the scenario file, the command line and the lines above.');
+      code = 1;
+    }
+  }
+  return code;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`${String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
