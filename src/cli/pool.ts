@@ -2,27 +2,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { kernelModule } from '../kernel/run-kernel';
-import type { TaskOutcome, TaskSpec } from './task';
+import { runJob, type WorkerJob } from './job';
+import type { TaskOutcome } from './task';
 
 /**
- * A pool of worker threads running study tasks. A task's per-sample, per-port and per-pool rows
- * are written by its worker to part files (CSV rows, no header) named by the main thread; only
- * the summary row and the event count come back as a message. Outcomes are handed to
- * `onOutcome` in task order (a task finishing early waits for the ones before it), so the main
- * thread can append the parts to the final files as it goes. The first failure stops every
- * worker and rejects.
+ * Running a study's tasks on `threads` threads: this one and threads - 1 worker threads. Every
+ * thread claims the next unclaimed job from one shared counter (a SharedArrayBuffer), so no
+ * thread idles while jobs remain and the work balances itself whatever the tasks cost; this
+ * thread takes its share too, between handling the workers' replies. A job writes its detail
+ * rows to part files (job.ts); only the summary row and the event count come back. Outcomes are
+ * handed to `onOutcome` in task order (a task finishing early waits for the ones before it), so
+ * the caller can append the parts to the final files as it goes. The first failure stops every
+ * thread and rejects.
+ *
+ * why this thread works too: it is idle otherwise, and one worker fewer saves starting a thread
+ * (loading the code, warming it up) and keeps three busy threads off a two-core machine.
  */
-export interface PartPaths {
-  timeseries: string;
-  ports: string;
-  pools: string;
-}
+export type { PartPaths, WorkerJob } from './job';
 
-export interface WorkerJob {
-  /** Place of the job in the list given to `runOnWorkers`. */
-  pos: number;
-  task: TaskSpec;
-  parts?: PartPaths;
+/** What a worker is sent, once: every job of the study, and the shared next-job counter. */
+export interface JobList {
+  jobs: readonly WorkerJob[];
+  next: SharedArrayBuffer;
 }
 
 export type WorkerReply =
@@ -77,51 +78,72 @@ function spawn(): Worker {
 export function runOnWorkers(jobs: readonly WorkerJob[], threads: number, onOutcome: (pos: number, outcome: TaskOutcome) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
+    const next = new Int32Array(new SharedArrayBuffer(4));
     const ready = new Map<number, TaskOutcome>();
-    let next = 0;
     let delivered = 0;
     let settled = false;
 
     const stop = (then: () => void) => {
       settled = true;
+      Atomics.store(next, 0, jobs.length); // nothing more is claimed
       void Promise.allSettled(workers.map((w) => w.terminate())).then(then);
     };
     const fail = (e: Error) => {
       if (!settled) stop(() => reject(e));
     };
-    const feed = (w: Worker) => {
-      if (next < jobs.length) w.postMessage(jobs[next++]);
+    const taskError = (pos: number, where: string, message: string, stack?: string) => {
+      const { task } = jobs[pos]!;
+      const e = new Error(`task ${task.index} (${task.plan.variants[task.variant]!.label}, replication ${task.replication}) failed on ${where}: ${message}`);
+      if (stack !== undefined) e.stack = `${e.message}\n${stack.split('\n').slice(1).join('\n')}`;
+      return e;
+    };
+    const accept = (pos: number, outcome: TaskOutcome) => {
+      ready.set(pos, outcome);
+      try {
+        for (let o = ready.get(delivered); o !== undefined; o = ready.get(delivered)) {
+          ready.delete(delivered);
+          onOutcome(delivered++, o);
+        }
+      } catch (e) {
+        fail(e as Error);
+        return;
+      }
+      if (delivered === jobs.length) stop(resolve);
     };
 
-    for (let i = 0; i < Math.min(threads, jobs.length); i++) {
+    if (jobs.length === 0) {
+      resolve();
+      return;
+    }
+    const list: JobList = { jobs, next: next.buffer as SharedArrayBuffer };
+    for (let i = 0; i < Math.min(threads, jobs.length) - 1; i++) {
       const w = spawn();
       workers.push(w);
       w.on('message', (reply: WorkerReply) => {
         if (settled) return;
-        if (!reply.ok) {
-          const job = jobs[reply.pos]!;
-          const e = new Error(`task ${job.task.index} (${job.task.plan.variants[job.task.variant]!.label}, replication ${job.task.replication}) failed on a worker thread: ${reply.message}`);
-          if (reply.stack !== undefined) e.stack = `${e.message}\n${reply.stack.split('\n').slice(1).join('\n')}`;
-          fail(e);
-          return;
-        }
-        ready.set(reply.pos, reply.outcome);
-        try {
-          for (let o = ready.get(delivered); o !== undefined; o = ready.get(delivered)) {
-            ready.delete(delivered);
-            onOutcome(delivered++, o);
-          }
-        } catch (e) {
-          fail(e as Error);
-          return;
-        }
-        if (delivered === jobs.length) stop(resolve);
-        else feed(w);
+        if (reply.ok) accept(reply.pos, reply.outcome);
+        else fail(taskError(reply.pos, 'a worker thread', reply.message, reply.stack));
       });
       w.on('error', (e) => fail(e));
       w.on('exit', (code) => fail(new Error(`a worker thread stopped (exit code ${code}) before the run was complete`)));
-      feed(w);
+      w.postMessage(list);
     }
-    if (jobs.length === 0) resolve();
+    // This thread's share: one job, then the workers' replies (setImmediate runs after I/O).
+    const work = () => {
+      if (settled) return;
+      const k = Atomics.add(next, 0, 1);
+      if (k >= jobs.length) return; // the rest is on the workers
+      let outcome: TaskOutcome;
+      try {
+        outcome = runJob(jobs[k]!);
+      } catch (e) {
+        const err = e instanceof Error ? e : new Error(String(e));
+        fail(taskError(k, 'the main thread', err.message, err.stack));
+        return;
+      }
+      accept(k, outcome);
+      setImmediate(work);
+    };
+    setImmediate(work);
   });
 }

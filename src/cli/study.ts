@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { secondsFromTicks } from '../engine/time';
 import { type Cell, POOLS_COLUMNS, PORTS_COLUMNS, type Row, TIMESERIES_COLUMNS } from '../report/rows';
 import { type Column, type CsvFile, type ResultsWriter } from './output';
-import type { PartPaths, WorkerJob } from './pool';
+import type { PartPaths, WorkerJob } from './job';
 import type { StudyProgress } from './progress';
 import type { Shard } from './shard';
 import { type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { cli, readCsv, tempDir, tempScenario } from '../helpers/cli';
 
 /**
- * `portsim capacity` end to end. The probes run on two worker threads (--jobs 2): under jest the
- * simulation is about 13 times slower in-process (vm-context Math lookups), not on a worker.
+ * `portsim capacity` end to end. The probes run on two threads (--jobs 2: this one and a worker):
+ * under jest the simulation is about 13 times slower in-process (vm-context Math lookups), not on
+ * the worker, which therefore takes most of them.
  *
  * The figures: one Linux or Windows host, one destination, connections of zero duration closed
  * by the client, so each attempt holds its port for exactly TIME_WAIT.

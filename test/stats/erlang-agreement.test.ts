@@ -31,9 +31,10 @@ import { planOf } from '../helpers/scenario';
  *
  * Speed: under jest, code runs in a vm context where every `Math.*` call is an intercepted
  * global lookup (nodejs/node#31658), which makes the event loop about 13 times slower than under
- * plain node. The replications therefore run on two worker threads (src/cli/pool.ts: each task
- * is runOne on its own thread, outside jest's context), a few seconds in all; one replication
- * also runs here, in-process, to check it is the same runOne.
+ * plain node. The replications therefore run on the thread pool (src/cli/pool.ts) with 2 threads:
+ * the worker thread runs outside jest's context and, as each thread claims the next job when it
+ * is free, takes most of them; a few seconds in all. One replication also runs here, in-process,
+ * to check it is the same runOne.
  */
 jest.setTimeout(60_000);
 
@@ -78,7 +79,7 @@ workloads:
 }
 
 const plans = POINTS.map((p, k) => planFor(p, SEED_BASE + k));
-/** Steady failure ratio of every replication of every point, from the worker threads. */
+/** Steady failure ratio of every replication of every point, from the thread pool. */
 const ratios: number[][] = POINTS.map(() => []);
 const steadyAttempts: number[][] = POINTS.map(() => []);
 
@@ -96,7 +97,7 @@ beforeAll(async () => {
 });
 
 describe('steady failure ratio of an M/M/N/N port pool = Erlang-B', () => {
-  test('the worker threads ran runOne: replication 0 of N = 10 matches an in-process run', () => {
+  test('the thread pool ran runOne: replication 0 of N = 10 matches an in-process run', () => {
     const k = POINTS.findIndex((p) => p.n === 10);
     const { stats } = runOne(plans[k]!, 0, 0);
     expect(stats.steadyFailures / stats.steadyAttempts).toBe(ratios[k]![0]);

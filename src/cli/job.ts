@@ -1,0 +1,45 @@
+import { POOLS_COLUMNS, PORTS_COLUMNS, TIMESERIES_COLUMNS } from '../report/rows';
+import { CsvFile } from './output';
+import { executeTask, type TaskOutcome, type TaskSpec } from './task';
+
+/**
+ * One task of a study run by the thread pool (pool.ts), on whichever thread claims it: its
+ * per-sample, per-port and per-pool rows go to part files (CSV rows, no header) named by the
+ * main thread, which appends them to the final files in task order; the summary row and the
+ * event count are returned.
+ */
+export interface PartPaths {
+  timeseries: string;
+  ports: string;
+  pools: string;
+}
+
+export interface WorkerJob {
+  /** Place of the job in the list given to `runOnWorkers`. */
+  pos: number;
+  task: TaskSpec;
+  parts?: PartPaths;
+}
+
+export function runJob(job: WorkerJob): TaskOutcome {
+  const files: CsvFile[] = [];
+  try {
+    let detail;
+    if (job.parts !== undefined) {
+      const timeseries = new CsvFile(job.parts.timeseries, TIMESERIES_COLUMNS, { header: false });
+      files.push(timeseries);
+      const ports = new CsvFile(job.parts.ports, PORTS_COLUMNS, { header: false });
+      files.push(ports);
+      const pools = new CsvFile(job.parts.pools, POOLS_COLUMNS, { header: false });
+      files.push(pools);
+      detail = { timeseries, ports, pools };
+    }
+    const outcome = executeTask(job.task, detail);
+    for (const f of files.splice(0)) f.close();
+    return outcome;
+  } finally {
+    for (const f of files) {
+      try { f.close(); } catch { /* already closed */ }
+    }
+  }
+}
