@@ -180,11 +180,11 @@ interface Measured {
 }
 
 /** Runs `cmd args` to completion: whole-process wall time, peak RSS, output. */
-function measure(cmd: string, args: readonly string[], cwd: string, rss: RssMethod, rssFile: string): Promise<Measured> {
+function measure(cmd: string, args: readonly string[], cwd: string, rss: RssMethod, rssFile: string, env?: NodeJS.ProcessEnv): Promise<Measured> {
   const [file, argv] = rss.kind === 'gnu-time' ? [rss.time, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, [...args]];
   return new Promise((done, fail) => {
     const started = process.hrtime.bigint();
-    const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env !== undefined ? { env } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
@@ -202,6 +202,40 @@ function measure(cmd: string, args: readonly string[], cwd: string, rss: RssMeth
       done({ wallS, peakRssKiB, exitCode: code, stdout, stderr });
     });
   });
+}
+
+/**
+ * What `node -e 0` costs on this machine (median of 5), part of every portsim figure and of none
+ * of the C ones; and, when NODE_EXTRA_CA_CERTS is set, the same without it: Node reads and parses
+ * those certificates at every start, before any of portsim's code runs. The runs keep the
+ * environment as it is (it is the machine's), this only shows what it costs.
+ */
+interface NodeStartup {
+  medianS: number;
+  extraCaCerts: string | null;
+  withoutExtraCaCertsS: number | null;
+}
+
+async function nodeStartup(rss: RssMethod, tmp: string): Promise<NodeStartup> {
+  const median5 = async (env?: NodeJS.ProcessEnv) => {
+    const xs: number[] = [];
+    for (let i = 0; i < 5; i++) xs.push((await measure(process.execPath, ['-e', '0'], tmp, rss, join(tmp, 'node.rss'), env)).wallS);
+    return xs.sort((a, b) => a - b)[2]!;
+  };
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  const without = { ...process.env };
+  delete without.NODE_EXTRA_CA_CERTS;
+  return {
+    medianS: await median5(),
+    extraCaCerts: extra === undefined || extra === '' ? null : extra,
+    withoutExtraCaCertsS: extra === undefined || extra === '' ? null : await median5(without),
+  };
+}
+
+function nodeStartLine(n: NodeStartup): string {
+  const base = `node start-up (node -e 0, median of 5): ${n.medianS.toFixed(3)} s, in every portsim figure`;
+  return n.extraCaCerts === null || n.withoutExtraCaCertsS === null ? base
+    : `${base}; ${n.withoutExtraCaCertsS.toFixed(3)} s without NODE_EXTRA_CA_CERTS=${n.extraCaCerts}, which Node parses at every start (the runs keep it)`;
 }
 
 function failure(what: string, m: Measured): Error {
@@ -765,7 +799,9 @@ async function main(): Promise<number> {
     const started = new Date();
     console.log(`portsim bench, ${started.toISOString()}: node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     console.log(`peak RSS: ${describeRss(rss)}`);
-    console.log(`${ref.note}; wall time: parent's monotonic clock, spawn to exit\n`);
+    console.log(`${ref.note}; wall time: parent's monotonic clock, spawn to exit`);
+    const nodeStart = await nodeStartup(rss, tmp);
+    console.log(`${nodeStartLine(nodeStart)}\n`);
 
     const results: ScenarioResult[] = [];
     let failed = 0;
@@ -794,7 +830,7 @@ async function main(): Promise<number> {
     const outFile = join(outDir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(outFile, `${JSON.stringify({
       started: started.toISOString(), node: process.version, cpus: cpus().length, loadavg: loadavg(),
-      rssMethod: describeRss(rss), reference: ref.note, failedScenarios: failed, scenarios: results, derived,
+      rssMethod: describeRss(rss), reference: ref.note, nodeStartup: nodeStart, failedScenarios: failed, scenarios: results, derived,
       parallel, sharded, failedChecks: checksFailed,
     }, null, 2)}\n`);
     console.log(`\nall figures: ${outFile}`);

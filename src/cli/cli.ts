@@ -54,7 +54,7 @@ function parallelOptions(a: { jobs?: number; shard?: string }): { jobs?: number;
   return opts;
 }
 
-const JOBS = { type: 'number', describe: 'worker threads running the simulations in parallel (default: the CPUs available; results are the same for any value)' } as const;
+const JOBS = { type: 'number', describe: 'threads running the simulations in parallel, this one included (default: the CPUs available; results are the same for any value)' } as const;
 const SHARD = { type: 'string', describe: 'run only shard i of n (i/n, from 1) of the runs and write a shard folder for "portsim merge"' } as const;
 
 function loadOptions(a: CommonArgs): LoadOptions {
