@@ -188,22 +188,12 @@ export function runKernel(
   for (let p = 0; p < nPools; p++) {
     const prof = profiles[layout.info[p]!.host]!;
     const reserved = new Set(prof.reservedPorts.map((x) => x - prof.portRange[0]));
-    let free = 0;
-    for (let i = 0; i < size[p]!; i++) {
-      if (reserved.has(i)) continue;
-      free++;
-      const w = wordsBase[p]! + (i >>> 5);
-      W32[w]! |= 1 << (i & 31);
-      summary[i & 1]![sumsBase[p]! + ((i >>> 5) >>> 5)]! |= 1 << ((i >>> 5) & 31);
-    }
+    const free = markFree(W32, summary[0]!, summary[1]!, wordsBase[p]!, sumsBase[p]!, size[p]!, reserved);
     P.set([base[p]!, size[p]!, layout.info[p]!.host, free, 0, 0, 0, wordsBase[p]!, sumsBase[p]!, (size[p]! + 31) >>> 5,
       poolFlow(plan, layout.info[p]!)], p * POOL_STRIDE);
   }
   const REC = f64(at.slotRec, slots * 4);
-  for (let i = 0; i < slots; i++) {
-    REC[i * 4] = -1; // never released
-    REC[i * 4 + 2] = Infinity; // no reuse interval yet
-  }
+  clearRecords(REC, slots);
   const H = f64(at.hosts, nHosts * HOST_STRIDE), HR = i32(at.hostRng, nHosts * 4);
   plan.hosts.forEach((h, i) => {
     const p = profiles[i]!;
@@ -256,7 +246,7 @@ export function runKernel(
   k.init(at.cfg, at.pools, at.words, at.sums, at.sumsOdd, at.slotRec, at.hosts, at.hostRng, at.wls, at.wlRng, at.pick, at.nextIp,
     at.slots, at.heap, at.lanes, at.laneDelay, at.stats, at.thresh, at.hist, at.histT, at.poolStat);
   k.start();
-  while (k.runChunk(1 << 14) !== 0) { /* next chunk */ }
+  runChunks(k);
   k.finish();
 
   // Load the figures into the RunStats.
@@ -266,20 +256,50 @@ export function runKernel(
   initial.histogramTotals.set(f64(at.histT, 4));
   // Slot records, added up per real port (sums of whole ticks: exact in any order).
   const counts = new Uint32Array(buf, at.slotRec, slots * 8);
-  for (let p = 0; p < nPools; p++) {
-    const lo = profiles[layout.info[p]!.host]!.portRange[0];
-    for (let i = 0; i < size[p]!; i++) {
-      const slot = base[p]! + i;
-      const n = counts[slot * 8 + 6]!;
-      if (n === 0) continue;
-      const port = lo + i;
-      initial.portAllocations[port]! += n;
-      initial.portReuses[port]! += counts[slot * 8 + 7]!;
-      initial.portReuseSum[port]! += REC[slot * 4 + 1]!;
-      if (REC[slot * 4 + 2]! < initial.portReuseMin[port]!) initial.portReuseMin[port] = REC[slot * 4 + 2]!;
-    }
-  }
+  for (let p = 0; p < nPools; p++) addRecords(initial, REC, counts, base[p]!, size[p]!, profiles[layout.info[p]!.host]!.portRange[0]);
   const poolArrays = [initial.poolAttempts, initial.poolFailures, initial.poolAllocations, initial.poolInUse, initial.poolPeakInUse, initial.poolFirstFailure];
   for (let p = 0; p < nPools; p++) poolArrays.forEach((a, j) => (a[p] = PS[p * POOLSTAT_STRIDE + j]!));
   return { poolInfo: layout.info, events: f64(at.cfg, CFG_SIZE)[11]! };
+}
+
+// why the loops over every slot are functions of their own: inside runKernel (a long function run
+// once per task) they made V8 optimize and deoptimize all of it again and again, which on two
+// threads took CPU from the simulations (about 20 TurboFan compilations per 10 replications).
+
+/** Sets the free bits (and summary bits) of a pool's ports but the reserved ones; returns how many. */
+function markFree(words: Int32Array, evenSums: Int32Array, oddSums: Int32Array, wordsBase: number, sumsBase: number, size: number, reserved: ReadonlySet<number>): number {
+  let free = 0;
+  for (let i = 0; i < size; i++) {
+    if (reserved.has(i)) continue;
+    free++;
+    words[wordsBase + (i >>> 5)]! |= 1 << (i & 31);
+    (i & 1 ? oddSums : evenSums)[sumsBase + (i >>> 10)]! |= 1 << ((i >>> 5) & 31);
+  }
+  return free;
+}
+
+function runChunks(k: KernelExports): void {
+  while (k.runChunk(1 << 14) !== 0) { /* next chunk */ }
+}
+
+/** Every slot record: never released (-1), no reuse interval yet (Infinity). */
+function clearRecords(rec: Float64Array, slots: number): void {
+  for (let i = 0; i < slots; i++) {
+    rec[i * 4] = -1;
+    rec[i * 4 + 2] = Infinity;
+  }
+}
+
+/** Adds a pool's slot records to the per-port figures (sums of whole ticks: exact in any order). */
+function addRecords(stats: StatsArrays, rec: Float64Array, counts: Uint32Array, base: number, size: number, lo: number): void {
+  for (let i = 0; i < size; i++) {
+    const slot = base + i;
+    const n = counts[slot * 8 + 6]!;
+    if (n === 0) continue;
+    const port = lo + i;
+    stats.portAllocations[port]! += n;
+    stats.portReuses[port]! += counts[slot * 8 + 7]!;
+    stats.portReuseSum[port]! += rec[slot * 4 + 1]!;
+    if (rec[slot * 4 + 2]! < stats.portReuseMin[port]!) stats.portReuseMin[port] = rec[slot * 4 + 2]!;
+  }
 }
