@@ -146,6 +146,17 @@ describe('portsim sweep', () => {
     expect(meta.sweepHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  test('a varied field that is also a summary column (seed) is headed vary.<path>: no two columns share a name', async () => {
+    const out = tempDir();
+    const r = await cli('sweep', tempScenario(small), '--vary', 'seed=1,2', '--set', 'compare=[linux]', '--out', out, '--quiet', '--jobs', '1');
+    expect(r.code).toBe(0);
+    const rows = readCsv(join(out, 'sweep.csv'));
+    const header = readFileSync(join(out, 'sweep.csv'), 'utf8').split('\n')[0]!.split(',');
+    expect(header.slice(0, 5)).toEqual(['vary.seed', 'scenario', 'profile', 'replication', 'seed']);
+    expect(new Set(header).size).toBe(header.length);
+    expect(rows.map((row) => [row['vary.seed'], row.seed])).toEqual([['1', '1'], ['2', '2']]);
+  });
+
   test('jobs 1 and jobs 2 give the same sweep.csv; the default folder is results/<scenario>/sweep-s<seed>-<hash8>/', async () => {
     const file = tempScenario(small);
     const one = tempDir();

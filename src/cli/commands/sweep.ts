@@ -138,8 +138,13 @@ export function sweepHash(axes: readonly Axis[], points: readonly SweepPoint[]):
   return createHash('sha256').update(JSON.stringify({ vary: axes, points: points.map((p) => planHash(p.loaded.plan)) })).digest('hex');
 }
 
+/**
+ * The varied fields (headed by their paths), then the summary columns. A varied path that is also
+ * a summary column (`--vary seed=…`) is headed `vary.<path>`, so that no two columns share a name.
+ */
 export function sweepColumns(axes: readonly Axis[]): Column[] {
-  return [...axes.map((a, i) => ({ key: `vary.${i}`, header: a.path })), ...SUMMARY_COLUMNS];
+  const summary = new Set<string>(SUMMARY_COLUMNS);
+  return [...axes.map((a, i) => ({ key: `vary.${i}`, header: summary.has(a.path) ? `vary.${a.path}` : a.path })), ...SUMMARY_COLUMNS];
 }
 
 export async function runSweep(file: string, axes: readonly Axis[], points: readonly SweepPoint[], opts: SweepOptions, io: CliIO): Promise<SweepOutcome> {
