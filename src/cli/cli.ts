@@ -135,6 +135,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
         .option('jobs', JOBS)
         .option('shard', SHARD)
+        .option('report', { type: 'boolean', default: true, describe: 'draw sweep.svg and report.html (--no-report: sweep.csv and meta.json only)' })
         .example('$0 sweep scenarios/default.yaml --vary workloads.requests.arrivals.rate=100/s,150/s,200/s', 'three loads, Linux and Windows each')
         .example("$0 sweep scenarios/bench-steady.yaml --vary hosts.client.sourceIps=1,2 --vary 'hosts.client.profile.timeWait=30s,60s'", 'a 2 × 2 grid'),
       async (a) => {
@@ -146,6 +147,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         const opts: Parameters<typeof runSweep>[3] = { argv: ['portsim', ...argv], ...parallel };
         if (a.out !== undefined) opts.out = a.out;
         if (a.quiet === true) opts.quiet = true;
+        if (a.report === false) opts.report = false;
         await runSweep(a.file as string, axes, points, opts, io);
       },
     )

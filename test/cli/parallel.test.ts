@@ -146,6 +146,17 @@ describe('portsim sweep', () => {
     expect(meta.sweepHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  test('--no-report: sweep.csv and meta.json only, the same sweep.csv', async () => {
+    const file = tempScenario(small);
+    const [withReport, without] = [tempDir(), tempDir()];
+    const args = ['--vary', 'workloads.w.arrivals.rate=200/s,700/s', '--set', 'compare=[linux]', '--quiet', '--jobs', '1'];
+    expect((await cli('sweep', file, ...args, '--out', withReport)).code).toBe(0);
+    expect((await cli('sweep', file, ...args, '--no-report', '--out', without)).code).toBe(0);
+    expect(readdirSync(without).sort()).toEqual(['meta.json', 'sweep.csv']);
+    expect(readdirSync(withReport).sort()).toEqual(['meta.json', 'report.html', 'sweep.csv', 'sweep.svg']);
+    expectSameFiles(without, withReport, ['sweep.csv']);
+  });
+
   test('a varied field that is also a summary column (seed) is headed vary.<path>: no two columns share a name', async () => {
     const out = tempDir();
     const r = await cli('sweep', tempScenario(small), '--vary', 'seed=1,2', '--set', 'compare=[linux]', '--out', out, '--quiet', '--jobs', '1');

@@ -8,7 +8,6 @@ import { formatDuration } from '../../scenario/units';
 import { type CliIO, ExitError } from '../io';
 import { type Column, ResultsWriter } from '../output';
 import { progressBar } from '../progress';
-import { writeSweepReport } from '../report-files';
 import { type Axis, type Shard, writeMetaOrManifest } from '../shard';
 import { executeStudy } from '../study';
 import type { TaskSpec } from '../task';
@@ -32,6 +31,8 @@ export interface SweepOptions {
   argv?: readonly string[];
   jobs?: number;
   shard?: Shard;
+  /** false: no sweep.svg and no report.html, only sweep.csv and meta.json. */
+  report?: boolean;
 }
 
 export interface SweepOutcome {
@@ -177,7 +178,9 @@ export async function runSweep(file: string, axes: readonly Axis[], points: read
       progress: progressBar(io, opts.quiet),
     });
     const description = points[0]!.loaded.input.description;
-    if (opts.shard === undefined) {
+    // Loaded only here, as in run.ts: --no-report does not pay for loading the report code.
+    if (opts.shard === undefined && opts.report !== false) {
+      const { writeSweepReport } = await import('../report-files');
       await writeSweepReport(writer, {
         scenario: first.name, description, seed: first.seed, axes, rows: study.rows, points: points.length,
         duration: formatDuration(first.duration), sweepHash: hash,
