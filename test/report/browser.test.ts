@@ -127,9 +127,14 @@ function probe(html: string): PageProbe {
 
 /** A full-height screenshot of the page, decoded. */
 function screenshot(html: string, height: number) {
-  const png = join(mkdtempSync(join(tmpdir(), 'portsim-shot-')), 'page.png');
-  chromium([`--window-size=1100,${Math.ceil(height)}`, `--screenshot=${png}`, `file://${html}`]);
-  return decodePng(readFileSync(png));
+  const dir = mkdtempSync(join(tmpdir(), 'portsim-shot-'));
+  try {
+    const png = join(dir, 'page.png');
+    chromium([`--window-size=1100,${Math.ceil(height)}`, `--screenshot=${png}`, `file://${html}`]);
+    return decodePng(readFileSync(png));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 interface Expectation {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario, parseScenario, ScenarioError } from '../../src/scenario/load';
@@ -8,6 +8,7 @@ import { expectedCount } from '../../src/workload/arrivals';
 /** The new arrival kinds through scenario files: messages for mistakes, and end-to-end runs. */
 
 const dir = mkdtempSync(join(tmpdir(), 'portsim-arrivals-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 mkdirSync(join(dir, 'traces'));
 const trace = (name: string, text: string) => writeFileSync(join(dir, 'traces', name), text);
 trace('ok.csv', 't_s\n0.5\n1\n1.5\n');

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario } from '../../src/scenario/load';
@@ -194,6 +194,7 @@ describe('randomized: non-homogeneous Poisson', () => {
 
 describe('traces', () => {
   const dir = mkdtempSync(join(tmpdir(), 'portsim-trace-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const scenario = (arrivals: string, duration = '30s') => {
     const file = join(dir, `s${Math.random().toString(36).slice(2)}.yaml`);
     writeFileSync(file, `name: t\nduration: ${duration}\nhosts: [{ name: h, profile: linux }]\ndestinations: [{ name: d, address: "10.0.0.1:80" }]\nworkloads:\n  - name: w\n    arrivals: ${arrivals}\n    connection: { duration: 0s }\n`);
