@@ -126,9 +126,19 @@ let NLANES: i32 = 0, NDEST: i32 = 0, NTHRESH: i32 = 0;
   store<u32>(s, rotl<u32>(s3, 11), 12);
   return result;
 }
+/**
+ * Two steps of nextUint32 with the state held in locals, stored once. why: with a store and a
+ * reload between the steps, the second step waited on the first one's stores.
+ */
 @inline function uniform(s: usize): f64 {
-  const hi = nextUint32(s) >>> 5;
-  const lo = nextUint32(s) >>> 6;
+  let s0 = load<u32>(s), s1 = load<u32>(s, 4), s2 = load<u32>(s, 8), s3 = load<u32>(s, 12);
+  const hi = (rotl<u32>(s1 * 5, 7) * 9) >>> 5;
+  let t = s1 << 9;
+  s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+  const lo = (rotl<u32>(s1 * 5, 7) * 9) >>> 6;
+  t = s1 << 9;
+  s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+  store<u32>(s, s0); store<u32>(s, s1, 4); store<u32>(s, s2, 8); store<u32>(s, s3, 12);
   return (<f64>hi * 67108864.0 + <f64>lo) / 9007199254740992.0;
 }
 @inline function exp1(s: usize): f64 { return -log1p(-uniform(s)); }
