@@ -15,7 +15,7 @@ export interface PartPaths {
 }
 
 export interface WorkerJob {
-  /** Place of the job in the list given to `runOnWorkers`. */
+  /** Place of the job in the list given to `runOnThreads`. */
   pos: number;
   task: TaskSpec;
   parts?: PartPaths;

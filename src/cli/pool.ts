@@ -75,7 +75,7 @@ function spawn(): Worker {
   return new Worker(join(__dirname, 'worker.js'), { env, workerData: { kernel } });
 }
 
-export function runOnWorkers(jobs: readonly WorkerJob[], threads: number, onOutcome: (pos: number, outcome: TaskOutcome) => void): Promise<void> {
+export function runOnThreads(jobs: readonly WorkerJob[], threads: number, onOutcome: (pos: number, outcome: TaskOutcome) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
     const next = new Int32Array(new SharedArrayBuffer(4));

@@ -12,8 +12,9 @@ import { type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from '
  * replications) and writing their rows in task order, whichever thread ran them:
  *
  * - jobs 1: in this thread, rows streamed straight into the files;
- * - jobs N: on N worker threads (pool.ts); each writes its task's detail rows to part files in
- *   the results folder, and this thread appends them in task order as tasks complete.
+ * - jobs N: on N threads, this one and N - 1 workers (pool.ts); each task's detail rows go to
+ *   part files in the results folder, and this thread appends them in task order as tasks
+ *   complete.
  *
  * Either way the files are byte-identical. With a shard, only the tasks whose index ≡ i-1
  * (mod n) run, and the byte range of every task's rows in every file is recorded so that
@@ -138,8 +139,8 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
     return job;
   });
   // Loaded only here: a single task (or --jobs 1) never starts a worker thread.
-  const { runOnWorkers } = await import('./pool');
-  await runOnWorkers(jobs, threads, (pos, outcome) => {
+  const { runOnThreads } = await import('./pool');
+  await runOnThreads(jobs, threads, (pos, outcome) => {
     const job = jobs[pos]!;
     if (job.parts !== undefined && detail !== undefined) {
       for (const key of ['timeseries', 'ports', 'pools'] as const satisfies readonly (keyof PartPaths)[]) {

@@ -13,7 +13,7 @@ import { CapacitySearch, scalePlan, totalRate } from '../../stats/capacity';
 import { WHAT_IFS } from '../../stats/what-ifs';
 import { type CliIO, ExitError } from '../io';
 import { ResultsWriter } from '../output';
-import { runOnWorkers } from '../pool';
+import { runOnThreads } from '../pool';
 import { defaultJobs } from '../study';
 import { executeTask, type TaskOutcome, type TaskSpec } from '../task';
 import { version } from '../version';
@@ -84,7 +84,7 @@ async function runRound(tasks: readonly TaskSpec[], jobs: number | undefined): P
   const threads = jobs === undefined && attempts < SMALL_ROUND_ATTEMPTS ? 1 : Math.min(jobs ?? defaultJobs(), tasks.length);
   if (threads <= 1) return tasks.map((t) => executeTask(t));
   const outcomes: TaskOutcome[] = new Array<TaskOutcome>(tasks.length);
-  await runOnWorkers(tasks.map((task, pos) => ({ pos, task })), threads, (pos, outcome) => {
+  await runOnThreads(tasks.map((task, pos) => ({ pos, task })), threads, (pos, outcome) => {
     outcomes[pos] = outcome;
   });
   return outcomes;
