@@ -8,8 +8,9 @@
  *    (Node start-up, loading, simulating, writing the CSVs), with its peak RSS;
  *  - the C reference (shared/bench/reference-c, built once with gcc into a temporary folder) with
  *    the same parameters, read from the scenario through `portsim validate --print-normalized`.
- * Runs alternate (portsim, C, portsim, C, ...) so that machine noise hits both sides alike; the
- * table shows medians. From each run it also reads the simulation's own figures (portsim's
+ * Runs alternate (portsim, C, portsim, C, ...) so that machine noise hits both sides alike, and
+ * go in rounds over the scenarios (each round runs each scenario once) so that it hits every
+ * scenario alike too; the tables show medians. From each run it also reads the simulation's own figures (portsim's
  * summary.csv and meta.json, the C program's JSON line) and sets the steady-state failure ratios
  * beside Erlang-B B(N, rate x (mean duration + TIME_WAIT)).
  *
@@ -436,25 +437,56 @@ function progress(line: string): void {
   if (process.stderr.isTTY) process.stderr.write(`\r${line.padEnd(60)}\r`);
 }
 
-async function benchScenario(s: Settings, name: string, runs: number, cBinary: string | undefined, rss: RssMethod, tmp: string): Promise<ScenarioResult> {
+/** A benchmark scenario being measured: its model, and the runs so far. */
+interface Bench {
+  name: string;
+  file: string;
+  runs: number;
+  model: ModelParams | null;
+  cSkipped: string | undefined;
+  ps: RunFigures[];
+  cs: RunFigures[];
+  error?: string;
+}
+
+function prepareScenario(s: Settings, name: string, runs: number, cBinary: string | undefined): Bench {
   const file = `scenarios/${name}.yaml`;
   const model = modelParams(normalizedPlan(s, file));
   const m = typeof model === 'string' ? null : model;
   const cSkipped = cBinary === undefined ? 'no C binary' : m === null ? String(model) : undefined;
-  const ps: RunFigures[] = [];
-  const cs: RunFigures[] = [];
-  for (let i = 0; i < runs; i++) {
-    progress(`  ${name}: run ${i + 1}/${runs} portsim${cSkipped === undefined ? ' + C' : ''}`);
-    ps.push(await runPortsim(s, file, m, join(tmp, `${name}-${i}`), rss));
-    if (cBinary !== undefined && m !== null) cs.push(await runC(cBinary, m, tmp, rss, join(tmp, `${name}-c-${i}.rss`)));
+  return { name, file, runs, model: m, cSkipped, ps: [], cs: [] };
+}
+
+/**
+ * Every scenario's runs, in rounds: each round runs every scenario once, portsim then C. why
+ * rounds rather than one scenario after the other: a slow spell of the machine then hits every
+ * scenario alike, so figures compared across scenarios (per-event cost, RSS) stay comparable.
+ */
+async function benchScenarios(benches: readonly Bench[], s: Settings, cBinary: string | undefined, rss: RssMethod, tmp: string): Promise<void> {
+  const rounds = Math.max(0, ...benches.map((b) => b.runs));
+  for (let i = 0; i < rounds; i++) {
+    for (const b of benches) {
+      if (i >= b.runs || b.error !== undefined) continue;
+      progress(`  round ${i + 1}/${rounds}: ${b.name} portsim${b.cSkipped === undefined ? ' + C' : ''}`);
+      try {
+        b.ps.push(await runPortsim(s, b.file, b.model, join(tmp, `${b.name}-${i}`), rss));
+        if (cBinary !== undefined && b.model !== null) b.cs.push(await runC(cBinary, b.model, tmp, rss, join(tmp, `${b.name}-c-${i}.rss`)));
+      } catch (e) {
+        b.error = e instanceof Error ? e.message : String(e);
+      }
+    }
   }
   progress('');
+}
+
+function scenarioResult(b: Bench): ScenarioResult {
+  const m = b.model;
   return {
-    name, file, model: m,
-    ...(cSkipped !== undefined ? { cSkipped } : {}),
+    name: b.name, file: b.file, model: m,
+    ...(b.cSkipped !== undefined ? { cSkipped: b.cSkipped } : {}),
     erlangB: m === null ? null : erlangB(m.hi - m.lo + 1, m.rate * (m.meanDuration + m.timeWait)),
-    portsim: summarise(ps),
-    c: cs.length > 0 ? summarise(cs) : null,
+    portsim: summarise(b.ps),
+    c: b.cs.length > 0 ? summarise(b.cs) : null,
   };
 }
 
@@ -805,15 +837,25 @@ async function main(): Promise<number> {
 
     const results: ScenarioResult[] = [];
     let failed = 0;
+    const benches: Bench[] = [];
     for (const sc of s.scenarios) {
       try {
-        const r = await benchScenario(s, sc.name, s.runsOverride ?? sc.defaultRuns, ref.binary, rss, tmp);
-        results.push(r);
-        console.log(`${scenarioTable(r)}\n`);
+        benches.push(prepareScenario(s, sc.name, s.runsOverride ?? sc.defaultRuns, ref.binary));
       } catch (e) {
         failed++;
         console.log(`${sc.name}: FAILED: ${e instanceof Error ? e.message : String(e)}\n`);
       }
+    }
+    await benchScenarios(benches, s, ref.binary, rss, tmp);
+    for (const b of benches) {
+      if (b.error !== undefined) {
+        failed++;
+        console.log(`${b.name}: FAILED: ${b.error}\n`);
+        continue;
+      }
+      const r = scenarioResult(b);
+      results.push(r);
+      console.log(`${scenarioTable(r)}\n`);
     }
     const derived = derivedChecks(results);
     console.log(derivedTable(derived));
