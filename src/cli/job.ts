@@ -1,6 +1,6 @@
 import { POOLS_COLUMNS, PORTS_COLUMNS, TIMESERIES_COLUMNS } from '../report/rows';
 import { CsvFile } from './output';
-import { executeTask, type TaskOutcome, type TaskSpec } from './task';
+import { type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';
 
 /**
  * One task of a study run by the thread pool (pool.ts), on whichever thread claims it: its
@@ -21,10 +21,11 @@ export interface WorkerJob {
   parts?: PartPaths;
 }
 
-export function runJob(job: WorkerJob): TaskOutcome {
+/** Runs the job on this thread; `wrap` may wrap its detail sinks (the progress bar's, on the main thread). */
+export function runJob(job: WorkerJob, wrap?: (detail: DetailSinks, task: TaskSpec) => DetailSinks): TaskOutcome {
   const files: CsvFile[] = [];
   try {
-    let detail;
+    let detail: DetailSinks | undefined;
     if (job.parts !== undefined) {
       const timeseries = new CsvFile(job.parts.timeseries, TIMESERIES_COLUMNS, { header: false });
       files.push(timeseries);
@@ -34,7 +35,7 @@ export function runJob(job: WorkerJob): TaskOutcome {
       files.push(pools);
       detail = { timeseries, ports, pools };
     }
-    const outcome = executeTask(job.task, detail);
+    const outcome = executeTask(job.task, detail !== undefined && wrap !== undefined ? wrap(detail, job.task) : detail);
     for (const f of files.splice(0)) f.close();
     return outcome;
   } finally {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { kernelModule } from '../kernel/run-kernel';
 import { runJob, type WorkerJob } from './job';
-import type { TaskOutcome } from './task';
+import type { DetailSinks, TaskOutcome, TaskSpec } from './task';
 
 /**
  * Running a study's tasks on `threads` threads: this one and threads - 1 worker threads. Every
@@ -75,7 +75,14 @@ function spawn(): Worker {
   return new Worker(join(__dirname, 'worker.js'), { env, workerData: { kernel } });
 }
 
-export function runOnThreads(jobs: readonly WorkerJob[], threads: number, onOutcome: (pos: number, outcome: TaskOutcome) => void): Promise<void> {
+/**
+ * `wrapHere` wraps the detail sinks of the jobs this thread runs (study.ts: to move the progress bar
+ * along within them, as it does in a serial run).
+ */
+export function runOnThreads(
+  jobs: readonly WorkerJob[], threads: number, onOutcome: (pos: number, outcome: TaskOutcome) => void,
+  wrapHere?: (detail: DetailSinks, task: TaskSpec) => DetailSinks,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
     const next = new Int32Array(new SharedArrayBuffer(4));
@@ -135,7 +142,7 @@ export function runOnThreads(jobs: readonly WorkerJob[], threads: number, onOutc
       if (k >= jobs.length) return; // the rest is on the workers
       let outcome: TaskOutcome;
       try {
-        outcome = runJob(jobs[k]!);
+        outcome = runJob(jobs[k]!, wrapHere);
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e));
         fail(taskError(k, 'the main thread', err.message, err.stack));

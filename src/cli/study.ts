@@ -149,6 +149,6 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
       }
     }
     finish(job.task, outcome);
-  });
+  }, progress !== undefined ? (sinks, task) => reporting(sinks, task, progress) : undefined);
   return result;
 }
