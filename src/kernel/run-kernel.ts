@@ -96,7 +96,7 @@ export function instantiate(module: WebAssembly.Module, bytes: number, sample: K
 }
 
 // Field layouts: the constants of the same names in ./assembly/index.ts.
-const CFG_SIZE = 16, POOL_STRIDE = 11, HOST_STRIDE = 12, WL_STRIDE = 18, LANE_ENTRY = 32, HEAP_ENTRY = 32;
+const CFG_SIZE = 16, POOL_STRIDE = 11, HOST_STRIDE = 4, HOSTI_STRIDE = 8, WL_STRIDE = 10, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
 const POOLSTAT_STRIDE = 7;
 /** Regions start past the first page, which holds the module's own data (checked). */
 const FIRST = 65536;
@@ -166,8 +166,8 @@ export function runKernel(
   const r = new Regions();
   const at = {
     cfg: r.take(CFG_SIZE * 8), pools: r.take(nPools * POOL_STRIDE * 4), words: r.take(words * 4), sums: r.take(sums * 4), sumsOdd: r.take(sums * 4),
-    slotRec: r.take(slots * 32), hosts: r.take(nHosts * HOST_STRIDE * 8), hostRng: r.take(nHosts * 16),
-    wls: r.take(nWl * WL_STRIDE * 8), wlRng: r.take(nWl * 64), pick: r.take(nPick * 32), nextIp: r.take(nWl * nDest * 4),
+    slotRec: r.take(slots * 32), hosts: r.take(nHosts * HOST_STRIDE * 8), hostInts: r.take(nHosts * HOSTI_STRIDE * 4), hostRng: r.take(nHosts * 16),
+    wls: r.take(nWl * WL_STRIDE * 8), wlInts: r.take(nWl * WLI_STRIDE * 4), wlRng: r.take(nWl * 64), pick: r.take(nPick * 32), nextIp: r.take(nWl * nDest * 4),
     slots: r.take(nSlots * 32), heap: r.take(slots * HEAP_ENTRY), lanes: r.take(laneDelay.length * 16), laneDelay: r.take(laneDelay.length * 8),
     stats: r.take(N_COUNTERS * 8), thresh: r.take(THRESHOLDS.length * 16), hist: r.take(BUCKETS * 8), histT: r.take(32),
     poolStat: r.take(nPools * POOLSTAT_STRIDE * 8), laneEntries: 0,
@@ -194,11 +194,12 @@ export function runKernel(
   }
   const REC = f64(at.slotRec, slots * 4);
   clearRecords(REC, slots);
-  const H = f64(at.hosts, nHosts * HOST_STRIDE), HR = i32(at.hostRng, nHosts * 4);
+  const H = f64(at.hosts, nHosts * HOST_STRIDE), HI = i32(at.hostInts, nHosts * HOSTI_STRIDE), HR = i32(at.hostRng, nHosts * 4);
   plan.hosts.forEach((h, i) => {
     const p = profiles[i]!;
-    H.set([p.timeWait, p.finTimeout, p.maxTimeWaitBuckets, 0, p.portRange[0], twLane[i]!, finLane[i]!, ALLOCATOR_KINDS[p.allocator]!,
-      h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0, layout.hosts[i]!.connect, linuxAt[i]!], i * HOST_STRIDE);
+    H.set([p.timeWait, p.finTimeout, p.maxTimeWaitBuckets, 0], i * HOST_STRIDE);
+    HI.set([twLane[i]!, finLane[i]!, ALLOCATOR_KINDS[p.allocator]!, h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0,
+      layout.hosts[i]!.connect, linuxAt[i]!], i * HOSTI_STRIDE);
     const rng = streams.stream(`host/${h.name}/allocator`);
     if (linuxAt[i]! > 0) {
       // Made as the JS engine makes it (its keys and table drawn from the host's stream), then copied.
@@ -208,16 +209,16 @@ export function runKernel(
     }
     HR.set(rng.state, i * 4);
   });
-  const WL = f64(at.wls, nWl * WL_STRIDE), WR = i32(at.wlRng, nWl * 16), PK = f64(at.pick, nPick * 4);
+  const WL = f64(at.wls, nWl * WL_STRIDE), WI = i32(at.wlInts, nWl * WLI_STRIDE), WR = i32(at.wlRng, nWl * 16), PK = f64(at.pick, nPick * 4);
   let pick = 0;
   workloads.forEach((w, i) => {
     const d = w.duration;
-    const [durKind, d1, d2] = d.dist === 'constant' ? [0, d.value, 0] : d.dist === 'uniform' ? [1, d.min, d.max - d.min] : d.dist === 'exponential' ? [2, d.mean, 0] : [NaN, 0, 0];
+    // (kernelRefusal has checked the distribution is one of these three)
+    const [durKind, d1, d2] = d.dist === 'constant' ? [0, d.value, 0] : d.dist === 'uniform' ? [1, d.min, d.max - d.min] : d.dist === 'exponential' ? [2, d.mean, 0] : [-1, 0, 0];
     const closer = new Closer(w.closedBy);
     const total = w.weights.reduce((a, b) => a + b, 0);
-    WL.set([w.arrivals.type === 'constant' ? 0 : 1, 1e6 / w.arrivals.rate, w.arrivals.start, w.arrivals.stop, 0, durKind, d1, d2,
-      closer.fixed, closer.pClient, closer.pServer, closer.pReset, w.destinations.length, w.selection === 'random' ? 1 : 0,
-      total, pick, w.host, 1 + i], i * WL_STRIDE);
+    WL.set([1e6 / w.arrivals.rate, w.arrivals.start, w.arrivals.stop, 0, d1, d2, closer.pClient, closer.pServer, closer.pReset, total], i * WL_STRIDE);
+    WI.set([w.arrivals.type === 'constant' ? 0 : 1, durKind, closer.fixed, w.destinations.length, w.selection === 'random' ? 1 : 0, pick, w.host, 1 + i], i * WLI_STRIDE);
     const name = `workload/${w.name}`;
     ['arrivals', 'destinations', 'durations', 'closed-by'].forEach((s, j) => WR.set(streams.stream(`${name}/${s}`).state, i * 16 + j * 4));
     let cumulative = 0;
@@ -243,7 +244,7 @@ export function runKernel(
   const PS = f64(at.poolStat, nPools * POOLSTAT_STRIDE);
   for (let p = 0; p < nPools; p++) PS.set([0, 0, 0, 0, 0, initial.poolFirstFailure[p]!, layout.capacity[p]!], p * POOLSTAT_STRIDE);
 
-  k.init(at.cfg, at.pools, at.words, at.sums, at.sumsOdd, at.slotRec, at.hosts, at.hostRng, at.wls, at.wlRng, at.pick, at.nextIp,
+  k.init(at.cfg, at.pools, at.words, at.sums, at.sumsOdd, at.slotRec, at.hosts, at.hostInts, at.hostRng, at.wls, at.wlInts, at.wlRng, at.pick, at.nextIp,
     at.slots, at.heap, at.lanes, at.laneDelay, at.stats, at.thresh, at.hist, at.histT, at.poolStat);
   k.start();
   runChunks(k);

@@ -26,8 +26,10 @@ let SUMSODD: usize = 0; // the same for odd ports, at the same indexes
 // (RunStats keeps per-port figures by port number, across pools).
 let SLOTREC: usize = 0;
 let HOSTS: usize = 0; // f64 × HOST_STRIDE per host
+let HOSTI: usize = 0; // i32 × HOSTI_STRIDE per host: its whole-number fields
 let HOSTRNG: usize = 0; // i32 × 4 per host: connect() allocator stream
 let WLS: usize = 0; // f64 × WL_STRIDE per workload
+let WLI: usize = 0; // i32 × WLI_STRIDE per workload: its whole-number fields
 let WLRNG: usize = 0; // i32 × 16 per workload: arrivals, destinations, durations, closed-by
 let PICK: usize = 0; // f64 × 4 per picker entry: target, weight, cumulative, score
 let NEXTIP: usize = 0; // i32 per (workload, destination)
@@ -51,18 +53,20 @@ const P_BASE = 0, P_SIZE = 1, P_HOST = 2, P_FREE = 3, P_EST = 4, P_TW = 5, P_CUR
 const P_SUMS = 8, P_NWORDS = 9, P_FLOW = 10;
 const POOL_STRIDE = 11;
 
-// HOSTS (f64)
-const H_TIMEWAIT = 0, H_FIN = 1, H_MAXTW = 2, H_TWCOUNT = 3, H_PORTLO = 4, H_TWLANE = 5, H_FINLANE = 6;
-// H_LINUX: byte offset of a linux allocator's state: i32 keys[4], then the u32 perturb table[2^16]
-const H_ALLOC = 7, H_NIPS = 8, H_PERDEST = 9, H_CONNECT = 10, H_LINUX = 11;
-const HOST_STRIDE = 12;
+// HOSTS (f64) and HOSTI (i32). why whole numbers apart: read from an f64, each needed a
+// checked conversion (round, convert, convert back, compare), about ten per arrival.
+const H_TIMEWAIT = 0, H_FIN = 1, H_MAXTW = 2, H_TWCOUNT = 3;
+const HOST_STRIDE = 4;
+// HI_LINUX: byte offset of a linux allocator's state: i32 keys[4], then the u32 perturb table[2^16]
+const HI_TWLANE = 0, HI_FINLANE = 1, HI_ALLOC = 2, HI_NIPS = 3, HI_PERDEST = 4, HI_CONNECT = 5, HI_LINUX = 6;
+const HOSTI_STRIDE = 8;
 const ALLOC_RANDOM_START = 0, ALLOC_SEQUENTIAL = 1, ALLOC_LINUX = 2, ALLOC_LINUX_SOCKET_RANGE = 3, ALLOC_SEQUENTIAL_DESCENDING = 4;
 
-// WLS (f64)
-const W_ARRKIND = 0, W_GAP = 1, W_START = 2, W_STOP = 3, W_K = 4, W_DURKIND = 5, W_D1 = 6, W_D2 = 7;
-const W_FIXED = 8, W_PCLIENT = 9, W_PSERVER = 10, W_PRESET = 11, W_PICKN = 12, W_PICKRANDOM = 13;
-const W_PICKTOTAL = 14, W_PICKBASE = 15, W_HOST = 16, W_SLOT = 17;
-const WL_STRIDE = 18;
+// WLS (f64) and WLI (i32)
+const W_GAP = 0, W_START = 1, W_STOP = 2, W_K = 3, W_D1 = 4, W_D2 = 5, W_PCLIENT = 6, W_PSERVER = 7, W_PRESET = 8, W_PICKTOTAL = 9;
+const WL_STRIDE = 10;
+const WI_ARRKIND = 0, WI_DURKIND = 1, WI_FIXED = 2, WI_PICKN = 3, WI_PICKRANDOM = 4, WI_PICKBASE = 5, WI_HOST = 6, WI_SLOT = 7;
+const WLI_STRIDE = 8;
 const ARR_CONSTANT = 0; // else Poisson
 const DUR_CONSTANT = 0, DUR_UNIFORM = 1; // else exponential
 
@@ -99,6 +103,9 @@ let NLANES: i32 = 0, NDEST: i32 = 0, NTHRESH: i32 = 0;
 @inline function pset(pp: usize, f: i32, v: i32): void { store<i32>(pp + (<usize>f << 2), v); }
 @inline function hostAt(h: i32): usize { return HOSTS + <usize>(h * HOST_STRIDE) * 8; }
 @inline function wlAt(w: i32): usize { return WLS + <usize>(w * WL_STRIDE) * 8; }
+@inline function hostIntsAt(h: i32): usize { return HOSTI + <usize>(h * HOSTI_STRIDE) * 4; }
+@inline function wlIntsAt(w: i32): usize { return WLI + <usize>(w * WLI_STRIDE) * 4; }
+@inline function iget(p: usize, f: i32): i32 { return load<i32>(p + (<usize>f << 2)); }
 @inline function fget(p: usize, f: i32): f64 { return load<f64>(p + (<usize>f << 3)); }
 @inline function fset(p: usize, f: i32, v: f64): void { store<f64>(p + (<usize>f << 3), v); }
 @inline function st(i: i32): f64 { return load<f64>(STATS + (<usize>i << 3)); }
@@ -549,25 +556,25 @@ function sample(t: f64): void {
 
 function arrival(w: i32): void {
   const now = NOW;
-  const W = wlAt(w);
+  const W = wlAt(w), WI = wlIntsAt(w);
   const rng = WLRNG + <usize>(w * 64);
   // next arrival (ArrivalProcess.next)
   let next: f64;
-  if (<i32>fget(W, W_ARRKIND) == ARR_CONSTANT) {
+  if (iget(WI, WI_ARRKIND) == ARR_CONSTANT) {
     const k = fget(W, W_K);
     fset(W, W_K, k + 1);
     next = fget(W, W_START) + jsRound(k * fget(W, W_GAP));
   } else {
     next = now + jsRound(exp1(rng) * fget(W, W_GAP));
   }
-  if (next < fget(W, W_STOP) && next < DURATION) setSlot(<i32>fget(W, W_SLOT), next, NORMAL);
+  if (next < fget(W, W_STOP) && next < DURATION) setSlot(iget(WI, WI_SLOT), next, NORMAL);
 
   // destination (DestinationPicker.next)
-  const n = <i32>fget(W, W_PICKN);
-  const pick = PICK + <usize>fget(W, W_PICKBASE) * 32;
+  const n = iget(WI, WI_PICKN);
+  const pick = PICK + <usize>iget(WI, WI_PICKBASE) * 32;
   let destination: i32;
   if (n == 1) destination = <i32>load<f64>(pick);
-  else if (fget(W, W_PICKRANDOM) != 0) {
+  else if (iget(WI, WI_PICKRANDOM) != 0) {
     const u = uniform(rng + 16) * fget(W, W_PICKTOTAL);
     let i = 0;
     while (i < n - 1 && u >= load<f64>(pick + <usize>i * 32, 16)) i++;
@@ -586,21 +593,21 @@ function arrival(w: i32): void {
   }
   // duration (Distribution.sample): drawn here, as the JS engine draws it; turned into a duration
   // below, unless the pool is full.
-  const dk = <i32>fget(W, W_DURKIND);
+  const dk = iget(WI, WI_DURKIND);
   const du = dk == DUR_CONSTANT ? 0 : uniform(rng + 32);
   // closing side (Closer.next)
-  let closedBy = <i32>fget(W, W_FIXED);
+  let closedBy = iget(WI, WI_FIXED);
   if (closedBy < 0) {
     const u = uniform(rng + 48);
     closedBy = u < fget(W, W_PCLIENT) ? BY_CLIENT : u < fget(W, W_PSERVER) ? BY_SERVER : u < fget(W, W_PRESET) ? BY_RESET : BY_UNANSWERED;
   }
   // pool (Simulation.nextPool)
-  const host = <i32>fget(W, W_HOST);
-  const H = hostAt(host);
+  const host = iget(WI, WI_HOST);
+  const HI = hostIntsAt(host);
   const ipa = NEXTIP + (<usize>(w * NDEST + destination) << 2);
   const ip = load<i32>(ipa);
-  store<i32>(ipa, ip + 1 == <i32>fget(H, H_NIPS) ? 0 : ip + 1);
-  const pool = fget(H, H_PERDEST) != 0 ? <i32>fget(H, H_CONNECT) + ip * NDEST + destination : <i32>fget(H, H_CONNECT) + ip;
+  store<i32>(ipa, ip + 1 == iget(HI, HI_NIPS) ? 0 : ip + 1);
+  const pool = iget(HI, HI_PERDEST) != 0 ? iget(HI, HI_CONNECT) + ip * NDEST + destination : iget(HI, HI_CONNECT) + ip;
 
   // RunStats.attempt (never a retry on this path)
   addSt(S_ATTEMPTS, 1);
@@ -618,7 +625,7 @@ function arrival(w: i32): void {
     : dk == DUR_UNIFORM ? jsRound(fget(W, W_D1) + du * fget(W, W_D2))
     : jsRound(-log1p(-du) * fget(W, W_D1));
   let port: i32;
-  const alloc = <i32>fget(H, H_ALLOC);
+  const alloc = iget(HI, HI_ALLOC);
   if (alloc == ALLOC_RANDOM_START) {
     port = pget(pp, P_FREE) == 0 ? -1 : findFreeFrom(pp, <i32>Math.floor(uniform(HOSTRNG + <usize>(host * 16)) * <f64>pget(pp, P_SIZE)));
   } else if (alloc == ALLOC_SEQUENTIAL) {
@@ -629,7 +636,7 @@ function arrival(w: i32): void {
     port = findFreeDownFrom(pp, c < size ? size - 1 - c : size - 1);
     if (port >= 0) pset(pp, P_CURSOR, port == 0 ? 0 : size - port); // next candidate: port - 1, or the top
   } else {
-    port = linuxPick(pp, <usize>fget(H, H_LINUX), alloc == ALLOC_LINUX ? 2 : 1, HOSTRNG + <usize>(host * 16));
+    port = linuxPick(pp, <usize>iget(HI, HI_LINUX), alloc == ALLOC_LINUX ? 2 : 1, HOSTRNG + <usize>(host * 16));
   }
   if (port < 0) {
     recordFailed(pool, pget(pp, P_TW) > 0);
@@ -663,10 +670,10 @@ function arrival(w: i32): void {
     const tw = st(S_TW) + 1;
     setSt(S_TW, tw);
     if (tw > st(S_PEAK_TW)) setSt(S_PEAK_TW, tw);
-    lanePush(<i32>fget(H, H_TWLANE), EV_TIME_WAIT_END, pool, port);
+    lanePush(iget(hostIntsAt(host), HI_TWLANE), EV_TIME_WAIT_END, pool, port);
   } else if (by == BY_UNANSWERED && fget(H, H_FIN) > 0) {
     addSt(S_FIN_WAIT_2S, 1);
-    lanePush(<i32>fget(H, H_FINLANE), EV_FIN_WAIT_END, pool, port);
+    lanePush(iget(hostIntsAt(host), HI_FINLANE), EV_FIN_WAIT_END, pool, port);
   } else {
     release(pool, port, false);
   }
@@ -755,12 +762,12 @@ export function runChunk(max: i32): i32 {
 
 /** Sets the region offsets (bytes into the imported memory); ../wasm.ts fills the regions. */
 export function init(
-  cfgAt: usize, pools: usize, words: usize, sums: usize, sumsOdd: usize, slotRec: usize, hosts: usize, hostRng: usize,
-  wls: usize, wlRng: usize, pick: usize, nextIp: usize, slots: usize, heap: usize, lanes: usize, laneDelay: usize, stats: usize,
+  cfgAt: usize, pools: usize, words: usize, sums: usize, sumsOdd: usize, slotRec: usize, hosts: usize, hostInts: usize, hostRng: usize,
+  wls: usize, wlInts: usize, wlRng: usize, pick: usize, nextIp: usize, slots: usize, heap: usize, lanes: usize, laneDelay: usize, stats: usize,
   thresh: usize, hist: usize, histT: usize, poolStat: usize,
 ): void {
-  CFG = cfgAt; POOLS = pools; WORDS = words; SUMS = sums; SUMSODD = sumsOdd; SLOTREC = slotRec; HOSTS = hosts;
-  HOSTRNG = hostRng; WLS = wls; WLRNG = wlRng; PICK = pick; NEXTIP = nextIp; SLOTS = slots; HEAP = heap; LANES = lanes; LANEDELAY = laneDelay;
+  CFG = cfgAt; POOLS = pools; WORDS = words; SUMS = sums; SUMSODD = sumsOdd; SLOTREC = slotRec; HOSTS = hosts; HOSTI = hostInts;
+  HOSTRNG = hostRng; WLS = wls; WLI = wlInts; WLRNG = wlRng; PICK = pick; NEXTIP = nextIp; SLOTS = slots; HEAP = heap; LANES = lanes; LANEDELAY = laneDelay;
   STATS = stats; THRESH = thresh; HIST = hist; HISTT = histT; POOLSTAT = poolStat;
   DURATION = cfg(CFG_DURATION); SAMPLE = cfg(CFG_SAMPLE); WARMUP = cfg(CFG_WARMUP);
   NPOOLS = <i32>cfg(CFG_NPOOLS); NWL = <i32>cfg(CFG_NWL); NSLOTS = <i32>cfg(CFG_NSLOTS); NLANES = <i32>cfg(CFG_NLANES);
@@ -777,15 +784,15 @@ export function start(): void {
   if (SAMPLE < until) setSlot(0, SAMPLE, URGENT);
   const n = NWL;
   for (let w = 0; w < n; w++) {
-    const W = wlAt(w);
+    const W = wlAt(w), WI = wlIntsAt(w);
     let t: f64;
-    if (<i32>fget(W, W_ARRKIND) == ARR_CONSTANT) {
+    if (iget(WI, WI_ARRKIND) == ARR_CONSTANT) {
       fset(W, W_K, 1);
       t = fget(W, W_START);
     } else {
       t = fget(W, W_START) + jsRound(exp1(WLRNG + <usize>(w * 64)) * fget(W, W_GAP));
     }
-    if (t < fget(W, W_STOP) && t < until) setSlot(<i32>fget(W, W_SLOT), t, NORMAL);
+    if (t < fget(W, W_STOP) && t < until) setSlot(iget(WI, WI_SLOT), t, NORMAL);
   }
 }
 
