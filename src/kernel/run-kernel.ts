@@ -224,12 +224,16 @@ export function runKernel(
     let cumulative = 0;
     w.destinations.forEach((dest, j) => {
       cumulative += w.weights[j]!;
-      PK.set([dest, w.weights[j]!, cumulative, 0], (pick + j) * 4);
+      PK.set([0, w.weights[j]!, cumulative, 0], (pick + j) * 4);
+      i32(at.pick + (pick + j) * 32, 1)[0] = dest;
     });
     pick += w.destinations.length;
   });
   const SL = f64(at.slots, nSlots * 4);
-  for (let s = 0; s < nSlots; s++) SL.set([Infinity, 0, s - 1, 0], s * 4);
+  for (let s = 0; s < nSlots; s++) {
+    SL.set([Infinity, 0, 0, 0], s * 4);
+    i32(at.slots + s * 32 + 16, 1)[0] = s - 1; // its workload, -1 for the sampler
+  }
   const L = i32(at.lanes, laneDelay.length * 4);
   let entry = at.laneEntries;
   laneDelay.forEach((delay, l) => {

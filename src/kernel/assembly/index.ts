@@ -31,9 +31,9 @@ let HOSTRNG: usize = 0; // i32 × 4 per host: connect() allocator stream
 let WLS: usize = 0; // f64 × WL_STRIDE per workload
 let WLI: usize = 0; // i32 × WLI_STRIDE per workload: its whole-number fields
 let WLRNG: usize = 0; // i32 × 16 per workload: arrivals, destinations, durations, closed-by
-let PICK: usize = 0; // f64 × 4 per picker entry: target, weight, cumulative, score
+let PICK: usize = 0; // 32 bytes per picker entry: target i32 (+ 4 unused), weight, cumulative, score f64
 let NEXTIP: usize = 0; // i32 per (workload, destination)
-let SLOTS: usize = 0; // f64 × 4 per timer slot: time, key, workload (-1: sampler), pending
+let SLOTS: usize = 0; // 32 bytes per timer slot: time f64, key f64, workload i32 (-1: sampler; + 4 unused), pending f64
 let HEAP: usize = 0; // 24-byte entries: time f64, key f64, pool i32, port i32
 let LANES: usize = 0; // i32 × 4 per lane: head, size, capacity, byte offset of its 32-byte entries
 let LANEDELAY: usize = 0; // f64 per lane: its delay
@@ -573,12 +573,12 @@ function arrival(w: i32): void {
   const n = iget(WI, WI_PICKN);
   const pick = PICK + <usize>iget(WI, WI_PICKBASE) * 32;
   let destination: i32;
-  if (n == 1) destination = <i32>load<f64>(pick);
+  if (n == 1) destination = load<i32>(pick);
   else if (iget(WI, WI_PICKRANDOM) != 0) {
     const u = uniform(rng + 16) * fget(W, W_PICKTOTAL);
     let i = 0;
     while (i < n - 1 && u >= load<f64>(pick + <usize>i * 32, 16)) i++;
-    destination = <i32>load<f64>(pick + <usize>i * 32);
+    destination = load<i32>(pick + <usize>i * 32);
   } else {
     let best = 0;
     for (let i = 0; i < n; i++) {
@@ -589,7 +589,7 @@ function arrival(w: i32): void {
     }
     const be = pick + <usize>best * 32;
     store<f64>(be, load<f64>(be, 24) - fget(W, W_PICKTOTAL), 24);
-    destination = <i32>load<f64>(be);
+    destination = load<i32>(be);
   }
   // duration (Distribution.sample): drawn here, as the JS engine draws it; turned into a duration
   // below, unless the pool is full.
@@ -627,7 +627,7 @@ function arrival(w: i32): void {
   let port: i32;
   const alloc = iget(HI, HI_ALLOC);
   if (alloc == ALLOC_RANDOM_START) {
-    port = pget(pp, P_FREE) == 0 ? -1 : findFreeFrom(pp, <i32>Math.floor(uniform(HOSTRNG + <usize>(host * 16)) * <f64>pget(pp, P_SIZE)));
+    port = pget(pp, P_FREE) == 0 ? -1 : findFreeFrom(pp, <i32>(uniform(HOSTRNG + <usize>(host * 16)) * <f64>pget(pp, P_SIZE))); // >= 0: truncation is Math.floor
   } else if (alloc == ALLOC_SEQUENTIAL) {
     port = findFreeFrom(pp, pget(pp, P_CURSOR));
     if (port >= 0) pset(pp, P_CURSOR, port + 1 == pget(pp, P_SIZE) ? 0 : port + 1);
@@ -746,7 +746,7 @@ export function runChunk(max: i32): i32 {
     } else {
       const p = slotAt(from);
       store<f64>(p, 0, 24);
-      const w = <i32>load<f64>(p, 16);
+      const w = load<i32>(p, 16);
       if (w < 0) {
         sample(t);
         const next = t + SAMPLE;
