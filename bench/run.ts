@@ -10,9 +10,9 @@
  *    the same parameters, read from the scenario through `portsim validate --print-normalized`.
  * Runs alternate (portsim, C, portsim, C, ...) so that machine noise hits both sides alike, and
  * go in rounds over the scenarios (each round runs each scenario once) so that it hits every
- * scenario alike too; the tables show medians. From each run it also reads the simulation's own figures (portsim's
- * summary.csv and meta.json, the C program's JSON line) and sets the steady-state failure ratios
- * beside Erlang-B B(N, rate x (mean duration + TIME_WAIT)).
+ * scenario alike too; the tables show medians. From each run it also reads the simulation's own
+ * figures (portsim's summary.csv and meta.json, the C program's JSON line) and sets the
+ * steady-state failure ratios beside Erlang-B B(N, rate x (mean duration + TIME_WAIT)).
  *
  * How:
  *  - wall time: the parent's monotonic clock from spawn to exit of the child;
@@ -221,7 +221,7 @@ async function nodeStartup(rss: RssMethod, tmp: string): Promise<NodeStartup> {
   const median5 = async (env?: NodeJS.ProcessEnv) => {
     const xs: number[] = [];
     for (let i = 0; i < 5; i++) xs.push((await measure(process.execPath, ['-e', '0'], tmp, rss, join(tmp, 'node.rss'), env)).wallS);
-    return xs.sort((a, b) => a - b)[2]!;
+    return median(xs);
   };
   const extra = process.env.NODE_EXTRA_CA_CERTS;
   const without = { ...process.env };
@@ -726,9 +726,8 @@ function parallelTable(r: ParallelResult): string {
 // ---------------------------------------------------------------------------- sharded sweep
 
 /**
- * A 3 x 2 grid of short bench-steady runs: six points, so three shards get two each. No
- * --no-report: sweep does not take it, so the whole sweep and the merge also draw the report
- * (the shards do not), part of their wall times.
+ * A 3 x 2 grid of short bench-steady runs: six points, so three shards get two each. The whole
+ * sweep and the merge draw the report (the shards do not), part of their wall times.
  */
 const SWEEP_ARGS: readonly string[] = [
   'sweep', 'scenarios/bench-steady.yaml', '--vary', 'hosts.client.sourceIps=1,2,3', '--vary', 'seed=1,2', '--duration', '300s',

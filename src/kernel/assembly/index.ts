@@ -34,7 +34,7 @@ let WLRNG: usize = 0; // i32 × 16 per workload: arrivals, destinations, duratio
 let PICK: usize = 0; // 32 bytes per picker entry: target i32 (+ 4 unused), weight, cumulative, score f64
 let NEXTIP: usize = 0; // i32 per (workload, destination)
 let SLOTS: usize = 0; // 32 bytes per timer slot: time f64, key f64, workload i32 (-1: sampler; + 4 unused), pending f64
-let HEAP: usize = 0; // 24-byte entries: time f64, key f64, pool i32, port i32
+let HEAP: usize = 0; // 32-byte entries: time f64, key f64, pool i32, port i32, closing side i32 (+ 4 unused)
 let LANES: usize = 0; // i32 × 4 per lane: head, size, capacity, byte offset of its 32-byte entries
 let LANEDELAY: usize = 0; // f64 per lane: its delay
 let STATS: usize = 0; // f64 counters, S_* below (the layout of RunStats.c)
@@ -223,7 +223,7 @@ export function log1p(x: f64): f64 {
 // ------------------------------------------------------------------- event queue (../../engine)
 @inline function nextSeq(): f64 { const s = SEQ; SEQ = s + 1; return s; }
 
-// Heap entries: 32 bytes (time f64, key f64, pool i32, port i32, padding), so an index is a shift.
+// Heap entries: 32 bytes (time f64, key f64, pool i32, port i32, closing side i32, padding), so an index is a shift.
 const HEAP_SHIFT = 5;
 /** Entry a before entry b by (time, key); keys are read only on equal times (rare). */
 @inline function before(a: usize, b: usize): bool {
