@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
+// `import … = require`: esbuild then bundles yargs' CommonJS build, whose help wraps at word
+// boundaries (wrap-ansi); its ESM build, which an `import` statement would pick, breaks words.
+import yargs = require('yargs');
+import type { Argv, Options } from 'yargs';
 import type { LoadedScenario, LoadOptions } from '../scenario/load';
+import type { LocatedIssue } from '../scenario/issues';
 import { PRESET_NAMES } from '../os/presets';
 import { didYouMean } from '../scenario/issues';
 import type { RunOptions } from './commands/run';
@@ -24,6 +28,7 @@ const lazy = {
   merge: () => require('./commands/merge') as typeof import('./commands/merge'),
   profiles: () => require('./commands/profiles') as typeof import('./commands/profiles'),
   validate: () => require('./commands/validate') as typeof import('./commands/validate'),
+  json: () => require('./json-output') as typeof import('./json-output'),
   /** For --shard only: shard.ts also holds the manifest reader, and with it zod. */
   shard: () => require('./shard') as typeof import('./shard'),
 };
@@ -41,7 +46,6 @@ interface CommonArgs {
   replications?: number;
 }
 
-const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'jobs', 'shard', 'vary', 'json', 'print-normalized', 'help', 'version', 'target', 'precision', 'report', 'no-report', 'what-ifs', 'no-what-ifs'];
 
 /** --jobs and --shard, checked (exit 2 when malformed). */
 function parallelOptions(a: { jobs?: number; shard?: string }): { jobs?: number; shard?: Shard } {
@@ -56,6 +60,25 @@ function parallelOptions(a: { jobs?: number; shard?: string }): { jobs?: number;
 
 const JOBS = { type: 'number', describe: 'threads running the simulations in parallel, this one included (default: the CPUs available; results are the same for any value)' } as const;
 const SHARD = { type: 'string', describe: 'run only shard i of n (i/n, from 1) of the runs and write a shard folder for "portsim merge"' } as const;
+const QUIET = { alias: 'q', type: 'boolean', describe: 'print nothing on success' } as const;
+
+/** The options that change the scenario, taken by the commands that load one (not merge, profiles). */
+const SCENARIO_OPTIONS = {
+  seed: { type: 'number', describe: 'random seed (replaces the file\'s seed)' },
+  duration: { type: 'string', describe: 'simulated time, e.g. 10m (replaces the file\'s duration)' },
+  set: { type: 'string', array: true, describe: 'change a field: field.path=value (repeatable)' },
+  compare: { type: 'string', describe: `run the same traffic on these presets, comma-separated (${PRESET_NAMES.join(', ')})` },
+  replications: { type: 'number', describe: 'independent runs with derived seeds' },
+} as const satisfies Record<string, Options>;
+
+/** The options a command's help lists (its own, help and version), each as typed: --name, -alias, --no-name. */
+function optionNames(y: Argv): string[] {
+  // getOptions() is yargs' own (17.x), missing from @types/yargs.
+  const o = (y as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]>; boolean: string[] } }).getOptions();
+  const names = new Set<string>([...Object.keys(o.key), ...Object.values(o.alias).flat()]);
+  for (const b of o.boolean) names.add(`no-${b}`);
+  return [...names].filter((n) => n !== '$0' && n !== '_');
+}
 
 function loadOptions(a: CommonArgs): LoadOptions {
   const opts: LoadOptions = {};
@@ -67,24 +90,43 @@ function loadOptions(a: CommonArgs): LoadOptions {
   return opts;
 }
 
-/** Loads every file; prints every problem of every file; throws ExitError(2) if any. */
-function loadAll(files: readonly string[], opts: LoadOptions, io: CliIO): LoadedScenario[] {
+/** A file loaded, or the problems that kept it from loading. */
+type Loaded = { file: string; loaded: LoadedScenario } | { file: string; issues: LocatedIssue[] };
+
+/** Loads every file; prints every problem of every file (and its warnings) on stderr. */
+function loadEach(files: readonly string[], opts: LoadOptions, io: CliIO): Loaded[] {
   const { loadScenario, ScenarioError, formatIssues } = lazy.scenario();
-  const loaded: LoadedScenario[] = [];
-  let bad = 0;
-  for (const f of files) {
+  return files.map((file) => {
     try {
-      const l = loadScenario(f, opts);
-      for (const w of l.warnings) io.err(`${f}: warning: ${w}`);
-      loaded.push(l);
+      const loaded = loadScenario(file, opts);
+      for (const w of loaded.warnings) io.err(`${file}: warning: ${w}`);
+      return { file, loaded };
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
       io.err(formatIssues(e.file, e.issues));
-      bad++;
+      return { file, issues: e.issues };
     }
-  }
-  if (bad > 0) throw new ExitError('', 2);
-  return loaded;
+  });
+}
+
+/** Loads every file; prints every problem of every file; throws ExitError(2) if any. */
+function loadAll(files: readonly string[], opts: LoadOptions, io: CliIO): LoadedScenario[] {
+  const each = loadEach(files, opts, io);
+  if (each.some((l) => 'issues' in l)) throw new ExitError('', 2);
+  return each.map((l) => (l as { loaded: LoadedScenario }).loaded);
+}
+
+const JSON_OPTION = { type: 'boolean', describe: 'print one JSON document on stdout for scripts (shape: scenarios/README.md, "Output for scripts"); the console table goes to stderr' } as const;
+
+/**
+ * What to say after "Unknown argument: x": the option of this command it is likely a misspelling
+ * of, or, for a scenario option given to a command that takes none, why not.
+ */
+function optionHint(unknown: string, known: readonly string[]): string {
+  const hint = unknown.length > 1 ? didYouMean(unknown, known.filter((k) => k.length > 1)) : '';
+  if (hint !== '') return hint.replace(/"(.+)"/, '"--$1"');
+  if (unknown in SCENARIO_OPTIONS) return ` --${unknown} changes a scenario: run, sweep, capacity and validate take it (merge does not: the shards were made with it).`;
+  return '';
 }
 
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
@@ -98,10 +140,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       'run scenario files and write CSV results',
       (y) => y
         .positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files (YAML or JSON)' })
+        .options(SCENARIO_OPTIONS)
         .option('out', { type: 'string', describe: 'write results into exactly this folder (one scenario only)' })
-        .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
+        .option('quiet', QUIET)
         .option('jobs', JOBS)
         .option('shard', SHARD)
+        .option('json', JSON_OPTION)
         .option('report', { type: 'boolean', default: true, describe: 'draw the charts and report.html (--no-report: CSV files and meta.json only, about 0.4 s faster)' })
         .example('$0 run scenarios/default.yaml', 'compare Windows and Linux at the same load')
         .example('$0 run scenarios/bench-steady.yaml --seed 7 --out /tmp/steady', 'another seed, results in /tmp/steady')
@@ -114,15 +158,19 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         if (a.out !== undefined && files.length > 1) throw new ExitError('--out takes one scenario file; without --out each run writes results/<scenario>/<run-id>/');
         if (a.shard !== undefined && files.length > 1) throw new ExitError('--shard takes one scenario file');
         const parallel = parallelOptions(a);
+        const cio = a.json === true ? lazy.json().tableToStderr(io) : io;
+        const runs: unknown[] = [];
         for (const l of loadAll(files, loadOptions(a as unknown as CommonArgs), io)) {
           seedForBugReport = l.plan.seed;
           const opts: RunOptions = { argv: ['portsim', ...argv], ...parallel };
           if (a.out !== undefined) opts.out = a.out;
           if (a.quiet === true) opts.quiet = true;
           if (a.report === false) opts.report = false;
-          await lazy.run().runScenario(l, opts, io);
-          if (files.length > 1 && a.quiet !== true) io.out('');
+          const outcome = await lazy.run().runScenario(l, opts, cio);
+          if (a.json === true) runs.push(lazy.json().runJson(l, outcome));
+          if (files.length > 1 && a.quiet !== true) cio.out('');
         }
+        if (a.json === true) lazy.json().printJson(io, 'run', version(), { runs });
       },
     )
     .command(
@@ -130,11 +178,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       'run a scenario over a grid of field values and write one summary row per point, profile and replication',
       (y) => y
         .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+        .options(SCENARIO_OPTIONS)
         .option('vary', { type: 'string', array: true, demandOption: true, describe: 'a field and its values: field.path=v1,v2,… (YAML values, as for --set; repeatable: the grid is every combination, the first --vary varying slowest)' })
         .option('out', { type: 'string', describe: 'write results into exactly this folder' })
-        .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
+        .option('quiet', QUIET)
         .option('jobs', JOBS)
         .option('shard', SHARD)
+        .option('json', JSON_OPTION)
         .option('report', { type: 'boolean', default: true, describe: 'draw sweep.svg and report.html (--no-report: sweep.csv and meta.json only)' })
         .example('$0 sweep scenarios/default.yaml --vary workloads.requests.arrivals.rate=100/s,150/s,200/s', 'three loads, Linux and Windows each')
         .example("$0 sweep scenarios/bench-steady.yaml --vary hosts.client.sourceIps=1,2 --vary 'hosts.client.profile.timeWait=30s,60s'", 'a 2 × 2 grid'),
@@ -148,7 +198,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         if (a.out !== undefined) opts.out = a.out;
         if (a.quiet === true) opts.quiet = true;
         if (a.report === false) opts.report = false;
-        await runSweep(a.file as string, axes, points, opts, io);
+        const outcome = await runSweep(a.file as string, axes, points, opts, a.json === true ? lazy.json().tableToStderr(io) : io);
+        if (a.json === true) lazy.json().printJson(io, 'sweep', version(), lazy.json().sweepJson(a.file as string, points, axes, outcome));
       },
     )
     .command(
@@ -157,11 +208,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       // The builder runs only for `capacity` (or its --help): the defaults shown come from its module.
       (y) => y
         .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+        .options(SCENARIO_OPTIONS)
         .option('target', { type: 'number', describe: `steady failure ratio not to exceed (default ${lazy.capacity().DEFAULT_TARGET} = 0.1 %)` })
         .option('precision', { type: 'number', describe: `stop when the bracket (highest passing load, lowest failing load) is this narrow, relative (default ${lazy.capacity().DEFAULT_PRECISION} = 0.5 %)` })
         .option('out', { type: 'string', describe: 'write into exactly this folder' })
-        .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
+        .option('quiet', QUIET)
         .option('jobs', JOBS)
+        .option('json', JSON_OPTION)
         .option('report', { type: 'boolean', default: true, describe: 'draw capacity.svg and report.html (--no-report: CSV files and meta.json only)' })
         .option('what-ifs', { type: 'boolean', default: true, describe: 'also search each standard change that applies (another source IP, a wider range…) and rank them (--no-what-ifs: the baseline only)' })
         .example('$0 capacity scenarios/default.yaml', 'sustainable new connections/s on Linux and Windows, and the headroom')
@@ -182,7 +235,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         if (a.quiet === true) opts.quiet = true;
         if (a.report === false) opts.report = false;
         if (a['what-ifs'] === false) opts.whatIfs = false;
-        await runCapacity(loaded!, opts, io);
+        const outcome = await runCapacity(loaded!, opts, a.json === true ? lazy.json().tableToStderr(io) : io);
+        if (a.json === true) lazy.json().printJson(io, 'capacity', version(), lazy.json().capacityJson(loaded!, { target, precision }, outcome));
       },
     )
     .command(
@@ -191,11 +245,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       (y) => y
         .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard folders (each with a shard.json)' })
         .option('out', { type: 'string', describe: 'write into this folder (default: where the unsharded run would write)' })
-        .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
+        .option('quiet', QUIET)
         .example('$0 merge shard-* --out all', 'join every shard of a study'),
       async (a) => {
-        const overrides = ['seed', 'duration', 'set', 'compare', 'replications'].filter((k) => a[k] !== undefined);
-        if (overrides.length > 0) throw new ExitError(`merge takes no scenario options (${overrides.map((k) => `--${k}`).join(', ')}): the shards were made with them`);
         const { mergeShards } = lazy.merge();
         const opts: Parameters<typeof mergeShards>[1] = { argv: ['portsim', ...argv] };
         if (a.out !== undefined) opts.out = a.out;
@@ -207,11 +259,19 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       'validate <files..>',
       'check scenario files without running them',
       (y) => y
-        .positional('files', { type: 'string', array: true, demandOption: true })
+        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files (YAML or JSON)' })
+        .options(SCENARIO_OPTIONS)
         .option('print-normalized', { type: 'boolean', describe: 'print the plan with every default filled in (JSON)' })
+        .option('json', { type: 'boolean', describe: 'print one JSON document: per file, valid or not, what it runs or its problems (with line and column)' })
         .example('$0 validate scenarios/*.yaml', 'check every shipped scenario'),
       (a) => {
         const { describeScenario } = lazy.validate();
+        if (a.json === true) {
+          const each = loadEach(a.files as string[], loadOptions(a as unknown as CommonArgs), io);
+          lazy.json().printJson(io, 'validate', version(), lazy.json().validateJson(each, describeScenario));
+          if (each.some((l) => 'issues' in l)) throw new ExitError('', 2);
+          return;
+        }
         for (const l of loadAll(a.files as string[], loadOptions(a as unknown as CommonArgs), io)) {
           io.out(a['print-normalized'] === true ? JSON.stringify(l.plan, (_k, v: unknown) => (v === Infinity ? 'never' : v), 2) : describeScenario(l));
         }
@@ -223,11 +283,6 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       (y) => lazy.profiles().profilesCommand(io).builder(y),
       (a) => lazy.profiles().profilesCommand(io).handler(a),
     )
-    .option('seed', { type: 'number', global: true, describe: 'random seed (replaces the file\'s seed)' })
-    .option('duration', { type: 'string', global: true, describe: 'simulated time, e.g. 10m (replaces the file\'s duration)' })
-    .option('set', { type: 'string', array: true, global: true, describe: 'change a field: field.path=value (repeatable)' })
-    .option('compare', { type: 'string', global: true, describe: `run the same traffic on these presets, comma-separated (${PRESET_NAMES.join(', ')})` })
-    .option('replications', { type: 'number', global: true, describe: 'independent runs with derived seeds' })
     .demandCommand(1, 'Say which command to run: run, sweep, capacity, merge, validate or profiles.')
     .recommendCommands()
     .strict()
@@ -240,7 +295,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       if (err !== undefined && err !== null) throw err;
       const unknown = msg.startsWith('Did you mean') ? `Unknown command "${String(argv[0])}". ` : '';
       const option = /^Unknown arguments?: ([\w-]+)/.exec(msg);
-      const hint = option ? didYouMean(option[1]!, KNOWN_OPTIONS).replace(/"(.+)"/, '"--$1"') : '';
+      const hint = option ? optionHint(option[1]!, optionNames(parser)) : '';
       throw new ExitError(`${unknown}${msg.replace(/[.?]?$/, (m) => m || '.')}${hint}\nRun "portsim --help" for usage.`);
     });
   try {

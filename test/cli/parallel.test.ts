@@ -299,7 +299,7 @@ describe('shards and portsim merge', () => {
     });
 
     test('scenario options, which belong to the shards', async () => {
-      await refused([...shards, '--seed', '2'], 'merge takes no scenario options (--seed): the shards were made with them');
+      await refused([...shards, '--seed', '2'], 'Unknown argument: seed. --seed changes a scenario: run, sweep, capacity and validate take it (merge does not: the shards were made with it).');
     });
 
     test('a folder without a manifest, and a damaged shard', async () => {

@@ -5,6 +5,7 @@ import {
   CAPACITY_COLUMNS, capacityRows, capacitySummary, type CapacityContext, PROBE_COLUMNS, type ProbeRecord, probeRows, type ProfileCapacity, rankWhatIfs, steadySeconds, type WhatIfOutcome,
 } from '../../report/capacity';
 import { metricInterval } from '../../report/ci';
+import type { Row } from '../../report/rows';
 import type { LoadedScenario } from '../../scenario/load';
 import { formatDuration } from '../../scenario/units';
 import type { Plan } from '../../sim/plan';
@@ -48,6 +49,8 @@ export interface CapacityOutcome {
   dir: string;
   files: string[];
   results: ProfileCapacity[];
+  /** The rows of capacity.csv. */
+  rows: Row[];
 }
 
 /** The most attempts a probe may simulate in one run: the search stops stepping up there. */
@@ -202,7 +205,8 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
   const writer = new ResultsWriter(dir);
   try {
     const csv = writer.csv('capacity.csv', CAPACITY_COLUMNS);
-    for (const r of results) for (const row of capacityRows(ctx, r)) csv.add(row);
+    const rows = results.flatMap((r) => capacityRows(ctx, r));
+    for (const row of rows) csv.add(row);
     const probes = writer.csv('probes.csv', PROBE_COLUMNS);
     for (const r of results) {
       for (const row of probeRows(r)) probes.add(row);
@@ -238,7 +242,7 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
     writer.text('meta.json', `${JSON.stringify(meta, null, 2)}\n`);
     const files = writer.commit();
     if (opts.quiet !== true) io.out(capacitySummary(ctx, results, dir, files));
-    return { dir, files, results };
+    return { dir, files, results, rows };
   } catch (e) {
     writer.abort();
     throw e;
