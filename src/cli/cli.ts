@@ -28,6 +28,7 @@ const lazy = {
   merge: () => require('./commands/merge') as typeof import('./commands/merge'),
   profiles: () => require('./commands/profiles') as typeof import('./commands/profiles'),
   validate: () => require('./commands/validate') as typeof import('./commands/validate'),
+  schema: () => require('./commands/schema') as typeof import('./commands/schema'),
   json: () => require('./json-output') as typeof import('./json-output'),
   /** For --shard only: shard.ts also holds the manifest reader, and with it zod. */
   shard: () => require('./shard') as typeof import('./shard'),
@@ -278,12 +279,21 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       },
     )
     .command(
+      'schema',
+      'print the JSON Schema of scenario files, for editors (see scenarios/README.md, "Editor support")',
+      (y) => y.example('$0 schema > scenario.schema.json', 'the same as scenarios/scenario.schema.json in the package'),
+      () => {
+        // The text ends in a newline already: io.out adds none.
+        io.out(lazy.schema().schemaText());
+      },
+    )
+    .command(
       'profiles',
       'list the OS profile presets; show one field by field; write a profile file from a Linux host or saved netsh output',
       (y) => lazy.profiles().profilesCommand(io).builder(y),
       (a) => lazy.profiles().profilesCommand(io).handler(a),
     )
-    .demandCommand(1, 'Say which command to run: run, sweep, capacity, merge, validate or profiles.')
+    .demandCommand(1, 'Say which command to run: run, sweep, capacity, merge, validate, profiles or schema.')
     .recommendCommands()
     .strict()
     .version(version())

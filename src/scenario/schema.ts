@@ -14,9 +14,16 @@ import { DURATION_EXAMPLES, RATE_EXAMPLES, parseDuration, parseRate, suggestDura
  * (names that must exist, ranges that must not be inverted…) are in rules.ts.
  */
 
+/**
+ * Names the JSON Schema of a field that zod cannot describe (a transform: it accepts what its
+ * code accepts), written in ./json-schema.ts.
+ */
+export const JSON_KIND = 'x-portsim-kind';
+const jsonKind = <T extends z.ZodType>(kind: string, s: T): T => s.meta({ [JSON_KIND]: kind });
+
 /** A duration string, converted to integer ticks. */
 function duration(opts: { positive?: boolean } = {}) {
-  return z.unknown().transform((v, ctx): number => {
+  return jsonKind('duration', z.unknown().transform((v, ctx): number => {
     if (typeof v === 'string') {
       const t = parseDuration(v);
       if (t !== undefined) {
@@ -39,11 +46,11 @@ function duration(opts: { positive?: boolean } = {}) {
         : `must be a duration with a unit (${DURATION_EXAMPLES}), got ${describeValue(v)}${fix === undefined ? '' : `. Did you mean "${fix}"?`}`,
     });
     return z.NEVER;
-  });
+  }));
 }
 
 /** A rate string, converted to events per second (> 0). */
-const rate = z.unknown().transform((v, ctx): number => {
+const rate = jsonKind('rate', z.unknown().transform((v, ctx): number => {
   const r = typeof v === 'string' ? parseRate(v) : undefined;
   if (r !== undefined && r > 0) return r;
   if (r === 0 || (typeof v === 'string' && /^\s*-/.test(v) && parseRate(v.replace('-', '')) !== undefined)) {
@@ -58,13 +65,13 @@ const rate = z.unknown().transform((v, ctx): number => {
       : `must be a rate with a unit (${RATE_EXAMPLES}), got ${describeValue(v)}${fix === undefined ? '' : `. Did you mean "${fix}"?`}`,
   });
   return z.NEVER;
-});
+}));
 
 const port = z.int().min(1).max(65535);
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a name of letters, digits, ".", "_" or "-" (no spaces)');
 
 /** A reserved-port entry: a port number or an inclusive range "a-b". */
-const reservedEntry = z.unknown().transform((v, ctx): [number, number] => {
+const reservedEntry = jsonKind('reservedPort', z.unknown().transform((v, ctx): [number, number] => {
   const ok = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
   if (typeof v === 'number' && ok(v)) return [v, v];
   if (typeof v === 'string') {
@@ -76,7 +83,7 @@ const reservedEntry = z.unknown().transform((v, ctx): [number, number] => {
   }
   ctx.addIssue({ code: 'custom', message: `must be a port (1-65535) or a range "first-last", got ${describeValue(v)}` });
   return z.NEVER;
-});
+}));
 
 const profileFields = {
   preset: z.enum(PRESET_NAMES as [string, ...string[]]),
@@ -95,10 +102,10 @@ const profileFields = {
 };
 
 /** A profile: a preset name, or `{preset, …overrides}`. */
-export const profileSchema = z.preprocess((v) => (typeof v === 'string' ? { preset: v } : v), z.strictObject(profileFields));
+export const profileSchema = jsonKind('profile', z.preprocess((v) => (typeof v === 'string' ? { preset: v } : v), z.strictObject(profileFields)));
 
 /** A connection duration: a fixed duration (`1s`) or `{dist, …}`. A bare number is passed on as a fixed duration too, to be refused with a "did you mean 5s". */
-const distribution = z.preprocess(
+const distribution = jsonKind('distribution', z.preprocess(
   (v) => (typeof v === 'string' || typeof v === 'number' ? { dist: 'constant', value: v } : v),
   z.discriminatedUnion('dist', [
     z.strictObject({ dist: z.literal('constant'), value: duration() }),
@@ -117,10 +124,10 @@ const distribution = z.preprocess(
     return z.NEVER;
   }
   return { dist: 'empirical', file: d.file, values: d.values.map((s) => s * 1_000_000) }; // seconds → ticks
-});
+}));
 
 /** `client`, `server`, `reset`, or a mix such as {client: 0.7, server: 0.2, reset: 0.1}. */
-const closedBy = z.unknown().transform((v, ctx): Record<(typeof CLOSER_NAMES)[number], number> => {
+const closedBy = jsonKind('closedBy', z.unknown().transform((v, ctx): Record<(typeof CLOSER_NAMES)[number], number> => {
   const mix = { client: 0, server: 0, reset: 0, unanswered: 0 };
   if (typeof v === 'string' && (CLOSER_NAMES as readonly string[]).includes(v)) {
     mix[v as keyof typeof mix] = 1;
@@ -153,10 +160,10 @@ const closedBy = z.unknown().transform((v, ctx): Record<(typeof CLOSER_NAMES)[nu
     message: `must be ${CLOSER_NAMES.join(' | ')} or a mix like {client: 0.7, server: 0.3}, got ${describeValue(v)}${hint && `.${hint}`}`,
   });
   return z.NEVER;
-});
+}));
 
 /** Number of source addresses, or the addresses themselves. */
-const sourceIps = z.unknown().transform((v, ctx): number | string[] => {
+const sourceIps = jsonKind('sourceIps', z.unknown().transform((v, ctx): number | string[] => {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1024) return v;
   if (Array.isArray(v) && v.length >= 1 && v.every((s) => typeof s === 'string' && s.trim() !== '')) {
     if (new Set(v).size === v.length) return v as string[];
@@ -165,7 +172,7 @@ const sourceIps = z.unknown().transform((v, ctx): number | string[] => {
   }
   ctx.addIssue({ code: 'custom', message: `must be a count from 1 to 1024 or a list of addresses, got ${describeValue(v)}` });
   return z.NEVER;
-});
+}));
 
 const host = z.strictObject({
   name,
@@ -182,7 +189,7 @@ const destination = z.strictObject({
 });
 
 /** A rate string that may be 0 (`0/s`): ramp targets, base rates. */
-const rateOrZero = z.unknown().transform((v, ctx): number => {
+const rateOrZero = jsonKind('rate', z.unknown().transform((v, ctx): number => {
   const r = typeof v === 'string' ? parseRate(v) : undefined;
   if (r !== undefined) return r;
   const fix = typeof v === 'number' ? (v >= 0 ? `${v}/s` : undefined) : typeof v === 'string' ? suggestRate(v) : undefined;
@@ -193,10 +200,10 @@ const rateOrZero = z.unknown().transform((v, ctx): number => {
       : `must be a rate ≥ 0 with a unit (0/s, ${RATE_EXAMPLES}), got ${describeValue(v)}${fix === undefined ? '' : `. Did you mean "${fix}"?`}`,
   });
   return z.NEVER;
-});
+}));
 
 /** A trace file: load.ts reads it and puts the TraceFile in place of its name. */
-const traceFile = z.unknown().transform((v, ctx): TraceFile => {
+const traceFile = jsonKind('traceFile', z.unknown().transform((v, ctx): TraceFile => {
   if (v instanceof TraceFile) return v;
   ctx.addIssue({
     code: 'custom',
@@ -207,7 +214,7 @@ const traceFile = z.unknown().transform((v, ctx): TraceFile => {
         : `must be the path of a CSV file (header t_s, or t_s,rate_per_s), got ${describeValue(v)}`,
   });
   return z.NEVER;
-});
+}));
 
 /** Arrival kinds (documented in scenarios/README.md, `### arrivals`; built into a plan by arrivals.ts). */
 const window = { start: duration().optional(), stop: duration().optional() };
@@ -307,10 +314,10 @@ const workload = z.strictObject({
 });
 
 /** A compared variant: a profile for every host, and optionally how TCP workloads bind (bind(0) vs IP_BIND_ADDRESS_NO_PORT). */
-export const compareEntry = z.preprocess(
+export const compareEntry = jsonKind('profile', z.preprocess(
   (v) => (typeof v === 'string' ? { preset: v } : v),
   z.strictObject({ ...profileFields, bind: z.enum(['none', 'any-port', 'no-port']).optional() }),
-);
+));
 
 export const scenarioSchema = z.strictObject({
   name,

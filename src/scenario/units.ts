@@ -19,6 +19,14 @@ export const RATE_EXAMPLES = '460/s, 1200/m';
 
 const PART = /(\d+(?:\.\d+)?|\.\d+)\s*(us|µs|ms|s|min|m|h|d)/y;
 
+/**
+ * The same grammars as regular expressions for the JSON Schema of scenario files (see
+ * ./json-schema.ts; test/scenario/json-schema.test.ts checks them against the parsers). They
+ * cannot say "> 0": the loader does.
+ */
+export const DURATION_PATTERN = `^\\s*(?:${PART.source} *)+\\s*$`;
+export const RATE_PATTERN = `^\\s*(?:\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?|\\.\\d+)\\s*\\/\\s*(?:(?:${PART.source} *)+|us|µs|ms|s|min|m|h|d)\\s*$`;
+
 /** Exact ticks of "<decimal> <unit>": digits scaled as integers, rounded to the microsecond. */
 function partTicks(num: string, unit: string): number {
   const scale = UNIT_TICKS[unit]!;
