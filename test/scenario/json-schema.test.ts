@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
@@ -122,3 +124,24 @@ test('the duration and rate patterns accept exactly what the parsers accept', ()
     expect([s, rate.test(s)]).toEqual([s, parseRate(s) !== undefined]);
   }
 });
+
+test('the YAML language server, as editors run it, flags a misspelt key and a wrong enum value through the modeline', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'portsim-test-lsp-'));
+  try {
+    copyFileSync(join(SCENARIOS, 'scenario.schema.json'), join(dir, 'scenario.schema.json'));
+    const text = readFileSync(join(SCENARIOS, 'default.yaml'), 'utf8').replace(/^duration:/m, 'duraton:').replace('type: poisson', 'type: possion');
+    writeFileSync(join(dir, 'typo.yaml'), text);
+    writeFileSync(join(dir, 'ok.yaml'), readFileSync(join(SCENARIOS, 'default.yaml')));
+    const check = (f: string) => spawnSync(process.execPath, [join(ROOT, 'scripts/lsp-check.js'), join(dir, f)], { encoding: 'utf8', timeout: 60_000 });
+    const bad = check('typo.yaml');
+    expect(bad.stdout).toContain('typo.yaml:18:1: Property duraton is not allowed.');
+    expect(bad.stdout).toContain('typo.yaml:15:1: Missing property "duration".');
+    expect(bad.stdout).toMatch(/typo\.yaml:28:23: Value must be "constant" \| "poisson"/);
+    expect(bad.status).toBe(1);
+    const ok = check('ok.yaml');
+    expect(ok.stdout).toBe('0 problem(s) reported by yaml-language-server\n');
+    expect(ok.status).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 90_000);
