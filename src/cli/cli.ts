@@ -29,6 +29,7 @@ const lazy = {
   profiles: () => require('./commands/profiles') as typeof import('./commands/profiles'),
   validate: () => require('./commands/validate') as typeof import('./commands/validate'),
   schema: () => require('./commands/schema') as typeof import('./commands/schema'),
+  completion: () => require('./completion') as typeof import('./completion'),
   json: () => require('./json-output') as typeof import('./json-output'),
   /** For --shard only: shard.ts also holds the manifest reader, and with it zod. */
   shard: () => require('./shard') as typeof import('./shard'),
@@ -72,10 +73,12 @@ const SCENARIO_OPTIONS = {
   replications: { type: 'number', describe: 'independent runs with derived seeds' },
 } as const satisfies Record<string, Options>;
 
+/** The options defined in the current command's context; getOptions() is yargs' own (17.x), missing from @types/yargs. */
+const yargsOptions = (y: Argv) => (y as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]>; boolean: string[] } }).getOptions();
+
 /** The options a command's help lists (its own, help and version), each as typed: --name, -alias, --no-name. */
 function optionNames(y: Argv): string[] {
-  // getOptions() is yargs' own (17.x), missing from @types/yargs.
-  const o = (y as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]>; boolean: string[] } }).getOptions();
+  const o = yargsOptions(y);
   const names = new Set<string>([...Object.keys(o.key), ...Object.values(o.alias).flat()]);
   for (const b of o.boolean) names.add(`no-${b}`);
   return [...names].filter((n) => n !== '$0' && n !== '_');
@@ -293,6 +296,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       (y) => lazy.profiles().profilesCommand(io).builder(y),
       (a) => lazy.profiles().profilesCommand(io).handler(a),
     )
+    .completion('completion', 'print the shell completion script (bash; zsh when run from zsh): portsim completion >> ~/.bashrc', (_current: string, _argv: unknown, defaults: (cb: (err: Error | null, offered: string[] | undefined) => void) => void, done: (c: string[]) => void) => {
+      defaults((_err, offered) => {
+        const words = argv.slice(argv.indexOf('--get-yargs-completions') + 1);
+        done(lazy.completion().completions({ words, options: yargsOptions(parser), defaults: offered ?? [] }));
+      });
+    })
     .demandCommand(1, 'Say which command to run: run, sweep, capacity, merge, validate, profiles or schema.')
     .recommendCommands()
     .strict()
