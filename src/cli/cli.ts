@@ -336,6 +336,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
 }
 
 if (require.main === module) {
+  // Output piped into a reader that stops early (`portsim schema | head`): stop quietly, as a shell tool does.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
