@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Tick } from '../engine/time';
 import { RandomStreams } from '../random/stream';
 import { Closer } from '../workload/closer';
@@ -42,18 +40,25 @@ export interface StatsArrays {
  */
 export type KernelSample = (t: Tick, established: number, timeWait: number, attempts: number, failures: number, maxPoolUtilization: number) => void;
 
-/** Where `npm run build` writes the kernel (see package.json, build:kernel). */
-const WASM_FILE = 'dist/kernel.wasm';
-
+/**
+ * The compiled kernel this thread runs, handed in by the edge (../cli/engine.ts reads
+ * dist/kernel.wasm; a worker thread takes its parent's): this layer reads no files. A loader
+ * runs once, on the first run that needs the kernel, so commands that simulate nothing never
+ * compile it.
+ */
 let compiled: WebAssembly.Module | undefined | null;
+let loader: (() => WebAssembly.Module | undefined) | undefined;
 
-/** The compiled kernel, or undefined when it has not been built (dist/kernel.wasm missing). */
+/** The compiled kernel, or undefined when none was provided (or the loader found none). */
 export function kernelModule(): WebAssembly.Module | undefined {
-  if (compiled === undefined) {
-    const file = kernelFile();
-    compiled = file === undefined ? null : new WebAssembly.Module(readFileSync(file));
-  }
+  if (compiled === undefined && loader !== undefined) compiled = loader() ?? null;
   return compiled ?? undefined;
+}
+
+/** Provides the kernel lazily: `load` runs at most once, when a run first asks for it. */
+export function provideKernel(load: () => WebAssembly.Module | undefined): void {
+  loader = load;
+  compiled = undefined;
 }
 
 /**
@@ -64,19 +69,6 @@ export function kernelModule(): WebAssembly.Module | undefined {
  */
 export function useKernelModule(module: WebAssembly.Module): void {
   compiled = module;
-}
-
-/** dist/kernel.wasm of the package this file belongs to (from src/ under ts-jest, from dist/src/ when built). */
-function kernelFile(): string | undefined {
-  let dir = __dirname;
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, 'package.json'))) {
-      const f = join(dir, WASM_FILE);
-      return existsSync(f) ? f : undefined;
-    }
-    dir = dirname(dir);
-  }
-  return undefined;
 }
 
 interface KernelExports {

@@ -24,9 +24,9 @@ export interface RunResult {
 export type EngineChoice = 'wasm' | 'js';
 
 /**
- * Which engine runs a variant: the kernel when it can (built, and the plan is of the plain
- * model it runs), else the JS engine. PORTSIM_ENGINE=js forces the JS engine (to compare, or to
- * rule the kernel out when something looks wrong).
+ * Which engine runs a variant: the kernel when it can (one was provided — see
+ * ../kernel/run-kernel.ts provideKernel — and the plan is of the plain model it runs), else the
+ * JS engine. The command line may force the JS engine (../cli/engine.ts).
  */
 export function engineFor(plan: Plan, variant: number): EngineChoice {
   return whyNotKernel(plan, variant) === undefined ? 'wasm' : 'js';
@@ -34,7 +34,6 @@ export function engineFor(plan: Plan, variant: number): EngineChoice {
 
 /** Why a variant runs on the JS engine (undefined: it runs on the kernel), for meta.json. */
 export function whyNotKernel(plan: Plan, variant: number): string | undefined {
-  if (process.env.PORTSIM_ENGINE === 'js') return 'PORTSIM_ENGINE=js';
   if (kernelModule() === undefined) return 'the kernel is not built (dist/kernel.wasm)';
   return kernelRefusal(plan, variant);
 }
