@@ -3,7 +3,7 @@ import { RandomStreams } from '../random/stream';
 import { Closer } from '../workload/closer';
 import { type Plan, workloadIn } from '../sim/plan';
 import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
-import { type PoolInfo, poolFlow, poolLayout } from '../sim/simulation';
+import { type PoolInfo, poolFlow, poolLayout } from '../sim/pool-layout';
 import { ALLOCATOR_KINDS } from './support';
 
 /**

@@ -1,5 +1,6 @@
 import { type Plan, workloadIn } from '../sim/plan';
-import { poolKindOf, poolLayout, twReuseApplies } from '../sim/simulation';
+import { poolKindOf, poolLayout } from '../sim/pool-layout';
+import { twReuseApplies } from '../sim/tw-reuse';
 
 /** The allocators the kernel implements, by its code for them. */
 export const ALLOCATOR_KINDS: Readonly<Record<string, number>> = { 'random-start': 0, sequential: 1, linux: 2, 'linux-socket-range': 3, 'sequential-descending': 4 };

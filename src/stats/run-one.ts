@@ -1,7 +1,8 @@
 import { kernelModule, runKernel } from '../kernel/run-kernel';
 import { kernelRefusal } from '../kernel/support';
 import type { Plan } from '../sim/plan';
-import { type PoolInfo, poolLayout, Simulation } from '../sim/simulation';
+import { type PoolInfo, poolLayout } from '../sim/pool-layout';
+import { Simulation } from '../sim/simulation';
 import { RunStats, type SampleRow, THRESHOLDS } from './run-stats';
 
 /** Everything one (variant, replication) run produced, apart from the streamed samples. */
