@@ -5,4 +5,5 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   globalSetup: '<rootDir>/test/build-kernel.js',
+  setupFiles: ['<rootDir>/test/setup.ts'],
 };

@@ -7,6 +7,7 @@ export type { LoadOptions, LoadedScenario, LocatedIssue, Issue, Validation } fro
 export { Simulation, simulate } from './sim';
 export type { PoolInfo, Plan, PlanHost, PlanDestination, PlanWorkload, PlanVariant, Recorder } from './sim';
 export type { Clock } from './sim/recorder';
+import './cli/engine'; // provides the built kernel (dist/kernel.wasm) to runOne, as the command line does
 export { runOne } from './stats/run-one';
 export type { RunResult } from './stats/run-one';
 export { RunStats } from './stats/run-stats';

@@ -1,9 +1,8 @@
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { kernelModule } from '../kernel/run-kernel';
 import { runJob, type WorkerJob } from './job';
-import type { DetailSinks, TaskOutcome, TaskSpec } from './task';
+import { type DetailSinks, injectedTaskFailure, type TaskOutcome, type TaskSpec } from './task';
 
 /**
  * Running a study's tasks on `threads` threads: this one and threads - 1 worker threads. Every
@@ -30,49 +29,30 @@ export type WorkerReply =
   | { pos: number; ok: true; outcome: TaskOutcome }
   | { pos: number; ok: false; message: string; stack?: string };
 
+/** What a worker is started with: the main thread's compiled kernel, and a task made to fail (tests). */
+export interface WorkerData {
+  kernel?: WebAssembly.Module;
+  failTask?: number;
+}
+
 /**
- * Under ts-jest (or any run from the .ts sources) there is no compiled worker script: the thread
- * then registers a loader that compiles each .ts module it requires with TypeScript's
- * transpileModule (sound here: the project builds with isolatedModules), and loads worker.ts.
- * Compiled modules are cached in the temp folder by content hash, so only the first worker pays.
+ * The worker script: worker.js beside this file once built (the bundle, or tsc's output). Run
+ * from the .ts sources (under ts-jest) there is none beside it, and whoever runs from sources
+ * names one: the tests' setup bundles src/cli/worker.ts before they start (test/build-kernel.js).
  */
-const TS_BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
-const { createHash } = require('node:crypto');
-const { join } = require('node:path');
-let ts;
-require.extensions['.ts'] = (module, filename) => {
-  const source = readFileSync(filename, 'utf8');
-  const cached = join(workerData.cache, createHash('sha256').update(filename + '\\0' + source).digest('hex') + '.js');
-  let js;
-  try {
-    js = readFileSync(cached, 'utf8');
-  } catch {
-    ts ??= require(workerData.typescript);
-    js = ts.transpileModule(source, {
-      fileName: filename,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false },
-    }).outputText;
-    mkdirSync(workerData.cache, { recursive: true });
-    const tmp = cached + '.' + process.pid + '-' + require('node:worker_threads').threadId;
-    writeFileSync(tmp, js);
-    renameSync(tmp, cached);
-  }
-  module._compile(js, filename);
-};
-require(workerData.entry);
-`;
+let workerScript: string | undefined = __filename.endsWith('.ts') ? undefined : join(__dirname, 'worker.js');
+
+/** Uses this worker script (a bundle of worker.ts) instead of worker.js beside this file. */
+export function useWorkerScript(file: string): void {
+  workerScript = file;
+}
 
 function spawn(): Worker {
+  if (workerScript === undefined) throw new Error('no worker script: running from the .ts sources, call useWorkerScript with a build of src/cli/worker.ts');
   // The environment is passed explicitly: under jest, `process.env` here is the test's own copy.
-  const env = process.env;
-  const kernel = kernelModule(); // shared with the worker (see useKernelModule)
-  if (__filename.endsWith('.ts')) {
-    const workerData = { entry: join(__dirname, 'worker.ts'), typescript: require.resolve('typescript'), cache: join(tmpdir(), 'portsim-ts-workers'), kernel };
-    return new Worker(TS_BOOTSTRAP, { eval: true, env, workerData });
-  }
-  return new Worker(join(__dirname, 'worker.js'), { env, workerData: { kernel } });
+  const failTask = injectedTaskFailure();
+  const workerData: WorkerData = { kernel: kernelModule(), ...(failTask !== undefined ? { failTask } : {}) }; // the kernel: see useKernelModule
+  return new Worker(workerScript, { env: process.env, workerData });
 }
 
 /**

@@ -5,9 +5,8 @@ import type { Row } from '../report/rows';
 import type { Plan } from '../sim/plan';
 import { ExitError } from './io';
 import type { ResultsWriter } from './output';
-import type { StudyResult } from './study';
+import type { FileLayout, Shard, StudyResult } from './study';
 import { version } from './version';
-import type { FileLayout } from './study';
 
 /**
  * Shards of a study: `--shard i/n` runs the tasks whose index ≡ i-1 (mod n) and writes, beside
@@ -15,11 +14,7 @@ import type { FileLayout } from './study';
  * each task's rows lie in each file. `portsim merge` checks the manifests and interleaves the
  * byte ranges back into exactly the files an unsharded run writes.
  */
-export interface Shard {
-  /** 1-based. */
-  index: number;
-  count: number;
-}
+export type { Shard } from './study';
 
 export const MANIFEST = 'shard.json';
 const FORMAT = 'portsim-shard/1';

@@ -4,7 +4,6 @@ import { type Cell, POOLS_COLUMNS, PORTS_COLUMNS, type Row, TIMESERIES_COLUMNS }
 import { type Column, type CsvFile, type ResultsWriter } from './output';
 import type { PartPaths, WorkerJob } from './job';
 import type { StudyProgress } from './progress';
-import type { Shard } from './shard';
 import { type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';
 
 /**
@@ -53,6 +52,13 @@ export interface StudyResult {
   events: number;
   /** Per file written, in the order they were created. */
   layout: Record<string, FileLayout>;
+}
+
+/** One shard of a study, `--shard index/count` (shard.ts writes and merges them). */
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
 }
 
 /** The tasks of shard i/n: global index ≡ i-1 (mod n). */

@@ -1,6 +1,7 @@
 import { type Cell, type Row, poolRows, portRows, summaryRow, timeseriesRow } from '../report/rows';
 import type { Plan } from '../sim/plan';
 import { runOne } from '../stats/run-one';
+import { engineOf } from './engine';
 
 /**
  * One task of a study: one (variant, replication) of one plan. Tasks are independent (each
@@ -32,17 +33,27 @@ export interface DetailSinks {
 }
 
 /**
- * Test aid: `PORTSIM_TEST_FAIL_TASK=<index>` makes that task throw, so tests can check that a
- * failed task aborts the whole run cleanly, on a worker thread or not.
+ * A task made to throw, by index: how the tests check that a failed task aborts the whole study
+ * cleanly, on a worker thread or not (pool.ts hands it to the workers). Undefined in normal use.
  */
-const FAIL_TASK = 'PORTSIM_TEST_FAIL_TASK';
+let failingTask: number | undefined;
+
+/** Makes the task of this index throw (undefined: none); for tests. */
+export function injectTaskFailure(index: number | undefined): void {
+  failingTask = index;
+}
+
+/** The task index set by injectTaskFailure, for pool.ts to pass on to its workers. */
+export function injectedTaskFailure(): number | undefined {
+  return failingTask;
+}
 
 /** Runs one task, on whichever thread calls it. */
 export function executeTask(task: TaskSpec, detail?: DetailSinks): TaskOutcome {
-  if (process.env[FAIL_TASK] === String(task.index)) throw new Error(`task ${task.index} failed on purpose (${FAIL_TASK})`);
+  if (failingTask === task.index) throw new Error(`task ${task.index} failed on purpose (injectTaskFailure)`);
   const { plan, replication } = task;
   const label = plan.variants[task.variant]!.label;
-  const result = runOne(plan, task.variant, replication, detail && ((s) => detail.timeseries.add(timeseriesRow(label, replication, s))));
+  const result = runOne(plan, task.variant, replication, detail && ((s) => detail.timeseries.add(timeseriesRow(label, replication, s))), engineOf(plan, task.variant));
   if (detail !== undefined) {
     addAll(detail.ports, portRows(plan, result));
     addAll(detail.pools, poolRows(plan, result));

@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { useKernelModule } from '../kernel/run-kernel';
 import { runJob } from './job';
-import type { JobList, WorkerReply } from './pool';
+import { injectTaskFailure } from './task';
+import type { JobList, WorkerData, WorkerReply } from './pool';
 
 /**
  * The worker-thread entry (see pool.ts): given the study's job list, it claims jobs from the
@@ -10,8 +11,9 @@ import type { JobList, WorkerReply } from './pool';
  */
 const port = parentPort;
 if (port === null) throw new Error('worker.ts runs on a worker thread (see pool.ts)');
-const shared = (workerData as { kernel?: WebAssembly.Module } | null)?.kernel;
-if (shared !== undefined) useKernelModule(shared);
+const data = workerData as WorkerData | null;
+if (data?.kernel !== undefined) useKernelModule(data.kernel);
+injectTaskFailure(data?.failTask);
 
 port.on('message', ({ jobs, next }: JobList) => {
   const counter = new Int32Array(next);

@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Tick } from '../engine/time';
+import { Distribution } from '../random/distributions';
 import { RandomStreams } from '../random/stream';
+import { arrivalKind } from '../workload/arrivals';
 import { Closer } from '../workload/closer';
 import { type Plan, workloadIn } from '../sim/plan';
+import { ALLOCATORS } from '../os/allocators';
 import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
-import { type PoolInfo, poolFlow, poolLayout } from '../sim/simulation';
-import { ALLOCATOR_KINDS } from './support';
+import { type PoolInfo, poolFlow, poolLayout } from '../sim/pool-layout';
 
 /**
  * Runs a plan variant on the WebAssembly kernel (./assembly/index.ts): lays out every array the
@@ -42,18 +42,25 @@ export interface StatsArrays {
  */
 export type KernelSample = (t: Tick, established: number, timeWait: number, attempts: number, failures: number, maxPoolUtilization: number) => void;
 
-/** Where `npm run build` writes the kernel (see package.json, build:kernel). */
-const WASM_FILE = 'dist/kernel.wasm';
-
+/**
+ * The compiled kernel this thread runs, handed in by the edge (../cli/engine.ts reads
+ * dist/kernel.wasm; a worker thread takes its parent's): this layer reads no files. A loader
+ * runs once, on the first run that needs the kernel, so commands that simulate nothing never
+ * compile it.
+ */
 let compiled: WebAssembly.Module | undefined | null;
+let loader: (() => WebAssembly.Module | undefined) | undefined;
 
-/** The compiled kernel, or undefined when it has not been built (dist/kernel.wasm missing). */
+/** The compiled kernel, or undefined when none was provided (or the loader found none). */
 export function kernelModule(): WebAssembly.Module | undefined {
-  if (compiled === undefined) {
-    const file = kernelFile();
-    compiled = file === undefined ? null : new WebAssembly.Module(readFileSync(file));
-  }
+  if (compiled === undefined && loader !== undefined) compiled = loader() ?? null;
   return compiled ?? undefined;
+}
+
+/** Provides the kernel lazily: `load` runs at most once, when a run first asks for it. */
+export function provideKernel(load: () => WebAssembly.Module | undefined): void {
+  loader = load;
+  compiled = undefined;
 }
 
 /**
@@ -64,19 +71,6 @@ export function kernelModule(): WebAssembly.Module | undefined {
  */
 export function useKernelModule(module: WebAssembly.Module): void {
   compiled = module;
-}
-
-/** dist/kernel.wasm of the package this file belongs to (from src/ under ts-jest, from dist/src/ when built). */
-function kernelFile(): string | undefined {
-  let dir = __dirname;
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, 'package.json'))) {
-      const f = join(dir, WASM_FILE);
-      return existsSync(f) ? f : undefined;
-    }
-    dir = dirname(dir);
-  }
-  return undefined;
 }
 
 interface KernelExports {
@@ -198,7 +192,7 @@ export function runKernel(
   plan.hosts.forEach((h, i) => {
     const p = profiles[i]!;
     H.set([p.timeWait, p.finTimeout, p.maxTimeWaitBuckets, 0], i * HOST_STRIDE);
-    HI.set([twLane[i]!, finLane[i]!, ALLOCATOR_KINDS[p.allocator]!, h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0,
+    HI.set([twLane[i]!, finLane[i]!, ALLOCATORS[p.allocator].code, h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0,
       layout.hosts[i]!.connect, linuxAt[i]!], i * HOSTI_STRIDE);
     const rng = streams.stream(`host/${h.name}/allocator`);
     if (linuxAt[i]! > 0) {
@@ -212,13 +206,12 @@ export function runKernel(
   const WL = f64(at.wls, nWl * WL_STRIDE), WI = i32(at.wlInts, nWl * WLI_STRIDE), WR = i32(at.wlRng, nWl * 16), PK = f64(at.pick, nPick * 4);
   let pick = 0;
   workloads.forEach((w, i) => {
-    const d = w.duration;
-    // (kernelRefusal has checked the distribution is one of these three)
-    const [durKind, d1, d2] = d.dist === 'constant' ? [0, d.value, 0] : d.dist === 'uniform' ? [1, d.min, d.max - d.min] : d.dist === 'exponential' ? [2, d.mean, 0] : [-1, 0, 0];
+    // The distribution's code and parameters as the JS engine's Distribution holds them (kernelRefusal has checked the kernel draws it).
+    const { kind: durKind, p1: d1, p2: d2 } = new Distribution(w.duration);
     const closer = new Closer(w.closedBy);
     const total = w.weights.reduce((a, b) => a + b, 0);
     WL.set([1e6 / w.arrivals.rate, w.arrivals.start, w.arrivals.stop, 0, d1, d2, closer.pClient, closer.pServer, closer.pReset, total], i * WL_STRIDE);
-    WI.set([w.arrivals.type === 'constant' ? 0 : 1, durKind, closer.fixed, w.destinations.length, w.selection === 'random' ? 1 : 0, pick, w.host, 1 + i], i * WLI_STRIDE);
+    WI.set([arrivalKind(w.arrivals), durKind, closer.fixed, w.destinations.length, w.selection === 'random' ? 1 : 0, pick, w.host, 1 + i], i * WLI_STRIDE);
     const name = `workload/${w.name}`;
     ['arrivals', 'destinations', 'durations', 'closed-by'].forEach((s, j) => WR.set(streams.stream(`${name}/${s}`).state, i * 16 + j * 4));
     let cumulative = 0;

@@ -1,8 +1,17 @@
+import { ALLOCATORS } from '../os/allocators';
+import { ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../os/allocators/codes';
+import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_UNIFORM } from '../random/distribution-codes';
+import { Distribution } from '../random/distributions';
 import { type Plan, workloadIn } from '../sim/plan';
-import { poolKindOf, poolLayout, twReuseApplies } from '../sim/simulation';
+import { ARRIVAL_CONSTANT, ARRIVAL_POISSON } from '../workload/arrival-codes';
+import { arrivalKind } from '../workload/arrivals';
+import { poolKindOf, poolLayout } from '../sim/pool-layout';
+import { twReuseApplies } from '../sim/tw-reuse';
 
-/** The allocators the kernel implements, by its code for them. */
-export const ALLOCATOR_KINDS: Readonly<Record<string, number>> = { 'random-start': 0, sequential: 1, linux: 2, 'linux-socket-range': 3, 'sequential-descending': 4 };
+/** The allocators, arrival processes and duration distributions the kernel implements, by their codes (the registries' own). */
+const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING]);
+const KERNEL_ARRIVALS: ReadonlySet<number> = new Set([ARRIVAL_CONSTANT, ARRIVAL_POISSON]);
+const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL]);
 
 /**
  * Most port slots (ports summed over every pool of a variant) the kernel lays out: its memory is
@@ -22,7 +31,7 @@ export const MAX_KERNEL_SLOTS = 1 << 21;
 export function kernelRefusal(plan: Plan, variant: number): string | undefined {
   const profiles = plan.variants[variant]!.profiles;
   for (const [h, p] of profiles.entries()) {
-    if (!(p.allocator in ALLOCATOR_KINDS)) return `host ${plan.hosts[h]!.name}: allocator ${p.allocator}`;
+    if (!KERNEL_ALLOCATORS.has(ALLOCATORS[p.allocator].code)) return `host ${plan.hosts[h]!.name}: allocator ${p.allocator}`;
   }
   for (const planned of plan.workloads) {
     const w = workloadIn(plan, variant, planned);
@@ -30,10 +39,8 @@ export function kernelRefusal(plan: Plan, variant: number): string | undefined {
     if (w.clients !== undefined || w.pool !== undefined || w.retry !== undefined) return `workload ${w.name}: request layer`;
     if (w.connectLatency !== undefined) return `workload ${w.name}: connectLatency`;
     if (w.protocol !== 'tcp' || poolKindOf(w, perDestination) !== 'connect') return `workload ${w.name}: ${w.protocol === 'tcp' ? 'bind' : 'udp'} sockets`;
-    const a = w.arrivals;
-    if (!((a.type === 'constant' || a.type === 'poisson') && a.curve === undefined && a.times === undefined)) return `workload ${w.name}: arrivals ${a.type}`;
-    const d = w.duration.dist;
-    if (d !== 'constant' && d !== 'uniform' && d !== 'exponential') return `workload ${w.name}: duration ${d}`;
+    if (!KERNEL_ARRIVALS.has(arrivalKind(w.arrivals))) return `workload ${w.name}: arrivals ${w.arrivals.type}`;
+    if (!KERNEL_DURATIONS.has(new Distribution(w.duration).kind)) return `workload ${w.name}: duration ${w.duration.dist}`;
   }
   const layout = poolLayout(plan, variant);
   let slots = 0;

@@ -1,4 +1,5 @@
 import type { RandomStream } from './stream';
+import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_UNIFORM } from './distribution-codes';
 
 /**
  * Distributions of non-negative quantities (connection durations, think times…), in ticks.
@@ -28,14 +29,15 @@ export type DistributionSpec =
 /** z such that Φ(z) = 0.99. */
 export const Z99 = 2.3263478740408408;
 
-const CONSTANT = 0, UNIFORM = 1, EXPONENTIAL = 2, LOGNORMAL = 3, PARETO = 4, EMPIRICAL = 5;
+const CONSTANT = DIST_CONSTANT, UNIFORM = DIST_UNIFORM, EXPONENTIAL = DIST_EXPONENTIAL, LOGNORMAL = DIST_LOGNORMAL, PARETO = DIST_PARETO, EMPIRICAL = DIST_EMPIRICAL;
 
 const NO_TABLE = new Float64Array(0);
 
 export class Distribution {
-  private readonly kind: number;
-  private readonly p1: number;
-  private readonly p2: number;
+  /** DIST_* (distribution-codes.ts), and the two parameters the kernel is handed too. */
+  readonly kind: number;
+  readonly p1: number;
+  readonly p2: number;
   /** Pareto: 1 − (scale/max)^shape (1 when not truncated). */
   private readonly p3: number = 1;
   /** Empirical: the sorted values, the last one repeated once more (so u → index needs no bounds check). */

@@ -1,6 +1,6 @@
 import { secondsFromTicks } from '../engine/time';
 import type { Plan } from '../sim/plan';
-import { POOL_ERRNO } from '../sim/simulation';
+import { POOL_ERRNO } from '../sim/pool-layout';
 import type { RunResult } from '../stats/run-one';
 import { THRESHOLDS, type SampleRow } from '../stats/run-stats';
 

@@ -1,7 +1,7 @@
 import { secondsFromTicks } from '../engine/time';
 import { Distribution } from '../random/distributions';
 import type { Plan } from '../sim/plan';
-import { poolLayout, poolOf } from '../sim/simulation';
+import { poolLayout, poolOf } from '../sim/pool-layout';
 
 /**
  * Closed-form capacity estimates, to check the simulation against and to aim the capacity

@@ -1,7 +1,8 @@
 import { kernelModule, runKernel } from '../kernel/run-kernel';
 import { kernelRefusal } from '../kernel/support';
 import type { Plan } from '../sim/plan';
-import { type PoolInfo, poolLayout, Simulation } from '../sim/simulation';
+import { type PoolInfo, poolLayout } from '../sim/pool-layout';
+import { Simulation } from '../sim/simulation';
 import { RunStats, type SampleRow, THRESHOLDS } from './run-stats';
 
 /** Everything one (variant, replication) run produced, apart from the streamed samples. */
@@ -24,9 +25,9 @@ export interface RunResult {
 export type EngineChoice = 'wasm' | 'js';
 
 /**
- * Which engine runs a variant: the kernel when it can (built, and the plan is of the plain
- * model it runs), else the JS engine. PORTSIM_ENGINE=js forces the JS engine (to compare, or to
- * rule the kernel out when something looks wrong).
+ * Which engine runs a variant: the kernel when it can (one was provided — see
+ * ../kernel/run-kernel.ts provideKernel — and the plan is of the plain model it runs), else the
+ * JS engine. The command line may force the JS engine (../cli/engine.ts).
  */
 export function engineFor(plan: Plan, variant: number): EngineChoice {
   return whyNotKernel(plan, variant) === undefined ? 'wasm' : 'js';
@@ -34,7 +35,6 @@ export function engineFor(plan: Plan, variant: number): EngineChoice {
 
 /** Why a variant runs on the JS engine (undefined: it runs on the kernel), for meta.json. */
 export function whyNotKernel(plan: Plan, variant: number): string | undefined {
-  if (process.env.PORTSIM_ENGINE === 'js') return 'PORTSIM_ENGINE=js';
   if (kernelModule() === undefined) return 'the kernel is not built (dist/kernel.wasm)';
   return kernelRefusal(plan, variant);
 }

@@ -1,6 +1,7 @@
 import type { Tick } from '../engine/time';
 import type { RandomStream } from '../random/stream';
 import { CurveWalker, type RateCurve } from './rate-curve';
+import { ARRIVAL_CONSTANT, ARRIVAL_EVEN, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from './arrival-codes';
 
 export { rateCurve, CurveWalker, type RateCurve } from './rate-curve';
 
@@ -84,7 +85,14 @@ function traceCount(times: Float64Array, period: number, lo: number, hi: number)
   return upTo(hi) - upTo(lo);
 }
 
-const CONSTANT = 0, POISSON = 1, EVEN = 2, RANDOM = 3, TRACE = 4;
+const CONSTANT = ARRIVAL_CONSTANT, POISSON = ARRIVAL_POISSON, EVEN = ARRIVAL_EVEN, RANDOM = ARRIVAL_RANDOM, TRACE = ARRIVAL_TRACE;
+
+/** Which process makes the arrivals of `spec`: ARRIVAL_* (arrival-codes.ts). */
+export function arrivalKind(spec: ArrivalSpec): number {
+  return spec.times !== undefined ? TRACE
+    : spec.curve !== undefined ? (spec.randomized === true ? RANDOM : EVEN)
+    : spec.type === 'constant' ? CONSTANT : POISSON;
+}
 
 /**
  * The arrival times of one workload.
@@ -121,9 +129,7 @@ export class ArrivalProcess {
   private cycle = 0.5 - 0.5;
 
   constructor(spec: ArrivalSpec) {
-    this.kind = spec.times !== undefined ? TRACE
-      : spec.curve !== undefined ? (spec.randomized === true ? RANDOM : EVEN)
-      : spec.type === 'constant' ? CONSTANT : POISSON;
+    this.kind = arrivalKind(spec);
     this.gap = 1e6 / spec.rate;
     this.start = spec.start;
     this.stop = spec.stop;

@@ -1,17 +1,10 @@
 import type { RandomStream } from '../random/stream';
 
-/** Who closes a connection first, which decides who holds TIME_WAIT. */
-export const BY_CLIENT = 0;
-/** The server closes first: the client side goes through CLOSE_WAIT/LAST_ACK and frees its port. */
-export const BY_SERVER = 1;
-/** Reset (SO_LINGER 0): no TIME_WAIT anywhere, the port is free at close. */
-export const BY_RESET = 2;
-/**
- * The client closes and the peer never closes its side: the orphaned socket waits in FIN_WAIT_2
- * for the profile's `finTimeout` (Linux tcp_fin_timeout), then the port is free, with no TIME_WAIT.
- */
-export const BY_UNANSWERED = 3;
+import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from './closing-sides';
 
+export { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED };
+
+/** The closing sides' names, in the order of their codes (closing-sides.ts). */
 export const CLOSER_NAMES = ['client', 'server', 'reset', 'unanswered'] as const;
 export type CloserName = (typeof CLOSER_NAMES)[number];
 

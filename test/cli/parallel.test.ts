@@ -1,14 +1,15 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gridPoints, parseVary, splitValues } from '../../src/cli/commands/sweep';
+import { injectTaskFailure } from '../../src/cli/task';
 import { SUMMARY_COLUMNS } from '../../src/report/rows';
 import { cli, readCsv, tempDir, tempScenario } from '../helpers/cli';
 import { SMALL_COMPARE } from '../helpers/scenario';
 
 /**
- * Worker threads, sweeps, shards and merge. `--jobs 2` runs real worker threads here too: from
- * the .ts sources the pool starts them through a bootstrap that compiles the sources with
- * TypeScript (src/cli/pool.ts), so these tests exercise the same code as the built CLI.
+ * Worker threads, sweeps, shards and merge. `--jobs 2` runs real worker threads here too: the
+ * pool starts them on a bundle of src/cli/worker.ts made before the tests (test/build-kernel.js,
+ * test/setup.ts), so these tests exercise the same code as the built CLI.
  */
 
 // Each test runs a handful of short simulations, some on worker threads: more than jest's 5 s.
@@ -71,7 +72,7 @@ describe('portsim run --jobs', () => {
   test('a task failing on any thread aborts the run: exit 1, the error, nothing written', async () => {
     const file = tempScenario(small);
     const out = join(tempDir(), 'never');
-    process.env.PORTSIM_TEST_FAIL_TASK = '2';
+    injectTaskFailure(2);
     try {
       const r = await cli('run', file, '--replications', '3', '--jobs', '2', '--out', out);
       expect(r.code).toBe(1);
@@ -79,7 +80,7 @@ describe('portsim run --jobs', () => {
       expect(r.err).toMatch(/task 2 \(linux, replication 2\) failed on (a worker thread|the main thread): task 2 failed on purpose/);
       expect(r.out).toBe('');
     } finally {
-      delete process.env.PORTSIM_TEST_FAIL_TASK;
+      injectTaskFailure(undefined);
     }
     expect(existsSync(out)).toBe(false);
   });
@@ -87,11 +88,11 @@ describe('portsim run --jobs', () => {
   test('a failure leaves an existing folder as it was, without temporaries', async () => {
     const out = tempDir();
     writeFileSync(join(out, 'notes.txt'), 'mine');
-    process.env.PORTSIM_TEST_FAIL_TASK = '1';
+    injectTaskFailure(1);
     try {
       expect((await cli('run', tempScenario(small), '--replications', '2', '--jobs', '2', '--out', out)).code).toBe(1);
     } finally {
-      delete process.env.PORTSIM_TEST_FAIL_TASK;
+      injectTaskFailure(undefined);
     }
     expect(readdirSync(out)).toEqual(['notes.txt']);
   });

@@ -10,6 +10,9 @@ import { cli, readCsv, tempDir } from '../helpers/cli';
 
 const ROOT = join(__dirname, '..', '..');
 
+// Each test runs a whole shipped scenario on worker threads: more than jest's 5 s on a loaded machine.
+jest.setTimeout(120_000);
+
 async function run(name: string): Promise<{ summary: Record<string, string>[]; pools: Record<string, string>[]; timeseries: Record<string, string>[] }> {
   const out = tempDir();
   const r = await cli('run', join(ROOT, 'scenarios', `${name}.yaml`), '--jobs', '2', '--no-report', '--quiet', '--out', out);

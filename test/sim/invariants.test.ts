@@ -1,131 +1,6 @@
-import { ESTABLISHED, FREE, TIME_WAIT } from '../../src/os/port-pool';
-import { HOLD_TIME_WAIT, type Recorder } from '../../src/sim/recorder';
 import { Simulation } from '../../src/sim/simulation';
+import { InvariantChecker } from '../helpers/invariants';
 import { planOf } from '../helpers/scenario';
-
-/**
- * Checks the model's invariants at every event: every event reaches the recorder (an arrival
- * through `attempt`, a close through `closed`, a TIME_WAIT end through `released`, a sample
- * through `sample`), and each of these calls verifies the whole state.
- */
-function assert(ok: boolean, what: string): void {
-  if (!ok) throw new Error(`invariant broken: ${what}`);
-}
-
-class InvariantChecker implements Recorder {
-  sim!: Simulation;
-  attempts = 0;
-  successes = 0;
-  failures = 0;
-  pendingAttempt = false;
-  checks = 0;
-  /** Held (pool, port) pairs: a 4-tuple in a per-destination pool, a port of a source IP in a global one. */
-  readonly held = new Map<string, 'established' | 'time_wait'>();
-  /** Per pool: connections established and in TIME_WAIT, as the trace says. */
-  readonly est = new Map<number, number>();
-  readonly tw = new Map<number, number>();
-  private bump(m: Map<number, number>, pool: number, d: number): void {
-    m.set(pool, (m.get(pool) ?? 0) + d);
-  }
-
-  attach(): void {}
-
-  gaveUp(): void {}
-  pooledRequest(): void {}
-  attempt(): void {
-    assert(!this.pendingAttempt, 'one decision per attempt');
-    this.pendingAttempt = true;
-    this.attempts++;
-    this.check();
-  }
-  allocated(pool: number, port: number): void {
-    const key = `${pool}/${port}`;
-    assert(!this.held.has(key), `${key} held twice`);
-    this.held.set(key, 'established');
-    this.bump(this.est, pool, 1);
-    this.successes++;
-    this.pendingAttempt = false;
-    this.check();
-  }
-  failed(pool: number): void {
-    const p = this.sim.pools[pool]!;
-    assert(p.free === 0, `pool ${pool} failed with free ports`);
-    this.failures++;
-    this.pendingAttempt = false;
-    this.check();
-  }
-  reusedFromTw = 0;
-  reusedTimeWait(pool: number, port: number): void {
-    this.reusedFromTw++;
-    const key = `${pool}/${port}`;
-    assert(this.held.get(key) === 'time_wait', `${key} reused from TIME_WAIT but not in TIME_WAIT`);
-    this.held.set(key, 'established');
-    this.bump(this.tw, pool, -1);
-    this.bump(this.est, pool, 1);
-    this.successes++;
-    this.pendingAttempt = false;
-    this.check();
-  }
-  closed(pool: number, port: number, _by: number, hold: number): void {
-    const key = `${pool}/${port}`;
-    assert(this.held.get(key) === 'established', `${key} closed but not established`);
-    if (hold === HOLD_TIME_WAIT) {
-      this.held.set(key, 'time_wait');
-      this.bump(this.est, pool, -1);
-      this.bump(this.tw, pool, 1);
-    }
-    this.check();
-  }
-  released(pool: number, port: number, fromTw: boolean): void {
-    const key = `${pool}/${port}`;
-    assert(this.held.get(key) === (fromTw ? 'time_wait' : 'established'), `${key} released from the wrong state`);
-    this.held.delete(key);
-    this.bump(fromTw ? this.tw : this.est, pool, -1);
-    this.check();
-  }
-  sample(): void {
-    this.check();
-  }
-
-  private check(): void {
-    this.checks++;
-    // attempts = successes + failures (the attempt in flight, if any, not yet decided)
-    assert(this.attempts === this.successes + this.failures + (this.pendingAttempt ? 1 : 0), 'attempts = successes + failures');
-    this.sim.pools.forEach((p, i) => {
-      if (p === undefined) return;
-      // no count below zero, and the pool's counts agree with what was allocated and released
-      assert(p.free >= 0 && p.established >= 0 && p.timeWait >= 0, `pool ${i}: a count below zero`);
-      assert(p.established === (this.est.get(i) ?? 0), `pool ${i}: established ${p.established} vs ${this.est.get(i) ?? 0}`);
-      assert(p.timeWait === (this.tw.get(i) ?? 0), `pool ${i}: time_wait ${p.timeWait} vs ${this.tw.get(i) ?? 0}`);
-      // Reusable TIME_WAITs count as free and as TIME_WAIT; BLOCKED ports (a bind() user's) as neither.
-      assert(p.free + p.established + p.timeWait - p.reusable + p.blocked === p.capacity, `pool ${i}: free + held + blocked != capacity`);
-      assert(p.reusable >= 0 && p.reusable <= p.timeWait && p.blocked >= 0, `pool ${i}: reusable or blocked out of range`);
-    });
-  }
-
-  /** Full scan of one pool's port states against its bitset (done at the end: O(ports)). */
-  scanPool(i: number): void {
-    const p = this.sim.pools[i]!;
-    const first = this.sim.profileOf(i).portRange[0];
-    let free = 0;
-    for (let k = 0; k < p.size; k++) {
-      const s = p.state[k];
-      if (s === FREE) {
-        free++;
-        expect(p.isFree(k)).toBe(true);
-      } else if (s === TIME_WAIT && p.isFree(k)) {
-        free++; // a TIME_WAIT connect() may take over (tcp_tw_reuse)
-        expect(this.held.get(`${i}/${first + k}`)).toBe('time_wait');
-      } else {
-        expect(p.isFree(k)).toBe(false);
-        if (s === ESTABLISHED || s === TIME_WAIT) {
-          expect(this.held.get(`${i}/${first + k}`)).toBe(s === ESTABLISHED ? 'established' : 'time_wait');
-        }
-      }
-    }
-    expect(free).toBe(p.free);
-  }
-}
 
 const scenario = (sharing: string) => `
 name: invariants
@@ -187,6 +62,7 @@ describe.each(['per-destination', 'global'])('invariants at every event (%s shar
     expect([...kinds].sort()).toEqual(sharing === 'per-destination' ? ['bind', 'connect', 'udp'] : ['connect', 'udp']);
     expect(checker.reusedFromTw).toBeGreaterThan(0);
     expect(checker.successes).toBeGreaterThan(1000);
+    expect(checker.holdsChecked).toBeGreaterThan(1000); // every hold's length checked on its release
     // Checks run on every trace event; stale timers (the TIME_WAIT end of a taken-over TIME_WAIT,
     // the idle timeout of a reused connection) and TIME_WAIT-reusable marks make none.
     expect(checker.checks).toBeGreaterThan(sim.engine.processed * 0.6);

@@ -8,7 +8,7 @@ import { formatSeconds, formatShare, formatTable } from '../../report/table';
 import { formatDuration } from '../../scenario/units';
 import type { LoadedScenario } from '../../scenario/load';
 import type { Plan } from '../../sim/plan';
-import { whyNotKernel } from '../../stats/run-one';
+import { engineReason } from '../engine';
 import type { CliIO } from '../io';
 import { ResultsWriter } from '../output';
 import { progressBar } from '../progress';
@@ -99,7 +99,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
       warmupSeconds: secondsFromTicks(plan.warmup),
       variants: plan.variants.map((v, i) => {
         // Which engine ran it: the WebAssembly kernel, or the JS engine and why (both give the same figures).
-        const why = whyNotKernel(plan, i);
+        const why = engineReason(plan, i);
         return {
           label: v.label,
           engine: why === undefined ? 'wasm' : 'js',

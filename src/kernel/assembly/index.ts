@@ -10,6 +10,12 @@
 // No allocation here: ../wasm.ts lays every array out in one imported memory before the run
 // (regions below), so the loop only loads and stores.
 
+import { ALLOC_LINUX, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
+import { DIST_CONSTANT, DIST_UNIFORM } from '../../random/distribution-codes';
+import { FIN_WAIT_END, TIME_WAIT_END } from '../../sim/events';
+import { ARRIVAL_CONSTANT } from '../../workload/arrival-codes';
+import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
+
 @external("env", "sample")
 declare function emitSample(t: f64, established: f64, timeWait: f64, attempts: f64, failures: f64, maxUtil: f64): void;
 
@@ -60,15 +66,15 @@ const HOST_STRIDE = 4;
 // HI_LINUX: byte offset of a linux allocator's state: i32 keys[4], then the u32 perturb table[2^16]
 const HI_TWLANE = 0, HI_FINLANE = 1, HI_ALLOC = 2, HI_NIPS = 3, HI_PERDEST = 4, HI_CONNECT = 5, HI_LINUX = 6;
 const HOSTI_STRIDE = 8;
-const ALLOC_RANDOM_START = 0, ALLOC_SEQUENTIAL = 1, ALLOC_LINUX = 2, ALLOC_LINUX_SOCKET_RANGE = 3, ALLOC_SEQUENTIAL_DESCENDING = 4;
+// allocators: ALLOC_* (../../os/allocators/codes.ts)
 
 // WLS (f64) and WLI (i32)
 const W_GAP = 0, W_START = 1, W_STOP = 2, W_K = 3, W_D1 = 4, W_D2 = 5, W_PCLIENT = 6, W_PSERVER = 7, W_PRESET = 8, W_PICKTOTAL = 9;
 const WL_STRIDE = 10;
 const WI_ARRKIND = 0, WI_DURKIND = 1, WI_FIXED = 2, WI_PICKN = 3, WI_PICKRANDOM = 4, WI_PICKBASE = 5, WI_HOST = 6, WI_SLOT = 7;
 const WLI_STRIDE = 8;
-const ARR_CONSTANT = 0; // else Poisson
-const DUR_CONSTANT = 0, DUR_UNIFORM = 1; // else exponential
+// arrivals: ARRIVAL_CONSTANT, else Poisson (../../workload/arrival-codes.ts); durations: DIST_CONSTANT,
+// DIST_UNIFORM, else exponential (../../random/distribution-codes.ts)
 
 // Lane entries: 32 bytes (time f64, key f64, kind i32, pool i32, port i32).
 
@@ -83,9 +89,7 @@ const S_GAVE_UP = 25, S_NEXT_THRESHOLD = 29;
 const PS_ATTEMPTS = 0, PS_FAILURES = 1, PS_ALLOC = 2, PS_INUSE = 3, PS_PEAK = 4, PS_FIRSTFAIL = 5, PS_CAP = 6;
 const POOLSTAT_STRIDE = 7;
 
-// Event kinds and closing sides (as in simulation.ts and workload/closer.ts)
-const EV_CLOSE = 1, EV_TIME_WAIT_END = 2, EV_FIN_WAIT_END = 5;
-const BY_CLIENT = 0, BY_SERVER = 1, BY_RESET = 2, BY_UNANSWERED = 3;
+// Event kinds (../../sim/events.ts) and closing sides (../../workload/closing-sides.ts): imported below
 const PRIORITY_SPAN: f64 = 17592186044416; // 2^44
 const URGENT: f64 = 0, NORMAL: f64 = 1;
 
@@ -560,7 +564,7 @@ function arrival(w: i32): void {
   const rng = WLRNG + <usize>(w * 64);
   // next arrival (ArrivalProcess.next)
   let next: f64;
-  if (iget(WI, WI_ARRKIND) == ARR_CONSTANT) {
+  if (iget(WI, WI_ARRKIND) == ARRIVAL_CONSTANT) {
     const k = fget(W, W_K);
     fset(W, W_K, k + 1);
     next = fget(W, W_START) + jsRound(k * fget(W, W_GAP));
@@ -594,7 +598,7 @@ function arrival(w: i32): void {
   // duration (Distribution.sample): drawn here, as the JS engine draws it; turned into a duration
   // below, unless the pool is full.
   const dk = iget(WI, WI_DURKIND);
-  const du = dk == DUR_CONSTANT ? 0 : uniform(rng + 32);
+  const du = dk == DIST_CONSTANT ? 0 : uniform(rng + 32);
   // closing side (Closer.next)
   let closedBy = iget(WI, WI_FIXED);
   if (closedBy < 0) {
@@ -621,8 +625,8 @@ function arrival(w: i32): void {
   // why not for a full pool: the attempt fails and never uses its duration, whose log1p was a
   // fifth of a failed attempt's cost (bench-overload's pool is full for 54 % of them). Computed
   // before the allocator otherwise, where it overlaps with the allocator's memory accesses.
-  const duration = pget(pp, P_FREE) == 0 || dk == DUR_CONSTANT ? fget(W, W_D1)
-    : dk == DUR_UNIFORM ? jsRound(fget(W, W_D1) + du * fget(W, W_D2))
+  const duration = pget(pp, P_FREE) == 0 || dk == DIST_CONSTANT ? fget(W, W_D1)
+    : dk == DIST_UNIFORM ? jsRound(fget(W, W_D1) + du * fget(W, W_D2))
     : jsRound(-log1p(-du) * fget(W, W_D1));
   let port: i32;
   const alloc = iget(HI, HI_ALLOC);
@@ -670,10 +674,10 @@ function arrival(w: i32): void {
     const tw = st(S_TW) + 1;
     setSt(S_TW, tw);
     if (tw > st(S_PEAK_TW)) setSt(S_PEAK_TW, tw);
-    lanePush(iget(hostIntsAt(host), HI_TWLANE), EV_TIME_WAIT_END, pool, port);
+    lanePush(iget(hostIntsAt(host), HI_TWLANE), TIME_WAIT_END, pool, port);
   } else if (by == BY_UNANSWERED && fget(H, H_FIN) > 0) {
     addSt(S_FIN_WAIT_2S, 1);
-    lanePush(iget(hostIntsAt(host), HI_FINLANE), EV_FIN_WAIT_END, pool, port);
+    lanePush(iget(hostIntsAt(host), HI_FINLANE), FIN_WAIT_END, pool, port);
   } else {
     release(pool, port, false);
   }
@@ -721,7 +725,7 @@ export function runChunk(max: i32): i32 {
         const pool = load<i32>(e, 20), port = load<i32>(e, 24);
         if (++head == cap) head = 0;
         size--;
-        if (load<i32>(e, 16) == EV_TIME_WAIT_END) {
+        if (load<i32>(e, 16) == TIME_WAIT_END) {
           const H = hostAt(pget(poolAt(pool), P_HOST));
           fset(H, H_TWCOUNT, fget(H, H_TWCOUNT) - 1);
           release(pool, port, true);
@@ -786,7 +790,7 @@ export function start(): void {
   for (let w = 0; w < n; w++) {
     const W = wlAt(w), WI = wlIntsAt(w);
     let t: f64;
-    if (iget(WI, WI_ARRKIND) == ARR_CONSTANT) {
+    if (iget(WI, WI_ARRKIND) == ARRIVAL_CONSTANT) {
       fset(W, W_K, 1);
       t = fget(W, W_START);
     } else {

@@ -21,6 +21,8 @@ export interface AllocatorOptions {
 /** An algorithm by name: its provenance, and a fresh instance per host (with its own state). */
 export interface AllocatorType {
   readonly name: string;
+  /** Its numeric code (codes.ts), as the kernel knows it. */
+  readonly code: number;
   /** One line for `portsim profiles`, with its provenance. */
   readonly description: string;
   /**

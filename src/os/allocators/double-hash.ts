@@ -2,6 +2,7 @@ import type { RandomStream } from '../../random/stream';
 import type { PortPool } from '../port-pool';
 import type { Allocator, AllocatorType } from './allocator';
 import { counterScan, keyedHash, umod } from './rfc6056';
+import { ALLOC_DOUBLE_HASH } from './codes';
 
 /** The RFC's suggested TABLE_LENGTH. */
 export const DOUBLE_HASH_TABLE_LENGTH = 10;
@@ -76,6 +77,7 @@ export class DoubleHashAllocator implements Allocator {
 
 export const doubleHash: AllocatorType = {
   name: 'double-hash',
+  code: ALLOC_DOUBLE_HASH,
   description: 'RFC 6056 alg. 4: keyed-hash offset + one of 10 per-host counters picked by a second hash, next free port upward (NetBSD "doublehash")',
   create: (rng) => new DoubleHashAllocator(rng),
 };

@@ -2,6 +2,7 @@ import type { RandomStream } from '../../random/stream';
 import type { PortPool } from '../port-pool';
 import type { Allocator, AllocatorType } from './allocator';
 import { counterScan, keyedHash, umod } from './rfc6056';
+import { ALLOC_HASH } from './codes';
 
 /**
  * RFC 6056 §3.3.3, algorithm 3, "simple hash-based port selection" (the scheme of Linux
@@ -64,6 +65,7 @@ export class HashAllocator implements Allocator {
 
 export const hash: AllocatorType = {
   name: 'hash',
+  code: ALLOC_HASH,
   description: 'RFC 6056 alg. 3: keyed hash of (saddr, daddr, dport) as offset + one per-host counter, next free port upward (NetBSD "hash"; the scheme of Linux connect() before 5.12)',
   create: (rng) => new HashAllocator(rng),
 };

@@ -1,6 +1,7 @@
 import type { RandomStream } from '../../random/stream';
 import type { PortPool } from '../port-pool';
 import type { Allocator, AllocatorOptions, AllocatorType } from './allocator';
+import { ALLOC_LINUX_BIND } from './codes';
 
 /**
  * Linux bind(0) / bind(addr, 0) port selection: `inet_csk_find_open_port` in torvalds/linux
@@ -91,6 +92,7 @@ const REUSE_ADDR = new LinuxBindAllocator(true);
 
 export const linuxBind: AllocatorType = {
   name: 'linux-bind',
+  code: ALLOC_LINUX_BIND,
   description:
     'Linux bind(0): random odd offset, odd offsets then even, upward wrapping; SO_REUSEADDR: lower half of the range first (inet_connection_sock.c inet_csk_find_open_port)',
   create: (_rng, options?: AllocatorOptions) => (options?.reuseAddr === true ? REUSE_ADDR : PLAIN),

@@ -3,6 +3,7 @@ import type { RandomStream } from '../../random/stream';
 import type { PortPool } from '../port-pool';
 import type { Allocator, AllocatorType } from './allocator';
 import { fmix, rotl, scramble } from './murmur';
+import { ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE } from './codes';
 
 /**
  * Linux ≥ 5.18 / 6.x TCP connect() port selection: `__inet_hash_connect` in torvalds/linux
@@ -177,6 +178,7 @@ export class LinuxConnectAllocator implements Allocator {
 
 export const linux: AllocatorType = {
   name: 'linux',
+  code: ALLOC_LINUX,
   description:
     'Linux >=5.18 connect(): 2^16-slot perturb table, 64-bit hash of (saddr, daddr, dport) re-salted every 10 s, lo-parity ports first, random bump (inet_hashtables.c; hash simplified)',
   create: (rng) => new LinuxConnectAllocator(rng, 2),
@@ -184,6 +186,7 @@ export const linux: AllocatorType = {
 
 export const linuxSocketRange: AllocatorType = {
   name: 'linux-socket-range',
+  code: ALLOC_LINUX_SOCKET_RANGE,
   description:
     'Linux >=6.8 connect() on a socket with IP_LOCAL_PORT_RANGE: as linux, but step 1, no parity preference (207184853dbd)',
   create: (rng) => new LinuxConnectAllocator(rng, 1),

@@ -2,6 +2,7 @@ import type { RandomStream } from '../../random/stream';
 import type { PortPool } from '../port-pool';
 import type { Allocator, AllocatorType } from './allocator';
 import { umod } from './rfc6056';
+import { ALLOC_RANDOM_INCREMENTS } from './codes';
 
 /** The RFC's example trade-off parameter N (also NetBSD's). */
 export const RANDOM_INCREMENTS_N = 500;
@@ -58,6 +59,7 @@ export class RandomIncrementsAllocator implements Allocator {
 
 export const randomIncrements: AllocatorType = {
   name: 'random-increments',
+  code: ALLOC_RANDOM_INCREMENTS,
   description: 'RFC 6056 alg. 5: per-host counter advanced by a random 1..500 per try, up to range-size tries (NetBSD "randinc")',
   create: (rng) => new RandomIncrementsAllocator(rng),
 };

@@ -1,6 +1,7 @@
 import type { RandomStream } from '../../random/stream';
 import type { PortPool } from '../port-pool';
 import type { Allocator, AllocatorType } from './allocator';
+import { ALLOC_RANDOM_PICK } from './codes';
 
 /**
  * RFC 6056 §3.3.2, algorithm 2, "another simple port randomization algorithm" (NetBSD
@@ -28,6 +29,7 @@ import type { Allocator, AllocatorType } from './allocator';
  */
 export const randomPick: Allocator & AllocatorType = {
   name: 'random-pick',
+  code: ALLOC_RANDOM_PICK,
   description: 'RFC 6056 alg. 2: a fresh random port per try, up to range-size tries (may fail while ports are free) (NetBSD "random_pick")',
   create: () => randomPick,
   pick(pool: PortPool, rng: RandomStream): number {

@@ -1,4 +1,5 @@
 import type { Allocator, AllocatorType } from './allocator';
+import { ALLOC_RANDOM_START } from './codes';
 
 /**
  * RFC 6056 §3.3.1 algorithm 1, "simple port randomization": a uniformly random offset in the
@@ -7,6 +8,7 @@ import type { Allocator, AllocatorType } from './allocator';
  */
 export const randomStart: Allocator & AllocatorType = {
   name: 'random-start',
+  code: ALLOC_RANDOM_START,
   description: 'RFC 6056 alg. 1: random offset, then the next free port upward, wrapping (FreeBSD, OpenBSD)',
   create: () => randomStart,
   pick(pool, rng) {

@@ -1,4 +1,5 @@
 import type { Allocator, AllocatorType } from './allocator';
+import { ALLOC_SEQUENTIAL_DESCENDING } from './codes';
 
 /**
  * NetBSD's default port algorithm "bsd": `algo_bsd` in NetBSD/src sys/netinet/portalgo.c
@@ -30,6 +31,7 @@ import type { Allocator, AllocatorType } from './allocator';
  */
 export const sequentialDescending: Allocator & AllocatorType = {
   name: 'sequential-descending',
+  code: ALLOC_SEQUENTIAL_DESCENDING,
   description: 'NetBSD default "bsd": counter from the top of the range down by 1, wrapping, to the next free port (portalgo.c algo_bsd)',
   create: () => sequentialDescending,
   pick(pool) {

@@ -1,4 +1,5 @@
 import type { Allocator, AllocatorType } from './allocator';
+import { ALLOC_SEQUENTIAL } from './codes';
 
 /**
  * Counting up from the last port handed out, wrapping, to the first free port: the classic BSD
@@ -7,6 +8,7 @@ import type { Allocator, AllocatorType } from './allocator';
  */
 export const sequential: Allocator & AllocatorType = {
   name: 'sequential',
+  code: ALLOC_SEQUENTIAL,
   description: 'next free port after the last one handed out, wrapping (BSD/macOS counter)',
   create: () => sequential,
   pick(pool) {

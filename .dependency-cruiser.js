@@ -1,0 +1,62 @@
+/**
+ * The arrows of README's Architecture, checked by dependency-cruiser (`npm run lint:deps`, run in
+ * .ci/run): cli → scenario, stats, report → kernel → sim → workload, os → engine, random.
+ * A module may import its own folder and any folder to the right of it, never to the left; no
+ * import cycles; nothing below cli/ reaches the file system, the process, the clock's
+ * host-side modules or threads (scenario/load.ts, the scenario's one reader of files, excepted).
+ */
+// Each layer with the folders it may import besides its own.
+const LAYERS = {
+  random: [],
+  engine: [],
+  os: ['engine', 'random'],
+  workload: ['engine', 'random'],
+  sim: ['workload', 'os', 'engine', 'random'],
+  kernel: ['sim', 'workload', 'os', 'engine', 'random'],
+  scenario: ['kernel', 'sim', 'workload', 'os', 'engine', 'random'],
+  stats: ['kernel', 'sim', 'workload', 'os', 'engine', 'random'],
+  report: ['stats', 'kernel', 'sim', 'workload', 'os', 'engine', 'random'],
+};
+const ALL = ['cli', ...Object.keys(LAYERS)];
+
+const arrows = Object.entries(LAYERS).map(([layer, allowed]) => ({
+  name: `arrow-from-${layer}`,
+  comment: `src/${layer}/ may import only ${allowed.length ? allowed.map((l) => `src/${l}/`).join(', ') : 'itself'} (README, Architecture)`,
+  severity: 'error',
+  from: { path: `^src/${layer}/` },
+  to: { path: `^src/(${ALL.filter((l) => l !== layer && !allowed.includes(l)).join('|')})/` },
+}));
+
+module.exports = {
+  forbidden: [
+    ...arrows,
+    {
+      name: 'no-cycle',
+      comment: 'import cycles make the layering meaningless and the load order fragile',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-io-below-cli',
+      comment: 'nothing below src/cli/ touches the file system, the process, threads or the host (scenario/load.ts is the scenario layer\'s one reader)',
+      severity: 'error',
+      from: { path: '^src/(?!cli/)', pathNot: '^src/scenario/load\\.ts$' },
+      to: { dependencyTypes: ['core'], path: '^(node:)?(fs|fs/promises|process|child_process|worker_threads|os|net|http|https|readline|cluster|dgram|perf_hooks|timers)$' },
+    },
+    {
+      name: 'no-unresolvable',
+      comment: 'an import that does not resolve is a typo or a missing dependency',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['require', 'node', 'default'] },
+    exclude: { path: '^src/kernel/assembly/' },
+  },
+};

@@ -1,0 +1,22 @@
+import type { Tick } from '../engine/time';
+import { KIND_UDP } from './pool-layout';
+import type { PlanWorkload } from './plan';
+
+/**
+ * Connected UDP sockets (os-semantics.md): a UDP workload's sockets draw from their host's UDP
+ * pools (pool-layout.ts), stay open an idle timeout past their flow, and are closed by their
+ * owner with no TIME_WAIT.
+ */
+
+/** `closedBy` code of a UDP socket: closed by its owner after the idle timeout, no TIME_WAIT. */
+export const UDP_END = 4;
+
+/** How a socket of this kind of pool closes: a UDP socket by its owner, a TCP one by the side drawn. */
+export function closingCode(kind: number, drawn: number): number {
+  return kind === KIND_UDP ? UDP_END : drawn;
+}
+
+/** Ticks a socket stays open after its flow: a UDP socket's idle timeout, 0 for TCP. */
+export function idleHold(w: PlanWorkload): Tick {
+  return w.protocol === 'udp' ? w.idleTimeout : 0;
+}
