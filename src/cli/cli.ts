@@ -39,9 +39,10 @@ interface CommonArgs {
   set?: string[];
   compare?: string;
   replications?: number;
+  'allow-any-path'?: boolean;
 }
 
-const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'jobs', 'shard', 'vary', 'json', 'print-normalized', 'help', 'version', 'target', 'precision', 'report', 'no-report', 'what-ifs', 'no-what-ifs'];
+const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'jobs', 'shard', 'vary', 'json', 'print-normalized', 'help', 'version', 'target', 'precision', 'report', 'no-report', 'what-ifs', 'no-what-ifs', 'allow-any-path', 'force'];
 
 /** --jobs and --shard, checked (exit 2 when malformed). */
 function parallelOptions(a: { jobs?: number; shard?: string }): { jobs?: number; shard?: Shard } {
@@ -63,6 +64,7 @@ function loadOptions(a: CommonArgs): LoadOptions {
   if (a.duration !== undefined) opts.duration = a.duration;
   if (a.set !== undefined) opts.set = a.set.map(String);
   if (a.replications !== undefined) opts.replications = a.replications;
+  if (a['allow-any-path'] === true) opts.allowAnyPath = true;
   if (a.compare !== undefined) opts.compare = a.compare.split(',').map((s) => s.trim()).filter((s) => s !== '');
   return opts;
 }
@@ -228,6 +230,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option('set', { type: 'string', array: true, global: true, describe: 'change a field: field.path=value (repeatable)' })
     .option('compare', { type: 'string', global: true, describe: `run the same traffic on these presets, comma-separated (${PRESET_NAMES.join(', ')})` })
     .option('replications', { type: 'number', global: true, describe: 'independent runs with derived seeds' })
+    .option('allow-any-path', { type: 'boolean', global: true, describe: 'let the scenario name files (profiles, traces, durations) by absolute paths or outside its folder' })
     .demandCommand(1, 'Say which command to run: run, sweep, capacity, merge, validate or profiles.')
     .recommendCommands()
     .strict()
@@ -244,7 +247,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       throw new ExitError(`${unknown}${msg.replace(/[.?]?$/, (m) => m || '.')}${hint}\nRun "portsim --help" for usage.`);
     });
   try {
-    await parser.parseAsync([...argv], {}, (err, _argv, output) => {
+    // "-" (read the scenario from standard input) would be dropped by yargs: it goes in under the loader's name for it.
+    await parser.parseAsync(argv.map((x) => (x === '-' ? '<stdin>' : x)), {}, (err, _argv, output) => {
       if (output !== '' && !err) io.out(output);
     });
   } catch (e) {
