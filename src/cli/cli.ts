@@ -266,6 +266,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
 }
 
 if (require.main === module) {
+  (require('./signals') as typeof import('./signals')).installSignalHandlers();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

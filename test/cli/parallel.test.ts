@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { gridPoints, parseVary, splitValues } from '../../src/cli/commands/sweep';
 import { SUMMARY_COLUMNS } from '../../src/report/rows';
 import { cli, readCsv, tempDir, tempScenario } from '../helpers/cli';
@@ -86,14 +86,15 @@ describe('portsim run --jobs', () => {
 
   test('a failure leaves an existing folder as it was, without temporaries', async () => {
     const out = tempDir();
-    writeFileSync(join(out, 'notes.txt'), 'mine');
+    writeFileSync(join(out, 'meta.json'), '{"earlier": true}');
     process.env.PORTSIM_TEST_FAIL_TASK = '1';
     try {
       expect((await cli('run', tempScenario(small), '--replications', '2', '--jobs', '2', '--out', out)).code).toBe(1);
     } finally {
       delete process.env.PORTSIM_TEST_FAIL_TASK;
     }
-    expect(readdirSync(out)).toEqual(['notes.txt']);
+    expect(readdirSync(out)).toEqual(['meta.json']);
+    expect(readdirSync(dirname(out)).filter((n) => n.startsWith(`.${basename(out)}.tmp-`))).toEqual([]);
   });
 
   test('--jobs and --shard are checked', async () => {
