@@ -24,6 +24,7 @@ const lazy = {
   merge: () => require('./commands/merge') as typeof import('./commands/merge'),
   profiles: () => require('./commands/profiles') as typeof import('./commands/profiles'),
   validate: () => require('./commands/validate') as typeof import('./commands/validate'),
+  budget: () => require('./budget') as typeof import('./budget'),
   /** For --shard only: shard.ts also holds the manifest reader, and with it zod. */
   shard: () => require('./shard') as typeof import('./shard'),
 };
@@ -42,13 +43,14 @@ interface CommonArgs {
   'allow-any-path'?: boolean;
 }
 
-const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'jobs', 'shard', 'vary', 'json', 'print-normalized', 'help', 'version', 'target', 'precision', 'report', 'no-report', 'what-ifs', 'no-what-ifs', 'allow-any-path', 'force'];
+const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'jobs', 'shard', 'vary', 'json', 'print-normalized', 'help', 'version', 'target', 'precision', 'report', 'no-report', 'what-ifs', 'no-what-ifs', 'allow-any-path', 'force', 'max-events', 'max-rows', 'max-memory'];
 
 /** --jobs and --shard, checked (exit 2 when malformed). */
-function parallelOptions(a: { jobs?: number; shard?: string }): { jobs?: number; shard?: Shard } {
-  const opts: { jobs?: number; shard?: Shard } = {};
+function parallelOptions(a: { jobs?: number; shard?: string; force?: boolean }): { jobs?: number; shard?: Shard; budget: import('../stats/estimate').Budget } {
+  const opts: { jobs?: number; shard?: Shard; budget: import('../stats/estimate').Budget } = { budget: lazy.budget().budgetOf(a) };
   if (a.jobs !== undefined) {
     if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new ExitError(`--jobs must be a whole number of threads, at least 1; got ${String(a.jobs)}`);
+    lazy.budget().checkJobs(a.jobs, require('node:os').availableParallelism() as number, a.force);
     opts.jobs = a.jobs;
   }
   if (a.shard !== undefined) opts.shard = lazy.shard().parseShard(String(a.shard));
@@ -103,6 +105,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('out', { type: 'string', describe: 'write results into exactly this folder (one scenario only)' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
         .option('jobs', JOBS)
+        .options(lazy.budget().BUDGET_OPTIONS)
         .option('shard', SHARD)
         .option('report', { type: 'boolean', default: true, describe: 'draw the charts and report.html (--no-report: CSV files and meta.json only, about 0.4 s faster)' })
         .example('$0 run scenarios/default.yaml', 'compare Windows and Linux at the same load')
@@ -136,6 +139,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('out', { type: 'string', describe: 'write results into exactly this folder' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
         .option('jobs', JOBS)
+        .options(lazy.budget().BUDGET_OPTIONS)
         .option('shard', SHARD)
         .option('report', { type: 'boolean', default: true, describe: 'draw sweep.svg and report.html (--no-report: sweep.csv and meta.json only)' })
         .example('$0 sweep scenarios/default.yaml --vary workloads.requests.arrivals.rate=100/s,150/s,200/s', 'three loads, Linux and Windows each')
@@ -164,6 +168,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('out', { type: 'string', describe: 'write into exactly this folder' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
         .option('jobs', JOBS)
+        .options(lazy.budget().BUDGET_OPTIONS)
         .option('report', { type: 'boolean', default: true, describe: 'draw capacity.svg and report.html (--no-report: CSV files and meta.json only)' })
         .option('what-ifs', { type: 'boolean', default: true, describe: 'also search each standard change that applies (another source IP, a wider range…) and rank them (--no-what-ifs: the baseline only)' })
         .example('$0 capacity scenarios/default.yaml', 'sustainable new connections/s on Linux and Windows, and the headroom')
@@ -213,9 +218,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('print-normalized', { type: 'boolean', describe: 'print the plan with every default filled in (JSON)' })
         .example('$0 validate scenarios/*.yaml', 'check every shipped scenario'),
       (a) => {
-        const { describeScenario } = lazy.validate();
+        const { describeScenario, describeWork } = lazy.validate();
         for (const l of loadAll(a.files as string[], loadOptions(a as unknown as CommonArgs), io)) {
-          io.out(a['print-normalized'] === true ? JSON.stringify(l.plan, (_k, v: unknown) => (v === Infinity ? 'never' : v), 2) : describeScenario(l));
+          io.out(a['print-normalized'] === true ? JSON.stringify(l.plan, (_k, v: unknown) => (v === Infinity ? 'never' : v), 2) : `${describeScenario(l)}\n${describeWork(l)}`);
         }
       },
     )

@@ -289,7 +289,7 @@ export class ResultsWriter {
  * Refuses (exit 2) a results folder that cannot be one: a file, the working folder or one
  * above it, or a folder that holds files of something else than a portsim run.
  */
-function checkTarget(dir: string): void {
+export function checkTarget(dir: string): void {
   const abs = resolve(dir);
   let st;
   try { st = statSync(abs); } catch { return; }

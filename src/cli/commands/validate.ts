@@ -1,6 +1,12 @@
 import { secondsFromTicks } from '../../engine/time';
+import { describeEstimate, estimateWork } from '../../stats/estimate';
 import type { LoadedScenario } from '../../scenario/load';
 import { formatDuration, formatRate } from '../../scenario/units';
+
+/** The work of a run of it (one thread), as validate prints it under the line above. */
+export function describeWork(l: LoadedScenario): string {
+  return `  ${describeEstimate(estimateWork([l.plan], { detail: true, threads: 1 }))}`;
+}
 
 /** One line per valid scenario: what it will run. */
 export function describeScenario(l: LoadedScenario): string {
