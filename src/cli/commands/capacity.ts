@@ -86,6 +86,7 @@ export const SMALL_ROUND_ATTEMPTS = 2e6;
 async function runRound(tasks: readonly TaskSpec[], jobs: number | undefined): Promise<TaskOutcome[]> {
   const attempts = tasks.reduce((a, t) => a + expectedAttempts(t.plan), 0);
   const threads = jobs === undefined && attempts < SMALL_ROUND_ATTEMPTS ? 1 : Math.min(jobs ?? defaultJobs(), tasks.length);
+  await new Promise<void>((r) => setImmediate(r)); // between rounds, a signal handler may run (../signals.ts)
   if (threads <= 1) return tasks.map((t) => executeTask(t));
   const outcomes: TaskOutcome[] = new Array<TaskOutcome>(tasks.length);
   await runOnThreads(tasks.map((task, pos) => ({ pos, task })), threads, (pos, outcome) => {
