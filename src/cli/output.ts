@@ -62,8 +62,11 @@ export class CsvFile {
   }
 
   close(): void {
-    this.flush();
-    closeSync(this.fd);
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
   }
 
   private flush(): void {
