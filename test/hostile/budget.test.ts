@@ -4,6 +4,9 @@ import { loadScenario } from '../../src/scenario/load';
 import { DEFAULT_BUDGET, estimateWork, overBudget } from '../../src/stats/estimate';
 import { cli, tempDir } from '../helpers/cli';
 
+// These spawn no processes but run simulations; a shared machine can be slow.
+jest.setTimeout(60_000);
+
 /** The work estimate and budget (issue 14): unbounded work is refused fast; ordinary work runs. */
 const SCENARIOS = join(__dirname, '..', '..', 'scenarios');
 const DEFAULT = join(SCENARIOS, 'default.yaml');

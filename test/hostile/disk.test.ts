@@ -3,6 +3,9 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, tempDir } from '../helpers/cli';
 
+// These spawn no processes but run simulations; a shared machine can be slow.
+jest.setTimeout(60_000);
+
 /**
  * A full or read-only disk (issue 14): exit 2 with a message naming the path and the reason,
  * and nothing left behind (no 0-byte temporary). Needs root to mount a tiny tmpfs; skipped otherwise.

@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, tempDir, tempScenario } from '../helpers/cli';
 
+// These spawn no processes but run simulations; a shared machine can be slow.
+jest.setTimeout(60_000);
+
 /**
  * Hostile or careless input (issue 14): each is refused with exit 2 and a clear message, never
  * an internal error (exit 1), never a hang, never an echo of a secret file.

@@ -2,6 +2,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, dirname, join } from 'node:path';
 import { cli, tempDir, tempScenario } from '../helpers/cli';
 
+// These spawn no processes but run simulations; a shared machine can be slow.
+jest.setTimeout(60_000);
+
 /** Output folders belong to one run (issue 14): replaced whole, never mixed, never a file. */
 const SMALL = `name: folders
 duration: 20s
@@ -76,5 +79,21 @@ describe('output folders', () => {
       process.chdir(cwd);
     }
     expect(existsSync(join(dir, 'results', 'folders'))).toBe(true);
+  });
+});
+
+describe('merge writes only where the user says', () => {
+  test('without --out, a shard.json pointing outside the working folder is refused', async () => {
+    const dir = tempDir();
+    const shard = join(dir, 'shard-1');
+    expect((await cli('run', tempScenario(SMALL), '--shard', '1/1', '--out', shard, '--no-report', '-q', '--jobs', '1')).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(shard, 'shard.json'), 'utf8'));
+    for (const evil of ['/tmp/portsim-elsewhere', '../../elsewhere']) {
+      writeFileSync(join(shard, 'shard.json'), JSON.stringify({ ...manifest, unshardedDir: evil }));
+      const r = await cli('merge', shard);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/outside the working folder; say where to write with --out DIR/);
+    }
+    expect(existsSync('/tmp/portsim-elsewhere')).toBe(false);
   });
 });
