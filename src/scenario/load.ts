@@ -264,7 +264,7 @@ function parseYaml(file: string, text: string, empty: string): { doc: ReturnType
   const lines = new LineCounter();
   const fail = (message: string) => new ScenarioError(file, [{ path: [], code: 'yaml', message }]);
   try {
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
     if (doc.errors.length > 0) throw new ScenarioError(file, syntaxIssues(doc, text, lines));
     if (doc.contents === null) throw fail(empty);
     return { doc, lines, data: doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown };
