@@ -108,6 +108,7 @@ test(`fuzz: ${RUNS} mutants of the shipped scenarios give exit 0 or 2, in time, 
           const ms = Date.now() - t0;
           if (code === 0) counts.exit0++; else if (code === 2) counts.exit2++; else counts.exit1++;
           if (ms > PER_CASE_MS) counts.slow++;
+          if (counts.cases % 1000 === 0) process.stderr.write(`fuzz: ${JSON.stringify(counts)}\n`);
           expect({ code: code === 0 || code === 2, text: code === 1 ? text : '' }).toEqual({ code: true, text: '' });
           expect(ms).toBeLessThan(PER_CASE_MS);
           // Only the input folder and the output folder; the input untouched; no prototype polluted.
