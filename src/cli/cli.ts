@@ -31,6 +31,7 @@ const lazy = {
   schema: () => require('./commands/schema') as typeof import('./commands/schema'),
   completion: () => require('./completion') as typeof import('./completion'),
   json: () => require('./json-output') as typeof import('./json-output'),
+  budget: () => require('./budget') as typeof import('./budget'),
   /** For --shard only: shard.ts also holds the manifest reader, and with it zod. */
   shard: () => require('./shard') as typeof import('./shard'),
 };
@@ -46,14 +47,16 @@ interface CommonArgs {
   set?: string[];
   compare?: string;
   replications?: number;
+  'allow-any-path'?: boolean;
 }
 
 
 /** --jobs and --shard, checked (exit 2 when malformed). */
-function parallelOptions(a: { jobs?: number; shard?: string }): { jobs?: number; shard?: Shard } {
-  const opts: { jobs?: number; shard?: Shard } = {};
+function parallelOptions(a: { jobs?: number; shard?: string; force?: boolean }): { jobs?: number; shard?: Shard; budget: import('../stats/estimate').Budget } {
+  const opts: { jobs?: number; shard?: Shard; budget: import('../stats/estimate').Budget } = { budget: lazy.budget().budgetOf(a) };
   if (a.jobs !== undefined) {
     if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new ExitError(`--jobs must be a whole number of threads, at least 1; got ${String(a.jobs)}`);
+    lazy.budget().checkJobs(a.jobs, require('node:os').availableParallelism() as number, a.force);
     opts.jobs = a.jobs;
   }
   if (a.shard !== undefined) opts.shard = lazy.shard().parseShard(String(a.shard));
@@ -71,6 +74,7 @@ const SCENARIO_OPTIONS = {
   set: { type: 'string', array: true, describe: 'change a field: field.path=value (repeatable)' },
   compare: { type: 'string', describe: `run the same traffic on these presets, comma-separated (${PRESET_NAMES.join(', ')})` },
   replications: { type: 'number', describe: 'independent runs with derived seeds' },
+  'allow-any-path': { type: 'boolean', describe: 'let the scenario name files (profiles, traces, durations) by absolute paths or outside its folder' },
 } as const satisfies Record<string, Options>;
 
 /** The options defined in the current command's context; getOptions() is yargs' own (17.x), missing from @types/yargs. */
@@ -90,6 +94,7 @@ function loadOptions(a: CommonArgs): LoadOptions {
   if (a.duration !== undefined) opts.duration = a.duration;
   if (a.set !== undefined) opts.set = a.set.map(String);
   if (a.replications !== undefined) opts.replications = a.replications;
+  if (a['allow-any-path'] === true) opts.allowAnyPath = true;
   if (a.compare !== undefined) opts.compare = a.compare.split(',').map((s) => s.trim()).filter((s) => s !== '');
   return opts;
 }
@@ -148,6 +153,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('out', { type: 'string', describe: 'write results into exactly this folder (one scenario only)' })
         .option('quiet', QUIET)
         .option('jobs', JOBS)
+        .options(lazy.budget().BUDGET_OPTIONS)
         .option('shard', SHARD)
         .option('json', JSON_OPTION)
         .option('report', { type: 'boolean', default: true, describe: 'draw the charts and report.html (--no-report: CSV files and meta.json only, about 0.4 s faster)' })
@@ -187,6 +193,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('out', { type: 'string', describe: 'write results into exactly this folder' })
         .option('quiet', QUIET)
         .option('jobs', JOBS)
+        .options(lazy.budget().BUDGET_OPTIONS)
         .option('shard', SHARD)
         .option('json', JSON_OPTION)
         .option('report', { type: 'boolean', default: true, describe: 'draw sweep.svg and report.html (--no-report: sweep.csv and meta.json only)' })
@@ -219,6 +226,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('quiet', QUIET)
         .option('jobs', JOBS)
         .option('json', JSON_OPTION)
+        .options(lazy.budget().BUDGET_OPTIONS)
         .option('report', { type: 'boolean', default: true, describe: 'draw capacity.svg and report.html (--no-report: CSV files and meta.json only)' })
         .option('what-ifs', { type: 'boolean', default: true, describe: 'also search each standard change that applies (another source IP, a wider range…) and rank them (--no-what-ifs: the baseline only)' })
         .example('$0 capacity scenarios/default.yaml', 'sustainable new connections/s on Linux and Windows, and the headroom')
@@ -269,7 +277,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('json', { type: 'boolean', describe: 'print one JSON document: per file, valid or not, what it runs or its problems (with line and column)' })
         .example('$0 validate scenarios/*.yaml', 'check every shipped scenario'),
       (a) => {
-        const { describeScenario } = lazy.validate();
+        const { describeScenario, describeWork } = lazy.validate();
         if (a.json === true) {
           const each = loadEach(a.files as string[], loadOptions(a as unknown as CommonArgs), io);
           lazy.json().printJson(io, 'validate', version(), lazy.json().validateJson(each, describeScenario));
@@ -277,7 +285,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
           return;
         }
         for (const l of loadAll(a.files as string[], loadOptions(a as unknown as CommonArgs), io)) {
-          io.out(a['print-normalized'] === true ? JSON.stringify(l.plan, (_k, v: unknown) => (v === Infinity ? 'never' : v), 2) : describeScenario(l));
+          io.out(a['print-normalized'] === true ? JSON.stringify(l.plan, (_k, v: unknown) => (v === Infinity ? 'never' : v), 2) : `${describeScenario(l)}\n${describeWork(l)}`);
         }
       },
     )
@@ -318,7 +326,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       throw new ExitError(`${unknown}${msg.replace(/[.?]?$/, (m) => m || '.')}${hint}\nRun "portsim --help" for usage.`);
     });
   try {
-    await parser.parseAsync([...argv], {}, (err, _argv, output) => {
+    // "-" (read the scenario from standard input) would be dropped by yargs: it goes in under the loader's name for it.
+    await parser.parseAsync(argv.map((x) => (x === '-' ? '<stdin>' : x)), {}, (err, _argv, output) => {
       if (output !== '' && !err) io.out(output);
     });
   } catch (e) {
@@ -341,6 +350,7 @@ if (require.main === module) {
     if (e.code !== 'EPIPE') throw e;
     process.exit(process.exitCode ?? 0);
   });
+  (require('./signals') as typeof import('./signals')).installSignalHandlers();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -1,17 +1,14 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { ExitError } from './io';
 import { stringify } from 'csv-stringify/sync';
 import type { Cell, Row } from '../report/rows';
 
 /**
- * The only writer of results. Every file is written under a hidden temporary name and renamed to
- * its final name only when the whole run has succeeded (`commit`), so a failed or interrupted
- * run never leaves a half-written CSV under a final name; `abort` removes what was written.
- * Worker threads write their tasks' rows to part files in the same folder, also under
- * temporary names (`part`), which the main thread appends to the final files in task order.
+ * The only writer of results (ResultsWriter, below). Worker threads write their tasks' rows to
+ * part files in the staging folder, which the main thread appends to the final files in task order.
  */
-const TMP = (name: string) => `.${name}.tmp-${process.pid}`;
-const STALE_TMP = /^\.[\w.-]+\.tmp-(\d+)$/;
 
 /**
  * Rows per write. why this few: the waiting rows and their cells stay alive until written; with
@@ -61,19 +58,22 @@ export class CsvFile {
   /** Appends another file's bytes (a worker's part file) after the rows written so far. */
   append(path: string): void {
     this.flush();
-    this.bytes += copyBytes(this.fd, path);
+    this.bytes += ioStep(this.path, () => copyBytes(this.fd, path));
   }
 
   close(): void {
-    this.flush();
-    closeSync(this.fd);
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
   }
 
   private flush(): void {
     if (this.batch.length === 0) return;
     let text = '';
     for (const row of this.batch) text += csvLine(row);
-    this.bytes += writeSync(this.fd, text);
+    this.bytes += ioStep(this.path, () => writeSync(this.fd, text));
     this.batch = [];
   }
 }
@@ -122,7 +122,7 @@ export class RawFile {
 
   /** Appends bytes [start, end) of `path` (the whole file by default). */
   append(path: string, start = 0, end?: number): void {
-    copyBytes(this.fd, path, start, end);
+    ioStep(this.path, () => copyBytes(this.fd, path, start, end));
   }
 
   close(): void {
@@ -156,21 +156,46 @@ function formatNumber(x: number): string {
   return x.toFixed(20).replace(/0+$/, '').replace(/\.$/, '');
 }
 
+/** Writers whose run has not ended: a signal handler removes their temporaries (./signals.ts). */
+const live = new Set<ResultsWriter>();
+
+/** Aborts every writer still open (on SIGINT, SIGTERM, SIGHUP). */
+export function abortAllWriters(): void {
+  for (const w of [...live]) w.abort();
+}
+
+/**
+ * A results folder written as a whole. Every file goes into a staging folder of its own beside
+ * the final one (`.NAME.tmp-<random>`: 16 random hex digits, so two runs on different machines or
+ * containers sharing the folder never pick the same name), and `commit` renames the staging
+ * folder to the final name in one step: a reader sees the earlier folder or the new one, never a
+ * mix. An earlier results folder there (one with meta.json or shard.json, or an empty one) is
+ * replaced as a whole, so files of an earlier study never sit beside new results; a folder
+ * holding anything else is refused. Two runs writing the same folder both complete whole, and
+ * the last to finish is what remains. `abort` (an error, a signal) removes the staging folder:
+ * only what this run made.
+ */
 export class ResultsWriter {
   private readonly files: string[] = [];
   private readonly open: (CsvFile | RawFile)[] = [];
   private readonly byName = new Map<string, CsvFile | RawFile>();
   private readonly parts = new Set<string>();
-  private readonly createdDir: boolean;
+  /** The staging folder. */
+  private readonly stage: string;
+  /** The first parent folder this writer created (removed by abort if still empty), if any. */
+  private readonly createdParent: string | undefined;
+  private ended = false;
 
   constructor(readonly dir: string) {
-    this.createdDir = !existsSync(dir);
-    mkdirSync(dir, { recursive: true });
-    removeStaleTemporaries(dir);
+    checkTarget(dir);
+    this.createdParent = ioStep(dirname(resolve(dir)), () => mkdirSync(dirname(resolve(dir)), { recursive: true }));
+    this.stage = join(dirname(resolve(dir)), `.${basename(resolve(dir))}.tmp-${randomBytes(8).toString('hex')}`);
+    ioStep(this.stage, () => mkdirSync(this.stage));
+    live.add(this);
   }
 
   csv(name: string, columns: readonly Column[]): CsvFile {
-    const f = new CsvFile(join(this.dir, TMP(name)), columns);
+    const f = ioStep(join(this.stage, name), () => new CsvFile(join(this.stage, name), columns));
     this.files.push(name);
     this.open.push(f);
     this.byName.set(name, f);
@@ -178,7 +203,7 @@ export class ResultsWriter {
   }
 
   raw(name: string): RawFile {
-    const f = new RawFile(join(this.dir, TMP(name)));
+    const f = ioStep(join(this.stage, name), () => new RawFile(join(this.stage, name)));
     this.files.push(name);
     this.open.push(f);
     this.byName.set(name, f);
@@ -186,9 +211,7 @@ export class ResultsWriter {
   }
 
   text(name: string, content: string): void {
-    const fd = openSync(join(this.dir, TMP(name)), 'w');
-    writeSync(fd, content);
-    closeSync(fd);
+    ioStep(join(this.stage, name), () => writeFileSync(join(this.stage, name), content));
     this.files.push(name);
   }
 
@@ -198,19 +221,19 @@ export class ResultsWriter {
   }
 
   /**
-   * Where file `name` is being written (its temporary path), with every row written so far on
+   * Where file `name` is being written (in the staging folder), with every row written so far on
    * disk: to read a file back before the commit (the charts are drawn from timeseries.csv).
    */
   pending(name: string): string {
     if (!this.files.includes(name)) throw new Error(`${name} has not been written`);
     const f = this.byName.get(name);
-    if (f instanceof CsvFile) f.offset(); // flushes the batch
-    return join(this.dir, TMP(name));
+    if (f instanceof CsvFile) ioStep(join(this.stage, name), () => f.offset()); // flushes the batch
+    return join(this.stage, name);
   }
 
-  /** The temporary path of part `index` of file `name`, removed by `abort` if still there. */
+  /** The path of part `index` of file `name` (in the staging folder). */
   part(name: string, index: number): string {
-    const path = join(this.dir, TMP(`${name}.part${index}`));
+    const path = join(this.stage, `.${name}.part${index}`);
     this.parts.add(path);
     return path;
   }
@@ -221,45 +244,82 @@ export class ResultsWriter {
     this.parts.delete(path);
   }
 
-  /** Gives every file its final name. */
+  /** Closes every file and puts the staging folder in place of the final one. */
   commit(): string[] {
-    for (const f of this.open) f.close();
-    for (const path of this.parts) {
-      try { unlinkSync(path); } catch { /* not there */ }
+    ioStep(this.stage, () => {
+      for (const f of this.open) f.close();
+      for (const path of this.parts) rmSync(path, { force: true });
+    });
+    checkTarget(this.dir);
+    const dir = resolve(this.dir);
+    for (let attempt = 0; ; attempt++) {
+      const old = `${this.stage}.old`;
+      let moved = false;
+      try {
+        if (existsSync(dir)) { renameSync(dir, old); moved = true; }
+        renameSync(this.stage, dir);
+        if (moved) rmSync(old, { recursive: true, force: true, maxRetries: 3 });
+        break;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (moved && existsSync(old)) rmSync(old, { recursive: true, force: true, maxRetries: 3 });
+        // Another run put its folder in place between our two renames: replace that one.
+        if ((code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT') && attempt < 20) continue;
+        throw ioError(dir, e);
+      }
     }
-    for (const name of this.files) renameSync(join(this.dir, TMP(name)), join(this.dir, name));
+    this.ended = true;
+    live.delete(this);
     return [...this.files];
   }
 
-  /** Removes everything this writer wrote (and its folder, if it made it and it is empty). */
+  /** Removes everything this writer wrote: its staging folder (and a parent folder it made, if empty). */
   abort(): void {
+    if (this.ended) return;
+    this.ended = true;
+    live.delete(this);
     for (const f of this.open) {
       try { f.close(); } catch { /* already closed */ }
     }
-    for (const name of this.files) {
-      try { unlinkSync(join(this.dir, TMP(name))); } catch { /* not there */ }
-    }
-    for (const path of this.parts) {
-      try { unlinkSync(path); } catch { /* not there */ }
-    }
-    if (this.createdDir) {
-      try { rmdirSync(this.dir); } catch { /* not empty: leave it */ }
+    rmSync(this.stage, { recursive: true, force: true, maxRetries: 3 });
+    for (let d = dirname(resolve(this.dir)); this.createdParent !== undefined && d.length >= this.createdParent.length; d = dirname(d)) {
+      try { rmdirSync(d); } catch { break; }
     }
   }
 }
 
-/** Temporary files left by an interrupted earlier run whose process is gone. */
-function removeStaleTemporaries(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    const m = STALE_TMP.exec(name);
-    if (m === null) continue;
-    const pid = Number(m[1]);
-    let alive = pid === process.pid;
-    if (!alive) {
-      try { process.kill(pid, 0); alive = true; } catch { alive = false; }
-    }
-    if (!alive) {
-      try { unlinkSync(join(dir, name)); } catch { /* raced */ }
-    }
+/**
+ * Refuses (exit 2) a results folder that cannot be one: a file, the working folder or one
+ * above it, or a folder that holds files of something else than a portsim run.
+ */
+export function checkTarget(dir: string): void {
+  const abs = resolve(dir);
+  let st;
+  try { st = statSync(abs); } catch { return; }
+  if (!st.isDirectory()) throw new ExitError(`cannot write results into ${dir}: it is a file, not a folder; choose another --out (or rename the scenario)`);
+  const cwd = process.cwd();
+  if (cwd === abs || cwd.startsWith(abs.endsWith(sep) ? abs : `${abs}${sep}`)) throw new ExitError(`cannot write results into ${dir}: it is the working folder or holds it; choose a new folder with --out`);
+  const entries = readdirSync(abs);
+  if (entries.length > 0 && !entries.includes('meta.json') && !entries.includes('shard.json')) {
+    throw new ExitError(`cannot write results into ${dir}: it holds files that are not portsim results (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); portsim replaces a results folder as a whole, so choose a new or empty folder with --out`);
   }
+}
+
+/** Runs one file-system step; an error becomes a clear message naming the path (exit 2 for a read-only or full disk too). */
+function ioStep<T>(path: string, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    throw ioError(path, e);
+  }
+}
+
+function ioError(path: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === undefined) return e as Error;
+  const why: Record<string, string> = {
+    ENOSPC: 'no space left on the device', EROFS: 'the file system is read-only', EACCES: 'permission denied',
+    EPERM: 'operation not permitted', ENOTDIR: 'a part of the path is a file, not a folder', EEXIST: 'a part of the path is a file, not a folder', EDQUOT: 'disk quota exceeded',
+  };
+  return new ExitError(`cannot write ${path}: ${why[code] ?? (e as Error).message} (${code}); nothing was written`, 2);
 }

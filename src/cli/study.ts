@@ -129,7 +129,11 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
 
   const threads = Math.min(spec.jobs ?? defaultJobs(), tasks.length);
   if (threads <= 1) {
-    for (const task of tasks) finish(task, executeTask(task, detail !== undefined && progress !== undefined ? reporting(detail, task, progress) : detail));
+    for (const task of tasks) {
+      finish(task, executeTask(task, detail !== undefined && progress !== undefined ? reporting(detail, task, progress) : detail));
+      // Between simulations, let a signal handler run (./signals.ts): Ctrl-C need not wait for the whole study.
+      if (tasks.length > 1) await new Promise<void>((r) => setImmediate(r));
+    }
     return result;
   }
 

@@ -1,5 +1,5 @@
 import { isAbsolute, join, normalize } from 'node:path';
-import type { Issue, LocatedIssue, PathSegment } from './issues';
+import { excerpt, type Issue, type LocatedIssue, type PathSegment } from './issues';
 import { type ReadText, readFailure } from './read-text';
 
 /**
@@ -39,7 +39,7 @@ export function parseDurationsCsv(text: string): DurationsParse {
   const header = lines[h]!.split(',').map(unquote);
   const column = header.indexOf(DURATION_COLUMN);
   if (column < 0) {
-    problem(h + 1, 1, `the header line must name a "${DURATION_COLUMN}" column (durations in seconds), got ${JSON.stringify(lines[h]!.trim())}`);
+    problem(h + 1, 1, `the header line must name a "${DURATION_COLUMN}" column (durations in seconds), got ${excerpt(lines[h]!.trim())}`);
     return { issues };
   }
 
@@ -61,7 +61,7 @@ export function parseDurationsCsv(text: string): DurationsParse {
       if (/^-/.test(field) && NUMBER.test(field.slice(1))) {
         message = `${DURATION_COLUMN} must be 0 or more, got ${field}`;
       } else if (!NUMBER.test(field)) {
-        message = `${DURATION_COLUMN} must be a number of seconds (e.g. 0.25), got ${JSON.stringify(field)}`;
+        message = `${DURATION_COLUMN} must be a number of seconds (e.g. 0.25), got ${excerpt(field)}`;
       } else {
         values.push(Number(field));
         continue;

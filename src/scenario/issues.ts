@@ -30,8 +30,17 @@ export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `${JSON.stringify(v).slice(0, 40)} (array)`;
   if (typeof v === 'object') return 'an object';
-  const text = typeof v === 'string' ? JSON.stringify(v) : String(v);
-  return `${text.length > 40 ? `${text.slice(0, 37)}...` : text} (${typeof v})`;
+  return `${typeof v === 'string' ? excerpt(v) : String(v).slice(0, 40)} (${typeof v})`;
+}
+
+/**
+ * Text taken from a file or value, as quoted in a message: at most `max` characters (then "…"),
+ * in JSON quotes, with control characters escaped. why so short: a file named by mistake may be
+ * a secret (/etc/shadow, /proc/self/environ), and a message must not print it whole.
+ */
+export function excerpt(text: string, max = 24): string {
+  const cut = [...text];
+  return cut.length > max ? `${JSON.stringify(cut.slice(0, max).join('')).slice(0, -1)}…"` : JSON.stringify(text);
 }
 
 /** Levenshtein distance, for did-you-mean hints. */

@@ -1,16 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { closeSync, existsSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { LineCounter, type Node, parseDocument } from 'yaml';
 import { PRESET_NAMES } from '../os/presets';
 import type { Plan } from '../sim/plan';
-import { describeValue, formatIssues, type Issue, type LocatedIssue, type PathSegment } from './issues';
+import { describeValue, excerpt, formatIssues, type Issue, type LocatedIssue, type PathSegment } from './issues';
 import { type DurationsFile, includeDurationFiles } from './durations-file';
 import { applyOverride, type Override, parseSetArgument } from './overrides';
 import { includeTraceFiles } from './trace-file';
 import type { ScenarioInput } from './schema';
 import { validateScenario } from './validate';
 import { locate, syntaxIssues } from './yaml-source';
-import { readFailure } from './read-text';
+import { decodeText, readFailure } from './read-text';
 
 export { formatIssues, type LocatedIssue };
 
@@ -44,7 +44,20 @@ export interface LoadOptions {
    * with the same machinery; messages name them `--vary`.
    */
   vary?: readonly string[];
+  /**
+   * Let the scenario name files (profiles, durations, traces) by absolute paths or paths leaving
+   * its folder (--allow-any-path). Without it those are refused: a scenario from elsewhere must
+   * not make portsim read /etc/shadow or /proc/self/environ.
+   */
+  allowAnyPath?: boolean;
 }
+
+/** The file name that reads the scenario from standard input (the CLI turns `-` into it). */
+export const STDIN = '<stdin>';
+const isStdin = (file: string) => file === STDIN || file === '-';
+/** Size caps: a scenario or profile file, and a data file (trace, durations). */
+const MAX_SCENARIO_BYTES = 4 << 20;
+const MAX_DATA_BYTES = 64 << 20;
 
 export interface LoadedScenario {
   file: string;
@@ -54,10 +67,11 @@ export interface LoadedScenario {
   warnings: string[];
 }
 
+/** Reads and checks a scenario file (`-`: standard input, with files it names taken from the working folder). */
 export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBounded(file, MAX_SCENARIO_BYTES);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : String((e as Error).message);
@@ -66,27 +80,59 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
   return parseScenario(file, text, opts);
 }
 
+/**
+ * A file's text, read only if it is a regular file (or `-`, standard input) no larger than
+ * `max` bytes, and only if it is UTF-8 (./read-text.ts decodes it). Throws an Error whose
+ * message says why not.
+ */
+function readBounded(file: string, max: number): string {
+  const fd = isStdin(file) ? 0 : openSync(file, 'r');
+  try {
+    if (fd !== 0 && !fstatSync(fd).isFile()) {
+      throw fstatSync(fd).isDirectory() ? Object.assign(new Error('is a directory'), { code: 'EISDIR' }) : new Error('is not a regular file (a device, pipe or socket); portsim reads only regular files');
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(1 << 16);
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); continue; }
+        throw e;
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > max) throw new Error(`is larger than ${max >> 20} MiB, the most portsim reads from one file`);
+      chunks.push(buf.subarray(0, n));
+    }
+    return decodeText(Buffer.concat(chunks));
+  } finally {
+    if (fd !== 0) closeSync(fd);
+  }
+}
+
 /** As loadScenario, from text already read (`file` names it in messages). */
 export function parseScenario(file: string, text: string, opts: LoadOptions = {}): LoadedScenario {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) throw new ScenarioError(file, syntaxIssues(doc, text, lines));
-  if (doc.contents === null) {
-    throw new ScenarioError(file, [{ path: [], code: 'yaml', message: 'the file is empty: a scenario is a mapping (key: value) with name, duration, hosts, destinations and workloads' }]);
+  const { doc, lines, data } = parseYaml(file, text, 'the file is empty: a scenario is a mapping (key: value) with name, duration, hosts, destinations and workloads');
+  const base = isStdin(file) ? '.' : dirname(file);
+  if (opts.allowAnyPath !== true) {
+    const outside = outsideIssues(data, base);
+    if (outside.length > 0) throw new ScenarioError(file, outside.map((i) => ({ ...i, ...lines.linePos(locate(doc.contents as Node | null, i.path, false) ?? 0) })));
   }
-  const data = doc.toJS() as unknown;
   const at = (i: Issue): LocatedIssue => {
     const offset = locate(doc.contents as Node | null, i.path, i.code === 'unknown_key');
     return offset === undefined ? i : { ...i, ...lines.linePos(offset) };
   };
   // Profile files named in the scenario, relative to its folder.
   const profileFiles = new Map<string, ProfileFile>();
-  const included = includeProfileFiles(data, dirname(file), profileFiles);
+  const included = includeProfileFiles(data, base, profileFiles);
   if (included.issues.length > 0) throw new ScenarioError(file, included.issues.map(at));
   if (included.failed !== undefined) throw included.failed;
   // Durations files ({dist: empirical, file}), relative to its folder too.
   const durationFiles = new Map<string, DurationsFile>();
-  const csvs = includeDurationFiles(data, dirname(file), durationFiles, readText);
+  const csvs = includeDurationFiles(data, base, durationFiles, readText);
   if (csvs.issues.length > 0) throw new ScenarioError(file, csvs.issues.map(at));
   if (csvs.failed !== undefined) throw new ScenarioError(csvs.failed.file, csvs.failed.issues);
 
@@ -123,7 +169,7 @@ export function parseScenario(file: string, text: string, opts: LoadOptions = {}
   }
   if (lateCsvs.failed !== undefined) throw new ScenarioError(lateCsvs.failed.file, lateCsvs.failed.issues);
   // Trace files (arrivals: {type: trace, file}), relative to the scenario's folder, or to the working folder when set on the command line.
-  const traces = includeTraceFiles(data, (p) => (fromOverride(p) !== undefined ? undefined : dirname(file)), readText);
+  const traces = includeTraceFiles(data, (p) => (fromOverride(p) !== undefined ? undefined : base), readText);
   if (traces.length > 0) {
     throw new ScenarioError(file, traces.map((i) => {
       const from = fromOverride(i.path);
@@ -206,13 +252,76 @@ function includeProfileFiles(data: unknown, baseDir: string | undefined, cache: 
 
 /** Reads a durations or trace file named by the scenario (./durations-file.ts, ./trace-file.ts). */
 function readText(file: string): string {
-  return readFileSync(file, 'utf8');
+  return readBounded(file, MAX_DATA_BYTES);
+}
+
+/**
+ * A YAML document, its line counter and its data. Refused with an issue rather than a crash:
+ * an alias bomb (aliases expanding to more than MAX_ALIASES nodes) and nesting so deep that
+ * the parser runs out of stack.
+ */
+function parseYaml(file: string, text: string, empty: string): { doc: ReturnType<typeof parseDocument>; lines: LineCounter; data: unknown } {
+  const lines = new LineCounter();
+  const fail = (message: string) => new ScenarioError(file, [{ path: [], code: 'yaml', message }]);
+  try {
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+    if (doc.errors.length > 0) throw new ScenarioError(file, syntaxIssues(doc, text, lines));
+    if (doc.contents === null) throw fail(empty);
+    return { doc, lines, data: doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown };
+  } catch (e) {
+    if (e instanceof RangeError) throw fail('nested too deeply: a scenario or profile is a few levels of mappings and lists');
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) throw fail(`too many alias expansions (more than ${MAX_ALIASES}): YAML aliases (*name) may repeat a node, not multiply it`);
+    throw e;
+  }
+}
+const MAX_ALIASES = 100;
+
+/**
+ * Files the scenario names (profiles, durations and trace files) by an absolute path or a path
+ * leaving `base`, its folder (symbolic links followed): issues at their fields.
+ */
+function outsideIssues(data: unknown, base: string): Issue[] {
+  const issues: Issue[] = [];
+  const map = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : undefined);
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const check = (name: unknown, path: PathSegment[]) => {
+    if (typeof name !== 'string' || name.trim() === '') return;
+    const n = name.trim();
+    if (isAbsolute(n) || escapes(base, n)) {
+      issues.push({ path, code: 'outside', message: `names a file outside the scenario's folder (${base}): name files relative to it and inside it, or pass --allow-any-path to read ${excerpt(n, 60)}` });
+    }
+  };
+  const doc = map(data);
+  list(doc?.hosts).forEach((h, i) => { if (isProfileFileRef(map(h)?.profile)) check(map(h)!.profile, ['hosts', i, 'profile']); });
+  list(doc?.compare).forEach((c, j) => { if (isProfileFileRef(c)) check(c, ['compare', j]); });
+  list(doc?.workloads).forEach((w, i) => {
+    const a = map(map(w)?.arrivals);
+    if (a?.type === 'trace') check(a.file, ['workloads', i, 'arrivals', 'file']);
+    for (const [outer, inner] of [['connection', 'duration'], ['clients', 'think']] as const) {
+      const d = map(map(map(w)?.[outer])?.[inner]);
+      if (d?.dist === 'empirical') check(d.file, ['workloads', i, outer, inner, 'file']);
+    }
+  });
+  return issues;
+}
+
+/** Whether `name`, taken from folder `base`, leads out of it (by "..", or by a symbolic link). */
+function escapes(base: string, name: string): boolean {
+  const out = (p: string) => p === '..' || p.startsWith(`..${sep}`) || isAbsolute(p);
+  if (out(relative(base, join(base, name)))) return true;
+  const file = join(base, name);
+  if (!existsSync(file)) return false;
+  try {
+    return out(relative(realpathSync(base), realpathSync(file)));
+  } catch {
+    return false;
+  }
 }
 
 function readProfileFile(file: string): ProfileFile {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBounded(file, MAX_SCENARIO_BYTES);
   } catch (e) {
     return { readError: readFailure(e, file) };
   }
@@ -240,13 +349,7 @@ const PROFILE_EXAMPLE = 'e.g. "preset: linux" and "timeWait: 30s" on separate li
  * the profile (`timeWait`, `reservedPorts[1]`). `file` names it in messages.
  */
 export function parseProfileFile(file: string, text: string): Record<string, unknown> {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) throw new ScenarioError(file, syntaxIssues(doc, text, lines));
-  if (doc.contents === null) {
-    throw new ScenarioError(file, [{ path: [], code: 'yaml', message: `the file is empty: a profile file is a mapping with a preset and overrides, ${PROFILE_EXAMPLE}` }]);
-  }
-  const data = doc.toJS() as unknown;
+  const { doc, lines, data } = parseYaml(file, text, `the file is empty: a profile file is a mapping with a preset and overrides, ${PROFILE_EXAMPLE}`);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     const hint = typeof data === 'string' && PRESET_NAMES.includes(data) ? `; write "preset: ${data}"` : '';
     throw new ScenarioError(file, [{

@@ -29,6 +29,9 @@ export function parseSetArgument(arg: string, flag = '--set'): Override | Issue 
   return { text: `${flag} ${arg}`, path: arg.slice(0, eq).trim(), value };
 }
 
+/** Keys that would reach an object's prototype rather than a field of the scenario. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function splitPath(path: string): string[] {
   return path.replace(/\[(\w+)\]/g, '.$1').split('.').filter((p) => p !== '');
 }
@@ -40,6 +43,10 @@ function splitPath(path: string): string[] {
 export function applyOverride(doc: Record<string, unknown>, o: Override): PathSegment[] | Issue {
   const parts = splitPath(o.path);
   const resolved: PathSegment[] = [];
+  const forbidden = parts.find((p) => FORBIDDEN_KEYS.has(p));
+  if (forbidden !== undefined) {
+    return { path: [], code: 'bad_set', origin: o.text, message: `"${forbidden}" is not a field of a scenario (no field path may name it)` };
+  }
   let node: unknown = doc;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
@@ -64,7 +71,7 @@ export function applyOverride(doc: Record<string, unknown>, o: Override): PathSe
       if (last) {
         obj[part] = o.value;
       } else {
-        if (obj[part] === undefined || obj[part] === null) obj[part] = {};
+        if (!Object.hasOwn(obj, part) || obj[part] === undefined || obj[part] === null) obj[part] = {};
         node = obj[part];
       }
     } else {

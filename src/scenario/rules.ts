@@ -199,7 +199,7 @@ const requestLayer: Rule = (s, issues) => {
 const RULES: Rule[] = [
   uniqueNames('hosts'), uniqueNames('destinations'), uniqueNames('workloads'),
   workloadHosts, workloadDestinations, profiles, compareLabels, times, addresses, zipf, socketOptions,
-  arrivalIssues,
+  arrivalIssues, requestLayer,
 ];
 
 export function checkRules(s: ScenarioInput): Issue[] {

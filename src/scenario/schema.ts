@@ -5,7 +5,7 @@ import type { DistributionSpec } from '../random/distributions';
 import { CLOSER_NAMES } from '../workload/closer';
 import { describeValue, didYouMean } from './issues';
 import { TraceFile } from './trace-file';
-import { DURATION_EXAMPLES, RATE_EXAMPLES, parseDuration, parseRate, suggestDuration, suggestRate } from './units';
+import { DURATION_EXAMPLES, MAX_DURATION_TEXT, MAX_DURATION_TICKS, MAX_RATE_PER_S, MAX_RATE_TEXT, RATE_EXAMPLES, parseDuration, parseRate, suggestDuration, suggestRate } from './units';
 
 /**
  * The shape of a scenario file (the contract users write against; documented field by field in
@@ -26,6 +26,10 @@ function duration(opts: { positive?: boolean } = {}) {
   return jsonKind('duration', z.unknown().transform((v, ctx): number => {
     if (typeof v === 'string') {
       const t = parseDuration(v);
+      if (t !== undefined && t > MAX_DURATION_TICKS) {
+        ctx.addIssue({ code: 'custom', message: `is too long: at most ${MAX_DURATION_TEXT}, got ${describeValue(v)}` });
+        return z.NEVER;
+      }
       if (t !== undefined) {
         if (opts.positive === true && t === 0) {
           ctx.addIssue({ code: 'custom', message: `must be longer than 0, got ${describeValue(v)}` });
@@ -49,9 +53,17 @@ function duration(opts: { positive?: boolean } = {}) {
   }));
 }
 
+/** An issue for a rate above MAX_RATE_PER_S; true if there was one. */
+function tooFast(r: number | undefined, v: unknown, ctx: z.RefinementCtx): boolean {
+  if (r === undefined || r <= MAX_RATE_PER_S) return false;
+  ctx.addIssue({ code: 'custom', message: `is too high: at most ${MAX_RATE_TEXT} per workload, got ${describeValue(v)}` });
+  return true;
+}
+
 /** A rate string, converted to events per second (> 0). */
 const rate = jsonKind('rate', z.unknown().transform((v, ctx): number => {
   const r = typeof v === 'string' ? parseRate(v) : undefined;
+  if (tooFast(r, v, ctx)) return z.NEVER;
   if (r !== undefined && r > 0) return r;
   if (r === 0 || (typeof v === 'string' && /^\s*-/.test(v) && parseRate(v.replace('-', '')) !== undefined)) {
     ctx.addIssue({ code: 'custom', message: `must be greater than 0, got ${describeValue(v)}` });
@@ -68,7 +80,18 @@ const rate = jsonKind('rate', z.unknown().transform((v, ctx): number => {
 }));
 
 const port = z.int().min(1).max(65535);
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a name of letters, digits, ".", "_" or "-" (no spaces)');
+const name = z.string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a name of letters, digits, ".", "_" or "-" (no spaces)')
+  .max(100, 'must be at most 100 characters (it names the results folder)');
+
+const MAX_SEED = 2 ** 32 - 1;
+/** A seed: a whole number 0 … 2^32 − 1; one above 2^53 is named as such (it cannot be read exactly). */
+const seed = z.unknown().transform((v, ctx): number => {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_SEED) return v;
+  const inexact = typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) ? ' (beyond 2^53, so not even read exactly)' : '';
+  ctx.addIssue({ code: 'custom', message: `must be a whole number from 0 to ${MAX_SEED}, got ${describeValue(v)}${inexact}` });
+  return z.NEVER;
+});
 
 /** A reserved-port entry: a port number or an inclusive range "a-b". */
 const reservedEntry = jsonKind('reservedPort', z.unknown().transform((v, ctx): [number, number] => {
@@ -191,6 +214,7 @@ const destination = z.strictObject({
 /** A rate string that may be 0 (`0/s`): ramp targets, base rates. */
 const rateOrZero = jsonKind('rate', z.unknown().transform((v, ctx): number => {
   const r = typeof v === 'string' ? parseRate(v) : undefined;
+  if (tooFast(r, v, ctx)) return z.NEVER;
   if (r !== undefined) return r;
   const fix = typeof v === 'number' ? (v >= 0 ? `${v}/s` : undefined) : typeof v === 'string' ? suggestRate(v) : undefined;
   ctx.addIssue({
@@ -322,7 +346,7 @@ export const compareEntry = jsonKind('profile', z.preprocess(
 export const scenarioSchema = z.strictObject({
   name,
   description: z.string().optional(),
-  seed: z.int().min(0).max(2 ** 32 - 1).optional(),
+  seed: seed.optional(),
   replications: z.int().min(1).max(10000).optional(),
   duration: duration({ positive: true }),
   sample: duration({ positive: true }).optional(),

@@ -1,6 +1,7 @@
 import { isAbsolute, join, normalize } from 'node:path';
-import type { Issue, PathSegment } from './issues';
+import { excerpt, type Issue, type PathSegment } from './issues';
 import { type ReadText, readFailure } from './read-text';
+import { MAX_RATE_PER_S } from './units';
 
 /**
  * Trace files for `arrivals: {type: trace, file: …}`: CSV with a header line, then one row per
@@ -42,7 +43,7 @@ export function parseTraceCsv(name: string, text: string): { data: TraceData } |
   if (h === lines.length) return { problems: [`${name}: the file is empty: write a header line "t_s" (arrival times) or "t_s,rate_per_s" (rates), then one row per line`] };
   const header = lines[h]!.split(',').map(unquote).join(',');
   if (header !== 't_s' && header !== 't_s,rate_per_s') {
-    return { problems: [`${name}:${h + 1}: the header must be "t_s" (arrival times in seconds) or "t_s,rate_per_s" (a rate per interval), got ${JSON.stringify(lines[h]!.trim())}`] };
+    return { problems: [`${name}:${h + 1}: the header must be "t_s" (arrival times in seconds) or "t_s,rate_per_s" (a rate per interval), got ${excerpt(lines[h]!.trim())}`] };
   }
   const rates = header !== 't_s';
   const width = rates ? 2 : 1;
@@ -55,15 +56,15 @@ export function parseTraceCsv(name: string, text: string): { data: TraceData } |
     const fields = lines[i]!.split(',').map(unquote);
     let message: string | undefined;
     if (fields.length !== width) {
-      message = `expected ${width} value${width === 1 ? '' : 's'} (${header}), got ${fields.length}: ${JSON.stringify(lines[i]!.trim())}`;
+      message = `expected ${width} value${width === 1 ? '' : 's'} (${header}), got ${fields.length}: ${excerpt(lines[i]!.trim())}`;
     } else {
       const ts = fields[0]!;
       const tick = NUMBER.test(ts) ? Math.round(Number(ts) * 1e6) : NaN;
       const first = t.length === 0;
       if (!Number.isSafeInteger(tick) || (rates ? tick <= prev : tick < prev)) {
-        message = `t_s must be a number ${first ? '≥ 0' : rates ? '> the previous one' : '≥ the previous one'}, got ${JSON.stringify(ts)}`;
-      } else if (rates && !NUMBER.test(fields[1]!)) {
-        message = `rate_per_s must be a number ≥ 0, got ${JSON.stringify(fields[1])}`;
+        message = `t_s must be a number ${first ? '≥ 0' : rates ? '> the previous one' : '≥ the previous one'}, got ${excerpt(ts)}`;
+      } else if (rates && (!NUMBER.test(fields[1]!) || Number(fields[1]) > MAX_RATE_PER_S)) {
+        message = `rate_per_s must be a number from 0 to ${MAX_RATE_PER_S}, got ${excerpt(fields[1]!)}`;
       } else {
         t.push(tick);
         if (rates) r.push(Number(fields[1]));

@@ -15,6 +15,16 @@ const UNIT_TICKS: Readonly<Record<string, number>> = {
 };
 
 export const DURATION_EXAMPLES = '250ms, 60s, 2m, 1h';
+
+/**
+ * Upper limits of what a scenario may ask for. why: a simulation's cost grows with them, and
+ * beyond these the figures mean nothing for a port pool (a year of simulated time, ten million
+ * new connections a second on one workload); the work estimate (./estimate.ts) bounds the rest.
+ */
+export const MAX_DURATION_TICKS = 366 * 86_400_000_000;
+export const MAX_DURATION_TEXT = '366d';
+export const MAX_RATE_PER_S = 10_000_000;
+export const MAX_RATE_TEXT = '10000000/s';
 export const RATE_EXAMPLES = '460/s, 1200/m';
 
 const PART = /(\d+(?:\.\d+)?|\.\d+)\s*(us|µs|ms|s|min|m|h|d)/y;
@@ -35,7 +45,11 @@ function partTicks(num: string, unit: string): number {
   return Math.round((digits * scale) / 10 ** frac.length);
 }
 
-/** Ticks of a duration string, or undefined when it is not one. */
+/**
+ * Ticks of a duration string, or undefined when it is not one. A duration too long to count in
+ * whole microseconds exactly (beyond 2^53 µs, about 285 years) is returned as Infinity, so
+ * callers can say "too long" rather than "not a duration".
+ */
 export function parseDuration(text: string): number | undefined {
   const s = text.trim();
   if (s === '') return undefined;
@@ -49,7 +63,7 @@ export function parseDuration(text: string): number | undefined {
     pos = PART.lastIndex;
     while (s[pos] === ' ') pos++;
   }
-  return Number.isSafeInteger(total) ? total : undefined;
+  return Number.isSafeInteger(total) ? total : Infinity;
 }
 
 /** Events per second of a rate string like "460/s", or undefined when it is not one. */
@@ -60,7 +74,7 @@ export function parseRate(text: string): number | undefined {
   let per = m[2]!;
   if (/^[a-zµ]+$/.test(per)) per = `1${per}`; // "/s" means "/1s"
   const ticks = parseDuration(per);
-  if (ticks === undefined || ticks === 0 || !Number.isFinite(count)) return undefined;
+  if (ticks === undefined || ticks === 0 || !Number.isFinite(ticks) || !Number.isFinite(count)) return undefined;
   return (count * 1_000_000) / ticks;
 }
 
@@ -88,6 +102,11 @@ export function suggestRate(text: string): string | undefined {
   const unit = /^[a-zµ]+$/i.test(per) ? UNIT_WORDS[per.toLowerCase()] ?? per.toLowerCase() : suggestDuration(per) ?? per;
   const fixed = `${m[1]}/${unit}`;
   return fixed !== text && parseRate(fixed) !== undefined ? fixed : undefined;
+}
+
+/** A rate for messages, with up to 6 significant digits and never rounded to 0: "200/s", "1e-300/s". */
+export function formatRate(perSecond: number): string {
+  return `${Number(perSecond.toPrecision(6))}/s`;
 }
 
 /** Formats ticks as a short duration for messages and tables ("1m30s", "250ms", "4m0.2s"). */

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { gridPoints, parseVary, splitValues } from '../../src/cli/commands/sweep';
 import { injectTaskFailure } from '../../src/cli/task';
 import { SUMMARY_COLUMNS } from '../../src/report/rows';
@@ -87,14 +87,15 @@ describe('portsim run --jobs', () => {
 
   test('a failure leaves an existing folder as it was, without temporaries', async () => {
     const out = tempDir();
-    writeFileSync(join(out, 'notes.txt'), 'mine');
+    writeFileSync(join(out, 'meta.json'), '{"earlier": true}');
     injectTaskFailure(1);
     try {
       expect((await cli('run', tempScenario(small), '--replications', '2', '--jobs', '2', '--out', out)).code).toBe(1);
     } finally {
       injectTaskFailure(undefined);
     }
-    expect(readdirSync(out)).toEqual(['notes.txt']);
+    expect(readdirSync(out)).toEqual(['meta.json']);
+    expect(readdirSync(dirname(out)).filter((n) => n.startsWith(`.${basename(out)}.tmp-`))).toEqual([]);
   });
 
   test('--jobs and --shard are checked', async () => {

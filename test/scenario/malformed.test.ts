@@ -69,7 +69,7 @@ const UNCLOSED_LIST = 'YAML syntax error: this "[" is not closed: the list must 
 
 const cases: Case[] = [
   // wrong types
-  { name: 'string for a number (seed)', text: edit({ 2: 'seed: "abc"' }), err: [':2:7: seed: must be a whole number, got "abc" (string)'] },
+  { name: 'string for a number (seed)', text: edit({ 2: 'seed: "abc"' }), err: [':2:7: seed: must be a whole number from 0 to 4294967295, got "abc" (string)'] },
   { name: 'number for a string (name)', text: edit({ 1: 'name: 42' }), err: [':1:7: name: must be a string, got 42 (number)'] },
   {
     name: 'string for a port number',

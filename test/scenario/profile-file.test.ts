@@ -98,9 +98,12 @@ describe('profile files in scenarios', () => {
     expect(l.plan.variants[1]!.profiles[0]!.portRange).toEqual([10000, 65535]);
   });
 
-  test('an absolute path', () => {
+  test('an absolute path or one leaving the folder: refused unless allowAnyPath (--allow-any-path)', () => {
     const prof = write('profiles/prod.yaml', PROD);
-    expect(loadScenario(write('s.yaml', scenario(prof))).plan.variants[0]!.label).toBe('prod-proxy');
+    const file = write('s.yaml', scenario(prof));
+    expect(failure(file).message).toMatch(/hosts\[0\]\.profile: names a file outside the scenario's folder .*--allow-any-path/);
+    expect(failure(write('t.yaml', scenario('../x/prod.yaml'))).message).toMatch(/outside the scenario's folder/);
+    expect(loadScenario(file, { allowAnyPath: true }).plan.variants[0]!.label).toBe('prod-proxy');
   });
 
   test('--compare and --set paths are relative to the working folder', () => {

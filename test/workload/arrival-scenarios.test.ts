@@ -62,7 +62,7 @@ describe('malformed arrivals', () => {
       [`:7:36: workloads[0].arrivals.file: cannot read trace file "traces/nope.csv": ENOENT: no such file (looked for ${join(dir, 'traces/nope.csv')})`]],
     ['trace: not a number', '{ type: trace, file: traces/bad-t.csv }', [':7:36: workloads[0].arrivals.file: traces/bad-t.csv:7: t_s must be a number ≥ the previous one, got "abc"']],
     ['trace: going back', '{ type: trace, file: traces/back.csv }', [':7:36: workloads[0].arrivals.file: traces/back.csv:4: t_s must be a number ≥ the previous one, got "1"']],
-    ['trace: negative rate', '{ type: trace, file: traces/bad-rate.csv }', [':7:36: workloads[0].arrivals.file: traces/bad-rate.csv:3: rate_per_s must be a number ≥ 0, got "-5"']],
+    ['trace: negative rate', '{ type: trace, file: traces/bad-rate.csv }', [':7:36: workloads[0].arrivals.file: traces/bad-rate.csv:3: rate_per_s must be a number from 0 to 10000000, got "-5"']],
     ['trace: repeated t_s of rates', '{ type: trace, file: traces/same-t.csv }', [':7:36: workloads[0].arrivals.file: traces/same-t.csv:3: t_s must be a number > the previous one, got "0"']],
     ['trace: header', '{ type: trace, file: traces/header.csv }',
       [':7:36: workloads[0].arrivals.file: traces/header.csv:1: the header must be "t_s" (arrival times in seconds) or "t_s,rate_per_s" (a rate per interval), got "time,rate"']],

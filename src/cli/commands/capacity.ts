@@ -13,7 +13,9 @@ import { planEstimate } from '../../stats/analytic';
 import { CapacitySearch, scalePlan, totalRate } from '../../stats/capacity';
 import { WHAT_IFS } from '../../stats/what-ifs';
 import { type CliIO, ExitError } from '../io';
-import { ResultsWriter } from '../output';
+import { checkTarget, ResultsWriter } from '../output';
+import { type Budget, estimateJson } from '../../stats/estimate';
+import { checkWork } from '../budget';
 import { runOnThreads } from '../pool';
 import { defaultJobs } from '../study';
 import { executeTask, type TaskOutcome, type TaskSpec } from '../task';
@@ -43,6 +45,8 @@ export interface CapacityOptions {
   report?: boolean;
   /** false: the baseline searches only, no what-ifs (default true). */
   whatIfs?: boolean;
+  /** Refuse a search estimated beyond this (../budget.ts). */
+  budget?: Budget;
 }
 
 export interface CapacityOutcome {
@@ -85,6 +89,7 @@ export const SMALL_ROUND_ATTEMPTS = 2e6;
 async function runRound(tasks: readonly TaskSpec[], jobs: number | undefined): Promise<TaskOutcome[]> {
   const attempts = tasks.reduce((a, t) => a + expectedAttempts(t.plan), 0);
   const threads = jobs === undefined && attempts < SMALL_ROUND_ATTEMPTS ? 1 : Math.min(jobs ?? defaultJobs(), tasks.length);
+  await new Promise<void>((r) => setImmediate(r)); // between rounds, a signal handler may run (../signals.ts)
   if (threads <= 1) return tasks.map((t) => executeTask(t));
   const outcomes: TaskOutcome[] = new Array<TaskOutcome>(tasks.length);
   await runOnThreads(tasks.map((task, pos) => ({ pos, task })), threads, (pos, outcome) => {
@@ -109,6 +114,14 @@ function probeRecord(multiplier: number, current: number, summaries: readonly Ta
   };
 }
 
+/**
+ * For the work estimate only: probes per search (measured 8–14 on the shipped scenarios) and
+ * what-ifs searched per profile. why not the true bound (60 probes at up to 10^4 × the load): it
+ * would refuse every search; the estimate is of the search near the file's load.
+ */
+const CAPACITY_PROBES_ESTIMATE = 12;
+const CAPACITY_WHAT_IFS_ESTIMATE = 5;
+
 export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions, io: CliIO): Promise<CapacityOutcome> {
   const { plan } = loaded;
   const target = opts.target ?? DEFAULT_TARGET;
@@ -119,6 +132,9 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
   }
   const hash = capacityHash(plan, target, precision);
   const dir = opts.out ?? join('results', plan.name, `capacity-s${plan.seed}-${hash.slice(0, 8)}`);
+  // Before the search: a folder that cannot hold results, and a search beyond the budget.
+  checkTarget(dir);
+  const work = checkWork([plan], 'this capacity search', { detail: false, repeat: CAPACITY_PROBES_ESTIMATE * (opts.whatIfs === false ? 1 : 1 + CAPACITY_WHAT_IFS_ESTIMATE), ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), ...(opts.budget !== undefined ? { budget: opts.budget } : {}) });
   const started = process.hrtime.bigint();
   const current = totalRate(plan);
   const text = { duration: formatDuration(plan.duration), warmup: formatDuration(plan.warmup), steady: formatDuration(plan.duration - plan.warmup) };
@@ -235,6 +251,7 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
       whatIfs: results.map((r) => ({ profile: r.label, changes: (r.whatIfs ?? []).map((w) => ({ id: w.id, status: w.status, detail: w.detail })) })),
       runs: allRuns.reduce((a, r) => a + r.runs, 0),
       events: allRuns.reduce((a, r) => a + r.events, 0),
+      estimate: estimateJson(work),
       wallTimeSeconds: elapsedSeconds(started),
       node: process.version,
       command: opts.argv ?? [],

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, normalize, resolve } from 'node:path';
 import { ticksFromSeconds } from '../../engine/time';
 import { compareColumns, compareRows } from '../../report/compare';
 import { CI_COLUMNS, ciRows } from '../../report/ci';
@@ -109,6 +109,11 @@ export async function mergeShards(dirs: readonly string[], opts: MergeOptions, i
     throw new ExitError(`${first.dir}: shard.json's plan does not match its study hash`);
   }
 
+  // Without --out, the folder the unsharded run would have written, under the working folder:
+  // never where a shard.json (which anyone could have edited) points outside it.
+  if (opts.out === undefined && (isAbsolute(m.unshardedDir) || normalize(m.unshardedDir).split(/[\\/]/).includes('..'))) {
+    throw new ExitError(`${first.dir}: shard.json names the results folder ${JSON.stringify(m.unshardedDir.slice(0, 80))}, outside the working folder; say where to write with --out DIR`);
+  }
   const dir = opts.out ?? m.unshardedDir;
   const shardDir = shards.find((s) => resolve(s.dir) === resolve(dir));
   if (shardDir !== undefined) throw new ExitError(`--out ${dir} is one of the shard folders; merge into a new folder`);

@@ -9,6 +9,8 @@ import { formatDuration } from '../../scenario/units';
 import type { LoadedScenario } from '../../scenario/load';
 import type { Plan } from '../../sim/plan';
 import { engineReason } from '../engine';
+import { type Budget, estimateJson } from '../../stats/estimate';
+import { checkWork } from '../budget';
 import type { CliIO } from '../io';
 import { ResultsWriter } from '../output';
 import { progressBar } from '../progress';
@@ -29,6 +31,8 @@ export interface RunOptions {
   shard?: Shard;
   /** false: no charts and no report.html, only the CSV files and meta.json. */
   report?: boolean;
+  /** Refuse work estimated beyond this (../budget.ts). */
+  budget?: Budget;
 }
 
 export interface RunOutcome {
@@ -61,6 +65,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
   const unshardedDir = join('results', plan.name, `s${plan.seed}-${hash.slice(0, 8)}`);
   const dir = opts.out ?? `${unshardedDir}${shardSuffix(opts.shard)}`;
   const started = process.hrtime.bigint();
+  const work = checkWork([plan], 'this run', { detail: true, ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), ...(opts.budget !== undefined ? { budget: opts.budget } : {}) });
   const writer = new ResultsWriter(dir);
   try {
     const tasks = runTasks(plan);
@@ -108,6 +113,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
         };
       }),
       events: study.events,
+      estimate: estimateJson(work),
       wallTimeSeconds: elapsedSeconds(started),
       node: process.version,
       command: opts.argv ?? [],

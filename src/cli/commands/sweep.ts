@@ -12,6 +12,8 @@ import { type Axis, type Shard, writeMetaOrManifest } from '../shard';
 import { executeStudy } from '../study';
 import type { TaskSpec } from '../task';
 import { version } from '../version';
+import { type Budget, estimateJson } from '../../stats/estimate';
+import { checkWork } from '../budget';
 import { elapsedSeconds, planHash, RESULT_HEADER, resultCells, runTasks, shardSuffix, shardTitle } from './run';
 
 /**
@@ -33,6 +35,8 @@ export interface SweepOptions {
   shard?: Shard;
   /** false: no sweep.svg and no report.html, only sweep.csv and meta.json. */
   report?: boolean;
+  /** Refuse work estimated beyond this (../budget.ts). */
+  budget?: Budget;
 }
 
 export interface SweepOutcome {
@@ -162,6 +166,7 @@ export async function runSweep(file: string, axes: readonly Axis[], points: read
       pointOf.push(k);
     }
   });
+  const work = checkWork(points.map((p) => p.loaded.plan), `this sweep (${points.length} point${points.length === 1 ? '' : 's'})`, { detail: false, ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), ...(opts.budget !== undefined ? { budget: opts.budget } : {}) });
   const writer = new ResultsWriter(dir);
   try {
     const study = await executeStudy(writer, {
@@ -205,6 +210,7 @@ export async function runSweep(file: string, axes: readonly Axis[], points: read
       })),
       tasks: tasks.length,
       events: study.events,
+      estimate: estimateJson(work),
       wallTimeSeconds: elapsedSeconds(started),
       node: process.version,
       command: opts.argv ?? [],
