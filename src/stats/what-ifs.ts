@@ -1,4 +1,5 @@
 import { secondsFromTicks, ticksFromSeconds } from '../engine/time';
+import { presetFamily } from '../os/presets';
 import type { Profile } from '../os/profile';
 import { POOL_DEFAULTS } from '../sim/connection-pool';
 import { type Plan, type PlanDestination, workloadIn } from '../sim/plan';
@@ -38,17 +39,20 @@ function withProfiles(plan: Plan, variant: number, change: (p: Profile, host: nu
   };
 }
 
-const isLinux = (p: Profile) => p.preset === 'linux';
-const isWindows = (p: Profile) => p.preset === 'windows' || p.preset === 'windows-240' || p.preset === 'windows-legacy';
+/** The base preset a profile is a case of (a version preset such as centos7 counts as linux). */
+const family = (p: Profile) => presetFamily(p.preset);
+const isLinux = (p: Profile) => family(p) === 'linux';
+const isWindows = (p: Profile) => family(p) === 'windows' || family(p) === 'windows-240' || family(p) === 'windows-legacy';
 
 /** The widest ephemeral range the OS lets an administrator set, and how. */
 export function widestRange(p: Profile): { range: [number, number]; how: string } {
   if (isLinux(p)) return { range: [1024, 65535], how: 'sysctl net.ipv4.ip_local_port_range="1024 65535"' };
-  if (p.preset === 'windows' || p.preset === 'windows-240') return { range: [1025, 65535], how: 'netsh int ipv4 set dynamicport tcp start=1025 num=64511' };
-  if (p.preset === 'windows-legacy') return { range: [1025, 65534], how: 'MaxUserPort=65534 (registry)' };
-  if (p.preset === 'macos' || p.preset === 'freebsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.portrange.first=1024 net.inet.ip.portrange.last=65535' };
-  if (p.preset === 'netbsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.anonportmin=1024 net.inet.ip.anonportmax=65535' };
-  if (p.preset === 'openbsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.portfirst=1024 net.inet.ip.portlast=65535' };
+  const f = family(p);
+  if (f === 'windows' || f === 'windows-240') return { range: [1025, 65535], how: 'netsh int ipv4 set dynamicport tcp start=1025 num=64511' };
+  if (f === 'windows-legacy') return { range: [1025, 65534], how: 'MaxUserPort=65534 (registry)' };
+  if (f === 'macos' || f === 'freebsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.portrange.first=1024 net.inet.ip.portrange.last=65535' };
+  if (f === 'netbsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.anonportmin=1024 net.inet.ip.anonportmax=65535' };
+  if (f === 'openbsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.portfirst=1024 net.inet.ip.portlast=65535' };
   return { range: [1024, 65535], how: 'ephemeral range 1024-65535' };
 }
 
@@ -57,7 +61,7 @@ const coversRange = (p: Profile, r: [number, number]) => p.portRange[0] <= r[0] 
 /** The shortest TIME_WAIT the OS lets an administrator set, and how; a string when it cannot be changed. */
 export function shortestTimeWait(p: Profile): { seconds: number; how: string } | string {
   if (isWindows(p)) return { seconds: 30, how: 'TcpTimedWaitDelay=30 (registry; 30 s is its minimum)' };
-  if (p.preset === 'macos') return { seconds: 10, how: 'sysctl net.inet.tcp.msl=5000 (TIME_WAIT = 2 × MSL)' };
+  if (family(p) === 'macos') return { seconds: 10, how: 'sysctl net.inet.tcp.msl=5000 (TIME_WAIT = 2 × MSL)' };
   if (isLinux(p)) return 'Linux fixes TIME_WAIT at 60 s (TCP_TIMEWAIT_LEN): no setting shortens it';
   return `${p.preset}: portsim offers a shorter TIME_WAIT only for Windows (TcpTimedWaitDelay) and macOS (net.inet.tcp.msl)`;
 }
