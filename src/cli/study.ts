@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { secondsFromTicks } from '../engine/time';
-import { type Cell, POOLS_COLUMNS, PORTS_COLUMNS, type Row, TIMESERIES_COLUMNS } from '../report/rows';
+import { type Cell, type Row, TIMESERIES_COLUMNS } from '../report/rows';
 import { type Column, type CsvFile, type ResultsWriter } from './output';
-import type { PartPaths, WorkerJob } from './job';
+import type { WorkerJob } from './job';
 import type { StudyProgress } from './progress';
 import type { Shard } from './shard';
-import { type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';
+import { type DetailKey, detailFiles, type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';
 
 /**
  * Running the tasks of a study (a run: variants × replications; a sweep: points × variants ×
@@ -26,7 +26,7 @@ export interface StudySpec {
   shard?: Shard;
   /** Threads; default: the machine's available parallelism. Never more than the tasks. */
   jobs?: number;
-  /** Write timeseries.csv, ports.csv and pools.csv (a run) or not (a sweep). */
+  /** Write timeseries.csv, ports.csv, pools.csv, episodes.csv (and phases.csv) (a run) or not (a sweep). */
   detail: boolean;
   /** The one-row-per-task file (summary.csv, sweep.csv) and how a task's row is made. */
   rowsFile: { name: string; columns: readonly Column[] };
@@ -95,15 +95,17 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
   const { progress } = spec;
   const tasks = shardTasks(spec.tasks, spec.shard);
   const files: [string, CsvFile][] = [];
-  let detail: Record<keyof DetailSinks, CsvFile> | undefined;
+  let detail: Partial<Record<DetailKey, CsvFile>> | undefined;
+  // A run's tasks share one plan; its detail files are the same for every task.
+  const detailSpec = spec.detail ? detailFiles(spec.tasks[0]?.plan) : [];
   if (spec.detail) {
-    detail = {
-      timeseries: writer.csv('timeseries.csv', TIMESERIES_COLUMNS),
-      ports: writer.csv('ports.csv', PORTS_COLUMNS),
-      pools: writer.csv('pools.csv', POOLS_COLUMNS),
-    };
-    files.push(['timeseries.csv', detail.timeseries], ['ports.csv', detail.ports], ['pools.csv', detail.pools]);
+    detail = {};
+    for (const { key, name, columns } of detailSpec) {
+      detail[key] = writer.csv(name, columns);
+      files.push([name, detail[key]]);
+    }
   }
+  const sinks = detail as DetailSinks | undefined;
   const rowsFile = writer.csv(spec.rowsFile.name, spec.rowsFile.columns);
   files.push([spec.rowsFile.name, rowsFile]);
 
@@ -123,18 +125,15 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
 
   const threads = Math.min(spec.jobs ?? defaultJobs(), tasks.length);
   if (threads <= 1) {
-    for (const task of tasks) finish(task, executeTask(task, detail !== undefined && progress !== undefined ? reporting(detail, task, progress) : detail));
+    for (const task of tasks) finish(task, executeTask(task, sinks !== undefined && progress !== undefined ? reporting(sinks, task, progress) : sinks));
     return result;
   }
 
   const jobs: WorkerJob[] = tasks.map((task, pos) => {
     const job: WorkerJob = { pos, task };
     if (spec.detail) {
-      job.parts = {
-        timeseries: writer.part('timeseries.csv', task.index),
-        ports: writer.part('ports.csv', task.index),
-        pools: writer.part('pools.csv', task.index),
-      };
+      job.parts = {};
+      for (const { key, name } of detailSpec) job.parts[key] = writer.part(name, task.index);
     }
     return job;
   });
@@ -143,9 +142,9 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
   await runOnThreads(jobs, threads, (pos, outcome) => {
     const job = jobs[pos]!;
     if (job.parts !== undefined && detail !== undefined) {
-      for (const key of ['timeseries', 'ports', 'pools'] as const satisfies readonly (keyof PartPaths)[]) {
-        detail[key].append(job.parts[key]);
-        writer.dropPart(job.parts[key]);
+      for (const { key } of detailSpec) {
+        detail[key]!.append(job.parts[key]!);
+        writer.dropPart(job.parts[key]!);
       }
     }
     finish(job.task, outcome);

@@ -1,6 +1,11 @@
-import { type Cell, type Row, poolRows, portRows, summaryRow, timeseriesRow } from '../report/rows';
+import {
+  type Cell, EPISODES_COLUMNS, episodeRows, PHASES_COLUMNS, phaseRows, POOLS_COLUMNS, poolRows, PORTS_COLUMNS, portRows, type Row, summaryRow,
+  TIMESERIES_COLUMNS, timeseriesRow, transientCells,
+} from '../report/rows';
 import type { Plan } from '../sim/plan';
+import { loadPhases } from '../stats/phases';
 import { runOne } from '../stats/run-one';
+import { TransientCollector } from '../stats/transients';
 
 /**
  * One task of a study: one (variant, replication) of one plan. Tasks are independent (each
@@ -24,11 +29,27 @@ export interface RowSink {
   add(row: Row | readonly Cell[]): void;
 }
 
-/** Where a run's per-sample, per-port and per-pool rows go; a sweep keeps only summaries. */
+/** Where a run's per-sample, per-port, per-pool, per-episode (and per-phase) rows go; a sweep keeps only summaries. */
 export interface DetailSinks {
   timeseries: RowSink;
   ports: RowSink;
   pools: RowSink;
+  episodes: RowSink;
+  /** Only when the plan's load has phases (detailFiles). */
+  phases?: RowSink;
+}
+
+export type DetailKey = keyof DetailSinks;
+
+/** The detail files of a run of `plan`, in the order they are written. */
+export function detailFiles(plan: Plan | undefined): { key: DetailKey; name: string; columns: readonly string[] }[] {
+  return [
+    { key: 'timeseries', name: 'timeseries.csv', columns: TIMESERIES_COLUMNS },
+    { key: 'ports', name: 'ports.csv', columns: PORTS_COLUMNS },
+    { key: 'pools', name: 'pools.csv', columns: POOLS_COLUMNS },
+    { key: 'episodes', name: 'episodes.csv', columns: EPISODES_COLUMNS },
+    ...(plan !== undefined && loadPhases(plan).phases.length > 0 ? [{ key: 'phases' as const, name: 'phases.csv', columns: PHASES_COLUMNS }] : []),
+  ];
 }
 
 /**
@@ -42,12 +63,22 @@ export function executeTask(task: TaskSpec, detail?: DetailSinks): TaskOutcome {
   if (process.env[FAIL_TASK] === String(task.index)) throw new Error(`task ${task.index} failed on purpose (${FAIL_TASK})`);
   const { plan, replication } = task;
   const label = plan.variants[task.variant]!.label;
-  const result = runOne(plan, task.variant, replication, detail && ((s) => detail.timeseries.add(timeseriesRow(label, replication, s))));
+  const load = loadPhases(plan);
+  const collector = new TransientCollector(load);
+  const result = runOne(plan, task.variant, replication, detail === undefined
+    ? (s) => collector.add(s)
+    : (s) => {
+      collector.add(s);
+      detail.timeseries.add(timeseriesRow(label, replication, s));
+    });
+  const transients = collector.result();
   if (detail !== undefined) {
     addAll(detail.ports, portRows(plan, result));
     addAll(detail.pools, poolRows(plan, result));
+    addAll(detail.episodes, episodeRows(label, replication, transients));
+    if (detail.phases !== undefined) addAll(detail.phases, phaseRows(label, replication, transients));
   }
-  return { summary: summaryRow(plan, result), events: result.events };
+  return { summary: summaryRow(plan, result, transientCells(transients, result.stats.lastFailure, load.varying)), events: result.events };
 }
 
 /**

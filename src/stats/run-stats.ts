@@ -34,9 +34,9 @@ const FAIL_TW = 5, FAIL_EST = 6, EST = 7, TW = 8, PEAK_EST = 9, PEAK_TW = 10, PE
 const REUSES = 12, I_ATTEMPTS = 13, I_FAILURES = 14, I_PEAK_UTIL = 15, MAX_UTIL = 16;
 const FIRST_FAILURE = 17, STEADY = 18, TW_REUSES = 19, TW_OVERFLOWS = 20, FIN_WAIT_2S = 21;
 const RETRIES = 22, RETRY_FAILURES = 23, IS_RETRY = 24, GAVE_UP = 25, POOLED = 26, POOLED_REUSED = 27, POOLED_WAITED = 28;
-const NEXT_THRESHOLD = 29;
+const NEXT_THRESHOLD = 29, LAST_FAILURE = 30;
 /** Number of counters (the WebAssembly kernel, ../kernel/assembly, keeps the same indexes: its S_* constants). */
-const N_COUNTERS = 30;
+const N_COUNTERS = 31;
 
 
 /**
@@ -68,6 +68,7 @@ export class RunStats implements Recorder {
     private readonly onSample: (row: SampleRow) => void = () => {},
   ) {
     this.c[FIRST_FAILURE] = -1;
+    this.c[LAST_FAILURE] = -1;
     const nPools = poolCapacity.length;
     this.poolAttempts = new Float64Array(nPools);
     this.poolFailures = new Float64Array(nPools);
@@ -141,6 +142,7 @@ export class RunStats implements Recorder {
     if (reason === FAIL_TIME_WAIT) c[FAIL_TW]! += 1;
     else c[FAIL_EST]! += 1;
     if (c[FIRST_FAILURE]! < 0) c[FIRST_FAILURE] = t;
+    c[LAST_FAILURE] = t;
     this.poolAttempts[pool]! += 1;
     this.poolFailures[pool]! += 1;
     if (this.poolFirstFailure[pool]! < 0) this.poolFirstFailure[pool] = t;
@@ -264,5 +266,7 @@ export class RunStats implements Recorder {
   get finWait2Closes(): number { return this.c[FIN_WAIT_2S]!; }
   /** First failure time in ticks, or -1. */
   get firstFailure(): Tick { return this.c[FIRST_FAILURE]!; }
+  /** Last failure time in ticks, or -1. */
+  get lastFailure(): Tick { return this.c[LAST_FAILURE]!; }
   get maxUtilization(): number { return this.c[MAX_UTIL]!; }
 }

@@ -15,6 +15,7 @@ import { progressBar } from '../progress';
 import { type Shard, writeMetaOrManifest } from '../shard';
 import { executeStudy } from '../study';
 import type { TaskSpec } from '../task';
+import { transientLines } from '../transient-lines';
 import { version } from '../version';
 
 export interface RunOptions {
@@ -171,6 +172,7 @@ export function consoleSummary(plan: Plan, summary: readonly Row[], dir: string,
     // Every replication of every profile (not a shard's part): their means with 95 % intervals.
     ...(many && summary.length === plan.variants.length * plan.replications ? ['', ciConsoleTable(plan, summary)] : []),
     ...requestLines(summary, many),
+    ...transientLines(plan, summary, dir, files),
     '',
     `results: ${dir}/ (${files.join(', ')})`,
   ].join('\n');

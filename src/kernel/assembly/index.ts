@@ -77,7 +77,7 @@ const S_ATTEMPTS = 0, S_SUCCESSES = 1, S_FAILURES = 2, S_STEADY_ATTEMPTS = 3, S_
 const S_FAIL_TW = 5, S_FAIL_EST = 6, S_EST = 7, S_TW = 8, S_PEAK_EST = 9, S_PEAK_TW = 10, S_PEAK_IN_USE = 11;
 const S_REUSES = 12, S_I_ATTEMPTS = 13, S_I_FAILURES = 14, S_I_PEAK_UTIL = 15, S_MAX_UTIL = 16;
 const S_FIRST_FAILURE = 17, S_STEADY = 18, S_TW_OVERFLOWS = 20, S_FIN_WAIT_2S = 21;
-const S_GAVE_UP = 25, S_NEXT_THRESHOLD = 29;
+const S_GAVE_UP = 25, S_NEXT_THRESHOLD = 29, S_LAST_FAILURE = 30;
 
 // POOLSTAT (f64)
 const PS_ATTEMPTS = 0, PS_FAILURES = 1, PS_ALLOC = 2, PS_INUSE = 3, PS_PEAK = 4, PS_FIRSTFAIL = 5, PS_CAP = 6;
@@ -519,6 +519,7 @@ function recordFailed(pool: i32, reasonTimeWait: bool): void {
   if (reasonTimeWait) addSt(S_FAIL_TW, 1);
   else addSt(S_FAIL_EST, 1);
   if (st(S_FIRST_FAILURE) < 0) setSt(S_FIRST_FAILURE, t);
+  setSt(S_LAST_FAILURE, t);
   const ps = psAt(pool);
   fset(ps, PS_ATTEMPTS, fget(ps, PS_ATTEMPTS) + 1);
   fset(ps, PS_FAILURES, fget(ps, PS_FAILURES) + 1);
