@@ -31,6 +31,8 @@ export interface StudySpec {
   /** The one-row-per-task file (summary.csv, sweep.csv) and how a task's row is made. */
   rowsFile: { name: string; columns: readonly Column[] };
   row(task: TaskSpec, summary: Row): Row;
+  /** Write each task's rows per host and per workload before its total row (a run's summary.csv). */
+  breakdown?: boolean;
   /** Told of each completed task (and of simulated time on this thread); stopped at the end. */
   progress?: StudyProgress;
 }
@@ -114,6 +116,7 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
   const result: StudyResult = { tasks, rows: [], events: 0, layout };
 
   const finish = (task: TaskSpec, outcome: TaskOutcome) => {
+    if (spec.breakdown === true) for (const b of outcome.breakdown) rowsFile.add(spec.row(task, b));
     const row = spec.row(task, outcome.summary);
     rowsFile.add(row);
     for (const [name, f] of files) layout[name]!.ends.push(f.offset());

@@ -2,6 +2,7 @@ import {
   type Cell, EPISODES_COLUMNS, episodeRows, PHASES_COLUMNS, phaseRows, POOLS_COLUMNS, poolRows, PORTS_COLUMNS, portRows, type Row, summaryRow,
   TIMESERIES_COLUMNS, timeseriesRow, transientCells,
 } from '../report/rows';
+import { breakdownRows } from '../report/breakdown';
 import type { Plan } from '../sim/plan';
 import { loadPhases } from '../stats/phases';
 import { runOne } from '../stats/run-one';
@@ -21,7 +22,10 @@ export interface TaskSpec {
 
 /** What a task hands back besides its streamed rows. */
 export interface TaskOutcome {
+  /** The run's total row. */
   summary: Row;
+  /** Rows per host and per workload (../report/breakdown.ts), written before the total in summary.csv. */
+  breakdown: Row[];
   events: number;
 }
 
@@ -78,7 +82,11 @@ export function executeTask(task: TaskSpec, detail?: DetailSinks): TaskOutcome {
     addAll(detail.episodes, episodeRows(label, replication, transients));
     if (detail.phases !== undefined) addAll(detail.phases, phaseRows(label, replication, transients));
   }
-  return { summary: summaryRow(plan, result, transientCells(transients, result.stats.lastFailure, load.varying)), events: result.events };
+  return {
+    summary: summaryRow(plan, result, transientCells(transients, result.stats.lastFailure, load.varying)),
+    breakdown: breakdownRows(plan, result),
+    events: result.events,
+  };
 }
 
 /**

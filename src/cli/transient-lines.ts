@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Row } from '../report/rows';
 import { formatShare, formatTable } from '../report/table';
 import type { Plan } from '../sim/plan';
 import { RECOVERY_LEVEL } from '../stats/transients';
+import { readResultRows } from './results-csv';
 
 /**
  * The console lines on a run's transients, under its summary table: a note when the load varies
@@ -13,20 +12,12 @@ import { RECOVERY_LEVEL } from '../stats/transients';
  */
 const MAX_EPISODES = 6;
 
-/** A results CSV as records (its cells are numbers and names: no quoting). */
-function readRows(dir: string, files: readonly string[], name: string): Record<string, string>[] {
-  if (!files.includes(name)) return [];
-  const [head, ...lines] = readFileSync(join(dir, name), 'utf8').trimEnd().split('\n');
-  const keys = head!.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((c, i) => [keys[i], c])));
-}
-
-const n = (x: string | undefined) => Number(x ?? 0).toLocaleString('en-US');
+const n = (x: unknown) => Number(x ?? 0).toLocaleString('en-US');
 /** Seconds as "328s", "420.045s" (at most 3 decimals, no trailing zeros). */
-const s = (x: string | number | undefined) => `${Number(Number(x).toFixed(3))}s`;
+const s = (x: unknown) => `${Number(Number(x).toFixed(3))}s`;
 
-function episodeLine(r: Row, episodes: Record<string, string>[]): string {
-  const mine = episodes.filter((e) => e.profile === String(r.profile) && e.replication === String(r.replication));
+function episodeLine(r: Row, episodes: Row[]): string {
+  const mine = episodes.filter((e) => e.profile === r.profile && e.replication === Number(r.replication));
   const shown = mine.slice(0, MAX_EPISODES).map((e) => `${s(e.start_s)}–${s(e.end_s)} (${n(e.failures)})`);
   const more = mine.length > MAX_EPISODES ? `, … ${mine.length - MAX_EPISODES} more (episodes.csv)` : '';
   const level = `${RECOVERY_LEVEL * 100} %`;
@@ -40,19 +31,19 @@ function episodeLine(r: Row, episodes: Record<string, string>[]): string {
 export function transientLines(plan: Plan, summary: readonly Row[], dir: string, files: readonly string[]): string[] {
   const first = summary.filter((r) => r.replication === 0 || r.replication === '0');
   const out: string[] = [];
-  const phases = readRows(dir, files, 'phases.csv');
+  const phases = readResultRows(dir, files, 'phases.csv');
   if (first.some((r) => Number(r.load_varies) === 1)) {
     out.push(phases.length > 0
       ? 'note: the arrival rate changes during the run, so "steady failed" is the failed share after the warm-up over a changing load, not a steady state: see the phases below (phases.csv)'
       : 'note: the arrival rate varies all through the run (periodic or replayed arrivals), so "steady failed" is the failed share after the warm-up over a varying load, not a steady state');
   }
-  const episodes = readRows(dir, files, 'episodes.csv');
+  const episodes = readResultRows(dir, files, 'episodes.csv');
   for (const r of first) if (Number(r.failures) > 0 && episodes.length > 0) out.push(episodeLine(r, episodes));
-  const mine = phases.filter((p) => p.replication === '0');
+  const mine = phases.filter((p) => p.replication === 0);
   if (mine.length > 0) {
     const rows = mine.map((p) => [
-      p.profile!, p.phase!, `${s(p.start_s)}–${s(p.end_s)}`, `${Number(p.rate_per_s).toLocaleString('en-US')}/s`, n(p.attempts), n(p.failures),
-      p.failure_ratio === '' ? '-' : formatShare(Number(p.failure_ratio)),
+      String(p.profile), String(p.phase), `${s(p.start_s)}–${s(p.end_s)}`, `${Number(p.rate_per_s).toLocaleString('en-US')}/s`, n(p.attempts), n(p.failures),
+      p.failure_ratio === undefined ? '-' : formatShare(Number(p.failure_ratio)),
     ]);
     out.push('', formatTable(['profile', 'phase', 'time', 'arrivals', 'attempts', 'failures', 'failed'], rows, [false, true, false, true, true, true, true]));
   }

@@ -4,6 +4,7 @@ import { POOL_ERRNO } from '../sim/simulation';
 import type { RunResult } from '../stats/run-one';
 import { THRESHOLDS, type SampleRow } from '../stats/run-stats';
 import { RECOVERY_LEVEL, type Transients } from '../stats/transients';
+import { TOTAL } from './breakdown';
 
 /**
  * The rows of the CSV files, as plain records: pure data in, data out. Empty cells are
@@ -19,7 +20,7 @@ const ratio = (num: number, den: number): number | undefined => (den > 0 ? num /
 const share = (x: number | undefined): number | undefined => (x === undefined ? undefined : Math.round(x * 1e6) / 1e6);
 
 export const SUMMARY_COLUMNS = [
-  'scenario', 'profile', 'replication', 'seed',
+  'scenario', 'profile', 'replication', 'seed', 'host', 'workload',
   'attempts', 'successes', 'failures', 'failure_ratio',
   'steady_attempts', 'steady_failures', 'steady_failure_ratio',
   'first_failure_s', 'last_failure_s', 'failure_episodes', `recovered_util${RECOVERY_LEVEL * 100}_s`, 'load_varies',
@@ -59,6 +60,8 @@ export function summaryRow(plan: Plan, r: RunResult, transients?: Row): Row {
     profile: variant.label,
     replication: r.replication,
     seed: plan.seed,
+    host: TOTAL,
+    workload: TOTAL,
     attempts: s.attempts,
     successes: s.successes,
     failures: s.failures,
