@@ -163,7 +163,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
         .option('jobs', JOBS)
         .option('report', { type: 'boolean', default: true, describe: 'draw capacity.svg and report.html (--no-report: CSV files and meta.json only)' })
-        .option('what-ifs', { type: 'boolean', default: true, describe: 'also search each standard change that applies (another source IP, a wider range…) and rank them (--no-what-ifs: the baseline only)' })
+        .option('what-ifs', { describe: 'also search each standard change that applies (another source IP, a wider range…) and rank them; --what-ifs a,b: only these changes; --no-what-ifs: the baseline only' })
         .example('$0 capacity scenarios/default.yaml', 'sustainable new connections/s on Linux and Windows, and the headroom')
         .example('$0 capacity scenarios/default.yaml --target 0.01 --replications 4', 'at 1 % failures, each probe averaged over 4 replications'),
       async (a) => {
@@ -182,6 +182,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         if (a.quiet === true) opts.quiet = true;
         if (a.report === false) opts.report = false;
         if (a['what-ifs'] === false) opts.whatIfs = false;
+        else if (typeof a['what-ifs'] === 'string') opts.whatIfs = a['what-ifs'].split(',').map((s) => s.trim()).filter((s) => s !== '');
         await runCapacity(loaded!, opts, io);
       },
     )

@@ -98,6 +98,7 @@ const presetName = z.unknown().transform((v, ctx): string => {
 const profileFields = {
   preset: presetName,
   label: name.optional(),
+  device: z.string().min(1).optional(),
   portRange: z.tuple([port, port]).optional(),
   reservedPorts: z.array(reservedEntry).optional(),
   timeWait: duration().optional(),
