@@ -94,7 +94,7 @@ const cases: Case[] = [
   {
     name: 'unknown key in a profile: timewait',
     text: edit({ 10: '      timewait: 60s' }),
-    err: [':10:7: hosts[0].profile.timewait: unknown key "timewait". Did you mean "timeWait"? Allowed here: preset, label, portRange, reservedPorts, timeWait, sharing, allocator, bindAllocator, twReuse, twReuseDelay, timestamps, maxTimeWaitBuckets, finTimeout'],
+    err: [':10:7: hosts[0].profile.timewait: unknown key "timewait". Did you mean "timeWait"? Allowed here: preset, label, device, portRange, reservedPorts, timeWait, sharing, allocator, bindAllocator, twReuse, twReuseDelay, timestamps, maxTimeWaitBuckets, finTimeout'],
   },
 
   // unknown enum values, with did-you-mean
@@ -301,6 +301,12 @@ const cases: Case[] = [
     text: edit({}),
     args: ['--duration', '10 sec'],
     err: [`: duration (from --duration 10 sec): must be ${DURATION}, got "10 sec" (string). Did you mean "10s"?`],
+  },
+  {
+    name: '--duration as a bare number: a unit hint',
+    text: edit({}),
+    args: ['--duration', '10'],
+    err: [`: duration (from --duration 10): must be ${DURATION}, got "10" (string). Did you mean "10s"?`],
   },
   {
     name: '--compare with a misspelt preset',
