@@ -38,7 +38,7 @@ describe('scenario header claims', () => {
     expect(connectPools.every((p) => p.kind === 'connect' && p.error === 'EADDRNOTAVAIL' && num(p.peak_in_use) > 8500 && num(p.peak_in_use) < 9500)).toBe(true);
     // The same traffic: every variant saw the same attempts.
     expect(new Set(summary.map((r) => r.attempts)).size).toBe(1);
-  });
+  }, 60_000); // 12 s on a loaded machine (2 cores, several runs)
 });
 
 /** The user-needs scenarios S1–S13 (scenarios/s01-…yaml … s13-…yaml): one test each. */
