@@ -141,7 +141,22 @@ export function parseScenario(file: string, text: string, opts: LoadOptions = {}
       }),
     );
   }
-  return { file, plan: result.plan, input: result.input, warnings: result.warnings };
+  return { file, plan: result.plan, input: result.input, warnings: [...result.warnings, ...replacedProfiles(result.input, overridden)] };
+}
+
+/**
+ * Warnings for host profiles that `compare` replaces although the file or a --set changed them
+ * (a bare preset name in the file is the usual placeholder and is not warned about).
+ */
+function replacedProfiles(input: ScenarioInput, overridden: readonly { path: PathSegment[]; text: string }[]): string[] {
+  if (input.compare === undefined) return [];
+  return input.hosts.flatMap((h, i) => {
+    const set = overridden.find((o) => o.path[0] === 'hosts' && (o.path[1] === i || o.path[1] === h.name) && o.path[2] === 'profile');
+    const changed = Object.keys(h.profile).filter((k) => k !== 'preset');
+    if (set === undefined && changed.length === 0) return [];
+    const what = set !== undefined ? `set by ${set.text}` : `with ${changed.join(', ')} changed in the file`;
+    return [`hosts.${h.name}.profile (${what}) is not used: every compare entry replaces the profile of every host; make the change in the compare entries (compare: [{preset: ${h.profile.preset}, …}] or --compare)`];
+  });
 }
 
 function collectOverrides(opts: LoadOptions): (Override | Issue)[] {

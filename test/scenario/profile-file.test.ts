@@ -171,8 +171,8 @@ describe('profile file errors', () => {
   test('cross-field rules are checked in the file too', () => {
     const prof = write('profiles/r.yaml', 'preset: linux\nportRange: [40000, 40010]\nreservedPorts: [39000, "40000-40010"]\n');
     expect(failure(write('s.yaml', scenario('linux', '[windows, profiles/r.yaml]'))).message).toBe([
-      `${prof}:3:17: reservedPorts[0]: must lie inside portRange 40000-40010, got 39000`,
       `${prof}:3:16: reservedPorts: reserves every port of 40000-40010: no port is left to allocate`,
+      `${prof}:3:17: reservedPorts[0]: must lie inside portRange 40000-40010, got 39000`,
     ].join('\n'));
   });
 
