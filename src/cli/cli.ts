@@ -41,7 +41,7 @@ interface CommonArgs {
   replications?: number;
 }
 
-const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'jobs', 'shard', 'vary', 'json', 'print-normalized', 'help', 'version', 'target', 'precision', 'report', 'no-report', 'what-ifs', 'no-what-ifs'];
+const KNOWN_OPTIONS = ['seed', 'duration', 'set', 'compare', 'replications', 'out', 'quiet', 'jobs', 'shard', 'vary', 'json', 'print-normalized', 'help', 'version', 'target', 'precision', 'report', 'no-report', 'what-ifs', 'no-what-ifs', 'vary-together'];
 
 /** --jobs and --shard, checked (exit 2 when malformed). */
 function parallelOptions(a: { jobs?: number; shard?: string }): { jobs?: number; shard?: Shard } {
@@ -130,7 +130,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       'run a scenario over a grid of field values and write one summary row per point, profile and replication',
       (y) => y
         .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
-        .option('vary', { type: 'string', array: true, demandOption: true, describe: 'a field and its values: field.path=v1,v2,… (YAML values, as for --set; repeatable: the grid is every combination, the first --vary varying slowest)' })
+        .option('vary', { type: 'string', array: true, describe: 'a field and its values: field.path=v1,v2,… (YAML values, as for --set; repeatable: the grid is every combination, the first --vary varying slowest)' })
+        .option('vary-together', { type: 'string', array: true, describe: 'fields that move in step, each field.path=v1,v2,… with as many values: their k-th values go together (one dimension of the grid, after the --vary ones)' })
         .option('out', { type: 'string', describe: 'write results into exactly this folder' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success' })
         .option('jobs', JOBS)
@@ -140,7 +141,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .example("$0 sweep scenarios/bench-steady.yaml --vary hosts.client.sourceIps=1,2 --vary 'hosts.client.profile.timeWait=30s,60s'", 'a 2 × 2 grid'),
       async (a) => {
         const { loadSweep, parseVaries, runSweep } = lazy.sweep();
-        const axes = parseVaries((a.vary as string[]).map(String));
+        const axes = parseVaries(((a.vary as string[] | undefined) ?? []).map(String), ((a['vary-together'] as string[] | undefined) ?? []).map(String));
         const parallel = parallelOptions(a);
         const points = loadSweep(a.file as string, axes, loadOptions(a as unknown as CommonArgs), io);
         seedForBugReport = points[0]!.loaded.plan.seed;
