@@ -189,7 +189,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       (y) => y
         .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
         .options(SCENARIO_OPTIONS)
-        .option('vary', { type: 'string', array: true, demandOption: true, describe: 'a field and its values: field.path=v1,v2,… (YAML values, as for --set; repeatable: the grid is every combination, the first --vary varying slowest)' })
+        .option('vary', { type: 'string', array: true, describe: 'a field and its values: field.path=v1,v2,… (YAML values, as for --set; repeatable: the grid is every combination, the first --vary varying slowest)' })
+        .option('vary-together', { type: 'string', array: true, describe: 'fields that move in step, each field.path=v1,v2,… with as many values: their k-th values go together (one dimension of the grid, after the --vary ones)' })
         .option('out', { type: 'string', describe: 'write results into exactly this folder' })
         .option('quiet', QUIET)
         .option('jobs', JOBS)
@@ -201,7 +202,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .example("$0 sweep scenarios/bench-steady.yaml --vary hosts.client.sourceIps=1,2 --vary 'hosts.client.profile.timeWait=30s,60s'", 'a 2 × 2 grid'),
       async (a) => {
         const { loadSweep, parseVaries, runSweep } = lazy.sweep();
-        const axes = parseVaries((a.vary as string[]).map(String));
+        const axes = parseVaries(((a.vary as string[] | undefined) ?? []).map(String), ((a['vary-together'] as string[] | undefined) ?? []).map(String));
         const parallel = parallelOptions(a);
         const points = loadSweep(a.file as string, axes, loadOptions(a as unknown as CommonArgs), io);
         seedForBugReport = points[0]!.loaded.plan.seed;
@@ -228,7 +229,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         .option('json', JSON_OPTION)
         .options(lazy.budget().BUDGET_OPTIONS)
         .option('report', { type: 'boolean', default: true, describe: 'draw capacity.svg and report.html (--no-report: CSV files and meta.json only)' })
-        .option('what-ifs', { type: 'boolean', default: true, describe: 'also search each standard change that applies (another source IP, a wider range…) and rank them (--no-what-ifs: the baseline only)' })
+        .option('what-ifs', { describe: 'also search each standard change that applies (another source IP, a wider range…) and rank them; --what-ifs a,b: only these changes; --no-what-ifs: the baseline only' })
         .example('$0 capacity scenarios/default.yaml', 'sustainable new connections/s on Linux and Windows, and the headroom')
         .example('$0 capacity scenarios/default.yaml --target 0.01 --replications 4', 'at 1 % failures, each probe averaged over 4 replications'),
       async (a) => {
@@ -247,6 +248,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         if (a.quiet === true) opts.quiet = true;
         if (a.report === false) opts.report = false;
         if (a['what-ifs'] === false) opts.whatIfs = false;
+        else if (typeof a['what-ifs'] === 'string') opts.whatIfs = a['what-ifs'].split(',').map((s) => s.trim()).filter((s) => s !== '');
         const outcome = await runCapacity(loaded!, opts, a.json === true ? lazy.json().tableToStderr(io) : io);
         if (a.json === true) lazy.json().printJson(io, 'capacity', version(), lazy.json().capacityJson(loaded!, { target, precision }, outcome));
       },

@@ -1,6 +1,5 @@
-import { POOLS_COLUMNS, PORTS_COLUMNS, TIMESERIES_COLUMNS } from '../report/rows';
 import { CsvFile } from './output';
-import { type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';
+import { type DetailKey, detailFiles, type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';
 
 /**
  * One task of a study run by the thread pool (pool.ts), on whichever thread claims it: its
@@ -8,11 +7,7 @@ import { type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from '
  * main thread, which appends them to the final files in task order; the summary row and the
  * event count are returned.
  */
-export interface PartPaths {
-  timeseries: string;
-  ports: string;
-  pools: string;
-}
+export type PartPaths = Partial<Record<DetailKey, string>>;
 
 export interface WorkerJob {
   /** Place of the job in the list given to `runOnThreads`. */
@@ -27,13 +22,15 @@ export function runJob(job: WorkerJob, wrap?: (detail: DetailSinks, task: TaskSp
   try {
     let detail: DetailSinks | undefined;
     if (job.parts !== undefined) {
-      const timeseries = new CsvFile(job.parts.timeseries, TIMESERIES_COLUMNS, { header: false });
-      files.push(timeseries);
-      const ports = new CsvFile(job.parts.ports, PORTS_COLUMNS, { header: false });
-      files.push(ports);
-      const pools = new CsvFile(job.parts.pools, POOLS_COLUMNS, { header: false });
-      files.push(pools);
-      detail = { timeseries, ports, pools };
+      const sinks: Partial<Record<DetailKey, CsvFile>> = {};
+      for (const { key, columns } of detailFiles(job.task.plan)) {
+        const path = job.parts[key];
+        if (path === undefined) continue;
+        const f = new CsvFile(path, columns, { header: false });
+        files.push(f);
+        sinks[key] = f;
+      }
+      detail = sinks as DetailSinks;
     }
     const outcome = executeTask(job.task, detail !== undefined && wrap !== undefined ? wrap(detail, job.task) : detail);
     for (const f of files.splice(0)) f.close();

@@ -76,7 +76,7 @@ export function variantCapacity(plan: Plan, variant: number): { capacity: number
 
 /** The links of a folder, in reading order, for the files it will hold. */
 function links(names: readonly string[]): ReportModel['files'] {
-  const order = ['capacity.csv', 'probes.csv', 'summary.csv', 'summary-ci.csv', 'compare.csv', 'sweep.csv', 'timeseries.csv', 'pools.csv', 'ports.csv', 'pool-use.svg', 'compare.svg', 'sweep.svg', 'capacity.svg', 'meta.json'];
+  const order = ['capacity.csv', 'probes.csv', 'summary.csv', 'summary-ci.csv', 'compare.csv', 'sweep.csv', 'timeseries.csv', 'pools.csv', 'episodes.csv', 'phases.csv', 'ports.csv', 'pool-use.svg', 'compare.svg', 'sweep.svg', 'capacity.svg', 'meta.json'];
   const rank = (n: string) => (order.includes(n) ? order.indexOf(n) : order.length);
   return [...new Set(names)]
     .filter((n) => n !== 'report.html')

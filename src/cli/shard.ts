@@ -35,6 +35,8 @@ export type StudyKind = 'run' | 'sweep';
 export interface Axis {
   path: string;
   values: string[];
+  /** From --vary-together: the together axes move in step (one dimension of the grid, at the first one's place). */
+  together?: boolean;
 }
 
 export interface ShardManifest {

@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { secondsFromTicks } from '../engine/time';
-import { type Cell, POOLS_COLUMNS, PORTS_COLUMNS, type Row, TIMESERIES_COLUMNS } from '../report/rows';
+import { type Cell, type Row, TIMESERIES_COLUMNS } from '../report/rows';
 import { type Column, type CsvFile, type ResultsWriter } from './output';
-import type { PartPaths, WorkerJob } from './job';
+import type { WorkerJob } from './job';
 import type { StudyProgress } from './progress';
-import { type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';
+import { type DetailKey, detailFiles, type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';
 
 /**
  * Running the tasks of a study (a run: variants × replications; a sweep: points × variants ×
@@ -25,11 +25,13 @@ export interface StudySpec {
   shard?: Shard;
   /** Threads; default: the machine's available parallelism. Never more than the tasks. */
   jobs?: number;
-  /** Write timeseries.csv, ports.csv and pools.csv (a run) or not (a sweep). */
+  /** Write timeseries.csv, ports.csv, pools.csv, episodes.csv (and phases.csv) (a run) or not (a sweep). */
   detail: boolean;
   /** The one-row-per-task file (summary.csv, sweep.csv) and how a task's row is made. */
   rowsFile: { name: string; columns: readonly Column[] };
   row(task: TaskSpec, summary: Row): Row;
+  /** Write each task's rows per host and per workload before its total row (a run's summary.csv). */
+  breakdown?: boolean;
   /** Told of each completed task (and of simulated time on this thread); stopped at the end. */
   progress?: StudyProgress;
 }
@@ -101,15 +103,17 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
   const { progress } = spec;
   const tasks = shardTasks(spec.tasks, spec.shard);
   const files: [string, CsvFile][] = [];
-  let detail: Record<keyof DetailSinks, CsvFile> | undefined;
+  let detail: Partial<Record<DetailKey, CsvFile>> | undefined;
+  // A run's tasks share one plan; its detail files are the same for every task.
+  const detailSpec = spec.detail ? detailFiles(spec.tasks[0]?.plan) : [];
   if (spec.detail) {
-    detail = {
-      timeseries: writer.csv('timeseries.csv', TIMESERIES_COLUMNS),
-      ports: writer.csv('ports.csv', PORTS_COLUMNS),
-      pools: writer.csv('pools.csv', POOLS_COLUMNS),
-    };
-    files.push(['timeseries.csv', detail.timeseries], ['ports.csv', detail.ports], ['pools.csv', detail.pools]);
+    detail = {};
+    for (const { key, name, columns } of detailSpec) {
+      detail[key] = writer.csv(name, columns);
+      files.push([name, detail[key]]);
+    }
   }
+  const sinks = detail as DetailSinks | undefined;
   const rowsFile = writer.csv(spec.rowsFile.name, spec.rowsFile.columns);
   files.push([spec.rowsFile.name, rowsFile]);
 
@@ -118,6 +122,7 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
   const result: StudyResult = { tasks, rows: [], events: 0, layout };
 
   const finish = (task: TaskSpec, outcome: TaskOutcome) => {
+    if (spec.breakdown === true) for (const b of outcome.breakdown) rowsFile.add(spec.row(task, b));
     const row = spec.row(task, outcome.summary);
     rowsFile.add(row);
     for (const [name, f] of files) layout[name]!.ends.push(f.offset());
@@ -130,7 +135,7 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
   const threads = Math.min(spec.jobs ?? defaultJobs(), tasks.length);
   if (threads <= 1) {
     for (const task of tasks) {
-      finish(task, executeTask(task, detail !== undefined && progress !== undefined ? reporting(detail, task, progress) : detail));
+      finish(task, executeTask(task, sinks !== undefined && progress !== undefined ? reporting(sinks, task, progress) : sinks));
       // Between simulations, let a signal handler run (./signals.ts): Ctrl-C need not wait for the whole study.
       if (tasks.length > 1) await new Promise<void>((r) => setImmediate(r));
     }
@@ -140,11 +145,8 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
   const jobs: WorkerJob[] = tasks.map((task, pos) => {
     const job: WorkerJob = { pos, task };
     if (spec.detail) {
-      job.parts = {
-        timeseries: writer.part('timeseries.csv', task.index),
-        ports: writer.part('ports.csv', task.index),
-        pools: writer.part('pools.csv', task.index),
-      };
+      job.parts = {};
+      for (const { key, name } of detailSpec) job.parts[key] = writer.part(name, task.index);
     }
     return job;
   });
@@ -153,9 +155,9 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
   await runOnThreads(jobs, threads, (pos, outcome) => {
     const job = jobs[pos]!;
     if (job.parts !== undefined && detail !== undefined) {
-      for (const key of ['timeseries', 'ports', 'pools'] as const satisfies readonly (keyof PartPaths)[]) {
-        detail[key].append(job.parts[key]);
-        writer.dropPart(job.parts[key]);
+      for (const { key } of detailSpec) {
+        detail[key]!.append(job.parts[key]!);
+        writer.dropPart(job.parts[key]!);
       }
     }
     finish(job.task, outcome);

@@ -1,7 +1,13 @@
-import { type Cell, type Row, poolRows, portRows, summaryRow, timeseriesRow } from '../report/rows';
+import {
+  type Cell, EPISODES_COLUMNS, episodeRows, PHASES_COLUMNS, phaseRows, POOLS_COLUMNS, poolRows, PORTS_COLUMNS, portRows, type Row, summaryRow,
+  TIMESERIES_COLUMNS, timeseriesRow, transientCells,
+} from '../report/rows';
+import { breakdownRows } from '../report/breakdown';
 import type { Plan } from '../sim/plan';
+import { loadPhases } from '../stats/phases';
 import { runOne } from '../stats/run-one';
 import { engineOf } from './engine';
+import { TransientCollector } from '../stats/transients';
 
 /**
  * One task of a study: one (variant, replication) of one plan. Tasks are independent (each
@@ -17,7 +23,10 @@ export interface TaskSpec {
 
 /** What a task hands back besides its streamed rows. */
 export interface TaskOutcome {
+  /** The run's total row. */
   summary: Row;
+  /** Rows per host and per workload (../report/breakdown.ts), written before the total in summary.csv. */
+  breakdown: Row[];
   events: number;
 }
 
@@ -25,11 +34,27 @@ export interface RowSink {
   add(row: Row | readonly Cell[]): void;
 }
 
-/** Where a run's per-sample, per-port and per-pool rows go; a sweep keeps only summaries. */
+/** Where a run's per-sample, per-port, per-pool, per-episode (and per-phase) rows go; a sweep keeps only summaries. */
 export interface DetailSinks {
   timeseries: RowSink;
   ports: RowSink;
   pools: RowSink;
+  episodes: RowSink;
+  /** Only when the plan's load has phases (detailFiles). */
+  phases?: RowSink;
+}
+
+export type DetailKey = keyof DetailSinks;
+
+/** The detail files of a run of `plan`, in the order they are written. */
+export function detailFiles(plan: Plan | undefined): { key: DetailKey; name: string; columns: readonly string[] }[] {
+  return [
+    { key: 'timeseries', name: 'timeseries.csv', columns: TIMESERIES_COLUMNS },
+    { key: 'ports', name: 'ports.csv', columns: PORTS_COLUMNS },
+    { key: 'pools', name: 'pools.csv', columns: POOLS_COLUMNS },
+    { key: 'episodes', name: 'episodes.csv', columns: EPISODES_COLUMNS },
+    ...(plan !== undefined && loadPhases(plan).phases.length > 0 ? [{ key: 'phases' as const, name: 'phases.csv', columns: PHASES_COLUMNS }] : []),
+  ];
 }
 
 /**
@@ -53,12 +78,26 @@ export function executeTask(task: TaskSpec, detail?: DetailSinks): TaskOutcome {
   if (failingTask === task.index) throw new Error(`task ${task.index} failed on purpose (injectTaskFailure)`);
   const { plan, replication } = task;
   const label = plan.variants[task.variant]!.label;
-  const result = runOne(plan, task.variant, replication, detail && ((s) => detail.timeseries.add(timeseriesRow(label, replication, s))), engineOf(plan, task.variant));
+  const load = loadPhases(plan);
+  const collector = new TransientCollector(load);
+  const result = runOne(plan, task.variant, replication, detail === undefined
+    ? (s) => collector.add(s)
+    : (s) => {
+      collector.add(s);
+      detail.timeseries.add(timeseriesRow(label, replication, s));
+    }, engineOf(plan, task.variant));
+  const transients = collector.result();
   if (detail !== undefined) {
     addAll(detail.ports, portRows(plan, result));
     addAll(detail.pools, poolRows(plan, result));
+    addAll(detail.episodes, episodeRows(label, replication, transients));
+    if (detail.phases !== undefined) addAll(detail.phases, phaseRows(label, replication, transients));
   }
-  return { summary: summaryRow(plan, result), events: result.events };
+  return {
+    summary: summaryRow(plan, result, transientCells(transients, result.stats.lastFailure, load.varying)),
+    breakdown: breakdownRows(plan, result),
+    events: result.events,
+  };
 }
 
 /**

@@ -33,6 +33,14 @@ export interface StatsArrays {
   poolInUse: Float64Array;
   poolPeakInUse: Float64Array;
   poolFirstFailure: Float64Array;
+  /** Per host: ports in use (all its pools) and the peak of that. */
+  hostInUse: Float64Array;
+  hostPeakInUse: Float64Array;
+  /** Per workload: attempts, failures, first failure (-1: none), retries (the kernel runs no retries). */
+  workloadAttempts: Float64Array;
+  workloadFailures: Float64Array;
+  workloadFirstFailure: Float64Array;
+  workloadRetries: Float64Array;
 }
 
 /**
@@ -90,7 +98,7 @@ export function instantiate(module: WebAssembly.Module, bytes: number, sample: K
 }
 
 // Field layouts: the constants of the same names in ./assembly/index.ts.
-const CFG_SIZE = 16, POOL_STRIDE = 11, HOST_STRIDE = 4, HOSTI_STRIDE = 8, WL_STRIDE = 10, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
+const CFG_SIZE = 16, POOL_STRIDE = 11, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
 const POOLSTAT_STRIDE = 7;
 /** Regions start past the first page, which holds the module's own data (checked). */
 const FIRST = 65536;
@@ -191,7 +199,7 @@ export function runKernel(
   const H = f64(at.hosts, nHosts * HOST_STRIDE), HI = i32(at.hostInts, nHosts * HOSTI_STRIDE), HR = i32(at.hostRng, nHosts * 4);
   plan.hosts.forEach((h, i) => {
     const p = profiles[i]!;
-    H.set([p.timeWait, p.finTimeout, p.maxTimeWaitBuckets, 0], i * HOST_STRIDE);
+    H.set([p.timeWait, p.finTimeout, p.maxTimeWaitBuckets, 0, initial.hostInUse[i]!, initial.hostPeakInUse[i]!], i * HOST_STRIDE);
     HI.set([twLane[i]!, finLane[i]!, ALLOCATORS[p.allocator].code, h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0,
       layout.hosts[i]!.connect, linuxAt[i]!], i * HOSTI_STRIDE);
     const rng = streams.stream(`host/${h.name}/allocator`);
@@ -210,7 +218,8 @@ export function runKernel(
     const { kind: durKind, p1: d1, p2: d2 } = new Distribution(w.duration);
     const closer = new Closer(w.closedBy);
     const total = w.weights.reduce((a, b) => a + b, 0);
-    WL.set([1e6 / w.arrivals.rate, w.arrivals.start, w.arrivals.stop, 0, d1, d2, closer.pClient, closer.pServer, closer.pReset, total], i * WL_STRIDE);
+    WL.set([1e6 / w.arrivals.rate, w.arrivals.start, w.arrivals.stop, 0, d1, d2, closer.pClient, closer.pServer, closer.pReset, total,
+      initial.workloadAttempts[i]!, initial.workloadFailures[i]!, initial.workloadFirstFailure[i]!], i * WL_STRIDE);
     WI.set([arrivalKind(w.arrivals), durKind, closer.fixed, w.destinations.length, w.selection === 'random' ? 1 : 0, pick, w.host, 1 + i], i * WLI_STRIDE);
     const name = `workload/${w.name}`;
     ['arrivals', 'destinations', 'durations', 'closed-by'].forEach((s, j) => WR.set(streams.stream(`${name}/${s}`).state, i * 16 + j * 4));
@@ -257,6 +266,10 @@ export function runKernel(
   for (let p = 0; p < nPools; p++) addRecords(initial, REC, counts, base[p]!, size[p]!, profiles[layout.info[p]!.host]!.portRange[0]);
   const poolArrays = [initial.poolAttempts, initial.poolFailures, initial.poolAllocations, initial.poolInUse, initial.poolPeakInUse, initial.poolFirstFailure];
   for (let p = 0; p < nPools; p++) poolArrays.forEach((a, j) => (a[p] = PS[p * POOLSTAT_STRIDE + j]!));
+  for (let h = 0; h < nHosts; h++) [initial.hostInUse[h], initial.hostPeakInUse[h]] = [H[h * HOST_STRIDE + 4]!, H[h * HOST_STRIDE + 5]!];
+  for (let w = 0; w < nWl; w++) {
+    [initial.workloadAttempts[w], initial.workloadFailures[w], initial.workloadFirstFailure[w]] = [WL[w * WL_STRIDE + 10]!, WL[w * WL_STRIDE + 11]!, WL[w * WL_STRIDE + 12]!];
+  }
   return { poolInfo: layout.info, events: f64(at.cfg, CFG_SIZE)[11]! };
 }
 

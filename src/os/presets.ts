@@ -1,5 +1,6 @@
 import { ticksFromSeconds } from '../engine/time';
 import type { Profile } from './profile';
+import { VERSION_SPECS, versionPresets } from './version-presets';
 
 /**
  * OS presets with their sources. Facts and source keys come from
@@ -36,7 +37,7 @@ const WINDOWS_SOURCES = {
   finTimeout: 'FIN_WAIT_2 hold 60 s (TcpFinWait2Delay; unconfirmed)',
 } as const;
 
-export const PRESETS: Readonly<Record<string, Profile>> = {
+const BASE_PRESETS: Readonly<Record<string, Profile>> = {
   linux: {
     name: 'linux', preset: 'linux', portRange: [32768, 60999], reservedPorts: [], timeWait: s(60),
     sharing: 'per-destination', allocator: 'linux', bindAllocator: 'linux-bind',
@@ -164,4 +165,15 @@ export const PRESETS: Readonly<Record<string, Profile>> = {
   },
 };
 
+/** Every preset: the base ones, then those named by OS version (./version-presets.ts). */
+export const PRESETS: Readonly<Record<string, Profile>> = { ...BASE_PRESETS, ...versionPresets(BASE_PRESETS) };
+
 export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);
+
+/** The base presets (linux, windows, …), without the version names. */
+export const BASE_PRESET_NAMES: readonly string[] = Object.keys(BASE_PRESETS);
+
+/** The base preset a preset is a case of: itself, or the family of a version preset (centos7 → linux). */
+export function presetFamily(preset: string): string {
+  return VERSION_SPECS[preset]?.family ?? preset;
+}

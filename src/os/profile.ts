@@ -56,6 +56,11 @@ export interface Profile {
   finTimeout: Tick;
   /** Where the values come from, and what is unconfirmed: one line for the whole profile. */
   source: string;
+  /**
+   * Set when the profile stands for a device (a NAT gateway, a load balancer's SNAT) rather than
+   * a host's OS: what it is. OS settings (sysctl, registry) are then not offered as what-ifs.
+   */
+  device?: string;
   /** Per field, where its value comes from (for `portsim profiles show`). */
   sources: Partial<Record<ProfileField, string>>;
 }

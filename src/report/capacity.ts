@@ -3,6 +3,7 @@ import { isRandomized } from '../workload/arrivals';
 import type { Plan } from '../sim/plan';
 import type { PlanEstimate } from '../stats/analytic';
 import type { SearchStatus } from '../stats/capacity';
+import { otherLimitNote } from '../stats/what-ifs';
 import type { LoadPoint } from './charts';
 import type { ReportTable } from './html';
 import { formatTable } from './table';
@@ -26,6 +27,8 @@ export interface ProbeRecord {
   pass: boolean;
   /** Steady attempts summed over the replications. */
   steadyAttempts: number;
+  /** Closes that overflowed tcp_max_tw_buckets (skipped TIME_WAIT), summed over the replications. */
+  overflows: number;
 }
 
 export interface ProfileCapacity {
@@ -85,6 +88,7 @@ export const CAPACITY_COLUMNS = [
   'little_rate_per_s', 'erlang_b_rate_per_s', 'runs', 'probes', 'replications', 'status',
   'failing_rate_per_s', 'sustainable_failure_ratio', 'failing_failure_ratio', 'precision',
   'pools', 'busiest_pool', 'busiest_pool_share', 'busiest_pool_rate_per_s', 'pool_capacity', 'hold_s', 'change_detail',
+  'other_limit',
 ] as const;
 
 /** "host/source-ip/destination" (destination `*` for a global pool). */
@@ -127,7 +131,14 @@ export function capacityRow(ctx: CapacityContext, c: ProfileCapacity, change?: {
     pool_capacity: e.busiest?.capacity,
     hold_s: e.busiest?.hold,
     change_detail: change?.whatIf.detail,
+    other_limit: change === undefined ? undefined : otherLimit(change.base, change.whatIf),
   };
+}
+
+/** The flag of a what-if whose gain comes from another limit (../stats/what-ifs.ts otherLimitNote). */
+export function otherLimit(base: ProfileCapacity, w: WhatIfOutcome): string | undefined {
+  const a = base.sustainable, b = w.capacity?.sustainable;
+  return a === undefined || b === undefined ? undefined : otherLimitNote(a, b);
 }
 
 /** capacity.csv's rows for a profile: the baseline, then its what-ifs as ranked. */
@@ -150,7 +161,8 @@ export function whatIfCells(c: ProfileCapacity): { header: string[]; rows: strin
     if (w.capacity === undefined) return ['-', w.id, '-', '-', '-', `${w.status === 'not-modelled-yet' ? 'not modelled yet' : 'not applicable'}: ${w.detail}`];
     const s = w.capacity.sustainable;
     const gain = whatIfGain(c, w);
-    const status = w.capacity.status === 'ok' ? '' : ` [${STATUS_TEXT[w.capacity.status]}]`;
+    const other = otherLimit(c, w);
+    const status = `${w.capacity.status === 'ok' ? '' : ` [${STATUS_TEXT[w.capacity.status]}]`}${other === undefined ? '' : ` [! ${other}]`}`;
     return [String(++rank), w.id, s === undefined ? '-' : rate(s.rate), gain === undefined ? '-' : signedPct(gain), s === undefined ? '-' : signedPct(s.rate / c.current - 1), `${w.detail}${status}`];
   });
   return { header, rows: [base, ...rows] };

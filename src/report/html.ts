@@ -50,6 +50,8 @@ export const FILE_NOTES: Record<string, string> = {
   'timeseries.csv': 'one row per sample: established, TIME_WAIT, in use, attempts and failures per interval',
   'ports.csv': 'one row per port used: allocations and reuse intervals',
   'pools.csv': 'one row per pool that saw traffic: which ran dry, and when',
+  'episodes.csv': 'one row per failure episode (consecutive sample intervals with failures): start, end, failures',
+  'phases.csv': 'one row per phase of the load (between changes of the arrival rate): attempts and failures',
   'summary-ci.csv': 'confidence intervals over the replications',
   'compare.csv': 'the profiles side by side, one metric per row',
   'sweep.csv': 'one row per sweep point × profile × replication',

@@ -3,6 +3,8 @@ import type { Plan } from '../sim/plan';
 import { POOL_ERRNO } from '../sim/pool-layout';
 import type { RunResult } from '../stats/run-one';
 import { THRESHOLDS, type SampleRow } from '../stats/run-stats';
+import { RECOVERY_LEVEL, type Transients } from '../stats/transients';
+import { TOTAL } from './breakdown';
 
 /**
  * The rows of the CSV files, as plain records: pure data in, data out. Empty cells are
@@ -18,10 +20,11 @@ const ratio = (num: number, den: number): number | undefined => (den > 0 ? num /
 const share = (x: number | undefined): number | undefined => (x === undefined ? undefined : Math.round(x * 1e6) / 1e6);
 
 export const SUMMARY_COLUMNS = [
-  'scenario', 'profile', 'replication', 'seed',
+  'scenario', 'profile', 'replication', 'seed', 'host', 'workload',
   'attempts', 'successes', 'failures', 'failure_ratio',
   'steady_attempts', 'steady_failures', 'steady_failure_ratio',
-  'first_failure_s', 'failures_time_wait', 'failures_established',
+  'first_failure_s', 'last_failure_s', 'failure_episodes', `recovered_util${RECOVERY_LEVEL * 100}_s`, 'load_varies',
+  'failures_time_wait', 'failures_established',
   'peak_established', 'peak_time_wait', 'peak_in_use', 'max_pool_utilization',
   ...THRESHOLDS.map((t) => `t_util${t * 100}_s`),
   'distinct_ports', 'reuses', 'reuse_interval_min_s', 'reuse_interval_p50_s', 'reuse_interval_p99_s',
@@ -38,7 +41,17 @@ function countPositive(a: Float64Array): number {
   return n;
 }
 
-export function summaryRow(plan: Plan, r: RunResult): Row {
+/** The figures of a run from its sample stream (../stats/transients.ts) that summary.csv carries. */
+export function transientCells(t: Transients, lastFailure: number, loadVaries: boolean): Row {
+  return {
+    last_failure_s: sec(lastFailure),
+    failure_episodes: t.episodes.length,
+    [`recovered_util${RECOVERY_LEVEL * 100}_s`]: sec(t.recovered),
+    load_varies: loadVaries ? 1 : 0,
+  };
+}
+
+export function summaryRow(plan: Plan, r: RunResult, transients?: Row): Row {
   const s = r.stats;
   const variant = plan.variants[r.variant]!;
   const distinct = countPositive(s.portAllocations);
@@ -47,6 +60,8 @@ export function summaryRow(plan: Plan, r: RunResult): Row {
     profile: variant.label,
     replication: r.replication,
     seed: plan.seed,
+    host: TOTAL,
+    workload: TOTAL,
     attempts: s.attempts,
     successes: s.successes,
     failures: s.failures,
@@ -55,6 +70,7 @@ export function summaryRow(plan: Plan, r: RunResult): Row {
     steady_failures: s.steadyFailures,
     steady_failure_ratio: ratio(s.steadyFailures, s.steadyAttempts),
     first_failure_s: sec(s.firstFailure),
+    ...transients,
     failures_time_wait: s.failuresTimeWait,
     failures_established: s.failuresEstablished,
     peak_established: s.peakEstablished,
@@ -101,6 +117,24 @@ export function timeseriesRow(label: string, replication: number, s: SampleRow):
     label, replication, secondsFromTicks(s.t), s.established, s.timeWait, s.established + s.timeWait,
     s.attempts, s.failures, share(s.maxPoolUtilization),
   ];
+}
+
+export const EPISODES_COLUMNS = ['profile', 'replication', 'episode', 'start_s', 'end_s', 'attempts', 'failures', 'failure_ratio'] as const;
+
+/** One row per failure episode (times on the sample grid: see ../stats/transients.ts). */
+export function* episodeRows(label: string, replication: number, t: Transients): Generator<Cell[]> {
+  let k = 0;
+  for (const e of t.episodes) yield [label, replication, ++k, secondsFromTicks(e.start), secondsFromTicks(e.end), e.attempts, e.failures, ratio(e.failures, e.attempts)];
+}
+
+export const PHASES_COLUMNS = ['profile', 'replication', 'phase', 'start_s', 'end_s', 'rate_per_s', 'attempts', 'failures', 'failure_ratio'] as const;
+
+/** One row per load phase (../stats/phases.ts). */
+export function* phaseRows(label: string, replication: number, t: Transients): Generator<Cell[]> {
+  let k = 0;
+  for (const p of t.phases) {
+    yield [label, replication, ++k, secondsFromTicks(p.start), secondsFromTicks(p.end), Math.round(p.rate * 1000) / 1000, p.attempts, p.failures, ratio(p.failures, p.attempts)];
+  }
 }
 
 export const PORTS_COLUMNS = [

@@ -93,9 +93,14 @@ export interface LocatedIssue extends Issue {
   col?: number;
 }
 
-/** `file:line:col: path: message`, one line per issue (the compiler convention). */
+/**
+ * `file:line:col: path: message`, one line per issue (the compiler convention), in the order of
+ * the file (by line, then column); issues with no place in it (the command line's) first, as found.
+ */
 export function formatIssues(file: string, issues: readonly LocatedIssue[]): string {
-  return issues
+  const place = (i: LocatedIssue) => (i.line === undefined ? -1 : i.line * 1e6 + (i.col ?? 1));
+  return [...issues]
+    .sort((a, b) => place(a) - place(b))
     .map((i) => {
       const where = i.line !== undefined ? `${file}:${i.line}:${i.col ?? 1}` : file;
       const origin = i.origin !== undefined ? ` (from ${i.origin})` : '';

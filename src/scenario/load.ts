@@ -9,6 +9,8 @@ import { applyOverride, type Override, parseSetArgument } from './overrides';
 import { includeTraceFiles } from './trace-file';
 import type { ScenarioInput } from './schema';
 import { validateScenario } from './validate';
+import { resolveProfile } from './normalize';
+import { PROFILE_FIELDS, type Profile } from '../os/profile';
 import { locate, syntaxIssues } from './yaml-source';
 import { decodeText, readFailure } from './read-text';
 
@@ -187,7 +189,27 @@ export function parseScenario(file: string, text: string, opts: LoadOptions = {}
       }),
     );
   }
-  return { file, plan: result.plan, input: result.input, warnings: result.warnings };
+  return { file, plan: result.plan, input: result.input, warnings: [...result.warnings, ...replacedProfiles(result.input, result.plan, overridden)] };
+}
+
+/**
+ * Warnings for host profiles that `compare` replaces although the file or a --set changed them
+ * (a bare preset name in the file is the usual placeholder, and a profile that is also a compare
+ * entry is not lost: neither is warned about).
+ */
+function replacedProfiles(input: ScenarioInput, plan: Plan, overridden: readonly { path: PathSegment[]; text: string }[]): string[] {
+  if (input.compare === undefined) return [];
+  return input.hosts.flatMap((h, i) => {
+    const set = overridden.find((o) => o.path[0] === 'hosts' && (o.path[1] === i || o.path[1] === h.name) && o.path[2] === 'profile');
+    const changed = Object.keys(h.profile).filter((k) => k !== 'preset');
+    if (set === undefined && changed.length === 0) return [];
+    // The file's profile is one of the compare entries too (a profile file named in both): nothing is lost.
+    const values = (p: Profile) => JSON.stringify(PROFILE_FIELDS.map((f) => p[f]));
+    const mine = values(resolveProfile(h.profile));
+    if (set === undefined && plan.variants.some((v) => values(v.profiles[i]!) === mine)) return [];
+    const what = set !== undefined ? `set by ${set.text}` : `with ${changed.join(', ')} changed in the file`;
+    return [`hosts.${h.name}.profile (${what}) is not used: every compare entry replaces the profile of every host; make the change in the compare entries (compare: [{preset: ${h.profile.preset}, …}] or --compare)`];
+  });
 }
 
 function collectOverrides(opts: LoadOptions): (Override | Issue)[] {

@@ -52,6 +52,7 @@ export function resolveProfile(p: ProfileInput): Profile {
     (k) => JSON.stringify(profile[k]) !== JSON.stringify(base[k]),
   );
   profile.name = p.label ?? (changed.length > 0 ? `${p.preset}-custom` : p.preset);
+  if (p.device !== undefined) profile.device = p.device;
   if (changed.length > 0) {
     profile.source = `${base.source}. Overridden by the scenario: ${changed.join(', ')}`;
     profile.sources = { ...base.sources };

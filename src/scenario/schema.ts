@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALLOCATOR_NAMES } from '../os/allocators';
-import { PRESET_NAMES } from '../os/presets';
+import { BASE_PRESET_NAMES, PRESETS, PRESET_NAMES } from '../os/presets';
 import type { DistributionSpec } from '../random/distributions';
 import { CLOSER_NAMES } from '../workload/closer';
 import { describeValue, didYouMean } from './issues';
@@ -108,9 +108,27 @@ const reservedEntry = jsonKind('reservedPort', z.unknown().transform((v, ctx): [
   return z.NEVER;
 }));
 
+/** What a preset name may be, for messages: the base presets, OS versions and profile files. */
+export function presetChoices(): string {
+  const versions = PRESET_NAMES.filter((n) => !BASE_PRESET_NAMES.includes(n));
+  return `Presets: ${BASE_PRESET_NAMES.join(', ')}; by OS version: ${versions.join(', ')} ("portsim profiles --search WORD" finds one); or a profile file ending in .yaml or .yml`;
+}
+
+/** A preset name, with the closest one suggested when unknown. */
+const presetName = z.unknown().transform((v, ctx): string => {
+  if (typeof v === 'string' && Object.hasOwn(PRESETS, v)) return v;
+  const hint = typeof v === 'string' ? didYouMean(v, PRESET_NAMES) : '';
+  ctx.addIssue({
+    code: 'custom',
+    message: v === undefined ? `is required: a preset name. ${presetChoices()}` : `unknown preset ${describeValue(v)}.${hint} ${presetChoices()}`,
+  });
+  return z.NEVER;
+});
+
 const profileFields = {
-  preset: z.enum(PRESET_NAMES as [string, ...string[]]),
+  preset: presetName,
   label: name.optional(),
+  device: z.string().min(1).optional(),
   portRange: z.tuple([port, port]).optional(),
   reservedPorts: z.array(reservedEntry).optional(),
   timeWait: duration().optional(),

@@ -90,12 +90,15 @@ const UNIT_WORDS: Readonly<Record<string, string>> = {
 
 /** A not-quite duration with the units fixed ("10 sec" → "10s", "2 Minutes" → "2m"), if that is all it lacks. */
 export function suggestDuration(text: string): string | undefined {
+  // A bare number (from the command line, where every value is a string): seconds, as in YAML.
+  if (/^\s*(\d+(\.\d+)?|\.\d+)\s*$/.test(text)) return `${text.trim()}s`;
   const fixed = text.trim().replace(/(\d)\s*([a-zµ]+)/gi, (_m, d: string, u: string) => d + (UNIT_WORDS[u.toLowerCase()] ?? u.toLowerCase()));
   return fixed !== text && parseDuration(fixed) !== undefined ? fixed : undefined;
 }
 
 /** A not-quite rate with the unit fixed ("100/sec" → "100/s", "5 per minute" → "5/m"), if that is all it lacks. */
 export function suggestRate(text: string): string | undefined {
+  if (/^\s*(\d+(\.\d+)?|\.\d+)\s*$/.test(text) && Number(text) > 0) return `${text.trim()}/s`;
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(?:\/|per\b)\s*(.+?)\s*$/i.exec(text);
   if (m === null) return undefined;
   const per = m[2]!;

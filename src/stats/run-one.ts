@@ -44,7 +44,9 @@ export function whyNotKernel(plan: Plan, variant: number): string | undefined {
  * to `onSample` as the run makes them; they are not kept.
  */
 export function runOne(plan: Plan, variant: number, replication: number, onSample?: (row: SampleRow) => void, engine = engineFor(plan, variant)): RunResult {
-  const stats = new RunStats(poolLayout(plan, variant).capacity, plan.warmup, onSample);
+  const layout = poolLayout(plan, variant);
+  const shape = { poolHost: layout.info.map((i) => i.host), hosts: plan.hosts.length, workloads: plan.workloads.length };
+  const stats = new RunStats(layout.capacity, plan.warmup, onSample, shape);
   if (engine === 'wasm') {
     const module = kernelModule();
     if (module === undefined) throw new Error('the WebAssembly kernel is not built (dist/kernel.wasm): run npm run build');

@@ -34,9 +34,9 @@ const FAIL_TW = 5, FAIL_EST = 6, EST = 7, TW = 8, PEAK_EST = 9, PEAK_TW = 10, PE
 const REUSES = 12, I_ATTEMPTS = 13, I_FAILURES = 14, I_PEAK_UTIL = 15, MAX_UTIL = 16;
 const FIRST_FAILURE = 17, STEADY = 18, TW_REUSES = 19, TW_OVERFLOWS = 20, FIN_WAIT_2S = 21;
 const RETRIES = 22, RETRY_FAILURES = 23, IS_RETRY = 24, GAVE_UP = 25, POOLED = 26, POOLED_REUSED = 27, POOLED_WAITED = 28;
-const NEXT_THRESHOLD = 29;
+const NEXT_THRESHOLD = 29, LAST_FAILURE = 30;
 /** Number of counters (the WebAssembly kernel, ../kernel/assembly, keeps the same indexes: its S_* constants). */
-const N_COUNTERS = 30;
+const N_COUNTERS = 31;
 
 
 /**
@@ -60,14 +60,30 @@ export class RunStats implements Recorder {
   readonly poolInUse: Float64Array;
   readonly poolPeakInUse: Float64Array;
   readonly poolFirstFailure: Float64Array;
+  /** Per host: ports in use over all its pools, and the peak of that. */
+  readonly hostInUse: Float64Array;
+  readonly hostPeakInUse: Float64Array;
+  /** Per workload: attempts, failures, first failure time (-1: none), retries. */
+  readonly workloadAttempts: Float64Array;
+  readonly workloadFailures: Float64Array;
+  readonly workloadFirstFailure: Float64Array;
+  readonly workloadRetries: Float64Array;
+  /** The workload of the attempt in progress (an attempt's outcome follows it at once). */
+  private workload = 0;
+  private readonly poolHost: Int32Array;
 
-  /** `poolCapacity[i]` is the number of usable ports of pool i. */
+  /**
+   * `poolCapacity[i]` is the number of usable ports of pool i; `shape`, the host of each pool and
+   * the number of hosts and workloads (absent: one host holding every pool, one workload).
+   */
   constructor(
     private readonly poolCapacity: Float64Array,
     private readonly warmup: Tick,
     private readonly onSample: (row: SampleRow) => void = () => {},
+    shape?: { poolHost: ArrayLike<number>; hosts: number; workloads: number },
   ) {
     this.c[FIRST_FAILURE] = -1;
+    this.c[LAST_FAILURE] = -1;
     const nPools = poolCapacity.length;
     this.poolAttempts = new Float64Array(nPools);
     this.poolFailures = new Float64Array(nPools);
@@ -75,6 +91,14 @@ export class RunStats implements Recorder {
     this.poolInUse = new Float64Array(nPools);
     this.poolPeakInUse = new Float64Array(nPools);
     this.poolFirstFailure = new Float64Array(nPools).fill(-1);
+    this.poolHost = Int32Array.from(shape?.poolHost ?? new Array<number>(nPools).fill(0));
+    const nHosts = shape?.hosts ?? 1, nWorkloads = shape?.workloads ?? 1;
+    this.hostInUse = new Float64Array(nHosts);
+    this.hostPeakInUse = new Float64Array(nHosts);
+    this.workloadAttempts = new Float64Array(nWorkloads);
+    this.workloadFailures = new Float64Array(nWorkloads);
+    this.workloadFirstFailure = new Float64Array(nWorkloads).fill(-1);
+    this.workloadRetries = new Float64Array(nWorkloads);
   }
 
   private clock!: Clock;
@@ -83,9 +107,12 @@ export class RunStats implements Recorder {
     this.clock = clock;
   }
 
-  attempt(_workload: number, retry: boolean): void {
+  attempt(workload: number, retry: boolean): void {
     const t = this.clock.now;
     const c = this.c;
+    this.workload = workload;
+    this.workloadAttempts[workload]! += 1;
+    if (retry) this.workloadRetries[workload]! += 1;
     c[ATTEMPTS]! += 1;
     const isRetry = retry ? 1 : 0;
     c[IS_RETRY] = isRetry;
@@ -103,6 +130,9 @@ export class RunStats implements Recorder {
     this.poolAllocations[pool]! += 1;
     const inUse = (this.poolInUse[pool]! += 1);
     if (inUse > this.poolPeakInUse[pool]!) this.poolPeakInUse[pool] = inUse;
+    const h = this.poolHost[pool]!;
+    const hostInUse = (this.hostInUse[h]! += 1);
+    if (hostInUse > this.hostPeakInUse[h]!) this.hostPeakInUse[h] = hostInUse;
     const est = (c[EST]! += 1);
     if (est > c[PEAK_EST]!) c[PEAK_EST] = est;
     if (est + c[TW]! > c[PEAK_IN_USE]!) c[PEAK_IN_USE] = est + c[TW]!;
@@ -141,9 +171,13 @@ export class RunStats implements Recorder {
     if (reason === FAIL_TIME_WAIT) c[FAIL_TW]! += 1;
     else c[FAIL_EST]! += 1;
     if (c[FIRST_FAILURE]! < 0) c[FIRST_FAILURE] = t;
+    c[LAST_FAILURE] = t;
     this.poolAttempts[pool]! += 1;
     this.poolFailures[pool]! += 1;
     if (this.poolFirstFailure[pool]! < 0) this.poolFirstFailure[pool] = t;
+    const w = this.workload;
+    this.workloadFailures[w]! += 1;
+    if (this.workloadFirstFailure[w]! < 0) this.workloadFirstFailure[w] = t;
     this.utilization(1);
   }
 
@@ -173,6 +207,7 @@ export class RunStats implements Recorder {
   released(pool: number, _port: number, fromTimeWait: boolean): void {
     this.c[fromTimeWait ? TW : EST]! -= 1;
     this.poolInUse[pool]! -= 1;
+    this.hostInUse[this.poolHost[pool]!]! -= 1;
   }
 
   sample(t: Tick): void {
@@ -220,6 +255,12 @@ export class RunStats implements Recorder {
       poolInUse: this.poolInUse,
       poolPeakInUse: this.poolPeakInUse,
       poolFirstFailure: this.poolFirstFailure,
+      hostInUse: this.hostInUse,
+      hostPeakInUse: this.hostPeakInUse,
+      workloadAttempts: this.workloadAttempts,
+      workloadFailures: this.workloadFailures,
+      workloadFirstFailure: this.workloadFirstFailure,
+      workloadRetries: this.workloadRetries,
     };
   }
 
@@ -264,5 +305,7 @@ export class RunStats implements Recorder {
   get finWait2Closes(): number { return this.c[FIN_WAIT_2S]!; }
   /** First failure time in ticks, or -1. */
   get firstFailure(): Tick { return this.c[FIRST_FAILURE]!; }
+  /** Last failure time in ticks, or -1. */
+  get lastFailure(): Tick { return this.c[LAST_FAILURE]!; }
   get maxUtilization(): number { return this.c[MAX_UTIL]!; }
 }

@@ -1,4 +1,5 @@
 import { secondsFromTicks, ticksFromSeconds } from '../engine/time';
+import { presetFamily } from '../os/presets';
 import type { Profile } from '../os/profile';
 import { POOL_DEFAULTS } from '../sim/connection-pool';
 import { type Plan, type PlanDestination, workloadIn } from '../sim/plan';
@@ -38,26 +39,47 @@ function withProfiles(plan: Plan, variant: number, change: (p: Profile, host: nu
   };
 }
 
-const isLinux = (p: Profile) => p.preset === 'linux';
-const isWindows = (p: Profile) => p.preset === 'windows' || p.preset === 'windows-240' || p.preset === 'windows-legacy';
+/** The base preset a profile is a case of (a version preset such as centos7 counts as linux). */
+const family = (p: Profile) => presetFamily(p.preset);
+const isLinux = (p: Profile) => family(p) === 'linux';
+const isWindows = (p: Profile) => family(p) === 'windows' || family(p) === 'windows-240' || family(p) === 'windows-legacy';
 
-/** The widest ephemeral range the OS lets an administrator set, and how. */
-export function widestRange(p: Profile): { range: [number, number]; how: string } {
-  if (isLinux(p)) return { range: [1024, 65535], how: 'sysctl net.ipv4.ip_local_port_range="1024 65535"' };
-  if (p.preset === 'windows' || p.preset === 'windows-240') return { range: [1025, 65535], how: 'netsh int ipv4 set dynamicport tcp start=1025 num=64511' };
-  if (p.preset === 'windows-legacy') return { range: [1025, 65534], how: 'MaxUserPort=65534 (registry)' };
-  if (p.preset === 'macos' || p.preset === 'freebsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.portrange.first=1024 net.inet.ip.portrange.last=65535' };
-  if (p.preset === 'netbsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.anonportmin=1024 net.inet.ip.anonportmax=65535' };
-  if (p.preset === 'openbsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.portfirst=1024 net.inet.ip.portlast=65535' };
-  return { range: [1024, 65535], how: 'ephemeral range 1024-65535' };
+/**
+ * Why no OS setting of this profile can be changed, or undefined: a profile that stands for a
+ * device (a NAT gateway, a load balancer's SNAT: `device`) or for no OS (iana) has no sysctl or
+ * registry value to turn.
+ */
+export function noOsSettings(p: Profile): string | undefined {
+  if (p.device !== undefined) return `${p.name} stands for a device (${p.device}), not a host whose OS settings can change`;
+  if (family(p) === 'iana') return `${p.name} is the IANA range, not an OS: there is no setting to change`;
+  return undefined;
 }
 
-const coversRange = (p: Profile, r: [number, number]) => p.portRange[0] <= r[0] && p.portRange[1] >= r[1];
+/** The widest ephemeral range the OS lets an administrator set, and how; undefined when it has no such setting. */
+export function widestRange(p: Profile): { range: [number, number]; how: string } | undefined {
+  if (noOsSettings(p) !== undefined) return undefined;
+  if (isLinux(p)) return { range: [1024, 65535], how: 'sysctl net.ipv4.ip_local_port_range="1024 65535"' };
+  const f = family(p);
+  if (f === 'windows' || f === 'windows-240') return { range: [1025, 65535], how: 'netsh int ipv4 set dynamicport tcp start=1025 num=64511' };
+  if (f === 'windows-legacy') return { range: [1025, 65534], how: 'MaxUserPort=65534 (registry)' };
+  if (f === 'macos' || f === 'freebsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.portrange.first=1024 net.inet.ip.portrange.last=65535' };
+  if (f === 'netbsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.anonportmin=1024 net.inet.ip.anonportmax=65535' };
+  if (f === 'openbsd') return { range: [1024, 65535], how: 'sysctl net.inet.ip.portfirst=1024 net.inet.ip.portlast=65535' };
+  return undefined;
+}
+
+/** The widest range for a profile that can be widened (undefined: no setting, or already that wide). */
+function widerRange(p: Profile): { range: [number, number]; how: string } | undefined {
+  const w = widestRange(p);
+  return w === undefined || (p.portRange[0] <= w.range[0] && p.portRange[1] >= w.range[1]) ? undefined : w;
+}
 
 /** The shortest TIME_WAIT the OS lets an administrator set, and how; a string when it cannot be changed. */
 export function shortestTimeWait(p: Profile): { seconds: number; how: string } | string {
+  const none = noOsSettings(p);
+  if (none !== undefined) return none;
   if (isWindows(p)) return { seconds: 30, how: 'TcpTimedWaitDelay=30 (registry; 30 s is its minimum)' };
-  if (p.preset === 'macos') return { seconds: 10, how: 'sysctl net.inet.tcp.msl=5000 (TIME_WAIT = 2 × MSL)' };
+  if (family(p) === 'macos') return { seconds: 10, how: 'sysctl net.inet.tcp.msl=5000 (TIME_WAIT = 2 × MSL)' };
   if (isLinux(p)) return 'Linux fixes TIME_WAIT at 60 s (TCP_TIMEWAIT_LEN): no setting shortens it';
   return `${p.preset}: portsim offers a shorter TIME_WAIT only for Windows (TcpTimedWaitDelay) and macOS (net.inet.tcp.msl)`;
 }
@@ -79,6 +101,19 @@ function secondAddress(address: string): string {
   return `${address}#2`;
 }
 
+/**
+ * A note when a what-if's gain comes (at least partly) from another limit kicking in rather than
+ * from the change itself; undefined otherwise. Today: tcp_max_tw_buckets — at the what-if's
+ * sustainable load, closes overflowed the TIME_WAIT cap (so they skipped TIME_WAIT and freed their
+ * ports at once), where at the baseline's they did not.
+ */
+export function otherLimitNote(base: { overflows: number }, changed: { overflows: number }): string | undefined {
+  if (changed.overflows > 0 && base.overflows === 0) {
+    return `tcp_max_tw_buckets overflowed (${changed.overflows} closes skipped TIME_WAIT at this load): part of the gain is the TIME_WAIT cap freeing ports at once and not the change`;
+  }
+  return undefined;
+}
+
 export const WHAT_IFS: readonly WhatIf[] = [
   {
     id: 'source-ip',
@@ -93,9 +128,19 @@ export const WHAT_IFS: readonly WhatIf[] = [
   {
     id: 'wider-range',
     title: 'the widest ephemeral range',
-    applies: (plan, variant) => (profilesOf(plan, variant).some((p) => !coversRange(p, widestRange(p).range)) ? true : 'the range is already the widest the OS allows'),
-    detail: (plan, variant) => [...new Set(profilesOf(plan, variant).filter((p) => !coversRange(p, widestRange(p).range)).map((p) => `${range(p.portRange)} → ${range(widestRange(p).range)} (${widestRange(p).how})`))].join('; '),
-    apply: (plan, variant) => withProfiles(plan, variant, (p) => (coversRange(p, widestRange(p).range) ? p : { ...p, portRange: [...widestRange(p).range] as [number, number] })),
+    applies: (plan, variant) => {
+      const ps = profilesOf(plan, variant);
+      if (ps.some((p) => widerRange(p) !== undefined)) return true;
+      return ps.map(noOsSettings).find((why) => why !== undefined) ?? 'the range is already the widest the OS allows';
+    },
+    detail: (plan, variant) => [...new Set(profilesOf(plan, variant).flatMap((p) => {
+      const w = widerRange(p);
+      return w === undefined ? [] : [`${range(p.portRange)} → ${range(w.range)} (${w.how})`];
+    }))].join('; '),
+    apply: (plan, variant) => withProfiles(plan, variant, (p) => {
+      const w = widerRange(p);
+      return w === undefined ? p : { ...p, portRange: [...w.range] as [number, number] };
+    }),
   },
   {
     id: 'shorter-time-wait',
@@ -147,14 +192,14 @@ export const WHAT_IFS: readonly WhatIf[] = [
     title: 'tcp_tw_reuse',
     applies: (plan, variant) => {
       if (plan.workloads.every((w) => w.closedBy.client === 0 || w.protocol === 'udp')) return 'the client never closes first, so its ports never wait in TIME_WAIT';
-      const ps = profilesOf(plan, variant).filter(isLinux);
-      if (ps.length === 0) return 'a Linux setting';
+      const ps = profilesOf(plan, variant).filter((p) => isLinux(p) && noOsSettings(p) === undefined);
+      if (ps.length === 0) return profilesOf(plan, variant).map(noOsSettings).find((why) => why !== undefined) ?? 'a Linux setting';
       if (ps.every((p) => p.twReuse === 1)) return 'tcp_tw_reuse is already 1';
       if (ps.every((p) => !p.timestamps)) return 'TIME_WAIT reuse needs TCP timestamps (net.ipv4.tcp_timestamps=1)';
       return true;
     },
     detail: (plan, variant) => `sysctl net.ipv4.tcp_tw_reuse=1 (now ${[...new Set(profilesOf(plan, variant).filter(isLinux).map((p) => p.twReuse))].join('/')}): connect() may take over a TIME_WAIT to the same destination older than tcp_tw_reuse_delay (${[...new Set(profilesOf(plan, variant).filter(isLinux).map((p) => `${secondsFromTicks(p.twReuseDelay) * 1000} ms`))].join('/')})`,
-    apply: (plan, variant) => withProfiles(plan, variant, (p) => (isLinux(p) ? { ...p, twReuse: 1 } : p)),
+    apply: (plan, variant) => withProfiles(plan, variant, (p) => (isLinux(p) && noOsSettings(p) === undefined ? { ...p, twReuse: 1 } : p)),
   },
   {
     id: 'bind-address-no-port',

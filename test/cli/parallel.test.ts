@@ -17,7 +17,7 @@ jest.setTimeout(60_000);
 
 const small = SMALL_COMPARE;
 
-const RUN_FILES = ['summary.csv', 'timeseries.csv', 'ports.csv', 'pools.csv', 'compare.csv', 'pool-use.svg', 'compare.svg', 'report.html'];
+const RUN_FILES = ['summary.csv', 'timeseries.csv', 'ports.csv', 'pools.csv', 'episodes.csv', 'compare.csv', 'pool-use.svg', 'compare.svg', 'report.html'];
 const SWEEP_FILES = ['sweep.csv', 'sweep.svg', 'report.html'];
 const SWEEP = ['--vary', 'workloads.w.arrivals.rate=200/s,700/s', '--vary', 'compare=[linux, windows-legacy],[macos]', '--replications', '2'];
 
@@ -247,7 +247,7 @@ describe('shards and portsim merge', () => {
     for (const [i, dir] of shards.entries()) {
       expect((await cli('run', file, '--replications', '3', '--shard', `${i + 1}/4`, '--jobs', '2', '--out', dir, '--quiet')).code).toBe(0);
     }
-    expect(readdirSync(shards[0]!).sort()).toEqual(['pools.csv', 'ports.csv', 'shard.json', 'summary.csv', 'timeseries.csv']);
+    expect(readdirSync(shards[0]!).sort()).toEqual(['episodes.csv', 'pools.csv', 'ports.csv', 'shard.json', 'summary.csv', 'timeseries.csv']);
     const merged = join(base, 'all');
     expect((await cli('merge', ...shards, '--out', merged, '--quiet')).code).toBe(0);
     expectSameFiles(merged, whole, RUN_FILES);

@@ -90,7 +90,7 @@ describe('portsim profiles show', () => {
     const r = await cli('profiles', 'show', 'windwos');
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toBe(`unknown profile "windwos". Did you mean "windows"? Presets: ${PRESET_NAMES.join(', ')} (or a profile file ending in .yaml or .yml)\n`);
+    expect(r.err).toMatch(/^unknown profile "windwos". Did you mean "windows"\? Presets: linux, windows, .*; by OS version: windows-2000, .*centos7.*; or a profile file ending in .yaml or .yml\n$/);
   });
 
   test('a profile file: resolved against its preset, changed fields say so', async () => {
@@ -307,7 +307,7 @@ describe('round trip: written profile files used by scenarios', () => {
     writeFileSync(file, SCENARIO('profiles/host.yaml', '[profiles/host.yaml]').replace(/^compare:.*\n/m, ''));
     process.chdir(dir);
     const c = await cli('validate', 'scenario.yaml', '--compare', 'linux,profiles/win.yaml');
-    expect(c.err).toBe('');
+    expect(c.err).toContain('warning: hosts.client.profile (with label, portRange'); // --compare replaces the file's profile of the host
     expect(c.out).toContain('profiles linux vs dynport-ja');
     const h = await cli('validate', 'scenario.yaml');
     expect(h.out).toContain('profiles prod-host,');

@@ -26,7 +26,7 @@ describe('portsim run', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^linux\s+\d+\s+0\s/m);
     expect(r.out).toMatch(/^windows\s+\d+\s+\d+\s/m);
-    expect(readdirSync(out).sort()).toEqual(['compare.csv', 'compare.svg', 'meta.json', 'pool-use.svg', 'pools.csv', 'ports.csv', 'report.html', 'summary.csv', 'timeseries.csv']);
+    expect(readdirSync(out).sort()).toEqual(['compare.csv', 'compare.svg', 'episodes.csv', 'meta.json', 'pool-use.svg', 'pools.csv', 'ports.csv', 'report.html', 'summary.csv', 'timeseries.csv']);
     const compare = readCsv(join(out, 'compare.csv'));
     expect(Object.keys(compare[0]!)).toEqual(['metric', 'linux', 'windows']);
     const failures = compare.find((row) => row.metric === 'failures')!;

@@ -74,7 +74,7 @@ compare: [linux, windows-legacy]
     expect(html).toContain('<h2>Profiles side by side</h2>');
     expect(html.match(/<svg /g)).toHaveLength(2);
     const hrefs = [...html.matchAll(/href="([^"#]+)"/g)].map((m) => m[1]!);
-    expect(new Set(hrefs)).toEqual(new Set(['summary.csv', 'compare.csv', 'timeseries.csv', 'pools.csv', 'ports.csv', 'pool-use.svg', 'compare.svg', 'meta.json']));
+    expect(new Set(hrefs)).toEqual(new Set(['summary.csv', 'compare.csv', 'timeseries.csv', 'pools.csv', 'episodes.csv', 'ports.csv', 'pool-use.svg', 'compare.svg', 'meta.json']));
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/)/);
     // The inline charts are the SVG files beside the report, ids scoped.
     const svg = readFileSync(join(out, 'pool-use.svg'), 'utf8');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/cli';
 import type { CliIO } from '../../src/cli/io';
+import { presetChoices } from '../../src/scenario/schema';
 
 /**
  * Malformed scenarios through the real command line, in-process: each must be refused with exit
@@ -62,7 +63,7 @@ interface Case {
 }
 
 const TOP_KEYS = 'name, description, seed, replications, duration, sample, warmup, hosts, destinations, workloads, compare';
-const PRESETS = 'linux | windows | windows-240 | windows-legacy | iana | macos | freebsd | openbsd | netbsd';
+const PRESET_CHOICES = presetChoices();
 const DURATION = 'a duration with a unit (250ms, 60s, 2m, 1h)';
 const RATE = 'a rate with a unit (460/s, 1200/m)';
 const UNCLOSED_LIST = 'YAML syntax error: this "[" is not closed: the list must end with "]", and lines it continues on must be indented more than this one';
@@ -93,7 +94,7 @@ const cases: Case[] = [
   {
     name: 'unknown key in a profile: timewait',
     text: edit({ 10: '      timewait: 60s' }),
-    err: [':10:7: hosts[0].profile.timewait: unknown key "timewait". Did you mean "timeWait"? Allowed here: preset, label, portRange, reservedPorts, timeWait, sharing, allocator, bindAllocator, twReuse, twReuseDelay, timestamps, maxTimeWaitBuckets, finTimeout'],
+    err: [':10:7: hosts[0].profile.timewait: unknown key "timewait". Did you mean "timeWait"? Allowed here: preset, label, device, portRange, reservedPorts, timeWait, sharing, allocator, bindAllocator, twReuse, twReuseDelay, timestamps, maxTimeWaitBuckets, finTimeout'],
   },
 
   // unknown enum values, with did-you-mean
@@ -105,12 +106,12 @@ const cases: Case[] = [
   {
     name: 'preset linx',
     text: edit({ 8: '      preset: linx' }),
-    err: [`:8:15: hosts[0].profile.preset: must be one of ${PRESETS}, got "linx" (string). Did you mean "linux"?`],
+    err: [`:8:15: hosts[0].profile.preset: unknown preset "linx" (string). Did you mean "linux"? ${PRESET_CHOICES}`],
   },
   {
     name: 'preset linx as a profile shorthand',
     text: edit({ 7: '    profile: linx', 8: [], 9: [], 10: [] }),
-    err: [`:7:14: hosts[0].profile: must be one of ${PRESETS}, got "linx" (string). Did you mean "linux"?`],
+    err: [`:7:14: hosts[0].profile: unknown preset "linx" (string). Did you mean "linux"? ${PRESET_CHOICES}`],
   },
   {
     name: 'allocator sequental',
@@ -302,10 +303,16 @@ const cases: Case[] = [
     err: [`: duration (from --duration 10 sec): must be ${DURATION}, got "10 sec" (string). Did you mean "10s"?`],
   },
   {
+    name: '--duration as a bare number: a unit hint',
+    text: edit({}),
+    args: ['--duration', '10'],
+    err: [`: duration (from --duration 10): must be ${DURATION}, got "10" (string). Did you mean "10s"?`],
+  },
+  {
     name: '--compare with a misspelt preset',
     text: edit({}),
     args: ['--compare', 'linx,windows'],
-    err: [`: compare[0] (from --compare linx,windows): must be one of ${PRESETS}, got "linx" (string). Did you mean "linux"?`],
+    err: [`: compare[0] (from --compare linx,windows): unknown preset "linx" (string). Did you mean "linux"? ${PRESET_CHOICES}`],
   },
 
   // several problems at once: all reported, one per line, in file order
@@ -314,7 +321,7 @@ const cases: Case[] = [
     text: edit({ 3: 'duration: 10 sec', 8: '      preset: linx', 16: '    host: clinet', 20: '      rate: 100', 25: '      closedby: client' }),
     err: [
       `:3:11: duration: must be ${DURATION}, got "10 sec" (string). Did you mean "10s"?`,
-      `:8:15: hosts[0].profile.preset: must be one of ${PRESETS}, got "linx" (string). Did you mean "linux"?`,
+      `:8:15: hosts[0].profile.preset: unknown preset "linx" (string). Did you mean "linux"? ${PRESET_CHOICES}`,
       `:20:13: workloads[0].arrivals.rate: must be ${RATE}, got 100 (number). Did you mean "100/s"?`,
       ':25:7: workloads[0].connection.closedby: unknown key "closedby". Did you mean "closedBy"? Allowed here: duration, closedBy, protocol, bind, reuseAddr, idleTimeout, connectLatency',
     ],

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { loadProfileFile, loadScenario, type LoadOptions, parseProfileFile, ScenarioError } from '../../src/scenario/load';
+import { presetChoices } from '../../src/scenario/schema';
 
 /**
  * Profile files: `hosts[].profile` and `compare[]` entries that name a YAML file (relative to
@@ -125,7 +126,7 @@ describe('profile files in scenarios', () => {
 
   test('a preset name is still a preset name, with its did-you-mean', () => {
     const file = write('s.yaml', scenario('linx'));
-    expect(failure(file).message).toBe(`${file}:5:14: hosts[0].profile: must be one of linux | windows | windows-240 | windows-legacy | iana | macos | freebsd | openbsd | netbsd, got "linx" (string). Did you mean "linux"?`);
+    expect(failure(file).message).toBe(`${file}:5:14: hosts[0].profile: unknown preset "linx" (string). Did you mean "linux"? ${presetChoices()}`);
   });
 });
 
@@ -166,21 +167,21 @@ describe('profile file errors', () => {
     expect(e.message.split('\n').sort()).toEqual([
       `${prof}:3:11: timeWait: must be a duration with a unit (250ms, 60s, 2m, 1h), got 60 (number). Did you mean "60s"?`,
       `${prof}:4:10: sharing: must be one of per-destination | global, got "per-dest" (string). Did you mean "per-destination"?`,
-      `${prof}:5:1: timewait: unknown key "timewait". Did you mean "timeWait"? Allowed here: preset, label, portRange, reservedPorts, timeWait, sharing, allocator, bindAllocator, twReuse, twReuseDelay, timestamps, maxTimeWaitBuckets, finTimeout`,
+      `${prof}:5:1: timewait: unknown key "timewait". Did you mean "timeWait"? Allowed here: preset, label, device, portRange, reservedPorts, timeWait, sharing, allocator, bindAllocator, twReuse, twReuseDelay, timestamps, maxTimeWaitBuckets, finTimeout`,
     ].sort());
   });
 
   test('cross-field rules are checked in the file too', () => {
     const prof = write('profiles/r.yaml', 'preset: linux\nportRange: [40000, 40010]\nreservedPorts: [39000, "40000-40010"]\n');
     expect(failure(write('s.yaml', scenario('linux', '[windows, profiles/r.yaml]'))).message).toBe([
-      `${prof}:3:17: reservedPorts[0]: must lie inside portRange 40000-40010, got 39000`,
       `${prof}:3:16: reservedPorts: reserves every port of 40000-40010: no port is left to allocate`,
+      `${prof}:3:17: reservedPorts[0]: must lie inside portRange 40000-40010, got 39000`,
     ].join('\n'));
   });
 
   test.each([
-    ['no preset', 'timeWait: 30s\n', ':1:1: preset: is required: one of linux | windows | windows-240 | windows-legacy | iana | macos | freebsd | openbsd | netbsd'],
-    ['an unknown preset', 'preset: lnux\n', ':1:9: preset: must be one of linux | windows | windows-240 | windows-legacy | iana | macos | freebsd | openbsd | netbsd, got "lnux" (string). Did you mean "linux"?'],
+    ['no preset', 'timeWait: 30s\n', `:1:1: preset: is required: a preset name. ${presetChoices()}`],
+    ['an unknown preset', 'preset: lnux\n', `:1:9: preset: unknown preset "lnux" (string). Did you mean "linux"? ${presetChoices()}`],
     ['a bare preset name', 'linux\n', ':1:1: a profile file is a mapping with a preset and overrides (e.g. "preset: linux" and "timeWait: 30s" on separate lines), got "linux" (string); write "preset: linux"'],
     ['a list', '- preset: linux\n', ':1:1: a profile file is a mapping with a preset and overrides (e.g. "preset: linux" and "timeWait: 30s" on separate lines), got [{"preset":"linux"}] (array)'],
     ['an empty file', '# nothing\n', ': the file is empty: a profile file is a mapping with a preset and overrides, e.g. "preset: linux" and "timeWait: 30s" on separate lines'],

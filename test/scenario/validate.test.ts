@@ -24,8 +24,8 @@ function issuesOf(text: string): string {
 describe('validation beyond shape', () => {
   test('reserved ports are checked against the preset range when portRange is not given', () => {
     expect(issuesOf(base('{ preset: windows-legacy, reservedPorts: ["1-65535"] }'))).toBe(
-      't.yaml:4:71: hosts[0].profile.reservedPorts[0]: must lie inside the windows-legacy range 1025-5000, got 1-65535\n' +
-        't.yaml:4:70: hosts[0].profile.reservedPorts: reserves every port of 1025-5000: no port is left to allocate',
+      't.yaml:4:70: hosts[0].profile.reservedPorts: reserves every port of 1025-5000: no port is left to allocate\n' +
+        't.yaml:4:71: hosts[0].profile.reservedPorts[0]: must lie inside the windows-legacy range 1025-5000, got 1-65535',
     );
   });
 

@@ -3,6 +3,11 @@ import { planEstimate } from '../../src/stats/analytic';
 import { WHAT_IFS, type WhatIf } from '../../src/stats/what-ifs';
 import type { Plan } from '../../src/sim/plan';
 import { planOf, simplePlan } from '../helpers/scenario';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { presetFamily } from '../../src/os/presets';
+import { loadScenario } from '../../src/scenario/load';
+import { cli, readCsv, tempDir, tempScenario } from '../helpers/cli';
 
 /** What-ifs: which apply to which preset, and that each is a pure transformation of the plan. */
 const byId = (id: string): WhatIf => WHAT_IFS.find((w) => w.id === id)!;
@@ -89,5 +94,91 @@ compare: [linux, windows]
     expect(spread.workloads[0]!.weights).toEqual([3, 3, 1, 1]);
     // The busiest pool (a) now gets half the traffic it got: twice the rate for the same share.
     expect(planEstimate(spread, 0, 0.001).littleRate).toBeCloseTo(2 * planEstimate(plan, 0, 0.001).littleRate, 6);
+  });
+});
+
+describe('what-ifs that fit the setup', () => {
+  const ROOT = join(__dirname, '..', '..');
+  const plan = (name: string) => loadScenario(join(ROOT, 'scenarios', `${name}.yaml`)).plan;
+  const OS_KNOBS = ['wider-range', 'shorter-time-wait', 'tcp-tw-reuse'];
+
+  test('a profile that stands for a device (s07 NAT gateway, s12 load balancer) is offered no OS setting', () => {
+    for (const name of ['s07-fleet-behind-nat', 's12-scale-out']) {
+      const p = plan(name);
+      for (let v = 0; v < p.variants.length; v++) {
+        for (const id of OS_KNOBS) expect({ name, id, applies: byId(id).applies(p, v) }).toEqual({ name, id, applies: expect.stringMatching(/stands for a device \((AWS NAT gateway|Azure Load Balancer SNAT)\)/) });
+        expect(byId('source-ip').applies(p, v)).toBe(true);
+      }
+    }
+  });
+
+  test('iana is no OS: no range setting; a version preset counts as its base (centos7: tcp_tw_reuse, sysctl range)', () => {
+    expect(byId('wider-range').applies(simplePlan({ profile: 'iana', rate: '100/s' }), 0)).toMatch(/IANA range, not an OS/);
+    const centos = simplePlan({ profile: 'centos7', rate: '100/s' });
+    expect(byId('tcp-tw-reuse').detail(centos, 0)).toContain('tcp_tw_reuse=1 (now 0)');
+    expect(byId('wider-range').detail(centos, 0)).toContain('sysctl net.ipv4.ip_local_port_range');
+    expect(byId('shorter-time-wait').applies(simplePlan({ profile: 'windows-server-2012', rate: '100/s' }), 0)).toBe(true);
+  });
+
+  test('no shipped scenario is offered a setting that does not exist on its host', () => {
+    const knob: Record<string, RegExp> = {
+      linux: /net\.ipv4\./, windows: /netsh|TcpTimedWaitDelay/, 'windows-240': /netsh|TcpTimedWaitDelay/, 'windows-legacy': /MaxUserPort|TcpTimedWaitDelay/,
+      macos: /net\.inet\.(ip\.portrange|tcp\.msl)/, freebsd: /net\.inet\.ip\.portrange/, openbsd: /net\.inet\.ip\.portfirst/, netbsd: /net\.inet\.ip\.anonport/,
+    };
+    for (const file of readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml'))) {
+      const p = plan(file.replace(/\.yaml$/, ''));
+      for (let v = 0; v < p.variants.length; v++) {
+        const busy = [...new Set(p.workloads.map((w) => w.host))].map((h) => p.variants[v]!.profiles[h]!);
+        for (const id of OS_KNOBS) {
+          if (byId(id).applies(p, v) !== true) continue;
+          const detail = byId(id).detail(p, v);
+          expect({ file, id, device: busy.some((x) => x.device !== undefined) }).toEqual({ file, id, device: false });
+          expect({ file, id, detail, ok: busy.some((x) => knob[presetFamily(x.preset)]?.test(detail) === true) }).toMatchObject({ ok: true });
+        }
+      }
+    }
+  });
+});
+
+describe('a gain that comes from another limit is flagged', () => {
+  const scenario = (buckets: number) => `
+name: twcap
+duration: 60s
+warmup: 20s
+hosts: [{ name: h, profile: { preset: linux, portRange: [40000, 40999], timeWait: 10s, maxTimeWaitBuckets: ${buckets} } }]
+destinations: [{ name: a, address: 10.0.0.1:80 }]
+workloads:
+  - name: w
+    arrivals: { type: constant, rate: 50/s }
+    connection: { duration: 0s, closedBy: client }
+`;
+
+  test('tcp_max_tw_buckets: wider-range and source-ip win because closes overflow the TIME_WAIT cap (capacity.csv and the console)', async () => {
+    // One pool of 1,000 ports, 10 s TIME_WAIT: 100/s, at most 1,000 TIME_WAITs (under the cap of
+    // 1,500). With a wider range or a second source IP more than 1,500 would wait: past the cap a
+    // close skips TIME_WAIT and frees its port, so the gain is the cap's, not the change's.
+    const out = tempDir();
+    const r = await cli('capacity', tempScenario(scenario(1500)), '--what-ifs', 'wider-range,source-ip', '--no-report', '--jobs', '1', '--out', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const rows = readCsv(join(out, 'capacity.csv'));
+    expect(rows.map((x) => x.change).sort()).toEqual(['baseline', 'source-ip', 'wider-range']);
+    const of = (id: string) => rows.find((x) => x.change === id)!;
+    expect(of('baseline').other_limit).toBe('');
+    for (const id of ['wider-range', 'source-ip']) expect(of(id).other_limit).toMatch(/^tcp_max_tw_buckets overflowed \(\d+ closes skipped TIME_WAIT at this load\): part of the gain/);
+    expect(r.out).toMatch(/wider-range .*\[! tcp_max_tw_buckets overflowed/);
+    // the same change without the cap in reach: no flag
+    const out2 = tempDir();
+    const r2 = await cli('capacity', tempScenario(scenario(100000)), '--what-ifs', 'source-ip', '--no-report', '--jobs', '1', '--out', out2);
+    expect(r2.code).toBe(0);
+    expect(readCsv(join(out2, 'capacity.csv')).find((x) => x.change === 'source-ip')!.other_limit).toBe('');
+  });
+
+  test('--what-ifs with an unknown change: exit 2, did-you-mean, nothing written', async () => {
+    const out = join(tempDir(), 'none');
+    const r = await cli('capacity', tempScenario(scenario(1500)), '--what-ifs', 'wider-rang', '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--what-ifs: unknown change "wider-rang". Did you mean "wider-range"\? Changes: source-ip, wider-range, /);
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -11,7 +11,8 @@ import { formatDuration } from '../../scenario/units';
 import type { Plan } from '../../sim/plan';
 import { planEstimate } from '../../stats/analytic';
 import { CapacitySearch, scalePlan, totalRate } from '../../stats/capacity';
-import { WHAT_IFS } from '../../stats/what-ifs';
+import { WHAT_IFS, type WhatIf } from '../../stats/what-ifs';
+import { didYouMean } from '../../scenario/issues';
 import { type CliIO, ExitError } from '../io';
 import { checkTarget, ResultsWriter } from '../output';
 import { type Budget, estimateJson } from '../../stats/estimate';
@@ -43,10 +44,10 @@ export interface CapacityOptions {
   jobs?: number;
   /** false: no capacity.svg and no report.html. */
   report?: boolean;
-  /** false: the baseline searches only, no what-ifs (default true). */
-  whatIfs?: boolean;
   /** Refuse a search estimated beyond this (../budget.ts). */
   budget?: Budget;
+  /** false: the baseline searches only, no what-ifs (default true: every one); a list: only these (ids). */
+  whatIfs?: boolean | readonly string[];
 }
 
 export interface CapacityOutcome {
@@ -111,6 +112,7 @@ function probeRecord(multiplier: number, current: number, summaries: readonly Ta
     high: ci.high === undefined ? undefined : Math.min(1, ci.high),
     pass: false,
     steadyAttempts: summaries.reduce((a, o) => a + Number(o.summary.steady_attempts ?? 0), 0),
+    overflows: summaries.reduce((a, o) => a + Number(o.summary.time_wait_overflows ?? 0), 0),
   };
 }
 
@@ -121,6 +123,17 @@ function probeRecord(multiplier: number, current: number, summaries: readonly Ta
  */
 const CAPACITY_PROBES_ESTIMATE = 12;
 const CAPACITY_WHAT_IFS_ESTIMATE = 5;
+/** The what-ifs --what-ifs names (all by default, none with --no-what-ifs); an unknown id is exit 2 with a did-you-mean. */
+export function chosenWhatIfs(option: boolean | readonly string[] | undefined): readonly WhatIf[] {
+  if (option === false) return [];
+  if (option === undefined || option === true) return WHAT_IFS;
+  const ids = WHAT_IFS.map((w) => w.id);
+  for (const id of option) {
+    if (!ids.includes(id)) throw new ExitError(`--what-ifs: unknown change "${id}".${didYouMean(id, ids)} Changes: ${ids.join(', ')}`);
+  }
+  if (option.length === 0) throw new ExitError(`--what-ifs needs a comma-separated list of changes: ${ids.join(', ')}`);
+  return WHAT_IFS.filter((w) => option.includes(w.id));
+}
 
 export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions, io: CliIO): Promise<CapacityOutcome> {
   const { plan } = loaded;
@@ -145,7 +158,8 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
   // No probe simulates more than MAX_ATTEMPTS attempts per run (about a minute of simulation).
   const budget = MAX_ATTEMPTS / expectedAttempts(plan);
   const WHAT_IF_REACH = 100;
-  const whatIfs = opts.whatIfs ?? true;
+  const chosen = chosenWhatIfs(opts.whatIfs);
+  const whatIfs = chosen.length > 0;
   const newSearch = (p: Plan, v: number, change: string) => {
     const estimate = planEstimate(p, v, target);
     // Aim at the Erlang-B estimate (or, when no pool is ever held, at the current load).
@@ -159,7 +173,7 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
   };
   type Search = ReturnType<typeof newSearch>;
   const searches: Search[] = plan.variants.map((_, v) => newSearch(plan, v, 'baseline'));
-  const listed = plan.variants.map((_, v) => (whatIfs ? WHAT_IFS : []).map((w) => {
+  const listed = plan.variants.map((_, v) => chosen.map((w) => {
     const applies = w.applies(plan, v);
     if (applies !== true) return { w, status: 'not-applicable' as const, detail: applies };
     if (w.apply === undefined) return { w, status: 'not-modelled-yet' as const, detail: w.notModelled ?? w.detail(plan, v) };

@@ -12,24 +12,41 @@ import { PROFILE_FIELDS, type Profile, type ProfileField, usablePorts } from '..
 import { didYouMean, toDotPath } from '../../scenario/issues';
 import { isProfileFileRef, loadProfileFile, parseProfileFile, ScenarioError } from '../../scenario/load';
 import { resolveProfile } from '../../scenario/normalize';
-import { type ProfileInput, profileSchema } from '../../scenario/schema';
+import { presetChoices, type ProfileInput, profileSchema } from '../../scenario/schema';
 import { formatTable } from '../../report/table';
 import { type CliIO, ExitError } from '../io';
 
 /** `portsim profiles`: every preset with its numbers and where they come from. */
-export function profilesTable(): string {
+export function profilesTable(search?: string): string {
   const header = ['preset', 'range', 'ports', 'TIME_WAIT', 'sharing', 'allocator', 'bindAllocator', 'twReuse', 'source'];
-  const rows = Object.values(PRESETS).map((p) => [
+  const found = searchPresets(search);
+  if (found.length === 0) {
+    throw new ExitError(`no preset matches "${search}".${didYouMean(search ?? '', PRESET_NAMES)} ${presetChoices()}`);
+  }
+  const rows = found.map((p) => [
     p.preset, `${p.portRange[0]}-${p.portRange[1]}`, String(usablePorts(p)), `${secondsFromTicks(p.timeWait)}s`,
     p.sharing, p.allocator, p.bindAllocator, String(p.twReuse), p.source,
   ]);
+  if (search !== undefined) return formatTable(header, rows, [false, false, true, true, false, false, false, true]);
   const allocators = Object.values(ALLOCATORS).map((a) => `  ${a.name}: ${a.description}`);
   return [formatTable(header, rows, [false, false, true, true, false, false, false, true]), '', 'allocators:', ...allocators].join('\n');
 }
 
-export function profilesJson(): string {
+/**
+ * The presets whose name or source mentions every word of `search` (case-insensitive; spaces,
+ * dots and dashes ignored, so "centos 7", "Server 2012" and "win-xp" find theirs); all without one.
+ */
+export function searchPresets(search?: string): Profile[] {
+  const all = Object.values(PRESETS);
+  if (search === undefined) return all;
+  const fold = (x: string) => x.toLowerCase().replace(/windows/g, 'win').replace(/[\s._-]+/g, '');
+  const words = search.split(/\s+/).filter((w) => w !== '').map(fold);
+  return all.filter((p) => words.every((w) => fold(p.name).includes(w) || fold(p.source).includes(w)));
+}
+
+export function profilesJson(search?: string): string {
   return JSON.stringify(
-    Object.values(PRESETS).map((p) => ({ ...p, ports: usablePorts(p), timeWait: `${secondsFromTicks(p.timeWait)}s` })),
+    searchPresets(search).map((p) => ({ ...p, ports: usablePorts(p), timeWait: `${secondsFromTicks(p.timeWait)}s` })),
     null,
     2,
   );
@@ -129,7 +146,7 @@ function findProfile(name: string): { profile: Profile; file?: string } {
   const profile = PRESETS[name];
   if (profile === undefined) {
     throw new ExitError(
-      `unknown profile "${name}".${didYouMean(name, PRESET_NAMES)} Presets: ${PRESET_NAMES.join(', ')} (or a profile file ending in .yaml or .yml)`,
+      `unknown profile "${name}".${didYouMean(name, PRESET_NAMES)} ${presetChoices()}`,
     );
   }
   return { profile };
@@ -353,11 +370,16 @@ export function profilesCommand(io: CliIO) {
         (a) => fromNetsh(String(a.file), { ...(a.out !== undefined ? { out: a.out } : {}), ...(a.label !== undefined ? { label: a.label } : {}) }, io),
       )
       .option('json', { type: 'boolean', global: false, describe: 'as JSON' })
+      .option('search', { type: 'string', describe: 'only the presets whose name or source mentions these words (e.g. centos, "server 2012", xp)' })
       .example('$0 profiles', 'every preset: range, ports, TIME_WAIT, sharing, allocator, source')
       .example('$0 profiles show windows', 'one preset, every field with its source')
+      .example('$0 profiles --search centos', 'the presets for CentOS versions')
       .example('$0 profiles from-host --out host.yaml', 'this Linux host as a profile file')
       .example('$0 profiles from-netsh dynport.txt', 'a Windows host\'s dynamic port range as a profile file')
       .epilogue(HELP),
-    handler: (a: { json?: unknown }) => io.out(a.json === true ? profilesJson() : profilesTable()),
+    handler: (a: { json?: unknown; search?: unknown }) => {
+      const search = typeof a.search === 'string' ? a.search : undefined;
+      io.out(a.json === true ? profilesJson(search) : profilesTable(search));
+    },
   };
 }

@@ -17,6 +17,9 @@ import { progressBar } from '../progress';
 import { type Shard, writeMetaOrManifest } from '../shard';
 import { executeStudy } from '../study';
 import type { TaskSpec } from '../task';
+import { TOTAL } from '../../report/breakdown';
+import { readResultRows } from '../results-csv';
+import { transientLines } from '../transient-lines';
 import { version } from '../version';
 
 export interface RunOptions {
@@ -76,6 +79,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
       detail: true,
       rowsFile: { name: 'summary.csv', columns: SUMMARY_COLUMNS },
       row: (_task, summary) => summary,
+      breakdown: true,
       progress: progressBar(io, opts.quiet),
     });
     if (opts.shard === undefined && plan.variants.length > 1) {
@@ -162,21 +166,41 @@ function requestLines(summary: readonly Row[], many: boolean): string[] {
   return lines.length === 0 ? [] : ['', ...lines];
 }
 
+/**
+ * The summary table's rows: per profile (× replication) its total, after its rows per host and
+ * per workload when summary.csv has them (read back from the folder, so a merge prints the same).
+ */
+function resultRows(plan: Plan, summary: readonly Row[], dir: string, files: readonly string[]): { header: string[]; rows: string[][] } {
+  const many = plan.replications > 1;
+  const parts = readResultRows(dir, files, 'summary.csv').filter((r) => r.host !== TOTAL);
+  const retries = summary.some((r) => Number(r.retries ?? 0) > 0);
+  const lead = (r: Row) => [String(r.profile), ...(many ? [String(r.replication)] : [])];
+  const tail = (r: Row) => [...resultCells(r), ...(retries ? [dash(r.retries)] : [])];
+  const header = ['profile', ...(many ? ['rep'] : []), ...(parts.length > 0 ? ['host', 'workload'] : []), ...RESULT_HEADER, ...(retries ? ['retries'] : [])];
+  if (parts.length === 0) return { header, rows: summary.map((r) => [...lead(r), ...tail(r)]) };
+  const rows = summary.flatMap((r) => [
+    ...parts.filter((b) => b.profile === r.profile && b.replication === Number(r.replication)).map((b) => [...lead(b), String(b.host), String(b.workload), ...tail(b)]),
+    [...lead(r), 'total', '', ...tail(r)],
+  ]);
+  return { header, rows };
+}
+
 /** The short table printed after a run; `note` (a shard's) goes under the title. */
 export function consoleSummary(plan: Plan, summary: readonly Row[], dir: string, files: readonly string[], note?: string): string {
   const many = plan.replications > 1;
-  const header = ['profile', ...(many ? ['rep'] : []), ...RESULT_HEADER];
-  const rows = summary.map((r) => [String(r.profile), ...(many ? [String(r.replication)] : []), ...resultCells(r)]);
+  const { header, rows } = resultRows(plan, summary, dir, files);
+  const lead = header.indexOf('attempts');
   const title = `${plan.name}: ${formatDuration(plan.duration)} simulated, seed ${plan.seed}` +
     `${many ? `, ${plan.replications} replications` : ''}; steady state from ${formatDuration(plan.warmup)}`;
   return [
     title,
     ...(note !== undefined ? [note] : []),
     '',
-    formatTable(header, rows, header.map((_, i) => i > (many ? 1 : 0))),
+    formatTable(header, rows, header.map((_, i) => i >= lead || (many && i === 1))),
     // Every replication of every profile (not a shard's part): their means with 95 % intervals.
     ...(many && summary.length === plan.variants.length * plan.replications ? ['', ciConsoleTable(plan, summary)] : []),
     ...requestLines(summary, many),
+    ...transientLines(plan, summary, dir, files),
     '',
     `results: ${dir}/ (${files.join(', ')})`,
   ].join('\n');

@@ -85,8 +85,13 @@ export function parseVary(arg: string): Axis {
   return { path, values };
 }
 
-export function parseVaries(args: readonly string[]): Axis[] {
-  const axes = args.map(parseVary);
+export function parseVaries(args: readonly string[], together: readonly string[] = []): Axis[] {
+  if (args.length === 0 && together.length === 0) throw new ExitError('sweep needs --vary field.path=v1,v2,… or --vary-together (see portsim sweep --help)');
+  const axes = [...args.map(parseVary), ...together.map((t) => ({ ...parseVary(t), together: true }))];
+  const zipped = axes.filter((a) => a.together === true);
+  if (zipped.some((a) => a.values.length !== zipped[0]!.values.length)) {
+    throw new ExitError(`--vary-together: the fields move in step, so each needs the same number of values (${zipped.map((a) => `${a.path}: ${a.values.length}`).join(', ')})`);
+  }
   const seen = new Set<string>();
   for (const a of axes) {
     if (seen.has(a.path)) throw new ExitError(`--vary ${a.path} is given twice; give all its values in one --vary ${a.path}=v1,v2,…`);
@@ -95,10 +100,21 @@ export function parseVaries(args: readonly string[]): Axis[] {
   return axes;
 }
 
-/** Every combination of values, the first axis varying slowest. */
+/**
+ * Every combination of values, the first axis varying slowest; the --vary-together axes are one
+ * dimension (their k-th values together), placed after the --vary ones. Values in axis order.
+ */
 export function gridPoints(axes: readonly Axis[]): string[][] {
+  const zipped = axes.flatMap((a, i) => (a.together === true ? [i] : []));
+  const dims = axes.flatMap((a, i) => (a.together !== true ? [[i]] : i === zipped[0] ? [zipped] : []));
   let points: string[][] = [[]];
-  for (const a of axes) points = points.flatMap((p) => a.values.map((v) => [...p, v]));
+  for (const d of dims) {
+    points = points.flatMap((p) => axes[d[0]!]!.values.map((_, k) => {
+      const q = [...p];
+      for (const i of d) q[i] = axes[i]!.values[k]!;
+      return q;
+    }));
+  }
   return points;
 }
 

@@ -61,8 +61,8 @@ const POOL_STRIDE = 11;
 
 // HOSTS (f64) and HOSTI (i32). why whole numbers apart: read from an f64, each needed a
 // checked conversion (round, convert, convert back, compare), about ten per arrival.
-const H_TIMEWAIT = 0, H_FIN = 1, H_MAXTW = 2, H_TWCOUNT = 3;
-const HOST_STRIDE = 4;
+const H_TIMEWAIT = 0, H_FIN = 1, H_MAXTW = 2, H_TWCOUNT = 3, H_INUSE = 4, H_PEAK = 5; // in use and its peak: RunStats.hostInUse, hostPeakInUse
+const HOST_STRIDE = 6;
 // HI_LINUX: byte offset of a linux allocator's state: i32 keys[4], then the u32 perturb table[2^16]
 const HI_TWLANE = 0, HI_FINLANE = 1, HI_ALLOC = 2, HI_NIPS = 3, HI_PERDEST = 4, HI_CONNECT = 5, HI_LINUX = 6;
 const HOSTI_STRIDE = 8;
@@ -70,7 +70,9 @@ const HOSTI_STRIDE = 8;
 
 // WLS (f64) and WLI (i32)
 const W_GAP = 0, W_START = 1, W_STOP = 2, W_K = 3, W_D1 = 4, W_D2 = 5, W_PCLIENT = 6, W_PSERVER = 7, W_PRESET = 8, W_PICKTOTAL = 9;
-const WL_STRIDE = 10;
+// its attempts, failures and first failure (RunStats.workloadAttempts, workloadFailures, workloadFirstFailure)
+const W_ATTEMPTS = 10, W_FAILURES = 11, W_FIRSTFAIL = 12;
+const WL_STRIDE = 13;
 const WI_ARRKIND = 0, WI_DURKIND = 1, WI_FIXED = 2, WI_PICKN = 3, WI_PICKRANDOM = 4, WI_PICKBASE = 5, WI_HOST = 6, WI_SLOT = 7;
 const WLI_STRIDE = 8;
 // arrivals: ARRIVAL_CONSTANT, else Poisson (../../workload/arrival-codes.ts); durations: DIST_CONSTANT,
@@ -83,7 +85,7 @@ const S_ATTEMPTS = 0, S_SUCCESSES = 1, S_FAILURES = 2, S_STEADY_ATTEMPTS = 3, S_
 const S_FAIL_TW = 5, S_FAIL_EST = 6, S_EST = 7, S_TW = 8, S_PEAK_EST = 9, S_PEAK_TW = 10, S_PEAK_IN_USE = 11;
 const S_REUSES = 12, S_I_ATTEMPTS = 13, S_I_FAILURES = 14, S_I_PEAK_UTIL = 15, S_MAX_UTIL = 16;
 const S_FIRST_FAILURE = 17, S_STEADY = 18, S_TW_OVERFLOWS = 20, S_FIN_WAIT_2S = 21;
-const S_GAVE_UP = 25, S_NEXT_THRESHOLD = 29;
+const S_GAVE_UP = 25, S_NEXT_THRESHOLD = 29, S_LAST_FAILURE = 30;
 
 // POOLSTAT (f64)
 const PS_ATTEMPTS = 0, PS_FAILURES = 1, PS_ALLOC = 2, PS_INUSE = 3, PS_PEAK = 4, PS_FIRSTFAIL = 5, PS_CAP = 6;
@@ -523,6 +525,7 @@ function recordFailed(pool: i32, reasonTimeWait: bool): void {
   if (reasonTimeWait) addSt(S_FAIL_TW, 1);
   else addSt(S_FAIL_EST, 1);
   if (st(S_FIRST_FAILURE) < 0) setSt(S_FIRST_FAILURE, t);
+  setSt(S_LAST_FAILURE, t);
   const ps = psAt(pool);
   fset(ps, PS_ATTEMPTS, fget(ps, PS_ATTEMPTS) + 1);
   fset(ps, PS_FAILURES, fget(ps, PS_FAILURES) + 1);
@@ -556,6 +559,8 @@ function sample(t: f64): void {
   addSt(fromTimeWait ? S_TW : S_EST, -1);
   const ps = psAt(pool);
   fset(ps, PS_INUSE, fget(ps, PS_INUSE) - 1);
+  const H = hostAt(pget(pp, P_HOST));
+  fset(H, H_INUSE, fget(H, H_INUSE) - 1);
 }
 
 function arrival(w: i32): void {
@@ -619,6 +624,7 @@ function arrival(w: i32): void {
   const steady: f64 = now >= WARMUP ? 1 : 0;
   setSt(S_STEADY, steady);
   addSt(S_STEADY_ATTEMPTS, steady);
+  fset(W, W_ATTEMPTS, fget(W, W_ATTEMPTS) + 1);
 
   // the allocator
   const pp = poolAt(pool);
@@ -645,6 +651,8 @@ function arrival(w: i32): void {
   if (port < 0) {
     recordFailed(pool, pget(pp, P_TW) > 0);
     addSt(S_GAVE_UP, 1);
+    fset(W, W_FAILURES, fget(W, W_FAILURES) + 1);
+    if (fget(W, W_FIRSTFAIL) < 0) fset(W, W_FIRSTFAIL, now);
     return;
   }
   // PortPool.take, RunStats.allocated
@@ -654,6 +662,10 @@ function arrival(w: i32): void {
   const rec = SLOTREC + (<usize>(pget(pp, P_BASE) + port) << 5);
   const last = load<f64>(rec);
   recordAllocated(pool, rec, last < 0 ? -1 : now - last);
+  const H = hostAt(host);
+  const hostInUse = fget(H, H_INUSE) + 1;
+  fset(H, H_INUSE, hostInUse);
+  if (hostInUse > fget(H, H_PEAK)) fset(H, H_PEAK, hostInUse);
   heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy);
 }
 
