@@ -10,6 +10,7 @@ import type { LoadedScenario } from '../../scenario/load';
 import type { Plan } from '../../sim/plan';
 import { whyNotKernel } from '../../stats/run-one';
 import type { CliIO } from '../io';
+import { startRenderer, stopRenderer } from '../renderer';
 import { ResultsWriter } from '../output';
 import { progressBar } from '../progress';
 import { type Shard, writeMetaOrManifest } from '../shard';
@@ -62,6 +63,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
   const dir = opts.out ?? `${unshardedDir}${shardSuffix(opts.shard)}`;
   const started = process.hrtime.bigint();
   const writer = new ResultsWriter(dir);
+  // The chart renderer loads on its own thread while the simulation runs (../renderer.ts).
+  if (opts.shard === undefined && opts.report !== false) startRenderer();
   try {
     const tasks = runTasks(plan);
     const study = await executeStudy(writer, {
@@ -122,6 +125,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
   } catch (e) {
     writer.abort();
     throw e;
+  } finally {
+    await stopRenderer();
   }
 }
 
