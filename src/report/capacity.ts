@@ -82,7 +82,7 @@ export function answerReason(c: ProfileCapacity, precision: number): string | un
       ? `ports again at about ${rate(c.estimate.erlangRate)}/s (Erlang-B on the pools the change leaves)`
       : `not ports up to there, though the pools the change leaves would bind at about ${rate(c.estimate.erlangRate)}/s by Erlang-B (see the notes)`)
     : 'none from ports: with the change no port is held per request';
-  const why = c.cap.byBudget ? ', the most one probe may simulate' : '';
+  const why = c.cap.byBudget ? ' (as far as one probe may simulate: 10^8 attempts)' : '';
   return `≥ ${times}${why} (ports are no longer the limit; next limit: ${next})`;
 }
 
