@@ -16,6 +16,7 @@ import { type WhatIf, WHAT_IFS } from '../../stats/what-ifs';
 import { type CliIO, ExitError } from '../io';
 import { ResultsWriter } from '../output';
 import { runOnThreads } from '../pool';
+import { startRenderer, stopRenderer } from '../renderer';
 import { defaultJobs } from '../study';
 import { executeTask, type TaskOutcome, type TaskSpec } from '../task';
 import { version } from '../version';
@@ -196,25 +197,14 @@ async function runSearches(searches: readonly Search[], replications: number, cu
   }
 }
 
-export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions, io: CliIO): Promise<CapacityOutcome> {
-  const { plan } = loaded;
-  const target = opts.target ?? DEFAULT_TARGET;
-  const precision = opts.precision ?? DEFAULT_PRECISION;
-  checkSearchOptions(target, precision);
-  if (plan.warmup >= plan.duration) {
-    throw new ExitError(`${loaded.file}: capacity needs a steady window, but warmup (${secondsFromTicks(plan.warmup)} s) is not shorter than duration (${secondsFromTicks(plan.duration)} s): set a longer --duration or a shorter warmup (--set warmup=…)`);
-  }
-  const hash = capacityHash(plan, target, precision);
-  const dir = opts.out ?? join('results', plan.name, `capacity-s${plan.seed}-${hash.slice(0, 8)}`);
-  const started = process.hrtime.bigint();
-  const current = totalRate(plan);
-  const text = { duration: formatDuration(plan.duration), warmup: formatDuration(plan.warmup), steady: formatDuration(plan.duration - plan.warmup) };
-  const ctx: CapacityContext = { plan, target, precision, replications: plan.replications, text };
-
-  // One search per profile (the baseline), then, with the baselines known, one per profile and
-  // what-if that applies and that portsim models (../../stats/what-ifs.ts): the same search on the
-  // changed plan, bounded by WHAT_IF_CAP × the baseline and WHAT_IF_PROBES probes.
-  // No probe simulates more than MAX_ATTEMPTS attempts per run (about a minute of simulation).
+/**
+ * Every search of a capacity command, with its what-ifs ranked: one search per profile (the
+ * baseline), then, with the baselines known, one per profile and what-if that applies and that
+ * portsim models (../../stats/what-ifs.ts): the same search on the changed plan, bounded by
+ * WHAT_IF_CAP × the baseline and WHAT_IF_PROBES probes. No probe simulates more than
+ * MAX_ATTEMPTS attempts per run (about a minute of simulation).
+ */
+async function searchAll(plan: Plan, opts: CapacityOptions, target: number, precision: number, current: number): Promise<ProfileCapacity[]> {
   const budget = MAX_ATTEMPTS / expectedAttempts(plan);
   const whatIfs = opts.whatIfs ?? true;
   const baselines: Search[] = plan.variants.map((_, v) => baselineSearch(plan, v, target, precision, budget));
@@ -229,34 +219,64 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
     return { w, status: 'evaluated' as const, detail: w.detail(plan, v), search };
   }));
   await runSearches(searches, plan.replications, current, opts.jobs);
-
-  const toCapacity = (s: Search): ProfileCapacity => {
-    const pick = (m: number | undefined) => (m === undefined ? undefined : s.probes.find((p) => p.multiplier === m));
-    return {
-      label: plan.variants[s.v]!.label,
-      current,
-      estimate: s.estimate,
-      status: s.search.status!,
-      ...(s.cap !== undefined ? { cap: s.cap } : {}),
-      sustainable: pick(s.search.low?.multiplier),
-      failing: pick(s.search.high?.multiplier),
-      probes: s.probes,
-      runs: s.runs,
-      events: s.events,
-    };
-  };
-  const results: ProfileCapacity[] = plan.variants.map((_, v) => {
-    const base = toCapacity(baselines[v]!);
+  return plan.variants.map((_, v) => {
+    const base = toCapacity(plan, current, baselines[v]!);
     const outcomes: WhatIfOutcome[] = listed[v]!.map((l) => ({
       id: l.w.id,
       title: l.w.title,
       detail: l.detail,
       status: l.status,
-      ...(l.search !== undefined ? { capacity: toCapacity(l.search) } : {}),
+      ...(l.search !== undefined ? { capacity: toCapacity(plan, current, l.search) } : {}),
     }));
     if (whatIfs) base.whatIfs = rankWhatIfs(base, outcomes);
     return base;
   });
+}
+
+/** A finished search as the report takes it. */
+function toCapacity(plan: Plan, current: number, s: Search): ProfileCapacity {
+  const pick = (m: number | undefined) => (m === undefined ? undefined : s.probes.find((p) => p.multiplier === m));
+  return {
+    label: plan.variants[s.v]!.label,
+    current,
+    estimate: s.estimate,
+    status: s.search.status!,
+    ...(s.cap !== undefined ? { cap: s.cap } : {}),
+    sustainable: pick(s.search.low?.multiplier),
+    failing: pick(s.search.high?.multiplier),
+    probes: s.probes,
+    runs: s.runs,
+    events: s.events,
+  };
+}
+
+export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions, io: CliIO): Promise<CapacityOutcome> {
+  const { plan } = loaded;
+  const target = opts.target ?? DEFAULT_TARGET;
+  const precision = opts.precision ?? DEFAULT_PRECISION;
+  checkSearchOptions(target, precision);
+  if (plan.warmup >= plan.duration) {
+    throw new ExitError(`${loaded.file}: capacity needs a steady window, but warmup (${secondsFromTicks(plan.warmup)} s) is not shorter than duration (${secondsFromTicks(plan.duration)} s): set a longer --duration or a shorter warmup (--set warmup=…)`);
+  }
+  // The chart renderer loads on its own thread while the probes run (../renderer.ts).
+  if (opts.report !== false) startRenderer();
+  try {
+    return await searchAndWrite(loaded, opts, io, target, precision);
+  } finally {
+    await stopRenderer();
+  }
+}
+
+async function searchAndWrite(loaded: LoadedScenario, opts: CapacityOptions, io: CliIO, target: number, precision: number): Promise<CapacityOutcome> {
+  const { plan } = loaded;
+  const hash = capacityHash(plan, target, precision);
+  const dir = opts.out ?? join('results', plan.name, `capacity-s${plan.seed}-${hash.slice(0, 8)}`);
+  const started = process.hrtime.bigint();
+  const current = totalRate(plan);
+  const text = { duration: formatDuration(plan.duration), warmup: formatDuration(plan.warmup), steady: formatDuration(plan.duration - plan.warmup) };
+  const ctx: CapacityContext = { plan, target, precision, replications: plan.replications, text };
+
+  const results = await searchAll(plan, opts, target, precision, current);
   const allRuns = [...results, ...results.flatMap((r) => (r.whatIfs ?? []).flatMap((w) => (w.capacity === undefined ? [] : [w.capacity])))];
 
   const writer = new ResultsWriter(dir);
