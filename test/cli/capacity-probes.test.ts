@@ -4,18 +4,22 @@ import { loadScenario } from '../../src/scenario/load';
 import { cli, readCsv, tempDir } from '../helpers/cli';
 
 /**
- * No what-if of any shipped scenario's capacity search takes more than 6 probes, and each ends
- * with a measured rate or an explicit bound and its reason. Every scenarios/*.yaml is searched
- * with all its what-ifs, as a user would (the CLI, seed 1); to keep the suite short, a scenario
- * longer than 4 minutes is simulated for 4 (warm-up at most half of it), which changes its
- * figures but not what the search does with them. (The full-length searches are counted in the
- * README's capacity section.)
+ * No what-if of a shipped scenario's capacity search takes more than 6 probes, and each ends with
+ * a measured rate or an explicit bound and its reason. A scenario is searched with all its
+ * what-ifs, as a user would (the CLI, seed 1); a scenario longer than 4 minutes is simulated for 4
+ * (warm-up at most half of it), which changes its figures but not what the search does with them.
+ *
+ * Under jest the searches of every shipped scenario take about half an hour (pooled what-ifs run
+ * on the JS engine at 10 × the load, and this thread simulates about 13 times slower), so by
+ * default only default.yaml and burst.yaml (an estimate far from the answer: a burst of one
+ * minute) are searched; PORTSIM_TEST_ALL_SCENARIOS=1 searches every scenarios/*.yaml.
  */
-jest.setTimeout(900_000);
+jest.setTimeout(3_600_000);
 
 const ROOT = join(__dirname, '..', '..');
 const SHORT = 240; // seconds
-const files = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
+const ALL = process.env.PORTSIM_TEST_ALL_SCENARIOS === '1';
+const files = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml') && (ALL || f === 'default.yaml' || f === 'burst.yaml')).sort();
 
 describe('capacity: probes per what-if in every shipped scenario', () => {
   test.each(files)('%s', async (name) => {
