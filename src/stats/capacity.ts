@@ -96,9 +96,12 @@ export class CapacitySearch {
     if (this.status !== undefined) return undefined;
     const { low, high } = this;
     if (low === undefined && high === undefined) return this.opts.start;
+    // An answer the last probe completed counts, even when it was the last one allowed.
+    if (low !== undefined && high !== undefined && high.multiplier / low.multiplier - 1 <= this.opts.precision) return this.finish('ok');
+    if (low !== undefined && high === undefined && low.multiplier >= this.maxMultiplier) return this.finish('no-failure-found');
+    if (low === undefined && high !== undefined && high.multiplier <= this.minMultiplier) return this.finish('fails-at-any-load');
     if (this.probes.length >= this.maxProbes) return this.finish('probe-limit');
     if (low !== undefined && high !== undefined) {
-      if (high.multiplier / low.multiplier - 1 <= this.opts.precision) return this.finish('ok');
       const width = Math.log(high.multiplier / low.multiplier);
       // Interpolate, unless the last interpolated probe left more than half of its bracket.
       const interpolate = this.opts.model !== undefined && !(width > this.lastWidth / 2);
@@ -107,11 +110,9 @@ export class CapacitySearch {
     }
     const half = 1 + this.opts.precision / 2;
     if (low !== undefined) {
-      if (low.multiplier >= this.maxMultiplier) return this.finish('no-failure-found');
       const predicted = this.predict(low);
       return Math.min(Math.max(low.multiplier * (1 + this.step), predicted === undefined ? 0 : predicted * half), this.maxMultiplier);
     }
-    if (high!.multiplier <= this.minMultiplier) return this.finish('fails-at-any-load');
     const predicted = this.predict(high!);
     return Math.max(Math.min(high!.multiplier / (1 + this.step), predicted === undefined ? Infinity : predicted / half), this.minMultiplier);
   }

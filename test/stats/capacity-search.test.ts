@@ -70,6 +70,13 @@ describe('capacity search', () => {
     drive(always, () => 0.5);
     expect(always.status).toBe('fails-at-any-load');
     expect(always.low).toBeUndefined();
+    // The last probe allowed may still complete the answer: the cap reached, or the bracket closed.
+    const atCap = new CapacitySearch({ target: 0.001, precision: 0.005, start: 1, maxMultiplier: 1.03, maxProbes: 3 });
+    expect(drive(atCap, () => 0)).toEqual([1, 1.01, 1.03]);
+    expect(atCap.status).toBe('no-failure-found');
+    const closed = new CapacitySearch({ target: 0.001, precision: 0.005, start: 1, maxProbes: 3 });
+    expect(drive(closed, cliff(1.007))).toHaveLength(3);
+    expect(closed.status).toBe('ok');
     const limited = new CapacitySearch({ target: 0.001, precision: 1e-9, start: 1, maxProbes: 6 });
     drive(limited, cliff(1.5));
     expect(limited.status).toBe('probe-limit');
