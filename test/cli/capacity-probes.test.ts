@@ -6,7 +6,7 @@ import { cli, readCsv, tempDir } from '../helpers/cli';
 /**
  * No what-if of a shipped scenario's capacity search takes more than 6 probes, and each ends with
  * a measured rate or an explicit bound and its reason. A scenario is searched with all its
- * what-ifs, as a user would (the CLI, seed 1); a scenario longer than 4 minutes is simulated for 4
+ * what-ifs, as a user would (the CLI, seed 1); a scenario longer than 150 s is simulated for 150 s
  * (warm-up at most half of it), which changes its figures but not what the search does with them.
  *
  * Under jest the searches of every shipped scenario take about half an hour (pooled what-ifs run
@@ -17,7 +17,7 @@ import { cli, readCsv, tempDir } from '../helpers/cli';
 jest.setTimeout(3_600_000);
 
 const ROOT = join(__dirname, '..', '..');
-const SHORT = 240; // seconds
+const SHORT = 150; // seconds
 const ALL = process.env.PORTSIM_TEST_ALL_SCENARIOS === '1';
 const files = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml') && (ALL || f === 'default.yaml' || f === 'burst.yaml')).sort();
 
