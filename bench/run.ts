@@ -24,6 +24,12 @@
  *  - the shared folder is ../shared beside the repository, or the environment variable
  *    PORTSIM_SHARED; without gcc the C side is skipped (and the exit code stays 0).
  *
+ * In the same rounds, what users type: each scenario's `run` once more with the report (charts
+ * and report.html, no --no-report), beside the --no-report figure (target: at most 1.25x); and
+ * `capacity scenarios/default.yaml` (with its what-ifs and report) once per round for the first
+ * BENCH_CAPACITY_RUNS rounds (default 3; BENCH_CAPACITY=0 skips it), beside the C reference's
+ * bench-steady wall time of the same rounds (target: at most 60x).
+ *
  * Then two checks of portsim alone, printed after "Derived checks":
  *  - parallel replications: `run scenarios/bench-steady.yaml --replications 20 --no-report` with
  *    --jobs 1 and with --jobs 2, alternating, BENCH_PARALLEL_RUNS times each (default 3); prints
@@ -64,6 +70,8 @@ interface Settings {
   cli: string;
   shared: string;
   runsOverride: number | undefined;
+  /** Rounds that also run `capacity scenarios/default.yaml`; 0 when BENCH_CAPACITY=0 skips it. */
+  capacityRuns: number;
   /** The benchmark scenarios to run: all of SCENARIOS, or those BENCH_SCENARIOS names. */
   scenarios: readonly { name: string; defaultRuns: number }[];
   /** Runs per side of the parallel-replications check; 0 when BENCH_PARALLEL=0 skips it. */
@@ -80,6 +88,7 @@ function settings(): Settings {
     runsOverride: wholeNumberEnv('BENCH_RUNS'),
     scenarios: scenariosEnv('BENCH_SCENARIOS'),
     parallelRuns: switchEnv('BENCH_PARALLEL') ? wholeNumberEnv('BENCH_PARALLEL_RUNS') ?? 3 : 0,
+    capacityRuns: switchEnv('BENCH_CAPACITY') ? wholeNumberEnv('BENCH_CAPACITY_RUNS') ?? 3 : 0,
     shards: switchEnv('BENCH_SHARDS'),
   };
 }
@@ -345,8 +354,8 @@ function num(row: Record<string, string>, col: string): number {
 }
 
 async function runPortsim(s: Settings, scenarioFile: string, model: ModelParams | null, outDir: string, rss: RssMethod): Promise<RunFigures> {
-  // --no-report: the same work as the C reference (simulate, write the CSV files); drawing the
-  // charts and report.html is a fixed ~0.4 s on top, measured apart (README, Performance).
+  // --no-report: the same work as the C reference (simulate, write the CSV files); the run with
+  // the charts and report.html is timed in the same round (benchScenarios).
   const m = await measure(process.execPath, [s.cli, 'run', scenarioFile, '--out', outDir, '--quiet', '--no-report'], s.root, rss, `${outDir}.rss`);
   if (m.exitCode !== 0) throw failure(`portsim run ${scenarioFile}`, m);
   const row = parseCsvRow(readFileSync(join(outDir, 'summary.csv'), 'utf8'));
@@ -409,6 +418,8 @@ interface ScenarioResult {
   erlangB: number | null;
   portsim: SideSummary;
   c: SideSummary | null;
+  /** Median wall time of the run with its report, and its ratio to the --no-report median. */
+  withReport: { medianWallS: number; overNoReport: number } | null;
 }
 
 function median(xs: readonly number[]): number {
@@ -446,6 +457,8 @@ interface Bench {
   cSkipped: string | undefined;
   ps: RunFigures[];
   cs: RunFigures[];
+  /** Wall times of the run with its report (as users type it), one per round. */
+  reports: number[];
   error?: string;
 }
 
@@ -454,7 +467,7 @@ function prepareScenario(s: Settings, name: string, runs: number, cBinary: strin
   const model = modelParams(normalizedPlan(s, file));
   const m = typeof model === 'string' ? null : model;
   const cSkipped = cBinary === undefined ? 'no C binary' : m === null ? String(model) : undefined;
-  return { name, file, runs, model: m, cSkipped, ps: [], cs: [] };
+  return { name, file, runs, model: m, cSkipped, ps: [], cs: [], reports: [] };
 }
 
 /**
@@ -462,7 +475,7 @@ function prepareScenario(s: Settings, name: string, runs: number, cBinary: strin
  * rounds rather than one scenario after the other: a slow spell of the machine then hits every
  * scenario alike, so figures compared across scenarios (per-event cost, RSS) stay comparable.
  */
-async function benchScenarios(benches: readonly Bench[], s: Settings, cBinary: string | undefined, rss: RssMethod, tmp: string): Promise<void> {
+async function benchScenarios(benches: readonly Bench[], s: Settings, cBinary: string | undefined, rss: RssMethod, tmp: string, capacity: CapacityBench): Promise<void> {
   const rounds = Math.max(0, ...benches.map((b) => b.runs));
   for (let i = 0; i < rounds; i++) {
     for (const b of benches) {
@@ -471,12 +484,37 @@ async function benchScenarios(benches: readonly Bench[], s: Settings, cBinary: s
       try {
         b.ps.push(await runPortsim(s, b.file, b.model, join(tmp, `${b.name}-${i}`), rss));
         if (cBinary !== undefined && b.model !== null) b.cs.push(await runC(cBinary, b.model, tmp, rss, join(tmp, `${b.name}-c-${i}.rss`)));
+        b.reports.push(await timedCommand(s, ['run', b.file, '--quiet'], join(tmp, `${b.name}-report-${i}`), rss, `${b.name} run (with report)`));
       } catch (e) {
         b.error = e instanceof Error ? e.message : String(e);
       }
     }
+    if (i < s.capacityRuns && capacity.error === undefined) {
+      progress(`  round ${i + 1}/${rounds}: capacity ${CAPACITY_FILE}`);
+      try {
+        capacity.wallS.push(await timedCommand(s, ['capacity', CAPACITY_FILE, '--quiet'], join(tmp, `capacity-${i}`), rss, `capacity ${CAPACITY_FILE}`));
+      } catch (e) {
+        capacity.error = e instanceof Error ? e.message : String(e);
+      }
+    }
   }
   progress('');
+}
+
+/** What users type first for capacity planning, timed in the scenario rounds. */
+const CAPACITY_FILE = 'scenarios/default.yaml';
+
+interface CapacityBench {
+  wallS: number[];
+  error?: string;
+}
+
+/** Wall time of one portsim command writing into `outDir` (removed after). */
+async function timedCommand(s: Settings, args: readonly string[], outDir: string, rss: RssMethod, what: string): Promise<number> {
+  const m = await measure(process.execPath, [s.cli, ...args, '--out', outDir], s.root, rss, `${outDir}.rss`);
+  if (m.exitCode !== 0) throw failure(`portsim ${what}`, m);
+  rmSync(outDir, { recursive: true, force: true });
+  return m.wallS;
 }
 
 function scenarioResult(b: Bench): ScenarioResult {
@@ -487,6 +525,7 @@ function scenarioResult(b: Bench): ScenarioResult {
     erlangB: m === null ? null : erlangB(m.hi - m.lo + 1, m.rate * (m.meanDuration + m.timeWait)),
     portsim: summarise(b.ps),
     c: b.cs.length > 0 ? summarise(b.cs) : null,
+    withReport: b.reports.length > 0 ? { medianWallS: median(b.reports), overNoReport: median(b.reports) / median(b.ps.map((r) => r.wallS)) } : null,
   };
 }
 
@@ -524,6 +563,9 @@ function scenarioTable(r: ScenarioResult): string {
     ['failure ratio, steady', fmtFr(p.runs[0]!.steadyFailureRatio), c ? fmtFr(c.runs[0]!.steadyFailureRatio) : '-', `Erlang-B ${fmtFr(r.erlangB)}`],
     ['  minus Erlang-B', fmtDiff(p.runs[0]!.steadyFailureRatio, r.erlangB), c ? fmtDiff(c.runs[0]!.steadyFailureRatio, r.erlangB) : '-', ''],
   ];
+  if (r.withReport !== null) {
+    rows.push(['wall time with the report (default run, median)', fmtS(r.withReport.medianWallS), '', `${r.withReport.overNoReport.toFixed(2)}x --no-report (target <= 1.25x)`]);
+  }
   if (r.cSkipped !== undefined) rows.push(['C reference skipped', r.cSkipped, '', '']);
   return `${title}\n${table(rows)}`;
 }
@@ -818,6 +860,29 @@ async function section<T>(title: string, skipBecause: string | undefined, run: (
   }
 }
 
+type CapacityResult = { skipped: string } | { error: string } | { file: string; runs: number; medianWallS: number; cBenchSteadyMedianWallS: number | null; overCBenchSteady: number | null };
+
+/** The capacity timings beside the C reference's bench-steady of the same rounds. */
+function capacityResult(c: CapacityBench, results: readonly ScenarioResult[], s: Settings): CapacityResult {
+  if (s.capacityRuns === 0) return { skipped: 'BENCH_CAPACITY=0' };
+  if (c.error !== undefined) return { error: c.error };
+  if (c.wallS.length === 0) return { skipped: 'no rounds' };
+  const steady = results.find((r) => r.name === 'bench-steady')?.c;
+  // The C runs of the same rounds as the capacity runs.
+  const cSteady = steady === null || steady === undefined ? null : median(steady.runs.slice(0, c.wallS.length).map((r) => r.wallS));
+  const wall = median(c.wallS);
+  return { file: CAPACITY_FILE, runs: c.wallS.length, medianWallS: wall, cBenchSteadyMedianWallS: cSteady, overCBenchSteady: cSteady === null ? null : wall / cSteady };
+}
+
+function capacityLine(r: CapacityResult): string {
+  if ('skipped' in r) return `capacity ${CAPACITY_FILE}: skipped (${r.skipped})`;
+  if ('error' in r) return `capacity ${CAPACITY_FILE}: FAILED: ${r.error}`;
+  const beside = r.cBenchSteadyMedianWallS === null
+    ? 'no C bench-steady in these rounds to compare with (BENCH_SCENARIOS must include bench-steady, and gcc)'
+    : `C reference bench-steady ${fmtS(r.cBenchSteadyMedianWallS)} in the same rounds: ${r.overCBenchSteady!.toFixed(1)}x (target <= 60x)`;
+  return `capacity ${r.file} (all what-ifs, with report; median of ${r.runs}): ${fmtS(r.medianWallS)}; ${beside}`;
+}
+
 // -------------------------------------------------------------------------------------- main
 
 async function main(): Promise<number> {
@@ -845,7 +910,8 @@ async function main(): Promise<number> {
         console.log(`${sc.name}: FAILED: ${e instanceof Error ? e.message : String(e)}\n`);
       }
     }
-    await benchScenarios(benches, s, ref.binary, rss, tmp);
+    const capacityBench: CapacityBench = { wallS: [] };
+    await benchScenarios(benches, s, ref.binary, rss, tmp, capacityBench);
     for (const b of benches) {
       if (b.error !== undefined) {
         failed++;
@@ -858,6 +924,9 @@ async function main(): Promise<number> {
     }
     const derived = derivedChecks(results);
     console.log(derivedTable(derived));
+    const capacity = capacityResult(capacityBench, results, s);
+    console.log(`\n${capacityLine(capacity)}`);
+    if ('error' in capacity) failed++;
 
     const parallel = await section('Parallel replications', s.parallelRuns === 0 ? 'BENCH_PARALLEL=0' : undefined,
       () => benchParallel(s, s.parallelRuns, rss, tmp), parallelTable);
@@ -871,7 +940,7 @@ async function main(): Promise<number> {
     const outFile = join(outDir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(outFile, `${JSON.stringify({
       started: started.toISOString(), node: process.version, cpus: cpus().length, loadavg: loadavg(),
-      rssMethod: describeRss(rss), reference: ref.note, nodeStartup: nodeStart, failedScenarios: failed, scenarios: results, derived,
+      rssMethod: describeRss(rss), reference: ref.note, nodeStartup: nodeStart, failedScenarios: failed, scenarios: results, derived, capacity,
       parallel, sharded, failedChecks: checksFailed,
     }, null, 2)}\n`);
     console.log(`\nall figures: ${outFile}`);

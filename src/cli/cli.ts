@@ -9,6 +9,7 @@ import { PRESET_NAMES } from '../os/presets';
 import { didYouMean } from '../scenario/issues';
 import type { RunOptions } from './commands/run';
 import { type CliIO, ExitError, processIO } from './io';
+import { startRenderer } from './renderer';
 import type { Shard } from './shard';
 import { version } from './version';
 
@@ -139,6 +140,8 @@ function optionHint(unknown: string, known: readonly string[]): string {
 }
 
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  // A run that draws charts: the renderer starts loading now, beside parsing and simulating.
+  if (argv[0] === 'run' && !argv.includes('--no-report')) startRenderer();
   let code = 0;
   let seedForBugReport: number | undefined;
   const parser = yargs([...argv])

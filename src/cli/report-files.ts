@@ -12,6 +12,7 @@ import { MAX_POINTS, type SeriesPoint, TimeseriesCollector } from '../report/ser
 import { formatDuration } from '../scenario/units';
 import type { Plan } from '../sim/plan';
 import type { CliIO } from './io';
+import { renderChart } from './renderer';
 import type { ResultsWriter } from './output';
 import type { Axis } from './shard';
 import { version } from './version';
@@ -27,10 +28,9 @@ import { version } from './version';
  * warning and a report without charts.
  */
 
-/** Vega and vega-lite are loaded only when a chart is drawn (not for validate, profiles…). */
-async function render(spec: TopLevelSpec): Promise<Rendered> {
-  const { renderSvg } = await import('../report/render');
-  return renderSvg(spec);
+/** Vega and vega-lite are loaded only when a chart is drawn (not for validate, profiles…), or on the renderer thread (renderer.ts). */
+function render(spec: TopLevelSpec): Promise<Rendered> {
+  return renderChart(spec);
 }
 
 /** Reads timeseries.csv in 1 MiB chunks, keeping replication 0 of each profile, downsampled. */
@@ -243,7 +243,7 @@ export async function writeCapacityReport(writer: ResultsWriter, input: Capacity
       ['profiles', plan.variants.map((v) => v.label).join(', ')],
       ['capacity hash', input.hash.slice(0, 8)],
     ],
-    tables: [capacityReportTable(ctx, results), ...(results.some((r) => (r.whatIfs ?? []).length > 0) ? [whatIfReportTable(results)] : [])],
+    tables: [capacityReportTable(ctx, results), ...(results.some((r) => (r.whatIfs ?? []).length > 0) ? [whatIfReportTable(results, ctx.precision)] : [])],
     charts,
     files: links([...writer.names(), 'meta.json']),
     generator: `portsim ${version()}`,

@@ -1,7 +1,7 @@
 import { secondsFromTicks } from '../engine/time';
 import type { Plan } from '../sim/plan';
 import type { RunResult } from '../stats/run-one';
-import type { Row } from './rows';
+import type { Row } from './row';
 
 /**
  * The rows of summary.csv below a run's total: one per host when the variant has more than one

@@ -1,7 +1,6 @@
 import { secondsFromTicks } from '../engine/time';
-import { isRandomized } from '../workload/arrivals';
 import type { Plan } from '../sim/plan';
-import type { PlanEstimate } from '../stats/analytic';
+import { type PlanEstimate, trafficKind } from '../stats/analytic';
 import type { SearchStatus } from '../stats/capacity';
 import { otherLimitNote } from '../stats/what-ifs';
 import type { LoadPoint } from './charts';
@@ -45,6 +44,49 @@ export interface ProfileCapacity {
   events: number;
   /** The what-ifs for this profile, ranked (evaluated by gain, then not modelled, then not applicable). */
   whatIfs?: WhatIfOutcome[];
+  /** A what-if's search: the highest load it probes. */
+  cap?: SearchCap;
+}
+
+/** Where a what-if's search stops: a multiplier on the scenario's rates, and its multiple of the baseline's sustainable load. */
+export interface SearchCap {
+  multiplier: number;
+  times: number;
+  /** Lower than the fixed multiple because a probe there would simulate too many attempts. */
+  byBudget: boolean;
+}
+
+/**
+ * What a search's answer is: `measured` (bracketed within the precision), `lower_bound` (no failure
+ * up to the highest load probed, or the probe limit came first: the rate is at least this),
+ * `unbounded` (no failure up to there, and by the analytic figures no port is held per request:
+ * ports never limit), `fails_at_any_load`.
+ */
+export type Answer = 'measured' | 'lower_bound' | 'unbounded' | 'fails_at_any_load';
+
+export function answerOf(c: ProfileCapacity): Answer {
+  if (c.status === 'ok') return 'measured';
+  if (c.status === 'fails-at-any-load') return 'fails_at_any_load';
+  return c.status === 'no-failure-found' && !Number.isFinite(c.estimate.erlangRate) ? 'unbounded' : 'lower_bound';
+}
+
+/** Why an answer is a bound, in words (undefined for a measured one). */
+export function answerReason(c: ProfileCapacity, precision: number): string | undefined {
+  const a = answerOf(c);
+  if (a === 'measured') return undefined;
+  if (a === 'fails_at_any_load') return STATUS_TEXT['fails-at-any-load'];
+  if (c.status === 'probe-limit') {
+    return `${c.probes.length} probes did not narrow the bracket ${rate(c.sustainable?.rate)}–${rate(c.failing?.rate)}/s to ${pct(precision)}: the rate is at least the lower end`;
+  }
+  if (c.cap === undefined) return STATUS_TEXT['no-failure-found'];
+  const times = `${Number(c.cap.times.toPrecision(3))}× baseline`;
+  const next = Number.isFinite(c.estimate.erlangRate)
+    ? (c.estimate.erlangRate > c.cap.multiplier * c.current
+      ? `ports again at about ${rate(c.estimate.erlangRate)}/s (Erlang-B on the pools the change leaves)`
+      : `not ports up to there, though the pools the change leaves would bind at about ${rate(c.estimate.erlangRate)}/s by Erlang-B (see the notes)`)
+    : 'none from ports: with the change no port is held per request';
+  const why = c.cap.byBudget ? ' (as far as one probe may simulate: 10^8 attempts)' : '';
+  return `≥ ${times}${why} (ports are no longer the limit; next limit: ${next})`;
 }
 
 /** One what-if for one profile: searched like the baseline, or listed with the reason it is not. */
@@ -85,9 +127,9 @@ export interface CapacityContext {
 
 export const CAPACITY_COLUMNS = [
   'profile', 'change', 'rank', 'current_rate_per_s', 'sustainable_rate_per_s', 'gain', 'headroom', 'target',
-  'little_rate_per_s', 'erlang_b_rate_per_s', 'runs', 'probes', 'replications', 'status',
+  'little_rate_per_s', 'erlang_b_rate_per_s', 'runs', 'probes', 'replications', 'status', 'answer',
   'failing_rate_per_s', 'sustainable_failure_ratio', 'failing_failure_ratio', 'precision',
-  'pools', 'busiest_pool', 'busiest_pool_share', 'busiest_pool_rate_per_s', 'pool_capacity', 'hold_s', 'change_detail',
+  'pools', 'busiest_pool', 'busiest_pool_share', 'busiest_pool_rate_per_s', 'pool_capacity', 'hold_s', 'answer_reason', 'change_detail',
   'other_limit',
 ] as const;
 
@@ -119,6 +161,7 @@ export function capacityRow(ctx: CapacityContext, c: ProfileCapacity, change?: {
     probes: c.probes.length,
     replications: ctx.replications,
     status: c.status,
+    answer: answerOf(c),
     failing_rate_per_s: c.failing?.rate,
     sustainable_failure_ratio: c.sustainable?.ratio,
     failing_failure_ratio: c.failing?.ratio,
@@ -130,6 +173,7 @@ export function capacityRow(ctx: CapacityContext, c: ProfileCapacity, change?: {
     busiest_pool_rate_per_s: e.busiest === undefined || c.sustainable === undefined ? undefined : c.sustainable.rate * e.share,
     pool_capacity: e.busiest?.capacity,
     hold_s: e.busiest?.hold,
+    answer_reason: answerReason(c, ctx.precision),
     change_detail: change?.whatIf.detail,
     other_limit: change === undefined ? undefined : otherLimit(change.base, change.whatIf),
   };
@@ -153,7 +197,7 @@ export function capacityRows(ctx: CapacityContext, c: ProfileCapacity): Row[] {
 }
 
 /** The ranked what-if table of one profile, as console cells (header first). */
-export function whatIfCells(c: ProfileCapacity): { header: string[]; rows: string[][] } {
+export function whatIfCells(c: ProfileCapacity, precision: number): { header: string[]; rows: string[][] } {
   const header = ['rank', 'change', 'sustainable/s', 'gain', 'headroom', 'the change (or why it is not evaluated)'];
   const base = ['-', 'baseline', c.sustainable === undefined ? '-' : rate(c.sustainable.rate), '', c.sustainable === undefined ? '-' : signedPct(c.sustainable.rate / c.current - 1), 'the scenario as it is'];
   let rank = 0;
@@ -161,9 +205,15 @@ export function whatIfCells(c: ProfileCapacity): { header: string[]; rows: strin
     if (w.capacity === undefined) return ['-', w.id, '-', '-', '-', `${w.status === 'not-modelled-yet' ? 'not modelled yet' : 'not applicable'}: ${w.detail}`];
     const s = w.capacity.sustainable;
     const gain = whatIfGain(c, w);
+    const reason = answerReason(w.capacity, precision);
     const other = otherLimit(c, w);
-    const status = `${w.capacity.status === 'ok' ? '' : ` [${STATUS_TEXT[w.capacity.status]}]`}${other === undefined ? '' : ` [! ${other}]`}`;
-    return [String(++rank), w.id, s === undefined ? '-' : rate(s.rate), gain === undefined ? '-' : signedPct(gain), s === undefined ? '-' : signedPct(s.rate / c.current - 1), `${w.detail}${status}`];
+    const flag = other === undefined ? '' : ` [! ${other}]`;
+    // A lower bound reads "at least": ≥ before each figure.
+    const atLeast = answerOf(w.capacity) === 'measured' ? '' : '≥ ';
+    return [
+      String(++rank), w.id, s === undefined ? '-' : `${atLeast}${rate(s.rate)}`, gain === undefined ? '-' : `${atLeast}${signedPct(gain)}`,
+      s === undefined ? '-' : `${atLeast}${signedPct(s.rate / c.current - 1)}`, `${reason === undefined ? w.detail : `${reason}: ${w.detail}`}${flag}`,
+    ];
   });
   return { header, rows: [base, ...rows] };
 }
@@ -195,7 +245,7 @@ const pct = (x: number) => `${(x * 100).toPrecision(3).replace(/\.?0+$/, '')}%`;
 
 const STATUS_TEXT: Record<SearchStatus, string> = {
   'ok': '',
-  'no-failure-found': 'no failure up to the highest load tried (10^4 × the estimate for the scenario, 100 × for a what-if, or 10^8 attempts per run)',
+  'no-failure-found': 'no failure up to the highest load tried (10^4 × the estimate, or 10^8 attempts per run)',
   'fails-at-any-load': 'fails above the target even at the lowest load tried',
   'probe-limit': 'probe limit reached before the bracket was narrow enough',
 };
@@ -207,8 +257,7 @@ const STATUS_TEXT: Record<SearchStatus, string> = {
 export function capacityNotes(ctx: CapacityContext, results: readonly ProfileCapacity[]): string[] {
   const { plan } = ctx;
   const notes: string[] = [];
-  const poisson = plan.workloads.some((w) => isRandomized(w.arrivals));
-  const fixedHold = plan.workloads.every((w) => w.duration.dist === 'constant' && [w.closedBy.client, w.closedBy.server, w.closedBy.reset, w.closedBy.unanswered].some((s) => s === 1));
+  const { randomArrivals: poisson, fixedHold } = trafficKind(plan);
   notes.push(
     "Little's law N/hold is the ceiling for any traffic: on average rate × hold ports are held (hold = connection duration + TIME_WAIT when the client closes).",
   );
@@ -277,7 +326,7 @@ export function capacitySummary(ctx: CapacityContext, results: readonly ProfileC
     formatTable(header, rows, header.map((_, i) => i > 0)),
     ...(problems.length > 0 ? ['', ...problems] : []),
     ...results.filter((c) => c.whatIfs !== undefined && c.whatIfs.length > 0).flatMap((c) => {
-      const t = whatIfCells(c);
+      const t = whatIfCells(c, ctx.precision);
       return ['', `${c.label}: what each change buys, ranked by sustainable rate`, '', formatTable(t.header, t.rows, t.header.map((_, i) => i >= 2 && i <= 4))];
     }),
     '',
@@ -306,9 +355,9 @@ export function capacityReportTable(ctx: CapacityContext, results: readonly Prof
 }
 
 /** report.html's what-if table: every profile's changes, ranked. */
-export function whatIfReportTable(results: readonly ProfileCapacity[]): ReportTable {
-  const rows = results.flatMap((c) => whatIfCells(c).rows.map((r) => [c.label, ...r]));
-  const header = ['profile', ...whatIfCells(results[0]!).header];
+export function whatIfReportTable(results: readonly ProfileCapacity[], precision: number): ReportTable {
+  const rows = results.flatMap((c) => whatIfCells(c, precision).rows.map((r) => [c.label, ...r]));
+  const header = ['profile', ...whatIfCells(results[0]!, precision).header];
   return {
     title: 'What each change buys',
     header,

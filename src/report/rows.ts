@@ -6,12 +6,10 @@ import { THRESHOLDS, type SampleRow } from '../stats/run-stats';
 import { RECOVERY_LEVEL, type Transients } from '../stats/transients';
 import { TOTAL } from './breakdown';
 
-/**
- * The rows of the CSV files, as plain records: pure data in, data out. Empty cells are
- * `undefined` (a value that does not exist, such as the first failure of a run without one).
- */
-export type Cell = string | number | undefined;
-export type Row = Record<string, Cell>;
+// The rows of the CSV files, as plain records (./row.ts): pure data in, data out.
+import type { Cell, Row } from './row';
+
+export type { Cell, Row };
 
 const sec = (ticks: number | undefined): number | undefined =>
   ticks === undefined || ticks < 0 ? undefined : secondsFromTicks(ticks);

@@ -1,7 +1,9 @@
 import { secondsFromTicks } from '../engine/time';
 import { Distribution } from '../random/distributions';
-import type { Plan } from '../sim/plan';
+import type { Profile } from '../os/profile';
+import type { Plan, PlanWorkload } from '../sim/plan';
 import { poolLayout, poolOf } from '../sim/pool-layout';
+import { isRandomized } from '../workload/arrivals';
 
 /**
  * Closed-form capacity estimates, to check the simulation against and to aim the capacity
@@ -70,6 +72,62 @@ export function erlangBRate(servers: number, holdSeconds: number, target: number
   return holdSeconds > 0 ? erlangBLoad(servers, target) / holdSeconds : Infinity;
 }
 
+/** Mean time a workload's connection is open (its duration, plus the connect latency), seconds. */
+export function meanOpenSeconds(w: PlanWorkload): number {
+  return secondsFromTicks(new Distribution(w.duration).mean + (w.connectLatency === undefined ? 0 : new Distribution(w.connectLatency).mean));
+}
+
+/**
+ * Mean hold of a port per attempt of a workload, seconds, with one connection per attempt: open
+ * time, then TIME_WAIT for the client's closes and FIN_WAIT_2 for unanswered ones (UDP: the flow
+ * and its idle timeout).
+ */
+export function standardHoldSeconds(w: PlanWorkload, p: Profile): number {
+  const open = meanOpenSeconds(w);
+  return w.protocol === 'udp'
+    ? open + secondsFromTicks(w.idleTimeout)
+    : meanHoldSeconds(open, secondsFromTicks(p.timeWait), w.closedBy.client) + w.closedBy.unanswered * secondsFromTicks(p.finTimeout);
+}
+
+/**
+ * A change to the mean hold per attempt where one connection per attempt is not the model (a
+ * what-if's hint, see ./what-ifs.ts): given the workload, its profile and the standard hold.
+ */
+export type HoldHint = (w: PlanWorkload, p: Profile, standard: number) => number;
+
+/**
+ * What kind of traffic the plan's estimates describe: `randomArrivals` (some workload's arrivals
+ * are Poisson or randomized: Erlang-B's margin applies), `fixedHold` (every connection lasts a
+ * fixed time and closes one way: with evenly spaced arrivals, exactly rate × hold ports are held
+ * and the limit is Little's N/hold).
+ */
+export function trafficKind(plan: Plan): { randomArrivals: boolean; fixedHold: boolean } {
+  return {
+    randomArrivals: plan.workloads.some((w) => isRandomized(w.arrivals)),
+    fixedHold: plan.workloads.every((w) => w.duration.dist === 'constant' && [w.closedBy.client, w.closedBy.server, w.closedBy.reset, w.closedBy.unanswered].some((s) => s === 1)),
+  };
+}
+
+/**
+ * The failure ratio against the load by the analytic figures, inverted: the multiplier on every
+ * rate at which the busiest pool's failure ratio is `ratio`. Evenly spaced arrivals with fixed
+ * holds fill the pool exactly at Little's N/hold and fail only beyond it (the excess:
+ * ratio = 1 - little / multiplier); other traffic follows Erlang-B. Undefined when no pool is held.
+ */
+export function loadModel(plan: Plan, e: PlanEstimate): ((ratio: number) => number) | undefined {
+  const b = e.busiest;
+  if (b === undefined) return undefined;
+  const kind = trafficKind(plan);
+  if (!kind.randomArrivals && kind.fixedHold) return (ratio) => e.littleMultiplier / (1 - ratio);
+  return (ratio) => erlangBLoad(b.capacity, ratio) / b.load;
+}
+
+/** The multiplier the analytic figures point at for a target failure ratio (Infinity when no pool is held). */
+export function expectedMultiplier(plan: Plan, e: PlanEstimate, target: number): number {
+  const model = loadModel(plan, e);
+  return model === undefined ? Infinity : model(target);
+}
+
 /** One pool's traffic at the plan's rates (multiplier 1). */
 export interface PoolLoad {
   pool: number;
@@ -111,17 +169,15 @@ export interface PlanEstimate {
  * rotations lock together, e.g. 2 source IPs and 2 equal destinations both in turn: then some
  * pools get all of a workload's traffic and others none.)
  */
-export function poolLoads(plan: Plan, variant: number): PoolLoad[] {
+export function poolLoads(plan: Plan, variant: number, holdHint?: HoldHint): PoolLoad[] {
   const layout = poolLayout(plan, variant);
   const profiles = plan.variants[variant]!.profiles;
   const rate = new Float64Array(layout.info.length);
   const load = new Float64Array(layout.info.length);
   for (const w of plan.workloads) {
     const p = profiles[w.host]!;
-    const mean = secondsFromTicks(new Distribution(w.duration).mean + (w.connectLatency === undefined ? 0 : new Distribution(w.connectLatency).mean));
-    const hold = w.protocol === 'udp'
-      ? mean + secondsFromTicks(w.idleTimeout)
-      : meanHoldSeconds(mean, secondsFromTicks(p.timeWait), w.closedBy.client) + w.closedBy.unanswered * secondsFromTicks(p.finTimeout);
+    const standard = standardHoldSeconds(w, p);
+    const hold = holdHint === undefined ? standard : holdHint(w, p, standard);
     const nIps = plan.hosts[w.host]!.sourceIps.length;
     const totalWeight = w.weights.reduce((a, b) => a + b, 0);
     for (let ip = 0; ip < nIps; ip++) {
@@ -144,8 +200,8 @@ export function poolLoads(plan: Plan, variant: number): PoolLoad[] {
 }
 
 /** Little's-law and Erlang-B estimates for the busiest pool of a variant, scaled to total rates. */
-export function planEstimate(plan: Plan, variant: number, target: number): PlanEstimate {
-  const loads = poolLoads(plan, variant);
+export function planEstimate(plan: Plan, variant: number, target: number, holdHint?: HoldHint): PlanEstimate {
+  const loads = poolLoads(plan, variant, holdHint);
   const rate = plan.workloads.reduce((a, w) => a + w.arrivals.rate, 0);
   let busiest: PoolLoad | undefined;
   for (const p of loads) {

@@ -36,6 +36,15 @@ export interface SearchOptions {
   maxMultiplier?: number;
   /** Stop stepping down below this multiplier (default 10^-4 × min(start, 1)). */
   minMultiplier?: number;
+  /**
+   * The analytic model of the failure ratio against the load, inverted: the multiplier at which the
+   * model's failure ratio is `ratio` (in (0, 1)); e.g. Erlang-B on the busiest pool. With it the
+   * search uses what each probe measured (default: the fixed steps and bisection above): a probe
+   * with failure ratio r at multiplier m predicts the answer m × model(target) / model(r) (the
+   * model right up to a scale factor), so a probe far off is followed by one next to the answer;
+   * inside a bracket the prediction comes from the two ends (see `aim`).
+   */
+  model?: (ratio: number) => number;
 }
 
 export interface ProbeResult {
@@ -62,6 +71,8 @@ export class CapacitySearch {
   high: ProbeResult | undefined;
   status: SearchStatus | undefined;
   private step: number;
+  /** With a model: the bracket's log width when the last interpolated probe was placed. */
+  private lastWidth = Infinity;
   private readonly maxProbes: number;
   private readonly maxMultiplier: number;
   private readonly minMultiplier: number;
@@ -85,17 +96,33 @@ export class CapacitySearch {
     if (this.status !== undefined) return undefined;
     const { low, high } = this;
     if (low === undefined && high === undefined) return this.opts.start;
+    // An answer the last probe completed counts, even when it was the last one allowed.
+    if (low !== undefined && high !== undefined && high.multiplier / low.multiplier - 1 <= this.opts.precision) return this.finish('ok');
+    if (low !== undefined && high === undefined && low.multiplier >= this.maxMultiplier) return this.finish('no-failure-found');
+    if (low === undefined && high !== undefined && high.multiplier <= this.minMultiplier) return this.finish('fails-at-any-load');
     if (this.probes.length >= this.maxProbes) return this.finish('probe-limit');
     if (low !== undefined && high !== undefined) {
-      if (high.multiplier / low.multiplier - 1 <= this.opts.precision) return this.finish('ok');
-      return Math.sqrt(low.multiplier * high.multiplier);
+      const width = Math.log(high.multiplier / low.multiplier);
+      // Interpolate, unless the last interpolated probe left more than half of its bracket.
+      const interpolate = this.opts.model !== undefined && !(width > this.lastWidth / 2);
+      this.lastWidth = interpolate ? width : Infinity;
+      return interpolate ? aim(low, high, this.opts.target, this.opts.precision, this.predict(high) ?? this.predict(low)) : Math.sqrt(low.multiplier * high.multiplier);
     }
+    const half = 1 + this.opts.precision / 2;
     if (low !== undefined) {
-      if (low.multiplier >= this.maxMultiplier) return this.finish('no-failure-found');
-      return Math.min(low.multiplier * (1 + this.step), this.maxMultiplier);
+      const predicted = this.predict(low);
+      return Math.min(Math.max(low.multiplier * (1 + this.step), predicted === undefined ? 0 : predicted * half), this.maxMultiplier);
     }
-    if (high!.multiplier <= this.minMultiplier) return this.finish('fails-at-any-load');
-    return Math.max(high!.multiplier / (1 + this.step), this.minMultiplier);
+    const predicted = this.predict(high!);
+    return Math.max(Math.min(high!.multiplier / (1 + this.step), predicted === undefined ? Infinity : predicted / half), this.minMultiplier);
+  }
+
+  /** The answer a probe predicts through the model (see SearchOptions.model), if it can. */
+  private predict(p: ProbeResult): number | undefined {
+    const { model, target } = this.opts;
+    if (model === undefined || !(p.ratio > 0 && p.ratio < 1)) return undefined;
+    const m = (p.multiplier * model(target)) / model(p.ratio);
+    return Number.isFinite(m) && m > 0 ? m : undefined;
   }
 
   /** What the probe at `multiplier` measured (the mean steady failure ratio of its replications). */
@@ -109,7 +136,7 @@ export class CapacitySearch {
       this.high = probe;
     }
     // Still looking for the other side of the bracket: take bigger steps.
-    if (!bracketed && (this.low === undefined || this.high === undefined) && this.probes.length > 1) this.step *= 2;
+    if (!bracketed && (this.low === undefined || this.high === undefined) && this.probes.length > 1) this.step *= this.opts.model !== undefined ? 4 : 2;
     return probe;
   }
 
@@ -117,6 +144,26 @@ export class CapacitySearch {
     this.status = status;
     return undefined;
   }
+}
+
+/**
+ * The next probe inside the bracket (low passed, high failed) of a search with a model. Where the
+ * failure ratio meets the target: by a straight line through the two probes in log(ratio) against
+ * log(multiplier) when both measured failures (a loss system's ratio grows about exponentially
+ * near its limit), else as the model predicts from one of them (`predicted`). It then probes just
+ * below that, or, when it lies within the precision of an end, at the precision from that end: a
+ * good prediction closes the bracket in one or two probes. (The search bisects instead when a
+ * probe did not halve the bracket: see CapacitySearch.next.)
+ */
+export function aim(low: ProbeResult, high: ProbeResult, target: number, precision: number, predicted: number | undefined): number {
+  const [a, b] = [Math.log(low.multiplier), Math.log(high.multiplier)];
+  let x = predicted === undefined ? NaN : Math.log(predicted);
+  if (low.ratio >= target / 100 && high.ratio > low.ratio) x = a + ((Math.log(target) - Math.log(low.ratio)) * (b - a)) / (Math.log(high.ratio) - Math.log(low.ratio));
+  const w = Math.log1p(precision) * 0.999; // a bracket this wide is narrow enough
+  if (!Number.isFinite(x)) return Math.exp((a + b) / 2);
+  if (x - w / 2 <= a + w) return Math.exp(Math.min(a + w, (a + b) / 2));
+  if (x >= b - w) return Math.exp(Math.max(b - w, (a + b) / 2));
+  return Math.exp(x - w / 2);
 }
 
 /** The plan with every workload's arrival rate multiplied by `multiplier`. */

@@ -2,6 +2,7 @@ import { secondsFromTicks, ticksFromSeconds } from '../engine/time';
 import { presetFamily } from '../os/presets';
 import type { Profile } from '../os/profile';
 import { POOL_DEFAULTS } from '../sim/connection-pool';
+import { type HoldHint, meanOpenSeconds } from './analytic';
 import { type Plan, type PlanDestination, workloadIn } from '../sim/plan';
 
 /**
@@ -24,6 +25,12 @@ export interface WhatIf {
   detail(plan: Plan, variant: number): string;
   /** Why portsim cannot evaluate it yet (what-ifs without `apply`). */
   notModelled?: string;
+  /**
+   * Analytic hint: the mean port hold per attempt in the changed plan where the one-connection-
+   * per-attempt figure is wrong (./analytic.ts), so that the search starts from, and is bounded
+   * by, the changed scenario's own estimate.
+   */
+  hold?: HoldHint;
 }
 
 /** Hosts that carry traffic in the plan (indexes). */
@@ -200,6 +207,10 @@ export const WHAT_IFS: readonly WhatIf[] = [
     },
     detail: (plan, variant) => `sysctl net.ipv4.tcp_tw_reuse=1 (now ${[...new Set(profilesOf(plan, variant).filter(isLinux).map((p) => p.twReuse))].join('/')}): connect() may take over a TIME_WAIT to the same destination older than tcp_tw_reuse_delay (${[...new Set(profilesOf(plan, variant).filter(isLinux).map((p) => `${secondsFromTicks(p.twReuseDelay) * 1000} ms`))].join('/')})`,
     apply: (plan, variant) => withProfiles(plan, variant, (p) => (isLinux(p) && noOsSettings(p) === undefined ? { ...p, twReuse: 1 } : p)),
+    // A client-closed port can be taken again once its TIME_WAIT is tcp_tw_reuse_delay old.
+    hold: (w, p, standard) => (isLinux(p) && p.twReuse === 1 && p.timestamps && p.twReuseDelay < p.timeWait && w.protocol === 'tcp'
+      ? standard - w.closedBy.client * secondsFromTicks(p.timeWait - p.twReuseDelay)
+      : standard),
   },
   {
     id: 'bind-address-no-port',
@@ -226,5 +237,7 @@ export const WHAT_IFS: readonly WhatIf[] = [
       ...plan,
       workloads: plan.workloads.map((w) => (w.pool !== undefined || w.protocol !== 'tcp' ? w : { ...w, pool: { ...POOL_DEFAULTS } })),
     }),
+    // A pooled request holds a port only while it is in flight (idle connections are reused).
+    hold: (w, _p, standard) => (w.pool !== undefined && w.protocol === 'tcp' ? meanOpenSeconds(w) : standard),
   },
 ];

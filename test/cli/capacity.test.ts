@@ -64,7 +64,7 @@ describe('portsim capacity', () => {
       expect(sustainable).toBeLessThanOrEqual(little / 0.999);
       expect(Number(row.little_rate_per_s)).toBeCloseTo(little, 9);
       expect(Number(row.headroom)).toBeCloseTo(sustainable / 200 - 1, 12);
-      expect(row).toMatchObject({ current_rate_per_s: '200', target: '0.001', status: 'ok', replications: '1', pools: '1', busiest_pool_share: '1' });
+      expect(row).toMatchObject({ current_rate_per_s: '200', target: '0.001', status: 'ok', answer: 'measured', answer_reason: '', replications: '1', pools: '1', busiest_pool_share: '1' });
       expect(Number(row.failing_rate_per_s) / sustainable - 1).toBeLessThanOrEqual(0.005);
       expect(Number(row.runs)).toBe(Number(row.probes));
     }
@@ -94,45 +94,55 @@ describe('portsim capacity', () => {
     expect(meta.capacityHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  test('what-ifs: ranked rows in capacity.csv; +1 source IP doubles a one-IP, one-destination pool; capacity.svg and report.html', async () => {
-    // One pool of 1,000 ports, 10 s TIME_WAIT: Little 100/s. +1 source IP or a second destination
-    // (Linux shares ports per destination): 200/s. Widest range 1024-65535: 64,512 / 10 s = 6,451/s.
+  test('what-ifs: ranked rows in capacity.csv, searched up to 10× the baseline in ≤ 6 probes; lower bounds say so; capacity.svg and report.html', async () => {
+    // One pool of 1,000 ports, 5 s TIME_WAIT: Little 200/s, so what-ifs are searched up to 10 × that.
+    // +1 source IP or a second destination (Linux shares ports per destination): 400/s.
+    // tcp_tw_reuse=1: a TIME_WAIT is taken over once older than 1 s (+1 ms): 1,000 / 1.001 s.
+    // Widest range 1024-65535: 64,512 / 5 s = 12,902/s, beyond the cap: a lower bound.
+    // keep-alive: zero-length requests on pooled connections hold no port at all: unbounded.
     const out = tempDir();
-    const file = tempScenario(tiny.replace(', { name: b, address: 10.0.0.2:80 }', ''));
+    const file = tempScenario(tiny.replace(', { name: b, address: 10.0.0.2:80 }', '').replace('timeWait: 10s', 'timeWait: 5s'));
     const r = await cli('capacity', file, '--jobs', '2', '--out', out);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['capacity.csv', 'capacity.svg', 'meta.json', 'probes.csv', 'report.html']);
     const rows = readCsv(join(out, 'capacity.csv'));
-    // tcp_tw_reuse=1: a TIME_WAIT is taken over once older than 1 s (+1 ms): 1,000 / 1.001 s.
-    // keep-alive: zero-length requests on one pooled connection never run out of ports.
+    // Ties (both at the cap) keep the what-ifs' order.
     expect(rows.map((x) => x.change)).toEqual([
-      'baseline', 'keep-alive', 'wider-range', 'tcp-tw-reuse', expect.stringMatching(/^(source-ip|spread-destinations)$/), expect.stringMatching(/^(source-ip|spread-destinations)$/),
+      'baseline', 'wider-range', 'keep-alive', 'tcp-tw-reuse', expect.stringMatching(/^(source-ip|spread-destinations)$/), expect.stringMatching(/^(source-ip|spread-destinations)$/),
       'shorter-time-wait', 'bind-address-no-port',
     ]);
     expect(rows.every((x) => x.profile === 'linux-custom')).toBe(true);
     expect(rows.map((x) => x.rank)).toEqual(['', '1', '2', '3', '4', '5', '', '']);
     expect(rows.slice(6).map((x) => x.status)).toEqual(['not-applicable', 'not-applicable']);
-    const [base, ...evaluated] = rows.slice(0, 6).map((x) => Number(x.sustainable_rate_per_s));
-    expect(within(base!, 100, 0.01)).toBe(true);
-    expect(within(Number(rows[3]!.sustainable_rate_per_s), 1000 / 1.001, 0.01)).toBe(true);
-    expect(Number(rows[1]!.sustainable_rate_per_s)).toBeGreaterThan(50 * base!); // searched up to 100 × the Erlang-B estimate: no failure
-    expect(rows[1]!.status).toBe('no-failure-found');
+    expect(rows.map((x) => x.answer)).toEqual(['measured', 'lower_bound', 'unbounded', 'measured', 'measured', 'measured', '', '']);
+    const of = (id: string) => rows.find((x) => x.change === id)!;
+    const base = Number(of('baseline').sustainable_rate_per_s);
+    expect(within(base, 200, 0.01)).toBe(true);
+    // The bounds: exactly 10 × the baseline's sustainable load, probed once, and why.
+    for (const id of ['wider-range', 'keep-alive']) {
+      expect(Number(of(id).sustainable_rate_per_s)).toBeCloseTo(10 * base, 6);
+      expect(of(id)).toMatchObject({ probes: '1', status: 'no-failure-found', failing_rate_per_s: '' });
+    }
+    expect(of('wider-range').answer_reason).toMatch(/^≥ 10× baseline \(ports are no longer the limit; next limit: ports again at about 12\d\d\d\.\d\/s /);
+    expect(of('keep-alive').answer_reason).toBe('≥ 10× baseline (ports are no longer the limit; next limit: none from ports: with the change no port is held per request)');
+    expect(within(Number(of('tcp-tw-reuse').sustainable_rate_per_s), 1000 / 1.001, 0.01)).toBe(true);
+    expect(of('tcp-tw-reuse').answer_reason).toBe('');
+    for (const id of ['source-ip', 'spread-destinations']) {
+      expect(Number(of(id).sustainable_rate_per_s) / base).toBeGreaterThan(1.95);
+      expect(Number(of(id).sustainable_rate_per_s) / base).toBeLessThan(2.05);
+    }
+    expect(Number(of('source-ip').gain)).toBeCloseTo(Number(of('source-ip').sustainable_rate_per_s) / base - 1, 9);
     const gains = rows.slice(1, 6).map((x) => Number(x.gain));
     expect([...gains].sort((a, b) => b - a)).toEqual(gains);
-    const of = (id: string) => rows.find((x) => x.change === id)!;
-    expect(Number(of('source-ip').sustainable_rate_per_s) / base!).toBeGreaterThan(1.95);
-    expect(Number(of('source-ip').sustainable_rate_per_s) / base!).toBeLessThan(2.05);
-    expect(Number(of('source-ip').gain)).toBeCloseTo(Number(of('source-ip').sustainable_rate_per_s) / base! - 1, 9);
-    expect(within(Number(of('spread-destinations').sustainable_rate_per_s), 200, 0.01)).toBe(true);
-    expect(within(Number(of('wider-range').sustainable_rate_per_s), 6451.2, 0.01)).toBe(true);
-    expect(evaluated.every((x) => x > base!)).toBe(true);
+    expect(rows.slice(1, 6).every((x) => Number(x.sustainable_rate_per_s) > base && Number(x.probes) <= 6)).toBe(true);
     // probes.csv lists every search's probes.
     const probes = readCsv(join(out, 'probes.csv'));
     expect([...new Set(probes.map((p) => p.change))].sort()).toEqual(['baseline', 'keep-alive', 'source-ip', 'spread-destinations', 'tcp-tw-reuse', 'wider-range']);
-    // Console: the ranked table after the baseline table.
+    // Console: the ranked table after the baseline table; a bound reads "≥".
     expect(r.out).toMatch(/linux-custom: what each change buys, ranked by sustainable rate/);
-    expect(r.out).toMatch(/^2\s+wider-range\s+64\d\d\.\d\s+\+6\d\d\d\.\d%/m);
+    expect(r.out).toMatch(/^1\s+wider-range\s+≥ (19|20)\d\d\.\d\s+≥ \+900\.0%\s+≥ \+\d+\.\d%\s+≥ 10× baseline \(ports are no longer the limit; next limit: /m);
+    expect(r.out).toMatch(/^3\s+tcp-tw-reuse\s+(99\d|100\d)\.\d\s+\+\d+\.\d%/m);
     expect(r.out).toMatch(/^-\s+bind-address-no-port\s+-\s+-\s+-\s+not applicable: /m);
     expect(r.out).toMatch(/^-\s+shorter-time-wait\s+.*not applicable: Linux fixes TIME_WAIT at 60 s/m);
     expect(r.out.indexOf('what each change buys')).toBeGreaterThan(r.out.indexOf('sustainable/s'));
@@ -140,7 +150,7 @@ describe('portsim capacity', () => {
     expect(svg).toMatch(/^<svg/);
     expect(svg).toContain('target 0.1%');
     const html = readFileSync(join(out, 'report.html'), 'utf8');
-    for (const text of ['portsim capacity', 'Capacity at a steady failure ratio', 'What each change buys', '<svg role="img"', 'href="capacity.csv"', 'href="capacity.svg"']) expect(html).toContain(text);
+    for (const text of ['portsim capacity', 'Capacity at a steady failure ratio', 'What each change buys', '<svg role="img"', 'href="capacity.csv"', 'href="capacity.svg"', '≥ 10× baseline']) expect(html).toContain(text);
   });
 
   test('several pools: the estimates scale by the busiest pool share; --jobs 1 and 2 give the same files', async () => {

@@ -1,3 +1,4 @@
+import { erlangB, erlangBLoad } from '../../src/stats/analytic';
 import { CapacitySearch, scalePlan, totalRate } from '../../src/stats/capacity';
 import { planOf } from '../helpers/scenario';
 
@@ -69,10 +70,54 @@ describe('capacity search', () => {
     drive(always, () => 0.5);
     expect(always.status).toBe('fails-at-any-load');
     expect(always.low).toBeUndefined();
+    // The last probe allowed may still complete the answer: the cap reached, or the bracket closed.
+    const atCap = new CapacitySearch({ target: 0.001, precision: 0.005, start: 1, maxMultiplier: 1.03, maxProbes: 3 });
+    expect(drive(atCap, () => 0)).toEqual([1, 1.01, 1.03]);
+    expect(atCap.status).toBe('no-failure-found');
+    const closed = new CapacitySearch({ target: 0.001, precision: 0.005, start: 1, maxProbes: 3 });
+    expect(drive(closed, cliff(1.007))).toHaveLength(3);
+    expect(closed.status).toBe('ok');
     const limited = new CapacitySearch({ target: 0.001, precision: 1e-9, start: 1, maxProbes: 6 });
     drive(limited, cliff(1.5));
     expect(limited.status).toBe('probe-limit');
     expect(limited.probes).toHaveLength(6);
+  });
+
+  test('with a model (what-ifs): a cap that passes ends the search at once; estimates up to 40 % off take ≤ 6 probes (evenly spaced arrivals ≤ 8 when the estimate is over 5 % low)', () => {
+    const capped = new CapacitySearch({ target: 0.001, precision: 0.005, start: 10, maxMultiplier: 10, model: (r) => 1 / (1 - r) });
+    expect(drive(capped, () => 0)).toEqual([10]);
+    expect(capped.status).toBe('no-failure-found');
+    // Evenly spaced arrivals over a capacity c fail by (m - c) / m: the answer is c / (1 - target).
+    // Poisson arrivals into 1,000 ports follow Erlang-B: the answer is where B = target. The model
+    // is the same curve with the answer at 1: right up to the scale, as the analytic figures are.
+    const servers = 1000;
+    const a = erlangBLoad(servers, 0.001);
+    const curves = {
+      even: { model: (r: number) => 0.999 / (1 - r), at: (edge: number) => (m: number) => Math.max(0, 1 - (edge * 0.999) / m) },
+      poisson: { model: (r: number) => erlangBLoad(servers, r) / a, at: (edge: number) => (m: number) => erlangB(servers, (a * m) / edge) },
+    };
+    const counts: Record<string, number> = {};
+    for (const [name, curve] of Object.entries(curves)) {
+      for (const edge of [0.6, 0.8, 0.9, 0.95, 0.98, 1, 1.02, 1.05, 1.1, 1.2, 1.4]) {
+        const s = new CapacitySearch({ target: 0.001, precision: 0.005, start: 1, maxMultiplier: 10, maxProbes: 30, model: curve.model });
+        const asked = drive(s, curve.at(edge));
+        counts[`${name} ${edge}`] = asked.length;
+        expect({ name, edge, status: s.status }).toEqual({ name, edge, status: "ok" });
+        expect(s.low!.multiplier).toBeLessThanOrEqual(edge * (1 + 1e-9));
+        expect(s.high!.multiplier).toBeGreaterThan(edge * (1 - 1e-9));
+        expect(s.high!.multiplier / s.low!.multiplier - 1).toBeLessThanOrEqual(0.005);
+      }
+    }
+    // An estimate within noise of the answer: three probes, as without a model. Poisson: every
+    // probe with failures predicts the answer. Evenly spaced arrivals: a pass sees no failure and
+    // predicts nothing, so an estimate too low is stepped up from (1 %, then 4 %, 16 %…) until a
+    // probe fails.
+    expect(counts['poisson 1']).toBeLessThanOrEqual(3);
+    expect(counts['even 1']).toBeLessThanOrEqual(3);
+    for (const [key, n] of Object.entries(counts)) {
+      const [name, edge] = key.split(' ');
+      expect({ key, n, ok: n <= (name === 'poisson' || Number(edge) <= 1.05 ? 6 : 8) }).toEqual({ key, n, ok: true });
+    }
   });
 
   test('bad settings are refused', () => {

@@ -2,22 +2,25 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { secondsFromTicks } from '../../engine/time';
 import {
-  CAPACITY_COLUMNS, capacityRows, capacitySummary, type CapacityContext, PROBE_COLUMNS, type ProbeRecord, probeRows, type ProfileCapacity, rankWhatIfs, steadySeconds, type WhatIfOutcome,
+  CAPACITY_COLUMNS, capacityRows, capacitySummary, type CapacityContext, PROBE_COLUMNS, type ProbeRecord, probeRows, type ProfileCapacity, rankWhatIfs, type SearchCap, steadySeconds,
+  type WhatIfOutcome,
 } from '../../report/capacity';
 import { metricInterval } from '../../report/ci';
 import type { Row } from '../../report/rows';
 import type { LoadedScenario } from '../../scenario/load';
 import { formatDuration } from '../../scenario/units';
 import type { Plan } from '../../sim/plan';
-import { planEstimate } from '../../stats/analytic';
+import { expectedMultiplier, loadModel, type PlanEstimate, planEstimate } from '../../stats/analytic';
 import { CapacitySearch, scalePlan, totalRate } from '../../stats/capacity';
-import { WHAT_IFS, type WhatIf } from '../../stats/what-ifs';
+import { type WhatIf, WHAT_IFS } from '../../stats/what-ifs';
 import { didYouMean } from '../../scenario/issues';
-import { type CliIO, ExitError } from '../io';
-import { checkTarget, ResultsWriter } from '../output';
 import { type Budget, estimateJson } from '../../stats/estimate';
 import { checkWork } from '../budget';
+import { engineOf } from '../engine';
+import { type CliIO, ExitError } from '../io';
+import { checkTarget, ResultsWriter } from '../output';
 import { runOnThreads } from '../pool';
+import { startRenderer, stopRenderer } from '../renderer';
 import { defaultJobs } from '../study';
 import { executeTask, type TaskOutcome, type TaskSpec } from '../task';
 import { version } from '../version';
@@ -44,10 +47,10 @@ export interface CapacityOptions {
   jobs?: number;
   /** false: no capacity.svg and no report.html. */
   report?: boolean;
-  /** Refuse a search estimated beyond this (../budget.ts). */
-  budget?: Budget;
   /** false: the baseline searches only, no what-ifs (default true: every one); a list: only these (ids). */
   whatIfs?: boolean | readonly string[];
+  /** Refuse a search estimated beyond this (../budget.ts). */
+  budget?: Budget;
 }
 
 export interface CapacityOutcome {
@@ -86,15 +89,20 @@ export function capacityHash(plan: Plan, target: number, precision: number): str
  */
 export const SMALL_ROUND_ATTEMPTS = 2e6;
 
+/** A task's cost, roughly: its attempts, twice over on the JS engine (about half as fast). */
+const cost = (t: TaskSpec) => expectedAttempts(t.plan) * (engineOf(t.plan, t.variant) === 'js' ? 2 : 1);
+
 /** Runs the tasks of one round, on this thread or on worker threads; outcomes in task order. */
 async function runRound(tasks: readonly TaskSpec[], jobs: number | undefined): Promise<TaskOutcome[]> {
   const attempts = tasks.reduce((a, t) => a + expectedAttempts(t.plan), 0);
   const threads = jobs === undefined && attempts < SMALL_ROUND_ATTEMPTS ? 1 : Math.min(jobs ?? defaultJobs(), tasks.length);
   await new Promise<void>((r) => setImmediate(r)); // between rounds, a signal handler may run (../signals.ts)
   if (threads <= 1) return tasks.map((t) => executeTask(t));
+  // The costliest first, so that the long probes run side by side rather than one after another.
+  const order = tasks.map((t, k) => ({ k, c: cost(t) })).sort((x, y) => y.c - x.c || x.k - y.k).map((x) => x.k);
   const outcomes: TaskOutcome[] = new Array<TaskOutcome>(tasks.length);
-  await runOnThreads(tasks.map((task, pos) => ({ pos, task })), threads, (pos, outcome) => {
-    outcomes[pos] = outcome;
+  await runOnThreads(order.map((k, pos) => ({ pos, task: tasks[k]! })), threads, (pos, outcome) => {
+    outcomes[order[pos]!] = outcome;
   });
   return outcomes;
 }
@@ -116,13 +124,6 @@ function probeRecord(multiplier: number, current: number, summaries: readonly Ta
   };
 }
 
-/**
- * For the work estimate only: probes per search (measured 8–14 on the shipped scenarios) and
- * what-ifs searched per profile. why not the true bound (60 probes at up to 10^4 × the load): it
- * would refuse every search; the estimate is of the search near the file's load.
- */
-const CAPACITY_PROBES_ESTIMATE = 12;
-const CAPACITY_WHAT_IFS_ESTIMATE = 5;
 /** The what-ifs --what-ifs names (all by default, none with --no-what-ifs); an unknown id is exit 2 with a did-you-mean. */
 export function chosenWhatIfs(option: boolean | readonly string[] | undefined): readonly WhatIf[] {
   if (option === false) return [];
@@ -135,6 +136,151 @@ export function chosenWhatIfs(option: boolean | readonly string[] | undefined): 
   return WHAT_IFS.filter((w) => option.includes(w.id));
 }
 
+/**
+ * For the work estimate only: probes per search (measured 8–14 on the shipped scenarios) and
+ * what-ifs searched per profile. why not the true bound (60 probes at up to 10^4 × the load): it
+ * would refuse every search; the estimate is of the search near the file's load.
+ */
+const CAPACITY_PROBES_ESTIMATE = 12;
+const CAPACITY_WHAT_IFS_ESTIMATE = 5;
+
+/** What-ifs are searched up to this multiple of the baseline's sustainable load, no further. */
+export const WHAT_IF_CAP = 10;
+/** The most probes a what-if's search takes; a search stopped by it gives a lower bound. */
+export const WHAT_IF_PROBES = 6;
+
+/** One capacity search on one variant of a plan (the baseline or a what-if), with what its probes cost. */
+interface Search {
+  plan: Plan;
+  v: number;
+  change: string;
+  estimate: PlanEstimate;
+  search: CapacitySearch;
+  probes: ProbeRecord[];
+  runs: number;
+  events: number;
+  /** What-ifs: the multiplier the search stops at, and its multiple of the baseline. */
+  cap?: SearchCap;
+}
+
+const usable = (m: number) => Number.isFinite(m) && m > 0;
+
+/** The baseline's search: from the Erlang-B estimate (or the current load when no pool is ever held). */
+function baselineSearch(plan: Plan, v: number, target: number, precision: number, budget: number): Search {
+  const estimate = planEstimate(plan, v, target);
+  const start = Math.min(usable(estimate.erlangMultiplier) ? estimate.erlangMultiplier : 1, budget);
+  const search = new CapacitySearch({ target, precision, start, maxMultiplier: Math.min(1e4 * Math.max(start, 1), budget) });
+  return { plan, v, change: 'baseline', estimate, search, probes: [], runs: 0, events: 0 };
+}
+
+/**
+ * A what-if's search on the changed plan: from the changed plan's own estimate (with the what-if's
+ * hold hint; Little's for evenly spaced arrivals with fixed holds, else Erlang-B's), corrected by
+ * how far the baseline's answer fell from the same estimate of the scenario (what the estimates
+ * leave out, e.g. workloads that run only part of the time or pools loaded unevenly, is mostly
+ * left out of both); up to WHAT_IF_CAP × the baseline's sustainable load at most (beyond it the
+ * answer is "at least that much": ports are no longer what limits), interpolating on the measured
+ * ratios through the analytic model (stats/capacity.ts), in at most WHAT_IF_PROBES probes.
+ */
+function whatIfSearch(w: WhatIf, plan: Plan, v: number, base: Search, target: number, precision: number, budget: number): Search {
+  const changed = w.apply!(plan, v);
+  const estimate = planEstimate(changed, v, target, w.hold);
+  const baseAim = expectedMultiplier(plan, base.estimate, target);
+  const baseLoad = base.search.low?.multiplier ?? (usable(baseAim) ? baseAim : 1);
+  const multiplier = Math.min(WHAT_IF_CAP * baseLoad, budget);
+  const cap: SearchCap = { multiplier, times: multiplier / baseLoad, byBudget: multiplier < WHAT_IF_CAP * baseLoad };
+  const calibration = base.search.status === 'ok' && usable(baseAim) ? base.search.low!.multiplier / baseAim : 1;
+  const aim = expectedMultiplier(changed, estimate, target) * calibration;
+  const start = usable(aim) ? Math.min(aim, multiplier) : multiplier;
+  const model = loadModel(changed, estimate);
+  const search = new CapacitySearch({ target, precision, start, maxMultiplier: multiplier, maxProbes: WHAT_IF_PROBES, ...(model !== undefined ? { model } : {}) });
+  return { plan: changed, v, change: w.id, estimate, search, probes: [], runs: 0, events: 0, cap };
+}
+
+/**
+ * Runs searches to the end, side by side in rounds: each round takes the next probe of every
+ * search not over and runs its replications, the costliest first (so that two long probes start
+ * together on two threads). Each search sees only its own probes, so the order and the threads
+ * change nothing in the results.
+ */
+async function runSearches(searches: readonly Search[], replications: number, current: number, jobs: number | undefined): Promise<void> {
+  for (;;) {
+    const round: { s: Search; multiplier: number; first: number }[] = [];
+    const tasks: TaskSpec[] = [];
+    for (const s of searches) {
+      const multiplier = s.search.next();
+      if (multiplier === undefined) continue;
+      const scaled = scalePlan(s.plan, multiplier);
+      round.push({ s, multiplier, first: tasks.length });
+      for (let replication = 0; replication < replications; replication++) tasks.push({ index: tasks.length, plan: scaled, variant: s.v, replication });
+    }
+    if (round.length === 0) return;
+    const outcomes = await runRound(tasks, jobs);
+    for (const { s, multiplier, first } of round) {
+      const mine = outcomes.slice(first, first + replications);
+      const record = probeRecord(multiplier, current, mine);
+      record.pass = s.search.report(multiplier, record.ratio).pass;
+      s.probes.push(record);
+      s.runs += mine.length;
+      s.events += mine.reduce((a, o) => a + o.events, 0);
+    }
+  }
+}
+
+/**
+ * Every search of a capacity command, with its what-ifs ranked: one search per profile (the
+ * baseline), then, with the baselines known, one per profile and what-if that applies and that
+ * portsim models (../../stats/what-ifs.ts): the same search on the changed plan, bounded by
+ * WHAT_IF_CAP × the baseline and WHAT_IF_PROBES probes. No probe simulates more than
+ * MAX_ATTEMPTS attempts per run (about a minute of simulation).
+ */
+async function searchAll(plan: Plan, opts: CapacityOptions, target: number, precision: number, current: number): Promise<ProfileCapacity[]> {
+  const budget = MAX_ATTEMPTS / expectedAttempts(plan);
+  const chosen = chosenWhatIfs(opts.whatIfs);
+  const whatIfs = chosen.length > 0;
+  const baselines: Search[] = plan.variants.map((_, v) => baselineSearch(plan, v, target, precision, budget));
+  await runSearches(baselines, plan.replications, current, opts.jobs);
+  const searches: Search[] = [];
+  const listed = plan.variants.map((_, v) => chosen.map((w) => {
+    const applies = w.applies(plan, v);
+    if (applies !== true) return { w, status: 'not-applicable' as const, detail: applies };
+    if (w.apply === undefined) return { w, status: 'not-modelled-yet' as const, detail: w.notModelled ?? w.detail(plan, v) };
+    const search = whatIfSearch(w, plan, v, baselines[v]!, target, precision, budget);
+    searches.push(search);
+    return { w, status: 'evaluated' as const, detail: w.detail(plan, v), search };
+  }));
+  await runSearches(searches, plan.replications, current, opts.jobs);
+  return plan.variants.map((_, v) => {
+    const base = toCapacity(plan, current, baselines[v]!);
+    const outcomes: WhatIfOutcome[] = listed[v]!.map((l) => ({
+      id: l.w.id,
+      title: l.w.title,
+      detail: l.detail,
+      status: l.status,
+      ...(l.search !== undefined ? { capacity: toCapacity(plan, current, l.search) } : {}),
+    }));
+    if (whatIfs) base.whatIfs = rankWhatIfs(base, outcomes);
+    return base;
+  });
+}
+
+/** A finished search as the report takes it. */
+function toCapacity(plan: Plan, current: number, s: Search): ProfileCapacity {
+  const pick = (m: number | undefined) => (m === undefined ? undefined : s.probes.find((p) => p.multiplier === m));
+  return {
+    label: plan.variants[s.v]!.label,
+    current,
+    estimate: s.estimate,
+    status: s.search.status!,
+    ...(s.cap !== undefined ? { cap: s.cap } : {}),
+    sustainable: pick(s.search.low?.multiplier),
+    failing: pick(s.search.high?.multiplier),
+    probes: s.probes,
+    runs: s.runs,
+    events: s.events,
+  };
+}
+
 export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions, io: CliIO): Promise<CapacityOutcome> {
   const { plan } = loaded;
   const target = opts.target ?? DEFAULT_TARGET;
@@ -143,6 +289,17 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
   if (plan.warmup >= plan.duration) {
     throw new ExitError(`${loaded.file}: capacity needs a steady window, but warmup (${secondsFromTicks(plan.warmup)} s) is not shorter than duration (${secondsFromTicks(plan.duration)} s): set a longer --duration or a shorter warmup (--set warmup=…)`);
   }
+  // The chart renderer loads on its own thread while the probes run (../renderer.ts).
+  if (opts.report !== false) startRenderer();
+  try {
+    return await searchAndWrite(loaded, opts, io, target, precision);
+  } finally {
+    await stopRenderer();
+  }
+}
+
+async function searchAndWrite(loaded: LoadedScenario, opts: CapacityOptions, io: CliIO, target: number, precision: number): Promise<CapacityOutcome> {
+  const { plan } = loaded;
   const hash = capacityHash(plan, target, precision);
   const dir = opts.out ?? join('results', plan.name, `capacity-s${plan.seed}-${hash.slice(0, 8)}`);
   // Before the search: a folder that cannot hold results, and a search beyond the budget.
@@ -153,83 +310,7 @@ export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions,
   const text = { duration: formatDuration(plan.duration), warmup: formatDuration(plan.warmup), steady: formatDuration(plan.duration - plan.warmup) };
   const ctx: CapacityContext = { plan, target, precision, replications: plan.replications, text };
 
-  // One search per profile (the baseline), and one per profile and what-if that applies and that
-  // portsim models (../../stats/what-ifs.ts): the same search on the changed plan.
-  // No probe simulates more than MAX_ATTEMPTS attempts per run (about a minute of simulation).
-  const budget = MAX_ATTEMPTS / expectedAttempts(plan);
-  const WHAT_IF_REACH = 100;
-  const chosen = chosenWhatIfs(opts.whatIfs);
-  const whatIfs = chosen.length > 0;
-  const newSearch = (p: Plan, v: number, change: string) => {
-    const estimate = planEstimate(p, v, target);
-    // Aim at the Erlang-B estimate (or, when no pool is ever held, at the current load).
-    const aim = Number.isFinite(estimate.erlangMultiplier) && estimate.erlangMultiplier > 0 ? estimate.erlangMultiplier : 1;
-    const start = Math.min(aim, budget);
-    // A what-if is searched up to WHAT_IF_REACH × the estimate: enough to rank it, and a change
-    // that never fails (keep-alive on short requests) does not cost minutes of probes.
-    const reach = change === 'baseline' ? 1e4 : WHAT_IF_REACH;
-    const search = new CapacitySearch({ target, precision, start, maxMultiplier: Math.min(reach * Math.max(start, 1), budget) });
-    return { plan: p, v, change, estimate, search, probes: [] as ProbeRecord[], runs: 0, events: 0 };
-  };
-  type Search = ReturnType<typeof newSearch>;
-  const searches: Search[] = plan.variants.map((_, v) => newSearch(plan, v, 'baseline'));
-  const listed = plan.variants.map((_, v) => chosen.map((w) => {
-    const applies = w.applies(plan, v);
-    if (applies !== true) return { w, status: 'not-applicable' as const, detail: applies };
-    if (w.apply === undefined) return { w, status: 'not-modelled-yet' as const, detail: w.notModelled ?? w.detail(plan, v) };
-    const search = newSearch(w.apply(plan, v), v, w.id);
-    searches.push(search);
-    return { w, status: 'evaluated' as const, detail: w.detail(plan, v), search };
-  }));
-
-  for (;;) {
-    const round: { s: Search; multiplier: number; first: number }[] = [];
-    const tasks: TaskSpec[] = [];
-    for (const s of searches) {
-      const multiplier = s.search.next();
-      if (multiplier === undefined) continue;
-      const scaled = scalePlan(s.plan, multiplier);
-      round.push({ s, multiplier, first: tasks.length });
-      for (let replication = 0; replication < plan.replications; replication++) tasks.push({ index: tasks.length, plan: scaled, variant: s.v, replication });
-    }
-    if (round.length === 0) break;
-    const outcomes = await runRound(tasks, opts.jobs);
-    for (const { s, multiplier, first } of round) {
-      const mine = outcomes.slice(first, first + plan.replications);
-      const record = probeRecord(multiplier, current, mine);
-      record.pass = s.search.report(multiplier, record.ratio).pass;
-      s.probes.push(record);
-      s.runs += mine.length;
-      s.events += mine.reduce((a, o) => a + o.events, 0);
-    }
-  }
-
-  const toCapacity = (s: Search): ProfileCapacity => {
-    const pick = (m: number | undefined) => (m === undefined ? undefined : s.probes.find((p) => p.multiplier === m));
-    return {
-      label: plan.variants[s.v]!.label,
-      current,
-      estimate: s.estimate,
-      status: s.search.status!,
-      sustainable: pick(s.search.low?.multiplier),
-      failing: pick(s.search.high?.multiplier),
-      probes: s.probes,
-      runs: s.runs,
-      events: s.events,
-    };
-  };
-  const results: ProfileCapacity[] = plan.variants.map((_, v) => {
-    const base = toCapacity(searches[v]!);
-    const outcomes: WhatIfOutcome[] = listed[v]!.map((l) => ({
-      id: l.w.id,
-      title: l.w.title,
-      detail: l.detail,
-      status: l.status,
-      ...(l.search !== undefined ? { capacity: toCapacity(l.search) } : {}),
-    }));
-    if (whatIfs) base.whatIfs = rankWhatIfs(base, outcomes);
-    return base;
-  });
+  const results = await searchAll(plan, opts, target, precision, current);
   const allRuns = [...results, ...results.flatMap((r) => (r.whatIfs ?? []).flatMap((w) => (w.capacity === undefined ? [] : [w.capacity])))];
 
   const writer = new ResultsWriter(dir);

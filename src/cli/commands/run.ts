@@ -12,6 +12,7 @@ import { engineReason } from '../engine';
 import { type Budget, estimateJson } from '../../stats/estimate';
 import { checkWork } from '../budget';
 import type { CliIO } from '../io';
+import { startRenderer, stopRenderer } from '../renderer';
 import { ResultsWriter } from '../output';
 import { progressBar } from '../progress';
 import { type Shard, writeMetaOrManifest } from '../shard';
@@ -70,6 +71,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
   const started = process.hrtime.bigint();
   const work = checkWork([plan], 'this run', { detail: true, ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), ...(opts.budget !== undefined ? { budget: opts.budget } : {}) });
   const writer = new ResultsWriter(dir);
+  // The chart renderer loads on its own thread while the simulation runs (../renderer.ts).
+  if (opts.shard === undefined && opts.report !== false) startRenderer();
   try {
     const tasks = runTasks(plan);
     const study = await executeStudy(writer, {
@@ -132,6 +135,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
   } catch (e) {
     writer.abort();
     throw e;
+  } finally {
+    await stopRenderer();
   }
 }
 

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { TopLevelSpec } from 'vega-lite';
+import type { Rendered } from '../report/render';
+import type { RenderReply } from './render-worker';
+
+/**
+ * Where charts are drawn. Loading vega and vega-lite takes about 0.4 s, as long as a short run's
+ * whole simulation; `startRenderer()`, called when a command starts, loads them on a worker thread
+ * (render-worker.ts) while the simulation runs, and `renderChart` then hands each spec to it.
+ * Without a started renderer (or from the .ts sources, under jest, where there is no compiled
+ * worker script), and if the thread fails, charts are drawn on this thread as before. Either
+ * way the same function draws them: the SVG bytes do not depend on where.
+ */
+interface Pending {
+  spec: TopLevelSpec;
+  resolve: (r: Rendered) => void;
+  reject: (e: Error) => void;
+}
+
+let worker: Worker | undefined;
+const pending = new Map<number, Pending>();
+let nextId = 0;
+
+/** Draws on this thread (vega loaded here, once, on first use). */
+async function renderHere(spec: TopLevelSpec): Promise<Rendered> {
+  const { renderSvg } = await import('../report/render');
+  return renderSvg(spec);
+}
+
+/** The thread is gone: whatever it had not answered is drawn here. */
+function fallBack(): void {
+  worker = undefined;
+  const left = [...pending.values()];
+  pending.clear();
+  for (const p of left) renderHere(p.spec).then(p.resolve, p.reject);
+}
+
+/** Starts loading the renderer on a worker thread, if it is not already (compiled CLI only). */
+export function startRenderer(): void {
+  if (worker !== undefined || __filename.endsWith('.ts')) return;
+  try {
+    worker = new Worker(join(__dirname, 'render-worker.js'));
+  } catch {
+    worker = undefined;
+    return;
+  }
+  worker.unref(); // never what keeps the process alive
+  worker.on('message', (reply: RenderReply) => {
+    const p = pending.get(reply.id);
+    if (p === undefined) return;
+    pending.delete(reply.id);
+    if (reply.ok) p.resolve({ svg: reply.svg, warnings: reply.warnings });
+    else p.reject(new Error(reply.message));
+  });
+  worker.on('error', fallBack);
+  worker.on('exit', fallBack);
+}
+
+/** One chart's SVG, from the renderer thread when it was started, else drawn here. */
+export function renderChart(spec: TopLevelSpec): Promise<Rendered> {
+  const w = worker;
+  if (w === undefined) return renderHere(spec);
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    pending.set(id, { spec, resolve, reject });
+    w.ref(); // a chart is being drawn: wait for it
+    w.postMessage({ id, spec });
+  }).finally(() => {
+    if (pending.size === 0) worker?.unref();
+  }) as Promise<Rendered>;
+}
+
+/** Stops the renderer thread (at the end of a command, or when it fails). */
+export async function stopRenderer(): Promise<void> {
+  const w = worker;
+  if (w === undefined) return;
+  w.removeAllListeners('exit');
+  w.removeAllListeners('error');
+  worker = undefined;
+  await w.terminate();
+  fallBack();
+}
