@@ -74,6 +74,7 @@ type Json = Record<string, unknown>;
 const KINDS: Record<string, (generated: Json) => Json> = {
   duration: () => ({ type: 'string', pattern: DURATION_PATTERN, examples: ['250ms', '60s', '2m', '1h', '1m30s'] }),
   rate: () => ({ type: 'string', pattern: RATE_PATTERN, examples: ['460/s', '1200/m', '30000/h'] }),
+  seed: () => ({ type: 'integer', minimum: 0, maximum: 2 ** 32 - 1 }),
   reservedPort: () => ({ anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string', pattern: '^\\s*\\d+\\s*(?:-\\s*\\d+\\s*)?$' }] }),
   profile: (generated) => ({
     anyOf: [

@@ -86,12 +86,12 @@ const name = z.string()
 
 const MAX_SEED = 2 ** 32 - 1;
 /** A seed: a whole number 0 … 2^32 − 1; one above 2^53 is named as such (it cannot be read exactly). */
-const seed = z.unknown().transform((v, ctx): number => {
+const seed = jsonKind('seed', z.unknown().transform((v, ctx): number => {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_SEED) return v;
   const inexact = typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) ? ' (beyond 2^53, so not even read exactly)' : '';
   ctx.addIssue({ code: 'custom', message: `must be a whole number from 0 to ${MAX_SEED}, got ${describeValue(v)}${inexact}` });
   return z.NEVER;
-});
+}));
 
 /** A reserved-port entry: a port number or an inclusive range "a-b". */
 const reservedEntry = jsonKind('reservedPort', z.unknown().transform((v, ctx): [number, number] => {

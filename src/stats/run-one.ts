@@ -39,14 +39,19 @@ export function whyNotKernel(plan: Plan, variant: number): string | undefined {
   return kernelRefusal(plan, variant);
 }
 
+/** The statistics of one run of a variant: its pools, with the host of each, its hosts and workloads. */
+export function statsFor(plan: Plan, variant: number, onSample?: (row: SampleRow) => void): RunStats {
+  const layout = poolLayout(plan, variant);
+  const shape = { poolHost: layout.info.map((i) => i.host), hosts: plan.hosts.length, workloads: plan.workloads.length };
+  return new RunStats(layout.capacity, plan.warmup, onSample, shape);
+}
+
 /**
  * Runs one variant of a plan for one replication with statistics attached. Samples are handed
  * to `onSample` as the run makes them; they are not kept.
  */
 export function runOne(plan: Plan, variant: number, replication: number, onSample?: (row: SampleRow) => void, engine = engineFor(plan, variant)): RunResult {
-  const layout = poolLayout(plan, variant);
-  const shape = { poolHost: layout.info.map((i) => i.host), hosts: plan.hosts.length, workloads: plan.workloads.length };
-  const stats = new RunStats(layout.capacity, plan.warmup, onSample, shape);
+  const stats = statsFor(plan, variant, onSample);
   if (engine === 'wasm') {
     const module = kernelModule();
     if (module === undefined) throw new Error('the WebAssembly kernel is not built (dist/kernel.wasm): run npm run build');

@@ -12,14 +12,15 @@ function listedOptions(help: string): string[] {
 }
 
 describe('per-command help lists only the options the command takes', () => {
-  const SCENARIO = ['compare', 'duration', 'replications', 'seed', 'set'];
+  const SCENARIO = ['allow-any-path', 'compare', 'duration', 'replications', 'seed', 'set'];
+  const BUDGET = ['force', 'max-events', 'max-memory', 'max-rows'];
   test.each([
-    ['run', [...SCENARIO, 'jobs', 'json', 'out', 'quiet', 'report', 'shard']],
-    ['sweep', [...SCENARIO, 'jobs', 'json', 'out', 'quiet', 'report', 'shard', 'vary']],
-    ['capacity', [...SCENARIO, 'jobs', 'json', 'out', 'precision', 'quiet', 'report', 'target', 'what-ifs']],
+    ['run', [...SCENARIO, ...BUDGET, 'jobs', 'json', 'out', 'quiet', 'report', 'shard']],
+    ['sweep', [...SCENARIO, ...BUDGET, 'jobs', 'json', 'out', 'quiet', 'report', 'shard', 'vary', 'vary-together']],
+    ['capacity', [...SCENARIO, ...BUDGET, 'jobs', 'json', 'out', 'precision', 'quiet', 'report', 'target', 'what-ifs']],
     ['validate', [...SCENARIO, 'json', 'print-normalized']],
     ['merge', ['out', 'quiet']],
-    ['profiles', ['json']],
+    ['profiles', ['json', 'search']],
   ])('%s', async (command, own) => {
     const r = await cli(command, '--help');
     expect(r.code).toBe(0);

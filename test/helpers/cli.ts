@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/cli';
+import { parse } from 'csv-parse/sync';
 
 export interface CliResult {
   code: number;
@@ -37,8 +38,7 @@ export function tempScenario(text: string, name = 'scenario.yaml'): string {
 }
 
 /** A CSV file as rows of cells (no quoting in our files' numeric content). */
+/** A CSV file's rows by column name, parsed as a spreadsheet would (quoted cells may hold commas). */
 export function readCsv(path: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
-  const cols = header!.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((c, i) => [cols[i]!, c])));
+  return parse(readFileSync(path, 'utf8'), { columns: true }) as Record<string, string>[];
 }

@@ -27,7 +27,7 @@ describe('output folders', () => {
     expect((await cli('run', file, '--out', out, '--no-report', '-q')).code).toBe(0);
     expect(readdirSync(out)).toContain('compare.csv');
     expect((await cli('run', file, '--out', out, '--no-report', '-q', '--compare', 'linux', '--seed', '2')).code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['meta.json', 'pools.csv', 'ports.csv', 'summary.csv', 'timeseries.csv']);
+    expect(readdirSync(out).sort()).toEqual(['episodes.csv', 'meta.json', 'pools.csv', 'ports.csv', 'summary.csv', 'timeseries.csv']);
     expect(JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')).seed).toBe(2);
     expect(leftovers(out)).toEqual([]);
   });

@@ -6,7 +6,7 @@ import type { Plan } from '../../src/sim/plan';
 import type { Clock, Recorder } from '../../src/sim/recorder';
 import { Simulation } from '../../src/sim/simulation';
 import { poolLayout } from '../../src/sim/pool-layout';
-import { runOne } from '../../src/stats/run-one';
+import { runOne, statsFor } from '../../src/stats/run-one';
 import { RunStats, type SampleRow } from '../../src/stats/run-stats';
 import { InvariantChecker } from '../helpers/invariants';
 
@@ -87,7 +87,7 @@ describe.each(files)('invariants on the engine users run: %s', (file) => {
   test.each(plan.variants.map((v, i) => [v.label, i] as const))('%s', (_label, variant) => {
     const checker = new InvariantChecker(false);
     const checkedSamples: SampleRow[] = [];
-    const checked = new RunStats(poolLayout(plan, variant).capacity, plan.warmup, (s) => checkedSamples.push(s));
+    const checked = statsFor(plan, variant, (s) => checkedSamples.push(s));
     const sim = new Simulation(plan, variant, 0, new Both(checker, checked));
     checker.sim = sim;
     sim.run();
