@@ -9,7 +9,7 @@ import { PRESET_NAMES } from '../os/presets';
 import { didYouMean } from '../scenario/issues';
 import type { RunOptions } from './commands/run';
 import { type CliIO, ExitError, processIO } from './io';
-import { startRenderer } from './renderer';
+import { startRenderer, stopRenderer } from './renderer';
 import type { Shard } from './shard';
 import { version } from './version';
 
@@ -142,6 +142,15 @@ function optionHint(unknown: string, known: readonly string[]): string {
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   // A run that draws charts: the renderer starts loading now, beside parsing and simulating.
   if (argv[0] === 'run' && !argv.includes('--no-report')) startRenderer();
+  try {
+    return await command(argv, io);
+  } finally {
+    // Whatever ended the command (bad input included), the renderer's thread goes with it.
+    await stopRenderer();
+  }
+}
+
+async function command(argv: readonly string[], io: CliIO): Promise<number> {
   let code = 0;
   let seedForBugReport: number | undefined;
   const parser = yargs([...argv])
