@@ -7,13 +7,18 @@ import { type Plan, workloadIn } from '../sim/plan';
 import { ALLOCATORS } from '../os/allocators';
 import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
 import { type PoolInfo, poolFlow, poolLayout } from '../sim/pool-layout';
+import { DestinationPicker } from '../workload/destination-picker';
+import { SELECT_PERIOD, SELECT_RANDOM, SELECT_ROUND_ROBIN } from '../workload/selection-codes';
 
 /**
- * Runs a plan variant on the WebAssembly kernel (./assembly/index.ts): lays out every array the
- * loop needs in one memory, with the random streams' states, the pools' free bits and the
- * statistics' initial figures; runs the loop in chunks; and loads the figures back into the
- * statistics' own arrays (../stats/run-stats.ts RunStats.storage, passed in), so everything
- * downstream reads one kind of result whichever engine ran.
+ * Runs a plan variant on the WebAssembly kernel (./assembly/index.ts): lays out the fixed arrays
+ * the loop needs in one memory, with the random streams' states, each host's template of a fresh
+ * pool's free bits and the statistics' initial figures; runs the loop in chunks; and loads the
+ * figures back into the statistics' own arrays (../stats/run-stats.ts RunStats.storage, passed
+ * in), so everything downstream reads one kind of result whichever engine ran. What grows with
+ * the run (a pool's bits and per-port records, made on its first use; the heap and the lanes,
+ * as they fill) the kernel takes from its arena (./assembly/arena.ts), growing the memory: a run
+ * costs the memory it touches, not the port slots its plan declares.
  */
 
 /** The statistics' arrays, in RunStats's layout (its `storage`): filled from the kernel's. */
@@ -98,8 +103,16 @@ export function instantiate(module: WebAssembly.Module, bytes: number, sample: K
 }
 
 // Field layouts: the constants of the same names in ./assembly/index.ts.
-const CFG_SIZE = 16, POOL_STRIDE = 11, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
+const CFG_SIZE = 20, POOL_STRIDE = 13, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
 const POOLSTAT_STRIDE = 7;
+/** CFG fields of the layout (./assembly/index.ts CFG_*): the heap's first capacity, the arena's start, a failed memory request's size, the arena's end. */
+const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16;
+/** Port numbers (the statistics' per-port arrays). */
+const PORTS = 65536;
+/** First capacity (entries) of the heap and of each lane, when the plan's slots allow more: they grow when full. */
+const FIRST_CAPACITY = 1 << 16;
+/** Longest round-robin period the kernel replays (picks); a longer one it scores pick by pick. */
+const MAX_PERIOD = 1 << 12;
 /** Regions start past the first page, which holds the module's own data (checked). */
 const FIRST = 65536;
 
@@ -116,6 +129,8 @@ class Regions {
 export interface KernelRun {
   poolInfo: PoolInfo[];
   events: number;
+  /** Bytes of kernel memory the run used (laid out before it, and taken while it ran). */
+  memoryBytes: number;
 }
 
 /**
@@ -136,19 +151,9 @@ export function runKernel(
   const nPools = layout.info.length, nHosts = plan.hosts.length, nWl = workloads.length, nDest = plan.destinations.length;
   const nSlots = 1 + nWl;
 
-  // Pools: sizes and where their slots, words and summary words start.
+  // Pools: their sizes (their bits and records are laid out by the kernel on first use).
   const size = layout.info.map((i) => profiles[i.host]!.portRange[1] - profiles[i.host]!.portRange[0] + 1);
-  const base: number[] = [], wordsBase: number[] = [], sumsBase: number[] = [];
-  let slots = 0, words = 0, sums = 0;
-  for (let p = 0; p < nPools; p++) {
-    base.push(slots);
-    wordsBase.push(words);
-    sumsBase.push(sums);
-    slots += size[p]!;
-    const nw = (size[p]! + 31) >>> 5;
-    words += nw;
-    sums += (nw + 31) >>> 5;
-  }
+  const slots = size.reduce((a, b) => a + b, 0);
   // Lanes: one per distinct TIME_WAIT / FIN_WAIT_2 length, holding at most every slot of its hosts.
   const laneDelay: Tick[] = [], laneCap: number[] = [];
   const hostSlots = new Array<number>(nHosts).fill(0);
@@ -167,16 +172,22 @@ export function runKernel(
 
   const r = new Regions();
   const at = {
-    cfg: r.take(CFG_SIZE * 8), pools: r.take(nPools * POOL_STRIDE * 4), words: r.take(words * 4), sums: r.take(sums * 4), sumsOdd: r.take(sums * 4),
-    slotRec: r.take(slots * 32), hosts: r.take(nHosts * HOST_STRIDE * 8), hostInts: r.take(nHosts * HOSTI_STRIDE * 4), hostRng: r.take(nHosts * 16),
+    cfg: r.take(CFG_SIZE * 8), pools: r.take(nPools * POOL_STRIDE * 4), hosts: r.take(nHosts * HOST_STRIDE * 8), hostInts: r.take(nHosts * HOSTI_STRIDE * 4), hostRng: r.take(nHosts * 16),
     wls: r.take(nWl * WL_STRIDE * 8), wlInts: r.take(nWl * WLI_STRIDE * 4), wlRng: r.take(nWl * 64), pick: r.take(nPick * 32), nextIp: r.take(nWl * nDest * 4),
-    slots: r.take(nSlots * 32), heap: r.take(slots * HEAP_ENTRY), lanes: r.take(laneDelay.length * 16), laneDelay: r.take(laneDelay.length * 8),
+    slots: r.take(nSlots * 32), heap: r.take(Math.min(slots, FIRST_CAPACITY) * HEAP_ENTRY), lanes: r.take(laneDelay.length * 16), laneDelay: r.take(laneDelay.length * 8),
     stats: r.take(N_COUNTERS * 8), thresh: r.take(THRESHOLDS.length * 16), hist: r.take(BUCKETS * 8), histT: r.take(32),
-    poolStat: r.take(nPools * POOLSTAT_STRIDE * 8), laneEntries: 0,
+    poolStat: r.take(nPools * POOLSTAT_STRIDE * 8), portRec: r.take(PORTS * 32), laneEntries: 0,
   };
+  laneCap.forEach((c, l) => (laneCap[l] = Math.min(c, FIRST_CAPACITY)));
   at.laneEntries = r.take(laneCap.reduce((a, b) => a + b, 0) * LANE_ENTRY);
   // The linux allocators' state (keys and perturb table), per host that uses one.
   const linuxAt = profiles.map((p) => (p.allocator === 'linux' || p.allocator === 'linux-socket-range' ? r.take(16 + PERTURB_TABLE_SIZE * 4) : 0));
+  // Per host, the free bits of a fresh pool of its range (words, even and odd summary words), which the kernel copies into a pool on first use.
+  const templates = profiles.map((p) => freeTemplate(p.portRange[1] - p.portRange[0] + 1, p.reservedPorts.map((x) => x - p.portRange[0])));
+  const templateAt = templates.map((t) => r.take(t.bits.byteLength));
+  // Per round-robin workload whose picks repeat with a short period: the period, which the kernel replays.
+  const periods = workloads.map((w) => new DestinationPicker(w.destinations, w.weights, w.selection).period(MAX_PERIOD));
+  const periodAt = periods.map((c) => (c === undefined ? 0 : r.take(8 + c.length * 4)));
 
   const { exports: k, memory } = instantiate(module, r.end, onSample);
   if (k.heapBase() > FIRST) throw new Error(`kernel: static data (${k.heapBase()} bytes) overlaps its regions`);
@@ -184,24 +195,24 @@ export function runKernel(
   const f64 = (off: number, n: number) => new Float64Array(buf, off, n);
   const i32 = (off: number, n: number) => new Int32Array(buf, off, n);
 
-  f64(at.cfg, CFG_SIZE).set([plan.duration, plan.sample, plan.warmup, nPools, nWl, nSlots, laneDelay.length, nDest, THRESHOLDS.length]);
-  const P = i32(at.pools, nPools * POOL_STRIDE), W32 = i32(at.words, words);
-  const summary = [i32(at.sums, sums), i32(at.sumsOdd, sums)]; // even ports, odd ports
+  const cfgValues = [plan.duration, plan.sample, plan.warmup, nPools, nWl, nSlots, laneDelay.length, nDest, THRESHOLDS.length];
+  cfgValues[CFG_HEAPCAP] = Math.min(slots, FIRST_CAPACITY);
+  cfgValues[CFG_ARENA] = r.end;
+  cfgValues[CFG_PORTREC] = at.portRec;
+  f64(at.cfg, CFG_SIZE).set(cfgValues.map((v) => v ?? 0));
+  const P = i32(at.pools, nPools * POOL_STRIDE);
+  templates.forEach((t, h) => i32(templateAt[h]!, t.bits.length).set(t.bits));
   for (let p = 0; p < nPools; p++) {
-    const prof = profiles[layout.info[p]!.host]!;
-    const reserved = new Set(prof.reservedPorts.map((x) => x - prof.portRange[0]));
-    const free = markFree(W32, summary[0]!, summary[1]!, wordsBase[p]!, sumsBase[p]!, size[p]!, reserved);
-    P.set([base[p]!, size[p]!, layout.info[p]!.host, free, 0, 0, 0, wordsBase[p]!, sumsBase[p]!, (size[p]! + 31) >>> 5,
-      poolFlow(plan, layout.info[p]!)], p * POOL_STRIDE);
+    const host = layout.info[p]!.host;
+    // not laid out yet (words 0): base, words and summaries are set on first use
+    P.set([0, size[p]!, host, templates[host]!.free, 0, 0, 0, 0, 0, (size[p]! + 31) >>> 5, poolFlow(plan, layout.info[p]!), 0, profiles[host]!.portRange[0]], p * POOL_STRIDE);
   }
-  const REC = f64(at.slotRec, slots * 4);
-  clearRecords(REC, slots);
   const H = f64(at.hosts, nHosts * HOST_STRIDE), HI = i32(at.hostInts, nHosts * HOSTI_STRIDE), HR = i32(at.hostRng, nHosts * 4);
   plan.hosts.forEach((h, i) => {
     const p = profiles[i]!;
     H.set([p.timeWait, p.finTimeout, p.maxTimeWaitBuckets, 0, initial.hostInUse[i]!, initial.hostPeakInUse[i]!], i * HOST_STRIDE);
     HI.set([twLane[i]!, finLane[i]!, ALLOCATORS[p.allocator].code, h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0,
-      layout.hosts[i]!.connect, linuxAt[i]!], i * HOSTI_STRIDE);
+      layout.hosts[i]!.connect, linuxAt[i]!, templateAt[i]!], i * HOSTI_STRIDE);
     const rng = streams.stream(`host/${h.name}/allocator`);
     if (linuxAt[i]! > 0) {
       // Made as the JS engine makes it (its keys and table drawn from the host's stream), then copied.
@@ -220,14 +231,17 @@ export function runKernel(
     const total = w.weights.reduce((a, b) => a + b, 0);
     WL.set([1e6 / w.arrivals.rate, w.arrivals.start, w.arrivals.stop, 0, d1, d2, closer.pClient, closer.pServer, closer.pReset, total,
       initial.workloadAttempts[i]!, initial.workloadFailures[i]!, initial.workloadFirstFailure[i]!], i * WL_STRIDE);
-    WI.set([arrivalKind(w.arrivals), durKind, closer.fixed, w.destinations.length, w.selection === 'random' ? 1 : 0, pick, w.host, 1 + i], i * WLI_STRIDE);
+    const period = periods[i];
+    const select = w.selection === 'random' ? SELECT_RANDOM : period !== undefined ? SELECT_PERIOD : SELECT_ROUND_ROBIN;
+    WI.set([arrivalKind(w.arrivals), durKind, closer.fixed, w.destinations.length, select, pick, w.host, 1 + i], i * WLI_STRIDE);
+    if (period !== undefined) i32(periodAt[i]!, 2 + period.length).set([0, period.length, ...period]);
     const name = `workload/${w.name}`;
     ['arrivals', 'destinations', 'durations', 'closed-by'].forEach((s, j) => WR.set(streams.stream(`${name}/${s}`).state, i * 16 + j * 4));
     let cumulative = 0;
     w.destinations.forEach((dest, j) => {
       cumulative += w.weights[j]!;
       PK.set([0, w.weights[j]!, cumulative, 0], (pick + j) * 4);
-      i32(at.pick + (pick + j) * 32, 1)[0] = dest;
+      i32(at.pick + (pick + j) * 32, 2).set([dest, j === 0 ? periodAt[i]! : 0]);
     });
     pick += w.destinations.length;
   });
@@ -244,73 +258,91 @@ export function runKernel(
   });
   f64(at.laneDelay, laneDelay.length).set(laneDelay);
   f64(at.stats, N_COUNTERS).set(initial.counters);
+  portRecords(f64(at.portRec, PORTS * 4), initial, true);
   const TH = f64(at.thresh, THRESHOLDS.length * 2);
   THRESHOLDS.forEach((level, i) => TH.set([level, initial.thresholdTimes[i]!], i * 2));
   f64(at.histT, 4).set(initial.histogramTotals);
   const PS = f64(at.poolStat, nPools * POOLSTAT_STRIDE);
   for (let p = 0; p < nPools; p++) PS.set([0, 0, 0, 0, 0, initial.poolFirstFailure[p]!, layout.capacity[p]!], p * POOLSTAT_STRIDE);
 
-  k.init(at.cfg, at.pools, at.words, at.sums, at.sumsOdd, at.slotRec, at.hosts, at.hostInts, at.hostRng, at.wls, at.wlInts, at.wlRng, at.pick, at.nextIp,
+  k.init(at.cfg, at.pools, at.hosts, at.hostInts, at.hostRng, at.wls, at.wlInts, at.wlRng, at.pick, at.nextIp,
     at.slots, at.heap, at.lanes, at.laneDelay, at.stats, at.thresh, at.hist, at.histT, at.poolStat);
-  k.start();
-  runChunks(k);
-  k.finish();
+  try {
+    k.start();
+    runChunks(k);
+    k.finish();
+  } catch (e) {
+    const wanted = new Float64Array(memory.buffer, at.cfg, CFG_SIZE)[CFG_OOM]!;
+    if (wanted > 0) {
+      throw new Error(`the kernel ran out of memory: it could not have ${Math.ceil(wanted / 2 ** 20)} MiB more past ${Math.round(memory.buffer.byteLength / 2 ** 20)} MiB `
+        + `(WebAssembly's 4 GiB, or this machine's limit); the run touches too many port pools (${nPools} declared) or holds too many ports at once; PORTSIM_ENGINE=js runs it on the JS engine`);
+    }
+    throw e;
+  }
+  return { poolInfo: layout.info, ...loadFigures(memory.buffer, at, initial, levels, nPools, nHosts, nWl) };
+}
 
-  // Load the figures into the RunStats.
+/** Where runKernel laid the regions it reads back out. */
+interface FigureRegions { cfg: number; pools: number; stats: number; thresh: number; hist: number; histT: number; poolStat: number; hosts: number; wls: number; portRec: number }
+
+/**
+ * Loads the kernel's figures into the RunStats (`initial`); returns the events it processed and the
+ * bytes its memory reached. Reads `buf` afresh: the memory may have grown (an old view is empty).
+ */
+function loadFigures(buf: ArrayBuffer, at: FigureRegions, initial: StatsArrays, THRESHOLDS: readonly number[], nPools: number, nHosts: number, nWl: number): { events: number; memoryBytes: number } {
+  const f64 = (off: number, n: number) => new Float64Array(buf, off, n);
+  const i32 = (off: number, n: number) => new Int32Array(buf, off, n);
+  const N_COUNTERS = initial.counters.length, BUCKETS = initial.histogramCounts.length;
+  const TH = f64(at.thresh, THRESHOLDS.length * 2), PS = f64(at.poolStat, nPools * POOLSTAT_STRIDE);
+  const H = f64(at.hosts, nHosts * HOST_STRIDE), WL = f64(at.wls, nWl * WL_STRIDE), CFG = f64(at.cfg, CFG_SIZE);
   initial.counters.set(f64(at.stats, N_COUNTERS));
   THRESHOLDS.forEach((_, i) => (initial.thresholdTimes[i] = TH[i * 2 + 1]!));
   initial.histogramCounts.set(f64(at.hist, BUCKETS));
   initial.histogramTotals.set(f64(at.histT, 4));
-  // Slot records, added up per real port (sums of whole ticks: exact in any order).
-  const counts = new Uint32Array(buf, at.slotRec, slots * 8);
-  for (let p = 0; p < nPools; p++) addRecords(initial, REC, counts, base[p]!, size[p]!, profiles[layout.info[p]!.host]!.portRange[0]);
+  portRecords(f64(at.portRec, PORTS * 4), initial, false);
   const poolArrays = [initial.poolAttempts, initial.poolFailures, initial.poolAllocations, initial.poolInUse, initial.poolPeakInUse, initial.poolFirstFailure];
   for (let p = 0; p < nPools; p++) poolArrays.forEach((a, j) => (a[p] = PS[p * POOLSTAT_STRIDE + j]!));
   for (let h = 0; h < nHosts; h++) [initial.hostInUse[h], initial.hostPeakInUse[h]] = [H[h * HOST_STRIDE + 4]!, H[h * HOST_STRIDE + 5]!];
   for (let w = 0; w < nWl; w++) {
     [initial.workloadAttempts[w], initial.workloadFailures[w], initial.workloadFirstFailure[w]] = [WL[w * WL_STRIDE + 10]!, WL[w * WL_STRIDE + 11]!, WL[w * WL_STRIDE + 12]!];
   }
-  return { poolInfo: layout.info, events: f64(at.cfg, CFG_SIZE)[11]! };
+  return { events: CFG[11]!, memoryBytes: Math.max(CFG[CFG_ARENA_END]!, CFG[CFG_ARENA]!) };
 }
 
 // why the loops over every slot are functions of their own: inside runKernel (a long function run
 // once per task) they made V8 optimize and deoptimize all of it again and again, which on two
 // threads took CPU from the simulations (about 20 TurboFan compilations per 10 replications).
 
-/** Sets the free bits (and summary bits) of a pool's ports but the reserved ones; returns how many. */
-function markFree(words: Int32Array, evenSums: Int32Array, oddSums: Int32Array, wordsBase: number, sumsBase: number, size: number, reserved: ReadonlySet<number>): number {
+/**
+ * The free bits of a fresh pool of `size` ports but the `reserved` offsets, as the kernel lays a
+ * pool's bits out (./assembly/pools.ts): words, then even-port and odd-port summary words; and how
+ * many are free.
+ */
+function freeTemplate(size: number, reserved: readonly number[]): { bits: Int32Array; free: number } {
+  const nWords = (size + 31) >>> 5, nSums = (nWords + 31) >>> 5;
+  const bits = new Int32Array(nWords + 2 * nSums);
+  const skip = new Set(reserved);
   let free = 0;
   for (let i = 0; i < size; i++) {
-    if (reserved.has(i)) continue;
+    if (skip.has(i)) continue;
     free++;
-    words[wordsBase + (i >>> 5)]! |= 1 << (i & 31);
-    (i & 1 ? oddSums : evenSums)[sumsBase + (i >>> 10)]! |= 1 << ((i >>> 5) & 31);
+    bits[i >>> 5]! |= 1 << (i & 31);
+    bits[nWords + (i & 1) * nSums + (i >>> 10)]! |= 1 << ((i >>> 5) & 31);
   }
-  return free;
+  return { bits, free };
 }
 
 function runChunks(k: KernelExports): void {
   while (k.runChunk(1 << 14) !== 0) { /* next chunk */ }
 }
 
-/** Every slot record: never released (-1), no reuse interval yet (Infinity). */
-function clearRecords(rec: Float64Array, slots: number): void {
-  for (let i = 0; i < slots; i++) {
-    rec[i * 4] = -1;
-    rec[i * 4 + 2] = Infinity;
-  }
-}
-
-/** Adds a pool's slot records to the per-port figures (sums of whole ticks: exact in any order). */
-function addRecords(stats: StatsArrays, rec: Float64Array, counts: Uint32Array, base: number, size: number, lo: number): void {
-  for (let i = 0; i < size; i++) {
-    const slot = base + i;
-    const n = counts[slot * 8 + 6]!;
-    if (n === 0) continue;
-    const port = lo + i;
-    stats.portAllocations[port]! += n;
-    stats.portReuses[port]! += counts[slot * 8 + 7]!;
-    stats.portReuseSum[port]! += rec[slot * 4 + 1]!;
-    if (rec[slot * 4 + 2]! < stats.portReuseMin[port]!) stats.portReuseMin[port] = rec[slot * 4 + 2]!;
+/** The per-port figures, between the statistics' four arrays and the kernel's records of four (into the records, or out of them). */
+function portRecords(rec: Float64Array, stats: StatsArrays, into: boolean): void {
+  const arrays = [stats.portAllocations, stats.portReuses, stats.portReuseSum, stats.portReuseMin];
+  for (let port = 0; port < PORTS; port++) {
+    for (let j = 0; j < 4; j++) {
+      if (into) rec[port * 4 + j] = arrays[j]![port]!;
+      else arrays[j]![port] = rec[port * 4 + j]!;
+    }
   }
 }

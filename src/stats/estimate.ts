@@ -11,7 +11,8 @@ import { expectedCount } from '../workload/arrivals';
  *
  * The figures are expectations, not bounds on a single run: attempts are the arrival process's
  * expected count (times every retry a workload may make), events about EVENTS_PER_ATTEMPT per
- * attempt plus one per sample; memory counts every pool's port bitsets and statistics and the
+ * attempt plus one per sample; memory counts every pool the workloads can reach (both engines make a
+ * pool on its first use, so pools no workload reaches cost nothing) with its ports, and the
  * connections open at once, plus a fixed cost per thread.
  */
 export interface WorkEstimate {
@@ -23,7 +24,7 @@ export interface WorkEstimate {
   events: number;
   /** timeseries.csv rows, summed over the tasks (0 when the study writes none). */
   rows: number;
-  /** Port pools of the largest task (source IPs × destinations, per host). */
+  /** Port pools of the largest task (per host, source IPs × the destinations its workloads reach where its profile shares ports across destinations). */
   pools: number;
   /** Port slots of the largest task (pools × ports in the range). */
   portSlots: number;
@@ -40,14 +41,20 @@ export interface WorkEstimate {
  * burst and s02; retries count each possible attempt, so s09's estimate is an upper bound).
  */
 const EVENTS_PER_ATTEMPT = 3;
-/** Bytes per pool: the two-level free bitset, per-port reuse statistics, bookkeeping (measured: 10^6 pools took 6.7 GB). */
+/** Bytes per pool whatever its size: its record and statistics, bookkeeping (measured: 10^6 pools took 6.7 GB). */
 const BYTES_PER_POOL = 8 << 10;
+/**
+ * Bytes per port of a pool in use: its last release time (8), free bit and, on the JS engine,
+ * its state and closing side (1 each); the kernel's is 8.2. Most of a run's memory when it uses
+ * many pools (s11: 400 pools of 28,232 ports, 113 MB).
+ */
+const BYTES_PER_PORT_SLOT = 10;
 /** Bytes per open connection or held port (its record, heap entry, timers). */
 const BYTES_PER_CONNECTION = 96;
 /** Bytes per thread before any simulation: the runtime, the kernel's memory, buffers. */
 export const BYTES_PER_THREAD = 48 << 20;
 
-interface TaskCost { attempts: number; events: number; samples: number; pools: number; portSlots: number; memory: number; top: string }
+interface TaskCost { attempts: number; events: number; samples: number; pools: number; portSlots: number; held: number; memory: number; top: string }
 
 /** The cost of one simulation of `plan` (variant `variant`), at `load` times the file's arrival rates. */
 function taskCost(plan: Plan, variant: number, load: number): TaskCost {
@@ -69,15 +76,18 @@ function taskCost(plan: Plan, variant: number, load: number): TaskCost {
   let pools = 0, portSlots = 0;
   plan.hosts.forEach((h, i) => {
     const used = new Set(plan.workloads.filter((w) => w.host === i).flatMap((w) => w.destinations));
-    const n = Math.max(1, h.sourceIps.length) * Math.max(1, used.size);
+    // connect() pools: per source IP, and per destination the host's workloads reach where the profile shares ports across destinations
+    const perDestination = profiles[i] === undefined || profiles[i]!.sharing === 'per-destination';
+    const n = Math.max(1, h.sourceIps.length) * (perDestination ? Math.max(1, used.size) : 1);
     const range = profiles[i] === undefined ? 65536 : profiles[i]!.portRange[1] - profiles[i]!.portRange[0] + 1;
     pools += n;
     portSlots += n * range;
   });
   const samples = Math.ceil(plan.duration / plan.sample);
   const events = attempts * EVENTS_PER_ATTEMPT + samples;
-  const memory = pools * BYTES_PER_POOL + Math.min(open, portSlots) * BYTES_PER_CONNECTION;
-  return { attempts, events, samples, pools, portSlots, memory, top };
+  const held = Math.min(open, portSlots);
+  const memory = pools * BYTES_PER_POOL + portSlots * BYTES_PER_PORT_SLOT + held * BYTES_PER_CONNECTION;
+  return { attempts, events, samples, pools, portSlots, held, memory, top };
 }
 
 /**
@@ -107,7 +117,7 @@ export function estimateWork(plans: readonly Plan[], opts: { detail: boolean; th
       }
       if (c.memory > topMemory) {
         topMemory = c.memory;
-        est.drivers.memory = `${fmt(c.pools)} port pools (hosts' sourceIps × destinations) and about ${fmt(Math.min(c.portSlots, c.memory / BYTES_PER_CONNECTION))} ports held at once`;
+        est.drivers.memory = `${fmt(c.pools)} port pools (hosts' sourceIps × destinations) of ${fmt(c.portSlots)} ports in all, and about ${fmt(c.held)} ports held at once`;
       }
     }
   }

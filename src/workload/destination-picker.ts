@@ -32,6 +32,24 @@ export class DestinationPicker {
     this.random = selection === 'random';
   }
 
+  /**
+   * The targets of one period of a round-robin picker that has not picked yet: the picks until
+   * every score is back at exactly 0 (its start, so the sequence repeats from there), when that
+   * happens within `limit` picks; else undefined (and the picker is back at its start). A
+   * random picker, or one of a single target, has none. For the kernel, which replays the
+   * period instead of scoring every destination at each pick (s11's 200 pods).
+   */
+  period(limit: number): number[] | undefined {
+    if (this.random || this.targets.length === 1 || this.score.some((s) => s !== 0)) return undefined;
+    const picks: number[] = [];
+    while (picks.length < limit) {
+      picks.push(this.next(undefined as unknown as RandomStream)); // round-robin draws nothing
+      if (this.score.every((s) => s === 0)) return picks;
+    }
+    this.score.fill(0);
+    return undefined;
+  }
+
   next(rng: RandomStream): number {
     const n = this.targets.length;
     if (n === 1) return this.targets[0]!;

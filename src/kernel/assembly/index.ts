@@ -7,13 +7,18 @@
 // ../../stats/run-stats.ts. `test/kernel/equivalence.test.ts` runs both on many plans and
 // requires identical results. Change one, change the other.
 //
-// No allocation here: ../wasm.ts lays every array out in one imported memory before the run
-// (regions below), so the loop only loads and stores.
+// No allocation here: ../run-kernel.ts lays the fixed arrays out in one imported memory before
+// the run (regions below); what grows with the run — a pool's bits and per-port records on its
+// first use, the heap and the lanes as they fill — comes from ./arena.ts, so the loop only loads
+// and stores, and grows the memory when the run reaches further.
 
 import { ALLOC_LINUX, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
 import { DIST_CONSTANT, DIST_UNIFORM } from '../../random/distribution-codes';
 import { FIN_WAIT_END, TIME_WAIT_END } from '../../sim/events';
 import { ARRIVAL_CONSTANT } from '../../workload/arrival-codes';
+import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
+import { arenaEnd, arenaInit, reserve } from './arena';
+import { findFreeDownFrom, findFreeFrom, layOutPool, linuxPick, P_CURSOR, P_EST, P_FREE, P_HOST, P_LO, P_SIZE, P_TW, P_WORDS, pget, POOL_STRIDE, pset, releasedAt, setBusy, setFree } from './pools';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
 
 @external("env", "sample")
@@ -22,49 +27,46 @@ declare function emitSample(t: f64, established: f64, timeWait: f64, attempts: f
 // ---------------------------------------------------------------------------------- regions
 // Byte offsets, set by `init`.
 let CFG: usize = 0; // f64 scalars, CFG_* below
-let POOLS: usize = 0; // i32 × POOL_STRIDE per pool
-let WORDS: usize = 0; // i32 free-port bit words of every pool
-let SUMS: usize = 0; // i32 summary words of even ports (bit w: word w has a free even port)
-let SUMSODD: usize = 0; // the same for odd ports, at the same indexes
-// Per port slot (pool base + port index), one 32-byte record, so an allocation touches one cache
-// line: last release time f64 (-1: never), sum f64 and minimum f64 of its reuse intervals,
-// allocations u32, reuses u32. ../run-kernel.ts adds the records up per real port at the end
-// (RunStats keeps per-port figures by port number, across pools).
-let SLOTREC: usize = 0;
+let POOLS: usize = 0; // i32 × POOL_STRIDE per pool (./pools.ts; its bits and per-port records are laid out on first use)
 let HOSTS: usize = 0; // f64 × HOST_STRIDE per host
 let HOSTI: usize = 0; // i32 × HOSTI_STRIDE per host: its whole-number fields
 let HOSTRNG: usize = 0; // i32 × 4 per host: connect() allocator stream
 let WLS: usize = 0; // f64 × WL_STRIDE per workload
 let WLI: usize = 0; // i32 × WLI_STRIDE per workload: its whole-number fields
 let WLRNG: usize = 0; // i32 × 16 per workload: arrivals, destinations, durations, closed-by
-let PICK: usize = 0; // 32 bytes per picker entry: target i32 (+ 4 unused), weight, cumulative, score f64
+// 32 bytes per picker entry: target i32, (first entry of a SELECT_PERIOD picker: byte offset of its
+// period: cursor i32, length i32, targets i32...), weight, cumulative, score f64
+let PICK: usize = 0;
 let NEXTIP: usize = 0; // i32 per (workload, destination)
 let SLOTS: usize = 0; // 32 bytes per timer slot: time f64, key f64, workload i32 (-1: sampler; + 4 unused), pending f64
-let HEAP: usize = 0; // 32-byte entries: time f64, key f64, pool i32, port i32, closing side i32 (+ 4 unused)
-let LANES: usize = 0; // i32 × 4 per lane: head, size, capacity, byte offset of its 32-byte entries
+let HEAP: usize = 0; // HEAPCAP 32-byte entries (grown in the arena when full): time f64, key f64, pool i32, port i32, closing side i32 (+ 4 unused)
+let LANES: usize = 0; // i32 × 4 per lane: head, size, capacity, byte offset of its 32-byte entries (a ring, grown when full)
 let LANEDELAY: usize = 0; // f64 per lane: its delay
 let STATS: usize = 0; // f64 counters, S_* below (the layout of RunStats.c)
 let THRESH: usize = 0; // f64 × 2 per threshold: level, first time
 let HIST: usize = 0; // f64 histogram bucket counts
 let HISTT: usize = 0; // f64 × 4: count, sum, min, max
 let POOLSTAT: usize = 0; // f64 × POOLSTAT_STRIDE per pool
+// Per real port number (0–65535), 32 bytes: allocations, reuses, sum and minimum of its reuse
+// intervals (f64: RunStats.portAllocations, portReuses, portReuseSum, portReuseMin)
+let PORTREC: usize = 0;
 
 // CFG
 const CFG_DURATION = 0, CFG_SAMPLE = 1, CFG_WARMUP = 2, CFG_NPOOLS = 3, CFG_NWL = 4, CFG_NSLOTS = 5;
 // 9 and 10 unused (the clock and sequence live in globals); ../run-kernel.ts reads PROCESSED at 11.
 const CFG_NLANES = 6, CFG_NDEST = 7, CFG_NTHRESH = 8, CFG_PROCESSED = 11;
-
-// POOLS (i32)
-const P_BASE = 0, P_SIZE = 1, P_HOST = 2, P_FREE = 3, P_EST = 4, P_TW = 5, P_CURSOR = 6, P_WORDS = 7;
-const P_SUMS = 8, P_NWORDS = 9, P_FLOW = 10;
-const POOL_STRIDE = 11;
+// the heap's first capacity (entries); where the arena starts; the size of a memory request that
+// failed (0: none; ../run-kernel.ts reads it); the arena's end at the finish (bytes, for the
+// record); where PORTREC starts
+const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16;
 
 // HOSTS (f64) and HOSTI (i32). why whole numbers apart: read from an f64, each needed a
 // checked conversion (round, convert, convert back, compare), about ten per arrival.
 const H_TIMEWAIT = 0, H_FIN = 1, H_MAXTW = 2, H_TWCOUNT = 3, H_INUSE = 4, H_PEAK = 5; // in use and its peak: RunStats.hostInUse, hostPeakInUse
 const HOST_STRIDE = 6;
-// HI_LINUX: byte offset of a linux allocator's state: i32 keys[4], then the u32 perturb table[2^16]
-const HI_TWLANE = 0, HI_FINLANE = 1, HI_ALLOC = 2, HI_NIPS = 3, HI_PERDEST = 4, HI_CONNECT = 5, HI_LINUX = 6;
+// HI_LINUX: byte offset of a linux allocator's state: i32 keys[4], then the u32 perturb table[2^16];
+// HI_TEMPLATE: byte offset of the free bits of a fresh pool of the host's range (./pools.ts layOutPool)
+const HI_TWLANE = 0, HI_FINLANE = 1, HI_ALLOC = 2, HI_NIPS = 3, HI_PERDEST = 4, HI_CONNECT = 5, HI_LINUX = 6, HI_TEMPLATE = 7;
 const HOSTI_STRIDE = 8;
 // allocators: ALLOC_* (../../os/allocators/codes.ts)
 
@@ -73,7 +75,7 @@ const W_GAP = 0, W_START = 1, W_STOP = 2, W_K = 3, W_D1 = 4, W_D2 = 5, W_PCLIENT
 // its attempts, failures and first failure (RunStats.workloadAttempts, workloadFailures, workloadFirstFailure)
 const W_ATTEMPTS = 10, W_FAILURES = 11, W_FIRSTFAIL = 12;
 const WL_STRIDE = 13;
-const WI_ARRKIND = 0, WI_DURKIND = 1, WI_FIXED = 2, WI_PICKN = 3, WI_PICKRANDOM = 4, WI_PICKBASE = 5, WI_HOST = 6, WI_SLOT = 7;
+const WI_ARRKIND = 0, WI_DURKIND = 1, WI_FIXED = 2, WI_PICKN = 3, WI_SELECT = 4, WI_PICKBASE = 5, WI_HOST = 6, WI_SLOT = 7;
 const WLI_STRIDE = 8;
 // arrivals: ARRIVAL_CONSTANT, else Poisson (../../workload/arrival-codes.ts); durations: DIST_CONSTANT,
 // DIST_UNIFORM, else exponential (../../random/distribution-codes.ts)
@@ -97,7 +99,7 @@ const URGENT: f64 = 0, NORMAL: f64 = 1;
 
 // Hot scalars live in globals while the loop runs (init reads them from CFG; finish writes
 // the ones that change back): a global is a register-speed read, a memory field is not.
-let NOW: f64 = 0, SEQ: f64 = 0, HEAPN: i32 = 0, PROCESSED: f64 = 0;
+let NOW: f64 = 0, SEQ: f64 = 0, HEAPN: i32 = 0, HEAPCAP: i32 = 0, PROCESSED: f64 = 0;
 let DURATION: f64 = 0, SAMPLE: f64 = 0, WARMUP: f64 = 0, NPOOLS: i32 = 0, NWL: i32 = 0, NSLOTS: i32 = 0;
 let NLANES: i32 = 0, NDEST: i32 = 0, NTHRESH: i32 = 0;
 
@@ -105,8 +107,6 @@ let NLANES: i32 = 0, NDEST: i32 = 0, NTHRESH: i32 = 0;
 @inline function cfg(i: i32): f64 { return load<f64>(CFG + (<usize>i << 3)); }
 @inline function setCfg(i: i32, v: f64): void { store<f64>(CFG + (<usize>i << 3), v); }
 @inline function poolAt(p: i32): usize { return POOLS + <usize>(p * POOL_STRIDE) * 4; }
-@inline function pget(pp: usize, f: i32): i32 { return load<i32>(pp + (<usize>f << 2)); }
-@inline function pset(pp: usize, f: i32, v: i32): void { store<i32>(pp + (<usize>f << 2), v); }
 @inline function hostAt(h: i32): usize { return HOSTS + <usize>(h * HOST_STRIDE) * 8; }
 @inline function wlAt(w: i32): usize { return WLS + <usize>(w * WL_STRIDE) * 8; }
 @inline function hostIntsAt(h: i32): usize { return HOSTI + <usize>(h * HOSTI_STRIDE) * 4; }
@@ -129,7 +129,7 @@ let NLANES: i32 = 0, NDEST: i32 = 0, NTHRESH: i32 = 0;
 }
 
 // ----------------------------------------------------------------- random (../../random/stream.ts)
-@inline function nextUint32(s: usize): u32 {
+@inline export function nextUint32(s: usize): u32 {
   const s0 = load<u32>(s), s1 = load<u32>(s, 4), s2 = load<u32>(s, 8) ^ s0, s3 = load<u32>(s, 12) ^ s1;
   const m = s1 * 5;
   const result = rotl<u32>(m, 7) * 9;
@@ -244,6 +244,7 @@ const HEAP_SHIFT = 5;
 /** A CLOSE event: the heap's only kind here; the entry carries the closing side (at +24). */
 function heapPush(t: f64, key: f64, pool: i32, port: i32, closedBy: i32): void {
   let i = HEAPN;
+  if (i == HEAPCAP) growHeap();
   HEAPN = i + 1;
   while (i > 0) {
     const q = (i - 1) >> 1;
@@ -290,8 +291,30 @@ function heapPop(): void {
   copyEntry(HEAP + (<usize>i << HEAP_SHIFT), last);
 }
 
+/** The heap, moved to twice its capacity. */
+function growHeap(): void {
+  const bytes = <usize>HEAPCAP << HEAP_SHIFT;
+  const to = reserve(bytes << 1);
+  memory.copy(to, HEAP, bytes);
+  HEAP = to;
+  HEAPCAP <<= 1;
+}
+
+/** A full lane, moved to twice its capacity, its entries in order from the start. */
+function growLane(l: usize): void {
+  const head = load<i32>(l), cap = load<i32>(l, 8), from = <usize>load<i32>(l, 12);
+  const to = reserve(<usize>cap << 6);
+  const wrapped = <usize>head << 5, rest = (<usize>cap << 5) - wrapped;
+  memory.copy(to, from + wrapped, rest);
+  memory.copy(to + rest, from, wrapped);
+  store<i32>(l, 0);
+  store<i32>(l, cap << 1, 8);
+  store<i32>(l, <i32>to, 12);
+}
+
 function lanePush(lane: i32, kind: i32, pool: i32, port: i32): void {
   const l = LANES + (<usize>lane << 4);
+  if (load<i32>(l, 4) == load<i32>(l, 8)) growLane(l);
   const cap = load<i32>(l, 8), size = load<i32>(l, 4);
   let i = load<i32>(l) + size;
   if (i >= cap) i -= cap;
@@ -306,165 +329,6 @@ function lanePush(lane: i32, kind: i32, pool: i32, port: i32): void {
 function setSlot(s: i32, time: f64, priority: f64): void {
   const p = slotAt(s);
   store<f64>(p, time); store<f64>(p, priority * PRIORITY_SPAN + nextSeq(), 8); store<f64>(p, 1, 24);
-}
-
-// ------------------------------------------------------------------ port pools (../../os/port-pool.ts)
-const EVEN_BITS = 0x55555555, ODD_BITS = <i32>0xAAAAAAAA;
-@inline function summaryOf(i: i32): usize { return i & 1 ? SUMSODD : SUMS; }
-@inline function setFree(pp: usize, i: i32): void {
-  const w = i >>> 5;
-  const wa = WORDS + (<usize>(pget(pp, P_WORDS) + w) << 2);
-  store<i32>(wa, load<i32>(wa) | (1 << (i & 31)));
-  const sa = summaryOf(i) + (<usize>(pget(pp, P_SUMS) + (w >>> 5)) << 2);
-  store<i32>(sa, load<i32>(sa) | (1 << (w & 31)));
-}
-@inline function setBusy(pp: usize, i: i32): void {
-  const w = i >>> 5;
-  const wa = WORDS + (<usize>(pget(pp, P_WORDS) + w) << 2);
-  const v = load<i32>(wa) & ~(1 << (i & 31));
-  store<i32>(wa, v);
-  if ((v & (i & 1 ? ODD_BITS : EVEN_BITS)) == 0) {
-    const sa = summaryOf(i) + (<usize>(pget(pp, P_SUMS) + (w >>> 5)) << 2);
-    store<i32>(sa, load<i32>(sa) & ~(1 << (w & 31)));
-  }
-}
-/** First free port at or after `from`, wrapping; -1 if none (PortPool.findFreeFrom). */
-function findFreeFrom(pp: usize, from: i32): i32 {
-  if (pget(pp, P_FREE) == 0) return -1;
-  const words = WORDS + (<usize>pget(pp, P_WORDS) << 2);
-  const sb = <usize>pget(pp, P_SUMS) << 2, even = SUMS + sb, odd = SUMSODD + sb;
-  const nWords = pget(pp, P_NWORDS);
-  let w = from >>> 5;
-  const m = load<i32>(words + (<usize>w << 2)) & (-1 << (from & 31));
-  if (m != 0) return (w << 5) | ctz<i32>(m);
-  w++;
-  for (;;) {
-    if (w >= nWords) w = 0;
-    const j = w >>> 5;
-    const jo = <usize>j << 2;
-    const mm = (load<i32>(even + jo) | load<i32>(odd + jo)) & (-1 << (w & 31));
-    if (mm != 0) {
-      const ww = (j << 5) | ctz<i32>(mm);
-      return (ww << 5) | ctz<i32>(load<i32>(words + (<usize>ww << 2)));
-    }
-    w = (j + 1) << 5;
-  }
-  return -1; // not reached: free > 0 means some summary bit is set
-}
-/** First free port at or below `from`, wrapping to the top; -1 if none (PortPool.findFreeDownFrom). */
-function findFreeDownFrom(pp: usize, from: i32): i32 {
-  if (pget(pp, P_FREE) == 0) return -1;
-  const words = WORDS + (<usize>pget(pp, P_WORDS) << 2);
-  const sb = <usize>pget(pp, P_SUMS) << 2, even = SUMS + sb, odd = SUMSODD + sb;
-  const nWords = pget(pp, P_NWORDS);
-  let w = from >>> 5;
-  const sh = 31 - (from & 31);
-  const m = <i32>(<u32>(load<i32>(words + (<usize>w << 2)) << sh) >>> sh); // bits 0..from&31
-  if (m != 0) return (w << 5) | (31 - clz<i32>(m));
-  w--;
-  for (;;) {
-    if (w < 0) w = nWords - 1;
-    const j = w >>> 5;
-    const jo = <usize>j << 2;
-    const s2 = 31 - (w & 31);
-    const mm = <i32>(<u32>((load<i32>(even + jo) | load<i32>(odd + jo)) << s2) >>> s2);
-    if (mm != 0) {
-      const ww = (j << 5) | (31 - clz<i32>(mm));
-      return (ww << 5) | (31 - clz<i32>(load<i32>(words + (<usize>ww << 2))));
-    }
-    w = (j << 5) - 1;
-  }
-  return -1; // not reached: free > 0 means some summary bit is set
-}
-
-/** First free port in [from, to) with from's parity; -1 if none (PortPool.findFreeWithParity). */
-function findFreeWithParity(pp: usize, from: i32, to: i32): i32 {
-  if (from >= to || pget(pp, P_FREE) == 0) return -1;
-  const words = WORDS + (<usize>pget(pp, P_WORDS) << 2);
-  const odd = from & 1;
-  const summary = (odd ? SUMSODD : SUMS) + (<usize>pget(pp, P_SUMS) << 2);
-  const parity = odd ? ODD_BITS : EVEN_BITS;
-  const lastWord = (to - 1) >>> 5;
-  let w = from >>> 5;
-  let m = load<i32>(words + (<usize>w << 2)) & parity & (-1 << (from & 31));
-  while (m == 0) {
-    w++;
-    for (;;) {
-      if (w > lastWord) return -1;
-      const s = load<i32>(summary + (<usize>(w >>> 5) << 2)) & (-1 << (w & 31));
-      if (s != 0) {
-        w = (w & ~31) | ctz<i32>(s);
-        break;
-      }
-      w = ((w >>> 5) + 1) << 5;
-    }
-    if (w > lastWord) return -1;
-    m = load<i32>(words + (<usize>w << 2)) & parity;
-  }
-  const i = (w << 5) | ctz<i32>(m);
-  return i < to ? i : -1;
-}
-
-// --------------------------------------------------- Linux connect() (../../os/allocators/linux.ts)
-const C1: i32 = <i32>0xcc9e2d51, C2: i32 = 0x1b873593;
-@inline function scramble(k: i32): i32 { return rotl<i32>(k * C1, 15) * C2; }
-@inline function fmix(h: i32): i32 {
-  h ^= <i32>(<u32>h >>> 16);
-  h *= <i32>0x85ebca6b;
-  h ^= <i32>(<u32>h >>> 13);
-  h *= <i32>0xc2b2ae35;
-  return h ^ <i32>(<u32>h >>> 16);
-}
-let LINUX_K: i32 = 0; // scan index of the last successful scan
-/** One parity pass from `start`: [start, min(N, start + R)), then the wrapped [N - R, start). */
-function linuxPass(pp: usize, start: i32, size: i32, R: i32): i32 {
-  const end = start + R < size ? start + R : size;
-  let i = findFreeWithParity(pp, start, end);
-  if (i >= 0) {
-    LINUX_K = i - start;
-    return i;
-  }
-  const low = size - R;
-  i = findFreeWithParity(pp, low + ((low ^ start) & 1), start);
-  if (i >= 0) LINUX_K = i + R - start;
-  return i;
-}
-function linuxPick(pp: usize, L: usize, step: i32, rng: usize): i32 {
-  if (pget(pp, P_FREE) == 0) return -1;
-  const size = pget(pp, P_SIZE);
-  const R = step == 2 && size > 1 ? size & ~1 : size;
-  // the 64-bit keyed hash of (flow, epoch)
-  const flow = pget(pp, P_FLOW), epoch = <i32>Math.floor(NOW / 10e6);
-  let h1 = load<i32>(L) ^ scramble(flow);
-  h1 = rotl<i32>(h1, 13) * 5 + <i32>0xe6546b64;
-  h1 ^= scramble(epoch ^ load<i32>(L, 8));
-  h1 = rotl<i32>(h1, 13) * 5 + <i32>0xe6546b64;
-  let h2 = load<i32>(L, 4) ^ scramble(epoch);
-  h2 = rotl<i32>(h2, 17) * 5 + 0x38b34ae5;
-  h2 ^= scramble(flow ^ load<i32>(L, 12));
-  h2 = rotl<i32>(h2, 17) * 5 + 0x38b34ae5;
-  h1 = h1 + h2;
-  h2 = h2 + h1;
-  h1 = fmix(h1);
-  h2 = fmix(h2);
-  h1 = h1 + h2;
-  h2 = h2 + h1;
-  const slot = L + 16 + (<usize>(h1 & 0xFFFF) << 2);
-  let offset = <i32>((load<u32>(slot) + <u32>h2) % <u32>R);
-  if (step == 2) offset &= ~1;
-  let i: i32;
-  if (step == 1) {
-    i = findFreeFrom(pp, offset);
-    if (i >= 0) LINUX_K = i >= offset ? i - offset : i + size - offset;
-  } else {
-    i = linuxPass(pp, offset, size, R);
-    if (i < 0 && R > 1) i = linuxPass(pp, offset + 1, size, R);
-  }
-  if (i >= 0) {
-    const u = step * <i32>(nextUint32(rng) >>> 29);
-    store<u32>(slot, load<u32>(slot) + <u32>(LINUX_K > u ? LINUX_K : u) + <u32>step);
-  }
-  return i;
 }
 
 // ------------------------------------------------------------------ statistics (../../stats/run-stats.ts)
@@ -506,12 +370,12 @@ function histAdd(x: f64): void {
   setSt(S_EST, est);
   if (est > st(S_PEAK_EST)) setSt(S_PEAK_EST, est);
   if (est + st(S_TW) > st(S_PEAK_IN_USE)) setSt(S_PEAK_IN_USE, est + st(S_TW));
-  store<u32>(rec, load<u32>(rec, 24) + 1, 24);
+  store<f64>(rec, load<f64>(rec) + 1);
   if (sinceRelease >= 0) {
     addSt(S_REUSES, 1);
-    store<u32>(rec, load<u32>(rec, 28) + 1, 28);
-    store<f64>(rec, load<f64>(rec, 8) + sinceRelease, 8);
-    if (sinceRelease < load<f64>(rec, 16)) store<f64>(rec, sinceRelease, 16);
+    store<f64>(rec, load<f64>(rec, 8) + 1, 8);
+    store<f64>(rec, load<f64>(rec, 16) + sinceRelease, 16);
+    if (sinceRelease < load<f64>(rec, 24)) store<f64>(rec, sinceRelease, 24);
     histAdd(sinceRelease);
   }
   utilization(inUse / fget(ps, PS_CAP));
@@ -551,7 +415,7 @@ function sample(t: f64): void {
 /** A held port of the pool becomes free at now. */
 @inline function release(pool: i32, port: i32, fromTimeWait: bool): void {
   const pp = poolAt(pool);
-  store<f64>(SLOTREC + (<usize>(pget(pp, P_BASE) + port) << 5), NOW);
+  store<f64>(releasedAt(pp, port), NOW + 1);
   if (fromTimeWait) pset(pp, P_TW, pget(pp, P_TW) - 1);
   else pset(pp, P_EST, pget(pp, P_EST) - 1);
   setFree(pp, port);
@@ -583,7 +447,12 @@ function arrival(w: i32): void {
   const pick = PICK + <usize>iget(WI, WI_PICKBASE) * 32;
   let destination: i32;
   if (n == 1) destination = load<i32>(pick);
-  else if (iget(WI, WI_PICKRANDOM) != 0) {
+  else if (iget(WI, WI_SELECT) == SELECT_PERIOD) {
+    const c = <usize>load<i32>(pick, 4);
+    const k = load<i32>(c);
+    destination = load<i32>(c + 8 + (<usize>k << 2));
+    store<i32>(c, k + 1 == load<i32>(c, 4) ? 0 : k + 1);
+  } else if (iget(WI, WI_SELECT) == SELECT_RANDOM) {
     const u = uniform(rng + 16) * fget(W, W_PICKTOTAL);
     let i = 0;
     while (i < n - 1 && u >= load<f64>(pick + <usize>i * 32, 16)) i++;
@@ -628,6 +497,7 @@ function arrival(w: i32): void {
 
   // the allocator
   const pp = poolAt(pool);
+  if (pget(pp, P_WORDS) == 0) layOutPool(pp, <usize>iget(HI, HI_TEMPLATE)); // its first use (Ports.pool)
   // why not for a full pool: the attempt fails and never uses its duration, whose log1p was a
   // fifth of a failed attempt's cost (bench-overload's pool is full for 54 % of them). Computed
   // before the allocator otherwise, where it overlaps with the allocator's memory accesses.
@@ -646,7 +516,7 @@ function arrival(w: i32): void {
     port = findFreeDownFrom(pp, c < size ? size - 1 - c : size - 1);
     if (port >= 0) pset(pp, P_CURSOR, port == 0 ? 0 : size - port); // next candidate: port - 1, or the top
   } else {
-    port = linuxPick(pp, <usize>iget(HI, HI_LINUX), alloc == ALLOC_LINUX ? 2 : 1, HOSTRNG + <usize>(host * 16));
+    port = linuxPick(pp, <usize>iget(HI, HI_LINUX), alloc == ALLOC_LINUX ? 2 : 1, HOSTRNG + <usize>(host * 16), now);
   }
   if (port < 0) {
     recordFailed(pool, pget(pp, P_TW) > 0);
@@ -659,9 +529,8 @@ function arrival(w: i32): void {
   setBusy(pp, port);
   pset(pp, P_FREE, pget(pp, P_FREE) - 1);
   pset(pp, P_EST, pget(pp, P_EST) + 1);
-  const rec = SLOTREC + (<usize>(pget(pp, P_BASE) + port) << 5);
-  const last = load<f64>(rec);
-  recordAllocated(pool, rec, last < 0 ? -1 : now - last);
+  const last = load<f64>(releasedAt(pp, port)); // its release time + 1; 0: never released
+  recordAllocated(pool, PORTREC + (<usize>(pget(pp, P_LO) + port) << 5), last == 0 ? -1 : now - (last - 1));
   const H = hostAt(host);
   const hostInUse = fget(H, H_INUSE) + 1;
   fset(H, H_INUSE, hostInUse);
@@ -778,17 +647,20 @@ export function runChunk(max: i32): i32 {
 
 /** Sets the region offsets (bytes into the imported memory); ../wasm.ts fills the regions. */
 export function init(
-  cfgAt: usize, pools: usize, words: usize, sums: usize, sumsOdd: usize, slotRec: usize, hosts: usize, hostInts: usize, hostRng: usize,
+  cfgAt: usize, pools: usize, hosts: usize, hostInts: usize, hostRng: usize,
   wls: usize, wlInts: usize, wlRng: usize, pick: usize, nextIp: usize, slots: usize, heap: usize, lanes: usize, laneDelay: usize, stats: usize,
   thresh: usize, hist: usize, histT: usize, poolStat: usize,
 ): void {
-  CFG = cfgAt; POOLS = pools; WORDS = words; SUMS = sums; SUMSODD = sumsOdd; SLOTREC = slotRec; HOSTS = hosts; HOSTI = hostInts;
+  CFG = cfgAt; POOLS = pools; HOSTS = hosts; HOSTI = hostInts;
   HOSTRNG = hostRng; WLS = wls; WLI = wlInts; WLRNG = wlRng; PICK = pick; NEXTIP = nextIp; SLOTS = slots; HEAP = heap; LANES = lanes; LANEDELAY = laneDelay;
   STATS = stats; THRESH = thresh; HIST = hist; HISTT = histT; POOLSTAT = poolStat;
   DURATION = cfg(CFG_DURATION); SAMPLE = cfg(CFG_SAMPLE); WARMUP = cfg(CFG_WARMUP);
   NPOOLS = <i32>cfg(CFG_NPOOLS); NWL = <i32>cfg(CFG_NWL); NSLOTS = <i32>cfg(CFG_NSLOTS); NLANES = <i32>cfg(CFG_NLANES);
   NDEST = <i32>cfg(CFG_NDEST); NTHRESH = <i32>cfg(CFG_NTHRESH);
   NOW = 0; SEQ = 0; HEAPN = 0; PROCESSED = 0;
+  HEAPCAP = <i32>cfg(CFG_HEAPCAP);
+  PORTREC = <usize>cfg(CFG_PORTREC);
+  arenaInit(<usize>cfg(CFG_ARENA), CFG + (<usize>CFG_OOM << 3));
 }
 
 /**
@@ -817,6 +689,7 @@ export function finish(): void {
   NOW = DURATION;
   sample(DURATION);
   setCfg(CFG_PROCESSED, PROCESSED);
+  setCfg(CFG_ARENA_END, <f64>arenaEnd());
 }
 
 /** First free address past the module's own static data. */

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { kernelRefusal } from '../../src/kernel/support';
+import type { Plan } from '../../src/sim/plan';
+import { type RunResult, runOne } from '../../src/stats/run-one';
+import type { SampleRow } from '../../src/stats/run-stats';
+import { planOf } from './scenario';
+
+/**
+ * Runs a variant on the JS engine and on the WebAssembly kernel and requires identical results:
+ * the kernel accepts it, the same event count, pools, every statistics array (named on
+ * failure) and every sample row. Returns the JS engine's result.
+ */
+export function expectSameOnBoth(plan: Plan, variant: number): RunResult {
+  expect(kernelRefusal(plan, variant)).toBeUndefined();
+  const jsRows: SampleRow[] = [], wasmRows: SampleRow[] = [];
+  const js = runOne(plan, variant, 0, (r) => jsRows.push(r), 'js');
+  const wasm = runOne(plan, variant, 0, (r) => wasmRows.push(r), 'wasm');
+  expect(wasm.engine).toBe('wasm');
+  expect(wasm.events).toBe(js.events);
+  expect(wasm.poolInfo).toEqual(js.poolInfo);
+  const a = js.stats.storage, b = wasm.stats.storage;
+  for (const key of Object.keys(a) as (keyof typeof a)[]) {
+    expect({ [key]: Array.from(b[key]) }).toEqual({ [key]: Array.from(a[key]) });
+  }
+  expect(wasmRows).toEqual(jsRows);
+  return js;
+}
+
+/** A shipped scenario's plan (scenarios/<name>.yaml) with its duration and warmup shortened. */
+export function shippedPlan(name: string, duration: string, warmup: string): Plan {
+  const text = readFileSync(join(__dirname, '../../scenarios', `${name}.yaml`), 'utf8')
+    .replace(/^duration: .*$/m, `duration: ${duration}`)
+    .replace(/^warmup: .*$/m, `warmup: ${warmup}`);
+  return planOf(text);
+}
