@@ -7,6 +7,7 @@ import { type Plan, workloadIn } from '../sim/plan';
 import { ALLOCATORS } from '../os/allocators';
 import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
 import { type PoolInfo, poolFlow, poolLayout } from '../sim/pool-layout';
+import { trafficLayout } from './traffic-layout';
 
 /**
  * Runs a plan variant on the WebAssembly kernel (./assembly/index.ts): lays out every array the
@@ -88,6 +89,11 @@ interface KernelExports {
   finish(): void;
   heapBase(): number;
   log1p(x: number): number;
+  /** V8's Math.log, exp, cos and pow as the kernel computes them (./assembly/math.ts), for the tests. */
+  v8log(x: number): number;
+  v8exp(x: number): number;
+  v8cos(x: number): number;
+  v8pow(x: number, y: number): number;
 }
 
 /** A kernel instance on a fresh memory of `bytes` bytes (the math test uses it too). */
@@ -98,8 +104,10 @@ export function instantiate(module: WebAssembly.Module, bytes: number, sample: K
 }
 
 // Field layouts: the constants of the same names in ./assembly/index.ts.
-const CFG_SIZE = 16, POOL_STRIDE = 11, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
+const CFG_SIZE = 40, POOL_STRIDE = 11, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
 const POOLSTAT_STRIDE = 7;
+/** CFG index of the traffic region's offset (./traffic-layout.ts). */
+const CFG_TRAFFIC = 20;
 /** Regions start past the first page, which holds the module's own data (checked). */
 const FIRST = 65536;
 
@@ -175,6 +183,8 @@ export function runKernel(
     poolStat: r.take(nPools * POOLSTAT_STRIDE * 8), laneEntries: 0,
   };
   at.laneEntries = r.take(laneCap.reduce((a, b) => a + b, 0) * LANE_ENTRY);
+  const traffic = trafficLayout(workloads);
+  const trafficAt = r.take(traffic.bytes);
   // The linux allocators' state (keys and perturb table), per host that uses one.
   const linuxAt = profiles.map((p) => (p.allocator === 'linux' || p.allocator === 'linux-socket-range' ? r.take(16 + PERTURB_TABLE_SIZE * 4) : 0));
 
@@ -185,6 +195,8 @@ export function runKernel(
   const i32 = (off: number, n: number) => new Int32Array(buf, off, n);
 
   f64(at.cfg, CFG_SIZE).set([plan.duration, plan.sample, plan.warmup, nPools, nWl, nSlots, laneDelay.length, nDest, THRESHOLDS.length]);
+  f64(at.cfg, CFG_SIZE)[CFG_TRAFFIC] = trafficAt;
+  traffic.fill(buf, trafficAt);
   const P = i32(at.pools, nPools * POOL_STRIDE), W32 = i32(at.words, words);
   const summary = [i32(at.sums, sums), i32(at.sumsOdd, sums)]; // even ports, odd ports
   for (let p = 0; p < nPools; p++) {
