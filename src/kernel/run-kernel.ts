@@ -9,6 +9,7 @@ import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linu
 import { type PoolInfo, poolFlow, poolLayout } from '../sim/pool-layout';
 import { DestinationPicker } from '../workload/destination-picker';
 import { SELECT_PERIOD, SELECT_RANDOM, SELECT_ROUND_ROBIN } from '../workload/selection-codes';
+import { trafficLayout } from './traffic-layout';
 
 /**
  * Runs a plan variant on the WebAssembly kernel (./assembly/index.ts): lays out the fixed arrays
@@ -93,6 +94,11 @@ interface KernelExports {
   finish(): void;
   heapBase(): number;
   log1p(x: number): number;
+  /** V8's Math.log, exp, cos and pow as the kernel computes them (./assembly/math.ts), for the tests. */
+  v8log(x: number): number;
+  v8exp(x: number): number;
+  v8cos(x: number): number;
+  v8pow(x: number, y: number): number;
 }
 
 /** A kernel instance on a fresh memory of `bytes` bytes (the math test uses it too). */
@@ -103,7 +109,7 @@ export function instantiate(module: WebAssembly.Module, bytes: number, sample: K
 }
 
 // Field layouts: the constants of the same names in ./assembly/index.ts.
-const CFG_SIZE = 20, POOL_STRIDE = 13, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
+const CFG_SIZE = 40, POOL_STRIDE = 13, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
 const POOLSTAT_STRIDE = 7;
 /** CFG fields of the layout (./assembly/index.ts CFG_*): the heap's first capacity, the arena's start, a failed memory request's size, the arena's end. */
 const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16;
@@ -113,6 +119,8 @@ const PORTS = 65536;
 const FIRST_CAPACITY = 1 << 16;
 /** Longest round-robin period the kernel replays (picks); a longer one it scores pick by pick. */
 const MAX_PERIOD = 1 << 12;
+/** CFG index of the traffic region's offset (./traffic-layout.ts). */
+const CFG_TRAFFIC = 20;
 /** Regions start past the first page, which holds the module's own data (checked). */
 const FIRST = 65536;
 
@@ -180,6 +188,8 @@ export function runKernel(
   };
   laneCap.forEach((c, l) => (laneCap[l] = Math.min(c, FIRST_CAPACITY)));
   at.laneEntries = r.take(laneCap.reduce((a, b) => a + b, 0) * LANE_ENTRY);
+  const traffic = trafficLayout(workloads);
+  const trafficAt = r.take(traffic.bytes);
   // The linux allocators' state (keys and perturb table), per host that uses one.
   const linuxAt = profiles.map((p) => (p.allocator === 'linux' || p.allocator === 'linux-socket-range' ? r.take(16 + PERTURB_TABLE_SIZE * 4) : 0));
   // Per host, the free bits of a fresh pool of its range (words, even and odd summary words), which the kernel copies into a pool on first use.
@@ -199,7 +209,9 @@ export function runKernel(
   cfgValues[CFG_HEAPCAP] = Math.min(slots, FIRST_CAPACITY);
   cfgValues[CFG_ARENA] = r.end;
   cfgValues[CFG_PORTREC] = at.portRec;
-  f64(at.cfg, CFG_SIZE).set(cfgValues.map((v) => v ?? 0));
+  cfgValues[CFG_TRAFFIC] = trafficAt;
+  f64(at.cfg, CFG_SIZE).set(Array.from({ length: CFG_SIZE }, (_, i) => cfgValues[i] ?? 0));
+  traffic.fill(buf, trafficAt);
   const P = i32(at.pools, nPools * POOL_STRIDE);
   templates.forEach((t, h) => i32(templateAt[h]!, t.bits.length).set(t.bits));
   for (let p = 0; p < nPools; p++) {

@@ -1,22 +1,28 @@
 import { ALLOCATORS } from '../os/allocators';
 import { ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../os/allocators/codes';
-import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_UNIFORM } from '../random/distribution-codes';
+import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_UNIFORM } from '../random/distribution-codes';
 import { Distribution } from '../random/distributions';
 import { type Plan, workloadIn } from '../sim/plan';
-import { ARRIVAL_CONSTANT, ARRIVAL_POISSON } from '../workload/arrival-codes';
+import { ARRIVAL_CONSTANT, ARRIVAL_EVEN, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../workload/arrival-codes';
 import { arrivalKind } from '../workload/arrivals';
 import { poolKindOf, poolLayout } from '../sim/pool-layout';
 import { twReuseApplies } from '../sim/tw-reuse';
 
-/** The allocators, arrival processes and duration distributions the kernel implements, by their codes (the registries' own). */
+/**
+ * The allocators, arrival processes and duration distributions the kernel implements, by their
+ * codes (the registries' own): a code added to a registry runs on the JS engine until it is
+ * listed here.
+ */
 const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING]);
-const KERNEL_ARRIVALS: ReadonlySet<number> = new Set([ARRIVAL_CONSTANT, ARRIVAL_POISSON]);
-const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL]);
+const KERNEL_ARRIVALS: ReadonlySet<number> = new Set([ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_EVEN, ARRIVAL_RANDOM, ARRIVAL_TRACE]);
+const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL]);
 
 /**
  * Why the WebAssembly kernel cannot run this variant of the plan (undefined: it can). The kernel
- * runs the plain model: open-loop TCP workloads (constant or Poisson arrivals; constant, uniform
- * or exponential durations; any closing-side mix, destinations, weights and source addresses)
+ * runs the plain model: open-loop TCP workloads (every arrival kind: constant, Poisson, rate
+ * curves evenly spaced or randomized, timestamp traces; durations constant, uniform,
+ * exponential, lognormal, Pareto or empirical; any closing-side mix, destinations, weights and
+ * source addresses)
  * on hosts whose allocator is random-start, sequential, sequential-descending, linux or
  * linux-socket-range (every preset's) and whose TIME_WAITs connect() cannot
  * reuse, with any number of port pools and slots (it lays a pool out on first use and grows its

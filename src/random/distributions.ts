@@ -38,10 +38,10 @@ export class Distribution {
   readonly kind: number;
   readonly p1: number;
   readonly p2: number;
-  /** Pareto: 1 − (scale/max)^shape (1 when not truncated). */
-  private readonly p3: number = 1;
-  /** Empirical: the sorted values, the last one repeated once more (so u → index needs no bounds check). */
-  private readonly table: Float64Array = NO_TABLE;
+  /** Pareto: 1 − (scale/max)^shape (1 when not truncated). The kernel is handed it too. */
+  readonly p3: number = 1;
+  /** Empirical: the sorted values, the last one repeated once more (so u → index needs no bounds check). The kernel is handed it too. */
+  readonly table: Float64Array = NO_TABLE;
   private readonly theMean: number;
 
   /** Parameters in ticks (see DistributionSpec); samples are rounded to whole ticks. */

@@ -110,22 +110,23 @@ export function arrivalKind(spec: ArrivalSpec): number {
  * cumulative target, never by adding rounded gaps. Timestamp traces replay their times.
  */
 export class ArrivalProcess {
-  private readonly kind: number;
+  /** ARRIVAL_* (arrival-codes.ts). The kernel (../kernel/traffic-layout.ts) is handed this process's fields. */
+  readonly kind: number;
   /** Mean gap between arrivals, in ticks (may be fractional). */
   private readonly gap: number;
   private readonly start: Tick;
   readonly stop: Tick;
   /** Index of the next constant arrival; a double so it never changes representation. */
   private k = 0.5 - 0.5;
-  private readonly walker: CurveWalker | undefined;
+  readonly walker: CurveWalker | undefined;
   /** Attempts of Λ per unit of target (1 unless `rate` was changed after the plan was built). */
-  private readonly unit: number;
+  readonly unit: number;
   /** Λ(start). */
   private base = 0.5 - 0.5;
   /** The current target u_k (randomized: running sum of exponentials). */
   private u = 0.5 - 0.5;
-  private readonly times: Float64Array;
-  private readonly period: number;
+  readonly times: Float64Array;
+  readonly period: number;
   private cycle = 0.5 - 0.5;
 
   constructor(spec: ArrivalSpec) {

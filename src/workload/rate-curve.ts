@@ -36,23 +36,24 @@ export function rateCurve(t: readonly number[], r0: readonly number[], r1: reado
 /**
  * Λ and its inverse for one curve. Precomputes per-segment quantities once; `inverse` keeps a
  * cursor (segment and period index) so a rising sequence of targets costs O(1) each, with no
- * allocation.
+ * allocation. The WebAssembly kernel is handed the precomputed arrays (../kernel/traffic-layout.ts)
+ * and inverts Λ as `inverse` does (../kernel/assembly/traffic.ts).
  */
 export class CurveWalker {
-  private readonly n: number;
-  private readonly t: Float64Array;
+  readonly n: number;
+  readonly t: Float64Array;
   /** Rate per second at each segment's start. */
-  private readonly a: Float64Array;
+  readonly a: Float64Array;
   /** Slope: per second, per tick. */
-  private readonly b: Float64Array;
+  readonly b: Float64Array;
   /** Ticks per attempt at the segment's start rate (used for flat segments: exact k · gap). */
-  private readonly gap: Float64Array;
+  readonly gap: Float64Array;
   /** Λ at each knot, from t[0] (within one period). */
-  private readonly c: Float64Array;
-  private readonly periodic: boolean;
+  readonly c: Float64Array;
+  readonly periodic: boolean;
   /** Length of a period in ticks, and Λ over one period. */
-  private readonly period: number;
-  private readonly perPeriod: number;
+  readonly period: number;
+  readonly perPeriod: number;
   private i = 0;
   private cycle = 0;
 

@@ -13,13 +13,18 @@
 // and stores, and grows the memory when the run reaches further.
 
 import { ALLOC_LINUX, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
-import { DIST_CONSTANT, DIST_UNIFORM } from '../../random/distribution-codes';
+import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_UNIFORM } from '../../random/distribution-codes';
 import { FIN_WAIT_END, TIME_WAIT_END } from '../../sim/events';
-import { ARRIVAL_CONSTANT } from '../../workload/arrival-codes';
+import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
 import { arenaEnd, arenaInit, reserve } from './arena';
 import { findFreeDownFrom, findFreeFrom, layOutPool, linuxPick, P_CURSOR, P_EST, P_FREE, P_HOST, P_LO, P_SIZE, P_TW, P_WORDS, pget, POOL_STRIDE, pset, releasedAt, setBusy, setFree } from './pools';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
+import { jsRound } from './math';
+import { curveFirst, curveNext, empirical, initTraffic, lognormal, pareto, traceFirst, traceNext } from './traffic';
+
+// V8's Math functions as the kernel computes them, for test/kernel/traffic.test.ts.
+export { v8cos, v8exp, v8log, v8pow } from './math';
 
 @external("env", "sample")
 declare function emitSample(t: f64, established: f64, timeWait: f64, attempts: f64, failures: f64, maxUtil: f64): void;
@@ -59,6 +64,8 @@ const CFG_NLANES = 6, CFG_NDEST = 7, CFG_NTHRESH = 8, CFG_PROCESSED = 11;
 // failed (0: none; ../run-kernel.ts reads it); the arena's end at the finish (bytes, for the
 // record); where PORTREC starts
 const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16;
+// byte offset of the traffic region (./traffic.ts)
+const CFG_TRAFFIC = 20;
 
 // HOSTS (f64) and HOSTI (i32). why whole numbers apart: read from an f64, each needed a
 // checked conversion (round, convert, convert back, compare), about ten per arrival.
@@ -77,8 +84,8 @@ const W_ATTEMPTS = 10, W_FAILURES = 11, W_FIRSTFAIL = 12;
 const WL_STRIDE = 13;
 const WI_ARRKIND = 0, WI_DURKIND = 1, WI_FIXED = 2, WI_PICKN = 3, WI_SELECT = 4, WI_PICKBASE = 5, WI_HOST = 6, WI_SLOT = 7;
 const WLI_STRIDE = 8;
-// arrivals: ARRIVAL_CONSTANT, else Poisson (../../workload/arrival-codes.ts); durations: DIST_CONSTANT,
-// DIST_UNIFORM, else exponential (../../random/distribution-codes.ts)
+// arrivals: ARRIVAL_* (../../workload/arrival-codes.ts), durations: DIST_* (../../random/distribution-codes.ts);
+// curves, traces and the lognormal, Pareto and empirical durations are computed in ./traffic.ts
 
 // Lane entries: 32 bytes (time f64, key f64, kind i32, pool i32, port i32).
 
@@ -119,14 +126,6 @@ let NLANES: i32 = 0, NDEST: i32 = 0, NTHRESH: i32 = 0;
 @inline function addSt(i: i32, v: f64): void { const a = STATS + (<usize>i << 3); store<f64>(a, load<f64>(a) + v); }
 @inline function psAt(p: i32): usize { return POOLSTAT + <usize>(p * POOLSTAT_STRIDE) * 8; }
 
-/**
- * JS Math.round: the nearest integer, halves toward +Infinity (not floor(x + 0.5), which rounds
- * 0.49999999999999994 up). Branch-free: whether the fraction is below one half is a coin toss.
- */
-@inline function jsRound(x: f64): f64 {
-  const c = Math.ceil(x);
-  return c - <f64>(<i32>(c - 0.5 > x));
-}
 
 // ----------------------------------------------------------------- random (../../random/stream.ts)
 @inline export function nextUint32(s: usize): u32 {
@@ -433,12 +432,15 @@ function arrival(w: i32): void {
   const rng = WLRNG + <usize>(w * 64);
   // next arrival (ArrivalProcess.next)
   let next: f64;
-  if (iget(WI, WI_ARRKIND) == ARRIVAL_CONSTANT) {
+  const ak = iget(WI, WI_ARRKIND);
+  if (ak == ARRIVAL_CONSTANT) {
     const k = fget(W, W_K);
     fset(W, W_K, k + 1);
     next = fget(W, W_START) + jsRound(k * fget(W, W_GAP));
-  } else {
+  } else if (ak == ARRIVAL_POISSON) {
     next = now + jsRound(exp1(rng) * fget(W, W_GAP));
+  } else {
+    next = ak == ARRIVAL_TRACE ? traceNext(w) : curveNext(w, ak, ak == ARRIVAL_RANDOM ? exp1(rng) : 0);
   }
   if (next < fget(W, W_STOP) && next < DURATION) setSlot(iget(WI, WI_SLOT), next, NORMAL);
 
@@ -472,7 +474,7 @@ function arrival(w: i32): void {
   // duration (Distribution.sample): drawn here, as the JS engine draws it; turned into a duration
   // below, unless the pool is full.
   const dk = iget(WI, WI_DURKIND);
-  const du = dk == DIST_CONSTANT ? 0 : uniform(rng + 32);
+  const du = dk == DIST_CONSTANT ? 0 : dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL ? uniform(rng + 32) : drawDuration(w, dk, rng + 32);
   // closing side (Closer.next)
   let closedBy = iget(WI, WI_FIXED);
   if (closedBy < 0) {
@@ -503,7 +505,8 @@ function arrival(w: i32): void {
   // before the allocator otherwise, where it overlaps with the allocator's memory accesses.
   const duration = pget(pp, P_FREE) == 0 || dk == DIST_CONSTANT ? fget(W, W_D1)
     : dk == DIST_UNIFORM ? jsRound(fget(W, W_D1) + du * fget(W, W_D2))
-    : jsRound(-log1p(-du) * fget(W, W_D1));
+    : dk == DIST_EXPONENTIAL ? jsRound(-log1p(-du) * fget(W, W_D1))
+    : du; // drawn whole by drawDuration
   let port: i32;
   const alloc = iget(HI, HI_ALLOC);
   if (alloc == ALLOC_RANDOM_START) {
@@ -536,6 +539,17 @@ function arrival(w: i32): void {
   fset(H, H_INUSE, hostInUse);
   if (hostInUse > fget(H, H_PEAK)) fset(H, H_PEAK, hostInUse);
   heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy);
+}
+
+/** A lognormal, Pareto or empirical duration (Distribution.sample), from the workload's durations stream. */
+function drawDuration(w: i32, dk: i32, rng: usize): f64 {
+  const W = wlAt(w);
+  if (dk == DIST_LOGNORMAL) {
+    const u1 = uniform(rng);
+    return lognormal(fget(W, W_D1), fget(W, W_D2), u1, uniform(rng));
+  }
+  if (dk == DIST_PARETO) return pareto(w, fget(W, W_D1), fget(W, W_D2), uniform(rng));
+  return empirical(w, fget(W, W_D1), uniform(rng)); // DIST_EMPIRICAL (../support.ts admits no other)
 }
 
 @inline function close(pool: i32, port: i32, by: i32): void {
@@ -657,6 +671,7 @@ export function init(
   DURATION = cfg(CFG_DURATION); SAMPLE = cfg(CFG_SAMPLE); WARMUP = cfg(CFG_WARMUP);
   NPOOLS = <i32>cfg(CFG_NPOOLS); NWL = <i32>cfg(CFG_NWL); NSLOTS = <i32>cfg(CFG_NSLOTS); NLANES = <i32>cfg(CFG_NLANES);
   NDEST = <i32>cfg(CFG_NDEST); NTHRESH = <i32>cfg(CFG_NTHRESH);
+  initTraffic(<usize>cfg(CFG_TRAFFIC));
   NOW = 0; SEQ = 0; HEAPN = 0; PROCESSED = 0;
   HEAPCAP = <i32>cfg(CFG_HEAPCAP);
   PORTREC = <usize>cfg(CFG_PORTREC);
@@ -674,11 +689,14 @@ export function start(): void {
   for (let w = 0; w < n; w++) {
     const W = wlAt(w), WI = wlIntsAt(w);
     let t: f64;
-    if (iget(WI, WI_ARRKIND) == ARRIVAL_CONSTANT) {
+    const ak = iget(WI, WI_ARRKIND), rng = WLRNG + <usize>(w * 64);
+    if (ak == ARRIVAL_CONSTANT) {
       fset(W, W_K, 1);
       t = fget(W, W_START);
+    } else if (ak == ARRIVAL_POISSON) {
+      t = fget(W, W_START) + jsRound(exp1(rng) * fget(W, W_GAP));
     } else {
-      t = fget(W, W_START) + jsRound(exp1(WLRNG + <usize>(w * 64)) * fget(W, W_GAP));
+      t = ak == ARRIVAL_TRACE ? traceFirst(w) : curveFirst(w, ak, ak == ARRIVAL_RANDOM ? exp1(rng) : 0);
     }
     if (t < fget(W, W_STOP) && t < until) setSlot(iget(WI, WI_SLOT), t, NORMAL);
   }
