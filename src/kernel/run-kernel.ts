@@ -7,6 +7,7 @@ import { type Plan, workloadIn } from '../sim/plan';
 import { ALLOCATORS } from '../os/allocators';
 import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
 import { type PoolInfo, poolFlow, poolLayout } from '../sim/pool-layout';
+import { fillRequests, layOutRequests, readRetries } from './request-layout';
 
 /**
  * Runs a plan variant on the WebAssembly kernel (./assembly/index.ts): lays out every array the
@@ -36,7 +37,7 @@ export interface StatsArrays {
   /** Per host: ports in use (all its pools) and the peak of that. */
   hostInUse: Float64Array;
   hostPeakInUse: Float64Array;
-  /** Per workload: attempts, failures, first failure (-1: none), retries (the kernel runs no retries). */
+  /** Per workload: attempts, failures, first failure (-1: none), retries. */
   workloadAttempts: Float64Array;
   workloadFailures: Float64Array;
   workloadFirstFailure: Float64Array;
@@ -83,6 +84,7 @@ export function useKernelModule(module: WebAssembly.Module): void {
 
 interface KernelExports {
   init(...offsets: number[]): void;
+  requestsInit(...args: (number | boolean)[]): void;
   start(): void;
   runChunk(max: number): number;
   finish(): void;
@@ -98,10 +100,12 @@ export function instantiate(module: WebAssembly.Module, bytes: number, sample: K
 }
 
 // Field layouts: the constants of the same names in ./assembly/index.ts.
-const CFG_SIZE = 16, POOL_STRIDE = 11, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
+const CFG_SIZE = 40, POOL_STRIDE = 11, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
 const POOLSTAT_STRIDE = 7;
 /** Regions start past the first page, which holds the module's own data (checked). */
 const FIRST = 65536;
+/** CFG indexes: the heap's first capacity, where the kernel's arena starts, the size it failed to get (./assembly/arena.ts). */
+const CFG_HEAPCAP = 28, CFG_ARENA = 29, CFG_OOM = 30;
 
 /** Bump allocation of 8-byte-aligned regions. */
 class Regions {
@@ -177,6 +181,7 @@ export function runKernel(
   at.laneEntries = r.take(laneCap.reduce((a, b) => a + b, 0) * LANE_ENTRY);
   // The linux allocators' state (keys and perturb table), per host that uses one.
   const linuxAt = profiles.map((p) => (p.allocator === 'linux' || p.allocator === 'linux-socket-range' ? r.take(16 + PERTURB_TABLE_SIZE * 4) : 0));
+  const requests = layOutRequests(workloads, nDest, nPools, slots, (bytes) => r.take(bytes));
 
   const { exports: k, memory } = instantiate(module, r.end, onSample);
   if (k.heapBase() > FIRST) throw new Error(`kernel: static data (${k.heapBase()} bytes) overlaps its regions`);
@@ -184,7 +189,10 @@ export function runKernel(
   const f64 = (off: number, n: number) => new Float64Array(buf, off, n);
   const i32 = (off: number, n: number) => new Int32Array(buf, off, n);
 
-  f64(at.cfg, CFG_SIZE).set([plan.duration, plan.sample, plan.warmup, nPools, nWl, nSlots, laneDelay.length, nDest, THRESHOLDS.length]);
+  const CFG = f64(at.cfg, CFG_SIZE);
+  CFG.set([plan.duration, plan.sample, plan.warmup, nPools, nWl, nSlots, laneDelay.length, nDest, THRESHOLDS.length]);
+  CFG[CFG_HEAPCAP] = slots;
+  CFG[CFG_ARENA] = r.end;
   const P = i32(at.pools, nPools * POOL_STRIDE), W32 = i32(at.words, words);
   const summary = [i32(at.sums, sums), i32(at.sumsOdd, sums)]; // even ports, odd ports
   for (let p = 0; p < nPools; p++) {
@@ -252,13 +260,34 @@ export function runKernel(
 
   k.init(at.cfg, at.pools, at.words, at.sums, at.sumsOdd, at.slotRec, at.hosts, at.hostInts, at.hostRng, at.wls, at.wlInts, at.wlRng, at.pick, at.nextIp,
     at.slots, at.heap, at.lanes, at.laneDelay, at.stats, at.thresh, at.hist, at.histT, at.poolStat);
-  k.start();
-  runChunks(k);
-  k.finish();
+  fillRequests(k, buf, requests, workloads, base, streams, initial.workloadRetries);
+  try {
+    k.start();
+    runChunks(k);
+    k.finish();
+  } catch (e) {
+    const asked = new Float64Array(memory.buffer, at.cfg, CFG_SIZE)[CFG_OOM]!;
+    if (asked > 0) throw new Error(`kernel: out of memory (a table of ${asked} bytes did not fit)`);
+    throw e;
+  }
+  return readBack(memory.buffer, at, initial, THRESHOLDS.length, slots, base, size, layout, profiles, requests);
+}
+
+/** Loads the kernel's figures into the RunStats (the memory may have grown: its buffer is read anew). */
+function readBack(
+  buf: ArrayBuffer, at: Record<'cfg' | 'stats' | 'thresh' | 'hist' | 'histT' | 'slotRec' | 'poolStat' | 'hosts' | 'wls', number>, initial: StatsArrays,
+  nThresholds: number, slots: number, base: number[], size: number[], layout: ReturnType<typeof poolLayout>, profiles: Plan['variants'][number]['profiles'],
+  requests: ReturnType<typeof layOutRequests>,
+): KernelRun {
+  const f64 = (off: number, n: number) => new Float64Array(buf, off, n);
+  const N_COUNTERS = initial.counters.length, BUCKETS = initial.histogramCounts.length;
+  const nPools = layout.info.length, nHosts = initial.hostInUse.length, nWl = initial.workloadAttempts.length;
+  const TH = f64(at.thresh, nThresholds * 2), REC = f64(at.slotRec, slots * 4), PS = f64(at.poolStat, nPools * POOLSTAT_STRIDE);
+  const H = f64(at.hosts, nHosts * HOST_STRIDE), WL = f64(at.wls, nWl * WL_STRIDE);
 
   // Load the figures into the RunStats.
   initial.counters.set(f64(at.stats, N_COUNTERS));
-  THRESHOLDS.forEach((_, i) => (initial.thresholdTimes[i] = TH[i * 2 + 1]!));
+  for (let i = 0; i < nThresholds; i++) initial.thresholdTimes[i] = TH[i * 2 + 1]!;
   initial.histogramCounts.set(f64(at.hist, BUCKETS));
   initial.histogramTotals.set(f64(at.histT, 4));
   // Slot records, added up per real port (sums of whole ticks: exact in any order).
@@ -270,6 +299,7 @@ export function runKernel(
   for (let w = 0; w < nWl; w++) {
     [initial.workloadAttempts[w], initial.workloadFailures[w], initial.workloadFirstFailure[w]] = [WL[w * WL_STRIDE + 10]!, WL[w * WL_STRIDE + 11]!, WL[w * WL_STRIDE + 12]!];
   }
+  readRetries(buf, requests, initial.workloadRetries);
   return { poolInfo: layout.info, events: f64(at.cfg, CFG_SIZE)[11]! };
 }
 

@@ -21,8 +21,10 @@ export const MAX_KERNEL_SLOTS = 1 << 21;
 
 /**
  * Why the WebAssembly kernel cannot run this variant of the plan (undefined: it can). The kernel
- * runs the plain model: open-loop TCP workloads (constant or Poisson arrivals; constant, uniform
- * or exponential durations; any closing-side mix, destinations, weights and source addresses)
+ * runs the plain model: TCP workloads (constant or Poisson arrivals; constant, uniform or
+ * exponential durations; any closing-side mix, destinations, weights and source addresses), with
+ * or without the request layer (keep-alive pools, waiting requests, retries with backoff,
+ * closed-loop clients with constant, uniform or exponential think times: ./assembly/requests.ts)
  * on hosts whose allocator is random-start, sequential, sequential-descending, linux or
  * linux-socket-range (every preset's) and whose TIME_WAITs connect() cannot
  * reuse. Everything else runs on the JS engine (../sim/simulation.ts), which is the reference
@@ -36,7 +38,7 @@ export function kernelRefusal(plan: Plan, variant: number): string | undefined {
   for (const planned of plan.workloads) {
     const w = workloadIn(plan, variant, planned);
     const perDestination = profiles[w.host]!.sharing === 'per-destination';
-    if (w.clients !== undefined || w.pool !== undefined || w.retry !== undefined) return `workload ${w.name}: request layer`;
+    if (w.clients !== undefined && !KERNEL_DURATIONS.has(new Distribution(w.clients.think).kind)) return `workload ${w.name}: think ${w.clients.think.dist}`;
     if (w.connectLatency !== undefined) return `workload ${w.name}: connectLatency`;
     if (w.protocol !== 'tcp' || poolKindOf(w, perDestination) !== 'connect') return `workload ${w.name}: ${w.protocol === 'tcp' ? 'bind' : 'udp'} sockets`;
     if (!KERNEL_ARRIVALS.has(arrivalKind(w.arrivals))) return `workload ${w.name}: arrivals ${w.arrivals.type}`;
