@@ -7,6 +7,7 @@ import { type Plan, workloadIn } from '../sim/plan';
 import { ALLOCATORS } from '../os/allocators';
 import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
 import { type PoolInfo, poolFlow, poolLayout } from '../sim/pool-layout';
+import { fillPeriods, layOutPeriods } from './picker-layout';
 import { fillRequests, layOutRequests, readRetries } from './request-layout';
 
 /**
@@ -85,6 +86,7 @@ export function useKernelModule(module: WebAssembly.Module): void {
 interface KernelExports {
   init(...offsets: number[]): void;
   requestsInit(...args: (number | boolean)[]): void;
+  pickPeriodsInit(at: number): void;
   start(): void;
   runChunk(max: number): number;
   finish(): void;
@@ -182,6 +184,7 @@ export function runKernel(
   // The linux allocators' state (keys and perturb table), per host that uses one.
   const linuxAt = profiles.map((p) => (p.allocator === 'linux' || p.allocator === 'linux-socket-range' ? r.take(16 + PERTURB_TABLE_SIZE * 4) : 0));
   const requests = layOutRequests(workloads, nDest, nPools, slots, (bytes) => r.take(bytes));
+  const periods = layOutPeriods(workloads, (bytes) => r.take(bytes));
 
   const { exports: k, memory } = instantiate(module, r.end, onSample);
   if (k.heapBase() > FIRST) throw new Error(`kernel: static data (${k.heapBase()} bytes) overlaps its regions`);
@@ -261,6 +264,8 @@ export function runKernel(
   k.init(at.cfg, at.pools, at.words, at.sums, at.sumsOdd, at.slotRec, at.hosts, at.hostInts, at.hostRng, at.wls, at.wlInts, at.wlRng, at.pick, at.nextIp,
     at.slots, at.heap, at.lanes, at.laneDelay, at.stats, at.thresh, at.hist, at.histT, at.poolStat);
   fillRequests(k, buf, requests, workloads, base, streams, initial.workloadRetries);
+  fillPeriods(buf, periods);
+  k.pickPeriodsInit(periods.at);
   try {
     k.start();
     runChunks(k);

@@ -32,6 +32,20 @@ export class DestinationPicker {
     this.random = selection === 'random';
   }
 
+  /**
+   * The targets of one period of a fresh round-robin picker, when its scores come back to their
+   * start (all zero) within `limit` picks — integer weights do after their sum — so that the picks
+   * repeat that sequence for ever; else undefined (random selection, fractional weights, a longer
+   * period). Made by picking from a copy, so this picker is left as it was.
+   */
+  period(limit: number): number[] | undefined {
+    if (this.random || !Number.isInteger(this.total) || this.total > limit) return undefined;
+    const copy = new DestinationPicker(this.targets, this.weights, 'round-robin');
+    const out: number[] = [];
+    for (let k = 0; k < this.total; k++) out.push(copy.roundRobin());
+    return copy.score.every((s) => s === 0) ? out : undefined;
+  }
+
   next(rng: RandomStream): number {
     const n = this.targets.length;
     if (n === 1) return this.targets[0]!;
@@ -41,6 +55,12 @@ export class DestinationPicker {
       while (i < n - 1 && u >= this.cumulative[i]!) i++;
       return this.targets[i]!;
     }
+    return this.roundRobin();
+  }
+
+  /** nginx's smooth weighted round-robin: one pick. */
+  private roundRobin(): number {
+    const n = this.targets.length;
     const score = this.score;
     let best = 0;
     for (let i = 0; i < n; i++) {

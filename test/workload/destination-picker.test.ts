@@ -133,3 +133,19 @@ describe('DestinationPicker: random selection', () => {
     expect(r.nextUint32()).toBe(twin.nextUint32());
   });
 });
+
+describe('DestinationPicker.period (the kernel takes round-robin picks from it)', () => {
+  test.each([[[1, 1, 1]], [[3, 1, 2]], [[5, 0, 2, 7]], [[1, 1, 1, 1, 1, 1, 1, 1, 1, 1]]])('weights %j: one period, then the picks repeat it', (weights) => {
+    const targets = weights.map((_, i) => 10 + i);
+    const p = new DestinationPicker(targets, weights, 'round-robin');
+    const period = p.period(1000)!;
+    expect(period).toHaveLength(weights.reduce((a, b) => a + b, 0));
+    expect(picks(p, period.length * 3)).toEqual([...period, ...period, ...period]); // the picker itself was left fresh
+  });
+
+  test('none for random selection, fractional weights or a period past the limit', () => {
+    expect(new DestinationPicker([0, 1], [1, 1], 'random').period(1000)).toBeUndefined();
+    expect(new DestinationPicker([0, 1], [0.5, 1], 'round-robin').period(1000)).toBeUndefined();
+    expect(new DestinationPicker([0, 1], [600, 500], 'round-robin').period(1000)).toBeUndefined();
+  });
+});

@@ -612,7 +612,7 @@ function arrival(w: i32): void {
     return;
   }
 
-  const destination = pickDestination(W, WI, rng);
+  const destination = pickDestination(w, W, WI, rng);
   // duration (Distribution.sample): drawn here, as the JS engine draws it; turned into a duration
   // below, unless the pool is full.
   const dk = iget(WI, WI_DURKIND);
@@ -643,8 +643,11 @@ function arrival(w: i32): void {
   return kind == DIST_CONSTANT ? p1 : kind == DIST_UNIFORM ? jsRound(p1 + u * p2) : jsRound(-log1p(-u) * p1);
 }
 
-/** The workload's next destination (DestinationPicker.next). */
-@inline export function pickDestination(W: usize, WI: usize, rng: usize): i32 {
+let PERIODS: usize = 0; // i32 × 4 per workload: round-robin period length (0: none), next index, byte offset of its table (../picker-layout.ts)
+export function pickPeriodsInit(at: usize): void { PERIODS = at; }
+
+/** Workload w's next destination (DestinationPicker.next): a round-robin with a period takes it from its table. */
+@inline export function pickDestination(w: i32, W: usize, WI: usize, rng: usize): i32 {
   const n = iget(WI, WI_PICKN);
   const pick = PICK + <usize>iget(WI, WI_PICKBASE) * 32;
   if (n == 1) return load<i32>(pick);
@@ -653,6 +656,12 @@ function arrival(w: i32): void {
     let i = 0;
     while (i < n - 1 && u >= load<f64>(pick + <usize>i * 32, 16)) i++;
     return load<i32>(pick + <usize>i * 32);
+  }
+  const period = PERIODS + (<usize>w << 4), length = load<i32>(period);
+  if (length > 0) {
+    const k = load<i32>(period, 4);
+    store<i32>(period, k + 1 == length ? 0 : k + 1, 4);
+    return load<i32>(<usize>load<i32>(period, 8) + (<usize>k << 2));
   }
   let best = 0;
   for (let i = 0; i < n; i++) {

@@ -95,7 +95,7 @@ export function newRequest(w: i32, client: i32): void {
   // Drawn once per request whatever happens to it, so every variant sees the same traffic.
   const W = wlAt(w), WI = wlIntsAt(w);
   const rng = WLRNG + <usize>(w * 64);
-  const destination = pickDestination(W, WI, rng);
+  const destination = pickDestination(w, W, WI, rng);
   const dk = iget(WI, WI_DURKIND);
   const duration = distValue(dk, dk == DIST_CONSTANT ? 0 : uniform(rng + 32), fget(W, W_D1), fget(W, W_D2));
   const closedBy = drawCloser(W, WI, rng);
