@@ -1,14 +1,15 @@
 // The event loop of portsim's plain connection model, compiled to WebAssembly (AssemblyScript).
 //
-// It runs exactly what ../../sim/simulation.ts runs for a plan of plain workloads (see
-// ../support.ts for the class it accepts): the same events in the same order (keys
+// It runs exactly what ../../sim/simulation.ts runs for the plans ../support.ts accepts (the
+// request layer's part in ./requests.ts): the same events in the same order (keys
 // priority · 2^44 + seq, with seq counted as the JS Engine counts it), the same random draws from
 // the same xoshiro128** states, the same allocator loops and the same statistics updates as
 // ../../stats/run-stats.ts. `test/kernel/equivalence.test.ts` runs both on many plans and
 // requires identical results. Change one, change the other.
 //
-// No allocation here: ../wasm.ts lays every array out in one imported memory before the run
-// (regions below), so the loop only loads and stores.
+// No allocation here: ../run-kernel.ts lays every array out in one imported memory before the
+// run (regions below), so the loop only loads and stores; tables the plan cannot bound (the heap,
+// with retries and clients) grow in ./arena.ts.
 
 import { ALLOC_LINUX, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
 import { DIST_CONSTANT, DIST_UNIFORM } from '../../random/distribution-codes';
