@@ -10,6 +10,7 @@ import { type PoolInfo, poolFlow, poolLayout } from '../sim/pool-layout';
 import { DestinationPicker } from '../workload/destination-picker';
 import { SELECT_PERIOD, SELECT_RANDOM, SELECT_ROUND_ROBIN } from '../workload/selection-codes';
 import { trafficLayout } from './traffic-layout';
+import { fillRequests, layOutRequests, readRetries } from './request-layout';
 
 /**
  * Runs a plan variant on the WebAssembly kernel (./assembly/index.ts): lays out the fixed arrays
@@ -42,7 +43,7 @@ export interface StatsArrays {
   /** Per host: ports in use (all its pools) and the peak of that. */
   hostInUse: Float64Array;
   hostPeakInUse: Float64Array;
-  /** Per workload: attempts, failures, first failure (-1: none), retries (the kernel runs no retries). */
+  /** Per workload: attempts, failures, first failure (-1: none), retries. */
   workloadAttempts: Float64Array;
   workloadFailures: Float64Array;
   workloadFirstFailure: Float64Array;
@@ -89,6 +90,7 @@ export function useKernelModule(module: WebAssembly.Module): void {
 
 interface KernelExports {
   init(...offsets: number[]): void;
+  requestsInit(...args: (number | boolean)[]): void;
   start(): void;
   runChunk(max: number): number;
   finish(): void;
@@ -198,6 +200,9 @@ export function runKernel(
   // Per round-robin workload whose picks repeat with a short period: the period, which the kernel replays.
   const periods = workloads.map((w) => new DestinationPicker(w.destinations, w.weights, w.selection).period(MAX_PERIOD));
   const periodAt = periods.map((c) => (c === undefined ? 0 : r.take(8 + c.length * 4)));
+  // Where each pool's port slots start in a plan-wide numbering (the request layer's connection records).
+  const base = size.map((_, p) => size.slice(0, p).reduce((x, y) => x + y, 0));
+  const requests = layOutRequests(workloads, nDest, nPools, slots, (bytes) => r.take(bytes));
 
   const { exports: k, memory } = instantiate(module, r.end, onSample);
   if (k.heapBase() > FIRST) throw new Error(`kernel: static data (${k.heapBase()} bytes) overlaps its regions`);
@@ -279,6 +284,7 @@ export function runKernel(
 
   k.init(at.cfg, at.pools, at.hosts, at.hostInts, at.hostRng, at.wls, at.wlInts, at.wlRng, at.pick, at.nextIp,
     at.slots, at.heap, at.lanes, at.laneDelay, at.stats, at.thresh, at.hist, at.histT, at.poolStat);
+  fillRequests(k, buf, requests, workloads, base, streams, initial.workloadRetries);
   try {
     k.start();
     runChunks(k);
@@ -291,7 +297,7 @@ export function runKernel(
     }
     throw e;
   }
-  return { poolInfo: layout.info, ...loadFigures(memory.buffer, at, initial, levels, nPools, nHosts, nWl) };
+  return { poolInfo: layout.info, ...loadFigures(memory.buffer, at, initial, levels, nPools, nHosts, nWl, requests) };
 }
 
 /** Where runKernel laid the regions it reads back out. */
@@ -301,7 +307,10 @@ interface FigureRegions { cfg: number; pools: number; stats: number; thresh: num
  * Loads the kernel's figures into the RunStats (`initial`); returns the events it processed and the
  * bytes its memory reached. Reads `buf` afresh: the memory may have grown (an old view is empty).
  */
-function loadFigures(buf: ArrayBuffer, at: FigureRegions, initial: StatsArrays, THRESHOLDS: readonly number[], nPools: number, nHosts: number, nWl: number): { events: number; memoryBytes: number } {
+function loadFigures(
+  buf: ArrayBuffer, at: FigureRegions, initial: StatsArrays, THRESHOLDS: readonly number[], nPools: number, nHosts: number, nWl: number,
+  requests: ReturnType<typeof layOutRequests>,
+): { events: number; memoryBytes: number } {
   const f64 = (off: number, n: number) => new Float64Array(buf, off, n);
   const i32 = (off: number, n: number) => new Int32Array(buf, off, n);
   const N_COUNTERS = initial.counters.length, BUCKETS = initial.histogramCounts.length;
@@ -318,6 +327,7 @@ function loadFigures(buf: ArrayBuffer, at: FigureRegions, initial: StatsArrays, 
   for (let w = 0; w < nWl; w++) {
     [initial.workloadAttempts[w], initial.workloadFailures[w], initial.workloadFirstFailure[w]] = [WL[w * WL_STRIDE + 10]!, WL[w * WL_STRIDE + 11]!, WL[w * WL_STRIDE + 12]!];
   }
+  readRetries(buf, requests, initial.workloadRetries);
   return { events: CFG[11]!, memoryBytes: Math.max(CFG[CFG_ARENA_END]!, CFG[CFG_ARENA]!) };
 }
 

@@ -16,18 +16,21 @@ import { twReuseApplies } from '../sim/tw-reuse';
 const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING]);
 const KERNEL_ARRIVALS: ReadonlySet<number> = new Set([ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_EVEN, ARRIVAL_RANDOM, ARRIVAL_TRACE]);
 const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL]);
+/** Closed-loop clients' think times (./assembly/requests.ts draws them with distValue). */
+const KERNEL_THINK: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL]);
 
 /**
  * Why the WebAssembly kernel cannot run this variant of the plan (undefined: it can). The kernel
- * runs the plain model: open-loop TCP workloads (every arrival kind: constant, Poisson, rate
- * curves evenly spaced or randomized, timestamp traces; durations constant, uniform,
- * exponential, lognormal, Pareto or empirical; any closing-side mix, destinations, weights and
- * source addresses)
+ * runs TCP workloads (every arrival kind: constant, Poisson, rate curves evenly spaced or
+ * randomized, timestamp traces; durations constant, uniform, exponential, lognormal, Pareto or
+ * empirical; any closing-side mix, destinations, weights and source addresses), with or without
+ * the request layer (keep-alive pools, waiting requests, retries with backoff, closed-loop clients
+ * with constant, uniform or exponential think times: ./assembly/requests.ts)
  * on hosts whose allocator is random-start, sequential, sequential-descending, linux or
  * linux-socket-range (every preset's) and whose TIME_WAITs connect() cannot
  * reuse, with any number of port pools and slots (it lays a pool out on first use and grows its
- * memory as the run needs: past WebAssembly's 4 GiB it stops with an error). Everything else runs on the JS engine (../sim/simulation.ts), which is the reference
- * the kernel is tested against.
+ * memory as the run needs: past WebAssembly's 4 GiB it stops with an error). Everything else
+ * runs on the JS engine (../sim/simulation.ts), which is the reference the kernel is tested against.
  */
 export function kernelRefusal(plan: Plan, variant: number): string | undefined {
   const profiles = plan.variants[variant]!.profiles;
@@ -37,7 +40,7 @@ export function kernelRefusal(plan: Plan, variant: number): string | undefined {
   for (const planned of plan.workloads) {
     const w = workloadIn(plan, variant, planned);
     const perDestination = profiles[w.host]!.sharing === 'per-destination';
-    if (w.clients !== undefined || w.pool !== undefined || w.retry !== undefined) return `workload ${w.name}: request layer`;
+    if (w.clients !== undefined && !KERNEL_THINK.has(new Distribution(w.clients.think).kind)) return `workload ${w.name}: think ${w.clients.think.dist}`;
     if (w.connectLatency !== undefined) return `workload ${w.name}: connectLatency`;
     if (w.protocol !== 'tcp' || poolKindOf(w, perDestination) !== 'connect') return `workload ${w.name}: ${w.protocol === 'tcp' ? 'bind' : 'udp'} sockets`;
     if (!KERNEL_ARRIVALS.has(arrivalKind(w.arrivals))) return `workload ${w.name}: arrivals ${w.arrivals.type}`;

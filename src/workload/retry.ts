@@ -1,5 +1,6 @@
 import type { Tick } from '../engine/time';
 import type { RandomStream } from '../random/stream';
+import { BACKOFF_EXPONENTIAL, BACKOFF_FIXED, JITTER_EQUAL, JITTER_FULL, JITTER_NONE } from './retry-codes';
 
 /**
  * What a client does when connect() fails (EADDRNOTAVAIL, EADDRINUSE, EAGAIN): try again up to
@@ -20,6 +21,12 @@ export interface RetrySpec {
 
 /** Defaults of everything but maxAttempts: exponential from 100 ms, capped at 10 s, full jitter, no flush. */
 export const RETRY_DEFAULTS = { backoff: 'exponential', base: 100_000, max: 10_000_000, jitter: 'full', flushPool: false } as const;
+
+/** The codes of the backoff shapes and jitters (./retry-codes.ts), by name: the WebAssembly kernel is handed these. */
+export const RETRY_CODES = {
+  backoff: { fixed: BACKOFF_FIXED, exponential: BACKOFF_EXPONENTIAL },
+  jitter: { none: JITTER_NONE, full: JITTER_FULL, equal: JITTER_EQUAL },
+} as const satisfies { backoff: Record<RetrySpec['backoff'], number>; jitter: Record<RetrySpec['jitter'], number> };
 
 /** The delay before retry number `retry` (1 for the first retry), in whole ticks. */
 export function backoffDelay(spec: RetrySpec, retry: number, rng: RandomStream): Tick {

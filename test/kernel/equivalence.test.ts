@@ -1,9 +1,8 @@
 import { kernelModule, instantiate } from '../../src/kernel/run-kernel';
 import { kernelRefusal } from '../../src/kernel/support';
 import { RandomStream } from '../../src/random/stream';
-import type { Plan } from '../../src/sim/plan';
-import { engineFor, type RunResult, runOne } from '../../src/stats/run-one';
-import type { SampleRow } from '../../src/stats/run-stats';
+import { engineFor, runOne } from '../../src/stats/run-one';
+import { expectSame } from '../helpers/kernel-equivalence';
 import { planOf } from '../helpers/scenario';
 
 /**
@@ -25,28 +24,6 @@ beforeAll(() => {
   if (process.env.CI !== undefined && !kernelBuilt) throw new Error('dist/kernel.wasm missing under CI: npm run build builds it');
 });
 const maybe = kernelBuilt ? test : test.skip;
-
-function runBoth(plan: Plan, variant: number): { js: RunResult; wasm: RunResult; jsRows: SampleRow[]; wasmRows: SampleRow[] } {
-  const jsRows: SampleRow[] = [], wasmRows: SampleRow[] = [];
-  const js = runOne(plan, variant, 0, (r) => jsRows.push(r), 'js');
-  const wasm = runOne(plan, variant, 0, (r) => wasmRows.push(r), 'wasm');
-  return { js, wasm, jsRows, wasmRows };
-}
-
-function expectSame(plan: Plan, variant: number): RunResult {
-  expect(kernelRefusal(plan, variant)).toBeUndefined();
-  const { js, wasm, jsRows, wasmRows } = runBoth(plan, variant);
-  expect(wasm.engine).toBe('wasm');
-  expect(wasm.events).toBe(js.events);
-  expect(wasm.poolInfo).toEqual(js.poolInfo);
-  const a = js.stats.storage, b = wasm.stats.storage;
-  for (const key of Object.keys(a) as (keyof typeof a)[]) {
-    // Arrays compared whole, named on failure.
-    expect({ [key]: Array.from(b[key]) }).toEqual({ [key]: Array.from(a[key]) });
-  }
-  expect(wasmRows).toEqual(jsRows);
-  return js;
-}
 
 /** A random scenario of the kernel's class, from a seeded stream. */
 function randomScenario(seed: number): string {

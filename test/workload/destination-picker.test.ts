@@ -133,3 +133,27 @@ describe('DestinationPicker: random selection', () => {
     expect(r.nextUint32()).toBe(twin.nextUint32());
   });
 });
+
+describe('DestinationPicker.period (the kernel takes round-robin picks from it)', () => {
+  test.each([[[1, 1, 1]], [[3, 1, 2]], [[5, 0, 2, 7]], [[1, 1, 1, 1, 1, 1, 1, 1, 1, 1]]])('weights %j: one period, then the picks repeat it', (weights) => {
+    const targets = weights.map((_, i) => 10 + i);
+    const p = new DestinationPicker(targets, weights, 'round-robin');
+    const period = p.period(1000)!;
+    expect(period).toHaveLength(weights.reduce((a, b) => a + b, 0));
+    expect(picks(p, period.length * 3)).toEqual([...period, ...period, ...period]); // the picker itself was left fresh
+  });
+
+  test('none for random selection or a period past the limit (the picker is left fresh)', () => {
+    expect(new DestinationPicker([0, 1], [1, 1], 'random').period(1000)).toBeUndefined();
+    const long = new DestinationPicker([0, 1], [601, 500], 'round-robin');
+    expect(long.period(1000)).toBeUndefined();
+    expect(picks(long, 11)).toEqual(picks(new DestinationPicker([0, 1], [601, 500], 'round-robin'), 11));
+  });
+
+  test('fractional weights whose scores come back to exactly zero have a period too', () => {
+    const p = new DestinationPicker([0, 1], [0.5, 1], 'round-robin');
+    const period = p.period(1000)!;
+    expect(period).toEqual(picks(new DestinationPicker([0, 1], [0.5, 1], 'round-robin'), period.length));
+    expect(picks(p, period.length * 2)).toEqual([...period, ...period]);
+  });
+});

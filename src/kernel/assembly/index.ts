@@ -1,7 +1,7 @@
 // The event loop of portsim's plain connection model, compiled to WebAssembly (AssemblyScript).
 //
-// It runs exactly what ../../sim/simulation.ts runs for a plan of plain workloads (see
-// ../support.ts for the class it accepts): the same events in the same order (keys
+// It runs exactly what ../../sim/simulation.ts runs for the plans ../support.ts accepts (the
+// request layer's part in ./requests.ts): the same events in the same order (keys
 // priority · 2^44 + seq, with seq counted as the JS Engine counts it), the same random draws from
 // the same xoshiro128** states, the same allocator loops and the same statistics updates as
 // ../../stats/run-stats.ts. `test/kernel/equivalence.test.ts` runs both on many plans and
@@ -14,7 +14,7 @@
 
 import { ALLOC_LINUX, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
 import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_UNIFORM } from '../../random/distribution-codes';
-import { FIN_WAIT_END, TIME_WAIT_END } from '../../sim/events';
+import { CLOSE, FIN_WAIT_END, TIME_WAIT_END } from '../../sim/events';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
 import { arenaEnd, arenaInit, reserve } from './arena';
@@ -22,6 +22,8 @@ import { findFreeDownFrom, findFreeFrom, layOutPool, linuxPick, P_CURSOR, P_EST,
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
 import { jsRound } from './math';
 import { curveFirst, curveNext, empirical, initTraffic, lognormal, pareto, traceFirst, traceNext } from './traffic';
+import { NIDLE, REQUESTS, closeOwned, idleLaneHead, idleLaneRun, isClosedLoop, isRequestWorkload, newRequest, requestEvent, startClients } from './requests';
+export { requestsInit } from './requests';
 
 // V8's Math functions as the kernel computes them, for test/kernel/traffic.test.ts.
 export { v8cos, v8exp, v8log, v8pow } from './math';
@@ -38,13 +40,13 @@ let HOSTI: usize = 0; // i32 × HOSTI_STRIDE per host: its whole-number fields
 let HOSTRNG: usize = 0; // i32 × 4 per host: connect() allocator stream
 let WLS: usize = 0; // f64 × WL_STRIDE per workload
 let WLI: usize = 0; // i32 × WLI_STRIDE per workload: its whole-number fields
-let WLRNG: usize = 0; // i32 × 16 per workload: arrivals, destinations, durations, closed-by
+export let WLRNG: usize = 0; // i32 × 16 per workload: arrivals, destinations, durations, closed-by
 // 32 bytes per picker entry: target i32, (first entry of a SELECT_PERIOD picker: byte offset of its
 // period: cursor i32, length i32, targets i32...), weight, cumulative, score f64
 let PICK: usize = 0;
 let NEXTIP: usize = 0; // i32 per (workload, destination)
 let SLOTS: usize = 0; // 32 bytes per timer slot: time f64, key f64, workload i32 (-1: sampler; + 4 unused), pending f64
-let HEAP: usize = 0; // HEAPCAP 32-byte entries (grown in the arena when full): time f64, key f64, pool i32, port i32, closing side i32 (+ 4 unused)
+let HEAP: usize = 0; // HEAPCAP 32-byte entries (grown in the arena when full): time f64, key f64, pool i32, port i32, closing side i32, event kind i32
 let LANES: usize = 0; // i32 × 4 per lane: head, size, capacity, byte offset of its 32-byte entries (a ring, grown when full)
 let LANEDELAY: usize = 0; // f64 per lane: its delay
 let STATS: usize = 0; // f64 counters, S_* below (the layout of RunStats.c)
@@ -78,11 +80,13 @@ const HOSTI_STRIDE = 8;
 // allocators: ALLOC_* (../../os/allocators/codes.ts)
 
 // WLS (f64) and WLI (i32)
-const W_GAP = 0, W_START = 1, W_STOP = 2, W_K = 3, W_D1 = 4, W_D2 = 5, W_PCLIENT = 6, W_PSERVER = 7, W_PRESET = 8, W_PICKTOTAL = 9;
+export const W_D1 = 4, W_D2 = 5;
+const W_GAP = 0, W_START = 1, W_STOP = 2, W_K = 3, W_PCLIENT = 6, W_PSERVER = 7, W_PRESET = 8, W_PICKTOTAL = 9;
 // its attempts, failures and first failure (RunStats.workloadAttempts, workloadFailures, workloadFirstFailure)
 const W_ATTEMPTS = 10, W_FAILURES = 11, W_FIRSTFAIL = 12;
 const WL_STRIDE = 13;
-const WI_ARRKIND = 0, WI_DURKIND = 1, WI_FIXED = 2, WI_PICKN = 3, WI_SELECT = 4, WI_PICKBASE = 5, WI_HOST = 6, WI_SLOT = 7;
+export const WI_DURKIND = 1, WI_HOST = 6;
+const WI_ARRKIND = 0, WI_FIXED = 2, WI_PICKN = 3, WI_SELECT = 4, WI_PICKBASE = 5, WI_SLOT = 7;
 const WLI_STRIDE = 8;
 // arrivals: ARRIVAL_* (../../workload/arrival-codes.ts), durations: DIST_* (../../random/distribution-codes.ts);
 // curves, traces and the lognormal, Pareto and empirical durations are computed in ./traffic.ts
@@ -94,36 +98,40 @@ const S_ATTEMPTS = 0, S_SUCCESSES = 1, S_FAILURES = 2, S_STEADY_ATTEMPTS = 3, S_
 const S_FAIL_TW = 5, S_FAIL_EST = 6, S_EST = 7, S_TW = 8, S_PEAK_EST = 9, S_PEAK_TW = 10, S_PEAK_IN_USE = 11;
 const S_REUSES = 12, S_I_ATTEMPTS = 13, S_I_FAILURES = 14, S_I_PEAK_UTIL = 15, S_MAX_UTIL = 16;
 const S_FIRST_FAILURE = 17, S_STEADY = 18, S_TW_OVERFLOWS = 20, S_FIN_WAIT_2S = 21;
-const S_GAVE_UP = 25, S_NEXT_THRESHOLD = 29, S_LAST_FAILURE = 30;
+export const S_RETRIES = 22, S_RETRY_FAILURES = 23, S_IS_RETRY = 24, S_GAVE_UP = 25, S_POOLED = 26, S_POOLED_REUSED = 27, S_POOLED_WAITED = 28;
+const S_NEXT_THRESHOLD = 29, S_LAST_FAILURE = 30;
 
 // POOLSTAT (f64)
 const PS_ATTEMPTS = 0, PS_FAILURES = 1, PS_ALLOC = 2, PS_INUSE = 3, PS_PEAK = 4, PS_FIRSTFAIL = 5, PS_CAP = 6;
 const POOLSTAT_STRIDE = 7;
 
 // Event kinds (../../sim/events.ts) and closing sides (../../workload/closing-sides.ts): imported below
-const PRIORITY_SPAN: f64 = 17592186044416; // 2^44
-const URGENT: f64 = 0, NORMAL: f64 = 1;
+export const PRIORITY_SPAN: f64 = 17592186044416; // 2^44
+export const NORMAL: f64 = 1;
+const URGENT: f64 = 0;
 
 // Hot scalars live in globals while the loop runs (init reads them from CFG; finish writes
 // the ones that change back): a global is a register-speed read, a memory field is not.
-let NOW: f64 = 0, SEQ: f64 = 0, HEAPN: i32 = 0, HEAPCAP: i32 = 0, PROCESSED: f64 = 0;
-let DURATION: f64 = 0, SAMPLE: f64 = 0, WARMUP: f64 = 0, NPOOLS: i32 = 0, NWL: i32 = 0, NSLOTS: i32 = 0;
-let NLANES: i32 = 0, NDEST: i32 = 0, NTHRESH: i32 = 0;
+export let NOW: f64 = 0;
+let SEQ: f64 = 0, HEAPN: i32 = 0, HEAPCAP: i32 = 0, PROCESSED: f64 = 0;
+export let DURATION: f64 = 0, NDEST: i32 = 0;
+let SAMPLE: f64 = 0, WARMUP: f64 = 0, NPOOLS: i32 = 0, NWL: i32 = 0, NSLOTS: i32 = 0;
+let NLANES: i32 = 0, NTHRESH: i32 = 0;
 
 // ------------------------------------------------------------------------------- accessors
 @inline function cfg(i: i32): f64 { return load<f64>(CFG + (<usize>i << 3)); }
 @inline function setCfg(i: i32, v: f64): void { store<f64>(CFG + (<usize>i << 3), v); }
-@inline function poolAt(p: i32): usize { return POOLS + <usize>(p * POOL_STRIDE) * 4; }
+@inline export function poolAt(p: i32): usize { return POOLS + <usize>(p * POOL_STRIDE) * 4; }
 @inline function hostAt(h: i32): usize { return HOSTS + <usize>(h * HOST_STRIDE) * 8; }
-@inline function wlAt(w: i32): usize { return WLS + <usize>(w * WL_STRIDE) * 8; }
+@inline export function wlAt(w: i32): usize { return WLS + <usize>(w * WL_STRIDE) * 8; }
 @inline function hostIntsAt(h: i32): usize { return HOSTI + <usize>(h * HOSTI_STRIDE) * 4; }
-@inline function wlIntsAt(w: i32): usize { return WLI + <usize>(w * WLI_STRIDE) * 4; }
-@inline function iget(p: usize, f: i32): i32 { return load<i32>(p + (<usize>f << 2)); }
-@inline function fget(p: usize, f: i32): f64 { return load<f64>(p + (<usize>f << 3)); }
+@inline export function wlIntsAt(w: i32): usize { return WLI + <usize>(w * WLI_STRIDE) * 4; }
+@inline export function iget(p: usize, f: i32): i32 { return load<i32>(p + (<usize>f << 2)); }
+@inline export function fget(p: usize, f: i32): f64 { return load<f64>(p + (<usize>f << 3)); }
 @inline function fset(p: usize, f: i32, v: f64): void { store<f64>(p + (<usize>f << 3), v); }
 @inline function st(i: i32): f64 { return load<f64>(STATS + (<usize>i << 3)); }
 @inline function setSt(i: i32, v: f64): void { store<f64>(STATS + (<usize>i << 3), v); }
-@inline function addSt(i: i32, v: f64): void { const a = STATS + (<usize>i << 3); store<f64>(a, load<f64>(a) + v); }
+@inline export function addSt(i: i32, v: f64): void { const a = STATS + (<usize>i << 3); store<f64>(a, load<f64>(a) + v); }
 @inline function psAt(p: i32): usize { return POOLSTAT + <usize>(p * POOLSTAT_STRIDE) * 8; }
 
 
@@ -142,7 +150,7 @@ let NLANES: i32 = 0, NDEST: i32 = 0, NTHRESH: i32 = 0;
  * Two steps of nextUint32 with the state held in locals, stored once. why: with a store and a
  * reload between the steps, the second step waited on the first one's stores.
  */
-@inline function uniform(s: usize): f64 {
+@inline export function uniform(s: usize): f64 {
   let s0 = load<u32>(s), s1 = load<u32>(s, 4), s2 = load<u32>(s, 8), s3 = load<u32>(s, 12);
   const hi = (rotl<u32>(s1 * 5, 7) * 9) >>> 5;
   let t = s1 << 9;
@@ -226,9 +234,9 @@ export function log1p(x: f64): f64 {
 }
 
 // ------------------------------------------------------------------- event queue (../../engine)
-@inline function nextSeq(): f64 { const s = SEQ; SEQ = s + 1; return s; }
+@inline export function nextSeq(): f64 { const s = SEQ; SEQ = s + 1; return s; }
 
-// Heap entries: 32 bytes (time f64, key f64, pool i32, port i32, closing side i32, padding), so an index is a shift.
+// Heap entries: 32 bytes (time f64, key f64, pool i32, port i32, closing side i32, event kind i32), so an index is a shift.
 const HEAP_SHIFT = 5;
 /** Entry a before entry b by (time, key); keys are read only on equal times (rare). */
 @inline function before(a: usize, b: usize): bool {
@@ -237,11 +245,14 @@ const HEAP_SHIFT = 5;
   return load<f64>(a, 8) < load<f64>(b, 8);
 }
 @inline function copyEntry(d: usize, e: usize): void {
-  store<f64>(d, load<f64>(e)); store<f64>(d, load<f64>(e, 8), 8); store<i64>(d, load<i64>(e, 16), 16); store<i32>(d, load<i32>(e, 24), 24);
+  store<f64>(d, load<f64>(e)); store<f64>(d, load<f64>(e, 8), 8); store<i64>(d, load<i64>(e, 16), 16); store<i64>(d, load<i64>(e, 24), 24);
 }
 
-/** A CLOSE event: the heap's only kind here; the entry carries the closing side (at +24). */
-function heapPush(t: f64, key: f64, pool: i32, port: i32, closedBy: i32): void {
+/**
+ * An event of `kind` (../../sim/events.ts): CLOSE carries (pool, port, closing side); the request
+ * layer's (./requests.ts) their own two arguments in pool and port.
+ */
+export function heapPush(t: f64, key: f64, pool: i32, port: i32, closedBy: i32, kind: i32): void {
   let i = HEAPN;
   if (i == HEAPCAP) growHeap();
   HEAPN = i + 1;
@@ -254,7 +265,7 @@ function heapPush(t: f64, key: f64, pool: i32, port: i32, closedBy: i32): void {
     i = q;
   }
   const d = HEAP + (<usize>i << HEAP_SHIFT);
-  store<f64>(d, t); store<f64>(d, key, 8); store<i32>(d, pool, 16); store<i32>(d, port, 20); store<i32>(d, closedBy, 24);
+  store<f64>(d, t); store<f64>(d, key, 8); store<i32>(d, pool, 16); store<i32>(d, port, 20); store<i32>(d, closedBy, 24); store<i32>(d, kind, 28);
 }
 
 /**
@@ -380,10 +391,11 @@ function histAdd(x: f64): void {
   utilization(inUse / fget(ps, PS_CAP));
 }
 
-function recordFailed(pool: i32, reasonTimeWait: bool): void {
+export function recordFailed(pool: i32, reasonTimeWait: bool, w: i32): void {
   const t = NOW;
   addSt(S_FAILURES, 1);
   addSt(S_I_FAILURES, 1);
+  addSt(S_RETRY_FAILURES, st(S_IS_RETRY));
   addSt(S_STEADY_FAILURES, st(S_STEADY));
   if (reasonTimeWait) addSt(S_FAIL_TW, 1);
   else addSt(S_FAIL_EST, 1);
@@ -393,6 +405,9 @@ function recordFailed(pool: i32, reasonTimeWait: bool): void {
   fset(ps, PS_ATTEMPTS, fget(ps, PS_ATTEMPTS) + 1);
   fset(ps, PS_FAILURES, fget(ps, PS_FAILURES) + 1);
   if (fget(ps, PS_FIRSTFAIL) < 0) fset(ps, PS_FIRSTFAIL, t);
+  const W = wlAt(w);
+  fset(W, W_FAILURES, fget(W, W_FAILURES) + 1);
+  if (fget(W, W_FIRSTFAIL) < 0) fset(W, W_FIRSTFAIL, t);
   utilization(1);
 }
 
@@ -443,102 +458,40 @@ function arrival(w: i32): void {
     next = ak == ARRIVAL_TRACE ? traceNext(w) : curveNext(w, ak, ak == ARRIVAL_RANDOM ? exp1(rng) : 0);
   }
   if (next < fget(W, W_STOP) && next < DURATION) setSlot(iget(WI, WI_SLOT), next, NORMAL);
-
-  // destination (DestinationPicker.next)
-  const n = iget(WI, WI_PICKN);
-  const pick = PICK + <usize>iget(WI, WI_PICKBASE) * 32;
-  let destination: i32;
-  if (n == 1) destination = load<i32>(pick);
-  else if (iget(WI, WI_SELECT) == SELECT_PERIOD) {
-    const c = <usize>load<i32>(pick, 4);
-    const k = load<i32>(c);
-    destination = load<i32>(c + 8 + (<usize>k << 2));
-    store<i32>(c, k + 1 == load<i32>(c, 4) ? 0 : k + 1);
-  } else if (iget(WI, WI_SELECT) == SELECT_RANDOM) {
-    const u = uniform(rng + 16) * fget(W, W_PICKTOTAL);
-    let i = 0;
-    while (i < n - 1 && u >= load<f64>(pick + <usize>i * 32, 16)) i++;
-    destination = load<i32>(pick + <usize>i * 32);
-  } else {
-    let best = 0;
-    for (let i = 0; i < n; i++) {
-      const e = pick + <usize>i * 32;
-      const s = load<f64>(e, 24) + load<f64>(e, 8);
-      store<f64>(e, s, 24);
-      if (s > load<f64>(pick + <usize>best * 32, 24)) best = i;
-    }
-    const be = pick + <usize>best * 32;
-    store<f64>(be, load<f64>(be, 24) - fget(W, W_PICKTOTAL), 24);
-    destination = load<i32>(be);
+  if (REQUESTS && isRequestWorkload(w)) {
+    newRequest(w, -1); // the request layer (./requests.ts)
+    return;
   }
+
+  const destination = pickDestination(w, W, WI, rng);
   // duration (Distribution.sample): drawn here, as the JS engine draws it; turned into a duration
   // below, unless the pool is full.
   const dk = iget(WI, WI_DURKIND);
   const du = dk == DIST_CONSTANT ? 0 : dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL ? uniform(rng + 32) : drawDuration(w, dk, rng + 32);
-  // closing side (Closer.next)
-  let closedBy = iget(WI, WI_FIXED);
-  if (closedBy < 0) {
-    const u = uniform(rng + 48);
-    closedBy = u < fget(W, W_PCLIENT) ? BY_CLIENT : u < fget(W, W_PSERVER) ? BY_SERVER : u < fget(W, W_PRESET) ? BY_RESET : BY_UNANSWERED;
-  }
-  // pool (Simulation.nextPool)
+  const closedBy = drawCloser(W, WI, rng);
   const host = iget(WI, WI_HOST);
-  const HI = hostIntsAt(host);
-  const ipa = NEXTIP + (<usize>(w * NDEST + destination) << 2);
-  const ip = load<i32>(ipa);
-  store<i32>(ipa, ip + 1 == iget(HI, HI_NIPS) ? 0 : ip + 1);
-  const pool = iget(HI, HI_PERDEST) != 0 ? iget(HI, HI_CONNECT) + ip * NDEST + destination : iget(HI, HI_CONNECT) + ip;
+  const pool = nextPool(w, host, destination);
+  recordAttempt(w, 0);
 
-  // RunStats.attempt (never a retry on this path)
-  addSt(S_ATTEMPTS, 1);
-  addSt(S_I_ATTEMPTS, 1);
-  const steady: f64 = now >= WARMUP ? 1 : 0;
-  setSt(S_STEADY, steady);
-  addSt(S_STEADY_ATTEMPTS, steady);
-  fset(W, W_ATTEMPTS, fget(W, W_ATTEMPTS) + 1);
-
-  // the allocator
   const pp = poolAt(pool);
-  if (pget(pp, P_WORDS) == 0) layOutPool(pp, <usize>iget(HI, HI_TEMPLATE)); // its first use (Ports.pool)
   // why not for a full pool: the attempt fails and never uses its duration, whose log1p was a
   // fifth of a failed attempt's cost (bench-overload's pool is full for 54 % of them). Computed
   // before the allocator otherwise, where it overlaps with the allocator's memory accesses.
-  const duration = pget(pp, P_FREE) == 0 || dk == DIST_CONSTANT ? fget(W, W_D1)
-    : dk == DIST_UNIFORM ? jsRound(fget(W, W_D1) + du * fget(W, W_D2))
-    : dk == DIST_EXPONENTIAL ? jsRound(-log1p(-du) * fget(W, W_D1))
-    : du; // drawn whole by drawDuration
-  let port: i32;
-  const alloc = iget(HI, HI_ALLOC);
-  if (alloc == ALLOC_RANDOM_START) {
-    port = pget(pp, P_FREE) == 0 ? -1 : findFreeFrom(pp, <i32>(uniform(HOSTRNG + <usize>(host * 16)) * <f64>pget(pp, P_SIZE))); // >= 0: truncation is Math.floor
-  } else if (alloc == ALLOC_SEQUENTIAL) {
-    port = findFreeFrom(pp, pget(pp, P_CURSOR));
-    if (port >= 0) pset(pp, P_CURSOR, port + 1 == pget(pp, P_SIZE) ? 0 : port + 1);
-  } else if (alloc == ALLOC_SEQUENTIAL_DESCENDING) {
-    const size = pget(pp, P_SIZE), c = pget(pp, P_CURSOR);
-    port = findFreeDownFrom(pp, c < size ? size - 1 - c : size - 1);
-    if (port >= 0) pset(pp, P_CURSOR, port == 0 ? 0 : size - port); // next candidate: port - 1, or the top
-  } else {
-    port = linuxPick(pp, <usize>iget(HI, HI_LINUX), alloc == ALLOC_LINUX ? 2 : 1, HOSTRNG + <usize>(host * 16), now);
-  }
+  const duration = pget(pp, P_FREE) == 0 ? fget(W, W_D1) : dk == DIST_CONSTANT || dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL ? distValue(dk, du, fget(W, W_D1), fget(W, W_D2)) : du;
+  const port = pickPort(pp, host);
   if (port < 0) {
-    recordFailed(pool, pget(pp, P_TW) > 0);
+    recordFailed(pool, pget(pp, P_TW) > 0, w);
     addSt(S_GAVE_UP, 1);
-    fset(W, W_FAILURES, fget(W, W_FAILURES) + 1);
-    if (fget(W, W_FIRSTFAIL) < 0) fset(W, W_FIRSTFAIL, now);
     return;
   }
-  // PortPool.take, RunStats.allocated
-  setBusy(pp, port);
-  pset(pp, P_FREE, pget(pp, P_FREE) - 1);
-  pset(pp, P_EST, pget(pp, P_EST) + 1);
-  const last = load<f64>(releasedAt(pp, port)); // its release time + 1; 0: never released
-  recordAllocated(pool, PORTREC + (<usize>(pget(pp, P_LO) + port) << 5), last == 0 ? -1 : now - (last - 1));
-  const H = hostAt(host);
-  const hostInUse = fget(H, H_INUSE) + 1;
-  fset(H, H_INUSE, hostInUse);
-  if (hostInUse > fget(H, H_PEAK)) fset(H, H_PEAK, hostInUse);
-  heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy);
+  takePort(pool, pp, port, host);
+  heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy, CLOSE);
+}
+
+// ------------------------------------------ the steps of an attempt (arrivals and ./requests.ts)
+/** A value of a constant, uniform or exponential distribution from its uniform draw `u` (Distribution.sample; DIST_CONSTANT draws none). */
+@inline export function distValue(kind: i32, u: f64, p1: f64, p2: f64): f64 {
+  return kind == DIST_CONSTANT ? p1 : kind == DIST_UNIFORM ? jsRound(p1 + u * p2) : jsRound(-log1p(-u) * p1);
 }
 
 /** A lognormal, Pareto or empirical duration (Distribution.sample), from the workload's durations stream. */
@@ -552,7 +505,110 @@ function drawDuration(w: i32, dk: i32, rng: usize): f64 {
   return empirical(w, fget(W, W_D1), uniform(rng)); // DIST_EMPIRICAL (../support.ts admits no other)
 }
 
-@inline function close(pool: i32, port: i32, by: i32): void {
+/** Workload w's next connection duration, whatever its distribution (Distribution.sample), from its durations stream. */
+export function sampleDuration(w: i32): f64 {
+  const W = wlAt(w), dk = iget(wlIntsAt(w), WI_DURKIND), rng = WLRNG + <usize>(w * 64) + 32;
+  if (dk == DIST_CONSTANT) return fget(W, W_D1);
+  if (dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL) return distValue(dk, uniform(rng), fget(W, W_D1), fget(W, W_D2));
+  return drawDuration(w, dk, rng);
+}
+
+/** Workload w's next destination (DestinationPicker.next). */
+@inline export function pickDestination(w: i32, W: usize, WI: usize, rng: usize): i32 {
+  const n = iget(WI, WI_PICKN);
+  const pick = PICK + <usize>iget(WI, WI_PICKBASE) * 32;
+  if (n == 1) return load<i32>(pick);
+  const select = iget(WI, WI_SELECT);
+  if (select == SELECT_PERIOD) {
+    const c = <usize>load<i32>(pick, 4);
+    const k = load<i32>(c);
+    store<i32>(c, k + 1 == load<i32>(c, 4) ? 0 : k + 1);
+    return load<i32>(c + 8 + (<usize>k << 2));
+  }
+  if (select == SELECT_RANDOM) {
+    const u = uniform(rng + 16) * fget(W, W_PICKTOTAL);
+    let i = 0;
+    while (i < n - 1 && u >= load<f64>(pick + <usize>i * 32, 16)) i++;
+    return load<i32>(pick + <usize>i * 32);
+  }
+  let best = 0;
+  for (let i = 0; i < n; i++) {
+    const e = pick + <usize>i * 32;
+    const s = load<f64>(e, 24) + load<f64>(e, 8);
+    store<f64>(e, s, 24);
+    if (s > load<f64>(pick + <usize>best * 32, 24)) best = i;
+  }
+  const be = pick + <usize>best * 32;
+  store<f64>(be, load<f64>(be, 24) - fget(W, W_PICKTOTAL), 24);
+  return load<i32>(be);
+}
+
+/** The closing side of the workload's next connection (Closer.next). */
+@inline export function drawCloser(W: usize, WI: usize, rng: usize): i32 {
+  const fixed = iget(WI, WI_FIXED);
+  if (fixed >= 0) return fixed;
+  const u = uniform(rng + 48);
+  return u < fget(W, W_PCLIENT) ? BY_CLIENT : u < fget(W, W_PSERVER) ? BY_SERVER : u < fget(W, W_PRESET) ? BY_RESET : BY_UNANSWERED;
+}
+
+/** The pool of the workload's next socket to `destination` (state.ts nextPool). */
+@inline export function nextPool(w: i32, host: i32, destination: i32): i32 {
+  const HI = hostIntsAt(host);
+  const ipa = NEXTIP + (<usize>(w * NDEST + destination) << 2);
+  const ip = load<i32>(ipa);
+  store<i32>(ipa, ip + 1 == iget(HI, HI_NIPS) ? 0 : ip + 1);
+  return iget(HI, HI_PERDEST) != 0 ? iget(HI, HI_CONNECT) + ip * NDEST + destination : iget(HI, HI_CONNECT) + ip;
+}
+
+/** RunStats.attempt (`retry`: 1 for an attempt after a failed one, else 0). */
+@inline export function recordAttempt(w: i32, retry: f64): void {
+  addSt(S_ATTEMPTS, 1);
+  addSt(S_I_ATTEMPTS, 1);
+  setSt(S_IS_RETRY, retry);
+  addSt(S_RETRIES, retry);
+  const steady: f64 = NOW >= WARMUP ? 1 : 0;
+  setSt(S_STEADY, steady);
+  addSt(S_STEADY_ATTEMPTS, steady);
+  const W = wlAt(w);
+  fset(W, W_ATTEMPTS, fget(W, W_ATTEMPTS) + 1);
+}
+
+/** The host's allocator picks a free port of the pool, or -1; a pool's first use lays it out (Ports.pool). */
+@inline export function pickPort(pp: usize, host: i32): i32 {
+  const HI = hostIntsAt(host);
+  if (pget(pp, P_WORDS) == 0) layOutPool(pp, <usize>iget(HI, HI_TEMPLATE));
+  let port: i32;
+  const alloc = iget(HI, HI_ALLOC);
+  if (alloc == ALLOC_RANDOM_START) {
+    port = pget(pp, P_FREE) == 0 ? -1 : findFreeFrom(pp, <i32>(uniform(HOSTRNG + <usize>(host * 16)) * <f64>pget(pp, P_SIZE))); // >= 0: truncation is Math.floor
+  } else if (alloc == ALLOC_SEQUENTIAL) {
+    port = findFreeFrom(pp, pget(pp, P_CURSOR));
+    if (port >= 0) pset(pp, P_CURSOR, port + 1 == pget(pp, P_SIZE) ? 0 : port + 1);
+  } else if (alloc == ALLOC_SEQUENTIAL_DESCENDING) {
+    const size = pget(pp, P_SIZE), c = pget(pp, P_CURSOR);
+    port = findFreeDownFrom(pp, c < size ? size - 1 - c : size - 1);
+    if (port >= 0) pset(pp, P_CURSOR, port == 0 ? 0 : size - port); // next candidate: port - 1, or the top
+  } else {
+    port = linuxPick(pp, <usize>iget(HI, HI_LINUX), alloc == ALLOC_LINUX ? 2 : 1, HOSTRNG + <usize>(host * 16), NOW);
+  }
+  return port;
+}
+
+/** The attempt took `port` of the pool (PortPool.take, RunStats.allocated). */
+@inline export function takePort(pool: i32, pp: usize, port: i32, host: i32): void {
+  setBusy(pp, port);
+  pset(pp, P_FREE, pget(pp, P_FREE) - 1);
+  pset(pp, P_EST, pget(pp, P_EST) + 1);
+  const last = load<f64>(releasedAt(pp, port)); // its release time + 1; 0: never released
+  recordAllocated(pool, PORTREC + (<usize>(pget(pp, P_LO) + port) << 5), last == 0 ? -1 : NOW - (last - 1));
+  const H = hostAt(host);
+  const hostInUse = fget(H, H_INUSE) + 1;
+  fset(H, H_INUSE, hostInUse);
+  if (hostInUse > fget(H, H_PEAK)) fset(H, H_PEAK, hostInUse);
+}
+
+/** The connection on (pool, port) closes now, by side `by` (Ports.close). */
+@inline export function close(pool: i32, port: i32, by: i32): void {
   const pp = poolAt(pool);
   const host = pget(pp, P_HOST);
   const H = hostAt(host);
@@ -585,12 +641,12 @@ function drawDuration(w: i32, dk: i32, rng: usize): f64 {
  */
 export function runChunk(max: i32): i32 {
   const until = DURATION;
-  const nLanes = NLANES, nSlots = NSLOTS;
+  const nLanes = NLANES, nSlots = NSLOTS, nIdle = NIDLE;
   let done = 0;
   for (let n = 0; n < max; n++) {
     // the earliest event by (time, key): heap top, lane heads, timer slots
     // The earliest event by (time, key) of the heap top and the timer slots ...
-    let from = -1; // -1 heap, s ≥ 0 slot s
+    let from = -1; // -1 heap, s ≥ 0 slot s, -2 - i idle lane i
     let t = Infinity;
     let best: usize = 0; // the chosen entry (time at +0, key at +8 in every queue)
     if (HEAPN > 0) { t = load<f64>(HEAP); best = HEAP; }
@@ -599,6 +655,14 @@ export function runChunk(max: i32): i32 {
       if (load<f64>(p, 24) != 0) {
         const stt = load<f64>(p);
         if (stt < t || (stt == t && load<f64>(p, 8) < load<f64>(best, 8))) { from = s; t = stt; best = p; }
+      }
+    }
+    // ... and the idle lanes' heads (IDLE_END of pooled connections, ./requests.ts), which do not commute
+    for (let i = 0; i < nIdle; i++) {
+      const e = idleLaneHead(i);
+      if (e != 0) {
+        const lt = load<f64>(e);
+        if (lt < t || (lt == t && load<f64>(e, 8) < load<f64>(best, 8))) { from = -2 - i; t = lt; best = e; }
       }
     }
     // ... but first every lane event before it (TIME_WAIT and FIN_WAIT_2 ends). why drained here
@@ -639,9 +703,12 @@ export function runChunk(max: i32): i32 {
     NOW = t;
     done++;
     if (from == -1) {
-      const pool = load<i32>(HEAP, 16), port = load<i32>(HEAP, 20), by = load<i32>(HEAP, 24);
+      const pool = load<i32>(HEAP, 16), port = load<i32>(HEAP, 20), by = load<i32>(HEAP, 24), kind = load<i32>(HEAP, 28);
       heapPop();
-      close(pool, port, by);
+      if (kind != CLOSE) requestEvent(kind, pool, port);
+      else if (!REQUESTS || !closeOwned(pool, port, by)) close(pool, port, by);
+    } else if (from < -1) {
+      idleLaneRun(-2 - from);
     } else {
       const p = slotAt(from);
       store<f64>(p, 0, 24);
@@ -687,6 +754,10 @@ export function start(): void {
   if (SAMPLE < until) setSlot(0, SAMPLE, URGENT);
   const n = NWL;
   for (let w = 0; w < n; w++) {
+    if (REQUESTS && isClosedLoop(w)) {
+      startClients(w);
+      continue;
+    }
     const W = wlAt(w), WI = wlIntsAt(w);
     let t: f64;
     const ak = iget(WI, WI_ARRKIND), rng = WLRNG + <usize>(w * 64);

@@ -1,0 +1,437 @@
+// The request layer of the kernel (../../sim/request-layer.ts, ../../sim/connection-pool.ts,
+// ../../workload/clients.ts, ../../workload/retry.ts), run by ./index.ts's event loop: requests
+// rather than connections arrive; a request takes an idle pooled connection, opens a new one (its
+// own, or one for its pool), or waits for one; a failed connect() is retried after a backoff or
+// given up; closed-loop clients think between requests. Same events, same order (keys counted as
+// the JS Engine counts them), same draws from the same streams as the JS engine.
+//
+// Layout (../request-layout.ts fills it before the run; tables whose size the plan does not bound
+// grow in ./arena.ts): per workload its request-layer fields; per (workload, destination) a
+// connection pool; per port slot a connection record; a request table with a free list; the
+// closed-loop clients' active intervals; one FIFO lane of IDLE_END events per idle timeout.
+
+import { DIST_CONSTANT } from '../../random/distribution-codes';
+import { CLIENT_NEXT, CLOSE, REQUEST_DONE, RETRY } from '../../sim/events';
+import { BACKOFF_FIXED, JITTER_FULL, JITTER_NONE } from '../../workload/retry-codes';
+import { reserve } from './arena';
+import {
+  DURATION, NDEST, NORMAL, NOW, PRIORITY_SPAN, S_GAVE_UP, S_POOLED, S_POOLED_REUSED, S_POOLED_WAITED, WI_HOST, WLRNG,
+  addSt, close, distValue, drawCloser, fget, heapPush, iget, nextPool, nextSeq, pickDestination, pickPort, poolAt, recordAttempt,
+  recordFailed, sampleDuration, takePort, uniform, wlAt, wlIntsAt,
+} from './index';
+import { jsRound } from './math';
+import { P_TW, pget } from './pools';
+
+// Per workload, f64 fields (RQW) and i32 fields (RQWI), written by ../request-layout.ts.
+const R_MAXSIZE = 0, R_MAXIDLE = 1, R_IDLETIMEOUT = 2, R_MAXREQ = 3, R_BASE = 4, R_MAX = 5, R_THINK1 = 6, R_THINK2 = 7, R_RETRIES = 8;
+const RQW_STRIDE = 9;
+const RI_REQUESTS = 0, RI_POOL = 1, RI_IDLELANE = 2, RI_ATTEMPTS = 3, RI_BACKOFF = 4, RI_JITTER = 5, RI_FLUSH = 6, RI_THINK = 7;
+const RI_CLIENTS = 8, RI_NCLIENTS = 9;
+const RQWI_STRIDE = 10;
+// Connection pool, per (workload, destination), i32: open connections, idle stack top (connection
+// + 1; 0: none), idle connections, first and last waiting request (request + 1), waiting requests.
+const CP_OPEN = 0, CP_TOP = 1, CP_IDLE = 2, CP_HEAD = 3, CP_TAIL = 4, CP_WAITERS = 5;
+const CP_BYTES = 32;
+// Connection record, per port slot (the pool's CONNBASE + port), 48 bytes: idle since f64 @0; i32:
+// request + 1 @8 (0: none), requests served @12, workload + 1 @16 (0: not pooled), destination
+// @20, idle stack links (connection + 1) below @24 and above @28, closing side @32, pool @36,
+// idle @40.
+const C_BYTES = 48;
+// Request record, 48 bytes: duration f64 @0; i32: workload @8, client @12 (-1: open loop),
+// destination @16, attempts @20, closing side @24, waited @28, link @32 (next waiting or next
+// free request + 1).
+const Q_BYTES = 48;
+
+export let REQUESTS = false; // some workload uses the request layer
+let RQW: usize = 0, RQWI: usize = 0, RQRNG: usize = 0, CPS: usize = 0, CONNBASE: usize = 0, CONN: usize = 0;
+let CLIENTS: usize = 0, INTERVALS: usize = 0, IDLELANES: usize = 0, IDLEDELAY: usize = 0;
+let REQ: usize = 0, REQCAP: i32 = 0, NREQ: i32 = 0, FREE: i32 = 0;
+export let NIDLE: i32 = 0;
+let DRAINING = false;
+
+@inline function rqw(w: i32): usize { return RQW + <usize>(w * RQW_STRIDE) * 8; }
+@inline function rwf(w: i32, f: i32): f64 { return load<f64>(RQW + (<usize>(w * RQW_STRIDE + f) << 3)); }
+@inline function rwi(w: i32, f: i32): i32 { return load<i32>(RQWI + (<usize>(w * RQWI_STRIDE + f) << 2)); }
+@inline function cpAt(w: i32, d: i32): usize { return CPS + <usize>(w * NDEST + d) * CP_BYTES; }
+@inline function cget(cp: usize, f: i32): i32 { return load<i32>(cp + (<usize>f << 2)); }
+@inline function cset(cp: usize, f: i32, v: i32): void { store<i32>(cp + (<usize>f << 2), v); }
+@inline function connId(pool: i32, port: i32): i32 { return load<i32>(CONNBASE + (<usize>pool << 2)) + port; }
+@inline function connAt(id: i32): usize { return CONN + <usize>id * C_BYTES; }
+@inline function rqAt(r: i32): usize { return REQ + <usize>r * Q_BYTES; }
+@inline function key(): f64 { return NORMAL * PRIORITY_SPAN + nextSeq(); }
+
+/** Whether workload w's requests go through the request layer (closed-loop clients, a pool or retries). */
+@inline export function isRequestWorkload(w: i32): bool { return rwi(w, RI_REQUESTS) != 0; }
+/** Whether workload w is closed-loop (its clients make its requests, not its arrivals). */
+@inline export function isClosedLoop(w: i32): bool { return rwi(w, RI_THINK) >= 0; }
+
+/** Sets the regions (../request-layout.ts lays them out) and the request table's first capacity. */
+export function requestsInit(
+  rqwAt: usize, rqwiAt: usize, rngAt: usize, cps: usize, connBase: usize, conn: usize, clients: usize, intervals: usize,
+  idleLanes: usize, idleDelay: usize, nIdle: i32, req: usize, reqCap: i32, on: bool,
+): void {
+  RQW = rqwAt; RQWI = rqwiAt; RQRNG = rngAt; CPS = cps; CONNBASE = connBase; CONN = conn; CLIENTS = clients; INTERVALS = intervals;
+  IDLELANES = idleLanes; IDLEDELAY = idleDelay; NIDLE = nIdle; REQ = req; REQCAP = reqCap; NREQ = 0; FREE = 0; DRAINING = false;
+  REQUESTS = on;
+}
+
+// ------------------------------------------------------------------------------ requests
+function takeRequest(): i32 {
+  if (FREE != 0) {
+    const r = FREE - 1;
+    FREE = load<i32>(rqAt(r), 32);
+    return r;
+  }
+  if (NREQ == REQCAP) {
+    const bytes = <usize>REQCAP * Q_BYTES;
+    const to = reserve(bytes << 1);
+    memory.copy(to, REQ, bytes);
+    REQ = to;
+    REQCAP <<= 1;
+  }
+  return NREQ++;
+}
+
+/** A new request of workload w (from an arrival, or from closed-loop client `client`; -1: none). */
+export function newRequest(w: i32, client: i32): void {
+  // Drawn once per request whatever happens to it, so every variant sees the same traffic.
+  const W = wlAt(w), WI = wlIntsAt(w);
+  const rng = WLRNG + <usize>(w * 64);
+  const destination = pickDestination(w, W, WI, rng);
+  const duration = sampleDuration(w);
+  const closedBy = drawCloser(W, WI, rng);
+  const r = takeRequest();
+  const q = rqAt(r);
+  store<f64>(q, duration);
+  store<i32>(q, w, 8); store<i32>(q, client, 12); store<i32>(q, destination, 16); store<i32>(q, 0, 20);
+  store<i32>(q, closedBy, 24); store<i32>(q, 0, 28);
+  dispatch(r, false);
+}
+
+/** Request r looks for a connection: an idle pooled one, a new one, or a place in the queue. */
+export function dispatch(r: i32, retry: bool): void {
+  const q = rqAt(r);
+  const w = load<i32>(q, 8);
+  if (rwi(w, RI_POOL) == 0) {
+    attemptRequest(r, retry);
+    return;
+  }
+  const cp = cpAt(w, load<i32>(q, 16));
+  if (cget(cp, CP_IDLE) > 0) {
+    const c = popIdle(cp);
+    serve(r, c);
+  } else if (<f64>cget(cp, CP_OPEN) < rwf(w, R_MAXSIZE)) {
+    attemptRequest(r, retry);
+  } else {
+    store<i32>(q, 1, 28);
+    // wait, first come first served
+    store<i32>(q, 0, 32);
+    const tail = cget(cp, CP_TAIL);
+    if (tail != 0) store<i32>(rqAt(tail - 1), r + 1, 32);
+    else cset(cp, CP_HEAD, r + 1);
+    cset(cp, CP_TAIL, r + 1);
+    cset(cp, CP_WAITERS, cget(cp, CP_WAITERS) + 1);
+  }
+}
+
+/** The longest-waiting request of the pool, or -1. */
+function nextWaiter(cp: usize): i32 {
+  const head = cget(cp, CP_HEAD);
+  if (head == 0) return -1;
+  const r = head - 1;
+  const next = load<i32>(rqAt(r), 32);
+  cset(cp, CP_HEAD, next);
+  if (next == 0) cset(cp, CP_TAIL, 0);
+  cset(cp, CP_WAITERS, cget(cp, CP_WAITERS) - 1);
+  return r;
+}
+
+/** A connect() attempt for request r (opening its own connection, or one for its pool). */
+function attemptRequest(r: i32, retry: bool): void {
+  let q = rqAt(r);
+  const w = load<i32>(q, 8), destination = load<i32>(q, 16);
+  const host = iget(wlIntsAt(w), WI_HOST);
+  const pool = nextPool(w, host, destination);
+  store<i32>(q, load<i32>(q, 20) + 1, 20);
+  recordAttempt(w, retry ? 1 : 0);
+  if (retry) { const a = rqw(w) + (<usize>R_RETRIES << 3); store<f64>(a, load<f64>(a) + 1); }
+  const pp = poolAt(pool);
+  const cp: usize = rwi(w, RI_POOL) == 0 ? 0 : cpAt(w, destination);
+  const port = pickPort(pp, host);
+  if (port < 0) {
+    recordFailed(pool, pget(pp, P_TW) > 0, w);
+    connectFailed(r, cp);
+    return;
+  }
+  takePort(pool, pp, port, host);
+  const id = connId(pool, port), c = connAt(id);
+  const closedBy = load<i32>(q, 24);
+  store<i32>(c, closedBy, 32);
+  store<i32>(c, pool, 36);
+  store<i32>(c, 0, 12);
+  if (cp != 0) {
+    cset(cp, CP_OPEN, cget(cp, CP_OPEN) + 1);
+    store<i32>(c, w + 1, 16);
+    store<i32>(c, destination, 20);
+    serve(r, id);
+  } else {
+    store<i32>(c, 0, 16);
+    store<i32>(c, r + 1, 8);
+    heapPush(NOW + load<f64>(q), key(), pool, port, closedBy, CLOSE);
+  }
+}
+
+/** connect() failed for request r: retry after a backoff, or give the request up. */
+function connectFailed(r: i32, cp: usize): void {
+  const q = rqAt(r);
+  const w = load<i32>(q, 8);
+  const maxAttempts = rwi(w, RI_ATTEMPTS); // 0: no retry policy
+  if (maxAttempts > 0 && rwi(w, RI_FLUSH) != 0) {
+    // The error path closes every idle connection of the workload's pools (user-needs.md P12).
+    for (let d = 0; d < NDEST; d++) {
+      const other = cpAt(w, d);
+      while (cget(other, CP_IDLE) > 0) {
+        const c = connAt(popIdle(other));
+        cset(other, CP_OPEN, cget(other, CP_OPEN) - 1);
+        store<i32>(c, 0, 16);
+        const pool = load<i32>(c, 36);
+        close(pool, connPort(c, pool), load<i32>(c, 32));
+      }
+    }
+  }
+  const attempts = load<i32>(q, 20);
+  if (maxAttempts > 0 && attempts < maxAttempts) {
+    heapPush(NOW + backoffDelay(w, attempts), key(), r, 0, 0, RETRY);
+  } else {
+    addSt(S_GAVE_UP, 1);
+    requestEnded(r);
+  }
+  if (cp != 0) drainWaiters(cp, w);
+}
+
+@inline function connPort(c: usize, pool: i32): i32 { return <i32>((c - CONN) / C_BYTES) - load<i32>(CONNBASE + (<usize>pool << 2)); }
+
+/** The delay before retry number `retry` (1 for the first), in whole ticks (retry.ts backoffDelay). */
+function backoffDelay(w: i32, retry: i32): f64 {
+  const base = rwf(w, R_BASE);
+  // 2^(retry - 1) exactly, as JS's 2 ** (retry - 1) (Infinity past 2^1023)
+  const e = retry - 1;
+  const pow = e > 1023 ? Infinity : reinterpret<f64>(<u64>(1023 + e) << 52);
+  const raw = rwi(w, RI_BACKOFF) == BACKOFF_FIXED ? base : base * pow;
+  const b = min(raw, rwf(w, R_MAX));
+  const jitter = rwi(w, RI_JITTER);
+  if (jitter == JITTER_NONE) return jsRound(b);
+  const u = uniform(RQRNG + <usize>(w * 32));
+  if (jitter == JITTER_FULL) return jsRound(u * b);
+  return jsRound(b / 2 + u * (b / 2));
+}
+
+/** Requests waiting in a pool get a new connection each while the pool has room (each may fail in turn). */
+function drainWaiters(cp: usize, w: i32): void {
+  if (DRAINING) return;
+  DRAINING = true;
+  const maxSize = rwf(w, R_MAXSIZE);
+  while (cget(cp, CP_WAITERS) > 0 && <f64>cget(cp, CP_OPEN) < maxSize) attemptRequest(nextWaiter(cp), false);
+  DRAINING = false;
+}
+
+/** Request r runs on pooled connection `id` for its duration. */
+function serve(r: i32, id: i32): void {
+  const c = connAt(id), q = rqAt(r);
+  store<i32>(c, r + 1, 8);
+  addSt(S_POOLED, 1);
+  if (load<i32>(c, 12) > 0) addSt(S_POOLED_REUSED, 1);
+  if (load<i32>(q, 28) == 1) addSt(S_POOLED_WAITED, 1);
+  const pool = load<i32>(c, 36);
+  heapPush(NOW + load<f64>(q), key(), pool, connPort(c, pool), 0, REQUEST_DONE);
+}
+
+/** The request on pooled connection (pool, port) is served: reuse, keep idle, or close the connection. */
+export function requestServed(pool: i32, port: i32): void {
+  const id = connId(pool, port), c = connAt(id);
+  const r = load<i32>(c, 8) - 1;
+  store<i32>(c, 0, 8);
+  const w = load<i32>(c, 16) - 1;
+  const cp = cpAt(w, load<i32>(c, 20));
+  const served = load<i32>(c, 12) + 1;
+  store<i32>(c, served, 12);
+  if (<f64>served >= rwf(w, R_MAXREQ)) {
+    closePooled(cp, w, c);
+  } else {
+    const next = nextWaiter(cp);
+    if (next >= 0) serve(next, id);
+    else if (<f64>cget(cp, CP_IDLE) < rwf(w, R_MAXIDLE)) {
+      pushIdle(cp, id);
+      store<f64>(c, NOW);
+      const lane = rwi(w, RI_IDLELANE);
+      if (lane >= 0) idleLanePush(lane, pool, port);
+    } else closePooled(cp, w, c);
+  }
+  requestEnded(r);
+}
+
+/** An idle timeout: the connection closes if it has been idle since that timer was set. */
+export function idleEnd(pool: i32, port: i32): void {
+  const c = connAt(connId(pool, port));
+  const w = load<i32>(c, 16) - 1;
+  if (w < 0 || load<i32>(c, 8) != 0) return;
+  if (load<f64>(c) + rwf(w, R_IDLETIMEOUT) != NOW) return;
+  if (load<i32>(c, 40) == 0) return; // not idle (ConnectionPool.removeIdle fails)
+  const cp = cpAt(w, load<i32>(c, 20));
+  removeIdle(cp, c);
+  closePooled(cp, w, c);
+}
+
+/** Closes a pooled connection; if requests wait, the freed room opens a connection for them. */
+function closePooled(cp: usize, w: i32, c: usize): void {
+  cset(cp, CP_OPEN, cget(cp, CP_OPEN) - 1);
+  store<i32>(c, 0, 16);
+  const pool = load<i32>(c, 36);
+  close(pool, connPort(c, pool), load<i32>(c, 32));
+  drainWaiters(cp, w);
+}
+
+/**
+ * A CLOSE event on (pool, port): a connection of its own ends its request with it (true); false
+ * when the connection is not a request's (the caller closes it).
+ */
+export function closeOwned(pool: i32, port: i32, by: i32): bool {
+  const c = connAt(connId(pool, port));
+  const owner = load<i32>(c, 8) - 1;
+  if (owner < 0) return false;
+  store<i32>(c, 0, 8);
+  close(pool, port, by);
+  requestEnded(owner);
+  return true;
+}
+
+/** Request r is over (served or given up): its closed-loop client thinks, then goes on. */
+function requestEnded(r: i32): void {
+  const q = rqAt(r);
+  const w = load<i32>(q, 8), client = load<i32>(q, 12);
+  store<i32>(q, FREE, 32);
+  FREE = r + 1;
+  if (client < 0) return;
+  const kind = rwi(w, RI_THINK);
+  const u = kind == DIST_CONSTANT ? 0 : uniform(RQRNG + <usize>(w * 32) + 16);
+  heapPush(NOW + distValue(kind, u, rwf(w, R_THINK1), rwf(w, R_THINK2)), key(), w, client, 0, CLIENT_NEXT);
+}
+
+// ----------------------------------------------------------------- closed-loop clients
+/** Client k's active intervals: (on, off) pairs of f64 from INTERVALS + 16 · first. */
+@inline function clientAt(w: i32, client: i32): usize { return CLIENTS + <usize>(rwi(w, RI_CLIENTS) + client) * 8; }
+
+/** A closed-loop client's turn: a new request if it is active now, else wait for its next active interval. */
+export function clientNext(w: i32, client: i32): void {
+  const k = clientAt(w, client);
+  const first = load<i32>(k), n = load<i32>(k, 4);
+  const now = NOW;
+  for (let i = 0; i < n; i++) {
+    const iv = INTERVALS + (<usize>(first + i) << 4);
+    const on = load<f64>(iv);
+    if (now < on) {
+      if (on < DURATION) heapPush(on, key(), w, client, 0, CLIENT_NEXT);
+      return;
+    }
+    if (now < load<f64>(iv, 8)) {
+      newRequest(w, client);
+      return;
+    }
+  }
+}
+
+/** Simulation.run for a closed-loop workload: each client's first turn at the start of its first active interval. */
+export function startClients(w: i32): void {
+  const n = rwi(w, RI_NCLIENTS);
+  for (let client = 0; client < n; client++) {
+    const k = clientAt(w, client);
+    if (load<i32>(k, 4) == 0) continue;
+    const on = load<f64>(INTERVALS + (<usize>load<i32>(k) << 4));
+    if (on < DURATION) heapPush(on, key(), w, client, 0, CLIENT_NEXT);
+  }
+}
+
+// ------------------------------------------------------------------ idle connections
+// A pool's idle connections are a stack linked through the connection records (most recently
+// idle on top, as ConnectionPool.idle), so an idle timeout takes one out in O(1).
+function pushIdle(cp: usize, id: i32): void {
+  const c = connAt(id), top = cget(cp, CP_TOP);
+  store<i32>(c, top, 24);
+  store<i32>(c, 0, 28);
+  store<i32>(c, 1, 40);
+  if (top != 0) store<i32>(connAt(top - 1), id + 1, 28);
+  cset(cp, CP_TOP, id + 1);
+  cset(cp, CP_IDLE, cget(cp, CP_IDLE) + 1);
+}
+
+function popIdle(cp: usize): i32 {
+  const id = cget(cp, CP_TOP) - 1;
+  const c = connAt(id), below = load<i32>(c, 24);
+  cset(cp, CP_TOP, below);
+  if (below != 0) store<i32>(connAt(below - 1), 0, 28);
+  store<i32>(c, 0, 40);
+  cset(cp, CP_IDLE, cget(cp, CP_IDLE) - 1);
+  return id;
+}
+
+function removeIdle(cp: usize, c: usize): void {
+  const below = load<i32>(c, 24), above = load<i32>(c, 28);
+  if (above != 0) store<i32>(connAt(above - 1), below, 24);
+  else cset(cp, CP_TOP, below);
+  if (below != 0) store<i32>(connAt(below - 1), above, 28);
+  store<i32>(c, 0, 40);
+  cset(cp, CP_IDLE, cget(cp, CP_IDLE) - 1);
+}
+
+// IDLE_END lanes: i32 × 4 per lane (head, size, capacity, byte offset of its 32-byte entries: time
+// f64, key f64, pool i32, port i32), one per distinct idle timeout (its delay in IDLEDELAY); grown
+// as they fill. FIFO: every entry of a lane is scheduled the lane's delay ahead.
+function idleLanePush(lane: i32, pool: i32, port: i32): void {
+  const l = IDLELANES + (<usize>lane << 4);
+  let cap = load<i32>(l, 8);
+  const size = load<i32>(l, 4);
+  if (size == cap) {
+    // unrolled into twice the room
+    const head = load<i32>(l), from = <usize>load<i32>(l, 12);
+    const to = reserve(<usize>cap << 6);
+    const firstPart = <usize>(cap - head) << 5;
+    memory.copy(to, from + (<usize>head << 5), firstPart);
+    memory.copy(to + firstPart, from, <usize>head << 5);
+    store<i32>(l, 0);
+    store<i32>(l, <i32>to, 12);
+    cap <<= 1;
+    store<i32>(l, cap, 8);
+  }
+  let i = load<i32>(l) + size;
+  if (i >= cap) i -= cap;
+  const e = <usize>load<i32>(l, 12) + (<usize>i << 5);
+  store<f64>(e, NOW + load<f64>(IDLEDELAY + (<usize>lane << 3)));
+  store<f64>(e, key(), 8);
+  store<i32>(e, pool, 16); store<i32>(e, port, 20);
+  store<i32>(l, size + 1, 4);
+}
+
+/** The head entry of idle lane i (0: empty). */
+@inline export function idleLaneHead(i: i32): usize {
+  const l = IDLELANES + (<usize>i << 4);
+  if (load<i32>(l, 4) == 0) return 0;
+  return <usize>load<i32>(l, 12) + (<usize>load<i32>(l) << 5);
+}
+
+/** Takes the head event of idle lane i and runs it (IDLE_END). */
+export function idleLaneRun(i: i32): void {
+  const l = IDLELANES + (<usize>i << 4);
+  const head = load<i32>(l);
+  const e = <usize>load<i32>(l, 12) + (<usize>head << 5);
+  const pool = load<i32>(e, 16), port = load<i32>(e, 20);
+  store<i32>(l, head + 1 == load<i32>(l, 8) ? 0 : head + 1);
+  store<i32>(l, load<i32>(l, 4) - 1, 4);
+  idleEnd(pool, port);
+}
+
+/** A heap event of the request layer (kind from ../../sim/events.ts; its two arguments in pool and port). */
+export function requestEvent(kind: i32, a: i32, b: i32): void {
+  if (kind == REQUEST_DONE) requestServed(a, b);
+  else if (kind == CLIENT_NEXT) clientNext(a, b);
+  else if (kind == RETRY) dispatch(a, true);
+}
