@@ -35,7 +35,8 @@ const CP_BYTES = 32;
 // @20, idle stack links (connection + 1) below @24 and above @28, closing side @32, pool @36,
 // idle @40.
 const C_BYTES = 48;
-// Request record, 48 bytes: duration f64 @0; i32: workload @8, client @12 (-1: open loop),
+// Request record, 48 bytes: the uniform draw of its duration f64 @0 (turned into the duration
+// when the request gets a connection: a request that never does skips the log1p); i32: workload @8, client @12 (-1: open loop),
 // destination @16, attempts @20, closing side @24, waited @28, link @32 (next waiting or next
 // free request + 1).
 const Q_BYTES = 48;
@@ -96,12 +97,11 @@ export function newRequest(w: i32, client: i32): void {
   const W = wlAt(w), WI = wlIntsAt(w);
   const rng = WLRNG + <usize>(w * 64);
   const destination = pickDestination(w, W, WI, rng);
-  const dk = iget(WI, WI_DURKIND);
-  const duration = distValue(dk, dk == DIST_CONSTANT ? 0 : uniform(rng + 32), fget(W, W_D1), fget(W, W_D2));
+  const u = iget(WI, WI_DURKIND) == DIST_CONSTANT ? 0 : uniform(rng + 32);
   const closedBy = drawCloser(W, WI, rng);
   const r = takeRequest();
   const q = rqAt(r);
-  store<f64>(q, duration);
+  store<f64>(q, u);
   store<i32>(q, w, 8); store<i32>(q, client, 12); store<i32>(q, destination, 16); store<i32>(q, 0, 20);
   store<i32>(q, closedBy, 24); store<i32>(q, 0, 28);
   dispatch(r, false);
@@ -147,7 +147,7 @@ function nextWaiter(cp: usize): i32 {
 
 /** A connect() attempt for request r (opening its own connection, or one for its pool). */
 function attemptRequest(r: i32, retry: bool): void {
-  let q = rqAt(r);
+  const q = rqAt(r);
   const w = load<i32>(q, 8), destination = load<i32>(q, 16);
   const host = iget(wlIntsAt(w), WI_HOST);
   const pool = nextPool(w, host, destination);
@@ -176,7 +176,7 @@ function attemptRequest(r: i32, retry: bool): void {
   } else {
     store<i32>(c, 0, 16);
     store<i32>(c, r + 1, 8);
-    heapPush(NOW + load<f64>(q), key(), pool, port, closedBy, CLOSE);
+    heapPush(NOW + requestDuration(q, w), key(), pool, port, closedBy, CLOSE);
   }
 }
 
@@ -242,7 +242,13 @@ function serve(r: i32, id: i32): void {
   if (load<i32>(c, 12) > 0) addSt(S_POOLED_REUSED, 1);
   if (load<i32>(q, 28) == 1) addSt(S_POOLED_WAITED, 1);
   const pool = load<i32>(c, 36);
-  heapPush(NOW + load<f64>(q), key(), pool, connPort(c, pool), 0, REQUEST_DONE);
+  heapPush(NOW + requestDuration(q, load<i32>(q, 8)), key(), pool, connPort(c, pool), 0, REQUEST_DONE);
+}
+
+/** The duration of request q of workload w, from its uniform draw (Distribution.sample). */
+@inline function requestDuration(q: usize, w: i32): f64 {
+  const W = wlAt(w);
+  return distValue(iget(wlIntsAt(w), WI_DURKIND), load<f64>(q), fget(W, W_D1), fget(W, W_D2));
 }
 
 /** The request on pooled connection (pool, port) is served: reuse, keep idle, or close the connection. */
