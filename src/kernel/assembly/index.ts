@@ -17,7 +17,8 @@ import { CLOSE, FIN_WAIT_END, TIME_WAIT_END } from '../../sim/events';
 import { ARRIVAL_CONSTANT } from '../../workload/arrival-codes';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
 import { arenaInit, reserve } from './arena';
-import { NIDLE, REQUESTS, closeOwned, idleLaneHead, idleLaneRun, isClosedLoop, isRequestWorkload, newRequest, requestEvent, startClients } from './requests';
+import { NIDLE, idleLaneHead, idleLaneRun } from './idle-lanes';
+import { REQUESTS, closeOwned, isClosedLoop, isRequestWorkload, newRequest, requestEvent, startClients } from './requests';
 export { requestsInit } from './requests';
 
 @external("env", "sample")
