@@ -22,7 +22,8 @@ import { findFreeDownFrom, findFreeFrom, layOutPool, linuxPick, P_CURSOR, P_EST,
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
 import { jsRound } from './math';
 import { curveFirst, curveNext, empirical, initTraffic, lognormal, pareto, traceFirst, traceNext } from './traffic';
-import { NIDLE, REQUESTS, closeOwned, idleLaneHead, idleLaneRun, isClosedLoop, isRequestWorkload, newRequest, requestEvent, startClients } from './requests';
+import { NIDLE, idleLaneHead, idleLaneRun } from './idle-lanes';
+import { REQUESTS, closeOwned, isClosedLoop, isRequestWorkload, newRequest, requestEvent, startClients } from './requests';
 export { requestsInit } from './requests';
 
 // V8's Math functions as the kernel computes them, for test/kernel/traffic.test.ts.

@@ -8,12 +8,14 @@
 // Layout (../request-layout.ts fills it before the run; tables whose size the plan does not bound
 // grow in ./arena.ts): per workload its request-layer fields; per (workload, destination) a
 // connection pool; per port slot a connection record; a request table with a free list; the
-// closed-loop clients' active intervals; one FIFO lane of IDLE_END events per idle timeout.
+// closed-loop clients' active intervals; one FIFO lane of IDLE_END events per idle timeout
+// (./idle-lanes.ts).
 
 import { DIST_CONSTANT } from '../../random/distribution-codes';
 import { CLIENT_NEXT, CLOSE, REQUEST_DONE, RETRY } from '../../sim/events';
 import { BACKOFF_FIXED, JITTER_FULL, JITTER_NONE } from '../../workload/retry-codes';
 import { reserve } from './arena';
+import { idleLanePush, idleLanesInit } from './idle-lanes';
 import {
   DURATION, NDEST, NORMAL, NOW, PRIORITY_SPAN, S_GAVE_UP, S_POOLED, S_POOLED_REUSED, S_POOLED_WAITED, WI_HOST, WLRNG,
   addSt, close, distValue, drawCloser, fget, heapPush, iget, nextPool, nextSeq, pickDestination, pickPort, poolAt, recordAttempt,
@@ -37,16 +39,16 @@ const CP_BYTES = 32;
 // @20, idle stack links (connection + 1) below @24 and above @28, closing side @32, pool @36,
 // idle @40.
 const C_BYTES = 48;
-// Request record, 48 bytes: duration f64 @0; i32: workload @8, client @12 (-1: open loop),
+// Request record, 48 bytes: its duration f64 @0 (drawn at its arrival, whatever the distribution:
+// ./index.ts sampleDuration); i32: workload @8, client @12 (-1: open loop),
 // destination @16, attempts @20, closing side @24, waited @28, link @32 (next waiting or next
 // free request + 1).
 const Q_BYTES = 48;
 
 export let REQUESTS = false; // some workload uses the request layer
 let RQW: usize = 0, RQWI: usize = 0, RQRNG: usize = 0, CPS: usize = 0, CONNBASE: usize = 0, CONN: usize = 0;
-let CLIENTS: usize = 0, INTERVALS: usize = 0, IDLELANES: usize = 0, IDLEDELAY: usize = 0;
+let CLIENTS: usize = 0, INTERVALS: usize = 0;
 let REQ: usize = 0, REQCAP: i32 = 0, NREQ: i32 = 0, FREE: i32 = 0;
-export let NIDLE: i32 = 0;
 let DRAINING = false;
 
 @inline function rqw(w: i32): usize { return RQW + <usize>(w * RQW_STRIDE) * 8; }
@@ -58,7 +60,7 @@ let DRAINING = false;
 @inline function connId(pool: i32, port: i32): i32 { return load<i32>(CONNBASE + (<usize>pool << 2)) + port; }
 @inline function connAt(id: i32): usize { return CONN + <usize>id * C_BYTES; }
 @inline function rqAt(r: i32): usize { return REQ + <usize>r * Q_BYTES; }
-@inline function key(): f64 { return NORMAL * PRIORITY_SPAN + nextSeq(); }
+@inline export function key(): f64 { return NORMAL * PRIORITY_SPAN + nextSeq(); }
 
 /** Whether workload w's requests go through the request layer (closed-loop clients, a pool or retries). */
 @inline export function isRequestWorkload(w: i32): bool { return rwi(w, RI_REQUESTS) != 0; }
@@ -71,7 +73,8 @@ export function requestsInit(
   idleLanes: usize, idleDelay: usize, nIdle: i32, req: usize, reqCap: i32, on: bool,
 ): void {
   RQW = rqwAt; RQWI = rqwiAt; RQRNG = rngAt; CPS = cps; CONNBASE = connBase; CONN = conn; CLIENTS = clients; INTERVALS = intervals;
-  IDLELANES = idleLanes; IDLEDELAY = idleDelay; NIDLE = nIdle; REQ = req; REQCAP = reqCap; NREQ = 0; FREE = 0; DRAINING = false;
+  idleLanesInit(idleLanes, idleDelay, nIdle);
+  REQ = req; REQCAP = reqCap; NREQ = 0; FREE = 0; DRAINING = false;
   REQUESTS = on;
 }
 
@@ -148,7 +151,7 @@ function nextWaiter(cp: usize): i32 {
 
 /** A connect() attempt for request r (opening its own connection, or one for its pool). */
 function attemptRequest(r: i32, retry: bool): void {
-  let q = rqAt(r);
+  const q = rqAt(r);
   const w = load<i32>(q, 8), destination = load<i32>(q, 16);
   const host = iget(wlIntsAt(w), WI_HOST);
   const pool = nextPool(w, host, destination);
@@ -381,52 +384,6 @@ function removeIdle(cp: usize, c: usize): void {
   if (below != 0) store<i32>(connAt(below - 1), above, 28);
   store<i32>(c, 0, 40);
   cset(cp, CP_IDLE, cget(cp, CP_IDLE) - 1);
-}
-
-// IDLE_END lanes: i32 × 4 per lane (head, size, capacity, byte offset of its 32-byte entries: time
-// f64, key f64, pool i32, port i32), one per distinct idle timeout (its delay in IDLEDELAY); grown
-// as they fill. FIFO: every entry of a lane is scheduled the lane's delay ahead.
-function idleLanePush(lane: i32, pool: i32, port: i32): void {
-  const l = IDLELANES + (<usize>lane << 4);
-  let cap = load<i32>(l, 8);
-  const size = load<i32>(l, 4);
-  if (size == cap) {
-    // unrolled into twice the room
-    const head = load<i32>(l), from = <usize>load<i32>(l, 12);
-    const to = reserve(<usize>cap << 6);
-    const firstPart = <usize>(cap - head) << 5;
-    memory.copy(to, from + (<usize>head << 5), firstPart);
-    memory.copy(to + firstPart, from, <usize>head << 5);
-    store<i32>(l, 0);
-    store<i32>(l, <i32>to, 12);
-    cap <<= 1;
-    store<i32>(l, cap, 8);
-  }
-  let i = load<i32>(l) + size;
-  if (i >= cap) i -= cap;
-  const e = <usize>load<i32>(l, 12) + (<usize>i << 5);
-  store<f64>(e, NOW + load<f64>(IDLEDELAY + (<usize>lane << 3)));
-  store<f64>(e, key(), 8);
-  store<i32>(e, pool, 16); store<i32>(e, port, 20);
-  store<i32>(l, size + 1, 4);
-}
-
-/** The head entry of idle lane i (0: empty). */
-@inline export function idleLaneHead(i: i32): usize {
-  const l = IDLELANES + (<usize>i << 4);
-  if (load<i32>(l, 4) == 0) return 0;
-  return <usize>load<i32>(l, 12) + (<usize>load<i32>(l) << 5);
-}
-
-/** Takes the head event of idle lane i and runs it (IDLE_END). */
-export function idleLaneRun(i: i32): void {
-  const l = IDLELANES + (<usize>i << 4);
-  const head = load<i32>(l);
-  const e = <usize>load<i32>(l, 12) + (<usize>head << 5);
-  const pool = load<i32>(e, 16), port = load<i32>(e, 20);
-  store<i32>(l, head + 1 == load<i32>(l, 8) ? 0 : head + 1);
-  store<i32>(l, load<i32>(l, 4) - 1, 4);
-  idleEnd(pool, port);
 }
 
 /** A heap event of the request layer (kind from ../../sim/events.ts; its two arguments in pool and port). */
