@@ -145,19 +145,21 @@ const profileFields = {
 /** A profile: a preset name, or `{preset, …overrides}`. */
 export const profileSchema = jsonKind('profile', z.preprocess((v) => (typeof v === 'string' ? { preset: v } : v), z.strictObject(profileFields)));
 
-/** A connection duration: a fixed duration (`1s`) or `{dist, …}`. A bare number is passed on as a fixed duration too, to be refused with a "did you mean 5s". */
-const distribution = jsonKind('distribution', z.preprocess(
-  (v) => (typeof v === 'string' || typeof v === 'number' ? { dist: 'constant', value: v } : v),
-  z.discriminatedUnion('dist', [
-    z.strictObject({ dist: z.literal('constant'), value: duration() }),
-    z.strictObject({ dist: z.literal('uniform'), min: duration(), max: duration() }),
-    z.strictObject({ dist: z.literal('exponential'), mean: duration({ positive: true }) }),
-    z.strictObject({ dist: z.literal('lognormal'), median: duration({ positive: true }), p99: duration({ positive: true }) }),
-    z.strictObject({ dist: z.literal('pareto'), scale: duration({ positive: true }), shape: z.number().positive(), max: duration({ positive: true }).optional() }),
-    // `values` (seconds) is filled in from `file` by load.ts (./durations-file.ts).
-    z.strictObject({ dist: z.literal('empirical'), file: z.string().min(1), values: z.array(z.number().nonnegative()).min(1).optional() }),
-  ]),
-).transform((d, ctx): DistributionSpec => {
+/** The forms of a distribution other than a mixture (a mixture's parts are these). */
+const distributionForms = [
+  z.strictObject({ dist: z.literal('constant'), value: duration() }),
+  z.strictObject({ dist: z.literal('uniform'), min: duration(), max: duration() }),
+  z.strictObject({ dist: z.literal('exponential'), mean: duration({ positive: true }) }),
+  z.strictObject({ dist: z.literal('lognormal'), median: duration({ positive: true }), p99: duration({ positive: true }) }),
+  z.strictObject({ dist: z.literal('pareto'), scale: duration({ positive: true }), shape: z.number().positive(), max: duration({ positive: true }).optional() }),
+  // `values` (seconds) is filled in from `file` by load.ts (./durations-file.ts).
+  z.strictObject({ dist: z.literal('empirical'), file: z.string().min(1), values: z.array(z.number().nonnegative()).min(1).optional() }),
+] as const;
+
+type FormOutput = z.output<(typeof distributionForms)[number]>;
+
+/** A form as the engine takes it: pareto without an absent `max`, empirical values in ticks. */
+function toSpec(d: FormOutput, ctx: z.RefinementCtx): DistributionSpec {
   if (d.dist === 'pareto') return d.max === undefined ? { dist: 'pareto', scale: d.scale, shape: d.shape } : { dist: 'pareto', scale: d.scale, shape: d.shape, max: d.max };
   if (d.dist !== 'empirical') return d;
   if (d.values === undefined) {
@@ -165,7 +167,40 @@ const distribution = jsonKind('distribution', z.preprocess(
     return z.NEVER;
   }
   return { dist: 'empirical', file: d.file, values: d.values.map((s) => s * 1_000_000) }; // seconds → ticks
-}));
+}
+
+/** A fixed duration (`1s`), or a bare number (to be refused with a "did you mean 5s"), as `{dist: constant}`. */
+const shorthand = (v: unknown): unknown => (typeof v === 'string' || typeof v === 'number' ? { dist: 'constant', value: v } : v);
+
+/** A mixture's part: any form but a mixture. */
+const partDistribution = jsonKind('distribution', z.preprocess(
+  (v, ctx) => {
+    if (v !== null && typeof v === 'object' && (v as { dist?: unknown }).dist === 'mixture') {
+      ctx.addIssue({ code: 'custom', path: ['dist'], message: "a part cannot be a mixture itself: list its parts in this mixture instead, each weight scaled by that part's share" });
+    }
+    return shorthand(v);
+  },
+  z.discriminatedUnion('dist', [...distributionForms]),
+).transform(toSpec));
+
+/**
+ * `{dist: mixture, parts: [{weight, duration}, …]}`: each draw picks a part with probability
+ * weight / (sum of the weights) — weights are relative, as destinations' are, so 99 and 1 mean
+ * the same as 0.99 and 0.01.
+ */
+const mixtureForm = z.strictObject({
+  dist: z.literal('mixture'),
+  parts: z.array(z.strictObject({
+    weight: z.number().refine((w) => w > 0, { error: (i) => `must be > 0, got ${describeValue(i.input)}; weights are relative (99 and 1 mean the same as 0.99 and 0.01)` }),
+    duration: partDistribution,
+  })).refine((ps) => ps.length >= 2, { error: (i) => `a mixture needs at least two parts, got ${(i.input as unknown[]).length}; for one, write that distribution itself (e.g. parts: [{weight: 99, duration: 2ms}, {weight: 1, duration: 5s}])` }),
+});
+
+/** A connection duration: a fixed duration (`1s`) or `{dist, …}`, a mixture of those included. */
+const distribution = jsonKind('distribution', z.preprocess(
+  shorthand,
+  z.discriminatedUnion('dist', [...distributionForms, mixtureForm]),
+).transform((d, ctx): DistributionSpec => (d.dist === 'mixture' ? { dist: 'mixture', parts: d.parts } : toSpec(d, ctx))));
 
 /** `client`, `server`, `reset`, or a mix such as {client: 0.7, server: 0.2, reset: 0.1}. */
 const closedBy = jsonKind('closedBy', z.unknown().transform((v, ctx): Record<(typeof CLOSER_NAMES)[number], number> => {
