@@ -28,6 +28,8 @@ export interface ProbeRecord {
   steadyAttempts: number;
   /** Closes that overflowed tcp_max_tw_buckets (skipped TIME_WAIT), summed over the replications. */
   overflows: number;
+  /** The fullest pool's peak share of its ports in use (summary.csv max_pool_utilization), the highest over the replications. */
+  peakUtilization: number;
 }
 
 export interface ProfileCapacity {
@@ -182,7 +184,7 @@ export function capacityRow(ctx: CapacityContext, c: ProfileCapacity, change?: {
 /** The flag of a what-if whose gain comes from another limit (../stats/what-ifs.ts otherLimitNote). */
 export function otherLimit(base: ProfileCapacity, w: WhatIfOutcome): string | undefined {
   const a = base.sustainable, b = w.capacity?.sustainable;
-  return a === undefined || b === undefined ? undefined : otherLimitNote(a, b);
+  return a === undefined || b === undefined ? undefined : otherLimitNote(a, b, w.capacity!.status === 'no-failure-found');
 }
 
 /** capacity.csv's rows for a profile: the baseline, then its what-ifs as ranked. */
