@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { ALLOCATOR_NAMES } from '../os/allocators';
-import { BASE_PRESET_NAMES, PRESETS, PRESET_NAMES } from '../os/presets';
+import { BASE_PRESET_NAMES, foldPresetText as fold, PRESETS, PRESET_NAMES } from '../os/presets';
+import type { Profile } from '../os/profile';
 import type { DistributionSpec } from '../random/distributions';
 import { CLOSER_NAMES } from '../workload/closer';
-import { describeValue, didYouMean } from './issues';
+import { closest, describeValue, didYouMean } from './issues';
 import { TraceFile } from './trace-file';
 import { DURATION_EXAMPLES, MAX_DURATION_TEXT, MAX_DURATION_TICKS, MAX_RATE_PER_S, MAX_RATE_TEXT, RATE_EXAMPLES, parseDuration, parseRate, suggestDuration, suggestRate } from './units';
 
@@ -114,10 +115,40 @@ export function presetChoices(): string {
   return `Presets: ${BASE_PRESET_NAMES.join(', ')}; by OS version: ${versions.join(', ')} ("portsim profiles --search WORD" finds one); or a profile file ending in .yaml or .yml`;
 }
 
-/** A preset name, with the closest one suggested when unknown. */
+/**
+ * The presets a user most likely meant by an unknown name, best first (at most four; empty when
+ * nothing is close): the name as one word in presets' names ("centos" → centos6, centos7;
+ * "windows-2016" → windows-server-2016), else in their sources ("rhel7" → centos7); else its
+ * words (split at separators and between letters and digits) all in a name ("windows-2012" →
+ * the Server 2012 presets); else the closest spelling ("linx" → linux).
+ */
+function suggestPresets(name: string): string[] {
+  const all = Object.values(PRESETS);
+  const whole = fold(name);
+  const words = name.toLowerCase().split(/[\s._-]+|(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])/).map(fold).filter((w) => w !== '');
+  const tries = [
+    (p: Profile) => fold(p.name).includes(whole),
+    (p: Profile) => fold(p.source).includes(whole),
+    (p: Profile) => words.length > 1 && words.every((w) => fold(p.name).includes(w)),
+  ];
+  for (const t of whole === '' ? [] : tries) {
+    const found = all.filter(t).map((p) => p.name);
+    if (found.length > 0) return found.slice(0, 4);
+  }
+  const c = closest(name, PRESET_NAMES);
+  return c === undefined ? [] : [c];
+}
+
+/** " Did you mean …?" for an unknown preset name ('' when nothing is close). */
+export function presetHint(name: string): string {
+  const s = suggestPresets(name).map((n) => `"${n}"`);
+  return s.length === 0 ? '' : s.length === 1 ? ` Did you mean ${s[0]}?` : ` Did you mean one of ${s.join(', ')}?`;
+}
+
+/** A preset name, with the closest ones suggested when unknown. */
 const presetName = z.unknown().transform((v, ctx): string => {
   if (typeof v === 'string' && Object.hasOwn(PRESETS, v)) return v;
-  const hint = typeof v === 'string' ? didYouMean(v, PRESET_NAMES) : '';
+  const hint = typeof v === 'string' ? presetHint(v) : '';
   ctx.addIssue({
     code: 'custom',
     message: v === undefined ? `is required: a preset name. ${presetChoices()}` : `unknown preset ${describeValue(v)}.${hint} ${presetChoices()}`,
