@@ -38,6 +38,14 @@ export interface MixturePart {
   readonly duration: DistributionSpec;
 }
 
+/** Each part's probability, weight / Σ weight (scaled by the largest first: no overflow to Infinity). */
+function mixtureShares(parts: readonly MixturePart[]): number[] {
+  const top = parts.reduce((m, p) => Math.max(m, p.weight), 0);
+  const scaled = parts.map((p) => p.weight / top);
+  const total = scaled.reduce((a, x) => a + x, 0);
+  return scaled.map((x) => x / total);
+}
+
 /** z such that Φ(z) = 0.99. */
 export const Z99 = 2.3263478740408408;
 
@@ -96,11 +104,11 @@ export class Distribution {
       case 'mixture': {
         if (spec.parts.length === 0) throw new RangeError('a mixture needs at least one part');
         if (spec.parts.some((p) => !(p.weight > 0) || p.duration.dist === 'mixture')) throw new RangeError('mixture parts need weights > 0 and are not mixtures themselves');
-        const total = spec.parts.reduce((a, p) => a + p.weight, 0);
+        const shares = mixtureShares(spec.parts);
         let sum = 0;
         this.kind = MIXTURE;
         this.parts = spec.parts.map((p) => new Distribution(p.duration));
-        this.cumulative = Float64Array.from(spec.parts, (p) => (sum += p.weight) / total);
+        this.cumulative = Float64Array.from(shares, (x) => (sum += x));
         this.cumulative[this.cumulative.length - 1] = 1;
         this.p1 = 0;
         this.p2 = 0;
@@ -129,9 +137,8 @@ export class Distribution {
         return (a * Math.pow(l, a) * (Math.pow(h, 1 - a) - Math.pow(l, 1 - a))) / ((1 - a) * this.p3);
       }
       case MIXTURE: {
-        const { parts } = this.spec as Extract<DistributionSpec, { dist: 'mixture' }>;
-        const total = parts.reduce((a, p) => a + p.weight, 0);
-        return this.parts.reduce((a, d, i) => a + (parts[i]!.weight / total) * d.mean, 0);
+        const shares = mixtureShares((this.spec as Extract<DistributionSpec, { dist: 'mixture' }>).parts);
+        return this.parts.reduce((a, d, i) => a + shares[i]! * d.mean, 0);
       }
       default: {
         // Trapezoids between consecutive order statistics, each of probability 1/(n − 1).

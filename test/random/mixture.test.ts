@@ -78,6 +78,13 @@ describe('Distribution: mixture', () => {
     expect(a.nextUint32()).toBe(b.nextUint32());
   });
 
+  test('huge weights do not overflow: 1e308 and 1e308 are an even split', () => {
+    const spec: DistributionSpec = { dist: 'mixture', parts: [{ weight: 1e308, duration: { dist: 'constant', value: 0 } }, { weight: 1e308, duration: { dist: 'constant', value: 2 * ms } }] };
+    expect(new Distribution(spec).mean).toBeCloseTo(ms, 6);
+    const xs = samples(spec, 'huge', 10_000);
+    expect(Math.abs(xs.filter((x) => x === 0).length / xs.length - 0.5)).toBeLessThan(0.03);
+  });
+
   test('a mixture with an infinite-mean part has an infinite mean', () => {
     const spec: DistributionSpec = { dist: 'mixture', parts: [{ weight: 1, duration: { dist: 'constant', value: 1 } }, { weight: 1, duration: { dist: 'pareto', scale: ms, shape: 1 } }] };
     expect(new Distribution(spec).mean).toBe(Infinity);
