@@ -45,7 +45,7 @@ export function transientLines(plan: Plan, summary: readonly Row[], dir: string,
       String(p.profile), String(p.phase), `${s(p.start_s)}–${s(p.end_s)}`, `${Number(p.rate_per_s).toLocaleString('en-US')}/s`, n(p.attempts), n(p.failures),
       p.failure_ratio === undefined ? '-' : formatShare(Number(p.failure_ratio)),
     ]);
-    out.push('', formatTable(['profile', 'phase', 'time', 'arrivals', 'attempts', 'failures', 'failed'], rows, [false, true, false, true, true, true, true]));
+    out.push('', formatTable(['profile', 'phase', 'time', 'mean arrivals', 'attempts', 'failures', 'failed'], rows, [false, true, false, true, true, true, true]));
   }
   return plan.replications > 1 && out.length > 0 ? ['', '(replication 0)', ...out] : out.length > 0 ? ['', ...out] : [];
 }

@@ -177,3 +177,18 @@ export const BASE_PRESET_NAMES: readonly string[] = Object.keys(BASE_PRESETS);
 export function presetFamily(preset: string): string {
   return VERSION_SPECS[preset]?.family ?? preset;
 }
+
+/** A name or text folded for matching: lower case, "windows" as "win", no spaces, dots or dashes. */
+export const foldPresetText = (x: string) => x.toLowerCase().replace(/windows/g, 'win').replace(/[\s._-]+/g, '');
+
+/**
+ * The presets whose name or source mentions every word of `search` (case-insensitive; spaces,
+ * dots and dashes ignored, so "centos 7", "Server 2012" and "win-xp" find theirs); all without one.
+ */
+export function searchPresets(search?: string): Profile[] {
+  const all = Object.values(PRESETS);
+  if (search === undefined) return all;
+  const words = search.split(/\s+/).filter((w) => w !== '').map(foldPresetText);
+  return all.filter((p) => words.every((w) => foldPresetText(p.name).includes(w) || foldPresetText(p.source).includes(w)));
+}
+

@@ -7,3 +7,4 @@ export const DIST_EXPONENTIAL = 2;
 export const DIST_LOGNORMAL = 3;
 export const DIST_PARETO = 4;
 export const DIST_EMPIRICAL = 5;
+export const DIST_MIXTURE = 6;

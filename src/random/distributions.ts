@@ -1,5 +1,5 @@
 import type { RandomStream } from './stream';
-import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_UNIFORM } from './distribution-codes';
+import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_MIXTURE, DIST_PARETO, DIST_UNIFORM } from './distribution-codes';
 
 /**
  * Distributions of non-negative quantities (connection durations, think times…), in ticks.
@@ -24,12 +24,32 @@ export type DistributionSpec =
    * x(⌊h⌋+1) + (h − ⌊h⌋)·(x(⌊h⌋+2) − x(⌊h⌋+1)) — the continuous distribution whose quantile
    * function is R's type-7 sample quantile. Every sample lies in [min, max].
    */
-  | { dist: 'empirical'; file: string; values: readonly number[] };
+  | { dist: 'empirical'; file: string; values: readonly number[] }
+  /**
+   * A mixture: each draw picks a part with probability weight / (sum of the weights), then draws
+   * from it (99 % answered in 2 ms, 1 % waiting for a 5 s timeout). Weights are relative, as
+   * destinations' are; parts are any of the forms above, not mixtures themselves.
+   */
+  | { dist: 'mixture'; parts: readonly MixturePart[] };
+
+/** One part of a mixture: its relative weight (> 0) and its distribution. */
+export interface MixturePart {
+  readonly weight: number;
+  readonly duration: DistributionSpec;
+}
+
+/** Each part's probability, weight / Σ weight (scaled by the largest first: no overflow to Infinity). */
+function mixtureShares(parts: readonly MixturePart[]): number[] {
+  const top = parts.reduce((m, p) => Math.max(m, p.weight), 0);
+  const scaled = parts.map((p) => p.weight / top);
+  const total = scaled.reduce((a, x) => a + x, 0);
+  return scaled.map((x) => x / total);
+}
 
 /** z such that Φ(z) = 0.99. */
 export const Z99 = 2.3263478740408408;
 
-const CONSTANT = DIST_CONSTANT, UNIFORM = DIST_UNIFORM, EXPONENTIAL = DIST_EXPONENTIAL, LOGNORMAL = DIST_LOGNORMAL, PARETO = DIST_PARETO, EMPIRICAL = DIST_EMPIRICAL;
+const CONSTANT = DIST_CONSTANT, UNIFORM = DIST_UNIFORM, EXPONENTIAL = DIST_EXPONENTIAL, LOGNORMAL = DIST_LOGNORMAL, PARETO = DIST_PARETO, EMPIRICAL = DIST_EMPIRICAL, MIXTURE = DIST_MIXTURE;
 
 const NO_TABLE = new Float64Array(0);
 
@@ -42,6 +62,9 @@ export class Distribution {
   readonly p3: number = 1;
   /** Empirical: the sorted values, the last one repeated once more (so u → index needs no bounds check). The kernel is handed it too. */
   readonly table: Float64Array = NO_TABLE;
+  /** Mixture: the parts, and the cumulative shares of their weights (the last one exactly 1). */
+  private readonly parts: readonly Distribution[] = [];
+  private readonly cumulative: Float64Array = NO_TABLE;
   private readonly theMean: number;
 
   /** Parameters in ticks (see DistributionSpec); samples are rounded to whole ticks. */
@@ -78,6 +101,19 @@ export class Distribution {
         this.p2 = 0;
         break;
       }
+      case 'mixture': {
+        if (spec.parts.length === 0) throw new RangeError('a mixture needs at least one part');
+        if (spec.parts.some((p) => !(p.weight > 0) || p.duration.dist === 'mixture')) throw new RangeError('mixture parts need weights > 0 and are not mixtures themselves');
+        const shares = mixtureShares(spec.parts);
+        let sum = 0;
+        this.kind = MIXTURE;
+        this.parts = spec.parts.map((p) => new Distribution(p.duration));
+        this.cumulative = Float64Array.from(shares, (x) => (sum += x));
+        this.cumulative[this.cumulative.length - 1] = 1;
+        this.p1 = 0;
+        this.p2 = 0;
+        break;
+      }
     }
     this.theMean = this.computeMean();
   }
@@ -100,6 +136,10 @@ export class Distribution {
         if (a === 1) return (l * Math.log(h / l)) / (1 - l / h);
         return (a * Math.pow(l, a) * (Math.pow(h, 1 - a) - Math.pow(l, 1 - a))) / ((1 - a) * this.p3);
       }
+      case MIXTURE: {
+        const shares = mixtureShares((this.spec as Extract<DistributionSpec, { dist: 'mixture' }>).parts);
+        return this.parts.reduce((a, d, i) => a + shares[i]! * d.mean, 0);
+      }
       default: {
         // Trapezoids between consecutive order statistics, each of probability 1/(n − 1).
         const t = this.table, n = this.p1 + 1;
@@ -111,7 +151,10 @@ export class Distribution {
     }
   }
 
-  /** One draw, in whole ticks. Consumes a fixed number of values per kind (0, 1, 1, 2, 1 or 1). */
+  /**
+   * One draw, in whole ticks. Consumes a fixed number of values per kind (0, 1, 1, 2, 1 or 1);
+   * a mixture one uniform to pick its part, then what that part consumes.
+   */
   sample(rng: RandomStream): number {
     switch (this.kind) {
       case CONSTANT: return this.p1;
@@ -119,6 +162,12 @@ export class Distribution {
       case EXPONENTIAL: return Math.round(rng.exp1() * this.p1);
       case LOGNORMAL: return Math.round(Math.exp(this.p1 + this.p2 * rng.normal()));
       case PARETO: return Math.round(this.p1 * Math.pow(1 - rng.uniform() * this.p3, this.p2));
+      case MIXTURE: {
+        const u = rng.uniform(), c = this.cumulative;
+        let i = 0;
+        while (u >= c[i]!) i++;
+        return this.parts[i]!.sample(rng);
+      }
       default: {
         const h = rng.uniform() * this.p1;
         const i = Math.floor(h);

@@ -1,3 +1,3 @@
 export { RandomStream, RandomStreams } from './stream';
 export { Distribution, Z99 } from './distributions';
-export type { DistributionSpec } from './distributions';
+export type { DistributionSpec, MixturePart } from './distributions';

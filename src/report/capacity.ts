@@ -28,6 +28,8 @@ export interface ProbeRecord {
   steadyAttempts: number;
   /** Closes that overflowed tcp_max_tw_buckets (skipped TIME_WAIT), summed over the replications. */
   overflows: number;
+  /** The fullest pool's peak share of its ports in use (summary.csv max_pool_utilization), the highest over the replications. */
+  peakUtilization: number;
 }
 
 export interface ProfileCapacity {
@@ -182,7 +184,9 @@ export function capacityRow(ctx: CapacityContext, c: ProfileCapacity, change?: {
 /** The flag of a what-if whose gain comes from another limit (../stats/what-ifs.ts otherLimitNote). */
 export function otherLimit(base: ProfileCapacity, w: WhatIfOutcome): string | undefined {
   const a = base.sustainable, b = w.capacity?.sustainable;
-  return a === undefined || b === undefined ? undefined : otherLimitNote(a, b);
+  if (a === undefined || b === undefined) return undefined;
+  const status = w.capacity!.status;
+  return otherLimitNote(a, b, status === 'ok' ? 'measured' : status === 'no-failure-found' ? 'no-failure' : 'open');
 }
 
 /** capacity.csv's rows for a profile: the baseline, then its what-ifs as ranked. */

@@ -98,9 +98,8 @@ export function readDurationsFile(file: string, read: ReadText): DurationsFile {
 const filledFrom = new WeakMap<object, string>();
 
 /**
- * Fills in, in place, `values` (seconds) of every `workloads[i].connection.duration` (and
- * `workloads[i].clients.think`) that is
- * `{dist: empirical, file}`, from the file. Relative paths are taken from `baseDir` (the
+ * Fills in, in place, `values` (seconds) of every `{dist: empirical, file}` that
+ * empiricalSpots finds, from the file. Relative paths are taken from `baseDir` (the
  * scenario's folder), or from the working folder when undefined (values set on the command
  * line). Objects already filled from the same `file` are left alone. Returns the issues to
  * report against the scenario (a file that cannot be read, `values` written by hand) and the
@@ -111,20 +110,12 @@ export function includeDurationFiles(
 ): { issues: Issue[]; failed?: { file: string; issues: LocatedIssue[] } } {
   const issues: Issue[] = [];
   let failed: { file: string; issues: LocatedIssue[] } | undefined;
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return { issues };
-  const workloads = (data as Record<string, unknown>).workloads;
-  if (!Array.isArray(workloads)) return { issues };
-  const fields: [string, string][] = [['connection', 'duration'], ['clients', 'think']];
-  workloads.forEach((w, i) => fields.forEach(([outer, inner]) => {
-    const c = isMap(w) ? w[outer] : undefined;
-    const d = isMap(c) ? c[inner] : undefined;
-    if (!isMap(d) || d.dist !== 'empirical' || typeof d.file !== 'string' || d.file.trim() === '') return;
-    const path: PathSegment[] = ['workloads', i, outer, inner];
+  for (const { path, d } of empiricalSpots(data)) {
     const name = d.file.trim();
-    if (filledFrom.get(d) === d.file) return;
+    if (filledFrom.get(d) === d.file) continue;
     if ('values' in d && !filledFrom.has(d)) {
       issues.push({ path: [...path, 'values'], code: 'unknown_key', message: `is read from the file named by "file"; write the durations there (a "${DURATION_COLUMN}" column)` });
-      return;
+      continue;
     }
     const file = baseDir === undefined || isAbsolute(name) ? normalize(name) : join(baseDir, name);
     let entry = cache.get(file);
@@ -140,8 +131,32 @@ export function includeDurationFiles(
     } else {
       failed ??= entry;
     }
-  }));
+  }
   return failed === undefined ? { issues } : { issues, failed };
+}
+
+/** The distribution fields of a workload, as [outer, inner] keys. */
+const DISTRIBUTION_FIELDS = [['connection', 'duration'], ['connection', 'connectLatency'], ['clients', 'think']] as const;
+
+/**
+ * Every `{dist: empirical, file}` of a scenario's data as written (not yet checked), with its
+ * path: the workloads' durations, connect latencies and think times, and the parts of their
+ * mixtures. (load.ts checks the same files' paths against the scenario's folder.)
+ */
+export function empiricalSpots(data: unknown): { path: PathSegment[]; d: Record<string, unknown> & { file: string } }[] {
+  const out: { path: PathSegment[]; d: Record<string, unknown> & { file: string } }[] = [];
+  const visit = (d: unknown, path: PathSegment[], top: boolean) => {
+    if (!isMap(d)) return;
+    if (d.dist === 'empirical' && typeof d.file === 'string' && d.file.trim() !== '') out.push({ path, d: d as Record<string, unknown> & { file: string } });
+    if (top && d.dist === 'mixture' && Array.isArray(d.parts)) d.parts.forEach((p, k) => visit(isMap(p) ? p.duration : undefined, [...path, 'parts', k, 'duration'], false));
+  };
+  const workloads = isMap(data) ? data.workloads : undefined;
+  if (!Array.isArray(workloads)) return out;
+  workloads.forEach((w, i) => DISTRIBUTION_FIELDS.forEach(([outer, inner]) => {
+    const c = isMap(w) ? w[outer] : undefined;
+    visit(isMap(c) ? c[inner] : undefined, ['workloads', i, outer, inner], true);
+  }));
+  return out;
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {

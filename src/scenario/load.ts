@@ -4,7 +4,7 @@ import { LineCounter, type Node, parseDocument } from 'yaml';
 import { PRESET_NAMES } from '../os/presets';
 import type { Plan } from '../sim/plan';
 import { describeValue, excerpt, formatIssues, type Issue, type LocatedIssue, type PathSegment } from './issues';
-import { type DurationsFile, includeDurationFiles } from './durations-file';
+import { type DurationsFile, empiricalSpots, includeDurationFiles } from './durations-file';
 import { applyOverride, type Override, parseSetArgument } from './overrides';
 import { includeTraceFiles } from './trace-file';
 import type { ScenarioInput } from './schema';
@@ -319,11 +319,8 @@ function outsideIssues(data: unknown, base: string): Issue[] {
   list(doc?.workloads).forEach((w, i) => {
     const a = map(map(w)?.arrivals);
     if (a?.type === 'trace') check(a.file, ['workloads', i, 'arrivals', 'file']);
-    for (const [outer, inner] of [['connection', 'duration'], ['clients', 'think']] as const) {
-      const d = map(map(map(w)?.[outer])?.[inner]);
-      if (d?.dist === 'empirical') check(d.file, ['workloads', i, outer, inner, 'file']);
-    }
   });
+  for (const { path, d } of empiricalSpots(data)) check(d.file, [...path, 'file']);
   return issues;
 }
 

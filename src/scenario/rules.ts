@@ -5,7 +5,7 @@ import { variantLabel } from './normalize';
 import type { ProfileInput, ScenarioInput } from './schema';
 import { groupProblem } from './topology';
 import { formatDuration } from './units';
-import { Distribution } from '../random/distributions';
+import { Distribution, type DistributionSpec } from '../random/distributions';
 
 /**
  * Cross-field checks on a scenario that has the right shape. Each rule is small and named, all
@@ -112,23 +112,31 @@ const times: Rule = (s, issues) => {
     if (stop !== undefined && stop <= (start ?? 0)) {
       issues.push({ path: ['workloads', i, 'arrivals', 'stop'], code: 'too_small', message: `must be after start (${formatDuration(start ?? 0)}), got ${formatDuration(stop)}` });
     }
-    const d = w.connection.duration;
-    if (d.dist === 'uniform' && d.min > d.max) {
-      issues.push({ path: ['workloads', i, 'connection', 'duration'], code: 'inverted', message: `min must not be above max, got min ${formatDuration(d.min)}, max ${formatDuration(d.max)}` });
-    }
-    if (d.dist === 'lognormal' && d.p99 <= d.median) {
-      issues.push({ path: ['workloads', i, 'connection', 'duration', 'p99'], code: 'too_small', message: `must be above the median (${formatDuration(d.median)}), got ${formatDuration(d.p99)}` });
-    }
-    if (d.dist === 'pareto') {
-      if (d.max !== undefined && d.max <= d.scale) {
-        issues.push({ path: ['workloads', i, 'connection', 'duration', 'max'], code: 'too_small', message: `must be above scale (${formatDuration(d.scale)}), got ${formatDuration(d.max)}` });
-      } else if (d.max === undefined && d.shape <= 1) {
-        // The mean sets the default warm-up and the capacity estimates: it must be finite.
-        issues.push({ path: ['workloads', i, 'connection', 'duration', 'shape'], code: 'infinite_mean', message: `must be above 1 for a finite mean, got ${d.shape}; for a heavier tail set max: to truncate it (e.g. max: 1h)` });
-      }
-    }
+    const at: PathSegment[] = ['workloads', i];
+    distributionIssues(w.connection.duration, [...at, 'connection', 'duration'], issues);
+    if (w.connection.connectLatency !== undefined) distributionIssues(w.connection.connectLatency, [...at, 'connection', 'connectLatency'], issues);
+    if (w.clients?.think !== undefined) distributionIssues(w.clients.think, [...at, 'clients', 'think'], issues);
   });
 };
+
+/** A distribution's parameters that must fit together (and each part's, for a mixture). */
+function distributionIssues(d: DistributionSpec, path: PathSegment[], issues: Issue[]): void {
+  if (d.dist === 'uniform' && d.min > d.max) {
+    issues.push({ path, code: 'inverted', message: `min must not be above max, got min ${formatDuration(d.min)}, max ${formatDuration(d.max)}` });
+  }
+  if (d.dist === 'lognormal' && d.p99 <= d.median) {
+    issues.push({ path: [...path, 'p99'], code: 'too_small', message: `must be above the median (${formatDuration(d.median)}), got ${formatDuration(d.p99)}` });
+  }
+  if (d.dist === 'pareto') {
+    if (d.max !== undefined && d.max <= d.scale) {
+      issues.push({ path: [...path, 'max'], code: 'too_small', message: `must be above scale (${formatDuration(d.scale)}), got ${formatDuration(d.max)}` });
+    } else if (d.max === undefined && d.shape <= 1) {
+      // The mean sets the default warm-up and the capacity estimates: it must be finite.
+      issues.push({ path: [...path, 'shape'], code: 'infinite_mean', message: `must be above 1 for a finite mean, got ${d.shape}; for a heavier tail set max: to truncate it (e.g. max: 1h)` });
+    }
+  }
+  if (d.dist === 'mixture') d.parts.forEach((p, k) => distributionIssues(p.duration, [...path, 'parts', k, 'duration'], issues));
+}
 
 const addresses: Rule = (s, issues) => {
   s.destinations.forEach((d, i) => {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { ALLOCATOR_NAMES } from '../os/allocators';
-import { BASE_PRESET_NAMES, PRESETS, PRESET_NAMES } from '../os/presets';
+import { BASE_PRESET_NAMES, foldPresetText as fold, PRESETS, PRESET_NAMES } from '../os/presets';
+import type { Profile } from '../os/profile';
 import type { DistributionSpec } from '../random/distributions';
 import { CLOSER_NAMES } from '../workload/closer';
-import { describeValue, didYouMean } from './issues';
+import { closest, describeValue, didYouMean } from './issues';
 import { TraceFile } from './trace-file';
 import { DURATION_EXAMPLES, MAX_DURATION_TEXT, MAX_DURATION_TICKS, MAX_RATE_PER_S, MAX_RATE_TEXT, RATE_EXAMPLES, parseDuration, parseRate, suggestDuration, suggestRate } from './units';
 
@@ -114,10 +115,40 @@ export function presetChoices(): string {
   return `Presets: ${BASE_PRESET_NAMES.join(', ')}; by OS version: ${versions.join(', ')} ("portsim profiles --search WORD" finds one); or a profile file ending in .yaml or .yml`;
 }
 
-/** A preset name, with the closest one suggested when unknown. */
+/**
+ * The presets a user most likely meant by an unknown name, best first (at most four; empty when
+ * nothing is close): the name as one word in presets' names ("centos" → centos6, centos7;
+ * "windows-2016" → windows-server-2016), else in their sources ("rhel7" → centos7); else its
+ * words (split at separators and between letters and digits) all in a name ("windows-2012" →
+ * the Server 2012 presets); else the closest spelling ("linx" → linux).
+ */
+function suggestPresets(name: string): string[] {
+  const all = Object.values(PRESETS);
+  const whole = fold(name);
+  const words = name.toLowerCase().split(/[\s._-]+|(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])/).map(fold).filter((w) => w !== '');
+  const tries = [
+    (p: Profile) => fold(p.name).includes(whole),
+    (p: Profile) => fold(p.source).includes(whole),
+    (p: Profile) => words.length > 1 && words.every((w) => fold(p.name).includes(w)),
+  ];
+  for (const t of whole === '' ? [] : tries) {
+    const found = all.filter(t).map((p) => p.name);
+    if (found.length > 0) return found.slice(0, 4);
+  }
+  const c = closest(name, PRESET_NAMES);
+  return c === undefined ? [] : [c];
+}
+
+/** " Did you mean …?" for an unknown preset name ('' when nothing is close). */
+export function presetHint(name: string): string {
+  const s = suggestPresets(name).map((n) => `"${n}"`);
+  return s.length === 0 ? '' : s.length === 1 ? ` Did you mean ${s[0]}?` : ` Did you mean one of ${s.join(', ')}?`;
+}
+
+/** A preset name, with the closest ones suggested when unknown. */
 const presetName = z.unknown().transform((v, ctx): string => {
   if (typeof v === 'string' && Object.hasOwn(PRESETS, v)) return v;
-  const hint = typeof v === 'string' ? didYouMean(v, PRESET_NAMES) : '';
+  const hint = typeof v === 'string' ? presetHint(v) : '';
   ctx.addIssue({
     code: 'custom',
     message: v === undefined ? `is required: a preset name. ${presetChoices()}` : `unknown preset ${describeValue(v)}.${hint} ${presetChoices()}`,
@@ -145,19 +176,21 @@ const profileFields = {
 /** A profile: a preset name, or `{preset, …overrides}`. */
 export const profileSchema = jsonKind('profile', z.preprocess((v) => (typeof v === 'string' ? { preset: v } : v), z.strictObject(profileFields)));
 
-/** A connection duration: a fixed duration (`1s`) or `{dist, …}`. A bare number is passed on as a fixed duration too, to be refused with a "did you mean 5s". */
-const distribution = jsonKind('distribution', z.preprocess(
-  (v) => (typeof v === 'string' || typeof v === 'number' ? { dist: 'constant', value: v } : v),
-  z.discriminatedUnion('dist', [
-    z.strictObject({ dist: z.literal('constant'), value: duration() }),
-    z.strictObject({ dist: z.literal('uniform'), min: duration(), max: duration() }),
-    z.strictObject({ dist: z.literal('exponential'), mean: duration({ positive: true }) }),
-    z.strictObject({ dist: z.literal('lognormal'), median: duration({ positive: true }), p99: duration({ positive: true }) }),
-    z.strictObject({ dist: z.literal('pareto'), scale: duration({ positive: true }), shape: z.number().positive(), max: duration({ positive: true }).optional() }),
-    // `values` (seconds) is filled in from `file` by load.ts (./durations-file.ts).
-    z.strictObject({ dist: z.literal('empirical'), file: z.string().min(1), values: z.array(z.number().nonnegative()).min(1).optional() }),
-  ]),
-).transform((d, ctx): DistributionSpec => {
+/** The forms of a distribution other than a mixture (a mixture's parts are these). */
+const distributionForms = [
+  z.strictObject({ dist: z.literal('constant'), value: duration() }),
+  z.strictObject({ dist: z.literal('uniform'), min: duration(), max: duration() }),
+  z.strictObject({ dist: z.literal('exponential'), mean: duration({ positive: true }) }),
+  z.strictObject({ dist: z.literal('lognormal'), median: duration({ positive: true }), p99: duration({ positive: true }) }),
+  z.strictObject({ dist: z.literal('pareto'), scale: duration({ positive: true }), shape: z.number().positive(), max: duration({ positive: true }).optional() }),
+  // `values` (seconds) is filled in from `file` by load.ts (./durations-file.ts).
+  z.strictObject({ dist: z.literal('empirical'), file: z.string().min(1), values: z.array(z.number().nonnegative()).min(1).optional() }),
+] as const;
+
+type FormOutput = z.output<(typeof distributionForms)[number]>;
+
+/** A form as the engine takes it: pareto without an absent `max`, empirical values in ticks. */
+function toSpec(d: FormOutput, ctx: z.RefinementCtx): DistributionSpec {
   if (d.dist === 'pareto') return d.max === undefined ? { dist: 'pareto', scale: d.scale, shape: d.shape } : { dist: 'pareto', scale: d.scale, shape: d.shape, max: d.max };
   if (d.dist !== 'empirical') return d;
   if (d.values === undefined) {
@@ -165,7 +198,40 @@ const distribution = jsonKind('distribution', z.preprocess(
     return z.NEVER;
   }
   return { dist: 'empirical', file: d.file, values: d.values.map((s) => s * 1_000_000) }; // seconds → ticks
-}));
+}
+
+/** A fixed duration (`1s`), or a bare number (to be refused with a "did you mean 5s"), as `{dist: constant}`. */
+const shorthand = (v: unknown): unknown => (typeof v === 'string' || typeof v === 'number' ? { dist: 'constant', value: v } : v);
+
+/** A mixture's part: any form but a mixture. */
+const partDistribution = jsonKind('distribution', z.preprocess(
+  (v, ctx) => {
+    if (v !== null && typeof v === 'object' && (v as { dist?: unknown }).dist === 'mixture') {
+      ctx.addIssue({ code: 'custom', path: ['dist'], message: "a part cannot be a mixture itself: list its parts in this mixture instead, each weight scaled by that part's share" });
+    }
+    return shorthand(v);
+  },
+  z.discriminatedUnion('dist', [...distributionForms]),
+).transform(toSpec));
+
+/**
+ * `{dist: mixture, parts: [{weight, duration}, …]}`: each draw picks a part with probability
+ * weight / (sum of the weights) — weights are relative, as destinations' are, so 99 and 1 mean
+ * the same as 0.99 and 0.01.
+ */
+const mixtureForm = z.strictObject({
+  dist: z.literal('mixture'),
+  parts: z.array(z.strictObject({
+    weight: z.number().refine((w) => w > 0, { error: (i) => `must be > 0, got ${describeValue(i.input)}; weights are relative (99 and 1 mean the same as 0.99 and 0.01)` }),
+    duration: partDistribution,
+  })).refine((ps) => ps.length >= 2, { error: (i) => `a mixture needs at least two parts, got ${(i.input as unknown[]).length}; for one, write that distribution itself (e.g. parts: [{weight: 99, duration: 2ms}, {weight: 1, duration: 5s}])` }),
+});
+
+/** A connection duration: a fixed duration (`1s`) or `{dist, …}`, a mixture of those included. */
+const distribution = jsonKind('distribution', z.preprocess(
+  shorthand,
+  z.discriminatedUnion('dist', [...distributionForms, mixtureForm]),
+).transform((d, ctx): DistributionSpec => (d.dist === 'mixture' ? { dist: 'mixture', parts: d.parts } : toSpec(d, ctx))));
 
 /** `client`, `server`, `reset`, or a mix such as {client: 0.7, server: 0.2, reset: 0.1}. */
 const closedBy = jsonKind('closedBy', z.unknown().transform((v, ctx): Record<(typeof CLOSER_NAMES)[number], number> => {

@@ -109,14 +109,39 @@ function secondAddress(address: string): string {
 }
 
 /**
- * A note when a what-if's gain comes (at least partly) from another limit kicking in rather than
- * from the change itself; undefined otherwise. Today: tcp_max_tw_buckets — at the what-if's
- * sustainable load, closes overflowed the TIME_WAIT cap (so they skipped TIME_WAIT and freed their
- * ports at once), where at the baseline's they did not.
+ * Below this peak share of its ports, the fullest pool at a search's sustainable load was far from
+ * full: ports were not what limited the rate there (the level of the transients' recovery, 80 %).
  */
-export function otherLimitNote(base: { overflows: number }, changed: { overflows: number }): string | undefined {
+export const NOT_BINDING = 0.8;
+
+/** What otherLimitNote reads of a search's sustainable probe. */
+export interface LimitFigures {
+  /** Closes that overflowed tcp_max_tw_buckets at that load. */
+  overflows: number;
+  /** The fullest pool's peak share of its ports in use at that load (0–1). */
+  peakUtilization: number;
+}
+
+/**
+ * A note when a what-if's gain comes (at least partly) from another limit kicking in rather than
+ * from the change itself; undefined otherwise. Two cases, each judged at the two searches'
+ * sustainable loads:
+ * - tcp_max_tw_buckets: closes overflowed the TIME_WAIT cap (so they skipped TIME_WAIT and freed
+ *   their ports at once) with the change, where at the baseline's load they did not;
+ * - a pool no longer binding: the baseline's fullest pool was (nearly) full at its limit, the
+ *   changed scenario's fullest stayed below NOT_BINDING of its ports at the load the changed
+ *   search answers with: `measured` (bracketed: the limit is just above), or `no-failure` (nothing
+ *   failed up to the highest load it tried: its figure is where it stopped). Not judged when the
+ *   search ran out of probes with the bracket still wide (`open`): its lower end is not a limit.
+ */
+export function otherLimitNote(base: LimitFigures, changed: LimitFigures, search: 'measured' | 'no-failure' | 'open' = 'measured'): string | undefined {
   if (changed.overflows > 0 && base.overflows === 0) {
     return `tcp_max_tw_buckets overflowed (${changed.overflows} closes skipped TIME_WAIT at this load): part of the gain is the TIME_WAIT cap freeing ports at once and not the change`;
+  }
+  if (search !== 'open' && changed.peakUtilization < NOT_BINDING && base.peakUtilization >= NOT_BINDING) {
+    const pct = (x: number) => `${Number((x * 100).toPrecision(3))} %`;
+    const why = search === 'no-failure' ? 'the gain is where the search stopped, not a port limit' : 'this limit is not the pools filling up';
+    return `no pool binds any more: at this load the fullest pool peaked at ${pct(changed.peakUtilization)} of its ports (${pct(base.peakUtilization)} at the baseline's limit), so ${why}`;
   }
   return undefined;
 }

@@ -31,6 +31,7 @@ const HOSTILE: unknown[] = [
   'windows-legacy', 'macos', 'poisson', 'constant', 'trace', 'bursts', 'client', 'server', 'udp', 'tcp', 'any-port', 'unlimited',
   0, 1, -1, 2, 3, 100, 65535, 65536, 1e300, -1e300, 2 ** 53 + 1, 0.5, NaN, true, false, null, [], {}, [1, 2], ['linux', 'windows'],
   { dist: 'exponential', mean: '1ms' }, { dist: 'pareto', scale: '1ms', shape: 0.5 }, { type: 'poisson', rate: '1/s' },
+  { dist: 'mixture', parts: [{ weight: 1e308, duration: '1us' }, { weight: 1e308, duration: '365000d' }] }, { dist: 'mixture', parts: [{ weight: 1, duration: { dist: 'mixture', parts: [] } }] },
   { type: 'constant-concurrency', count: 1000000, think: '1us' }, { __proto__: { polluted: 1 } }, 'a'.repeat(300),
 ];
 const KEYS = ['rate', 'duration', 'sample', 'warmup', 'seed', 'replications', 'clients', 'arrivals', 'file', 'profile', 'sourceIps', 'compare', '__proto__', 'constructor', 'timeWait', 'portRange', 'retry', 'pool'];

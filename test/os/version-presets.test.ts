@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { searchPresets } from '../../src/cli/commands/profiles';
+import { searchPresets } from '../../src/os/presets';
+import { presetHint } from '../../src/scenario/schema';
 import { secondsFromTicks } from '../../src/engine/time';
 import { BASE_PRESET_NAMES, PRESET_NAMES, PRESETS, presetFamily } from '../../src/os/presets';
 import { cli, readCsv, tempDir, tempScenario } from '../helpers/cli';
@@ -94,6 +95,19 @@ describe('presets by OS version', () => {
     const r = await cli('validate', file);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/:3:29: hosts\[0\]\.profile: unknown preset "centos8" \(string\)\. Did you mean "centos\d"\? Presets: linux, .*centos7.*or a profile file ending in \.yaml or \.yml/);
+  });
+
+  test('an unknown name suggests the presets a user meant by it, not only the nearest spelling', () => {
+    const hint = (n: string) => presetHint(n);
+    // By spelling alone "windows-2012" is closest to "windows-2000" (two edits).
+    expect(hint('windows-2012')).toBe(' Did you mean one of "windows-server-2012", "windows-server-2012-r2"?');
+    expect(hint('win2012')).toBe(' Did you mean one of "windows-server-2012", "windows-server-2012-r2"?');
+    expect(hint('centos')).toBe(' Did you mean one of "centos6", "centos7"?');
+    expect(hint('rhel7')).toBe(' Did you mean "centos7"?');
+    expect(hint('server2016')).toBe(' Did you mean "windows-server-2016"?');
+    expect(hint('win10')).toBe(' Did you mean "windows-10"?');
+    expect(hint('linx')).toBe(' Did you mean "linux"?');
+    expect(hint('xyz')).toBe('');
   });
 
   test('scenarios/README.md lists every version preset', () => {

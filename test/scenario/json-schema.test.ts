@@ -52,7 +52,7 @@ test('every field has a description from scenarios/README.md, with its type and 
 });
 
 test('the enums list the presets, allocators, distributions and arrival kinds', () => {
-  for (const word of ['"windows-legacy"', '"linux-bind"', '"random-increments"', '"lognormal"', '"pareto"', '"empirical"', '"ramping-arrival-rate"', '"per-destination"', '"unanswered"']) {
+  for (const word of ['"windows-legacy"', '"linux-bind"', '"random-increments"', '"lognormal"', '"pareto"', '"empirical"', '"mixture"', '"ramping-arrival-rate"', '"per-destination"', '"unanswered"']) {
     expect(committed).toContain(word);
   }
 });
@@ -106,6 +106,9 @@ describe('what the loader rejects, the schema rejects', () => {
     ['a string for the seed', 'seed', (s: string) => s.replace(/^seed: .*/m, 'seed: one')],
     ['a mapping for the host list', 'hosts', (s: string) => s.replace(/^hosts:/m, 'hosts: { }\nx_hosts:')],
     ['a closing side that does not exist', 'closedBy', (s: string) => s.replace(/closedBy: \w+/, 'closedBy: clinet')],
+    ['an unknown key in a mixture part', 'share', (s: string) => s.replace(/duration: \{ dist: exponential, mean: 100ms \}/, 'duration: { dist: mixture, parts: [{ share: 1, duration: 2ms }, { weight: 1, duration: 5s }] }')],
+    ['a mixture as a part of a mixture', 'mixture', (s: string) => s.replace(/duration: \{ dist: exponential, mean: 100ms \}/, 'duration: { dist: mixture, parts: [{ weight: 1, duration: 2ms }, { weight: 1, duration: { dist: mixture, parts: [{ weight: 1, duration: 1s }, { weight: 1, duration: 2s }] } }] }')],
+    ['a string weight in a mixture', 'weight', (s: string) => s.replace(/duration: \{ dist: exponential, mean: 100ms \}/, 'duration: { dist: mixture, parts: [{ weight: "1", duration: 2ms }, { weight: 1, duration: 5s }] }')],
   ])('%s', (_what, _needle, edit) => {
     const text = edit(base);
     expect(text).not.toBe(base);

@@ -121,7 +121,7 @@ const cases: Case[] = [
   {
     name: 'distribution abbreviated: exp',
     text: edit({ 23: '        dist: exp' }),
-    err: [':23:15: workloads[0].connection.duration.dist: must be one of constant | uniform | exponential | lognormal | pareto | empirical, got "exp" (string). Did you mean "exponential"?'],
+    err: [':23:15: workloads[0].connection.duration.dist: must be one of constant | uniform | exponential | lognormal | pareto | empirical | mixture, got "exp" (string). Did you mean "exponential"?'],
   },
 
   // rates

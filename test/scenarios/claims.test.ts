@@ -44,6 +44,21 @@ describe('scenario header claims', () => {
   }, 60_000); // 12 s on a loaded machine (2 cores, several runs)
 });
 
+describe('mixture-timeouts', () => {
+  test('one mixture duration (99 % × 2 ms, 1 % × 5 s): its figures, and Erlang-B from the mixture\'s mean', async () => {
+    const { summary, timeseries } = await run('mixture-timeouts');
+    const row = summary[0]!;
+    // Seed 1, deterministic: the figures the header gives.
+    expect([row.steady_attempts, row.steady_failures, row.failure_episodes]).toEqual(['5038407', '6422', '10']);
+    expect(num(row.first_failure_s)).toBeCloseTo(52.714, 3);
+    expect(num(row.failures_time_wait)).toBe(0);
+    const held = timeseries.reduce((a, r) => a + num(r.in_use), 0) / timeseries.length;
+    within(held, 900, 950); // 18,000/s × 51.98 ms ≈ 936 by Little's law (36 without the 1 %)
+    // Erlang-B for 1,000 ports at 935.6 Erlang is 0.147 %: a 5-minute run lands near it.
+    within(num(row.steady_failure_ratio), 0.0007, 0.003);
+  }, 60_000);
+});
+
 /** The user-needs scenarios S1–S13 (scenarios/s01-…yaml … s13-…yaml): one test each. */
 type Row = Record<string, string>;
 const COVERED = new Set<string>();

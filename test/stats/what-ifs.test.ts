@@ -1,6 +1,6 @@
 import { ticksFromSeconds } from '../../src/engine/time';
 import { planEstimate } from '../../src/stats/analytic';
-import { WHAT_IFS, type WhatIf } from '../../src/stats/what-ifs';
+import { NOT_BINDING, otherLimitNote, WHAT_IFS, type WhatIf } from '../../src/stats/what-ifs';
 import type { Plan } from '../../src/sim/plan';
 import { planOf, simplePlan } from '../helpers/scenario';
 import { existsSync, readdirSync } from 'node:fs';
@@ -172,7 +172,39 @@ workloads:
     const r2 = await cli('capacity', tempScenario(scenario(100000)), '--what-ifs', 'source-ip', '--no-report', '--jobs', '1', '--out', out2);
     expect(r2.code).toBe(0);
     expect(readCsv(join(out2, 'capacity.csv')).find((x) => x.change === 'source-ip')!.other_limit).toBe('');
+  }, 30_000); // two capacity commands: over jest's 5 s on a loaded machine
+
+  test('a pool no longer binding: flagged when the changed search\'s fullest pool stays far from full where the baseline\'s was full', () => {
+    const full = { overflows: 0, peakUtilization: 1 };
+    expect(otherLimitNote(full, { overflows: 0, peakUtilization: 0.0154 }, 'no-failure')).toBe(
+      "no pool binds any more: at this load the fullest pool peaked at 1.54 % of its ports (100 % at the baseline's limit), so the gain is where the search stopped, not a port limit",
+    );
+    expect(otherLimitNote(full, { overflows: 0, peakUtilization: 0.42 }, 'measured')).toMatch(/peaked at 42 % .*so this limit is not the pools filling up$/);
+    // A search out of probes with its bracket still wide: its lower end is not a limit, nothing to judge.
+    expect(otherLimitNote(full, { overflows: 0, peakUtilization: 0.31 }, 'open')).toBeUndefined();
+    // Near full at the change's limit too, or a baseline that was not bound by ports either: no flag.
+    expect(otherLimitNote(full, { overflows: 0, peakUtilization: NOT_BINDING })).toBeUndefined();
+    expect(otherLimitNote(full, { overflows: 0, peakUtilization: 0.97 })).toBeUndefined();
+    expect(otherLimitNote({ overflows: 0, peakUtilization: 0.3 }, { overflows: 0, peakUtilization: 0.1 }, 'no-failure')).toBeUndefined();
+    // The TIME_WAIT cap explains the empty pools when it overflowed: that note, not this one.
+    expect(otherLimitNote(full, { overflows: 12, peakUtilization: 0.1 })).toMatch(/^tcp_max_tw_buckets overflowed \(12 closes/);
   });
+
+  test('a pool no longer binding on the built CLI: a 100-port range widened is flagged in capacity.csv and the table; one more source IP is not', async () => {
+    // 100 ports, 10 s TIME_WAIT: about 10/s. The widest range (64,512 ports) fails at no load up
+    // to 10× that (1.5 % of the ports held), a second source IP doubles it with both pools full.
+    const out = tempDir();
+    const r = await cli('capacity', tempScenario(scenario(100000).replace('[40000, 40999]', '[40000, 40099]').replace('50/s', '5/s')), '--what-ifs', 'wider-range,source-ip', '--no-report', '--jobs', '1', '--out', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const rows = readCsv(join(out, 'capacity.csv'));
+    const of = (id: string) => rows.find((x) => x.change === id)!;
+    expect([of('wider-range').answer, of('source-ip').answer]).toEqual(['lower_bound', 'measured']);
+    expect(of('wider-range').other_limit).toMatch(/^no pool binds any more: at this load the fullest pool peaked at 1\.\d+ % of its ports \(100 % at the baseline's limit\), so the gain is where the search stopped/);
+    expect(r.out).toMatch(/wider-range .*\[! no pool binds any more: /);
+    expect(of('source-ip').other_limit).toBe('');
+    expect(of('baseline').other_limit).toBe('');
+  }, 30_000);
 
   test('--what-ifs with an unknown change: exit 2, did-you-mean, nothing written', async () => {
     const out = join(tempDir(), 'none');

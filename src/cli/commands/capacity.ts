@@ -121,6 +121,7 @@ function probeRecord(multiplier: number, current: number, summaries: readonly Ta
     pass: false,
     steadyAttempts: summaries.reduce((a, o) => a + Number(o.summary.steady_attempts ?? 0), 0),
     overflows: summaries.reduce((a, o) => a + Number(o.summary.time_wait_overflows ?? 0), 0),
+    peakUtilization: summaries.reduce((a, o) => Math.max(a, Number(o.summary.max_pool_utilization ?? 0)), 0),
   };
 }
 

@@ -7,12 +7,12 @@ import { ALLOCATORS } from '../../os/allocators';
 import {
   HostConfigError, type HostProfile, LABEL_RULE, profileFromNetsh, profileFromSysctls, profileYaml, sanitizeLabel, SYSCTL_FILES,
 } from '../../os/host-config';
-import { PRESET_NAMES, PRESETS } from '../../os/presets';
+import { PRESET_NAMES, PRESETS, searchPresets } from '../../os/presets';
 import { PROFILE_FIELDS, type Profile, type ProfileField, usablePorts } from '../../os/profile';
 import { didYouMean, toDotPath } from '../../scenario/issues';
 import { isProfileFileRef, loadProfileFile, parseProfileFile, ScenarioError } from '../../scenario/load';
 import { resolveProfile } from '../../scenario/normalize';
-import { presetChoices, type ProfileInput, profileSchema } from '../../scenario/schema';
+import { presetChoices, presetHint, type ProfileInput, profileSchema } from '../../scenario/schema';
 import { formatTable } from '../../report/table';
 import { type CliIO, ExitError } from '../io';
 
@@ -21,7 +21,7 @@ export function profilesTable(search?: string): string {
   const header = ['preset', 'range', 'ports', 'TIME_WAIT', 'sharing', 'allocator', 'bindAllocator', 'twReuse', 'source'];
   const found = searchPresets(search);
   if (found.length === 0) {
-    throw new ExitError(`no preset matches "${search}".${didYouMean(search ?? '', PRESET_NAMES)} ${presetChoices()}`);
+    throw new ExitError(`no preset matches "${search}".${presetHint(search ?? '')} ${presetChoices()}`);
   }
   const rows = found.map((p) => [
     p.preset, `${p.portRange[0]}-${p.portRange[1]}`, String(usablePorts(p)), `${secondsFromTicks(p.timeWait)}s`,
@@ -30,18 +30,6 @@ export function profilesTable(search?: string): string {
   if (search !== undefined) return formatTable(header, rows, [false, false, true, true, false, false, false, true]);
   const allocators = Object.values(ALLOCATORS).map((a) => `  ${a.name}: ${a.description}`);
   return [formatTable(header, rows, [false, false, true, true, false, false, false, true]), '', 'allocators:', ...allocators].join('\n');
-}
-
-/**
- * The presets whose name or source mentions every word of `search` (case-insensitive; spaces,
- * dots and dashes ignored, so "centos 7", "Server 2012" and "win-xp" find theirs); all without one.
- */
-export function searchPresets(search?: string): Profile[] {
-  const all = Object.values(PRESETS);
-  if (search === undefined) return all;
-  const fold = (x: string) => x.toLowerCase().replace(/windows/g, 'win').replace(/[\s._-]+/g, '');
-  const words = search.split(/\s+/).filter((w) => w !== '').map(fold);
-  return all.filter((p) => words.every((w) => fold(p.name).includes(w) || fold(p.source).includes(w)));
 }
 
 export function profilesJson(search?: string): string {
@@ -146,7 +134,7 @@ function findProfile(name: string): { profile: Profile; file?: string } {
   const profile = PRESETS[name];
   if (profile === undefined) {
     throw new ExitError(
-      `unknown profile "${name}".${didYouMean(name, PRESET_NAMES)} ${presetChoices()}`,
+      `unknown profile "${name}".${presetHint(name)} ${presetChoices()}`,
     );
   }
   return { profile };
