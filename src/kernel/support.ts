@@ -1,24 +1,27 @@
 import { ALLOCATORS } from '../os/allocators';
-import { ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../os/allocators/codes';
+import { ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_LINUX_SOCKET_RANGE, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../os/allocators/codes';
 import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_UNIFORM } from '../random/distribution-codes';
 import { Distribution } from '../random/distributions';
 import { type Plan, workloadIn } from '../sim/plan';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON } from '../workload/arrival-codes';
 import { arrivalKind } from '../workload/arrivals';
-import { poolKindOf, poolLayout } from '../sim/pool-layout';
+import { poolLayout } from '../sim/pool-layout';
 import { twReuseApplies } from '../sim/tw-reuse';
 
 /** The allocators, arrival processes and duration distributions the kernel implements, by their codes (the registries' own). */
-const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING]);
+const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND]);
+/** The same for bind(ip, 0): the Linux connect() allocators keep state made from the connect() stream, which the kernel keeps only for connect(). */
+const KERNEL_BIND_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND]);
 const KERNEL_ARRIVALS: ReadonlySet<number> = new Set([ARRIVAL_CONSTANT, ARRIVAL_POISSON]);
 const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL]);
 
 /**
  * Why the WebAssembly kernel cannot run this variant of the plan (undefined: it can). The kernel
  * runs the plain model: open-loop TCP workloads (constant or Poisson arrivals; constant, uniform
- * or exponential durations; any closing-side mix, destinations, weights and source addresses)
- * on hosts whose allocator is random-start, sequential, sequential-descending, linux or
- * linux-socket-range (every preset's) and whose TIME_WAITs connect() cannot
+ * or exponential durations; any closing-side mix, destinations, weights and source addresses;
+ * connect() or bind(ip, 0) sockets, with the bind bookkeeping) on hosts whose allocator is
+ * random-start, sequential, sequential-descending, linux, linux-socket-range or linux-bind
+ * (every preset's connect() and bind() allocator) and whose TIME_WAITs connect() cannot
  * reuse, with any number of port pools and slots (it lays a pool out on first use and grows its
  * memory as the run needs: past WebAssembly's 4 GiB it stops with an error). Everything else runs on the JS engine (../sim/simulation.ts), which is the reference
  * the kernel is tested against.
@@ -33,7 +36,8 @@ export function kernelRefusal(plan: Plan, variant: number): string | undefined {
     const perDestination = profiles[w.host]!.sharing === 'per-destination';
     if (w.clients !== undefined || w.pool !== undefined || w.retry !== undefined) return `workload ${w.name}: request layer`;
     if (w.connectLatency !== undefined) return `workload ${w.name}: connectLatency`;
-    if (w.protocol !== 'tcp' || poolKindOf(w, perDestination) !== 'connect') return `workload ${w.name}: ${w.protocol === 'tcp' ? 'bind' : 'udp'} sockets`;
+    if (w.protocol !== 'tcp') return `workload ${w.name}: udp sockets`;
+    if (w.bind === 'any-port' && !KERNEL_BIND_ALLOCATORS.has(ALLOCATORS[profiles[w.host]!.bindAllocator].code)) return `workload ${w.name}: bind allocator ${profiles[w.host]!.bindAllocator}`;
     if (!KERNEL_ARRIVALS.has(arrivalKind(w.arrivals))) return `workload ${w.name}: arrivals ${w.arrivals.type}`;
     if (!KERNEL_DURATIONS.has(new Distribution(w.duration).kind)) return `workload ${w.name}: duration ${w.duration.dist}`;
   }

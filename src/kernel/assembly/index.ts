@@ -12,12 +12,14 @@
 // first use, the heap and the lanes as they fill — comes from ./arena.ts, so the loop only loads
 // and stores, and grows the memory when the run reaches further.
 
-import { ALLOC_LINUX, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
+import { ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
 import { DIST_CONSTANT, DIST_UNIFORM } from '../../random/distribution-codes';
 import { FIN_WAIT_END, TIME_WAIT_END } from '../../sim/events';
 import { ARRIVAL_CONSTANT } from '../../workload/arrival-codes';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
 import { arenaEnd, arenaInit, reserve } from './arena';
+import { blockHeldPorts, bindsInit, HK_BIND, HK_BOOK, HK_STRIDE, linuxBindPick, releasedPort, tookPort, WK_ALLOC, WK_KIND, WK_REUSEADDR, WK_RNG, WK_STRIDE } from './binds';
+import { KIND_BIND } from '../../sim/pool-kind-codes';
 import { findFreeDownFrom, findFreeFrom, layOutPool, linuxPick, P_CURSOR, P_EST, P_FREE, P_HOST, P_LO, P_SIZE, P_TW, P_WORDS, pget, POOL_STRIDE, pset, releasedAt, setBusy, setFree } from './pools';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
 
@@ -50,6 +52,8 @@ let POOLSTAT: usize = 0; // f64 × POOLSTAT_STRIDE per pool
 // Per real port number (0–65535), 32 bytes: allocations, reuses, sum and minimum of its reuse
 // intervals (f64: RunStats.portAllocations, portReuses, portReuseSum, portReuseMin)
 let PORTREC: usize = 0;
+let HOSTK: usize = 0; // i32 × HK_STRIDE per host: its bind bookkeeping (./binds.ts)
+let WLK: usize = 0; // i32 × WK_STRIDE per workload: its sockets' kind, allocator and stream (./binds.ts)
 
 // CFG
 const CFG_DURATION = 0, CFG_SAMPLE = 1, CFG_WARMUP = 2, CFG_NPOOLS = 3, CFG_NWL = 4, CFG_NSLOTS = 5;
@@ -58,7 +62,7 @@ const CFG_NLANES = 6, CFG_NDEST = 7, CFG_NTHRESH = 8, CFG_PROCESSED = 11;
 // the heap's first capacity (entries); where the arena starts; the size of a memory request that
 // failed (0: none; ../run-kernel.ts reads it); the arena's end at the finish (bytes, for the
 // record); where PORTREC starts
-const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16;
+const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16, CFG_HOSTK = 17, CFG_WLK = 18;
 
 // HOSTS (f64) and HOSTI (i32). why whole numbers apart: read from an f64, each needed a
 // checked conversion (round, convert, convert back, compare), about ten per arrival.
@@ -143,7 +147,7 @@ let NLANES: i32 = 0, NDEST: i32 = 0, NTHRESH: i32 = 0;
  * Two steps of nextUint32 with the state held in locals, stored once. why: with a store and a
  * reload between the steps, the second step waited on the first one's stores.
  */
-@inline function uniform(s: usize): f64 {
+@inline export function uniform(s: usize): f64 {
   let s0 = load<u32>(s), s1 = load<u32>(s, 4), s2 = load<u32>(s, 8), s3 = load<u32>(s, 12);
   const hi = (rotl<u32>(s1 * 5, 7) * 9) >>> 5;
   let t = s1 << 9;
@@ -423,8 +427,11 @@ function sample(t: f64): void {
   addSt(fromTimeWait ? S_TW : S_EST, -1);
   const ps = psAt(pool);
   fset(ps, PS_INUSE, fget(ps, PS_INUSE) - 1);
-  const H = hostAt(pget(pp, P_HOST));
+  const host = pget(pp, P_HOST);
+  const H = hostAt(host);
   fset(H, H_INUSE, fget(H, H_INUSE) - 1);
+  const hk = HOSTK + <usize>(host * HK_STRIDE) * 4;
+  if (load<i32>(hk, HK_BOOK << 2) != 0) releasedPort(hk, pp, port);
 }
 
 function arrival(w: i32): void {
@@ -485,7 +492,10 @@ function arrival(w: i32): void {
   const ipa = NEXTIP + (<usize>(w * NDEST + destination) << 2);
   const ip = load<i32>(ipa);
   store<i32>(ipa, ip + 1 == iget(HI, HI_NIPS) ? 0 : ip + 1);
-  const pool = iget(HI, HI_PERDEST) != 0 ? iget(HI, HI_CONNECT) + ip * NDEST + destination : iget(HI, HI_CONNECT) + ip;
+  const WK = WLK + <usize>(w * WK_STRIDE) * 4, kind = iget(WK, WK_KIND);
+  const hk = HOSTK + <usize>(host * HK_STRIDE) * 4;
+  const pool = kind == KIND_BIND ? iget(hk, HK_BIND) + ip
+    : iget(HI, HI_PERDEST) != 0 ? iget(HI, HI_CONNECT) + ip * NDEST + destination : iget(HI, HI_CONNECT) + ip;
 
   // RunStats.attempt (never a retry on this path)
   addSt(S_ATTEMPTS, 1);
@@ -497,7 +507,11 @@ function arrival(w: i32): void {
 
   // the allocator
   const pp = poolAt(pool);
-  if (pget(pp, P_WORDS) == 0) layOutPool(pp, <usize>iget(HI, HI_TEMPLATE)); // its first use (Ports.pool)
+  const book = iget(hk, HK_BOOK) != 0;
+  if (pget(pp, P_WORDS) == 0) { // its first use (Ports.pool)
+    layOutPool(pp, <usize>iget(HI, HI_TEMPLATE));
+    if (book) blockHeldPorts(hk, pp);
+  }
   // why not for a full pool: the attempt fails and never uses its duration, whose log1p was a
   // fifth of a failed attempt's cost (bench-overload's pool is full for 54 % of them). Computed
   // before the allocator otherwise, where it overlaps with the allocator's memory accesses.
@@ -505,9 +519,9 @@ function arrival(w: i32): void {
     : dk == DIST_UNIFORM ? jsRound(fget(W, W_D1) + du * fget(W, W_D2))
     : jsRound(-log1p(-du) * fget(W, W_D1));
   let port: i32;
-  const alloc = iget(HI, HI_ALLOC);
+  const alloc = iget(WK, WK_ALLOC), arng = <usize>iget(WK, WK_RNG);
   if (alloc == ALLOC_RANDOM_START) {
-    port = pget(pp, P_FREE) == 0 ? -1 : findFreeFrom(pp, <i32>(uniform(HOSTRNG + <usize>(host * 16)) * <f64>pget(pp, P_SIZE))); // >= 0: truncation is Math.floor
+    port = pget(pp, P_FREE) == 0 ? -1 : findFreeFrom(pp, <i32>(uniform(arng) * <f64>pget(pp, P_SIZE))); // >= 0: truncation is Math.floor
   } else if (alloc == ALLOC_SEQUENTIAL) {
     port = findFreeFrom(pp, pget(pp, P_CURSOR));
     if (port >= 0) pset(pp, P_CURSOR, port + 1 == pget(pp, P_SIZE) ? 0 : port + 1);
@@ -515,8 +529,10 @@ function arrival(w: i32): void {
     const size = pget(pp, P_SIZE), c = pget(pp, P_CURSOR);
     port = findFreeDownFrom(pp, c < size ? size - 1 - c : size - 1);
     if (port >= 0) pset(pp, P_CURSOR, port == 0 ? 0 : size - port); // next candidate: port - 1, or the top
+  } else if (alloc == ALLOC_LINUX_BIND) {
+    port = linuxBindPick(pp, arng, iget(WK, WK_REUSEADDR) != 0);
   } else {
-    port = linuxPick(pp, <usize>iget(HI, HI_LINUX), alloc == ALLOC_LINUX ? 2 : 1, HOSTRNG + <usize>(host * 16), now);
+    port = linuxPick(pp, <usize>iget(HI, HI_LINUX), alloc == ALLOC_LINUX ? 2 : 1, arng, now);
   }
   if (port < 0) {
     recordFailed(pool, pget(pp, P_TW) > 0);
@@ -529,6 +545,7 @@ function arrival(w: i32): void {
   setBusy(pp, port);
   pset(pp, P_FREE, pget(pp, P_FREE) - 1);
   pset(pp, P_EST, pget(pp, P_EST) + 1);
+  if (book) tookPort(hk, pp, port);
   const last = load<f64>(releasedAt(pp, port)); // its release time + 1; 0: never released
   recordAllocated(pool, PORTREC + (<usize>(pget(pp, P_LO) + port) << 5), last == 0 ? -1 : now - (last - 1));
   const H = hostAt(host);
@@ -660,6 +677,9 @@ export function init(
   NOW = 0; SEQ = 0; HEAPN = 0; PROCESSED = 0;
   HEAPCAP = <i32>cfg(CFG_HEAPCAP);
   PORTREC = <usize>cfg(CFG_PORTREC);
+  HOSTK = <usize>cfg(CFG_HOSTK);
+  WLK = <usize>cfg(CFG_WLK);
+  bindsInit(pools);
   arenaInit(<usize>cfg(CFG_ARENA), CFG + (<usize>CFG_OOM << 3));
 }
 
