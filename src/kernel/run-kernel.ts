@@ -7,6 +7,7 @@ import { type Plan, workloadIn } from '../sim/plan';
 import { ALLOCATORS } from '../os/allocators';
 import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
 import { KINDS, KIND_BIND, KIND_UDP, type PoolInfo, poolFlow, poolLayout, workloadKind } from '../sim/pool-layout';
+import { idleHold } from '../sim/udp';
 import { DestinationPicker } from '../workload/destination-picker';
 import { SELECT_PERIOD, SELECT_RANDOM, SELECT_ROUND_ROBIN } from '../workload/selection-codes';
 
@@ -108,7 +109,7 @@ const POOLSTAT_STRIDE = 7;
 /** CFG fields of the layout (./assembly/index.ts CFG_*): the heap's first capacity, the arena's start, a failed memory request's size, the arena's end. */
 const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16, CFG_HOSTK = 17, CFG_WLK = 18;
 /** Per host and per workload, the fields of ./assembly/binds.ts (HK_*, WK_*). */
-const HK_STRIDE = 4, WK_STRIDE = 4;
+const HK_STRIDE = 6, WK_STRIDE = 6;
 /** Ports in a profile's range. */
 function rangeSize(p: { portRange: readonly [number, number] }): number {
   return p.portRange[1] - p.portRange[0] + 1;
@@ -238,7 +239,7 @@ export function runKernel(
     HR.set(rng.state, i * 4);
     i32(at.hostRng2 + i * 32, 8).set([...streams.stream(`host/${h.name}/bind-allocator`).state, ...streams.stream(`host/${h.name}/udp-allocator`).state]);
     const perDestination = p.sharing === 'per-destination';
-    i32(at.hostK + i * HK_STRIDE * 4, HK_STRIDE).set([bookAt[i]!, layout.hosts[i]!.connect, h.sourceIps.length * (perDestination ? nDest : 1), layout.hosts[i]!.bind]);
+    i32(at.hostK + i * HK_STRIDE * 4, HK_STRIDE).set([bookAt[i]!, layout.hosts[i]!.connect, h.sourceIps.length * (perDestination ? nDest : 1), layout.hosts[i]!.bind, layout.hosts[i]!.udp]);
   });
   const WL = f64(at.wls, nWl * WL_STRIDE), WI = i32(at.wlInts, nWl * WLI_STRIDE), WR = i32(at.wlRng, nWl * 16), PK = f64(at.pick, nPick * 4);
   let pick = 0;
@@ -258,6 +259,7 @@ export function runKernel(
     const [alloc, rng] = kinds[i] === KIND_UDP ? [ALLOCATORS['random-start'].code, at.hostRng2 + w.host * 32 + 16]
       : bind ? [ALLOCATORS[p.bindAllocator].code, at.hostRng2 + w.host * 32] : [ALLOCATORS[p.allocator].code, at.hostRng + w.host * 16];
     i32(at.wlK + i * WK_STRIDE * 4, WK_STRIDE).set([kinds[i]!, alloc, rng, bind && w.reuseAddr ? 1 : 0]);
+    f64(at.wlK + i * WK_STRIDE * 4 + 16, 1)[0] = idleHold(w);
     const name = `workload/${w.name}`;
     ['arrivals', 'destinations', 'durations', 'closed-by'].forEach((s, j) => WR.set(streams.stream(`${name}/${s}`).state, i * 16 + j * 4));
     let cumulative = 0;

@@ -19,7 +19,7 @@ const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFO
  * Why the WebAssembly kernel cannot run this variant of the plan (undefined: it can). The kernel
  * runs the plain model: open-loop TCP workloads (constant or Poisson arrivals; constant, uniform
  * or exponential durations; any closing-side mix, destinations, weights and source addresses;
- * connect() or bind(ip, 0) sockets, with the bind bookkeeping) on hosts whose allocator is
+ * connect() or bind(ip, 0) sockets, with the bind bookkeeping, or connected UDP sockets) on hosts whose allocator is
  * random-start, sequential, sequential-descending, linux, linux-socket-range or linux-bind
  * (every preset's connect() and bind() allocator) and whose TIME_WAITs connect() cannot
  * reuse, with any number of port pools and slots (it lays a pool out on first use and grows its
@@ -36,7 +36,6 @@ export function kernelRefusal(plan: Plan, variant: number): string | undefined {
     const perDestination = profiles[w.host]!.sharing === 'per-destination';
     if (w.clients !== undefined || w.pool !== undefined || w.retry !== undefined) return `workload ${w.name}: request layer`;
     if (w.connectLatency !== undefined) return `workload ${w.name}: connectLatency`;
-    if (w.protocol !== 'tcp') return `workload ${w.name}: udp sockets`;
     if (w.bind === 'any-port' && !KERNEL_BIND_ALLOCATORS.has(ALLOCATORS[profiles[w.host]!.bindAllocator].code)) return `workload ${w.name}: bind allocator ${profiles[w.host]!.bindAllocator}`;
     if (!KERNEL_ARRIVALS.has(arrivalKind(w.arrivals))) return `workload ${w.name}: arrivals ${w.arrivals.type}`;
     if (!KERNEL_DURATIONS.has(new Distribution(w.duration).kind)) return `workload ${w.name}: duration ${w.duration.dist}`;

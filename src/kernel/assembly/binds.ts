@@ -11,14 +11,16 @@ import { findFreeWithParity, isFree, P_BLOCKED, P_FREE, P_IP, P_KIND, P_SIZE, P_
 
 // Per host, i32 × HK_STRIDE (the region ../run-kernel.ts lays out, its offset in CFG): HK_BOOK,
 // byte offset of its bookkeeping (bindHeld i32 × range size, then ipUse i32 × range size per
-// source IP; 0: none); its connect pools [HK_CONNECT, + HK_NCONNECT), its first bind pool.
-export const HK_BOOK = 0, HK_CONNECT = 1, HK_NCONNECT = 2, HK_BIND = 3;
-export const HK_STRIDE = 4;
+// source IP; 0: none); its connect pools [HK_CONNECT, + HK_NCONNECT), its first bind pool, its
+// first UDP pool (../../sim/udp.ts: UDP pools are per source IP).
+export const HK_BOOK = 0, HK_CONNECT = 1, HK_NCONNECT = 2, HK_BIND = 3, HK_UDP = 4;
+export const HK_STRIDE = 6;
 // Per workload, i32 × WK_STRIDE: which kind of its host's pools its sockets use (KIND_*), the
 // allocator code (ALLOC_*) and the byte offset of the random stream its sockets' ports are drawn
-// with (the host's connect(), bind() or UDP one), SO_REUSEADDR (1) for bind(ip, 0).
-export const WK_KIND = 0, WK_ALLOC = 1, WK_RNG = 2, WK_REUSEADDR = 3;
-export const WK_STRIDE = 4;
+// with (the host's connect(), bind() or UDP one), SO_REUSEADDR (1) for bind(ip, 0); at byte
+// WK_IDLE_AT, f64, the ticks a UDP socket stays open after its flow (0 for TCP).
+export const WK_KIND = 0, WK_ALLOC = 1, WK_RNG = 2, WK_REUSEADDR = 3, WK_IDLE_AT = 16;
+export const WK_STRIDE = 6;
 
 let POOLS: usize = 0;
 @inline function poolAt(p: i32): usize { return POOLS + <usize>(p * POOL_STRIDE) * 4; }

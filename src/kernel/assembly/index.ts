@@ -18,10 +18,10 @@ import { FIN_WAIT_END, TIME_WAIT_END } from '../../sim/events';
 import { ARRIVAL_CONSTANT } from '../../workload/arrival-codes';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
 import { arenaEnd, arenaInit, reserve } from './arena';
-import { blockHeldPorts, bindsInit, HK_BIND, HK_BOOK, HK_STRIDE, linuxBindPick, releasedPort, tookPort, WK_ALLOC, WK_KIND, WK_REUSEADDR, WK_RNG, WK_STRIDE } from './binds';
-import { KIND_BIND } from '../../sim/pool-kind-codes';
+import { blockHeldPorts, bindsInit, HK_BIND, HK_BOOK, HK_STRIDE, HK_UDP, linuxBindPick, releasedPort, tookPort, WK_ALLOC, WK_IDLE_AT, WK_KIND, WK_REUSEADDR, WK_RNG, WK_STRIDE } from './binds';
+import { KIND_BIND, KIND_UDP } from '../../sim/pool-kind-codes';
 import { findFreeDownFrom, findFreeFrom, layOutPool, linuxPick, P_CURSOR, P_EST, P_FREE, P_HOST, P_LO, P_SIZE, P_TW, P_WORDS, pget, POOL_STRIDE, pset, releasedAt, setBusy, setFree } from './pools';
-import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
+import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED, UDP_END } from '../../workload/closing-sides';
 
 @external("env", "sample")
 declare function emitSample(t: f64, established: f64, timeWait: f64, attempts: f64, failures: f64, maxUtil: f64): void;
@@ -494,7 +494,7 @@ function arrival(w: i32): void {
   store<i32>(ipa, ip + 1 == iget(HI, HI_NIPS) ? 0 : ip + 1);
   const WK = WLK + <usize>(w * WK_STRIDE) * 4, kind = iget(WK, WK_KIND);
   const hk = HOSTK + <usize>(host * HK_STRIDE) * 4;
-  const pool = kind == KIND_BIND ? iget(hk, HK_BIND) + ip
+  const pool = kind == KIND_BIND ? iget(hk, HK_BIND) + ip : kind == KIND_UDP ? iget(hk, HK_UDP) + ip
     : iget(HI, HI_PERDEST) != 0 ? iget(HI, HI_CONNECT) + ip * NDEST + destination : iget(HI, HI_CONNECT) + ip;
 
   // RunStats.attempt (never a retry on this path)
@@ -552,7 +552,9 @@ function arrival(w: i32): void {
   const hostInUse = fget(H, H_INUSE) + 1;
   fset(H, H_INUSE, hostInUse);
   if (hostInUse > fget(H, H_PEAK)) fset(H, H_PEAK, hostInUse);
-  heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy);
+  // a UDP socket: open its idle timeout past its flow, then closed by its owner (closingCode, ../../sim/udp.ts)
+  if (kind == KIND_UDP) heapPush(now + (duration + load<f64>(WK, WK_IDLE_AT)), NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, UDP_END);
+  else heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy);
 }
 
 @inline function close(pool: i32, port: i32, by: i32): void {

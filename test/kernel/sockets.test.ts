@@ -6,12 +6,14 @@ import { expectSameOnBoth, shippedPlan } from '../helpers/equivalence';
 import { planOf } from '../helpers/scenario';
 
 /**
- * bind(ip, 0) sockets on the kernel (src/kernel/assembly/binds.ts): the linux-bind allocator
+ * bind(ip, 0) and connected UDP sockets on the kernel (src/kernel/assembly/binds.ts, index.ts):
+ * the linux-bind allocator
  * with and without SO_REUSEADDR, bind() workloads on hosts sharing connect() ports across
  * destinations (bind pools of their own, with the bind bookkeeping: connect() skips ports bind()
  * holds on any address, bind() skips ports connect() uses on its address) and on global hosts
- * (the connect pool, the bind allocator and stream), mixed with connect() workloads. Identical
- * figures to the JS engine on random plans and on the shipped s06, proxy-bind and tcp-fanout.
+ * (the connect pool, the bind allocator and stream), UDP sockets (their own pools per source IP,
+ * open an idle timeout past their flow, no TIME_WAIT), mixed with connect() workloads. Identical
+ * figures to the JS engine on random plans and on the shipped s06, proxy-bind, tcp-fanout and s10.
  */
 const maybe = kernelModule() !== undefined ? test : test.skip;
 
@@ -35,12 +37,15 @@ function randomBindScenario(seed: number): string {
     const to = Array.from({ length: nDest }, (_, i) => `d${i}`).filter(() => r.below(3) > 0);
     const bind = pick(['any-port', 'any-port', 'no-port', 'none']);
     const reuse = bind === 'any-port' && r.below(2) === 0 ? ', reuseAddr: true' : '';
+    const duration = pick(['150ms', '{ dist: exponential, mean: 400ms }', '2s']);
+    const connection = r.below(4) === 0 ? `{ protocol: udp, duration: ${duration}, idleTimeout: ${pick(['0s', '500ms', '2s'])} }`
+      : `{ duration: ${duration}, closedBy: ${pick(['client', 'server', '{ client: 0.5, unanswered: 0.25, reset: 0.25 }'])}, bind: ${bind}${reuse} }`;
     return `  - name: w${w}
     host: h${r.below(nHosts)}
     destinations: [${(to.length > 0 ? to : ['d0']).join(', ')}]
     selection: ${pick(['round-robin', 'random'])}
     arrivals: { type: ${pick(['constant', 'poisson'])}, rate: ${pick([20, 150, 600])}/s }
-    connection: { duration: ${pick(['150ms', '{ dist: exponential, mean: 400ms }', '2s'])}, closedBy: ${pick(['client', 'server', '{ client: 0.5, unanswered: 0.25, reset: 0.25 }'])}, bind: ${bind}${reuse} }`;
+    connection: ${connection}`;
   });
   return `name: binds${seed}
 seed: ${seed}
@@ -56,28 +61,31 @@ ${workloads.join('\n')}
 `;
 }
 
-describe('bind(ip, 0) sockets: the kernel gives what the JS engine gives', () => {
+describe('bind(ip, 0) and UDP sockets: the kernel gives what the JS engine gives', () => {
   const seeds = Array.from({ length: 30 }, (_, i) => i + 1);
-  maybe.each(seeds)('random bind plan %i', (seed) => {
+  maybe.each(seeds)('random socket plan %i', (seed) => {
     const plan = planOf(randomBindScenario(seed));
     for (let v = 0; v < plan.variants.length; v++) expectSameOnBoth(plan, v);
   });
 
-  maybe('the random plans reach bind pools, failures in them, SO_REUSEADDR and bind() on global hosts', () => {
-    let bindPools = 0, bindFailures = 0, reuseAddr = 0, globalBinds = 0;
+  maybe('the random plans reach bind pools, failures in them, SO_REUSEADDR, bind() on global hosts, UDP pools and failures in them', () => {
+    let bindPools = 0, bindFailures = 0, reuseAddr = 0, globalBinds = 0, udp = 0, udpFailures = 0;
     for (let seed = 1; seed <= 30; seed++) {
       const plan = planOf(randomBindScenario(seed));
       const res = runOne(plan, 0, 0, undefined, 'wasm');
       const bindIds = res.poolInfo.flatMap((p, i) => (p.kind === 'bind' ? [i] : []));
       if (bindIds.length > 0) bindPools++;
       if (bindIds.some((i) => res.stats.storage.poolFailures[i]! > 0)) bindFailures++;
+      const udpIds = res.poolInfo.flatMap((p, i) => (p.kind === 'udp' ? [i] : []));
+      if (udpIds.length > 0) udp++;
+      if (udpIds.some((i) => res.stats.storage.poolFailures[i]! > 0)) udpFailures++;
       if (plan.workloads.some((w) => w.reuseAddr)) reuseAddr++;
       if (plan.workloads.some((w) => w.bind === 'any-port' && plan.variants[0]!.profiles[w.host]!.sharing === 'global')) globalBinds++;
     }
-    for (const n of [bindPools, bindFailures, reuseAddr, globalBinds]) expect(n).toBeGreaterThanOrEqual(3);
+    for (const n of [bindPools, bindFailures, reuseAddr, globalBinds, udp, udpFailures]) expect(n).toBeGreaterThanOrEqual(3);
   });
 
-  maybe.each([['s06-bind-before-connect', '40s', '10s'], ['proxy-bind', '40s', '10s'], ['tcp-fanout', '40s', '10s']])('shipped %s (duration %s): identical figures, every variant', (name, duration, warmup) => {
+  maybe.each([['s06-bind-before-connect', '40s', '10s'], ['proxy-bind', '40s', '10s'], ['tcp-fanout', '40s', '10s'], ['s10-dns-udp', '15s', '5s']])('shipped %s (duration %s): identical figures, every variant', (name, duration, warmup) => {
     const plan = shippedPlan(name, duration, warmup);
     for (let v = 0; v < plan.variants.length; v++) expectSameOnBoth(plan, v);
   });
