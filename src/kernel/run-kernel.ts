@@ -7,6 +7,7 @@ import { type Plan, workloadIn } from '../sim/plan';
 import { ALLOCATORS } from '../os/allocators';
 import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
 import { KINDS, KIND_BIND, KIND_UDP, type PoolInfo, poolFlow, poolLayout, workloadKind } from '../sim/pool-layout';
+import { reuseAge, twReuseApplies } from '../sim/tw-reuse';
 import { idleHold } from '../sim/udp';
 import { DestinationPicker } from '../workload/destination-picker';
 import { SELECT_PERIOD, SELECT_RANDOM, SELECT_ROUND_ROBIN } from '../workload/selection-codes';
@@ -104,12 +105,12 @@ export function instantiate(module: WebAssembly.Module, bytes: number, sample: K
 }
 
 // Field layouts: the constants of the same names in ./assembly/index.ts.
-const CFG_SIZE = 20, POOL_STRIDE = 16, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
+const CFG_SIZE = 20, POOL_STRIDE = 18, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
 const POOLSTAT_STRIDE = 7;
 /** CFG fields of the layout (./assembly/index.ts CFG_*): the heap's first capacity, the arena's start, a failed memory request's size, the arena's end. */
 const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16, CFG_HOSTK = 17, CFG_WLK = 18;
 /** Per host and per workload, the fields of ./assembly/binds.ts (HK_*, WK_*). */
-const HK_STRIDE = 6, WK_STRIDE = 6;
+const HK_STRIDE = 8, WK_STRIDE = 6;
 /** Ports in a profile's range. */
 function rangeSize(p: { portRange: readonly [number, number] }): number {
   return p.portRange[1] - p.portRange[0] + 1;
@@ -175,6 +176,9 @@ export function runKernel(
   };
   const twLane = profiles.map((p, h) => laneOf(p.timeWait, h));
   const finLane = profiles.map((p, h) => (p.finTimeout === p.timeWait ? twLane[h]! : laneOf(p.finTimeout, h)));
+  // Pools whose TIME_WAITs connect() may take over (tcp_tw_reuse), and per host with any, the lane of its TW_REUSABLE events.
+  const reuses = layout.info.map((info) => info.kind === 'connect' && twReuseApplies(profiles[info.host]!, plan, info.destination));
+  const reuseLane = profiles.map((p, h) => (reuses.some((r, i) => r && layout.info[i]!.host === h) ? laneOf(Math.min(reuseAge(p), p.timeWait), h) : -1));
   const pickers = workloads.map((w) => w.destinations.length);
   const nPick = pickers.reduce((a, b) => a + b, 0);
 
@@ -221,7 +225,7 @@ export function runKernel(
     // not laid out yet (words 0): base, words and summaries are set on first use
     const info = layout.info[p]!;
     P.set([0, size[p]!, host, templates[host]!.free, 0, 0, 0, 0, 0, (size[p]! + 31) >>> 5, poolFlow(plan, info), 0, profiles[host]!.portRange[0],
-      KINDS.indexOf(info.kind), info.sourceIp, 0], p * POOL_STRIDE);
+      KINDS.indexOf(info.kind), info.sourceIp, 0, reuses[p] ? 1 : 0, 0], p * POOL_STRIDE);
   }
   const H = f64(at.hosts, nHosts * HOST_STRIDE), HI = i32(at.hostInts, nHosts * HOSTI_STRIDE), HR = i32(at.hostRng, nHosts * 4);
   plan.hosts.forEach((h, i) => {
@@ -239,7 +243,9 @@ export function runKernel(
     HR.set(rng.state, i * 4);
     i32(at.hostRng2 + i * 32, 8).set([...streams.stream(`host/${h.name}/bind-allocator`).state, ...streams.stream(`host/${h.name}/udp-allocator`).state]);
     const perDestination = p.sharing === 'per-destination';
-    i32(at.hostK + i * HK_STRIDE * 4, HK_STRIDE).set([bookAt[i]!, layout.hosts[i]!.connect, h.sourceIps.length * (perDestination ? nDest : 1), layout.hosts[i]!.bind, layout.hosts[i]!.udp]);
+    i32(at.hostK + i * HK_STRIDE * 4, HK_STRIDE).set([bookAt[i]!, layout.hosts[i]!.connect, h.sourceIps.length * (perDestination ? nDest : 1), layout.hosts[i]!.bind, layout.hosts[i]!.udp,
+      reuseLane[i]!]);
+    f64(at.hostK + i * HK_STRIDE * 4 + 24, 1)[0] = reuseAge(p);
   });
   const WL = f64(at.wls, nWl * WL_STRIDE), WI = i32(at.wlInts, nWl * WLI_STRIDE), WR = i32(at.wlRng, nWl * 16), PK = f64(at.pick, nPick * 4);
   let pick = 0;

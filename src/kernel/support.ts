@@ -5,8 +5,6 @@ import { Distribution } from '../random/distributions';
 import { type Plan, workloadIn } from '../sim/plan';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON } from '../workload/arrival-codes';
 import { arrivalKind } from '../workload/arrivals';
-import { poolLayout } from '../sim/pool-layout';
-import { twReuseApplies } from '../sim/tw-reuse';
 
 /** The allocators, arrival processes and duration distributions the kernel implements, by their codes (the registries' own). */
 const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND]);
@@ -17,13 +15,14 @@ const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFO
 
 /**
  * Why the WebAssembly kernel cannot run this variant of the plan (undefined: it can). The kernel
- * runs the plain model: open-loop TCP workloads (constant or Poisson arrivals; constant, uniform
- * or exponential durations; any closing-side mix, destinations, weights and source addresses;
- * connect() or bind(ip, 0) sockets, with the bind bookkeeping, or connected UDP sockets) on hosts whose allocator is
- * random-start, sequential, sequential-descending, linux, linux-socket-range or linux-bind
- * (every preset's connect() and bind() allocator) and whose TIME_WAITs connect() cannot
- * reuse, with any number of port pools and slots (it lays a pool out on first use and grows its
- * memory as the run needs: past WebAssembly's 4 GiB it stops with an error). Everything else runs on the JS engine (../sim/simulation.ts), which is the reference
+ * runs the plain model: open-loop workloads (constant or Poisson arrivals; constant, uniform or
+ * exponential durations; any closing-side mix, destinations, weights and source addresses;
+ * connect() or bind(ip, 0) sockets, with the bind bookkeeping, or connected UDP sockets) on
+ * hosts whose allocator is random-start, sequential, sequential-descending, linux,
+ * linux-socket-range or linux-bind (every preset's connect() and bind() allocator), with
+ * TIME_WAIT reuse (tcp_tw_reuse), with any number of port pools and slots (it lays a pool out on
+ * first use and grows its memory as the run needs; past WebAssembly's 4 GiB it stops with an
+ * error). Everything else runs on the JS engine (../sim/simulation.ts), which is the reference
  * the kernel is tested against.
  */
 export function kernelRefusal(plan: Plan, variant: number): string | undefined {
@@ -39,10 +38,6 @@ export function kernelRefusal(plan: Plan, variant: number): string | undefined {
     if (w.bind === 'any-port' && !KERNEL_BIND_ALLOCATORS.has(ALLOCATORS[profiles[w.host]!.bindAllocator].code)) return `workload ${w.name}: bind allocator ${profiles[w.host]!.bindAllocator}`;
     if (!KERNEL_ARRIVALS.has(arrivalKind(w.arrivals))) return `workload ${w.name}: arrivals ${w.arrivals.type}`;
     if (!KERNEL_DURATIONS.has(new Distribution(w.duration).kind)) return `workload ${w.name}: duration ${w.duration.dist}`;
-  }
-  const layout = poolLayout(plan, variant);
-  for (const [i, info] of layout.info.entries()) {
-    if (twReuseApplies(profiles[info.host]!, plan, info.destination)) return `pool ${i}: TIME_WAIT reuse`;
   }
   return undefined;
 }

@@ -7,14 +7,17 @@
 
 import { KIND_BIND, KIND_CONNECT } from '../../sim/pool-kind-codes';
 import { uniform } from './index';
+import { inTimeWait } from './tw-reuse';
 import { findFreeWithParity, isFree, P_BLOCKED, P_FREE, P_IP, P_KIND, P_SIZE, P_WORDS, pget, POOL_STRIDE, pset, setBusy, setFree } from './pools';
 
 // Per host, i32 × HK_STRIDE (the region ../run-kernel.ts lays out, its offset in CFG): HK_BOOK,
 // byte offset of its bookkeeping (bindHeld i32 × range size, then ipUse i32 × range size per
 // source IP; 0: none); its connect pools [HK_CONNECT, + HK_NCONNECT), its first bind pool, its
 // first UDP pool (../../sim/udp.ts: UDP pools are per source IP).
-export const HK_BOOK = 0, HK_CONNECT = 1, HK_NCONNECT = 2, HK_BIND = 3, HK_UDP = 4;
-export const HK_STRIDE = 6;
+// HK_REUSELANE: the lane of its TW_REUSABLE events; at byte HK_REUSEAGE_AT, f64, the age at which
+// a TIME_WAIT becomes reusable (../../sim/tw-reuse.ts reuseAge).
+export const HK_BOOK = 0, HK_CONNECT = 1, HK_NCONNECT = 2, HK_BIND = 3, HK_UDP = 4, HK_REUSELANE = 5, HK_REUSEAGE_AT = 24;
+export const HK_STRIDE = 8;
 // Per workload, i32 × WK_STRIDE: which kind of its host's pools its sockets use (KIND_*), the
 // allocator code (ALLOC_*) and the byte offset of the random stream its sockets' ports are drawn
 // with (the host's connect(), bind() or UDP one), SO_REUSEADDR (1) for bind(ip, 0); at byte
@@ -31,11 +34,15 @@ export function bindsInit(pools: usize): void { POOLS = pools; }
 // ------------------------------------------------------------------ PortPool.block / unblock
 @inline function blockedWord(pp: usize, i: i32): usize { return <usize>(pget(pp, P_BLOCKED) + (i >>> 5)) << 2; }
 
-/** A free port becomes BLOCKED (a bind() user holds it); other states are left alone. */
+/**
+ * A free port becomes BLOCKED (a bind() user holds it); a reusable TIME_WAIT is no longer a
+ * candidate (and stays in TIME_WAIT); other states are left alone.
+ */
 function block(pp: usize, i: i32): void {
   if (!isFree(pp, i)) return;
   setBusy(pp, i);
   pset(pp, P_FREE, pget(pp, P_FREE) - 1);
+  if (inTimeWait(pp, i)) return;
   const b = blockedWord(pp, i);
   store<i32>(b, load<i32>(b) | (1 << (i & 31)));
 }
@@ -63,6 +70,11 @@ function eachConnect(hk: usize, port: i32, blocking: bool): void {
     else unblock(cp, port);
   }
 }
+/** Whether a bind() user holds the port (a host with bookkeeping). */
+export function bindHeld(hk: usize, pp: usize, port: i32): bool {
+  return load<i32>(count(hk, 0, port, pget(pp, P_SIZE))) > 0;
+}
+
 /** The bind pool of a source IP, if laid out (0: not). */
 @inline function bindPool(hk: usize, ip: i32): usize {
   const bp = poolAt(load<i32>(hk, HK_BIND << 2) + ip);

@@ -14,13 +14,14 @@
 
 import { ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
 import { DIST_CONSTANT, DIST_UNIFORM } from '../../random/distribution-codes';
-import { FIN_WAIT_END, TIME_WAIT_END } from '../../sim/events';
+import { FIN_WAIT_END, TIME_WAIT_END, TW_REUSABLE } from '../../sim/events';
 import { ARRIVAL_CONSTANT } from '../../workload/arrival-codes';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
 import { arenaEnd, arenaInit, reserve } from './arena';
-import { blockHeldPorts, bindsInit, HK_BIND, HK_BOOK, HK_STRIDE, HK_UDP, linuxBindPick, releasedPort, tookPort, WK_ALLOC, WK_IDLE_AT, WK_KIND, WK_REUSEADDR, WK_RNG, WK_STRIDE } from './binds';
+import { becameReusable, enteredTimeWait, takeOver, timeWaitEnds } from './tw-reuse';
+import { bindHeld, blockHeldPorts, bindsInit, HK_BIND, HK_BOOK, HK_REUSEAGE_AT, HK_REUSELANE, HK_STRIDE, HK_UDP, linuxBindPick, releasedPort, tookPort, WK_ALLOC, WK_IDLE_AT, WK_KIND, WK_REUSEADDR, WK_RNG, WK_STRIDE } from './binds';
 import { KIND_BIND, KIND_UDP } from '../../sim/pool-kind-codes';
-import { findFreeDownFrom, findFreeFrom, layOutPool, linuxPick, P_CURSOR, P_EST, P_FREE, P_HOST, P_LO, P_SIZE, P_TW, P_WORDS, pget, POOL_STRIDE, pset, releasedAt, setBusy, setFree } from './pools';
+import { findFreeDownFrom, findFreeFrom, isFree, layOutPool, linuxPick, P_CURSOR, P_EST, P_FREE, P_HOST, P_LO, P_SIZE, P_TW, P_TWSINCE, P_WORDS, pget, POOL_STRIDE, pset, releasedAt, setBusy, setFree } from './pools';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED, UDP_END } from '../../workload/closing-sides';
 
 @external("env", "sample")
@@ -90,7 +91,7 @@ const WLI_STRIDE = 8;
 const S_ATTEMPTS = 0, S_SUCCESSES = 1, S_FAILURES = 2, S_STEADY_ATTEMPTS = 3, S_STEADY_FAILURES = 4;
 const S_FAIL_TW = 5, S_FAIL_EST = 6, S_EST = 7, S_TW = 8, S_PEAK_EST = 9, S_PEAK_TW = 10, S_PEAK_IN_USE = 11;
 const S_REUSES = 12, S_I_ATTEMPTS = 13, S_I_FAILURES = 14, S_I_PEAK_UTIL = 15, S_MAX_UTIL = 16;
-const S_FIRST_FAILURE = 17, S_STEADY = 18, S_TW_OVERFLOWS = 20, S_FIN_WAIT_2S = 21;
+const S_FIRST_FAILURE = 17, S_STEADY = 18, S_TW_REUSES = 19, S_TW_OVERFLOWS = 20, S_FIN_WAIT_2S = 21;
 const S_GAVE_UP = 25, S_NEXT_THRESHOLD = 29, S_LAST_FAILURE = 30;
 
 // POOLSTAT (f64)
@@ -422,8 +423,11 @@ function sample(t: f64): void {
   store<f64>(releasedAt(pp, port), NOW + 1);
   if (fromTimeWait) pset(pp, P_TW, pget(pp, P_TW) - 1);
   else pset(pp, P_EST, pget(pp, P_EST) - 1);
-  setFree(pp, port);
-  pset(pp, P_FREE, pget(pp, P_FREE) + 1);
+  // a reusable TIME_WAIT (./tw-reuse.ts) is free already
+  if (!(fromTimeWait && pget(pp, P_TWSINCE) != 0 && isFree(pp, port))) {
+    setFree(pp, port);
+    pset(pp, P_FREE, pget(pp, P_FREE) + 1);
+  }
   addSt(fromTimeWait ? S_TW : S_EST, -1);
   const ps = psAt(pool);
   fset(ps, PS_INUSE, fget(ps, PS_INUSE) - 1);
@@ -541,6 +545,11 @@ function arrival(w: i32): void {
     if (fget(W, W_FIRSTFAIL) < 0) fset(W, W_FIRSTFAIL, now);
     return;
   }
+  if (pget(pp, P_TWSINCE) != 0 && takeOver(pp, port, now) >= 0) {
+    reusedTimeWait(pool, pp, port, host);
+    heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy);
+    return;
+  }
   // PortPool.take, RunStats.allocated
   setBusy(pp, port);
   pset(pp, P_FREE, pget(pp, P_FREE) - 1);
@@ -555,6 +564,28 @@ function arrival(w: i32): void {
   // a UDP socket: open its idle timeout past its flow, then closed by its owner (closingCode, ../../sim/udp.ts)
   if (kind == KIND_UDP) heapPush(now + (duration + load<f64>(WK, WK_IDLE_AT)), NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, UDP_END);
   else heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy);
+}
+
+/** Ports.take of a TIME_WAIT connect() takes over (tcp_tw_reuse; ./tw-reuse.ts), RunStats.reusedTimeWait: the port stays held. */
+function reusedTimeWait(pool: i32, pp: usize, port: i32, host: i32): void {
+  const H = hostAt(host);
+  fset(H, H_TWCOUNT, fget(H, H_TWCOUNT) - 1);
+  setBusy(pp, port);
+  pset(pp, P_TW, pget(pp, P_TW) - 1);
+  pset(pp, P_EST, pget(pp, P_EST) + 1);
+  pset(pp, P_FREE, pget(pp, P_FREE) - 1);
+  addSt(S_SUCCESSES, 1);
+  addSt(S_TW_REUSES, 1);
+  const ps = psAt(pool);
+  fset(ps, PS_ATTEMPTS, fget(ps, PS_ATTEMPTS) + 1);
+  fset(ps, PS_ALLOC, fget(ps, PS_ALLOC) + 1);
+  addSt(S_TW, -1);
+  const est = st(S_EST) + 1;
+  setSt(S_EST, est);
+  if (est > st(S_PEAK_EST)) setSt(S_PEAK_EST, est);
+  const rec = PORTREC + (<usize>(pget(pp, P_LO) + port) << 5);
+  store<f64>(rec, load<f64>(rec) + 1);
+  utilization(fget(ps, PS_INUSE) / fget(ps, PS_CAP));
 }
 
 @inline function close(pool: i32, port: i32, by: i32): void {
@@ -575,6 +606,10 @@ function arrival(w: i32): void {
     setSt(S_TW, tw);
     if (tw > st(S_PEAK_TW)) setSt(S_PEAK_TW, tw);
     lanePush(iget(hostIntsAt(host), HI_TWLANE), TIME_WAIT_END, pool, port);
+    if (pget(pp, P_TWSINCE) != 0) {
+      enteredTimeWait(pp, port, NOW);
+      lanePush(iget(HOSTK + <usize>(host * HK_STRIDE) * 4, HK_REUSELANE), TW_REUSABLE, pool, port);
+    }
   } else if (by == BY_UNANSWERED && fget(H, H_FIN) > 0) {
     addSt(S_FIN_WAIT_2S, 1);
     lanePush(iget(hostIntsAt(host), HI_FINLANE), FIN_WAIT_END, pool, port);
@@ -625,10 +660,16 @@ export function runChunk(max: i32): i32 {
         const pool = load<i32>(e, 20), port = load<i32>(e, 24);
         if (++head == cap) head = 0;
         size--;
-        if (load<i32>(e, 16) == TIME_WAIT_END) {
-          const H = hostAt(pget(poolAt(pool), P_HOST));
-          fset(H, H_TWCOUNT, fget(H, H_TWCOUNT) - 1);
-          release(pool, port, true);
+        const kind = load<i32>(e, 16);
+        if (kind == TIME_WAIT_END) {
+          const pp = poolAt(pool), H = hostAt(pget(pp, P_HOST));
+          if (pget(pp, P_TWSINCE) == 0 || timeWaitEnds(pp, port, lt, fget(H, H_TIMEWAIT))) {
+            fset(H, H_TWCOUNT, fget(H, H_TWCOUNT) - 1);
+            release(pool, port, true);
+          }
+        } else if (kind == TW_REUSABLE) {
+          const pp = poolAt(pool), hk = HOSTK + <usize>(pget(pp, P_HOST) * HK_STRIDE) * 4;
+          becameReusable(pp, port, lt, load<f64>(hk, HK_REUSEAGE_AT), load<i32>(hk, HK_BOOK << 2) != 0 && bindHeld(hk, pp, port));
         } else {
           release(pool, port, false);
         }
