@@ -6,7 +6,9 @@ import { Closer } from '../workload/closer';
 import { type Plan, workloadIn } from '../sim/plan';
 import { ALLOCATORS } from '../os/allocators';
 import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
-import { type PoolInfo, poolFlow, poolLayout } from '../sim/pool-layout';
+import { KINDS, KIND_BIND, KIND_UDP, type PoolInfo, poolFlow, poolLayout, workloadKind } from '../sim/pool-layout';
+import { reuseAge, twReuseApplies } from '../sim/tw-reuse';
+import { idleHold } from '../sim/udp';
 import { DestinationPicker } from '../workload/destination-picker';
 import { SELECT_PERIOD, SELECT_RANDOM, SELECT_ROUND_ROBIN } from '../workload/selection-codes';
 import { trafficLayout } from './traffic-layout';
@@ -111,10 +113,17 @@ export function instantiate(module: WebAssembly.Module, bytes: number, sample: K
 }
 
 // Field layouts: the constants of the same names in ./assembly/index.ts.
-const CFG_SIZE = 40, POOL_STRIDE = 13, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
+const CFG_SIZE = 40, POOL_STRIDE = 18, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
 const POOLSTAT_STRIDE = 7;
 /** CFG fields of the layout (./assembly/index.ts CFG_*): the heap's first capacity, the arena's start, a failed memory request's size, the arena's end. */
-const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16;
+const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16, CFG_HOSTK = 17, CFG_WLK = 18;
+/** Per host and per workload, the fields of ./assembly/binds.ts (HK_*, WK_*). */
+const HK_STRIDE = 8, WK_STRIDE = 6;
+/** Ports in a profile's range. */
+function rangeSize(p: { portRange: readonly [number, number] }): number {
+  return p.portRange[1] - p.portRange[0] + 1;
+}
+
 /** Port numbers (the statistics' per-port arrays). */
 const PORTS = 65536;
 /** First capacity (entries) of the heap and of each lane, when the plan's slots allow more: they grow when full. */
@@ -177,6 +186,9 @@ export function runKernel(
   };
   const twLane = profiles.map((p, h) => laneOf(p.timeWait, h));
   const finLane = profiles.map((p, h) => (p.finTimeout === p.timeWait ? twLane[h]! : laneOf(p.finTimeout, h)));
+  // Pools whose TIME_WAITs connect() may take over (tcp_tw_reuse), and per host with any, the lane of its TW_REUSABLE events.
+  const reuses = layout.info.map((info) => info.kind === 'connect' && twReuseApplies(profiles[info.host]!, plan, info.destination));
+  const reuseLane = profiles.map((p, h) => (reuses.some((r, i) => r && layout.info[i]!.host === h) ? laneOf(Math.min(reuseAge(p), p.timeWait), h) : -1));
   const pickers = workloads.map((w) => w.destinations.length);
   const nPick = pickers.reduce((a, b) => a + b, 0);
 
@@ -186,7 +198,8 @@ export function runKernel(
     wls: r.take(nWl * WL_STRIDE * 8), wlInts: r.take(nWl * WLI_STRIDE * 4), wlRng: r.take(nWl * 64), pick: r.take(nPick * 32), nextIp: r.take(nWl * nDest * 4),
     slots: r.take(nSlots * 32), heap: r.take(Math.min(slots, FIRST_CAPACITY) * HEAP_ENTRY), lanes: r.take(laneDelay.length * 16), laneDelay: r.take(laneDelay.length * 8),
     stats: r.take(N_COUNTERS * 8), thresh: r.take(THRESHOLDS.length * 16), hist: r.take(BUCKETS * 8), histT: r.take(32),
-    poolStat: r.take(nPools * POOLSTAT_STRIDE * 8), portRec: r.take(PORTS * 32), laneEntries: 0,
+    poolStat: r.take(nPools * POOLSTAT_STRIDE * 8), portRec: r.take(PORTS * 32), hostK: r.take(nHosts * HK_STRIDE * 4), hostRng2: r.take(nHosts * 32),
+    wlK: r.take(nWl * WK_STRIDE * 4), laneEntries: 0,
   };
   laneCap.forEach((c, l) => (laneCap[l] = Math.min(c, FIRST_CAPACITY)));
   at.laneEntries = r.take(laneCap.reduce((a, b) => a + b, 0) * LANE_ENTRY);
@@ -197,6 +210,9 @@ export function runKernel(
   // Per host, the free bits of a fresh pool of its range (words, even and odd summary words), which the kernel copies into a pool on first use.
   const templates = profiles.map((p) => freeTemplate(p.portRange[1] - p.portRange[0] + 1, p.reservedPorts.map((x) => x - p.portRange[0])));
   const templateAt = templates.map((t) => r.take(t.bits.byteLength));
+  // Per host with bind(ip, 0) sockets in pools of their own, its bind bookkeeping (counts per port: bind() users, then connect() users per source IP).
+  const kinds = workloads.map((w) => workloadKind(w, profiles[w.host]!.sharing === 'per-destination'));
+  const bookAt = plan.hosts.map((h, i) => (kinds.some((k, w) => k === KIND_BIND && workloads[w]!.host === i) ? r.take(rangeSize(profiles[i]!) * 4 * (1 + h.sourceIps.length)) : 0));
   // Per round-robin workload whose picks repeat with a short period: the period, which the kernel replays.
   const periods = workloads.map((w) => new DestinationPicker(w.destinations, w.weights, w.selection).period(MAX_PERIOD));
   const periodAt = periods.map((c) => (c === undefined ? 0 : r.take(8 + c.length * 4)));
@@ -214,6 +230,8 @@ export function runKernel(
   cfgValues[CFG_HEAPCAP] = Math.min(slots, FIRST_CAPACITY);
   cfgValues[CFG_ARENA] = r.end;
   cfgValues[CFG_PORTREC] = at.portRec;
+  cfgValues[CFG_HOSTK] = at.hostK;
+  cfgValues[CFG_WLK] = at.wlK;
   cfgValues[CFG_TRAFFIC] = trafficAt;
   f64(at.cfg, CFG_SIZE).set(Array.from({ length: CFG_SIZE }, (_, i) => cfgValues[i] ?? 0));
   traffic.fill(buf, trafficAt);
@@ -222,7 +240,9 @@ export function runKernel(
   for (let p = 0; p < nPools; p++) {
     const host = layout.info[p]!.host;
     // not laid out yet (words 0): base, words and summaries are set on first use
-    P.set([0, size[p]!, host, templates[host]!.free, 0, 0, 0, 0, 0, (size[p]! + 31) >>> 5, poolFlow(plan, layout.info[p]!), 0, profiles[host]!.portRange[0]], p * POOL_STRIDE);
+    const info = layout.info[p]!;
+    P.set([0, size[p]!, host, templates[host]!.free, 0, 0, 0, 0, 0, (size[p]! + 31) >>> 5, poolFlow(plan, info), 0, profiles[host]!.portRange[0],
+      KINDS.indexOf(info.kind), info.sourceIp, 0, reuses[p] ? 1 : 0, 0], p * POOL_STRIDE);
   }
   const H = f64(at.hosts, nHosts * HOST_STRIDE), HI = i32(at.hostInts, nHosts * HOSTI_STRIDE), HR = i32(at.hostRng, nHosts * 4);
   plan.hosts.forEach((h, i) => {
@@ -238,6 +258,11 @@ export function runKernel(
       new Uint32Array(buf, linuxAt[i]! + 16, PERTURB_TABLE_SIZE).set(a.table);
     }
     HR.set(rng.state, i * 4);
+    i32(at.hostRng2 + i * 32, 8).set([...streams.stream(`host/${h.name}/bind-allocator`).state, ...streams.stream(`host/${h.name}/udp-allocator`).state]);
+    const perDestination = p.sharing === 'per-destination';
+    i32(at.hostK + i * HK_STRIDE * 4, HK_STRIDE).set([bookAt[i]!, layout.hosts[i]!.connect, h.sourceIps.length * (perDestination ? nDest : 1), layout.hosts[i]!.bind, layout.hosts[i]!.udp,
+      reuseLane[i]!]);
+    f64(at.hostK + i * HK_STRIDE * 4 + 24, 1)[0] = reuseAge(p);
   });
   const WL = f64(at.wls, nWl * WL_STRIDE), WI = i32(at.wlInts, nWl * WLI_STRIDE), WR = i32(at.wlRng, nWl * 16), PK = f64(at.pick, nPick * 4);
   let pick = 0;
@@ -252,6 +277,12 @@ export function runKernel(
     const select = w.selection === 'random' ? SELECT_RANDOM : period !== undefined ? SELECT_PERIOD : SELECT_ROUND_ROBIN;
     WI.set([arrivalKind(w.arrivals), durKind, closer.fixed, w.destinations.length, select, pick, w.host, 1 + i], i * WLI_STRIDE);
     if (period !== undefined) i32(periodAt[i]!, 2 + period.length).set([0, period.length, ...period]);
+    // Its sockets' pools, allocator and stream, as WorkloadState takes them (../sim/state.ts).
+    const p = profiles[w.host]!, bind = w.bind === 'any-port';
+    const [alloc, rng] = kinds[i] === KIND_UDP ? [ALLOCATORS['random-start'].code, at.hostRng2 + w.host * 32 + 16]
+      : bind ? [ALLOCATORS[p.bindAllocator].code, at.hostRng2 + w.host * 32] : [ALLOCATORS[p.allocator].code, at.hostRng + w.host * 16];
+    i32(at.wlK + i * WK_STRIDE * 4, WK_STRIDE).set([kinds[i]!, alloc, rng, bind && w.reuseAddr ? 1 : 0]);
+    f64(at.wlK + i * WK_STRIDE * 4 + 16, 1)[0] = idleHold(w);
     const name = `workload/${w.name}`;
     ['arrivals', 'destinations', 'durations', 'closed-by'].forEach((s, j) => WR.set(streams.stream(`${name}/${s}`).state, i * 16 + j * 4));
     let cumulative = 0;

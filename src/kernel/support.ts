@@ -1,19 +1,19 @@
 import { ALLOCATORS } from '../os/allocators';
-import { ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../os/allocators/codes';
+import { ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_LINUX_SOCKET_RANGE, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../os/allocators/codes';
 import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_UNIFORM } from '../random/distribution-codes';
 import { Distribution } from '../random/distributions';
 import { type Plan, workloadIn } from '../sim/plan';
 import { ARRIVAL_CONSTANT, ARRIVAL_EVEN, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../workload/arrival-codes';
 import { arrivalKind } from '../workload/arrivals';
-import { poolKindOf, poolLayout } from '../sim/pool-layout';
-import { twReuseApplies } from '../sim/tw-reuse';
 
 /**
  * The allocators, arrival processes and duration distributions the kernel implements, by their
  * codes (the registries' own): a code added to a registry runs on the JS engine until it is
  * listed here.
  */
-const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING]);
+const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND]);
+/** The same for bind(ip, 0): the Linux connect() allocators keep state made from the connect() stream, which the kernel keeps only for connect(). */
+const KERNEL_BIND_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND]);
 const KERNEL_ARRIVALS: ReadonlySet<number> = new Set([ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_EVEN, ARRIVAL_RANDOM, ARRIVAL_TRACE]);
 const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL]);
 /** Closed-loop clients' think times (./assembly/requests.ts draws them with distValue). */
@@ -21,16 +21,18 @@ const KERNEL_THINK: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, 
 
 /**
  * Why the WebAssembly kernel cannot run this variant of the plan (undefined: it can). The kernel
- * runs TCP workloads (every arrival kind: constant, Poisson, rate curves evenly spaced or
- * randomized, timestamp traces; durations constant, uniform, exponential, lognormal, Pareto or
- * empirical; any closing-side mix, destinations, weights and source addresses), with or without
- * the request layer (keep-alive pools, waiting requests, retries with backoff, closed-loop clients
- * with constant, uniform or exponential think times: ./assembly/requests.ts)
- * on hosts whose allocator is random-start, sequential, sequential-descending, linux or
- * linux-socket-range (every preset's) and whose TIME_WAITs connect() cannot
- * reuse, with any number of port pools and slots (it lays a pool out on first use and grows its
- * memory as the run needs: past WebAssembly's 4 GiB it stops with an error). Everything else
- * runs on the JS engine (../sim/simulation.ts), which is the reference the kernel is tested against.
+ * runs workloads with every arrival kind (constant, Poisson, rate curves evenly spaced or
+ * randomized, timestamp traces) and these durations: constant, uniform, exponential, lognormal,
+ * Pareto or empirical; any closing-side mix, destinations, weights and source addresses;
+ * connect() or bind(ip, 0) sockets, with the bind bookkeeping, or connected UDP sockets; TCP
+ * connect() workloads with or without the request layer (keep-alive pools, waiting requests,
+ * retries with backoff, closed-loop clients with constant, uniform or exponential think times:
+ * ./assembly/requests.ts); on hosts whose allocator is random-start, sequential,
+ * sequential-descending, linux, linux-socket-range or linux-bind (every preset's connect() and
+ * bind() allocator), with TIME_WAIT reuse (tcp_tw_reuse), with any number of port pools and slots
+ * (it lays a pool out on first use and grows its memory as the run needs; past WebAssembly's
+ * 4 GiB it stops with an error). Everything else runs on the JS engine (../sim/simulation.ts),
+ * which is the reference the kernel is tested against.
  */
 export function kernelRefusal(plan: Plan, variant: number): string | undefined {
   const profiles = plan.variants[variant]!.profiles;
@@ -39,16 +41,13 @@ export function kernelRefusal(plan: Plan, variant: number): string | undefined {
   }
   for (const planned of plan.workloads) {
     const w = workloadIn(plan, variant, planned);
-    const perDestination = profiles[w.host]!.sharing === 'per-destination';
+    const requests = w.clients !== undefined || w.pool !== undefined || w.retry !== undefined;
     if (w.clients !== undefined && !KERNEL_THINK.has(new Distribution(w.clients.think).kind)) return `workload ${w.name}: think ${w.clients.think.dist}`;
+    if (requests && (w.protocol !== 'tcp' || w.bind === 'any-port')) return `workload ${w.name}: request layer on ${w.protocol === 'tcp' ? 'bind' : 'udp'} sockets`;
     if (w.connectLatency !== undefined) return `workload ${w.name}: connectLatency`;
-    if (w.protocol !== 'tcp' || poolKindOf(w, perDestination) !== 'connect') return `workload ${w.name}: ${w.protocol === 'tcp' ? 'bind' : 'udp'} sockets`;
+    if (w.bind === 'any-port' && !KERNEL_BIND_ALLOCATORS.has(ALLOCATORS[profiles[w.host]!.bindAllocator].code)) return `workload ${w.name}: bind allocator ${profiles[w.host]!.bindAllocator}`;
     if (!KERNEL_ARRIVALS.has(arrivalKind(w.arrivals))) return `workload ${w.name}: arrivals ${w.arrivals.type}`;
     if (!KERNEL_DURATIONS.has(new Distribution(w.duration).kind)) return `workload ${w.name}: duration ${w.duration.dist}`;
-  }
-  const layout = poolLayout(plan, variant);
-  for (const [i, info] of layout.info.entries()) {
-    if (twReuseApplies(profiles[info.host]!, plan, info.destination)) return `pool ${i}: TIME_WAIT reuse`;
   }
   return undefined;
 }

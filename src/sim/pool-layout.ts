@@ -1,5 +1,6 @@
 import type { Plan, PlanWorkload } from './plan';
 import { workloadIn } from './plan';
+import { KIND_BIND, KIND_CONNECT, KIND_UDP } from './pool-kind-codes';
 
 /**
  * Where a variant's sockets draw their ports: each host's pools (connect, bind, UDP; per source
@@ -15,7 +16,7 @@ import { workloadIn } from './plan';
  * source IP, never shared); `udp` — UDP ports (their own port space, one per source IP).
  */
 export type PoolKind = 'connect' | 'bind' | 'udp';
-export const KIND_CONNECT = 0, KIND_BIND = 1, KIND_UDP = 2;
+export { KIND_BIND, KIND_CONNECT, KIND_UDP };
 export const KINDS: readonly PoolKind[] = ['connect', 'bind', 'udp'];
 
 /** The error a full pool gives, by kind (os-semantics.md §1.8). */

@@ -1,6 +1,7 @@
 import type { Tick } from '../engine/time';
 import { KIND_UDP } from './pool-layout';
 import type { PlanWorkload } from './plan';
+import { UDP_END } from '../workload/closing-sides';
 
 /**
  * Connected UDP sockets (os-semantics.md): a UDP workload's sockets draw from their host's UDP
@@ -8,8 +9,7 @@ import type { PlanWorkload } from './plan';
  * owner with no TIME_WAIT.
  */
 
-/** `closedBy` code of a UDP socket: closed by its owner after the idle timeout, no TIME_WAIT. */
-export const UDP_END = 4;
+export { UDP_END };
 
 /** How a socket of this kind of pool closes: a UDP socket by its owner, a TCP one by the side drawn. */
 export function closingCode(kind: number, drawn: number): number {

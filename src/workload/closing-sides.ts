@@ -13,3 +13,5 @@ export const BY_RESET = 2;
  * for the profile's `finTimeout` (Linux tcp_fin_timeout), then the port is free, with no TIME_WAIT.
  */
 export const BY_UNANSWERED = 3;
+/** Not drawn: a connected UDP socket, closed by its owner after its idle timeout, with no TIME_WAIT (../sim/udp.ts). */
+export const UDP_END = 4;

@@ -12,14 +12,17 @@
 // first use, the heap and the lanes as they fill — comes from ./arena.ts, so the loop only loads
 // and stores, and grows the memory when the run reaches further.
 
-import { ALLOC_LINUX, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
+import { ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
 import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_UNIFORM } from '../../random/distribution-codes';
-import { CLOSE, FIN_WAIT_END, TIME_WAIT_END } from '../../sim/events';
+import { CLOSE, FIN_WAIT_END, TIME_WAIT_END, TW_REUSABLE } from '../../sim/events';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
 import { arenaEnd, arenaInit, reserve } from './arena';
-import { findFreeDownFrom, findFreeFrom, layOutPool, linuxPick, P_CURSOR, P_EST, P_FREE, P_HOST, P_LO, P_SIZE, P_TW, P_WORDS, pget, POOL_STRIDE, pset, releasedAt, setBusy, setFree } from './pools';
-import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
+import { becameReusable, enteredTimeWait, takeOver, timeWaitEnds } from './tw-reuse';
+import { bindHeld, blockHeldPorts, bindsInit, HK_BIND, HK_BOOK, HK_REUSEAGE_AT, HK_REUSELANE, HK_STRIDE, HK_UDP, linuxBindPick, releasedPort, tookPort, WK_ALLOC, WK_IDLE_AT, WK_KIND, WK_REUSEADDR, WK_RNG, WK_STRIDE } from './binds';
+import { KIND_BIND, KIND_UDP } from '../../sim/pool-kind-codes';
+import { findFreeDownFrom, findFreeFrom, isFree, layOutPool, linuxPick, P_CURSOR, P_EST, P_FREE, P_HOST, P_LO, P_SIZE, P_TW, P_TWSINCE, P_WORDS, pget, POOL_STRIDE, pset, releasedAt, setBusy, setFree } from './pools';
+import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED, UDP_END } from '../../workload/closing-sides';
 import { jsRound } from './math';
 import { curveFirst, curveNext, empirical, initTraffic, lognormal, pareto, traceFirst, traceNext } from './traffic';
 import { NIDLE, idleLaneHead, idleLaneRun } from './idle-lanes';
@@ -58,6 +61,8 @@ let POOLSTAT: usize = 0; // f64 × POOLSTAT_STRIDE per pool
 // Per real port number (0–65535), 32 bytes: allocations, reuses, sum and minimum of its reuse
 // intervals (f64: RunStats.portAllocations, portReuses, portReuseSum, portReuseMin)
 let PORTREC: usize = 0;
+let HOSTK: usize = 0; // i32 × HK_STRIDE per host: its bind bookkeeping (./binds.ts)
+let WLK: usize = 0; // i32 × WK_STRIDE per workload: its sockets' kind, allocator and stream (./binds.ts)
 
 // CFG
 const CFG_DURATION = 0, CFG_SAMPLE = 1, CFG_WARMUP = 2, CFG_NPOOLS = 3, CFG_NWL = 4, CFG_NSLOTS = 5;
@@ -66,7 +71,7 @@ const CFG_NLANES = 6, CFG_NDEST = 7, CFG_NTHRESH = 8, CFG_PROCESSED = 11;
 // the heap's first capacity (entries); where the arena starts; the size of a memory request that
 // failed (0: none; ../run-kernel.ts reads it); the arena's end at the finish (bytes, for the
 // record); where PORTREC starts
-const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16;
+const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16, CFG_HOSTK = 17, CFG_WLK = 18;
 // byte offset of the traffic region (./traffic.ts)
 const CFG_TRAFFIC = 20;
 
@@ -98,7 +103,7 @@ const WLI_STRIDE = 8;
 const S_ATTEMPTS = 0, S_SUCCESSES = 1, S_FAILURES = 2, S_STEADY_ATTEMPTS = 3, S_STEADY_FAILURES = 4;
 const S_FAIL_TW = 5, S_FAIL_EST = 6, S_EST = 7, S_TW = 8, S_PEAK_EST = 9, S_PEAK_TW = 10, S_PEAK_IN_USE = 11;
 const S_REUSES = 12, S_I_ATTEMPTS = 13, S_I_FAILURES = 14, S_I_PEAK_UTIL = 15, S_MAX_UTIL = 16;
-const S_FIRST_FAILURE = 17, S_STEADY = 18, S_TW_OVERFLOWS = 20, S_FIN_WAIT_2S = 21;
+const S_FIRST_FAILURE = 17, S_STEADY = 18, S_TW_REUSES = 19, S_TW_OVERFLOWS = 20, S_FIN_WAIT_2S = 21;
 export const S_RETRIES = 22, S_RETRY_FAILURES = 23, S_IS_RETRY = 24, S_GAVE_UP = 25, S_POOLED = 26, S_POOLED_REUSED = 27, S_POOLED_WAITED = 28;
 const S_NEXT_THRESHOLD = 29, S_LAST_FAILURE = 30;
 
@@ -433,13 +438,19 @@ function sample(t: f64): void {
   store<f64>(releasedAt(pp, port), NOW + 1);
   if (fromTimeWait) pset(pp, P_TW, pget(pp, P_TW) - 1);
   else pset(pp, P_EST, pget(pp, P_EST) - 1);
-  setFree(pp, port);
-  pset(pp, P_FREE, pget(pp, P_FREE) + 1);
+  // a reusable TIME_WAIT (./tw-reuse.ts) is free already
+  if (!(fromTimeWait && pget(pp, P_TWSINCE) != 0 && isFree(pp, port))) {
+    setFree(pp, port);
+    pset(pp, P_FREE, pget(pp, P_FREE) + 1);
+  }
   addSt(fromTimeWait ? S_TW : S_EST, -1);
   const ps = psAt(pool);
   fset(ps, PS_INUSE, fget(ps, PS_INUSE) - 1);
-  const H = hostAt(pget(pp, P_HOST));
+  const host = pget(pp, P_HOST);
+  const H = hostAt(host);
   fset(H, H_INUSE, fget(H, H_INUSE) - 1);
+  const hk = HOSTK + <usize>(host * HK_STRIDE) * 4;
+  if (load<i32>(hk, HK_BOOK << 2) != 0) releasedPort(hk, pp, port);
 }
 
 function arrival(w: i32): void {
@@ -479,14 +490,17 @@ function arrival(w: i32): void {
   // fifth of a failed attempt's cost (bench-overload's pool is full for 54 % of them). Computed
   // before the allocator otherwise, where it overlaps with the allocator's memory accesses.
   const duration = pget(pp, P_FREE) == 0 ? fget(W, W_D1) : dk == DIST_CONSTANT || dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL ? distValue(dk, du, fget(W, W_D1), fget(W, W_D2)) : du;
-  const port = pickPort(pp, host);
+  const port = pickPort(pp, host, w);
   if (port < 0) {
     recordFailed(pool, pget(pp, P_TW) > 0, w);
     addSt(S_GAVE_UP, 1);
     return;
   }
   takePort(pool, pp, port, host);
-  heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy, CLOSE);
+  // a UDP socket: open its idle timeout past its flow, then closed by its owner (closingCode, ../../sim/udp.ts)
+  const WK = WLK + <usize>(w * WK_STRIDE) * 4;
+  if (iget(WK, WK_KIND) == KIND_UDP) heapPush(now + (duration + load<f64>(WK, WK_IDLE_AT)), NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, UDP_END, CLOSE);
+  else heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy, CLOSE);
 }
 
 // ------------------------------------------ the steps of an attempt (arrivals and ./requests.ts)
@@ -558,7 +572,10 @@ export function sampleDuration(w: i32): f64 {
   const ipa = NEXTIP + (<usize>(w * NDEST + destination) << 2);
   const ip = load<i32>(ipa);
   store<i32>(ipa, ip + 1 == iget(HI, HI_NIPS) ? 0 : ip + 1);
-  return iget(HI, HI_PERDEST) != 0 ? iget(HI, HI_CONNECT) + ip * NDEST + destination : iget(HI, HI_CONNECT) + ip;
+  const WK = WLK + <usize>(w * WK_STRIDE) * 4, kind = iget(WK, WK_KIND);
+  const hk = HOSTK + <usize>(host * HK_STRIDE) * 4;
+  return kind == KIND_BIND ? iget(hk, HK_BIND) + ip : kind == KIND_UDP ? iget(hk, HK_UDP) + ip
+    : iget(HI, HI_PERDEST) != 0 ? iget(HI, HI_CONNECT) + ip * NDEST + destination : iget(HI, HI_CONNECT) + ip;
 }
 
 /** RunStats.attempt (`retry`: 1 for an attempt after a failed one, else 0). */
@@ -574,14 +591,22 @@ export function sampleDuration(w: i32): f64 {
   fset(W, W_ATTEMPTS, fget(W, W_ATTEMPTS) + 1);
 }
 
-/** The host's allocator picks a free port of the pool, or -1; a pool's first use lays it out (Ports.pool). */
-@inline export function pickPort(pp: usize, host: i32): i32 {
+/**
+ * Workload w's allocator picks a free port of the pool, or -1 (the host's connect() allocator, or
+ * bind()'s for a bind workload); a pool's first use lays it out (Ports.pool).
+ */
+@inline export function pickPort(pp: usize, host: i32, w: i32): i32 {
   const HI = hostIntsAt(host);
-  if (pget(pp, P_WORDS) == 0) layOutPool(pp, <usize>iget(HI, HI_TEMPLATE));
+  if (pget(pp, P_WORDS) == 0) {
+    layOutPool(pp, <usize>iget(HI, HI_TEMPLATE));
+    const hk = HOSTK + <usize>(host * HK_STRIDE) * 4;
+    if (iget(hk, HK_BOOK) != 0) blockHeldPorts(hk, pp);
+  }
+  const WK = WLK + <usize>(w * WK_STRIDE) * 4;
   let port: i32;
-  const alloc = iget(HI, HI_ALLOC);
+  const alloc = iget(WK, WK_ALLOC), arng = <usize>iget(WK, WK_RNG);
   if (alloc == ALLOC_RANDOM_START) {
-    port = pget(pp, P_FREE) == 0 ? -1 : findFreeFrom(pp, <i32>(uniform(HOSTRNG + <usize>(host * 16)) * <f64>pget(pp, P_SIZE))); // >= 0: truncation is Math.floor
+    port = pget(pp, P_FREE) == 0 ? -1 : findFreeFrom(pp, <i32>(uniform(arng) * <f64>pget(pp, P_SIZE))); // >= 0: truncation is Math.floor
   } else if (alloc == ALLOC_SEQUENTIAL) {
     port = findFreeFrom(pp, pget(pp, P_CURSOR));
     if (port >= 0) pset(pp, P_CURSOR, port + 1 == pget(pp, P_SIZE) ? 0 : port + 1);
@@ -589,23 +614,53 @@ export function sampleDuration(w: i32): f64 {
     const size = pget(pp, P_SIZE), c = pget(pp, P_CURSOR);
     port = findFreeDownFrom(pp, c < size ? size - 1 - c : size - 1);
     if (port >= 0) pset(pp, P_CURSOR, port == 0 ? 0 : size - port); // next candidate: port - 1, or the top
+  } else if (alloc == ALLOC_LINUX_BIND) {
+    port = linuxBindPick(pp, arng, iget(WK, WK_REUSEADDR) != 0);
   } else {
-    port = linuxPick(pp, <usize>iget(HI, HI_LINUX), alloc == ALLOC_LINUX ? 2 : 1, HOSTRNG + <usize>(host * 16), NOW);
+    port = linuxPick(pp, <usize>iget(HI, HI_LINUX), alloc == ALLOC_LINUX ? 2 : 1, arng, NOW);
   }
   return port;
 }
 
-/** The attempt took `port` of the pool (PortPool.take, RunStats.allocated). */
+/** The attempt took `port` of the pool (PortPool.take, RunStats.allocated), or took a TIME_WAIT over (tcp_tw_reuse). */
 @inline export function takePort(pool: i32, pp: usize, port: i32, host: i32): void {
+  if (pget(pp, P_TWSINCE) != 0 && takeOver(pp, port, NOW) >= 0) {
+    reusedTimeWait(pool, pp, port, host);
+    return;
+  }
   setBusy(pp, port);
   pset(pp, P_FREE, pget(pp, P_FREE) - 1);
   pset(pp, P_EST, pget(pp, P_EST) + 1);
+  const hk = HOSTK + <usize>(host * HK_STRIDE) * 4;
+  if (iget(hk, HK_BOOK) != 0) tookPort(hk, pp, port);
   const last = load<f64>(releasedAt(pp, port)); // its release time + 1; 0: never released
   recordAllocated(pool, PORTREC + (<usize>(pget(pp, P_LO) + port) << 5), last == 0 ? -1 : NOW - (last - 1));
   const H = hostAt(host);
   const hostInUse = fget(H, H_INUSE) + 1;
   fset(H, H_INUSE, hostInUse);
   if (hostInUse > fget(H, H_PEAK)) fset(H, H_PEAK, hostInUse);
+}
+
+/** Ports.take of a TIME_WAIT connect() takes over (tcp_tw_reuse; ./tw-reuse.ts), RunStats.reusedTimeWait: the port stays held. */
+function reusedTimeWait(pool: i32, pp: usize, port: i32, host: i32): void {
+  const H = hostAt(host);
+  fset(H, H_TWCOUNT, fget(H, H_TWCOUNT) - 1);
+  setBusy(pp, port);
+  pset(pp, P_TW, pget(pp, P_TW) - 1);
+  pset(pp, P_EST, pget(pp, P_EST) + 1);
+  pset(pp, P_FREE, pget(pp, P_FREE) - 1);
+  addSt(S_SUCCESSES, 1);
+  addSt(S_TW_REUSES, 1);
+  const ps = psAt(pool);
+  fset(ps, PS_ATTEMPTS, fget(ps, PS_ATTEMPTS) + 1);
+  fset(ps, PS_ALLOC, fget(ps, PS_ALLOC) + 1);
+  addSt(S_TW, -1);
+  const est = st(S_EST) + 1;
+  setSt(S_EST, est);
+  if (est > st(S_PEAK_EST)) setSt(S_PEAK_EST, est);
+  const rec = PORTREC + (<usize>(pget(pp, P_LO) + port) << 5);
+  store<f64>(rec, load<f64>(rec) + 1);
+  utilization(fget(ps, PS_INUSE) / fget(ps, PS_CAP));
 }
 
 /** The connection on (pool, port) closes now, by side `by` (Ports.close). */
@@ -627,6 +682,10 @@ export function sampleDuration(w: i32): f64 {
     setSt(S_TW, tw);
     if (tw > st(S_PEAK_TW)) setSt(S_PEAK_TW, tw);
     lanePush(iget(hostIntsAt(host), HI_TWLANE), TIME_WAIT_END, pool, port);
+    if (pget(pp, P_TWSINCE) != 0) {
+      enteredTimeWait(pp, port, NOW);
+      lanePush(iget(HOSTK + <usize>(host * HK_STRIDE) * 4, HK_REUSELANE), TW_REUSABLE, pool, port);
+    }
   } else if (by == BY_UNANSWERED && fget(H, H_FIN) > 0) {
     addSt(S_FIN_WAIT_2S, 1);
     lanePush(iget(hostIntsAt(host), HI_FINLANE), FIN_WAIT_END, pool, port);
@@ -685,10 +744,16 @@ export function runChunk(max: i32): i32 {
         const pool = load<i32>(e, 20), port = load<i32>(e, 24);
         if (++head == cap) head = 0;
         size--;
-        if (load<i32>(e, 16) == TIME_WAIT_END) {
-          const H = hostAt(pget(poolAt(pool), P_HOST));
-          fset(H, H_TWCOUNT, fget(H, H_TWCOUNT) - 1);
-          release(pool, port, true);
+        const kind = load<i32>(e, 16);
+        if (kind == TIME_WAIT_END) {
+          const pp = poolAt(pool), H = hostAt(pget(pp, P_HOST));
+          if (pget(pp, P_TWSINCE) == 0 || timeWaitEnds(pp, port, lt, fget(H, H_TIMEWAIT))) {
+            fset(H, H_TWCOUNT, fget(H, H_TWCOUNT) - 1);
+            release(pool, port, true);
+          }
+        } else if (kind == TW_REUSABLE) {
+          const pp = poolAt(pool), hk = HOSTK + <usize>(pget(pp, P_HOST) * HK_STRIDE) * 4;
+          becameReusable(pp, port, lt, load<f64>(hk, HK_REUSEAGE_AT), load<i32>(hk, HK_BOOK << 2) != 0 && bindHeld(hk, pp, port));
         } else {
           release(pool, port, false);
         }
@@ -743,6 +808,9 @@ export function init(
   NOW = 0; SEQ = 0; HEAPN = 0; PROCESSED = 0;
   HEAPCAP = <i32>cfg(CFG_HEAPCAP);
   PORTREC = <usize>cfg(CFG_PORTREC);
+  HOSTK = <usize>cfg(CFG_HOSTK);
+  WLK = <usize>cfg(CFG_WLK);
+  bindsInit(pools);
   arenaInit(<usize>cfg(CFG_ARENA), CFG + (<usize>CFG_OOM << 3));
 }
 

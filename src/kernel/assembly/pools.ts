@@ -8,11 +8,15 @@ import { nextUint32 } from './index';
 
 // Pool fields (i32). P_BASE: byte offset / 8 of its ports' release times; P_WORDS, P_SUMS,
 // P_SUMSODD: byte offset / 4 of its free-bit words, even-port and odd-port summary words (bit w:
-// word w has a free even / odd port); all 0 until the pool is first used. P_LO: the real port
-// number of its first port.
+// word w has a free even / odd port), P_BLOCKED of its blocked-port bits (./binds.ts); all 0 until
+// the pool is first used. P_LO: the real port number of its first port; P_KIND: KIND_CONNECT,
+// KIND_BIND or KIND_UDP (../../sim/pool-layout.ts); P_IP: its source IP's index; P_REUSE: 1 if
+// connect() may take its TIME_WAITs over (then P_TWSINCE: byte offset / 8 of their starts,
+// ./tw-reuse.ts, laid out on first use).
 export const P_BASE = 0, P_SIZE = 1, P_HOST = 2, P_FREE = 3, P_EST = 4, P_TW = 5, P_CURSOR = 6, P_WORDS = 7;
-export const P_SUMS = 8, P_NWORDS = 9, P_FLOW = 10, P_SUMSODD = 11, P_LO = 12;
-export const POOL_STRIDE = 13;
+export const P_SUMS = 8, P_NWORDS = 9, P_FLOW = 10, P_SUMSODD = 11, P_LO = 12, P_KIND = 13, P_IP = 14, P_BLOCKED = 15;
+export const P_REUSE = 16, P_TWSINCE = 17;
+export const POOL_STRIDE = 18;
 @inline export function pget(pp: usize, f: i32): i32 { return load<i32>(pp + (<usize>f << 2)); }
 @inline export function pset(pp: usize, f: i32, v: i32): void { store<i32>(pp + (<usize>f << 2), v); }
 
@@ -38,6 +42,8 @@ export function layOutPool(pp: usize, template: usize): void {
   pset(pp, P_SUMS, words + nWords);
   pset(pp, P_SUMSODD, words + nWords + nSums);
   pset(pp, P_BASE, <i32>(reserve(<usize>pget(pp, P_SIZE) << 3) >>> 3));
+  pset(pp, P_BLOCKED, <i32>(reserve(<usize>nWords << 2) >>> 2));
+  if (pget(pp, P_REUSE) != 0) pset(pp, P_TWSINCE, <i32>(reserve(<usize>pget(pp, P_SIZE) << 3) >>> 3));
 }
 
 const EVEN_BITS = 0x55555555, ODD_BITS = <i32>0xAAAAAAAA;
@@ -48,6 +54,9 @@ const EVEN_BITS = 0x55555555, ODD_BITS = <i32>0xAAAAAAAA;
   store<i32>(wa, load<i32>(wa) | (1 << (i & 31)));
   const sa = summaryOf(pp, i) + (<usize>(w >>> 5) << 2);
   store<i32>(sa, load<i32>(sa) | (1 << (w & 31)));
+}
+@inline export function isFree(pp: usize, i: i32): bool {
+  return ((load<i32>(<usize>(pget(pp, P_WORDS) + (i >>> 5)) << 2) >>> (i & 31)) & 1) != 0;
 }
 @inline export function setBusy(pp: usize, i: i32): void {
   const w = i >>> 5;
@@ -109,7 +118,7 @@ export function findFreeDownFrom(pp: usize, from: i32): i32 {
 }
 
 /** First free port in [from, to) with from's parity; -1 if none (PortPool.findFreeWithParity). */
-function findFreeWithParity(pp: usize, from: i32, to: i32): i32 {
+export function findFreeWithParity(pp: usize, from: i32, to: i32): i32 {
   if (from >= to || pget(pp, P_FREE) == 0) return -1;
   const words = <usize>pget(pp, P_WORDS) << 2;
   const odd = from & 1;

@@ -160,7 +160,7 @@ function attemptRequest(r: i32, retry: bool): void {
   if (retry) { const a = rqw(w) + (<usize>R_RETRIES << 3); store<f64>(a, load<f64>(a) + 1); }
   const pp = poolAt(pool);
   const cp: usize = rwi(w, RI_POOL) == 0 ? 0 : cpAt(w, destination);
-  const port = pickPort(pp, host);
+  const port = pickPort(pp, host, w);
   if (port < 0) {
     recordFailed(pool, pget(pp, P_TW) > 0, w);
     connectFailed(r, cp);
