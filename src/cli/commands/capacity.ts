@@ -14,7 +14,7 @@ import { expectedMultiplier, loadModel, type PlanEstimate, planEstimate } from '
 import { CapacitySearch, scalePlan, totalRate } from '../../stats/capacity';
 import { type WhatIf, WHAT_IFS } from '../../stats/what-ifs';
 import { didYouMean } from '../../scenario/issues';
-import { type Budget, estimateJson } from '../../stats/estimate';
+import { type Budget, estimateJson, expectedAttempts } from '../../stats/estimate';
 import { checkWork } from '../budget';
 import { engineOf } from '../engine';
 import { type CliIO, ExitError } from '../io';
@@ -63,11 +63,6 @@ export interface CapacityOutcome {
 
 /** The most attempts a probe may simulate in one run: the search stops stepping up there. */
 export const MAX_ATTEMPTS = 1e8;
-
-/** Attempts one run of the plan makes at its own rates (each workload over its time window). */
-export function expectedAttempts(plan: Plan): number {
-  return plan.workloads.reduce((a, w) => a + w.arrivals.rate * secondsFromTicks(Math.max(0, Math.min(w.arrivals.stop, plan.duration) - w.arrivals.start)), 0);
-}
 
 export const DEFAULT_TARGET = 0.001;
 export const DEFAULT_PRECISION = 0.005;
