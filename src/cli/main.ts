@@ -4,6 +4,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { isMainThread, workerData } from 'node:worker_threads';
 
 /**
  * `portsim`, the command users run (dist/src/cli/main.js, the package's bin). It loads the CLI
@@ -23,9 +24,18 @@ import { Script } from 'node:vm';
  * Node version). Either way cli.js is compiled from source as without a cache: the cache changes
  * how fast the CLI starts, never what it does. Only Node built-ins here.
  */
-const BUNDLE = join(__dirname, 'cli.js');
+const BUNDLE = join(__dirname, bundleName());
 const CACHE = `${BUNDLE}.cache`;
-/** Set by the build: write the cache when this process exits. */
+/**
+ * cli.js; on a worker thread started with `workerData: { bundle: 'render-worker.js' }` (the chart
+ * renderer, src/cli/renderer.ts), that bundle beside this file, loaded the same way with its own
+ * cache (vega and vega-lite are bundled into it: most of what it compiles).
+ */
+function bundleName(): string {
+  const asked = isMainThread ? undefined : (workerData as { bundle?: unknown } | null)?.bundle;
+  return typeof asked === 'string' && /^[\w-]+\.js$/.test(asked) ? asked : 'cli.js';
+}
+/** Set by the build: write the cache when this process (or thread) exits. */
 const WRITE = process.env.PORTSIM_WRITE_CODE_CACHE === '1';
 const HASH_BYTES = 32;
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Rendered } from '../report/render';
-import type { RenderReply } from './render-worker';
+import type { RenderReply, RenderRequest } from './render-worker';
 
 /**
  * Where charts are drawn. Loading vega and vega-lite takes about 0.4 s, as long as a short run's
@@ -40,7 +40,8 @@ function fallBack(): void {
 export function startRenderer(): void {
   if (worker !== undefined || __filename.endsWith('.ts')) return;
   try {
-    worker = new Worker(join(__dirname, 'render-worker.js'));
+    // Through the launcher (main.ts), which loads render-worker.js with V8's code cache of it.
+    worker = new Worker(join(__dirname, 'main.js'), { workerData: { bundle: 'render-worker.js' } });
   } catch {
     worker = undefined;
     return;
@@ -78,6 +79,14 @@ export async function stopRenderer(): Promise<void> {
   w.removeAllListeners('exit');
   w.removeAllListeners('error');
   worker = undefined;
-  await w.terminate();
+  if (process.env.PORTSIM_WRITE_CODE_CACHE === '1') {
+    // The build's training run: the thread ends itself, so that the launcher writes its code cache.
+    const exited = new Promise((done) => w.once('exit', done));
+    w.ref();
+    w.postMessage({ stop: true } satisfies RenderRequest);
+    await exited;
+  } else {
+    await w.terminate();
+  }
   fallBack();
 }

@@ -300,7 +300,7 @@ export function capacityNotes(ctx: CapacityContext, results: readonly ProfileCap
   }
   const steady = ctx.text.steady;
   notes.push(
-    `Each probe measures ${ctx.replications === 1 ? 'one run' : `the mean of ${ctx.replications} replications`} over ${steady} of steady state; near the target that ratio is noisy, so the answer can move by more than the ${pct(ctx.precision)} bracket from seed to seed (probes.csv lists every probe; --replications and a longer --duration narrow it).`,
+    `Each probe measures ${ctx.replications === 1 ? 'one run' : `the mean of ${ctx.replications} replications`} over ${steady} of steady state; near the target that ratio is noisy, so the answer can move by more than the ${pct(ctx.precision)} bracket from seed to seed (probes.csv lists every probe; --replications and a longer --duration narrow it). A what-if's probe above the baseline's sustainable load, when the load is the same all run long, simulates a shorter steady window with as many attempts as the baseline's answer (never under 10 port holds, TIME_WAIT plus the mean connection; probes.csv: steady_attempts).`,
   );
   return notes;
 }

@@ -1,3 +1,4 @@
+import { Distribution } from '../random/distributions';
 import type { Plan } from '../sim/plan';
 
 /**
@@ -174,4 +175,33 @@ export function scalePlan(plan: Plan, multiplier: number): Plan {
 /** Attempts per second summed over the plan's workloads (each at its rate while it runs). */
 export function totalRate(plan: Plan): number {
   return plan.workloads.reduce((a, w) => a + w.arrivals.rate, 0);
+}
+
+/** A shortened probe's steady window covers at least this many port holds (TIME_WAIT + connection). */
+export const MIN_STEADY_HOLDS = 10;
+
+/** Whether every workload's arrivals are the same all run long: no curve, trace, window or closed-loop clients. */
+function stationary(plan: Plan): boolean {
+  return plan.workloads.every((w) => w.clients === undefined && w.arrivals.curve === undefined && w.arrivals.times === undefined && w.arrivals.start === 0 && w.arrivals.stop >= plan.duration);
+}
+
+/**
+ * How long a what-if's probe at `multiplier` simulates, in ticks: the plan's warm-up, then a
+ * steady window that holds as many attempts as the baseline's at `reference` (its sustainable
+ * multiplier) did, the statistical footing its answer had: the window shrinks by reference /
+ * multiplier, but never below MIN_STEADY_HOLDS of the longest port hold of the variant
+ * (TIME_WAIT, or a keep-alive pool's idle timeout, plus the mean connection: failures come in
+ * waves of that length) and never beyond the plan's own. Only plans whose load is the same all
+ * run long are shortened (a burst, a ramp or a time window stays whole); a probe at 10 × the
+ * baseline, which was the costliest of a search and mostly says "no failure", then simulates
+ * a tenth as long. Whole seconds.
+ */
+export function probeDuration(plan: Plan, variant: number, multiplier: number, reference: number): number {
+  const steady = plan.duration - plan.warmup;
+  if (!(multiplier > reference && reference > 0) || !stationary(plan)) return plan.duration;
+  const profiles = plan.variants[variant]!.profiles;
+  const hold = Math.max(...plan.workloads.map((w) => Math.max(profiles[w.host]!.timeWait, w.pool?.idleTimeout ?? 0) + new Distribution(w.duration).mean));
+  const window = Math.max((steady * reference) / multiplier, MIN_STEADY_HOLDS * hold);
+  if (!Number.isFinite(window)) return plan.duration;
+  return Math.min(plan.duration, plan.warmup + Math.ceil(window / 1e6) * 1e6);
 }

@@ -54,6 +54,23 @@ const BYTES_PER_CONNECTION = 96;
 /** Bytes per thread before any simulation: the runtime, the kernel's memory, buffers. */
 export const BYTES_PER_THREAD = 48 << 20;
 
+/**
+ * Connection attempts a run of `plan` makes, expected, from workload `w`: its arrivals over the
+ * run, following rate curves and replayed traces (../workload/arrivals.ts, `expectedCount`), at
+ * `load` times the file's rates, times every attempt its retries may make (an upper bound there).
+ */
+export function workloadAttempts(plan: Plan, w: Plan['workloads'][number], load = 1): number {
+  return expectedCount(w.arrivals, 0, plan.duration) * load * (w.retry?.maxAttempts ?? 1);
+}
+
+/**
+ * Connection attempts one run of `plan` makes, expected (the sum of workloadAttempts): the work
+ * estimate's figure, and what a capacity search's probes are costed and bounded by.
+ */
+export function expectedAttempts(plan: Plan, load = 1): number {
+  return plan.workloads.reduce((a, w) => a + workloadAttempts(plan, w, load), 0);
+}
+
 interface TaskCost { attempts: number; events: number; samples: number; pools: number; portSlots: number; held: number; memory: number; top: string }
 
 /** The cost of one simulation of `plan` (variant `variant`), at `load` times the file's arrival rates. */
@@ -64,7 +81,7 @@ function taskCost(plan: Plan, variant: number, load: number): TaskCost {
   let open = 0;
   const profiles = plan.variants[variant]!.profiles;
   plan.workloads.forEach((w, i) => {
-    const a = expectedCount(w.arrivals, 0, plan.duration) * load * (w.retry?.maxAttempts ?? 1);
+    const a = workloadAttempts(plan, w, load);
     attempts += a;
     if (a > topAttempts) {
       topAttempts = a;

@@ -79,8 +79,8 @@ compare: [linux, windows-legacy]
     // The inline charts are the SVG files beside the report, ids scoped.
     const svg = readFileSync(join(out, 'pool-use.svg'), 'utf8');
     expect(html).toContain(scopeSvgIds(svg, 'chart0').replace(/^<svg\b/, '').slice(0, 2000));
-    // 960 samples of 250 ms: at most ~1500 points a profile; the subtitle says how they were drawn.
-    expect(svg).toContain('one point per 250ms sample');
+    // 960 samples of 250 ms: at most ~720 points a profile; the subtitle says how they were drawn.
+    expect(svg).toContain('each point the peak of 2 samples of 250ms');
     const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as Record<string, unknown>;
     expect(meta.description).toBe("A gateway at 100/s: Linux fine, Windows XP's range runs dry");
   });
@@ -90,9 +90,9 @@ compare: [linux, windows-legacy]
     const r = await cli('run', tempScenario(scenario), '--duration', '2h', '--set', 'sample=1s', '--set', 'compare=[windows-legacy]', '--out', out, '--quiet');
     expect(r).toEqual({ code: 0, out: '', err: '' });
     const svg = readFileSync(join(out, 'pool-use.svg'), 'utf8');
-    expect(svg).toContain('each point the peak of 5 samples of 1s');
+    expect(svg).toContain('each point the peak of 10 samples of 1s');
     expect(svg).toContain('simulated time (minutes)');
-    // 7200 samples → 1440 points: the SVG does not grow with simulated time.
+    // 7200 samples → 720 points: the SVG does not grow with simulated time.
     expect(svg.length).toBeLessThan(250_000);
   });
 

@@ -1,5 +1,5 @@
 import { erlangB, erlangBLoad } from '../../src/stats/analytic';
-import { CapacitySearch, scalePlan, totalRate } from '../../src/stats/capacity';
+import { CapacitySearch, probeDuration, scalePlan, totalRate } from '../../src/stats/capacity';
 import { planOf } from '../helpers/scenario';
 
 /** Runs a search against a made-up failure-ratio curve; returns the search and the probes it asked for. */
@@ -145,5 +145,34 @@ workloads:
     expect(plan.workloads.map((w) => w.arrivals.rate)).toEqual([100, 30]);
     expect({ ...scaled, workloads: [] }).toEqual({ ...plan, workloads: [] });
     expect(scaled.workloads[1]!.arrivals.start).toBe(plan.workloads[1]!.arrivals.start);
+  });
+});
+
+describe('probeDuration: what-if probes above the baseline simulate as long as its answer needed', () => {
+  const plan = (arrivals: string) => planOf(`
+name: probe-length
+duration: 3600s
+warmup: 122s
+hosts: [{ name: c, profile: { preset: linux, timeWait: 60s } }]
+destinations: [{ name: s, address: 10.0.0.1:80 }]
+workloads:
+  - { name: w, host: c, arrivals: ${arrivals}, connection: { duration: { dist: exponential, mean: 1s }, closedBy: client } }
+`);
+  const steady = plan('{ type: poisson, rate: 200/s }');
+  const s = (x: number) => x * 1e6;
+
+  test('the steady window shrinks by reference / multiplier, to whole seconds', () => {
+    expect(probeDuration(steady, 0, 4, 2)).toBe(s(122 + 1739)); // 3478 s / 2
+  });
+
+  test('never below 10 port holds (TIME_WAIT + mean connection), never beyond the plan', () => {
+    expect(probeDuration(steady, 0, 20, 2)).toBe(s(122 + 610)); // 347.8 s < 10 × 61 s
+    expect(probeDuration(steady, 0, 2, 2)).toBe(steady.duration);
+    expect(probeDuration(steady, 0, 1, 2)).toBe(steady.duration);
+  });
+
+  test('a load that changes during the run is simulated whole', () => {
+    expect(probeDuration(plan('{ type: poisson, rate: 200/s, start: 60s }'), 0, 20, 2)).toBe(s(3600));
+    expect(probeDuration(plan('{ type: ramping-arrival-rate, startRate: 0/s, stages: [{ duration: 60s, target: 400/s }, { duration: 3540s, target: 400/s }] }'), 0, 20, 2)).toBe(s(3600));
   });
 });

@@ -11,10 +11,10 @@ import type { LoadedScenario } from '../../scenario/load';
 import { formatDuration } from '../../scenario/units';
 import type { Plan } from '../../sim/plan';
 import { expectedMultiplier, loadModel, type PlanEstimate, planEstimate } from '../../stats/analytic';
-import { CapacitySearch, scalePlan, totalRate } from '../../stats/capacity';
+import { CapacitySearch, probeDuration, scalePlan, totalRate } from '../../stats/capacity';
 import { type WhatIf, WHAT_IFS } from '../../stats/what-ifs';
 import { didYouMean } from '../../scenario/issues';
-import { type Budget, estimateJson } from '../../stats/estimate';
+import { type Budget, estimateJson, expectedAttempts } from '../../stats/estimate';
 import { checkWork } from '../budget';
 import { engineOf } from '../engine';
 import { type CliIO, ExitError } from '../io';
@@ -63,11 +63,6 @@ export interface CapacityOutcome {
 
 /** The most attempts a probe may simulate in one run: the search stops stepping up there. */
 export const MAX_ATTEMPTS = 1e8;
-
-/** Attempts one run of the plan makes at its own rates (each workload over its time window). */
-export function expectedAttempts(plan: Plan): number {
-  return plan.workloads.reduce((a, w) => a + w.arrivals.rate * secondsFromTicks(Math.max(0, Math.min(w.arrivals.stop, plan.duration) - w.arrivals.start)), 0);
-}
 
 export const DEFAULT_TARGET = 0.001;
 export const DEFAULT_PRECISION = 0.005;
@@ -162,6 +157,8 @@ interface Search {
   events: number;
   /** What-ifs: the multiplier the search stops at, and its multiple of the baseline. */
   cap?: SearchCap;
+  /** What-ifs: the baseline's sustainable multiplier, by which probes above it are shortened (stats/capacity.ts, probeDuration). */
+  reference?: number;
 }
 
 const usable = (m: number) => Number.isFinite(m) && m > 0;
@@ -181,7 +178,9 @@ function baselineSearch(plan: Plan, v: number, target: number, precision: number
  * leave out, e.g. workloads that run only part of the time or pools loaded unevenly, is mostly
  * left out of both); up to WHAT_IF_CAP × the baseline's sustainable load at most (beyond it the
  * answer is "at least that much": ports are no longer what limits), interpolating on the measured
- * ratios through the analytic model (stats/capacity.ts), in at most WHAT_IF_PROBES probes.
+ * ratios through the analytic model (stats/capacity.ts), in at most WHAT_IF_PROBES probes. A
+ * probe above the baseline's sustainable load simulates a shorter steady window, with as many
+ * attempts as the baseline's answer had (stats/capacity.ts, probeDuration).
  */
 function whatIfSearch(w: WhatIf, plan: Plan, v: number, base: Search, target: number, precision: number, budget: number): Search {
   const changed = w.apply!(plan, v);
@@ -195,7 +194,8 @@ function whatIfSearch(w: WhatIf, plan: Plan, v: number, base: Search, target: nu
   const start = usable(aim) ? Math.min(aim, multiplier) : multiplier;
   const model = loadModel(changed, estimate);
   const search = new CapacitySearch({ target, precision, start, maxMultiplier: multiplier, maxProbes: WHAT_IF_PROBES, ...(model !== undefined ? { model } : {}) });
-  return { plan: changed, v, change: w.id, estimate, search, probes: [], runs: 0, events: 0, cap };
+  const reference = base.search.low?.multiplier;
+  return { plan: changed, v, change: w.id, estimate, search, probes: [], runs: 0, events: 0, cap, ...(reference !== undefined ? { reference } : {}) };
 }
 
 /**
@@ -212,6 +212,7 @@ async function runSearches(searches: readonly Search[], replications: number, cu
       const multiplier = s.search.next();
       if (multiplier === undefined) continue;
       const scaled = scalePlan(s.plan, multiplier);
+      if (s.reference !== undefined) scaled.duration = probeDuration(s.plan, s.v, multiplier, s.reference);
       round.push({ s, multiplier, first: tasks.length });
       for (let replication = 0; replication < replications; replication++) tasks.push({ index: tasks.length, plan: scaled, variant: s.v, replication });
     }
