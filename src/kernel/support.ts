@@ -1,6 +1,6 @@
 import { ALLOCATORS } from '../os/allocators';
 import { ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../os/allocators/codes';
-import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_UNIFORM } from '../random/distribution-codes';
+import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_MIXTURE, DIST_PARETO, DIST_UNIFORM } from '../random/distribution-codes';
 import { Distribution } from '../random/distributions';
 import { type Plan, workloadIn } from '../sim/plan';
 import { ARRIVAL_CONSTANT, ARRIVAL_EVEN, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../workload/arrival-codes';
@@ -15,15 +15,15 @@ import { twReuseApplies } from '../sim/tw-reuse';
  */
 const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING]);
 const KERNEL_ARRIVALS: ReadonlySet<number> = new Set([ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_EVEN, ARRIVAL_RANDOM, ARRIVAL_TRACE]);
-const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL]);
+const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL, DIST_MIXTURE]);
 /** Closed-loop clients' think times (./assembly/requests.ts draws them with distValue). */
 const KERNEL_THINK: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL]);
 
 /**
  * Why the WebAssembly kernel cannot run this variant of the plan (undefined: it can). The kernel
  * runs TCP workloads (every arrival kind: constant, Poisson, rate curves evenly spaced or
- * randomized, timestamp traces; durations constant, uniform, exponential, lognormal, Pareto or
- * empirical; any closing-side mix, destinations, weights and source addresses), with or without
+ * randomized, timestamp traces; durations constant, uniform, exponential, lognormal, Pareto,
+ * empirical or a mixture of these; any closing-side mix, destinations, weights and source addresses), with or without
  * the request layer (keep-alive pools, waiting requests, retries with backoff, closed-loop clients
  * with constant, uniform or exponential think times: ./assembly/requests.ts)
  * on hosts whose allocator is random-start, sequential, sequential-descending, linux or

@@ -13,7 +13,7 @@
 // and stores, and grows the memory when the run reaches further.
 
 import { ALLOC_LINUX, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
-import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_UNIFORM } from '../../random/distribution-codes';
+import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_MIXTURE, DIST_PARETO, DIST_UNIFORM } from '../../random/distribution-codes';
 import { CLOSE, FIN_WAIT_END, TIME_WAIT_END } from '../../sim/events';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
@@ -21,7 +21,7 @@ import { arenaEnd, arenaInit, reserve } from './arena';
 import { findFreeDownFrom, findFreeFrom, layOutPool, linuxPick, P_CURSOR, P_EST, P_FREE, P_HOST, P_LO, P_SIZE, P_TW, P_WORDS, pget, POOL_STRIDE, pset, releasedAt, setBusy, setFree } from './pools';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
 import { jsRound } from './math';
-import { curveFirst, curveNext, empirical, initTraffic, lognormal, pareto, traceFirst, traceNext } from './traffic';
+import { curveFirst, curveNext, empirical, empiricalTable, initTraffic, lognormal, MP_KIND, MP_P1, MP_P2, MP_P3, MP_TABLE, mixturePart, pareto, paretoP3, partField, traceFirst, traceNext } from './traffic';
 import { NIDLE, idleLaneHead, idleLaneRun } from './idle-lanes';
 import { REQUESTS, closeOwned, isClosedLoop, isRequestWorkload, newRequest, requestEvent, startClients } from './requests';
 export { requestsInit } from './requests';
@@ -495,15 +495,26 @@ function arrival(w: i32): void {
   return kind == DIST_CONSTANT ? p1 : kind == DIST_UNIFORM ? jsRound(p1 + u * p2) : jsRound(-log1p(-u) * p1);
 }
 
-/** A lognormal, Pareto or empirical duration (Distribution.sample), from the workload's durations stream. */
+/** A lognormal, Pareto, empirical or mixture duration (Distribution.sample), from the workload's durations stream. */
 function drawDuration(w: i32, dk: i32, rng: usize): f64 {
   const W = wlAt(w);
+  if (dk == DIST_MIXTURE) {
+    const p = mixturePart(w, uniform(rng)); // one uniform picks the part, which then draws
+    return drawFrom(<i32>partField(p, MP_KIND), partField(p, MP_P1), partField(p, MP_P2), partField(p, MP_P3), partField(p, MP_TABLE), rng);
+  }
+  return drawFrom(dk, fget(W, W_D1), fget(W, W_D2), paretoP3(w), empiricalTable(w), rng);
+}
+
+/** A duration of any distribution but a mixture (Distribution.sample) from its parameters. */
+function drawFrom(dk: i32, p1: f64, p2: f64, p3: f64, table: f64, rng: usize): f64 {
+  if (dk == DIST_CONSTANT) return p1;
+  if (dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL) return distValue(dk, uniform(rng), p1, p2);
   if (dk == DIST_LOGNORMAL) {
     const u1 = uniform(rng);
-    return lognormal(fget(W, W_D1), fget(W, W_D2), u1, uniform(rng));
+    return lognormal(p1, p2, u1, uniform(rng));
   }
-  if (dk == DIST_PARETO) return pareto(w, fget(W, W_D1), fget(W, W_D2), uniform(rng));
-  return empirical(w, fget(W, W_D1), uniform(rng)); // DIST_EMPIRICAL (../support.ts admits no other)
+  if (dk == DIST_PARETO) return pareto(p1, p2, p3, uniform(rng));
+  return empirical(table, p1, uniform(rng)); // DIST_EMPIRICAL (../support.ts admits no other)
 }
 
 /** Workload w's next connection duration, whatever its distribution (Distribution.sample), from its durations stream. */
