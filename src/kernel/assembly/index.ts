@@ -73,7 +73,9 @@ const CFG_TRAFFIC = 20;
 // HOSTS (f64) and HOSTI (i32). why whole numbers apart: read from an f64, each needed a
 // checked conversion (round, convert, convert back, compare), about ten per arrival.
 const H_TIMEWAIT = 0, H_FIN = 1, H_MAXTW = 2, H_TWCOUNT = 3, H_INUSE = 4, H_PEAK = 5; // in use and its peak: RunStats.hostInUse, hostPeakInUse
-const HOST_STRIDE = 6;
+// TIME_WAITs held (H_TWCOUNT, RunStats.hostTimeWait) and their peak, steady attempts and failures: RunStats.hostPeakTimeWait, hostSteadyAttempts, hostSteadyFailures
+const H_PEAK_TW = 6, H_STEADY_ATTEMPTS = 7, H_STEADY_FAILURES = 8;
+const HOST_STRIDE = 9;
 // HI_LINUX: byte offset of a linux allocator's state: i32 keys[4], then the u32 perturb table[2^16];
 // HI_TEMPLATE: byte offset of the free bits of a fresh pool of the host's range (./pools.ts layOutPool)
 const HI_TWLANE = 0, HI_FINLANE = 1, HI_ALLOC = 2, HI_NIPS = 3, HI_PERDEST = 4, HI_CONNECT = 5, HI_LINUX = 6, HI_TEMPLATE = 7;
@@ -398,6 +400,8 @@ export function recordFailed(pool: i32, reasonTimeWait: bool, w: i32): void {
   addSt(S_I_FAILURES, 1);
   addSt(S_RETRY_FAILURES, st(S_IS_RETRY));
   addSt(S_STEADY_FAILURES, st(S_STEADY));
+  const H = hostAt(iget(wlIntsAt(w), WI_HOST));
+  fset(H, H_STEADY_FAILURES, fget(H, H_STEADY_FAILURES) + st(S_STEADY));
   if (reasonTimeWait) addSt(S_FAIL_TW, 1);
   else addSt(S_FAIL_EST, 1);
   if (st(S_FIRST_FAILURE) < 0) setSt(S_FIRST_FAILURE, t);
@@ -583,6 +587,8 @@ export function sampleDuration(w: i32): f64 {
   addSt(S_STEADY_ATTEMPTS, steady);
   const W = wlAt(w);
   fset(W, W_ATTEMPTS, fget(W, W_ATTEMPTS) + 1);
+  const H = hostAt(iget(wlIntsAt(w), WI_HOST));
+  fset(H, H_STEADY_ATTEMPTS, fget(H, H_STEADY_ATTEMPTS) + steady);
 }
 
 /** The host's allocator picks a free port of the pool, or -1; a pool's first use lays it out (Ports.pool). */
@@ -632,7 +638,9 @@ export function sampleDuration(w: i32): f64 {
     }
     pset(pp, P_EST, pget(pp, P_EST) - 1);
     pset(pp, P_TW, pget(pp, P_TW) + 1);
-    fset(H, H_TWCOUNT, fget(H, H_TWCOUNT) + 1);
+    const hostTw = fget(H, H_TWCOUNT) + 1;
+    fset(H, H_TWCOUNT, hostTw);
+    if (hostTw > fget(H, H_PEAK_TW)) fset(H, H_PEAK_TW, hostTw);
     setSt(S_EST, st(S_EST) - 1);
     const tw = st(S_TW) + 1;
     setSt(S_TW, tw);
