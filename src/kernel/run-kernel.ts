@@ -45,6 +45,11 @@ export interface StatsArrays {
   /** Per host: ports in use (all its pools) and the peak of that. */
   hostInUse: Float64Array;
   hostPeakInUse: Float64Array;
+  /** Per host: steady-state attempts and failures, TIME_WAITs held and the peak of that. */
+  hostSteadyAttempts: Float64Array;
+  hostSteadyFailures: Float64Array;
+  hostTimeWait: Float64Array;
+  hostPeakTimeWait: Float64Array;
   /** Per workload: attempts, failures, first failure (-1: none), retries. */
   workloadAttempts: Float64Array;
   workloadFailures: Float64Array;
@@ -113,7 +118,7 @@ export function instantiate(module: WebAssembly.Module, bytes: number, sample: K
 }
 
 // Field layouts: the constants of the same names in ./assembly/index.ts.
-const CFG_SIZE = 40, POOL_STRIDE = 18, HOST_STRIDE = 6, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
+const CFG_SIZE = 40, POOL_STRIDE = 18, HOST_STRIDE = 9, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
 const POOLSTAT_STRIDE = 7;
 /** CFG fields of the layout (./assembly/index.ts CFG_*): the heap's first capacity, the arena's start, a failed memory request's size, the arena's end. */
 const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16, CFG_HOSTK = 17, CFG_WLK = 18;
@@ -247,7 +252,8 @@ export function runKernel(
   const H = f64(at.hosts, nHosts * HOST_STRIDE), HI = i32(at.hostInts, nHosts * HOSTI_STRIDE), HR = i32(at.hostRng, nHosts * 4);
   plan.hosts.forEach((h, i) => {
     const p = profiles[i]!;
-    H.set([p.timeWait, p.finTimeout, p.maxTimeWaitBuckets, 0, initial.hostInUse[i]!, initial.hostPeakInUse[i]!], i * HOST_STRIDE);
+    H.set([p.timeWait, p.finTimeout, p.maxTimeWaitBuckets, initial.hostTimeWait[i]!, initial.hostInUse[i]!, initial.hostPeakInUse[i]!,
+      initial.hostPeakTimeWait[i]!, initial.hostSteadyAttempts[i]!, initial.hostSteadyFailures[i]!], i * HOST_STRIDE);
     HI.set([twLane[i]!, finLane[i]!, ALLOCATORS[p.allocator].code, h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0,
       layout.hosts[i]!.connect, linuxAt[i]!, templateAt[i]!], i * HOSTI_STRIDE);
     const rng = streams.stream(`host/${h.name}/allocator`);
@@ -354,7 +360,9 @@ function loadFigures(
   portRecords(f64(at.portRec, PORTS * 4), initial, false);
   const poolArrays = [initial.poolAttempts, initial.poolFailures, initial.poolAllocations, initial.poolInUse, initial.poolPeakInUse, initial.poolFirstFailure];
   for (let p = 0; p < nPools; p++) poolArrays.forEach((a, j) => (a[p] = PS[p * POOLSTAT_STRIDE + j]!));
-  for (let h = 0; h < nHosts; h++) [initial.hostInUse[h], initial.hostPeakInUse[h]] = [H[h * HOST_STRIDE + 4]!, H[h * HOST_STRIDE + 5]!];
+  const hostArrays: [number, Float64Array][] = [[3, initial.hostTimeWait], [4, initial.hostInUse], [5, initial.hostPeakInUse], [6, initial.hostPeakTimeWait],
+    [7, initial.hostSteadyAttempts], [8, initial.hostSteadyFailures]]; // the H_* of ./assembly/index.ts
+  for (let h = 0; h < nHosts; h++) for (const [f, a] of hostArrays) a[h] = H[h * HOST_STRIDE + f]!;
   for (let w = 0; w < nWl; w++) {
     [initial.workloadAttempts[w], initial.workloadFailures[w], initial.workloadFirstFailure[w]] = [WL[w * WL_STRIDE + 10]!, WL[w * WL_STRIDE + 11]!, WL[w * WL_STRIDE + 12]!];
   }

@@ -1,6 +1,6 @@
 import { ALLOCATORS } from '../os/allocators';
 import { ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_LINUX_SOCKET_RANGE, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../os/allocators/codes';
-import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_UNIFORM } from '../random/distribution-codes';
+import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_MIXTURE, DIST_PARETO, DIST_UNIFORM } from '../random/distribution-codes';
 import { Distribution } from '../random/distributions';
 import { type Plan, workloadIn } from '../sim/plan';
 import { ARRIVAL_CONSTANT, ARRIVAL_EVEN, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../workload/arrival-codes';
@@ -15,7 +15,7 @@ const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLO
 /** The same for bind(ip, 0): the Linux connect() allocators keep state made from the connect() stream, which the kernel keeps only for connect(). */
 const KERNEL_BIND_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND]);
 const KERNEL_ARRIVALS: ReadonlySet<number> = new Set([ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_EVEN, ARRIVAL_RANDOM, ARRIVAL_TRACE]);
-const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL]);
+const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL, DIST_MIXTURE]);
 /** Closed-loop clients' think times (./assembly/requests.ts draws them with distValue). */
 const KERNEL_THINK: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL]);
 
@@ -23,7 +23,7 @@ const KERNEL_THINK: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, 
  * Why the WebAssembly kernel cannot run this variant of the plan (undefined: it can). The kernel
  * runs workloads with every arrival kind (constant, Poisson, rate curves evenly spaced or
  * randomized, timestamp traces) and these durations: constant, uniform, exponential, lognormal,
- * Pareto or empirical; any closing-side mix, destinations, weights and source addresses;
+ * Pareto, empirical or a mixture of these; any closing-side mix, destinations, weights and source addresses;
  * connect() or bind(ip, 0) sockets, with the bind bookkeeping, or connected UDP sockets; TCP
  * connect() workloads with or without the request layer (keep-alive pools, waiting requests,
  * retries with backoff, closed-loop clients with constant, uniform or exponential think times:

@@ -10,7 +10,9 @@ import type { PlanWorkload } from '../sim/plan';
  * ArrivalProcess and its CurveWalker, with Λ(start) from CurveWalker.cumulative), so the kernel
  * starts from exactly the numbers the JS engine uses.
  */
-const TR_STRIDE = 14;
+const TR_STRIDE = 15;
+/** A mixture's part: cumulative share, kind, p1, p2, p3, byte offset of its empirical table (the MP_* of ./assembly/traffic.ts). */
+const MP_STRIDE = 6, MP_TABLE = 5;
 
 export interface TrafficLayout {
   /** Bytes the region takes. */
@@ -21,20 +23,41 @@ export interface TrafficLayout {
 
 interface Part {
   record: number[];
-  /** Arrays laid out after the records, each with the record field that gets its byte offset. */
-  arrays: [field: number, values: Float64Array][];
+  /**
+   * Arrays laid out after the records, each with the record field that gets its byte offset and
+   * the indices of its own values that hold byte offsets relative to its start (made absolute).
+   */
+  arrays: [field: number, values: Float64Array, relative?: number[]][];
 }
 
 // Record fields written here (the TR_* of ./assembly/traffic.ts).
-const TR_TABLE = 1, TR_BASE = 4, TR_CURVE = 7, TR_N = 8, TR_PERIODIC = 9, TR_PERIOD = 10, TR_PER_PERIOD = 11;
+const TR_TABLE = 1, TR_BASE = 4, TR_CURVE = 7, TR_N = 8, TR_PERIODIC = 9, TR_PERIOD = 10, TR_PER_PERIOD = 11, TR_MIX = 14;
+
+/** A mixture's parts (MP_STRIDE f64 each), then the empirical parts' tables. */
+function mixtureArray(d: Distribution): [field: number, values: Float64Array, relative: number[]] {
+  const n = d.parts.length;
+  const size = d.parts.reduce((s, p) => s + p.table.length, n * MP_STRIDE);
+  const values = new Float64Array(size), relative: number[] = [];
+  let next = n * MP_STRIDE;
+  d.parts.forEach((p, i) => {
+    values.set([d.cumulative[i]!, p.kind, p.p1, p.p2, p.p3, 0], i * MP_STRIDE);
+    if (p.table.length === 0) return;
+    values[i * MP_STRIDE + MP_TABLE] = next * 8;
+    relative.push(i * MP_STRIDE + MP_TABLE);
+    values.set(p.table, next);
+    next += p.table.length;
+  });
+  return [TR_MIX, values, relative];
+}
 
 function partOf(w: PlanWorkload): Part {
   const d = new Distribution(w.duration);
   const a = new ArrivalProcess(w.arrivals);
-  // TR_P3, TR_TABLE, TR_START, TR_UNIT, TR_BASE, TR_U, TR_K, TR_CURVE, TR_N, TR_PERIODIC, TR_PERIOD, TR_PER_PERIOD, TR_I, TR_CYCLE
-  const record = [d.p3, 0, w.arrivals.start, a.unit, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  // TR_P3, TR_TABLE, TR_START, TR_UNIT, TR_BASE, TR_U, TR_K, TR_CURVE, TR_N, TR_PERIODIC, TR_PERIOD, TR_PER_PERIOD, TR_I, TR_CYCLE, TR_MIX
+  const record = [d.p3, 0, w.arrivals.start, a.unit, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   const arrays: Part['arrays'] = [];
   if (d.table.length > 0) arrays.push([TR_TABLE, d.table]);
+  if (d.parts.length > 0) arrays.push(mixtureArray(d));
   if (a.kind === ARRIVAL_TRACE) {
     record[TR_N] = a.times.length;
     record[TR_PERIOD] = a.period;
@@ -65,9 +88,11 @@ export function trafficLayout(workloads: readonly PlanWorkload[]): TrafficLayout
       let next = at + parts.length * TR_STRIDE * 8;
       parts.forEach((p, w) => {
         const r = p.record.slice();
-        for (const [field, values] of p.arrays) {
+        for (const [field, values, relative = []] of p.arrays) {
           r[field] = next;
-          new Float64Array(buf, next, values.length).set(values);
+          const x = new Float64Array(buf, next, values.length);
+          x.set(values);
+          for (const i of relative) x[i] = x[i]! + next;
           next += values.length * 8;
         }
         records.set(r, w * TR_STRIDE);

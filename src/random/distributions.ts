@@ -62,9 +62,9 @@ export class Distribution {
   readonly p3: number = 1;
   /** Empirical: the sorted values, the last one repeated once more (so u → index needs no bounds check). The kernel is handed it too. */
   readonly table: Float64Array = NO_TABLE;
-  /** Mixture: the parts, and the cumulative shares of their weights (the last one exactly 1). */
-  private readonly parts: readonly Distribution[] = [];
-  private readonly cumulative: Float64Array = NO_TABLE;
+  /** Mixture: the parts, and the cumulative shares of their weights (the last one exactly 1). The kernel is handed them too. */
+  readonly parts: readonly Distribution[] = [];
+  readonly cumulative: Float64Array = NO_TABLE;
   private readonly theMean: number;
 
   /** Parameters in ticks (see DistributionSpec); samples are rounded to whole ticks. */

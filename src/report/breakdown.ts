@@ -10,9 +10,10 @@ import type { Row } from './row';
  * columns.
  *
  * A host's attempts, failures, first failure and fullest pool come from its pools (each pool
- * belongs to one host: exact); its peak of ports in use and its retries from the per-host and
- * per-workload counters both engines keep (../stats/run-stats.ts). Figures not kept per host or
- * workload (steady ratios, TIME_WAIT peaks, reuse) are left empty.
+ * belongs to one host: exact); its peak of ports in use, steady attempts and failures, TIME_WAIT
+ * peak and retries from the per-host and per-workload counters both engines keep
+ * (../stats/run-stats.ts). Figures not kept per host or workload (a workload's steady figures,
+ * established and TIME_WAIT peaks, reuse) are left empty.
  */
 export const TOTAL = '(total)';
 
@@ -45,8 +46,9 @@ function hostRow(plan: Plan, r: RunResult, h: number): Row {
   });
   return {
     ...base(plan, r), host: plan.hosts[h]!.name, workload: '*',
-    attempts, successes: attempts - failures, failures, failure_ratio: ratio(failures, attempts), first_failure_s: sec(first),
-    peak_in_use: s.hostPeakInUse[h], max_pool_utilization: share(fullest),
+    attempts, successes: attempts - failures, failures, failure_ratio: ratio(failures, attempts),
+    steady_attempts: s.hostSteadyAttempts[h], steady_failures: s.hostSteadyFailures[h], steady_failure_ratio: ratio(s.hostSteadyFailures[h]!, s.hostSteadyAttempts[h]!),
+    first_failure_s: sec(first), peak_time_wait: s.hostPeakTimeWait[h], peak_in_use: s.hostPeakInUse[h], max_pool_utilization: share(fullest),
     first_attempts: attempts - retries, retries,
     pools, pool_capacity: capacity, time_wait_s: secondsFromTicks(p.timeWait),
   };

@@ -42,7 +42,7 @@ export function whyNotKernel(plan: Plan, variant: number): string | undefined {
 /** The statistics of one run of a variant: its pools, with the host of each, its hosts and workloads. */
 export function statsFor(plan: Plan, variant: number, onSample?: (row: SampleRow) => void): RunStats {
   const layout = poolLayout(plan, variant);
-  const shape = { poolHost: layout.info.map((i) => i.host), hosts: plan.hosts.length, workloads: plan.workloads.length };
+  const shape = { poolHost: layout.info.map((i) => i.host), workloadHost: plan.workloads.map((w) => w.host), hosts: plan.hosts.length, workloads: plan.workloads.length };
   return new RunStats(layout.capacity, plan.warmup, onSample, shape);
 }
 

@@ -63,6 +63,11 @@ export class RunStats implements Recorder {
   /** Per host: ports in use over all its pools, and the peak of that. */
   readonly hostInUse: Float64Array;
   readonly hostPeakInUse: Float64Array;
+  /** Per host: steady-state attempts and failures, TIME_WAITs held and the peak of that. */
+  readonly hostSteadyAttempts: Float64Array;
+  readonly hostSteadyFailures: Float64Array;
+  readonly hostTimeWait: Float64Array;
+  readonly hostPeakTimeWait: Float64Array;
   /** Per workload: attempts, failures, first failure time (-1: none), retries. */
   readonly workloadAttempts: Float64Array;
   readonly workloadFailures: Float64Array;
@@ -71,16 +76,18 @@ export class RunStats implements Recorder {
   /** The workload of the attempt in progress (an attempt's outcome follows it at once). */
   private workload = 0;
   private readonly poolHost: Int32Array;
+  private readonly workloadHost: Int32Array;
 
   /**
    * `poolCapacity[i]` is the number of usable ports of pool i; `shape`, the host of each pool and
-   * the number of hosts and workloads (absent: one host holding every pool, one workload).
+   * of each workload, and the number of hosts and workloads (absent: one host holding every pool,
+   * one workload).
    */
   constructor(
     private readonly poolCapacity: Float64Array,
     private readonly warmup: Tick,
     private readonly onSample: (row: SampleRow) => void = () => {},
-    shape?: { poolHost: ArrayLike<number>; hosts: number; workloads: number },
+    shape?: { poolHost: ArrayLike<number>; workloadHost: ArrayLike<number>; hosts: number; workloads: number },
   ) {
     this.c[FIRST_FAILURE] = -1;
     this.c[LAST_FAILURE] = -1;
@@ -95,6 +102,11 @@ export class RunStats implements Recorder {
     const nHosts = shape?.hosts ?? 1, nWorkloads = shape?.workloads ?? 1;
     this.hostInUse = new Float64Array(nHosts);
     this.hostPeakInUse = new Float64Array(nHosts);
+    this.hostSteadyAttempts = new Float64Array(nHosts);
+    this.hostSteadyFailures = new Float64Array(nHosts);
+    this.hostTimeWait = new Float64Array(nHosts);
+    this.hostPeakTimeWait = new Float64Array(nHosts);
+    this.workloadHost = Int32Array.from(shape?.workloadHost ?? new Array<number>(nWorkloads).fill(0));
     this.workloadAttempts = new Float64Array(nWorkloads);
     this.workloadFailures = new Float64Array(nWorkloads);
     this.workloadFirstFailure = new Float64Array(nWorkloads).fill(-1);
@@ -121,6 +133,7 @@ export class RunStats implements Recorder {
     const steady = t >= this.warmup ? 1 : 0;
     c[STEADY] = steady;
     c[STEADY_ATTEMPTS]! += steady;
+    this.hostSteadyAttempts[this.workloadHost[workload]!]! += steady;
   }
 
   allocated(pool: number, port: number, sinceRelease: Tick): void {
@@ -155,6 +168,7 @@ export class RunStats implements Recorder {
     this.poolAllocations[pool]! += 1;
     // The port stays held: its TIME_WAIT becomes the new connection.
     c[TW]! -= 1;
+    this.hostTimeWait[this.poolHost[pool]!]! -= 1;
     const est = (c[EST]! += 1);
     if (est > c[PEAK_EST]!) c[PEAK_EST] = est;
     this.portAllocations[port]! += 1;
@@ -168,6 +182,7 @@ export class RunStats implements Recorder {
     c[I_FAILURES]! += 1;
     c[RETRY_FAILURES]! += c[IS_RETRY]!;
     c[STEADY_FAILURES]! += c[STEADY]!;
+    this.hostSteadyFailures[this.poolHost[pool]!]! += c[STEADY]!;
     if (reason === FAIL_TIME_WAIT) c[FAIL_TW]! += 1;
     else c[FAIL_EST]! += 1;
     if (c[FIRST_FAILURE]! < 0) c[FIRST_FAILURE] = t;
@@ -192,7 +207,7 @@ export class RunStats implements Recorder {
     if (waited) c[POOLED_WAITED]! += 1;
   }
 
-  closed(_pool: number, _port: number, _closedBy: number, hold: number): void {
+  closed(pool: number, _port: number, _closedBy: number, hold: number): void {
     const c = this.c;
     if (hold !== HOLD_TIME_WAIT) {
       if (hold === HOLD_OVERFLOW) c[TW_OVERFLOWS]! += 1;
@@ -202,12 +217,17 @@ export class RunStats implements Recorder {
     c[EST]! -= 1;
     const tw = (c[TW]! += 1);
     if (tw > c[PEAK_TW]!) c[PEAK_TW] = tw;
+    const h = this.poolHost[pool]!;
+    const hostTw = (this.hostTimeWait[h]! += 1);
+    if (hostTw > this.hostPeakTimeWait[h]!) this.hostPeakTimeWait[h] = hostTw;
   }
 
   released(pool: number, _port: number, fromTimeWait: boolean): void {
     this.c[fromTimeWait ? TW : EST]! -= 1;
     this.poolInUse[pool]! -= 1;
-    this.hostInUse[this.poolHost[pool]!]! -= 1;
+    const h = this.poolHost[pool]!;
+    this.hostInUse[h]! -= 1;
+    if (fromTimeWait) this.hostTimeWait[h]! -= 1;
   }
 
   sample(t: Tick): void {
@@ -257,6 +277,10 @@ export class RunStats implements Recorder {
       poolFirstFailure: this.poolFirstFailure,
       hostInUse: this.hostInUse,
       hostPeakInUse: this.hostPeakInUse,
+      hostSteadyAttempts: this.hostSteadyAttempts,
+      hostSteadyFailures: this.hostSteadyFailures,
+      hostTimeWait: this.hostTimeWait,
+      hostPeakTimeWait: this.hostPeakTimeWait,
       workloadAttempts: this.workloadAttempts,
       workloadFailures: this.workloadFailures,
       workloadFirstFailure: this.workloadFirstFailure,

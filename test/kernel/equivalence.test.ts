@@ -110,8 +110,8 @@ workloads:
     for (let v = 0; v < plan.variants.length; v++) expectSame(plan, v);
   });
 
-  maybe('the random plans reach the features they are meant to: every allocator, failures, overflows, FIN_WAIT_2, reuse', () => {
-    let failures = 0, overflows = 0, fin = 0, reuses = 0, refused = 0;
+  maybe('the random plans reach the features they are meant to: every allocator, failures, overflows, FIN_WAIT_2, reuse, per-host steady failures and TIME_WAIT', () => {
+    let failures = 0, overflows = 0, fin = 0, reuses = 0, refused = 0, hostFailures = 0, hostTimeWaits = 0;
     const allocators = new Map<string, number>();
     for (let seed = 1; seed <= 60; seed++) {
       const plan = planOf(randomScenario(seed));
@@ -122,10 +122,16 @@ workloads:
       overflows += s.timeWaitOverflows > 0 ? 1 : 0;
       fin += s.finWait2Closes > 0 ? 1 : 0;
       reuses += s.reuses > 0 ? 1 : 0;
+      // per host: the steady counts add up to the totals; plans with several hosts reach steady failures and TIME_WAIT on them
+      const sum = (a: Float64Array) => a.reduce((x, y) => x + y, 0);
+      expect([sum(s.hostSteadyAttempts), sum(s.hostSteadyFailures), sum(s.hostTimeWait)]).toEqual([s.steadyAttempts, s.steadyFailures, s.timeWait]);
+      expect(Math.max(...s.hostPeakTimeWait)).toBeLessThanOrEqual(s.peakTimeWait);
+      hostFailures += plan.hosts.length > 1 && sum(s.hostSteadyFailures) > 0 ? 1 : 0;
+      hostTimeWaits += s.hostPeakTimeWait.filter((x) => x > 0).length > 1 ? 1 : 0;
     }
     expect(refused).toBe(0);
     for (const a of ['random-start', 'sequential', 'sequential-descending', 'linux', 'linux-socket-range']) expect({ [a]: (allocators.get(a) ?? 0) >= 5 }).toEqual({ [a]: true });
-    for (const n of [failures, overflows, fin, reuses]) expect(n).toBeGreaterThanOrEqual(5);
+    for (const n of [failures, overflows, fin, reuses, hostFailures, hostTimeWaits]) expect(n).toBeGreaterThanOrEqual(5);
   });
 
   test('plans outside the kernel\'s model run on the JS engine, with the reason', () => {

@@ -34,7 +34,7 @@ function randomScenario(seed: number): string {
     return `  - { name: h${h}, profile: ${profile}, sourceIps: ${1 + r.below(2)} }`;
   });
   const closers = ['client', 'server', 'unanswered', '{ client: 0.6, server: 0.3, reset: 0.1 }'];
-  const durations = ['0s', '80ms', '{ dist: exponential, mean: 300ms }', '{ dist: uniform, min: 10ms, max: 1s }'];
+  const durations = ['0s', '80ms', '{ dist: exponential, mean: 300ms }', '{ dist: uniform, min: 10ms, max: 1s }', '{ dist: mixture, parts: [{ weight: 9, duration: 40ms }, { weight: 1, duration: { dist: lognormal, median: 300ms, p99: 3s } }, { weight: 1, duration: { dist: pareto, scale: 20ms, shape: 1.2, max: 2s } }] }'];
   const thinks = ['100ms', '{ dist: exponential, mean: 200ms }', '{ dist: uniform, min: 20ms, max: 500ms }'];
   const nWl = 1 + r.below(3);
   const workloads = Array.from({ length: nWl }, (_, w) => {

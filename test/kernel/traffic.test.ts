@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { instantiate, kernelModule } from '../../src/kernel/run-kernel';
 import { kernelRefusal } from '../../src/kernel/support';
 import { Distribution } from '../../src/random/distributions';
-import { DIST_EMPIRICAL, DIST_LOGNORMAL, DIST_PARETO } from '../../src/random/distribution-codes';
+import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_MIXTURE, DIST_PARETO, DIST_UNIFORM } from '../../src/random/distribution-codes';
 import { RandomStream } from '../../src/random/stream';
 import { loadScenario } from '../../src/scenario/load';
 import type { Plan } from '../../src/sim/plan';
@@ -16,7 +16,7 @@ import { arrivalKind } from '../../src/workload/arrivals';
 /**
  * The kernel's traffic (src/kernel/assembly/traffic.ts, math.ts) against the JS engine's: V8's
  * Math.log, exp, cos and pow bit for bit on millions of inputs; then lognormal, Pareto and
- * empirical durations and every arrival kind with a rate curve (ramping, bursts, diurnal,
+ * empirical durations, mixtures of every kind, and every arrival kind with a rate curve (ramping, bursts, diurnal,
  * constant-arrival-rate, evenly spaced and randomized, start and stop windows, a rate changed
  * after the plan was built) or a trace (timestamps once and looped, rates looped) on 40 random
  * plans, and the shipped scenarios that use them: every figure identical.
@@ -106,6 +106,14 @@ function dataFolder(): string {
   return dir;
 }
 
+/** Mixture durations, with parts of every kind (and a part taking nearly all the weight, and one nearly none). */
+const MIXTURES = [
+  '{ dist: mixture, parts: [{ weight: 99, duration: 2ms }, { weight: 1, duration: 5s }] }',
+  '{ dist: mixture, parts: [{ weight: 2, duration: { dist: lognormal, median: 30ms, p99: 2s } }, { weight: 1, duration: { dist: empirical, file: durations.csv } }, { weight: 1, duration: { dist: uniform, min: 10ms, max: 90ms } }] }',
+  '{ dist: mixture, parts: [{ weight: 0.5, duration: { dist: pareto, scale: 5ms, shape: 0.8, max: 5s } }, { weight: 0.25, duration: { dist: exponential, mean: 300ms } }, { weight: 0.25, duration: { dist: pareto, scale: 10ms, shape: 1.5 } }, { weight: 1, duration: { dist: empirical, file: durations.csv } }] }',
+  '{ dist: mixture, parts: [{ weight: 1e-6, duration: 3s }, { weight: 1000, duration: { dist: empirical, file: durations.csv } }, { weight: 30, duration: { dist: lognormal, median: 200ms, p99: 900ms } }] }',
+];
+
 /** A random plan exercising the traffic the kernel now draws. */
 function randomTraffic(seed: number, dir: string): string {
   const r = new RandomStream('scenario', `traffic/${seed}`);
@@ -122,7 +130,7 @@ function randomTraffic(seed: number, dir: string): string {
   ];
   const durations = ['{ dist: lognormal, median: 30ms, p99: 2s }', '{ dist: lognormal, median: 200ms, p99: 900ms }', '{ dist: pareto, scale: 10ms, shape: 1.5 }',
     '{ dist: pareto, scale: 5ms, shape: 0.8, max: 5s }', '{ dist: pareto, scale: 50ms, shape: 1, max: 1s }', '{ dist: empirical, file: durations.csv }',
-    '{ dist: exponential, mean: 300ms }', '100ms'];
+    '{ dist: exponential, mean: 300ms }', '100ms', ...MIXTURES];
   const hosts = Array.from({ length: 1 + r.below(2) }, (_, h) => {
     const lo = 30000 + r.below(1000);
     return `  - { name: h${h}, profile: { preset: linux, allocator: ${pick(['linux', 'random-start', 'sequential'])}, portRange: [${lo}, ${lo + pick([150, 400, 3000]) - 1}], timeWait: ${pick(['1s', '4s'])}, finTimeout: 2s, twReuse: 0 } }`;
@@ -156,20 +164,23 @@ describe('the kernel draws the JS engine\'s traffic', () => {
   });
 
   maybe('the random plans reach every kind they are meant to, and failures', () => {
-    const arrivals = new Set<string>(), kinds = new Set<number>(), dists = new Set<number>();
+    const arrivals = new Set<string>(), kinds = new Set<number>(), dists = new Set<number>(), parts = new Set<number>();
     let failures = 0;
     for (const seed of seeds) {
       const plan = loadScenario(randomTraffic(seed, dir)).plan;
       for (const w of plan.workloads) {
         arrivals.add(`${w.arrivals.type}${w.arrivals.randomized === true ? '+random' : ''}`);
         kinds.add(arrivalKind(w.arrivals));
-        dists.add(new Distribution(w.duration).kind);
+        const d = new Distribution(w.duration);
+        dists.add(d.kind);
+        for (const p of d.parts) parts.add(p.kind);
       }
       failures += runOne(plan, 0, 0, undefined, 'wasm').stats.failures > 0 ? 1 : 0;
     }
     for (const a of ['ramping-arrival-rate', 'bursts', 'diurnal', 'constant-arrival-rate+random', 'trace', 'trace+random', 'ramping-arrival-rate+random', 'bursts+random']) expect({ [a]: arrivals.has(a) }).toEqual({ [a]: true });
     for (const c of [ARRIVAL_EVEN, ARRIVAL_RANDOM, ARRIVAL_TRACE]) expect(kinds.has(c)).toBe(true);
-    for (const c of [DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL]) expect(dists.has(c)).toBe(true);
+    for (const c of [DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL, DIST_MIXTURE]) expect(dists.has(c)).toBe(true);
+    for (const c of [DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL]) expect({ part: c, seen: parts.has(c) }).toEqual({ part: c, seen: true });
     expect(failures).toBeGreaterThanOrEqual(5);
   });
 
@@ -179,7 +190,7 @@ describe('the kernel draws the JS engine\'s traffic', () => {
     expectSame(plan, 0);
   });
 
-  const shipped: [string, string][] = [['burst', '130s'], ['s08-ramp-and-spike', '150s']];
+  const shipped: [string, string][] = [['burst', '130s'], ['s08-ramp-and-spike', '150s'], ['mixture-timeouts', '70s']];
   maybe.each(shipped)('shipped scenario %s (first %s): identical figures, on the kernel by default', (name, duration) => {
     const plan = loadScenario(join(ROOT, 'scenarios', `${name}.yaml`), { duration }).plan;
     expect(engineFor(plan, 0)).toBe('wasm');

@@ -31,11 +31,19 @@ describe('rows per host and per workload', () => {
       expect(num(h.peak_in_use)).toBeLessThanOrEqual(mine.reduce((s, p) => s + Number(p.peak_in_use), 0));
     }
     expect(num(a.peak_in_use)! + num(b.peak_in_use)!).toBeGreaterThanOrEqual(num(total.peak_in_use)!);
+    // steady figures and TIME_WAIT peaks per host: they add up to the total, the ratio is theirs
+    for (const k of ['steady_attempts', 'steady_failures']) expect(num(a[k])! + num(b[k])!).toBe(num(total[k]));
+    expect(num(b.steady_failures)).toBeGreaterThan(0);
+    expect(num(b.steady_attempts)).toBeLessThan(num(b.attempts)!);
+    for (const h of [a, b]) expect(num(h.steady_failure_ratio)).toBeCloseTo(num(h.steady_failures)! / num(h.steady_attempts)!, 12);
+    for (const h of [a, b]) expect(num(h.peak_time_wait)).toBeGreaterThan(0);
+    expect(Math.max(num(a.peak_time_wait)!, num(b.peak_time_wait)!)).toBeLessThanOrEqual(num(total.peak_time_wait)!);
+    expect(num(a.peak_time_wait)! + num(b.peak_time_wait)!).toBeGreaterThanOrEqual(num(total.peak_time_wait)!);
     // the console: a row per host and the total
     const lines = r.out.split('\n');
     expect(lines.find((l) => /\bhost\s+workload\s+attempts/.test(l))).toBeDefined();
     expect(lines.find((l) => new RegExp(`\\spool-50\\s+\\*\\s+${a.attempts}\\s+0\\s`).test(l))).toBeDefined();
-    expect(lines.find((l) => new RegExp(`\\spool-51\\s+\\*\\s+${b.attempts}\\s+${b.failures}\\s`).test(l))).toBeDefined();
+    expect(lines.find((l) => new RegExp(`\\spool-51\\s+\\*\\s+${b.attempts}\\s+${b.failures}\\s+\\S+\\s+\\d[\\d.]*\\s?%`).test(l))).toBeDefined(); // its steady ratio
     expect(lines.find((l) => new RegExp(`\\stotal\\s+${total.attempts}\\s+${total.failures}\\s`).test(l))).toBeDefined();
   });
 

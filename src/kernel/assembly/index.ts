@@ -13,7 +13,7 @@
 // and stores, and grows the memory when the run reaches further.
 
 import { ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
-import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_UNIFORM } from '../../random/distribution-codes';
+import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_MIXTURE, DIST_PARETO, DIST_UNIFORM } from '../../random/distribution-codes';
 import { CLOSE, FIN_WAIT_END, TIME_WAIT_END, TW_REUSABLE } from '../../sim/events';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
@@ -24,7 +24,7 @@ import { KIND_BIND, KIND_UDP } from '../../sim/pool-kind-codes';
 import { findFreeDownFrom, findFreeFrom, isFree, layOutPool, linuxPick, P_CURSOR, P_EST, P_FREE, P_HOST, P_LO, P_SIZE, P_TW, P_TWSINCE, P_WORDS, pget, POOL_STRIDE, pset, releasedAt, setBusy, setFree } from './pools';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED, UDP_END } from '../../workload/closing-sides';
 import { jsRound } from './math';
-import { curveFirst, curveNext, empirical, initTraffic, lognormal, pareto, traceFirst, traceNext } from './traffic';
+import { curveFirst, curveNext, empirical, empiricalTable, initTraffic, lognormal, MP_KIND, MP_P1, MP_P2, MP_P3, MP_TABLE, mixturePart, pareto, paretoP3, partField, traceFirst, traceNext } from './traffic';
 import { NIDLE, idleLaneHead, idleLaneRun } from './idle-lanes';
 import { REQUESTS, closeOwned, isClosedLoop, isRequestWorkload, newRequest, requestEvent, startClients } from './requests';
 export { requestsInit } from './requests';
@@ -78,7 +78,9 @@ const CFG_TRAFFIC = 20;
 // HOSTS (f64) and HOSTI (i32). why whole numbers apart: read from an f64, each needed a
 // checked conversion (round, convert, convert back, compare), about ten per arrival.
 const H_TIMEWAIT = 0, H_FIN = 1, H_MAXTW = 2, H_TWCOUNT = 3, H_INUSE = 4, H_PEAK = 5; // in use and its peak: RunStats.hostInUse, hostPeakInUse
-const HOST_STRIDE = 6;
+// TIME_WAITs held (H_TWCOUNT, RunStats.hostTimeWait) and their peak, steady attempts and failures: RunStats.hostPeakTimeWait, hostSteadyAttempts, hostSteadyFailures
+const H_PEAK_TW = 6, H_STEADY_ATTEMPTS = 7, H_STEADY_FAILURES = 8;
+const HOST_STRIDE = 9;
 // HI_LINUX: byte offset of a linux allocator's state: i32 keys[4], then the u32 perturb table[2^16];
 // HI_TEMPLATE: byte offset of the free bits of a fresh pool of the host's range (./pools.ts layOutPool)
 const HI_TWLANE = 0, HI_FINLANE = 1, HI_ALLOC = 2, HI_NIPS = 3, HI_PERDEST = 4, HI_CONNECT = 5, HI_LINUX = 6, HI_TEMPLATE = 7;
@@ -403,6 +405,8 @@ export function recordFailed(pool: i32, reasonTimeWait: bool, w: i32): void {
   addSt(S_I_FAILURES, 1);
   addSt(S_RETRY_FAILURES, st(S_IS_RETRY));
   addSt(S_STEADY_FAILURES, st(S_STEADY));
+  const H = hostAt(iget(wlIntsAt(w), WI_HOST));
+  fset(H, H_STEADY_FAILURES, fget(H, H_STEADY_FAILURES) + st(S_STEADY));
   if (reasonTimeWait) addSt(S_FAIL_TW, 1);
   else addSt(S_FAIL_EST, 1);
   if (st(S_FIRST_FAILURE) < 0) setSt(S_FIRST_FAILURE, t);
@@ -509,15 +513,26 @@ function arrival(w: i32): void {
   return kind == DIST_CONSTANT ? p1 : kind == DIST_UNIFORM ? jsRound(p1 + u * p2) : jsRound(-log1p(-u) * p1);
 }
 
-/** A lognormal, Pareto or empirical duration (Distribution.sample), from the workload's durations stream. */
+/** A lognormal, Pareto, empirical or mixture duration (Distribution.sample), from the workload's durations stream. */
 function drawDuration(w: i32, dk: i32, rng: usize): f64 {
   const W = wlAt(w);
+  if (dk == DIST_MIXTURE) {
+    const p = mixturePart(w, uniform(rng)); // one uniform picks the part, which then draws
+    return drawFrom(<i32>partField(p, MP_KIND), partField(p, MP_P1), partField(p, MP_P2), partField(p, MP_P3), partField(p, MP_TABLE), rng);
+  }
+  return drawFrom(dk, fget(W, W_D1), fget(W, W_D2), paretoP3(w), empiricalTable(w), rng);
+}
+
+/** A duration of any distribution but a mixture (Distribution.sample) from its parameters. */
+function drawFrom(dk: i32, p1: f64, p2: f64, p3: f64, table: f64, rng: usize): f64 {
+  if (dk == DIST_CONSTANT) return p1;
+  if (dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL) return distValue(dk, uniform(rng), p1, p2);
   if (dk == DIST_LOGNORMAL) {
     const u1 = uniform(rng);
-    return lognormal(fget(W, W_D1), fget(W, W_D2), u1, uniform(rng));
+    return lognormal(p1, p2, u1, uniform(rng));
   }
-  if (dk == DIST_PARETO) return pareto(w, fget(W, W_D1), fget(W, W_D2), uniform(rng));
-  return empirical(w, fget(W, W_D1), uniform(rng)); // DIST_EMPIRICAL (../support.ts admits no other)
+  if (dk == DIST_PARETO) return pareto(p1, p2, p3, uniform(rng));
+  return empirical(table, p1, uniform(rng)); // DIST_EMPIRICAL (../support.ts admits no other)
 }
 
 /** Workload w's next connection duration, whatever its distribution (Distribution.sample), from its durations stream. */
@@ -589,6 +604,8 @@ export function sampleDuration(w: i32): f64 {
   addSt(S_STEADY_ATTEMPTS, steady);
   const W = wlAt(w);
   fset(W, W_ATTEMPTS, fget(W, W_ATTEMPTS) + 1);
+  const H = hostAt(iget(wlIntsAt(w), WI_HOST));
+  fset(H, H_STEADY_ATTEMPTS, fget(H, H_STEADY_ATTEMPTS) + steady);
 }
 
 /**
@@ -676,7 +693,9 @@ function reusedTimeWait(pool: i32, pp: usize, port: i32, host: i32): void {
     }
     pset(pp, P_EST, pget(pp, P_EST) - 1);
     pset(pp, P_TW, pget(pp, P_TW) + 1);
-    fset(H, H_TWCOUNT, fget(H, H_TWCOUNT) + 1);
+    const hostTw = fget(H, H_TWCOUNT) + 1;
+    fset(H, H_TWCOUNT, hostTw);
+    if (hostTw > fget(H, H_PEAK_TW)) fset(H, H_PEAK_TW, hostTw);
     setSt(S_EST, st(S_EST) - 1);
     const tw = st(S_TW) + 1;
     setSt(S_TW, tw);

@@ -29,7 +29,17 @@ const TR_PERIOD = 10; // curves: ticks per period; traces: ticks between replays
 const TR_PER_PERIOD = 11; // curves: Λ over one period
 const TR_I = 12; // curves: the cursor's segment
 const TR_CYCLE = 13; // curves and traces: the cursor's period
-const TR_STRIDE = 14;
+const TR_MIX = 14; // mixtures: byte offset of the parts (MP_STRIDE f64 each), then their empirical tables
+const TR_STRIDE = 15;
+
+// A mixture part's fields (../traffic-layout.ts mixtureArray writes them in this order).
+const MP_CUMULATIVE = 0; // the cumulative share of the weights up to this part (the last one exactly 1)
+export const MP_KIND = 1; // DIST_* (never a mixture)
+export const MP_P1 = 2; // Distribution.p1
+export const MP_P2 = 3; // Distribution.p2
+export const MP_P3 = 4; // Distribution.p3 (Pareto)
+export const MP_TABLE = 5; // empirical: byte offset of the sorted values, the last one repeated
+const MP_STRIDE = 6;
 
 /** Sets the region's offset (../traffic-layout.ts TR_STRIDE must match). */
 export function initTraffic(at: usize): void { TRAFFIC = at; }
@@ -47,19 +57,34 @@ export function lognormal(p1: f64, p2: f64, u1: f64, u2: f64): f64 {
 }
 
 /** Pareto, possibly truncated (Distribution.sample): p1 · (1 − u·p3)^p2. */
-export function pareto(w: i32, p1: f64, p2: f64, u: f64): f64 {
-  return jsRound(p1 * v8pow(1 - u * get(rec(w), TR_P3), p2));
+export function pareto(p1: f64, p2: f64, p3: f64, u: f64): f64 {
+  return jsRound(p1 * v8pow(1 - u * p3, p2));
 }
 
-/** Empirical (Distribution.sample): interpolated between order statistics; p1 = n − 1. */
-export function empirical(w: i32, p1: f64, u: f64): f64 {
-  const t = get(rec(w), TR_TABLE);
+/** Workload w's Pareto p3. */
+export function paretoP3(w: i32): f64 { return get(rec(w), TR_P3); }
+
+/** Workload w's empirical table (its byte offset). */
+export function empiricalTable(w: i32): f64 { return get(rec(w), TR_TABLE); }
+
+/** Empirical (Distribution.sample): interpolated between order statistics of table t; p1 = n − 1. */
+export function empirical(t: f64, p1: f64, u: f64): f64 {
   const h = u * p1;
   const i = Math.floor(h);
   const k = <i32>i;
   const lo = at64(t, k);
   return jsRound(lo + (h - i) * (at64(t, k + 1) - lo));
 }
+
+/** The part of workload w's mixture that uniform u picks (Distribution.sample: the first whose cumulative share exceeds u); its address. */
+export function mixturePart(w: i32, u: f64): usize {
+  let p = <usize>get(rec(w), TR_MIX);
+  while (u >= load<f64>(p + (<usize>MP_CUMULATIVE << 3))) p += MP_STRIDE * 8;
+  return p;
+}
+
+/** Field f (MP_*) of a mixture part. */
+@inline export function partField(p: usize, f: i32): f64 { return load<f64>(p + (<usize>f << 3)); }
 
 // -------------------------------------------------------------------------------- arrivals
 /** ArrivalProcess.first for a curve (ARRIVAL_EVEN, ARRIVAL_RANDOM); e: the Exp(1) draw of a randomized one. */
