@@ -5,7 +5,12 @@ import { arrivalKind } from '../workload/arrivals';
 import { Closer } from '../workload/closer';
 import { type Plan, workloadIn } from '../sim/plan';
 import { ALLOCATORS } from '../os/allocators';
+import type { Allocator } from '../os/allocators/allocator';
+import { DOUBLE_HASH_TABLE_LENGTH } from '../os/allocators/codes';
+import { DoubleHashAllocator } from '../os/allocators/double-hash';
+import { HashAllocator } from '../os/allocators/hash';
 import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
+import { RandomIncrementsAllocator } from '../os/allocators/random-increments';
 import { KINDS, KIND_BIND, KIND_UDP, type PoolInfo, poolFlow, poolLayout, workloadKind } from '../sim/pool-layout';
 import { reuseAge, twReuseApplies } from '../sim/tw-reuse';
 import { idleHold } from '../sim/udp';
@@ -111,6 +116,27 @@ const POOLSTAT_STRIDE = 7;
 const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16, CFG_HOSTK = 17, CFG_WLK = 18;
 /** Per host and per workload, the fields of ./assembly/binds.ts (HK_*, WK_*). */
 const HK_STRIDE = 8, WK_STRIDE = 6;
+/** Bytes of state of the connect() allocators that keep some (./assembly/pools.ts, rfc6056.ts). */
+const ALLOCATOR_STATE: Partial<Record<string, number>> = {
+  'linux': 16 + PERTURB_TABLE_SIZE * 4, 'linux-socket-range': 16 + PERTURB_TABLE_SIZE * 4,
+  'hash': 12, 'double-hash': 16 + DOUBLE_HASH_TABLE_LENGTH * 4, 'random-increments': 4,
+};
+
+/** An allocator's state, as the kernel lays it out (ALLOCATOR_STATE). */
+function copyAllocatorState(a: Allocator, to: Int32Array): void {
+  if (a instanceof LinuxConnectAllocator) {
+    to.set([a.key0, a.key1, a.key2, a.key3]);
+    to.set(new Int32Array(a.table.buffer, a.table.byteOffset, PERTURB_TABLE_SIZE), 4);
+  } else if (a instanceof HashAllocator) {
+    to.set([a.k0, a.k1, a.next[0]!]);
+  } else if (a instanceof DoubleHashAllocator) {
+    to.set([a.f0, a.f1, a.g0, a.g1]);
+    to.set(new Int32Array(a.table.buffer, a.table.byteOffset, DOUBLE_HASH_TABLE_LENGTH), 4);
+  } else if (a instanceof RandomIncrementsAllocator) {
+    to.set([a.next[0]!]);
+  }
+}
+
 /** Ports in a profile's range. */
 function rangeSize(p: { portRange: readonly [number, number] }): number {
   return p.portRange[1] - p.portRange[0] + 1;
@@ -194,7 +220,8 @@ export function runKernel(
   laneCap.forEach((c, l) => (laneCap[l] = Math.min(c, FIRST_CAPACITY)));
   at.laneEntries = r.take(laneCap.reduce((a, b) => a + b, 0) * LANE_ENTRY);
   // The linux allocators' state (keys and perturb table), per host that uses one.
-  const linuxAt = profiles.map((p) => (p.allocator === 'linux' || p.allocator === 'linux-socket-range' ? r.take(16 + PERTURB_TABLE_SIZE * 4) : 0));
+  // The connect() allocators' state (./assembly/pools.ts's linux keys and perturb table, ./assembly/rfc6056.ts's), per host that uses one.
+  const linuxAt = profiles.map((p) => (ALLOCATOR_STATE[p.allocator] === undefined ? 0 : r.take(ALLOCATOR_STATE[p.allocator]!)));
   // Per host, the free bits of a fresh pool of its range (words, even and odd summary words), which the kernel copies into a pool on first use.
   const templates = profiles.map((p) => freeTemplate(p.portRange[1] - p.portRange[0] + 1, p.reservedPorts.map((x) => x - p.portRange[0])));
   const templateAt = templates.map((t) => r.take(t.bits.byteLength));
@@ -234,12 +261,8 @@ export function runKernel(
     HI.set([twLane[i]!, finLane[i]!, ALLOCATORS[p.allocator].code, h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0,
       layout.hosts[i]!.connect, linuxAt[i]!, templateAt[i]!], i * HOSTI_STRIDE);
     const rng = streams.stream(`host/${h.name}/allocator`);
-    if (linuxAt[i]! > 0) {
-      // Made as the JS engine makes it (its keys and table drawn from the host's stream), then copied.
-      const a = new LinuxConnectAllocator(rng, p.allocator === 'linux' ? 2 : 1);
-      i32(linuxAt[i]!, 4).set([a.key0, a.key1, a.key2, a.key3]);
-      new Uint32Array(buf, linuxAt[i]! + 16, PERTURB_TABLE_SIZE).set(a.table);
-    }
+    // Made as the JS engine makes it (its secrets drawn from the host's stream), then copied.
+    if (linuxAt[i]! > 0) copyAllocatorState(ALLOCATORS[p.allocator].create(rng), new Int32Array(buf, linuxAt[i]!, ALLOCATOR_STATE[p.allocator]! / 4));
     HR.set(rng.state, i * 4);
     i32(at.hostRng2 + i * 32, 8).set([...streams.stream(`host/${h.name}/bind-allocator`).state, ...streams.stream(`host/${h.name}/udp-allocator`).state]);
     const perDestination = p.sharing === 'per-destination';

@@ -1,5 +1,6 @@
 import { ALLOCATORS } from '../os/allocators';
-import { ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_LINUX_SOCKET_RANGE, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../os/allocators/codes';
+import { ALLOC_DOUBLE_HASH, ALLOC_HASH, ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_LINUX_SOCKET_RANGE, ALLOC_RANDOM_INCREMENTS, ALLOC_RANDOM_PICK, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL,
+  ALLOC_SEQUENTIAL_DESCENDING } from '../os/allocators/codes';
 import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_UNIFORM } from '../random/distribution-codes';
 import { Distribution } from '../random/distributions';
 import { type Plan, workloadIn } from '../sim/plan';
@@ -7,9 +8,14 @@ import { ARRIVAL_CONSTANT, ARRIVAL_POISSON } from '../workload/arrival-codes';
 import { arrivalKind } from '../workload/arrivals';
 
 /** The allocators, arrival processes and duration distributions the kernel implements, by their codes (the registries' own). */
-const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND]);
-/** The same for bind(ip, 0): the Linux connect() allocators keep state made from the connect() stream, which the kernel keeps only for connect(). */
-const KERNEL_BIND_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND]);
+const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND,
+  ALLOC_RANDOM_PICK, ALLOC_HASH, ALLOC_DOUBLE_HASH, ALLOC_RANDOM_INCREMENTS]);
+/**
+ * The same for bind(ip, 0): the ones without state of their own (linux, hash, double-hash and
+ * random-increments keep state made from the connect() stream, which the kernel keeps only for
+ * connect(); the JS engine makes two more from the bind() stream).
+ */
+const KERNEL_BIND_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND, ALLOC_RANDOM_PICK]);
 const KERNEL_ARRIVALS: ReadonlySet<number> = new Set([ARRIVAL_CONSTANT, ARRIVAL_POISSON]);
 const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL]);
 
@@ -18,8 +24,7 @@ const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFO
  * runs the plain model: open-loop workloads (constant or Poisson arrivals; constant, uniform or
  * exponential durations; any closing-side mix, destinations, weights and source addresses;
  * connect() or bind(ip, 0) sockets, with the bind bookkeeping, or connected UDP sockets) on
- * hosts whose allocator is random-start, sequential, sequential-descending, linux,
- * linux-socket-range or linux-bind (every preset's connect() and bind() allocator), with
+ * hosts with any allocator of the registry (bind(ip, 0): those without state of their own), with
  * TIME_WAIT reuse (tcp_tw_reuse), with any number of port pools and slots (it lays a pool out on
  * first use and grows its memory as the run needs; past WebAssembly's 4 GiB it stops with an
  * error). Everything else runs on the JS engine (../sim/simulation.ts), which is the reference
