@@ -5,7 +5,12 @@ import { arrivalKind } from '../workload/arrivals';
 import { Closer } from '../workload/closer';
 import { type Plan, workloadIn } from '../sim/plan';
 import { ALLOCATORS } from '../os/allocators';
+import type { Allocator } from '../os/allocators/allocator';
+import { DOUBLE_HASH_TABLE_LENGTH } from '../os/allocators/codes';
+import { DoubleHashAllocator } from '../os/allocators/double-hash';
+import { HashAllocator } from '../os/allocators/hash';
 import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
+import { RandomIncrementsAllocator } from '../os/allocators/random-increments';
 import { KINDS, KIND_BIND, KIND_UDP, type PoolInfo, poolFlow, poolLayout, workloadKind } from '../sim/pool-layout';
 import { reuseAge, twReuseApplies } from '../sim/tw-reuse';
 import { idleHold } from '../sim/udp';
@@ -124,6 +129,27 @@ const POOLSTAT_STRIDE = 7;
 const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16, CFG_HOSTK = 17, CFG_WLK = 18;
 /** Per host and per workload, the fields of ./assembly/binds.ts (HK_*, WK_*). */
 const HK_STRIDE = 8, WK_STRIDE = 6;
+/** Bytes of state of the connect() allocators that keep some (./assembly/pools.ts, rfc6056.ts). */
+const ALLOCATOR_STATE: Partial<Record<string, number>> = {
+  'linux': 16 + PERTURB_TABLE_SIZE * 4, 'linux-socket-range': 16 + PERTURB_TABLE_SIZE * 4,
+  'hash': 12, 'double-hash': 16 + DOUBLE_HASH_TABLE_LENGTH * 4, 'random-increments': 4,
+};
+
+/** An allocator's state, as the kernel lays it out (ALLOCATOR_STATE). */
+function copyAllocatorState(a: Allocator, to: Int32Array): void {
+  if (a instanceof LinuxConnectAllocator) {
+    to.set([a.key0, a.key1, a.key2, a.key3]);
+    to.set(new Int32Array(a.table.buffer, a.table.byteOffset, PERTURB_TABLE_SIZE), 4);
+  } else if (a instanceof HashAllocator) {
+    to.set([a.k0, a.k1, a.next[0]!]);
+  } else if (a instanceof DoubleHashAllocator) {
+    to.set([a.f0, a.f1, a.g0, a.g1]);
+    to.set(new Int32Array(a.table.buffer, a.table.byteOffset, DOUBLE_HASH_TABLE_LENGTH), 4);
+  } else if (a instanceof RandomIncrementsAllocator) {
+    to.set([a.next[0]!]);
+  }
+}
+
 /** Ports in a profile's range. */
 function rangeSize(p: { portRange: readonly [number, number] }): number {
   return p.portRange[1] - p.portRange[0] + 1;
@@ -211,7 +237,8 @@ export function runKernel(
   const traffic = trafficLayout(workloads);
   const trafficAt = r.take(traffic.bytes);
   // The linux allocators' state (keys and perturb table), per host that uses one.
-  const linuxAt = profiles.map((p) => (p.allocator === 'linux' || p.allocator === 'linux-socket-range' ? r.take(16 + PERTURB_TABLE_SIZE * 4) : 0));
+  // The connect() allocators' state (./assembly/pools.ts's linux keys and perturb table, ./assembly/rfc6056.ts's), per host that uses one.
+  const linuxAt = profiles.map((p) => (ALLOCATOR_STATE[p.allocator] === undefined ? 0 : r.take(ALLOCATOR_STATE[p.allocator]!)));
   // Per host, the free bits of a fresh pool of its range (words, even and odd summary words), which the kernel copies into a pool on first use.
   const templates = profiles.map((p) => freeTemplate(p.portRange[1] - p.portRange[0] + 1, p.reservedPorts.map((x) => x - p.portRange[0])));
   const templateAt = templates.map((t) => r.take(t.bits.byteLength));
@@ -257,12 +284,8 @@ export function runKernel(
     HI.set([twLane[i]!, finLane[i]!, ALLOCATORS[p.allocator].code, h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0,
       layout.hosts[i]!.connect, linuxAt[i]!, templateAt[i]!], i * HOSTI_STRIDE);
     const rng = streams.stream(`host/${h.name}/allocator`);
-    if (linuxAt[i]! > 0) {
-      // Made as the JS engine makes it (its keys and table drawn from the host's stream), then copied.
-      const a = new LinuxConnectAllocator(rng, p.allocator === 'linux' ? 2 : 1);
-      i32(linuxAt[i]!, 4).set([a.key0, a.key1, a.key2, a.key3]);
-      new Uint32Array(buf, linuxAt[i]! + 16, PERTURB_TABLE_SIZE).set(a.table);
-    }
+    // Made as the JS engine makes it (its secrets drawn from the host's stream), then copied.
+    if (linuxAt[i]! > 0) copyAllocatorState(ALLOCATORS[p.allocator].create(rng), new Int32Array(buf, linuxAt[i]!, ALLOCATOR_STATE[p.allocator]! / 4));
     HR.set(rng.state, i * 4);
     i32(at.hostRng2 + i * 32, 8).set([...streams.stream(`host/${h.name}/bind-allocator`).state, ...streams.stream(`host/${h.name}/udp-allocator`).state]);
     const perDestination = p.sharing === 'per-destination';
@@ -312,7 +335,8 @@ export function runKernel(
   });
   f64(at.laneDelay, laneDelay.length).set(laneDelay);
   f64(at.stats, N_COUNTERS).set(initial.counters);
-  portRecords(f64(at.portRec, PORTS * 4), initial, true);
+  const ports: [number, number] = [Math.min(...profiles.map((p) => p.portRange[0])), Math.max(...profiles.map((p) => p.portRange[1]))];
+  portRecords(f64(at.portRec, PORTS * 4), initial, true, ports);
   const TH = f64(at.thresh, THRESHOLDS.length * 2);
   THRESHOLDS.forEach((level, i) => TH.set([level, initial.thresholdTimes[i]!], i * 2));
   f64(at.histT, 4).set(initial.histogramTotals);
@@ -334,7 +358,7 @@ export function runKernel(
     }
     throw e;
   }
-  return { poolInfo: layout.info, ...loadFigures(memory.buffer, at, initial, levels, nPools, nHosts, nWl, requests) };
+  return { poolInfo: layout.info, ...loadFigures(memory.buffer, at, initial, levels, nPools, nHosts, nWl, requests, ports) };
 }
 
 /** Where runKernel laid the regions it reads back out. */
@@ -346,7 +370,7 @@ interface FigureRegions { cfg: number; pools: number; stats: number; thresh: num
  */
 function loadFigures(
   buf: ArrayBuffer, at: FigureRegions, initial: StatsArrays, THRESHOLDS: readonly number[], nPools: number, nHosts: number, nWl: number,
-  requests: ReturnType<typeof layOutRequests>,
+  requests: ReturnType<typeof layOutRequests>, ports: readonly [number, number],
 ): { events: number; memoryBytes: number } {
   const f64 = (off: number, n: number) => new Float64Array(buf, off, n);
   const i32 = (off: number, n: number) => new Int32Array(buf, off, n);
@@ -357,7 +381,7 @@ function loadFigures(
   THRESHOLDS.forEach((_, i) => (initial.thresholdTimes[i] = TH[i * 2 + 1]!));
   initial.histogramCounts.set(f64(at.hist, BUCKETS));
   initial.histogramTotals.set(f64(at.histT, 4));
-  portRecords(f64(at.portRec, PORTS * 4), initial, false);
+  portRecords(f64(at.portRec, PORTS * 4), initial, false, ports);
   const poolArrays = [initial.poolAttempts, initial.poolFailures, initial.poolAllocations, initial.poolInUse, initial.poolPeakInUse, initial.poolFirstFailure];
   for (let p = 0; p < nPools; p++) poolArrays.forEach((a, j) => (a[p] = PS[p * POOLSTAT_STRIDE + j]!));
   const hostArrays: [number, Float64Array][] = [[3, initial.hostTimeWait], [4, initial.hostInUse], [5, initial.hostPeakInUse], [6, initial.hostPeakTimeWait],
@@ -398,12 +422,20 @@ function runChunks(k: KernelExports): void {
 }
 
 /** The per-port figures, between the statistics' four arrays and the kernel's records of four (into the records, or out of them). */
-function portRecords(rec: Float64Array, stats: StatsArrays, into: boolean): void {
-  const arrays = [stats.portAllocations, stats.portReuses, stats.portReuseSum, stats.portReuseMin];
-  for (let port = 0; port < PORTS; port++) {
-    for (let j = 0; j < 4; j++) {
-      if (into) rec[port * 4 + j] = arrays[j]![port]!;
-      else arrays[j]![port] = rec[port * 4 + j]!;
-    }
-  }
+function portRecords(rec: Float64Array, stats: StatsArrays, into: boolean, ports: readonly [number, number]): void {
+  [stats.portAllocations, stats.portReuses, stats.portReuseSum, stats.portReuseMin].forEach((a, j) => (into ? interleave(a, rec, j, ports) : deinterleave(rec, a, j, ports)));
+}
+
+/**
+ * rec[4p + j] = a[p] for the ports p of [lo, hi] (the kernel touches no other). why loops of
+ * their own over the hosts' ports only: one loop over every port and the four arrays took 16 ms
+ * a run (bench-steady's whole kernel: 450 ms).
+ */
+function interleave(a: Float64Array, rec: Float64Array, j: number, [lo, hi]: readonly [number, number]): void {
+  for (let p = lo; p <= hi; p++) rec[p * 4 + j] = a[p]!;
+}
+
+/** a[p] = rec[4p + j] for the ports p of [lo, hi]. */
+function deinterleave(rec: Float64Array, a: Float64Array, j: number, [lo, hi]: readonly [number, number]): void {
+  for (let p = lo; p <= hi; p++) a[p] = rec[p * 4 + j]!;
 }

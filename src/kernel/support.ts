@@ -1,5 +1,6 @@
 import { ALLOCATORS } from '../os/allocators';
-import { ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_LINUX_SOCKET_RANGE, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../os/allocators/codes';
+import { ALLOC_DOUBLE_HASH, ALLOC_HASH, ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_LINUX_SOCKET_RANGE, ALLOC_RANDOM_INCREMENTS, ALLOC_RANDOM_PICK, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL,
+  ALLOC_SEQUENTIAL_DESCENDING } from '../os/allocators/codes';
 import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_MIXTURE, DIST_PARETO, DIST_UNIFORM } from '../random/distribution-codes';
 import { Distribution } from '../random/distributions';
 import { type Plan, workloadIn } from '../sim/plan';
@@ -11,9 +12,14 @@ import { arrivalKind } from '../workload/arrivals';
  * codes (the registries' own): a code added to a registry runs on the JS engine until it is
  * listed here.
  */
-const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND]);
-/** The same for bind(ip, 0): the Linux connect() allocators keep state made from the connect() stream, which the kernel keeps only for connect(). */
-const KERNEL_BIND_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND]);
+const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND,
+  ALLOC_RANDOM_PICK, ALLOC_HASH, ALLOC_DOUBLE_HASH, ALLOC_RANDOM_INCREMENTS]);
+/**
+ * The same for bind(ip, 0): the ones without state of their own (linux, hash, double-hash and
+ * random-increments keep state made from the connect() stream, which the kernel keeps only for
+ * connect(); the JS engine makes two more from the bind() stream).
+ */
+const KERNEL_BIND_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND, ALLOC_RANDOM_PICK]);
 const KERNEL_ARRIVALS: ReadonlySet<number> = new Set([ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_EVEN, ARRIVAL_RANDOM, ARRIVAL_TRACE]);
 const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL, DIST_MIXTURE]);
 /** Closed-loop clients' think times (./assembly/requests.ts draws them with distValue). */
@@ -27,9 +33,8 @@ const KERNEL_THINK: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, 
  * connect() or bind(ip, 0) sockets, with the bind bookkeeping, or connected UDP sockets; TCP
  * connect() workloads with or without the request layer (keep-alive pools, waiting requests,
  * retries with backoff, closed-loop clients with constant, uniform or exponential think times:
- * ./assembly/requests.ts); on hosts whose allocator is random-start, sequential,
- * sequential-descending, linux, linux-socket-range or linux-bind (every preset's connect() and
- * bind() allocator), with TIME_WAIT reuse (tcp_tw_reuse), with any number of port pools and slots
+ * ./assembly/requests.ts); on hosts with any allocator of the registry (bind(ip, 0): those
+ * without state of their own), with TIME_WAIT reuse (tcp_tw_reuse), with any number of port pools and slots
  * (it lays a pool out on first use and grows its memory as the run needs; past WebAssembly's
  * 4 GiB it stops with an error). Everything else runs on the JS engine (../sim/simulation.ts),
  * which is the reference the kernel is tested against.

@@ -145,11 +145,12 @@ workloads:
 `);
     expect(kernelRefusal(base(''), 0)).toBeUndefined();
     expect(kernelRefusal(base('', 'linux'), 0)).toBeUndefined();
-    expect(kernelRefusal(base('', '{ preset: linux, allocator: double-hash }'), 0)).toMatch(/allocator double-hash/);
+    expect(kernelRefusal(base('', '{ preset: linux, allocator: double-hash }'), 0)).toBeUndefined(); // test/kernel/allocators.test.ts
+    expect(kernelRefusal(base(', bind: any-port', '{ preset: linux, bindAllocator: double-hash }'), 0)).toMatch(/bind allocator double-hash/);
     expect(kernelRefusal(base(', bind: any-port'), 0)).toBeUndefined(); // test/kernel/sockets.test.ts
     expect(kernelRefusal(base(', protocol: udp'), 0)).toBeUndefined(); // test/kernel/sockets.test.ts
     expect(kernelRefusal(base(', connectLatency: 1ms'), 0)).toMatch(/connectLatency/);
     expect(kernelRefusal(base('', '{ preset: linux, allocator: random-start, twReuse: 1 }'), 0)).toBeUndefined(); // test/kernel/tw-reuse.test.ts
-    expect(engineFor(base('', '{ preset: linux, allocator: double-hash }'), 0)).toBe('js');
+    expect(engineFor(base(', connectLatency: 1ms'), 0)).toBe('js');
   });
 });

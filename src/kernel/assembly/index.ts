@@ -12,16 +12,16 @@
 // first use, the heap and the lanes as they fill — comes from ./arena.ts, so the loop only loads
 // and stores, and grows the memory when the run reaches further.
 
-import { ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
+import { allocate } from './allocate';
 import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_MIXTURE, DIST_PARETO, DIST_UNIFORM } from '../../random/distribution-codes';
 import { CLOSE, FIN_WAIT_END, TIME_WAIT_END, TW_REUSABLE } from '../../sim/events';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
 import { arenaEnd, arenaInit, reserve } from './arena';
 import { becameReusable, enteredTimeWait, takeOver, timeWaitEnds } from './tw-reuse';
-import { bindHeld, blockHeldPorts, bindsInit, HK_BIND, HK_BOOK, HK_REUSEAGE_AT, HK_REUSELANE, HK_STRIDE, HK_UDP, linuxBindPick, releasedPort, tookPort, WK_ALLOC, WK_IDLE_AT, WK_KIND, WK_REUSEADDR, WK_RNG, WK_STRIDE } from './binds';
+import { bindHeld, blockHeldPorts, bindsInit, HK_BIND, HK_BOOK, HK_REUSEAGE_AT, HK_REUSELANE, HK_STRIDE, HK_UDP, releasedPort, tookPort, WK_ALLOC, WK_IDLE_AT, WK_KIND, WK_REUSEADDR, WK_RNG, WK_STRIDE } from './binds';
 import { KIND_BIND, KIND_UDP } from '../../sim/pool-kind-codes';
-import { findFreeDownFrom, findFreeFrom, isFree, layOutPool, linuxPick, P_CURSOR, P_EST, P_FREE, P_HOST, P_LO, P_SIZE, P_TW, P_TWSINCE, P_WORDS, pget, POOL_STRIDE, pset, releasedAt, setBusy, setFree } from './pools';
+import { isFree, layOutPool, P_EST, P_FREE, P_HOST, P_LO, P_SIZE, P_TW, P_TWSINCE, P_WORDS, pget, POOL_STRIDE, pset, releasedAt, setBusy, setFree } from './pools';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED, UDP_END } from '../../workload/closing-sides';
 import { jsRound } from './math';
 import { curveFirst, curveNext, empirical, empiricalTable, initTraffic, lognormal, MP_KIND, MP_P1, MP_P2, MP_P3, MP_TABLE, mixturePart, pareto, paretoP3, partField, traceFirst, traceNext } from './traffic';
@@ -81,11 +81,12 @@ const H_TIMEWAIT = 0, H_FIN = 1, H_MAXTW = 2, H_TWCOUNT = 3, H_INUSE = 4, H_PEAK
 // TIME_WAITs held (H_TWCOUNT, RunStats.hostTimeWait) and their peak, steady attempts and failures: RunStats.hostPeakTimeWait, hostSteadyAttempts, hostSteadyFailures
 const H_PEAK_TW = 6, H_STEADY_ATTEMPTS = 7, H_STEADY_FAILURES = 8;
 const HOST_STRIDE = 9;
-// HI_LINUX: byte offset of a linux allocator's state: i32 keys[4], then the u32 perturb table[2^16];
+// HI_LINUX: byte offset of its connect() allocator's state: for linux, i32 keys[4], then the u32
+// perturb table[2^16]; for the RFC 6056 ones, ./rfc6056.ts's;
 // HI_TEMPLATE: byte offset of the free bits of a fresh pool of the host's range (./pools.ts layOutPool)
 const HI_TWLANE = 0, HI_FINLANE = 1, HI_ALLOC = 2, HI_NIPS = 3, HI_PERDEST = 4, HI_CONNECT = 5, HI_LINUX = 6, HI_TEMPLATE = 7;
 const HOSTI_STRIDE = 8;
-// allocators: ALLOC_* (../../os/allocators/codes.ts)
+// allocators: ALLOC_* (../../os/allocators/codes.ts), dispatched in ./allocate.ts
 
 // WLS (f64) and WLI (i32)
 export const W_D1 = 4, W_D2 = 5;
@@ -620,23 +621,7 @@ export function sampleDuration(w: i32): f64 {
     if (iget(hk, HK_BOOK) != 0) blockHeldPorts(hk, pp);
   }
   const WK = WLK + <usize>(w * WK_STRIDE) * 4;
-  let port: i32;
-  const alloc = iget(WK, WK_ALLOC), arng = <usize>iget(WK, WK_RNG);
-  if (alloc == ALLOC_RANDOM_START) {
-    port = pget(pp, P_FREE) == 0 ? -1 : findFreeFrom(pp, <i32>(uniform(arng) * <f64>pget(pp, P_SIZE))); // >= 0: truncation is Math.floor
-  } else if (alloc == ALLOC_SEQUENTIAL) {
-    port = findFreeFrom(pp, pget(pp, P_CURSOR));
-    if (port >= 0) pset(pp, P_CURSOR, port + 1 == pget(pp, P_SIZE) ? 0 : port + 1);
-  } else if (alloc == ALLOC_SEQUENTIAL_DESCENDING) {
-    const size = pget(pp, P_SIZE), c = pget(pp, P_CURSOR);
-    port = findFreeDownFrom(pp, c < size ? size - 1 - c : size - 1);
-    if (port >= 0) pset(pp, P_CURSOR, port == 0 ? 0 : size - port); // next candidate: port - 1, or the top
-  } else if (alloc == ALLOC_LINUX_BIND) {
-    port = linuxBindPick(pp, arng, iget(WK, WK_REUSEADDR) != 0);
-  } else {
-    port = linuxPick(pp, <usize>iget(HI, HI_LINUX), alloc == ALLOC_LINUX ? 2 : 1, arng, NOW);
-  }
-  return port;
+  return allocate(iget(WK, WK_ALLOC), pp, <usize>iget(WK, WK_RNG), <usize>iget(HI, HI_LINUX), iget(WK, WK_REUSEADDR) != 0, NOW);
 }
 
 /** The attempt took `port` of the pool (PortPool.take, RunStats.allocated), or took a TIME_WAIT over (tcp_tw_reuse). */

@@ -147,8 +147,8 @@ export function findFreeWithParity(pp: usize, from: i32, to: i32): i32 {
 
 // --------------------------------------------------- Linux connect() (../../os/allocators/linux.ts)
 const C1: i32 = <i32>0xcc9e2d51, C2: i32 = 0x1b873593;
-@inline function scramble(k: i32): i32 { return rotl<i32>(k * C1, 15) * C2; }
-@inline function fmix(h: i32): i32 {
+@inline export function scramble(k: i32): i32 { return rotl<i32>(k * C1, 15) * C2; }
+@inline export function fmix(h: i32): i32 {
   h ^= <i32>(<u32>h >>> 16);
   h *= <i32>0x85ebca6b;
   h ^= <i32>(<u32>h >>> 13);

@@ -11,3 +11,9 @@ export const ALLOC_HASH = 6;
 export const ALLOC_DOUBLE_HASH = 7;
 export const ALLOC_RANDOM_INCREMENTS = 8;
 export const ALLOC_LINUX_BIND = 9;
+
+// Constants of the allocators' rules that the kernel applies too.
+/** double-hash: its table of per-host counters (RFC 6056 TABLE_LENGTH). */
+export const DOUBLE_HASH_TABLE_LENGTH = 10;
+/** random-increments: the largest random increment (RFC 6056 N). */
+export const RANDOM_INCREMENTS_N = 500;

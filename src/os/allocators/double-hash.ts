@@ -2,10 +2,10 @@ import type { RandomStream } from '../../random/stream';
 import type { PortPool } from '../port-pool';
 import type { Allocator, AllocatorType } from './allocator';
 import { counterScan, keyedHash, umod } from './rfc6056';
-import { ALLOC_DOUBLE_HASH } from './codes';
+import { ALLOC_DOUBLE_HASH, DOUBLE_HASH_TABLE_LENGTH } from './codes';
 
 /** The RFC's suggested TABLE_LENGTH. */
-export const DOUBLE_HASH_TABLE_LENGTH = 10;
+export { DOUBLE_HASH_TABLE_LENGTH };
 
 /**
  * RFC 6056 §3.3.4, algorithm 4, "double-hash port selection" (NetBSD `doublehash`, portalgo.c
@@ -40,10 +40,11 @@ export const DOUBLE_HASH_TABLE_LENGTH = 10;
 export class DoubleHashAllocator implements Allocator {
   /** table[] (u32 counters), random at creation. */
   readonly table = new Uint32Array(DOUBLE_HASH_TABLE_LENGTH);
-  private readonly f0: number;
-  private readonly f1: number;
-  private readonly g0: number;
-  private readonly g1: number;
+  /** Its two secrets (read by the kernel's layout, ../../kernel/run-kernel.ts). */
+  readonly f0: number;
+  readonly f1: number;
+  readonly g0: number;
+  readonly g1: number;
 
   constructor(rng: RandomStream) {
     this.f0 = rng.nextUint32() | 0;

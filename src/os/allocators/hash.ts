@@ -40,8 +40,9 @@ import { ALLOC_HASH } from './codes';
 export class HashAllocator implements Allocator {
   /** next_ephemeral (u32). */
   readonly next = new Uint32Array(1);
-  private readonly k0: number;
-  private readonly k1: number;
+  /** Its secret (read by the kernel's layout, ../../kernel/run-kernel.ts). */
+  readonly k0: number;
+  readonly k1: number;
 
   constructor(rng: RandomStream) {
     this.k0 = rng.nextUint32() | 0;

@@ -2,10 +2,10 @@ import type { RandomStream } from '../../random/stream';
 import type { PortPool } from '../port-pool';
 import type { Allocator, AllocatorType } from './allocator';
 import { umod } from './rfc6056';
-import { ALLOC_RANDOM_INCREMENTS } from './codes';
+import { ALLOC_RANDOM_INCREMENTS, RANDOM_INCREMENTS_N } from './codes';
 
 /** The RFC's example trade-off parameter N (also NetBSD's). */
-export const RANDOM_INCREMENTS_N = 500;
+export { RANDOM_INCREMENTS_N };
 
 /**
  * RFC 6056 §3.3.5, algorithm 5, "random-increments port selection" (NetBSD `randinc`,
