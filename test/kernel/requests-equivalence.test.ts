@@ -4,7 +4,7 @@ import { kernelModule } from '../../src/kernel/run-kernel';
 import { kernelRefusal } from '../../src/kernel/support';
 import { RandomStream } from '../../src/random/stream';
 import { engineFor, runOne } from '../../src/stats/run-one';
-import { expectSame } from '../helpers/kernel-equivalence';
+import { expectSameOnBoth as expectSame } from '../helpers/equivalence';
 import { planOf } from '../helpers/scenario';
 
 /**
