@@ -1,7 +1,7 @@
 import { kernelModule } from '../../src/kernel/run-kernel';
 import { RandomStream } from '../../src/random/stream';
 import { runOne } from '../../src/stats/run-one';
-import { expectSameOnBoth } from '../helpers/equivalence';
+import { expectSameOnBoth, comparedSeeds } from '../helpers/equivalence';
 import { planOf } from '../helpers/scenario';
 
 /**
@@ -53,7 +53,7 @@ ${workloads.join('\n')}
 }
 
 describe('the RFC 6056 allocators: the kernel gives what the JS engine gives', () => {
-  const seeds = Array.from({ length: 32 }, (_, i) => i + 1);
+  const seeds = comparedSeeds(32);
   maybe.each(seeds)('random allocator plan %i', (seed) => {
     const plan = planOf(randomAllocatorScenario(seed));
     for (let v = 0; v < plan.variants.length; v++) expectSameOnBoth(plan, v);

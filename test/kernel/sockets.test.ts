@@ -2,7 +2,7 @@ import { kernelModule } from '../../src/kernel/run-kernel';
 import { kernelRefusal } from '../../src/kernel/support';
 import { RandomStream } from '../../src/random/stream';
 import { runOne } from '../../src/stats/run-one';
-import { expectSameOnBoth, shippedPlan } from '../helpers/equivalence';
+import { expectSameOnBoth, shippedPlan, comparedSeeds } from '../helpers/equivalence';
 import { planOf } from '../helpers/scenario';
 
 /**
@@ -62,7 +62,7 @@ ${workloads.join('\n')}
 }
 
 describe('bind(ip, 0) and UDP sockets: the kernel gives what the JS engine gives', () => {
-  const seeds = Array.from({ length: 30 }, (_, i) => i + 1);
+  const seeds = comparedSeeds(30);
   maybe.each(seeds)('random socket plan %i', (seed) => {
     const plan = planOf(randomBindScenario(seed));
     for (let v = 0; v < plan.variants.length; v++) expectSameOnBoth(plan, v);

@@ -2,16 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { instantiate, kernelModule } from '../../src/kernel/run-kernel';
-import { kernelRefusal } from '../../src/kernel/support';
 import { Distribution } from '../../src/random/distributions';
 import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_MIXTURE, DIST_PARETO, DIST_UNIFORM } from '../../src/random/distribution-codes';
 import { RandomStream } from '../../src/random/stream';
 import { loadScenario } from '../../src/scenario/load';
-import type { Plan } from '../../src/sim/plan';
-import { engineFor, type RunResult, runOne } from '../../src/stats/run-one';
-import type { SampleRow } from '../../src/stats/run-stats';
+import { engineFor, runOne } from '../../src/stats/run-one';
 import { ARRIVAL_EVEN, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../src/workload/arrival-codes';
 import { arrivalKind } from '../../src/workload/arrivals';
+import { comparedSeeds, expectSameOnBoth as expectSame, inputs } from '../helpers/equivalence';
 
 /**
  * The kernel's traffic (src/kernel/assembly/traffic.ts, math.ts) against the JS engine's: V8's
@@ -25,18 +23,6 @@ const kernel = kernelModule();
 const maybe = kernel !== undefined ? test : test.skip;
 const ROOT = join(__dirname, '..', '..');
 
-function expectSame(plan: Plan, variant: number): RunResult {
-  expect(kernelRefusal(plan, variant)).toBeUndefined();
-  const jsRows: SampleRow[] = [], wasmRows: SampleRow[] = [];
-  const js = runOne(plan, variant, 0, (r) => jsRows.push(r), 'js');
-  const wasm = runOne(plan, variant, 0, (r) => wasmRows.push(r), 'wasm');
-  expect(wasm.engine).toBe('wasm');
-  expect(wasm.events).toBe(js.events);
-  const a = js.stats.storage, b = wasm.stats.storage;
-  for (const key of Object.keys(a) as (keyof typeof a)[]) expect({ [key]: Array.from(b[key]) }).toEqual({ [key]: Array.from(a[key]) });
-  expect(wasmRows).toEqual(jsRows);
-  return js;
-}
 
 describe('V8\'s Math functions in the kernel, bit for bit', () => {
   const r = new RandomStream('math', 'traffic');
@@ -51,23 +37,23 @@ describe('V8\'s Math functions in the kernel, bit for bit', () => {
 
   maybe('log: on 3·10^6 inputs (the Box–Muller 1 − u, and across the exponents)', () => {
     const m = k();
-    let d = differ(2e6, () => { const x = 1 - r.uniform(); return Object.is(m.v8log(x), Math.log(x)); });
-    d += differ(1e6, () => { const x = (0.5 + r.uniform()) * 2 ** (r.below(2098) - 1074); return Object.is(m.v8log(x), Math.log(x)); });
+    let d = differ(inputs(2e6), () => { const x = 1 - r.uniform(); return Object.is(m.v8log(x), Math.log(x)); });
+    d += differ(inputs(1e6), () => { const x = (0.5 + r.uniform()) * 2 ** (r.below(2098) - 1074); return Object.is(m.v8log(x), Math.log(x)); });
     for (const x of specials) if (!Object.is(m.v8log(x), Math.log(x))) d++;
     expect(d).toBe(0);
   });
 
   maybe('exp: on 3·10^6 inputs (lognormal exponents, and the whole range)', () => {
     const m = k();
-    let d = differ(2e6, () => { const x = 10 + 3 * (r.uniform() * 12 - 6); return Object.is(m.v8exp(x), Math.exp(x)); });
-    d += differ(1e6, () => { const x = (r.uniform() - 0.5) * 1500 * 2 ** -r.below(60); return Object.is(m.v8exp(x), Math.exp(x)); });
+    let d = differ(inputs(2e6), () => { const x = 10 + 3 * (r.uniform() * 12 - 6); return Object.is(m.v8exp(x), Math.exp(x)); });
+    d += differ(inputs(1e6), () => { const x = (r.uniform() - 0.5) * 1500 * 2 ** -r.below(60); return Object.is(m.v8exp(x), Math.exp(x)); });
     for (const x of [...specials, 709.78, -745.1, -745.2, 0.34, 1.04, -1.04]) if (!Object.is(m.v8exp(x), Math.exp(x))) d++;
     expect(d).toBe(0);
   });
 
   maybe('cos: on 3·10^6 inputs 2π·u, u in [0, 1), and near the multiples of π/2', () => {
     const m = k();
-    let d = differ(3e6, () => { const x = 2 * Math.PI * r.uniform(); return Object.is(m.v8cos(x), Math.cos(x)); });
+    let d = differ(inputs(3e6), () => { const x = 2 * Math.PI * r.uniform(); return Object.is(m.v8cos(x), Math.cos(x)); });
     for (let j = 0; j <= 4; j++) {
       for (let i = -2000; i <= 2000; i++) {
         const x = j * (Math.PI / 2) + i * 2 ** -40;
@@ -80,11 +66,11 @@ describe('V8\'s Math functions in the kernel, bit for bit', () => {
 
   maybe('pow: on 3·10^6 inputs (Pareto\'s (0, 1] to negative powers, and signs, integers, extremes)', () => {
     const m = k();
-    let d = differ(2e6, () => {
+    let d = differ(inputs(2e6), () => {
       const x = 1 - r.uniform() * (1 - 2 ** -r.below(40)), y = -1 / (0.05 + 5 * r.uniform());
       return Object.is(m.v8pow(x, y), Math.pow(x, y));
     });
-    d += differ(1e6, () => {
+    d += differ(inputs(1e6), () => {
       const x = (r.uniform() - 0.3) * 2 ** (r.below(200) - 100), y = r.below(4) === 0 ? r.below(41) - 20 : (r.uniform() - 0.5) * 2 ** (r.below(24) - 8);
       return Object.is(m.v8pow(x, y), Math.pow(x, y));
     });
@@ -158,7 +144,8 @@ ${workloads.join('\n')}
 
 describe('the kernel draws the JS engine\'s traffic', () => {
   const dir = dataFolder();
-  const seeds = Array.from({ length: 40 }, (_, i) => i + 1);
+  const PLANS = 40;
+  const seeds = comparedSeeds(PLANS);
   maybe.each(seeds)('random traffic plan %i: identical figures', (seed) => {
     expectSame(loadScenario(randomTraffic(seed, dir)).plan, 0);
   });
@@ -166,7 +153,7 @@ describe('the kernel draws the JS engine\'s traffic', () => {
   maybe('the random plans reach every kind they are meant to, and failures', () => {
     const arrivals = new Set<string>(), kinds = new Set<number>(), dists = new Set<number>(), parts = new Set<number>();
     let failures = 0;
-    for (const seed of seeds) {
+    for (let seed = 1; seed <= PLANS; seed++) {
       const plan = loadScenario(randomTraffic(seed, dir)).plan;
       for (const w of plan.workloads) {
         arrivals.add(`${w.arrivals.type}${w.arrivals.randomized === true ? '+random' : ''}`);
