@@ -307,7 +307,7 @@ export function capacityNotes(ctx: CapacityContext, results: readonly ProfileCap
   const caps = [...new Set(plan.variants.flatMap((v) => v.profiles.map((p) => p.maxTimeWaitBuckets)).filter(Number.isFinite))];
   if (capped.length > 0 && caps.length > 0) {
     notes.push(
-      `${capped.map((r) => r.label).join(', ')}: no failure at any load tried. With maxTimeWaitBuckets (${caps.join('/')} per host, Linux tcp_max_tw_buckets) the kernel frees a closing port at once when the host already holds that many TIME_WAITs, so past it TIME_WAIT stops limiting the rate (summary.csv time_wait_overflows counts those closes); the port limit without the cap is the Little and Erlang-B figures.`,
+      `${capped.map((r) => r.label).join(', ')}: no failure up to the highest load searched. With maxTimeWaitBuckets (${caps.join('/')} per host, Linux tcp_max_tw_buckets) the kernel frees a closing port at once when the host already holds that many TIME_WAITs, so past it TIME_WAIT stops limiting the rate (summary.csv time_wait_overflows counts those closes); the port limit without the cap is the Little and Erlang-B figures.`,
     );
   }
   if (plan.workloads.some((w) => w.pool !== undefined || w.clients !== undefined)) {
