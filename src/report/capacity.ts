@@ -1,7 +1,7 @@
 import { secondsFromTicks } from '../engine/time';
 import type { Plan } from '../sim/plan';
 import { type PlanEstimate, trafficKind } from '../stats/analytic';
-import type { SearchStatus } from '../stats/capacity';
+import type { SearchCap, SearchStatus } from '../stats/capacity';
 import { otherLimitNote } from '../stats/what-ifs';
 import type { LoadPoint } from './charts';
 import type { ReportTable } from './html';
@@ -46,16 +46,8 @@ export interface ProfileCapacity {
   events: number;
   /** The what-ifs for this profile, ranked (evaluated by gain, then not modelled, then not applicable). */
   whatIfs?: WhatIfOutcome[];
-  /** A what-if's search: the highest load it probes. */
+  /** The highest load the search probes (../stats/capacity.ts searchCap). */
   cap?: SearchCap;
-}
-
-/** Where a what-if's search stops: a multiplier on the scenario's rates, and its multiple of the baseline's sustainable load. */
-export interface SearchCap {
-  multiplier: number;
-  times: number;
-  /** Lower than the fixed multiple because a probe there would simulate too many attempts. */
-  byBudget: boolean;
 }
 
 /**
@@ -81,14 +73,32 @@ export function answerReason(c: ProfileCapacity, precision: number): string | un
     return `${c.probes.length} probes did not narrow the bracket ${rate(c.sustainable?.rate)}–${rate(c.failing?.rate)}/s to ${pct(precision)}: the rate is at least the lower end`;
   }
   if (c.cap === undefined) return STATUS_TEXT['no-failure-found'];
+  const why = c.cap.byBudget ? ' (as far as one probe may simulate: 10^8 attempts)' : '';
+  if (c.cap.of !== 'baseline') return `${baselineBound(c)}${why} (no failure up to there; next limit: ${baselineNext(c)})`;
+  if (c.cap.times === 1 && !c.cap.byBudget) return "≥ the baseline's lower bound (a what-if of a baseline that is itself a lower bound is searched no further than it)";
   const times = `${Number(c.cap.times.toPrecision(3))}× baseline`;
   const next = Number.isFinite(c.estimate.erlangRate)
     ? (c.estimate.erlangRate > c.cap.multiplier * c.current
       ? `ports again at about ${rate(c.estimate.erlangRate)}/s (Erlang-B on the pools the change leaves)`
       : `not ports up to there, though the pools the change leaves would bind at about ${rate(c.estimate.erlangRate)}/s by Erlang-B (see the notes)`)
     : 'none from ports: with the change no port is held per request';
-  const why = c.cap.byBudget ? ' (as far as one probe may simulate: 10^8 attempts)' : '';
   return `≥ ${times}${why} (ports are no longer the limit; next limit: ${next})`;
+}
+
+/** A baseline's bound in words: `≥ 10× the file's load` or `≥ 10× the Erlang-B estimate`. */
+function baselineBound(c: ProfileCapacity): string {
+  const cap = c.cap!;
+  return `≥ ${Number(cap.times.toPrecision(3))}× ${cap.of === 'load' ? "the file's load" : 'the Erlang-B estimate'} (${rate(cap.multiplier * c.current)}/s)`;
+}
+
+/** What would limit a baseline beyond its bound, by the analytic figures. */
+function baselineNext(c: ProfileCapacity): string {
+  const e = c.estimate;
+  if (!Number.isFinite(e.erlangRate)) return 'none from ports: no port is held per request';
+  if (c.cap!.buckets !== undefined) {
+    return `ports only once open connections fill them: past tcp_max_tw_buckets (${c.cap!.buckets} TIME_WAITs per host) a closing port is freed at once, so Erlang-B's ${rate(e.erlangRate)}/s, which counts TIME_WAIT, does not apply`;
+  }
+  return e.erlangRate > c.cap!.multiplier * c.current ? `ports at about ${rate(e.erlangRate)}/s (Erlang-B)` : `not ports up to there, though Erlang-B puts them at about ${rate(e.erlangRate)}/s (see the notes)`;
 }
 
 /** One what-if for one profile: searched like the baseline, or listed with the reason it is not. */
@@ -102,8 +112,9 @@ export interface WhatIfOutcome {
   capacity?: ProfileCapacity;
 }
 
-/** Sustainable rate of a what-if over the baseline's, minus 1 (undefined if either is missing). */
+/** Sustainable rate of a what-if over the baseline's, minus 1 (undefined if either is missing, or the baseline's is only a lower bound). */
 export function whatIfGain(base: ProfileCapacity, w: WhatIfOutcome): number | undefined {
+  if (answerOf(base) !== 'measured') return undefined;
   const a = base.sustainable?.rate;
   const b = w.capacity?.sustainable?.rate;
   return a === undefined || b === undefined || !(a > 0) ? undefined : b / a - 1;
@@ -203,7 +214,9 @@ export function capacityRows(ctx: CapacityContext, c: ProfileCapacity): Row[] {
 /** The ranked what-if table of one profile, as console cells (header first). */
 export function whatIfCells(c: ProfileCapacity, precision: number): { header: string[]; rows: string[][] } {
   const header = ['rank', 'change', 'sustainable/s', 'gain', 'headroom', 'the change (or why it is not evaluated)'];
-  const base = ['-', 'baseline', c.sustainable === undefined ? '-' : rate(c.sustainable.rate), '', c.sustainable === undefined ? '-' : signedPct(c.sustainable.rate / c.current - 1), 'the scenario as it is'];
+  const b = atLeast(c);
+  const baseReason = answerReason(c, precision);
+  const base = ['-', 'baseline', c.sustainable === undefined ? '-' : `${b}${rate(c.sustainable.rate)}`, '', c.sustainable === undefined ? '-' : `${b}${signedPct(c.sustainable.rate / c.current - 1)}`, baseReason === undefined ? 'the scenario as it is' : `${baseReason}: the scenario as it is`];
   let rank = 0;
   const rows = (c.whatIfs ?? []).map((w) => {
     if (w.capacity === undefined) return ['-', w.id, '-', '-', '-', `${w.status === 'not-modelled-yet' ? 'not modelled yet' : 'not applicable'}: ${w.detail}`];
@@ -212,11 +225,11 @@ export function whatIfCells(c: ProfileCapacity, precision: number): { header: st
     const reason = answerReason(w.capacity, precision);
     const other = otherLimit(c, w);
     const flag = other === undefined ? '' : ` [! ${other}]`;
-    // A lower bound reads "at least": ≥ before each figure.
-    const atLeast = answerOf(w.capacity) === 'measured' ? '' : '≥ ';
+    // A lower bound reads "at least": ≥ before each figure (over a baseline that is a lower bound, no gain: whatIfGain).
+    const ge = atLeast(w.capacity);
     return [
-      String(++rank), w.id, s === undefined ? '-' : `${atLeast}${rate(s.rate)}`, gain === undefined ? '-' : `${atLeast}${signedPct(gain)}`,
-      s === undefined ? '-' : `${atLeast}${signedPct(s.rate / c.current - 1)}`, `${reason === undefined ? w.detail : `${reason}: ${w.detail}`}${flag}`,
+      String(++rank), w.id, s === undefined ? '-' : `${ge}${rate(s.rate)}`, gain === undefined ? '-' : `${ge}${signedPct(gain)}`,
+      s === undefined ? '-' : `${ge}${signedPct(s.rate / c.current - 1)}`, `${reason === undefined ? w.detail : `${reason}: ${w.detail}`}${flag}`,
     ];
   });
   return { header, rows: [base, ...rows] };
@@ -243,6 +256,8 @@ export function probeRows(c: ProfileCapacity, change = 'baseline'): Row[] {
   }));
 }
 
+/** "≥ " before a figure that is a lower bound (a lower_bound or unbounded answer), else nothing. */
+const atLeast = (c: ProfileCapacity): string => (answerOf(c) === 'measured' ? '' : '≥ ');
 const rate = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : x >= 100 ? x.toFixed(1) : x.toPrecision(4));
 const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const pct = (x: number) => `${(x * 100).toPrecision(3).replace(/\.?0+$/, '')}%`;
@@ -292,7 +307,7 @@ export function capacityNotes(ctx: CapacityContext, results: readonly ProfileCap
   const caps = [...new Set(plan.variants.flatMap((v) => v.profiles.map((p) => p.maxTimeWaitBuckets)).filter(Number.isFinite))];
   if (capped.length > 0 && caps.length > 0) {
     notes.push(
-      `${capped.map((r) => r.label).join(', ')}: no failure at any load tried. With maxTimeWaitBuckets (${caps.join('/')} per host, Linux tcp_max_tw_buckets) the kernel frees a closing port at once when the host already holds that many TIME_WAITs, so past it TIME_WAIT stops limiting the rate (summary.csv time_wait_overflows counts those closes); the port limit without the cap is the Little and Erlang-B figures.`,
+      `${capped.map((r) => r.label).join(', ')}: no failure up to the highest load searched. With maxTimeWaitBuckets (${caps.join('/')} per host, Linux tcp_max_tw_buckets) the kernel frees a closing port at once when the host already holds that many TIME_WAITs, so past it TIME_WAIT stops limiting the rate (summary.csv time_wait_overflows counts those closes); the port limit without the cap is the Little and Erlang-B figures.`,
     );
   }
   if (plan.workloads.some((w) => w.pool !== undefined || w.clients !== undefined)) {
@@ -312,8 +327,8 @@ export function capacitySummary(ctx: CapacityContext, results: readonly ProfileC
   const rows = results.map((c) => [
     c.label,
     rate(c.current),
-    c.sustainable === undefined ? '-' : rate(c.sustainable.rate),
-    c.sustainable === undefined ? '-' : signedPct(c.sustainable.rate / c.current - 1),
+    c.sustainable === undefined ? '-' : `${atLeast(c)}${rate(c.sustainable.rate)}`,
+    c.sustainable === undefined ? '-' : `${atLeast(c)}${signedPct(c.sustainable.rate / c.current - 1)}`,
     rate(c.estimate.littleRate),
     rate(c.estimate.erlangRate),
     String(c.probes.length),
@@ -322,7 +337,7 @@ export function capacitySummary(ctx: CapacityContext, results: readonly ProfileC
   const title = `${plan.name}: capacity at a steady failure ratio ≤ ${pct(ctx.target)} (all arrival rates scaled together; ` +
     `${ctx.text.duration} simulated, steady from ${ctx.text.warmup}, seed ${plan.seed}, ` +
     `${ctx.replications} replication${ctx.replications === 1 ? '' : 's'} per probe, bracket ${pct(ctx.precision)})`;
-  const problems = results.filter((c) => c.status !== 'ok').map((c) => `${c.label}: ${STATUS_TEXT[c.status]}`);
+  const problems = results.filter((c) => c.status !== 'ok').map((c) => `${c.label}: ${answerReason(c, ctx.precision) ?? STATUS_TEXT[c.status]}`);
   const wrap = (text: string) => text.replace(/(.{1,100})(\s+|$)/g, '$1\n  ').trimEnd();
   return [
     title,
@@ -350,7 +365,7 @@ export function capacityReportTable(ctx: CapacityContext, results: readonly Prof
     title: `Capacity at a steady failure ratio ≤ ${pct(ctx.target)}`,
     header,
     rows: results.map((c) => [
-      c.label, rate(c.current), c.sustainable === undefined ? '-' : rate(c.sustainable.rate), c.sustainable === undefined ? '-' : signedPct(c.sustainable.rate / c.current - 1),
+      c.label, rate(c.current), c.sustainable === undefined ? '-' : `${atLeast(c)}${rate(c.sustainable.rate)}`, c.sustainable === undefined ? '-' : `${atLeast(c)}${signedPct(c.sustainable.rate / c.current - 1)}`,
       rate(c.estimate.littleRate), rate(c.estimate.erlangRate), poolName(ctx.plan, c.estimate) ?? '-', String(c.probes.length), String(c.runs), c.status,
     ]),
     numeric: header.map((_, i) => i >= 1 && i <= 5 || i === 7 || i === 8),

@@ -167,6 +167,40 @@ export function aim(low: ProbeResult, high: ProbeResult, target: number, precisi
   return Math.exp(x - w / 2);
 }
 
+/** A search is bounded at this multiple of its reference load (the baseline's answer, the file's load or the analytic estimate). */
+export const CAP_TIMES = 10;
+
+/** Where a capacity search stops stepping up; beyond it the answer is "at least that much". */
+export interface SearchCap {
+  /** The highest multiplier on the scenario's rates that the search probes. */
+  multiplier: number;
+  /** Its multiple of the reference load. */
+  times: number;
+  /** The reference: a what-if's baseline, the file's own load, or the analytic (Erlang-B) estimate. */
+  of: 'baseline' | 'load' | 'estimate';
+  /** Lower than the fixed multiple because a probe there would simulate too many attempts. */
+  byBudget: boolean;
+  /** Baselines: tcp_max_tw_buckets of a host whose TIME_WAITs would overflow at the estimate (so Erlang-B does not apply), if any. */
+  buckets?: number;
+}
+
+/** The one bound of every search: `times` × the reference multiplier, but no more than `budget` (the most one probe may simulate). */
+export function searchCap(reference: number, times: number, of: SearchCap['of'], budget: number): SearchCap {
+  const multiplier = Math.min(times * reference, budget);
+  return { multiplier, times: multiplier / reference, of, byBudget: multiplier < times * reference };
+}
+
+/**
+ * The smallest tcp_max_tw_buckets of a host of the variant that would hold more TIME_WAITs than
+ * that at `rate` attempts per second (all of them on the host: an upper bound), or undefined. Past
+ * the cap a closing port is freed at once, so the Erlang-B figure (which counts TIME_WAIT in every
+ * hold) says nothing about where ports bind.
+ */
+export function overflowingBuckets(plan: Plan, variant: number, rate: number): number | undefined {
+  const over = plan.variants[variant]!.profiles.filter((p) => Number.isFinite(p.maxTimeWaitBuckets) && (rate * p.timeWait) / 1e6 > p.maxTimeWaitBuckets);
+  return over.length === 0 ? undefined : Math.min(...over.map((p) => p.maxTimeWaitBuckets));
+}
+
 /** The plan with every workload's arrival rate multiplied by `multiplier`. */
 export function scalePlan(plan: Plan, multiplier: number): Plan {
   return { ...plan, workloads: plan.workloads.map((w) => ({ ...w, arrivals: { ...w.arrivals, rate: w.arrivals.rate * multiplier } })) };

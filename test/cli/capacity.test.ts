@@ -211,4 +211,38 @@ describe('portsim capacity', () => {
     expect(short.err).toContain('capacity needs a steady window, but warmup (240 s) is not shorter than duration (120 s)');
     expect(existsSync(out)).toBe(false);
   });
+  // 1,000 ports, 10 s TIME_WAIT, but at most 100 TIME_WAITs (tcp_max_tw_buckets): past 100 a closing
+  // port is freed at once, so connections of zero duration never fill the pool at any load, while
+  // Erlang-B (which counts TIME_WAIT) says about 96/s. Unbounded, the search climbed to 10^8 attempts a probe.
+  const neverFails = `
+name: never-fails
+duration: 40s
+warmup: 10s
+hosts: [{ name: h, profile: { preset: linux, portRange: [40000, 40999], timeWait: 10s, maxTimeWaitBuckets: 100 } }]
+destinations: [{ name: a, address: 10.0.0.1:80 }]
+workloads:
+  - name: w
+    arrivals: { type: poisson, rate: 50/s }
+    connection: { duration: 0s, closedBy: client }
+`;
+
+  test('a baseline that never fails: bounded at 10× the file\'s load, a lower bound with its reason, in one probe', async () => {
+    const out = tempDir();
+    const r = await cli('capacity', tempScenario(neverFails), '--what-ifs', 'wider-range', '--no-report', '--out', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const rows = readCsv(join(out, 'capacity.csv'));
+    const base = rows.find((x) => x.change === 'baseline')!;
+    expect(base.status).toBe('no-failure-found');
+    expect(base.answer).toBe('lower_bound');
+    expect(Number(base.sustainable_rate_per_s)).toBe(500);
+    expect(Number(base.probes)).toBe(1);
+    expect(base.answer_reason).toMatch(/^≥ 10× the file's load \(500\.0\/s\) \(no failure up to there; next limit: ports only once open connections fill them: past tcp_max_tw_buckets \(100 TIME_WAITs per host\)/);
+    // Its what-if: no further than the baseline's bound, and no gain over a figure that is only a lower bound.
+    const w = rows.find((x) => x.change === 'wider-range')!;
+    expect([w.answer, Number(w.sustainable_rate_per_s), Number(w.probes), w.gain]).toEqual(['lower_bound', 500, 1, '']);
+    expect(w.answer_reason).toMatch(/^≥ the baseline's lower bound/);
+    expect(r.out).toMatch(/linux-custom +50\.00 +≥ 500\.0 +≥ \+900\.0%/);
+    expect(readCsv(join(out, 'probes.csv')).length).toBe(2);
+  });
 });

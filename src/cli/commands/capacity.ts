@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { secondsFromTicks } from '../../engine/time';
 import {
-  CAPACITY_COLUMNS, capacityRows, capacitySummary, type CapacityContext, PROBE_COLUMNS, type ProbeRecord, probeRows, type ProfileCapacity, rankWhatIfs, type SearchCap, steadySeconds,
+  CAPACITY_COLUMNS, capacityRows, capacitySummary, type CapacityContext, PROBE_COLUMNS, type ProbeRecord, probeRows, type ProfileCapacity, rankWhatIfs, steadySeconds,
   type WhatIfOutcome,
 } from '../../report/capacity';
 import { metricInterval } from '../../report/ci';
@@ -11,7 +11,7 @@ import type { LoadedScenario } from '../../scenario/load';
 import { formatDuration } from '../../scenario/units';
 import type { Plan } from '../../sim/plan';
 import { expectedMultiplier, loadModel, type PlanEstimate, planEstimate } from '../../stats/analytic';
-import { CapacitySearch, probeDuration, scalePlan, totalRate } from '../../stats/capacity';
+import { CAP_TIMES, CapacitySearch, overflowingBuckets, probeDuration, type SearchCap, scalePlan, searchCap, totalRate } from '../../stats/capacity';
 import { type WhatIf, WHAT_IFS } from '../../stats/what-ifs';
 import { didYouMean } from '../../scenario/issues';
 import { type Budget, estimateJson, expectedAttempts } from '../../stats/estimate';
@@ -140,8 +140,8 @@ export function chosenWhatIfs(option: boolean | readonly string[] | undefined): 
 const CAPACITY_PROBES_ESTIMATE = 12;
 const CAPACITY_WHAT_IFS_ESTIMATE = 5;
 
-/** What-ifs are searched up to this multiple of the baseline's sustainable load, no further. */
-export const WHAT_IF_CAP = 10;
+/** What-ifs are searched up to this multiple of the baseline's sustainable load, no further (the baselines' bound too: ../../stats/capacity.ts searchCap). */
+export const WHAT_IF_CAP = CAP_TIMES;
 /** The most probes a what-if's search takes; a search stopped by it gives a lower bound. */
 export const WHAT_IF_PROBES = 6;
 
@@ -155,7 +155,7 @@ interface Search {
   probes: ProbeRecord[];
   runs: number;
   events: number;
-  /** What-ifs: the multiplier the search stops at, and its multiple of the baseline. */
+  /** The multiplier the search stops at, and its multiple of its reference load. */
   cap?: SearchCap;
   /** What-ifs: the baseline's sustainable multiplier, by which probes above it are shortened (stats/capacity.ts, probeDuration). */
   reference?: number;
@@ -163,12 +163,24 @@ interface Search {
 
 const usable = (m: number) => Number.isFinite(m) && m > 0;
 
-/** The baseline's search: from the Erlang-B estimate (or the current load when no pool is ever held). */
+/**
+ * The baseline's search: from the Erlang-B estimate (or the file's load when no pool is ever held),
+ * up to CAP_TIMES × the larger of the file's load and that estimate, no further (beyond it the
+ * answer is a lower bound). Where the estimate does not say where ports bind (a host's TIME_WAITs
+ * would overflow tcp_max_tw_buckets at it: closing ports are then freed at once, and ports bind
+ * only when open connections fill them, often orders of magnitude further), up to CAP_TIMES × the
+ * file's load.
+ */
 function baselineSearch(plan: Plan, v: number, target: number, precision: number, budget: number): Search {
   const estimate = planEstimate(plan, v, target);
-  const start = Math.min(usable(estimate.erlangMultiplier) ? estimate.erlangMultiplier : 1, budget);
-  const search = new CapacitySearch({ target, precision, start, maxMultiplier: Math.min(1e4 * Math.max(start, 1), budget) });
-  return { plan, v, change: 'baseline', estimate, search, probes: [], runs: 0, events: 0 };
+  const erlang = usable(estimate.erlangMultiplier) ? estimate.erlangMultiplier : 1;
+  const buckets = usable(estimate.erlangMultiplier) ? overflowingBuckets(plan, v, estimate.erlangRate) : undefined;
+  const trusted = usable(estimate.erlangMultiplier) && buckets === undefined && erlang > 1;
+  const cap: SearchCap = { ...searchCap(trusted ? erlang : 1, CAP_TIMES, trusted ? 'estimate' : 'load', budget), ...(buckets !== undefined ? { buckets } : {}) };
+  // An estimate that does not say where ports bind is no place to start: the bound is (one probe when it passes).
+  const start = buckets === undefined ? Math.min(erlang, cap.multiplier) : cap.multiplier;
+  const search = new CapacitySearch({ target, precision, start, maxMultiplier: cap.multiplier });
+  return { plan, v, change: 'baseline', estimate, search, probes: [], runs: 0, events: 0, cap };
 }
 
 /**
@@ -187,11 +199,13 @@ function whatIfSearch(w: WhatIf, plan: Plan, v: number, base: Search, target: nu
   const estimate = planEstimate(changed, v, target, w.hold);
   const baseAim = expectedMultiplier(plan, base.estimate, target);
   const baseLoad = base.search.low?.multiplier ?? (usable(baseAim) ? baseAim : 1);
-  const multiplier = Math.min(WHAT_IF_CAP * baseLoad, budget);
-  const cap: SearchCap = { multiplier, times: multiplier / baseLoad, byBudget: multiplier < WHAT_IF_CAP * baseLoad };
+  // A baseline that is itself a lower bound: no further than it (a change can only show that it fails earlier).
+  const cap = searchCap(baseLoad, base.search.status === 'no-failure-found' ? 1 : WHAT_IF_CAP, 'baseline', budget);
+  const multiplier = cap.multiplier;
   const calibration = base.search.status === 'ok' && usable(baseAim) ? base.search.low!.multiplier / baseAim : 1;
   const aim = expectedMultiplier(changed, estimate, target) * calibration;
-  const start = usable(aim) ? Math.min(aim, multiplier) : multiplier;
+  // Of a baseline that is a lower bound: first at that bound (one probe when it passes).
+  const start = usable(aim) && cap.times > 1 ? Math.min(aim, multiplier) : multiplier;
   const model = loadModel(changed, estimate);
   const search = new CapacitySearch({ target, precision, start, maxMultiplier: multiplier, maxProbes: WHAT_IF_PROBES, ...(model !== undefined ? { model } : {}) });
   const reference = base.search.low?.multiplier;
