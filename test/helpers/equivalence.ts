@@ -52,3 +52,24 @@ export function comparedSeeds(n: number): number[] {
 export function inputs(n: number): number {
   return LONG ? n : Math.ceil(n / 10);
 }
+
+/** The YAML of a random plan of the kernel tests: its run settings, then its hosts, destinations and workloads (YAML list items). */
+export function planText(run: { name: string; seed: number; duration: string; sample: string; warmup: string }, hosts: readonly string[], dests: readonly string[], workloads: readonly string[]): string {
+  return `name: ${run.name}
+seed: ${run.seed}
+duration: ${run.duration}
+sample: ${run.sample}
+warmup: ${run.warmup}
+hosts:
+${hosts.join('\n')}
+destinations:
+${dests.join('\n')}
+workloads:
+${workloads.join('\n')}
+`;
+}
+
+/** expectSameOnBoth on every variant of the plan (a comparison has one per profile). */
+export function expectSameInEveryVariant(plan: Plan): void {
+  for (let v = 0; v < plan.variants.length; v++) expectSameOnBoth(plan, v);
+}

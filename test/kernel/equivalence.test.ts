@@ -2,7 +2,7 @@ import { kernelModule, instantiate } from '../../src/kernel/run-kernel';
 import { kernelRefusal } from '../../src/kernel/support';
 import { RandomStream } from '../../src/random/stream';
 import { engineFor, runOne } from '../../src/stats/run-one';
-import { expectSameOnBoth as expectSame, comparedSeeds, inputs } from '../helpers/equivalence';
+import { expectSameOnBoth as expectSame, comparedSeeds, inputs, planText, expectSameInEveryVariant } from '../helpers/equivalence';
 import { planOf } from '../helpers/scenario';
 
 /**
@@ -54,18 +54,7 @@ function randomScenario(seed: number): string {
     arrivals: { type: ${pick(['constant', 'poisson'])}, rate: ${pick([7, 40, 150, 600])}/s${window} }
     connection: { duration: ${pick(durations)}, closedBy: ${pick(closers)} }`;
   });
-  return `name: eq${seed}
-seed: ${seed}
-duration: ${pick(['20s', '30s'])}
-sample: ${pick(['1s', '700ms'])}
-warmup: 4s
-hosts:
-${hosts.join('\n')}
-destinations:
-${dests.join('\n')}
-workloads:
-${workloads.join('\n')}
-`;
+  return planText({ name: `eq${seed}`, seed, duration: pick(['20s', '30s']), sample: pick(['1s', '700ms']), warmup: '4s' }, hosts, dests, workloads);
 }
 
 describe('the kernel gives what the JS engine gives', () => {
@@ -107,7 +96,7 @@ workloads:
   maybe.each(seeds)('random plan %i: identical figures in every variant', (seed) => {
     const text = randomScenario(seed);
     const plan = planOf(text);
-    for (let v = 0; v < plan.variants.length; v++) expectSame(plan, v);
+    expectSameInEveryVariant(plan);
   });
 
   maybe('the random plans reach the features they are meant to: every allocator, failures, overflows, FIN_WAIT_2, reuse, per-host steady failures and TIME_WAIT', () => {

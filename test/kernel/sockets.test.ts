@@ -2,7 +2,7 @@ import { kernelModule } from '../../src/kernel/run-kernel';
 import { kernelRefusal } from '../../src/kernel/support';
 import { RandomStream } from '../../src/random/stream';
 import { runOne } from '../../src/stats/run-one';
-import { expectSameOnBoth, shippedPlan, comparedSeeds } from '../helpers/equivalence';
+import { comparedSeeds, expectSameInEveryVariant, planText, shippedPlan } from '../helpers/equivalence';
 import { planOf } from '../helpers/scenario';
 
 /**
@@ -47,25 +47,14 @@ function randomBindScenario(seed: number): string {
     arrivals: { type: ${pick(['constant', 'poisson'])}, rate: ${pick([20, 150, 600])}/s }
     connection: ${connection}`;
   });
-  return `name: binds${seed}
-seed: ${seed}
-duration: 15s
-sample: 1s
-warmup: 3s
-hosts:
-${hosts.join('\n')}
-destinations:
-${dests.join('\n')}
-workloads:
-${workloads.join('\n')}
-`;
+  return planText({ name: `binds${seed}`, seed, duration: '15s', sample: '1s', warmup: '3s' }, hosts, dests, workloads);
 }
 
 describe('bind(ip, 0) and UDP sockets: the kernel gives what the JS engine gives', () => {
   const seeds = comparedSeeds(30);
   maybe.each(seeds)('random socket plan %i', (seed) => {
     const plan = planOf(randomBindScenario(seed));
-    for (let v = 0; v < plan.variants.length; v++) expectSameOnBoth(plan, v);
+    expectSameInEveryVariant(plan);
   });
 
   maybe('the random plans reach bind pools, failures in them, SO_REUSEADDR, bind() on global hosts, UDP pools and failures in them', () => {
@@ -87,7 +76,7 @@ describe('bind(ip, 0) and UDP sockets: the kernel gives what the JS engine gives
 
   maybe.each([['s06-bind-before-connect', '40s', '10s'], ['proxy-bind', '40s', '10s'], ['tcp-fanout', '40s', '10s'], ['s10-dns-udp', '15s', '5s']])('shipped %s (duration %s): identical figures, every variant', (name, duration, warmup) => {
     const plan = shippedPlan(name, duration, warmup);
-    for (let v = 0; v < plan.variants.length; v++) expectSameOnBoth(plan, v);
+    expectSameInEveryVariant(plan);
   });
 
   test('a bind allocator whose state comes from the connect() stream stays on the JS engine', () => {
