@@ -514,7 +514,7 @@ function arrival(w: i32): void {
   return kind == DIST_CONSTANT ? p1 : kind == DIST_UNIFORM ? jsRound(p1 + u * p2) : jsRound(-log1p(-u) * p1);
 }
 
-/** A lognormal, Pareto, empirical or mixture duration (Distribution.sample), from the workload's durations stream. */
+/** A duration of the workload's distribution, mixtures included (Distribution.sample), from its durations stream. */
 function drawDuration(w: i32, dk: i32, rng: usize): f64 {
   const W = wlAt(w);
   if (dk == DIST_MIXTURE) {
@@ -538,10 +538,7 @@ function drawFrom(dk: i32, p1: f64, p2: f64, p3: f64, table: f64, rng: usize): f
 
 /** Workload w's next connection duration, whatever its distribution (Distribution.sample), from its durations stream. */
 export function sampleDuration(w: i32): f64 {
-  const W = wlAt(w), dk = iget(wlIntsAt(w), WI_DURKIND), rng = WLRNG + <usize>(w * 64) + 32;
-  if (dk == DIST_CONSTANT) return fget(W, W_D1);
-  if (dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL) return distValue(dk, uniform(rng), fget(W, W_D1), fget(W, W_D2));
-  return drawDuration(w, dk, rng);
+  return drawDuration(w, iget(wlIntsAt(w), WI_DURKIND), WLRNG + <usize>(w * 64) + 32);
 }
 
 /** Workload w's next destination (DestinationPicker.next). */
