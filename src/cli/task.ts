@@ -1,61 +1,7 @@
-import {
-  type Cell, EPISODES_COLUMNS, episodeRows, PHASES_COLUMNS, phaseRows, POOLS_COLUMNS, poolRows, PORTS_COLUMNS, portRows, type Row, summaryRow,
-  TIMESERIES_COLUMNS, timeseriesRow, transientCells,
-} from '../report/rows';
-import { breakdownRows } from '../report/breakdown';
-import type { Plan } from '../sim/plan';
-import { loadPhases } from '../stats/phases';
-import { runOne } from '../stats/run-one';
 import { engineOf } from './engine';
-import { TransientCollector } from '../stats/transients';
+import { type DetailSinks, runTask, type TaskOutcome, type TaskSpec } from '../report/task';
 
-/**
- * One task of a study: one (variant, replication) of one plan. Tasks are independent (each
- * derives its random streams from (seed, replication, name)), so they can run in any order on
- * any thread; `index` is the task's place in the study, which fixes where its rows go.
- */
-export interface TaskSpec {
-  index: number;
-  plan: Plan;
-  variant: number;
-  replication: number;
-}
-
-/** What a task hands back besides its streamed rows. */
-export interface TaskOutcome {
-  /** The run's total row. */
-  summary: Row;
-  /** Rows per host and per workload (../report/breakdown.ts), written before the total in summary.csv. */
-  breakdown: Row[];
-  events: number;
-}
-
-export interface RowSink {
-  add(row: Row | readonly Cell[]): void;
-}
-
-/** Where a run's per-sample, per-port, per-pool, per-episode (and per-phase) rows go; a sweep keeps only summaries. */
-export interface DetailSinks {
-  timeseries: RowSink;
-  ports: RowSink;
-  pools: RowSink;
-  episodes: RowSink;
-  /** Only when the plan's load has phases (detailFiles). */
-  phases?: RowSink;
-}
-
-export type DetailKey = keyof DetailSinks;
-
-/** The detail files of a run of `plan`, in the order they are written. */
-export function detailFiles(plan: Plan | undefined): { key: DetailKey; name: string; columns: readonly string[] }[] {
-  return [
-    { key: 'timeseries', name: 'timeseries.csv', columns: TIMESERIES_COLUMNS },
-    { key: 'ports', name: 'ports.csv', columns: PORTS_COLUMNS },
-    { key: 'pools', name: 'pools.csv', columns: POOLS_COLUMNS },
-    { key: 'episodes', name: 'episodes.csv', columns: EPISODES_COLUMNS },
-    ...(plan !== undefined && loadPhases(plan).phases.length > 0 ? [{ key: 'phases' as const, name: 'phases.csv', columns: PHASES_COLUMNS }] : []),
-  ];
-}
+export { type DetailKey, detailFiles, type DetailSinks, type RowSink, type TaskOutcome, type TaskSpec } from '../report/task';
 
 /**
  * A task made to throw, by index: how the tests check that a failed task aborts the whole study
@@ -73,37 +19,8 @@ export function injectedTaskFailure(): number | undefined {
   return failingTask;
 }
 
-/** Runs one task, on whichever thread calls it. */
+/** Runs one task (../report/task.ts) on the engine the command line chose (./engine.ts). */
 export function executeTask(task: TaskSpec, detail?: DetailSinks): TaskOutcome {
   if (failingTask === task.index) throw new Error(`task ${task.index} failed on purpose (injectTaskFailure)`);
-  const { plan, replication } = task;
-  const label = plan.variants[task.variant]!.label;
-  const load = loadPhases(plan);
-  const collector = new TransientCollector(load);
-  const result = runOne(plan, task.variant, replication, detail === undefined
-    ? (s) => collector.add(s)
-    : (s) => {
-      collector.add(s);
-      detail.timeseries.add(timeseriesRow(label, replication, s));
-    }, engineOf(plan, task.variant));
-  const transients = collector.result();
-  if (detail !== undefined) {
-    addAll(detail.ports, portRows(plan, result));
-    addAll(detail.pools, poolRows(plan, result));
-    addAll(detail.episodes, episodeRows(label, replication, transients));
-    if (detail.phases !== undefined) addAll(detail.phases, phaseRows(label, replication, transients));
-  }
-  return {
-    summary: summaryRow(plan, result, transientCells(transients, result.stats.lastFailure, load.varying)),
-    breakdown: breakdownRows(plan, result),
-    events: result.events,
-  };
-}
-
-/**
- * why a function of its own: a loop over ports.csv's rows inside executeTask made V8 optimize
- * executeTask on the loop and throw the code away right after it, once per task.
- */
-function addAll(sink: RowSink, rows: Iterable<Row | readonly Cell[]>): void {
-  for (const row of rows) sink.add(row);
+  return runTask(task, detail, engineOf(task.plan, task.variant));
 }
