@@ -16,6 +16,7 @@ import { renderChart } from './renderer';
 import type { ResultsWriter } from './output';
 import type { Axis } from './shard';
 import { version } from './version';
+import { variantCapacity } from '../report/variant-capacity';
 
 /**
  * The charts (SVG) and report.html of a results folder, written through the ResultsWriter with
@@ -54,25 +55,6 @@ export function readSeries(path: string, expectedRows: number): Map<string, Seri
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-
-/** Ports of all a variant's pools together, and how they are made up. */
-export function variantCapacity(plan: Plan, variant: number): { capacity: number; note: string } {
-  const profiles = plan.variants[variant]!.profiles;
-  let capacity = 0;
-  let pools = 0;
-  const sizes = new Set<number>();
-  plan.hosts.forEach((h, i) => {
-    const p = profiles[i]!;
-    const size = p.portRange[1] - p.portRange[0] + 1 - p.reservedPorts.length;
-    const n = h.sourceIps.length * (p.sharing === 'per-destination' ? plan.destinations.length : 1);
-    capacity += n * size;
-    pools += n;
-    sizes.add(size);
-  });
-  const tw = [...new Set(profiles.map((p) => secondsFromTicks(p.timeWait).toLocaleString('en-US')))].join('/');
-  const made = pools === 1 ? `${plural(capacity, 'port')} in 1 pool` : `${plural(pools, 'pool')} of ${[...sizes].map((s) => s.toLocaleString('en-US')).join('/')} ports`;
-  return { capacity, note: `${made} · TIME_WAIT ${tw} s` };
-}
 
 /** The links of a folder, in reading order, for the files it will hold. */
 function links(names: readonly string[]): ReportModel['files'] {
