@@ -20,6 +20,15 @@ export interface TaskSpec {
   replication: number;
 }
 
+/** The tasks of a run: variant-major, then replication. */
+export function runTasks(plan: Plan, first = 0): TaskSpec[] {
+  const tasks: TaskSpec[] = [];
+  for (let variant = 0; variant < plan.variants.length; variant++) {
+    for (let replication = 0; replication < plan.replications; replication++) tasks.push({ index: first + tasks.length, plan, variant, replication });
+  }
+  return tasks;
+}
+
 /** What a task hands back besides its streamed rows. */
 export interface TaskOutcome {
   /** The run's total row. */

@@ -17,7 +17,6 @@ import { ResultsWriter } from '../output';
 import { progressBar } from '../progress';
 import { type Shard, writeMetaOrManifest } from '../shard';
 import { executeStudy } from '../study';
-import type { TaskSpec } from '../task';
 import { TOTAL } from '../../report/breakdown';
 import { readResultRows } from '../results-csv';
 import { transientLines } from '../transient-lines';
@@ -50,14 +49,9 @@ export function planHash(plan: Plan): string {
   return createHash('sha256').update(JSON.stringify(plan)).digest('hex');
 }
 
-/** The tasks of a run: variant-major, then replication. */
-export function runTasks(plan: Plan, first = 0): TaskSpec[] {
-  const tasks: TaskSpec[] = [];
-  for (let variant = 0; variant < plan.variants.length; variant++) {
-    for (let replication = 0; replication < plan.replications; replication++) tasks.push({ index: first + tasks.length, plan, variant, replication });
-  }
-  return tasks;
-}
+import { runTasks } from '../../report/task';
+
+export { runTasks };
 
 export const shardSuffix = (shard: Shard | undefined): string => (shard === undefined ? '' : `-shard${shard.index}of${shard.count}`);
 export const elapsedSeconds = (started: bigint): number => Math.round(Number(process.hrtime.bigint() - started) / 1e6) / 1000;
