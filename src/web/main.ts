@@ -1,0 +1,119 @@
+import scenarios from 'portsim:scenarios';
+import workerSource from 'portsim:worker';
+import schema from '../../scenarios/scenario.schema.json';
+import { type Check, checkScenario } from './check';
+import { createEditor } from './editor';
+import type { FromWorker, ToWorker } from './messages';
+import { showResults } from './results';
+import type { JsonSchema } from './schema-completion';
+import { decodeShare, encodeShare } from './share';
+
+/**
+ * The page: the shipped scenarios as a menu, the YAML editor, Run and Stop, a progress bar, and
+ * the results. The simulation runs in a Web Worker started from a blob: URL (its script is
+ * inlined in the page), so the page stays responsive and works opened from disk. The state of a
+ * run is on <body data-state>: idle, running, done, stopped, invalid or failed.
+ */
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const menu = $<HTMLSelectElement>('scenario');
+const runButton = $<HTMLButtonElement>('run');
+const stopButton = $<HTMLButtonElement>('stop');
+const progress = $<HTMLProgressElement>('progress');
+const status = $('status');
+const errors = $('errors');
+const results = $('results');
+
+const DEFAULT = 'default.yaml';
+const names = Object.keys(scenarios).sort((a, b) => (a === DEFAULT ? -1 : b === DEFAULT ? 1 : a < b ? -1 : a > b ? 1 : 0));
+let file = DEFAULT;
+
+function setState(state: 'idle' | 'running' | 'done' | 'stopped' | 'invalid' | 'failed', text: string): void {
+  document.body.dataset.state = state;
+  status.textContent = text;
+  runButton.disabled = state === 'running';
+  stopButton.disabled = state !== 'running';
+}
+
+/** The editor's check, as the command line would print it (nothing when the scenario is valid). */
+function showCheck(c: Check): void {
+  errors.textContent = c.ok ? c.warnings.join('\n') : c.text;
+  errors.className = c.ok ? (c.warnings.length > 0 ? 'warnings' : '') : 'errors';
+}
+
+const editor = createEditor($('editor'), {
+  text: scenarios[DEFAULT] ?? '',
+  file: () => file,
+  schema: schema as unknown as JsonSchema,
+  onCheck: showCheck,
+  onChange: () => undefined,
+});
+
+for (const name of names) menu.append(new Option(name.replace(/\.yaml$/, ''), name));
+menu.value = DEFAULT;
+menu.addEventListener('change', () => {
+  file = menu.value;
+  editor.setText(scenarios[file] ?? '');
+});
+
+let worker: Worker | undefined;
+const workerUrl = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+
+function stop(): void {
+  worker?.terminate();
+  worker = undefined;
+  progress.value = 0;
+  setState('stopped', 'stopped');
+}
+
+/** Checks the scenario, then runs it in the worker and shows the results. */
+async function run(): Promise<void> {
+  const text = editor.text();
+  const check = checkScenario(file, text);
+  showCheck(check);
+  if (!check.ok) {
+    setState('invalid', 'the scenario has errors (below): nothing ran');
+    return;
+  }
+  history.replaceState(null, '', `#${await encodeShare(file, text)}`);
+  const started = performance.now();
+  worker ??= new Worker(workerUrl);
+  const mine = worker;
+  setState('running', 'running…');
+  progress.value = 0;
+  mine.onmessage = async ({ data }: MessageEvent<FromWorker>) => {
+    if (worker !== mine) return;
+    if (data.kind === 'progress') {
+      progress.value = data.done;
+    } else if (data.kind === 'error') {
+      errors.textContent = data.message;
+      errors.className = 'errors';
+      setState(data.scenario ? 'invalid' : 'failed', data.scenario ? 'the scenario has errors (below)' : 'the run failed (below)');
+    } else {
+      progress.value = 1;
+      await showResults(results, data.result);
+      const ms = performance.now() - started;
+      status.dataset.ms = ms.toFixed(0);
+      setState('done', `${data.result.name}: ran in ${(ms / 1000).toFixed(2)} s (simulation ${(data.ms / 1000).toFixed(2)} s, ${data.result.events.toLocaleString('en-US')} events), seed ${data.result.seed}`);
+    }
+  };
+  mine.onerror = (e) => {
+    errors.textContent = `portsim failed: ${e.message}`;
+    setState('failed', 'the run failed (below)');
+  };
+  mine.postMessage({ file, text } satisfies ToWorker);
+}
+
+runButton.addEventListener('click', () => void run());
+stopButton.addEventListener('click', stop);
+
+/** A shared link (#f=…&s=…) opens its scenario. */
+async function openShared(): Promise<void> {
+  const shared = await decodeShare(location.hash.slice(1)).catch(() => undefined);
+  if (shared === undefined) return;
+  file = shared.file;
+  if (names.includes(file)) menu.value = file;
+  editor.setText(shared.text);
+}
+
+setState('idle', 'ready');
+void openShared();

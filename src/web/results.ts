@@ -1,0 +1,51 @@
+import { compareTable, FILE_NOTES, type ReportTable, summaryTable } from '../report/html';
+import { drawChart } from './charts';
+import type { StudyResult } from './study';
+
+/**
+ * A run's results in the page: the report's tables (../report/html.ts builds them), the charts
+ * drawn live, and every results file as a download with the bytes the command line writes.
+ */
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+}
+
+export function tableElement(t: ReportTable): HTMLElement {
+  const head = el('tr', {}, ...t.header.map((h, i) => el('th', { className: t.numeric[i] === true ? 'num' : '' }, h)));
+  const rows = t.rows.map((r) => el('tr', {}, ...r.map((c, i) => el('td', { className: t.numeric[i] === true ? 'num' : '' }, c))));
+  return el('section', {}, el('h3', {}, t.title), el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)), ...(t.note !== undefined ? [el('p', { className: 'note' }, t.note)] : []));
+}
+
+/** Links that save each file (a blob: URL, nothing leaves the page). */
+function downloads(r: StudyResult, urls: string[]): HTMLElement {
+  const items = r.files.map((f) => {
+    const blob = new Blob([f.text], { type: 'text/csv' });
+    const url = URL.createObjectURL(blob);
+    urls.push(url);
+    const a = el('a', { href: url, download: f.name }, f.name);
+    a.dataset.file = f.name;
+    return el('li', {}, a, ` (${blob.size.toLocaleString('en-US')} bytes) — ${FILE_NOTES[f.name] ?? ''}`);
+  });
+  return el('section', {}, el('h3', {}, 'Files'), el('ul', { className: 'files' }, ...items));
+}
+
+/** Object URLs of the shown downloads, revoked when the results are replaced. */
+const shown = new Map<HTMLElement, string[]>();
+
+/** Shows `r` in `box` (replacing what it held); resolves once the charts are drawn. */
+export async function showResults(box: HTMLElement, r: StudyResult): Promise<void> {
+  for (const u of shown.get(box) ?? []) URL.revokeObjectURL(u);
+  const urls: string[] = [];
+  shown.set(box, urls);
+  const replicated = r.replications > 1;
+  const charts = r.charts.map((c) => ({ c, div: el('div', { className: 'chart' }) }));
+  box.replaceChildren(
+    tableElement(summaryTable(r.summary, replicated)),
+    ...charts.map((x) => x.div),
+    ...(r.labels.length > 1 ? [tableElement(compareTable(r.compare, r.labels, replicated))] : []),
+    downloads(r, urls),
+  );
+  await Promise.all(charts.map((x) => drawChart(x.div, x.c.spec)));
+}

@@ -1,0 +1,39 @@
+import wasm from '../../dist/kernel.wasm';
+import { provideKernel } from '../kernel/run-kernel';
+import { ScenarioError } from '../scenario/load';
+import { runStudy } from './study';
+import type { FromWorker, ToWorker } from './messages';
+
+/**
+ * The page's Web Worker: runs a scenario off the page's thread (./study.ts) on the WebAssembly
+ * kernel, whose bytes are inlined into this script at build time (so the page needs no fetch and
+ * works from file://). A worker may compile any module synchronously. Stop is the page
+ * terminating this worker.
+ */
+provideKernel(() => new WebAssembly.Module(wasm));
+
+interface WorkerScope {
+  onmessage: ((e: { data: ToWorker }) => void) | null;
+  postMessage(m: FromWorker): void;
+}
+const scope = self as unknown as WorkerScope;
+
+/** At most one progress message per this many milliseconds. */
+const PROGRESS_MS = 50;
+
+scope.onmessage = ({ data }) => {
+  const started = performance.now();
+  let last = 0;
+  try {
+    const result = runStudy(data.file, data.text, (done) => {
+      const now = performance.now();
+      if (now - last < PROGRESS_MS && done < 1) return;
+      last = now;
+      scope.postMessage({ kind: 'progress', done });
+    });
+    scope.postMessage({ kind: 'result', result, ms: performance.now() - started });
+  } catch (e) {
+    const message = e instanceof ScenarioError ? e.message : `portsim failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
+    scope.postMessage({ kind: 'error', message, scenario: e instanceof ScenarioError });
+  }
+};
