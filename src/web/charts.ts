@@ -5,7 +5,8 @@ import type { TopLevelSpec } from 'vega-lite';
  * The report's charts (../report/charts.ts, the same specs) drawn live with vega-embed: every
  * data mark gets tooltips (transparent points on lines and areas, so each sample can be
  * hovered), and every view with a quantitative time axis (field `t`) zooms and pans on it
- * (mouse wheel, drag; double-click resets).
+ * (mouse wheel, drag; double-click resets). Drawn on canvas: with a hoverable point per sample,
+ * SVG took default.yaml's charts from about 0.4 s to 0.85 s in headless Chromium, canvas about 0.3 s.
  */
 type Json = Record<string, unknown>;
 
@@ -42,5 +43,5 @@ export function withInteraction(spec: Json): Json {
 }
 
 export async function drawChart(el: HTMLElement, spec: TopLevelSpec): Promise<void> {
-  await embed(el, withInteraction(spec as unknown as Json) as unknown as TopLevelSpec, { actions: false, renderer: 'svg', mode: 'vega-lite' });
+  await embed(el, withInteraction(spec as unknown as Json) as unknown as TopLevelSpec, { actions: false, renderer: 'canvas', mode: 'vega-lite' });
 }

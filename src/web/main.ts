@@ -55,8 +55,9 @@ menu.addEventListener('change', () => {
   editor.setText(scenarios[file] ?? '');
 });
 
-let worker: Worker | undefined;
 const workerUrl = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+/** Started with the page, so that a first Run does not wait for its script to load; Stop ends it. */
+let worker: Worker | undefined = new Worker(workerUrl);
 
 function stop(): void {
   worker?.terminate();

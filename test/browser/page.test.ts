@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { cli, tempDir } from '../helpers/cli';
 import { decodePng } from '../helpers/png';
+import { STATE_COLOURS } from '../../src/report/charts';
 import { Browser, CHROMIUM } from './chromium';
 
 /**
@@ -66,10 +67,28 @@ if (!haveChromium && !ci) {
       expect(files.map((f) => f.name)).toEqual(['timeseries.csv', 'ports.csv', 'pools.csv', 'episodes.csv', 'summary.csv', 'compare.csv']);
       for (const f of files) expect({ name: f.name, same: f.text === readFileSync(join(out, f.name), 'utf8') }).toEqual({ name: f.name, same: true });
 
-      // The charts drew: one panel per profile with its data marks, and the overlay.
-      const marks = await browser.eval<number[]>('[...document.querySelectorAll(".chart")].map((c) => c.querySelectorAll("g.role-mark path, g.role-mark line").length)');
-      expect(marks).toHaveLength(2);
-      for (const n of marks) expect(n).toBeGreaterThan(0);
+      // The charts drew (on canvas): the share of each chart's pixels in the TIME_WAIT and the
+      // failed-connects colours of ../../src/report/charts.ts (areas are drawn at Vega-Lite's
+      // opacity 0.7 on white), and the share not white.
+      const colours = await browser.eval<{ ink: number; timeWait: number; failed: number }[]>(`[...document.querySelectorAll('.chart canvas')].map((c) => {
+        const g = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const near = (i, hex) => [1, 3, 5].every((k, j) => Math.abs(g[i + j] - (0.7 * parseInt(hex.slice(k, k + 2), 16) + 0.3 * 255)) < 6);
+        let ink = 0, timeWait = 0, failed = 0;
+        for (let i = 0; i < g.length; i += 4) {
+          if (g[i + 3] === 0) continue;
+          if (g[i] < 235 || g[i + 1] < 235 || g[i + 2] < 235) ink++;
+          if (near(i, '${STATE_COLOURS.TIME_WAIT}')) timeWait++;
+          if (near(i, '${STATE_COLOURS['failed connects']}')) failed++;
+        }
+        const n = g.length / 4;
+        return { ink: ink / n, timeWait: timeWait / n, failed: failed / n };
+      })`);
+      expect(colours).toHaveLength(2);
+      const [poolUse, compare] = colours;
+      // Both profiles fill up with TIME_WAIT; only windows fails (a red strip under its panel).
+      expect(poolUse!.timeWait).toBeGreaterThan(0.1);
+      expect(poolUse!.failed).toBeGreaterThan(0.003);
+      expect(compare!.ink).toBeGreaterThan(0.02);
       // The summary table shows the total rows, one per profile.
       const rows = await browser.eval<string[]>('[...document.querySelectorAll("#results table")[0].querySelectorAll("tbody tr")].map((r) => r.cells[0].textContent)');
       expect(rows).toEqual(['linux', 'windows']);
@@ -79,6 +98,22 @@ if (!haveChromium && !ci) {
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'default.png'), shot);
       expect(decodePng(shot).width).toBeGreaterThan(1000);
+    });
+
+    test('Stop ends a long run at once, and the next run works', async () => {
+      const choose = (name: string) => browser.eval(`(() => { const m = document.getElementById('scenario'); m.value = ${JSON.stringify(name)}; m.dispatchEvent(new Event('change')); })()`);
+      await choose('bench-long.yaml'); // about 7 s on the command line
+      await browser.click('#run');
+      await browser.waitFor('document.body.dataset.state === "running" && document.getElementById("progress").value > 0');
+      // The page stays responsive while the worker runs: this evaluation and the click are answered.
+      await browser.click('#stop');
+      await browser.waitFor('document.body.dataset.state === "stopped"', 1000);
+      expect(await browser.eval<number>('document.getElementById("progress").value')).toBe(0);
+      await choose('s13-back-to-back-runs.yaml');
+      await browser.click('#run');
+      await browser.waitFor('document.body.dataset.state !== "running" && document.body.dataset.state !== "stopped"', 20_000);
+      expect(await browser.eval<string>('document.getElementById("status").textContent')).toMatch(/^s13-back-to-back-runs: ran in/);
+      await choose('default.yaml');
     });
 
     test('an invalid edit shows the command line\'s error text', async () => {
