@@ -4,7 +4,8 @@ import schema from '../../scenarios/scenario.schema.json';
 import { type Check, checkScenario } from './check';
 import { createEditor } from './editor';
 import type { FromWorker, ToWorker } from './messages';
-import { showResults } from './results';
+import { createQuickForm } from './forms';
+import { keepResults, showResults } from './results';
 import type { JsonSchema } from './schema-completion';
 import { decodeShare, encodeShare } from './share';
 
@@ -22,6 +23,9 @@ const progress = $<HTMLProgressElement>('progress');
 const status = $('status');
 const errors = $('errors');
 const results = $('results');
+const keepButton = $<HTMLButtonElement>('keep');
+const sides = $('sides');
+const kept = $('kept');
 
 const DEFAULT = 'default.yaml';
 const names = Object.keys(scenarios).sort((a, b) => (a === DEFAULT ? -1 : b === DEFAULT ? 1 : a < b ? -1 : a > b ? 1 : 0));
@@ -32,6 +36,7 @@ function setState(state: 'idle' | 'running' | 'done' | 'stopped' | 'invalid' | '
   status.textContent = text;
   runButton.disabled = state === 'running';
   stopButton.disabled = state !== 'running';
+  keepButton.disabled = state !== 'done';
 }
 
 /** The editor's check, as the command line would print it (nothing when the scenario is valid). */
@@ -57,6 +62,27 @@ menu.addEventListener('change', () => {
 
 const workerUrl = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
 /** Started with the page, so that a first Run does not wait for its script to load; Stop ends it. */
+/** The quick form writes a scenario of its own, quick.yaml. */
+const QUICK = 'quick.yaml';
+createQuickForm($('forms'), (text) => {
+  file = QUICK;
+  if (![...menu.options].some((o) => o.value === QUICK)) menu.prepend(new Option('quick (from the form)', QUICK));
+  menu.value = QUICK;
+  editor.setText(text);
+});
+
+/** Compare side by side: the shown results kept beside the next run's. */
+let lastTitle = '';
+keepButton.addEventListener('click', () => {
+  keepResults(results, kept, lastTitle, () => {
+    kept.hidden = true;
+    sides.classList.remove('two');
+  });
+  kept.hidden = false;
+  sides.classList.add('two');
+  keepButton.disabled = true;
+});
+
 let worker: Worker | undefined = new Worker(workerUrl);
 
 function stop(): void {
@@ -75,7 +101,6 @@ async function run(): Promise<void> {
     setState('invalid', 'the scenario has errors (below): nothing ran');
     return;
   }
-  history.replaceState(null, '', `#${await encodeShare(file, text)}`);
   const started = performance.now();
   worker ??= new Worker(workerUrl);
   const mine = worker;
@@ -94,6 +119,7 @@ async function run(): Promise<void> {
       await showResults(results, data.result);
       const ms = performance.now() - started;
       status.dataset.ms = ms.toFixed(0);
+      lastTitle = `${data.result.name} (${file}), seed ${data.result.seed}`;
       setState('done', `${data.result.name}: ran in ${(ms / 1000).toFixed(2)} s (simulation ${(data.ms / 1000).toFixed(2)} s, ${data.result.events.toLocaleString('en-US')} events), seed ${data.result.seed}`);
     }
   };
@@ -102,6 +128,8 @@ async function run(): Promise<void> {
     setState('failed', 'the run failed (below)');
   };
   mine.postMessage({ file, text } satisfies ToWorker);
+  // The address keeps the scenario run last: a link to it reproduces the run (./share.ts).
+  history.replaceState(null, '', `#${await encodeShare(file, text)}`);
 }
 
 runButton.addEventListener('click', () => void run());
@@ -112,7 +140,8 @@ async function openShared(): Promise<void> {
   const shared = await decodeShare(location.hash.slice(1)).catch(() => undefined);
   if (shared === undefined) return;
   file = shared.file;
-  if (names.includes(file)) menu.value = file;
+  if (![...menu.options].some((o) => o.value === file)) menu.prepend(new Option(file.replace(/\.yaml$/, ''), file));
+  menu.value = file;
   editor.setText(shared.text);
 }
 

@@ -49,3 +49,21 @@ export async function showResults(box: HTMLElement, r: StudyResult): Promise<voi
   );
   await Promise.all(charts.map((x) => drawChart(x.div, x.c.spec)));
 }
+
+/**
+ * Moves the results shown in `from` into `to`, under `title` and a button that closes them (the
+ * side-by-side comparison: the kept run beside the next one); their downloads move along.
+ */
+export function keepResults(from: HTMLElement, to: HTMLElement, title: string, onClose: () => void): void {
+  for (const u of shown.get(to) ?? []) URL.revokeObjectURL(u);
+  shown.set(to, shown.get(from) ?? []);
+  shown.set(from, []);
+  const close = el('button', { type: 'button', className: 'close', title: 'close the kept results' }, '×');
+  close.addEventListener('click', () => {
+    for (const u of shown.get(to) ?? []) URL.revokeObjectURL(u);
+    shown.set(to, []);
+    to.replaceChildren();
+    onClose();
+  });
+  to.replaceChildren(el('h2', {}, close, ' kept: ', title), ...from.childNodes);
+}

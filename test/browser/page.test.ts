@@ -118,7 +118,7 @@ if (!haveChromium && !ci) {
 
     test('an invalid edit shows the command line\'s error text', async () => {
       // At the end of the document, a misspelt field, typed as a person would.
-      await browser.click('.cm-content');
+      await browser.click('.cm-line');
       await browser.key('End', 'End', 35, 2); // Ctrl+End
       await browser.type('\nseeed: 2\n');
       await browser.waitFor('document.getElementById("errors").textContent !== ""', 5000);
@@ -138,6 +138,42 @@ if (!haveChromium && !ci) {
       await browser.click('#run');
       await browser.waitFor('document.body.dataset.state === "invalid"');
       expect(await browser.eval<string>('document.getElementById("errors").textContent')).toBe(expected);
+    });
+
+    test('the quick form, compare side by side, and a link that reproduces the run', async () => {
+      const summaryCsv = () => browser.eval<string>('(async () => await (await fetch(document.querySelector("#results a[data-file=\\"summary.csv\\"]").href)).text())()');
+      await browser.eval(`(() => { const m = document.getElementById('scenario'); m.value = 'default.yaml'; m.dispatchEvent(new Event('change')); })()`);
+      await browser.click('#run');
+      await browser.waitFor('document.body.dataset.state === "done"', 20_000);
+      await browser.click('#keep');
+      expect(await browser.eval<string>('document.querySelector("#kept h2").textContent')).toMatch(/kept: default \(default\.yaml\), seed 1/);
+
+      // The form writes a scenario (1,200/s on Linux alone, closed by the server) and it runs.
+      await browser.click('details summary');
+      await browser.eval(`(() => {
+        document.getElementById('q-rate').value = '1200/s';
+        document.getElementById('q-versus').value = '';
+        document.getElementById('q-closed').value = 'server';
+      })()`);
+      await browser.click('#q-write');
+      await browser.click('#run');
+      await browser.waitFor('document.body.dataset.state === "done"', 20_000);
+      expect(await browser.eval<string>('document.getElementById("status").textContent')).toMatch(/^quick: ran in/);
+      // Side by side: the kept default (two profiles) and the quick run (one).
+      expect(await browser.eval<string>('document.getElementById("sides").className')).toBe('two');
+      const profiles = await browser.eval<string[][]>('["#kept", "#results"].map((s) => [...document.querySelector(s + " table tbody").rows].map((r) => r.cells[0].textContent))');
+      expect(profiles).toEqual([['linux', 'windows'], ['linux']]);
+      const first = await summaryCsv();
+      expect(first).toMatch(/^scenario,/);
+
+      // The address now holds the scenario: opened again, it reproduces the run byte for byte.
+      const url = await browser.eval<string>('location.href');
+      expect(url).toMatch(/#f=quick\.yaml&s=[\w-]+$/);
+      await browser.open(url);
+      await browser.waitFor('document.getElementById("scenario").value === "quick.yaml"');
+      await browser.click('#run');
+      await browser.waitFor('document.body.dataset.state === "done"', 20_000);
+      expect(await summaryCsv()).toBe(first);
     });
   });
 }
