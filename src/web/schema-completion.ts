@@ -76,8 +76,8 @@ export function pathAbove(lines: readonly string[], lineNo: number, indent: numb
     const key = KEY.exec(line);
     const item = ITEM.exec(line);
     // A list item's content is indented past its dash: "- name: x" holds keys at lead + 2.
-    if (item !== null && lead + item[0].length <= limit && lead < limit) {
-      const inner = lead + item[0].length;
+    if (item !== null && item[0].length <= limit && lead < limit) {
+      const inner = item[0].length;
       if (key !== null && key[2] !== undefined && inner < limit && key[4]!.trim() === '') path.unshift(key[3]!);
       path.unshift('-');
       limit = lead;

@@ -140,6 +140,21 @@ if (!haveChromium && !ci) {
       expect(await browser.eval<string>('document.getElementById("errors").textContent')).toBe(expected);
     });
 
+    test('the editor completes fields and values from the JSON Schema', async () => {
+      await browser.click('.cm-line');
+      await browser.key('End', 'End', 35, 2); // Ctrl+End: after the previous test's line
+      await browser.type('repl');
+      await browser.waitFor('document.querySelector(".cm-tooltip-autocomplete")');
+      expect(await browser.eval<string[]>('[...document.querySelectorAll(".cm-tooltip-autocomplete li")].map((li) => li.textContent)')).toContain('replications');
+      await browser.key('Escape', 'Escape', 27);
+      // A value: closedBy's four sides, under workloads → connection.
+      await browser.type('\nworkloads:\n  - connection:\n      closedBy: ');
+      await browser.key(' ', 'Space', 32, 2); // Ctrl+Space asks for completion
+      await browser.waitFor('document.querySelector(".cm-tooltip-autocomplete")');
+      expect(await browser.eval<string[]>('[...document.querySelectorAll(".cm-tooltip-autocomplete li")].map((li) => li.textContent)')).toEqual(expect.arrayContaining(['client', 'server', 'reset', 'unanswered']));
+      await browser.key('Escape', 'Escape', 27);
+    });
+
     test('the quick form, compare side by side, and a link that reproduces the run', async () => {
       const summaryCsv = () => browser.eval<string>('(async () => await (await fetch(document.querySelector("#results a[data-file=\\"summary.csv\\"]").href)).text())()');
       await browser.eval(`(() => { const m = document.getElementById('scenario'); m.value = 'default.yaml'; m.dispatchEvent(new Event('change')); })()`);
