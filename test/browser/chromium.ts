@@ -111,9 +111,9 @@ export class Browser {
     for (const type of ['mousePressed', 'mouseReleased']) await this.send('Input.dispatchMouseEvent', { type, x: box.x, y: box.y, button: 'left', clickCount: 1 });
   }
 
-  /** A PNG of the whole page. */
-  async screenshot(): Promise<Buffer> {
-    const { data } = await this.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true });
+  /** A PNG of the whole page (or of the window only). */
+  async screenshot(whole = true): Promise<Buffer> {
+    const { data } = await this.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: whole });
     return Buffer.from(data as string, 'base64');
   }
 
