@@ -22,6 +22,7 @@ const common = {
   // csv-stringify's own browser build (its Node build uses Buffer).
   alias: { 'node:path': 'path-browserify', 'node:fs': join(root, 'scripts', 'web-no-fs.js'), 'csv-stringify/sync': 'csv-stringify/browser/esm/sync' },
   define: { 'process.env.NODE_ENV': '"production"' },
+  inject: [join(root, 'scripts', 'web-process.js')],
   loader: { '.wasm': 'binary' },
   absWorkingDir: root,
 };

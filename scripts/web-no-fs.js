@@ -1,6 +1,11 @@
-// node:fs in the browser page's bundle (scripts/build-web.js): the page reads no files, so a
-// scenario naming one (a profile, trace or durations file) gets this reason in its message.
+// node:fs in the browser page's bundle (scripts/build-web.js): the page reads no files. Every
+// function src/scenario/load.ts imports is here: no file exists, and reading one fails with
+// this reason, which the scenario layer puts into its message.
 const unavailable = () => {
-  throw Object.assign(new Error('the browser page reads no files: paste the file\'s content into the scenario'), { code: 'ENOENT' });
+  throw new Error("the browser page reads no files: paste the file's content into the scenario");
 };
-module.exports = new Proxy({}, { get: (_, name) => (name === '__esModule' ? false : unavailable) });
+module.exports = {
+  existsSync: () => false,
+  openSync: unavailable, readSync: unavailable, closeSync: unavailable, fstatSync: unavailable, realpathSync: unavailable,
+  readFileSync: unavailable, statSync: unavailable,
+};

@@ -27,7 +27,13 @@ function offsetOf(doc: Text, line: number, col: number): number {
 
 export function createEditor(parent: HTMLElement, opts: { text: string; file: () => string; schema: JsonSchema; onCheck: (c: Check) => void; onChange: () => void }): ScenarioEditor {
   const lint = linter((view) => {
-    const check = checkScenario(opts.file(), view.state.doc.toString());
+    let check: Check;
+    try {
+      check = checkScenario(opts.file(), view.state.doc.toString());
+    } catch (e) {
+      // Not the scenario's fault: a bug, shown rather than leaving the last check's text up.
+      check = { ok: false, text: `portsim failed while checking the scenario: ${e instanceof Error ? e.message : String(e)}`, issues: [] };
+    }
     opts.onCheck(check);
     if (check.ok) return [];
     return check.issues.map((i): Diagnostic => {

@@ -132,7 +132,13 @@ async function run(): Promise<void> {
   history.replaceState(null, '', `#${await encodeShare(file, text)}`);
 }
 
-runButton.addEventListener('click', () => void run());
+runButton.addEventListener('click', () => {
+  run().catch((e: unknown) => {
+    errors.textContent = `portsim failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
+    errors.className = 'errors';
+    setState('failed', 'the run failed (below)');
+  });
+});
 stopButton.addEventListener('click', stop);
 
 /** A shared link (#f=…&s=…) opens its scenario. */

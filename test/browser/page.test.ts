@@ -140,6 +140,15 @@ if (!haveChromium && !ci) {
       expect(await browser.eval<string>('document.getElementById("errors").textContent')).toBe(expected);
     });
 
+    test('a scenario naming a file is refused with the reason: the page reads no files', async () => {
+      await browser.click('.cm-line');
+      await browser.key('a', 'KeyA', 65, 2); // Ctrl+A, then the typed text replaces it
+      await browser.type(readFileSync(join(root, 'scenarios', 'default.yaml'), 'utf8').replace('profile: linux', 'profile: ./mine.yaml'));
+      await browser.waitFor('document.getElementById("errors").textContent.includes("mine.yaml")', 5000);
+      expect(await browser.eval<string>('document.getElementById("errors").textContent')).toMatch(
+        /^default\.yaml:22:14: hosts\[0\]\.profile: cannot read profile file "\.\/mine\.yaml": the browser page reads no files/);
+    });
+
     test('the editor completes fields and values from the JSON Schema', async () => {
       await browser.click('.cm-line');
       await browser.key('End', 'End', 35, 2); // Ctrl+End: after the previous test's line
