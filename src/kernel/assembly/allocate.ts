@@ -6,7 +6,7 @@
 import { ALLOC_DOUBLE_HASH, ALLOC_HASH, ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_RANDOM_INCREMENTS, ALLOC_RANDOM_PICK, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL,
   ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';
 import { linuxBindPick } from './binds';
-import { uniform } from './index';
+import { uniform } from './random';
 import { findFreeDownFrom, findFreeFrom, linuxPick, P_CURSOR, P_FREE, P_SIZE, pget, pset } from './pools';
 import { doubleHashPick, hashPick, randomIncrementsPick, randomPick } from './rfc6056';
 

@@ -1,4 +1,4 @@
-// bind(ip, 0) sockets in the kernel (./index.ts runs the model): the linux-bind allocator
+// bind(ip, 0) sockets in the kernel (./index.ts runs the loop): the linux-bind allocator
 // (../../os/allocators/linux-bind.ts) and the bind bookkeeping (../../sim/bind-bookkeeping.ts):
 // on hosts whose connect() shares ports across destinations and that have bind(ip, 0) sockets, a
 // port a bind() socket holds is skipped by connect() for every destination, and a port connect()
@@ -6,7 +6,7 @@
 // engine, applied to the pools by blocking and unblocking ports (PortPool.block, unblock).
 
 import { KIND_BIND, KIND_CONNECT } from '../../sim/pool-kind-codes';
-import { uniform } from './index';
+import { uniform } from './random';
 import { inTimeWait } from './tw-reuse';
 import { findFreeWithParity, isFree, P_BLOCKED, P_FREE, P_IP, P_KIND, P_SIZE, P_WORDS, pget, POOL_STRIDE, pset, setBusy, setFree } from './pools';
 
@@ -28,7 +28,7 @@ export const WK_STRIDE = 6;
 let POOLS: usize = 0;
 @inline function poolAt(p: i32): usize { return POOLS + <usize>(p * POOL_STRIDE) * 4; }
 
-/** Where the pools' records start (./index.ts init). */
+/** Where the pools' records start (./state.ts init). */
 export function bindsInit(pools: usize): void { POOLS = pools; }
 
 // ------------------------------------------------------------------ PortPool.block / unblock

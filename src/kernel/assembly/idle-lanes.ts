@@ -4,7 +4,7 @@
 // heap's and the timer slots'.
 
 import { reserve } from './arena';
-import { NOW } from './index';
+import { NOW } from './state';
 import { idleEnd, key } from './requests';
 
 let IDLELANES: usize = 0, IDLEDELAY: usize = 0;

@@ -1,10 +1,10 @@
 // Port pools (../../os/port-pool.ts) and the Linux connect() scan (../../os/allocators/linux.ts)
-// of the kernel (./index.ts runs the model). A pool is a record of i32 fields (P_* below, laid
+// of the kernel (./index.ts runs the loop). A pool is a record of i32 fields (P_* below, laid
 // out by ../run-kernel.ts); its free bits, summary bits and per-port records are made on its
 // first use (layOutPool), so a plan may declare far more pools than a run touches.
 
 import { reserve } from './arena';
-import { nextUint32 } from './index';
+import { nextUint32 } from './random';
 
 // Pool fields (i32). P_BASE: byte offset / 8 of its ports' release times; P_WORDS, P_SUMS,
 // P_SUMSODD: byte offset / 4 of its free-bit words, even-port and odd-port summary words (bit w:
@@ -24,7 +24,7 @@ export const POOL_STRIDE = 18;
 // memory needs no filling and a run touches the pages of the ports it uses. why not the whole
 // per-port record here (32 bytes, one cache line per allocation, as before pools were laid out on
 // first use): s11's 400 pools of 28,232 ports made 361 MB of it, and faulting its pages in took
-// most of the run; the per-port figures are per real port anyway (./index.ts PORTREC).
+// most of the run; the per-port figures are per real port anyway (./state.ts PORTREC).
 @inline export function releasedAt(pp: usize, port: i32): usize { return <usize>(pget(pp, P_BASE) + port) << 3; }
 
 /**
@@ -206,5 +206,3 @@ export function linuxPick(pp: usize, L: usize, step: i32, rng: usize, now: f64):
   }
   return i;
 }
-
-// ------------------------------------------------------------------ statistics (../../stats/run-stats.ts)

@@ -16,11 +16,15 @@ import { CLIENT_NEXT, CLOSE, REQUEST_DONE, RETRY } from '../../sim/events';
 import { BACKOFF_FIXED, JITTER_FULL, JITTER_NONE } from '../../workload/retry-codes';
 import { reserve } from './arena';
 import { idleLanePush, idleLanesInit } from './idle-lanes';
+import { distValue, drawCloser, nextPool, pickDestination, pickPort, recordAttempt, sampleDuration, takePort } from './attempt';
+import { close } from './lifecycle';
+import { heapPush, nextSeq } from './queue';
+import { uniform } from './random';
+import { recordFailed } from './statistics';
 import {
-  DURATION, NDEST, NORMAL, NOW, PRIORITY_SPAN, S_GAVE_UP, S_POOLED, S_POOLED_REUSED, S_POOLED_WAITED, WI_HOST, WLRNG,
-  addSt, close, distValue, drawCloser, fget, heapPush, iget, nextPool, nextSeq, pickDestination, pickPort, poolAt, recordAttempt,
-  recordFailed, sampleDuration, takePort, uniform, wlAt, wlIntsAt,
-} from './index';
+  addSt, DURATION, fget, iget, NDEST, NORMAL, NOW, poolAt, PRIORITY_SPAN, S_GAVE_UP, S_POOLED, S_POOLED_REUSED, S_POOLED_WAITED, WI_HOST,
+  wlAt, wlIntsAt, WLRNG,
+} from './state';
 import { jsRound } from './math';
 import { P_TW, pget } from './pools';
 
@@ -40,7 +44,7 @@ const CP_BYTES = 32;
 // idle @40.
 const C_BYTES = 48;
 // Request record, 48 bytes: its duration f64 @0 (drawn at its arrival, whatever the distribution:
-// ./index.ts sampleDuration); i32: workload @8, client @12 (-1: open loop),
+// ./attempt.ts sampleDuration); i32: workload @8, client @12 (-1: open loop),
 // destination @16, attempts @20, closing side @24, waited @28, link @32 (next waiting or next
 // free request + 1).
 const Q_BYTES = 48;

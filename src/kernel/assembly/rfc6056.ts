@@ -7,7 +7,7 @@
 //   random-increments  next u32
 
 import { DOUBLE_HASH_TABLE_LENGTH, RANDOM_INCREMENTS_N } from '../../os/allocators/codes';
-import { uniform } from './index';
+import { uniform } from './random';
 import { findFreeFrom, fmix, isFree, P_FLOW, P_FREE, P_SIZE, pget, scramble } from './pools';
 
 /** x mod n for a u32 x (rfc6056.ts umod). */

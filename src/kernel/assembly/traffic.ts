@@ -3,7 +3,7 @@
 // arrival processes beyond constant and Poisson (rate curves evenly spaced or randomized,
 // timestamp traces: ../../workload/arrivals.ts ArrivalProcess, ../../workload/rate-curve.ts
 // CurveWalker.inverse), computed as the JS engine computes them, operation for operation.
-// The random draws stay with the streams in ./index.ts, which hands the uniforms (durations)
+// The random draws stay with the callers (./attempt.ts, ./lifecycle.ts), which hand the uniforms (durations)
 // and the Exp(1) values (randomized curves) in; everything here is arithmetic on them.
 //
 // Layout (../traffic-layout.ts fills it): one record of TR_STRIDE f64 per workload at TRAFFIC,

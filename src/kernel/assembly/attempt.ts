@@ -1,0 +1,178 @@
+// The steps of a connection attempt, shared by the plain arrivals (./lifecycle.ts) and the request
+// layer (./requests.ts): the destination, the duration and the closing side drawn as the JS engine
+// draws them (DestinationPicker, Distribution, Closer), the socket's pool, the allocator's pick,
+// and taking the port (PortPool.take, RunStats.attempt and allocated).
+
+import { allocate } from './allocate';
+import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_MIXTURE, DIST_PARETO, DIST_UNIFORM } from '../../random/distribution-codes';
+import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
+import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
+import { KIND_BIND, KIND_UDP } from '../../sim/pool-kind-codes';
+import { blockHeldPorts, HK_BIND, HK_BOOK, HK_STRIDE, HK_UDP, tookPort, WK_ALLOC, WK_KIND, WK_REUSEADDR, WK_RNG, WK_STRIDE } from './binds';
+import { layOutPool, P_EST, P_FREE, P_LO, P_TW, P_TWSINCE, P_WORDS, pget, pset, releasedAt, setBusy } from './pools';
+import { jsRound } from './math';
+import { log1p, uniform } from './random';
+import { recordAllocated, utilization } from './statistics';
+import {
+  addSt, fget, fset, H_INUSE, H_PEAK, H_STEADY_ATTEMPTS, H_TWCOUNT, HI_LINUX, HI_CONNECT, HI_NIPS, HI_PERDEST, HI_TEMPLATE, HOSTK, hostAt,
+  hostIntsAt, iget, NDEST, NEXTIP, NOW, PICK, PORTREC, psAt, PS_ALLOC, PS_ATTEMPTS, PS_CAP, PS_INUSE, S_ATTEMPTS, S_EST, S_I_ATTEMPTS,
+  S_IS_RETRY, S_PEAK_EST, S_RETRIES, S_STEADY, S_STEADY_ATTEMPTS, S_SUCCESSES, S_TW, S_TW_REUSES, setSt, st, W_ATTEMPTS, W_D1, W_D2,
+  W_PCLIENT, W_PICKTOTAL, W_PRESET, W_PSERVER, WARMUP, WI_DURKIND, WI_FIXED, WI_HOST, WI_PICKBASE, WI_PICKN, WI_SELECT, wlAt, wlIntsAt, WLK,
+  WLRNG,
+} from './state';
+import { empirical, empiricalTable, lognormal, MP_KIND, MP_P1, MP_P2, MP_P3, MP_TABLE, mixturePart, pareto, paretoP3, partField } from './traffic';
+import { takeOver } from './tw-reuse';
+
+/** A value of a constant, uniform or exponential distribution from its uniform draw `u` (Distribution.sample; DIST_CONSTANT draws none). */
+@inline export function distValue(kind: i32, u: f64, p1: f64, p2: f64): f64 {
+  return kind == DIST_CONSTANT ? p1 : kind == DIST_UNIFORM ? jsRound(p1 + u * p2) : jsRound(-log1p(-u) * p1);
+}
+
+/** A duration of the workload's distribution, mixtures included (Distribution.sample), from its durations stream. */
+export function drawDuration(w: i32, dk: i32, rng: usize): f64 {
+  const W = wlAt(w);
+  if (dk == DIST_MIXTURE) {
+    const p = mixturePart(w, uniform(rng)); // one uniform picks the part, which then draws
+    return drawFrom(<i32>partField(p, MP_KIND), partField(p, MP_P1), partField(p, MP_P2), partField(p, MP_P3), partField(p, MP_TABLE), rng);
+  }
+  return drawFrom(dk, fget(W, W_D1), fget(W, W_D2), paretoP3(w), empiricalTable(w), rng);
+}
+
+/** A duration of any distribution but a mixture (Distribution.sample) from its parameters. */
+function drawFrom(dk: i32, p1: f64, p2: f64, p3: f64, table: f64, rng: usize): f64 {
+  if (dk == DIST_CONSTANT) return p1;
+  if (dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL) return distValue(dk, uniform(rng), p1, p2);
+  if (dk == DIST_LOGNORMAL) {
+    const u1 = uniform(rng);
+    return lognormal(p1, p2, u1, uniform(rng));
+  }
+  if (dk == DIST_PARETO) return pareto(p1, p2, p3, uniform(rng));
+  return empirical(table, p1, uniform(rng)); // DIST_EMPIRICAL (../support.ts admits no other)
+}
+
+/** Workload w's next connection duration, whatever its distribution (Distribution.sample), from its durations stream. */
+export function sampleDuration(w: i32): f64 {
+  return drawDuration(w, iget(wlIntsAt(w), WI_DURKIND), WLRNG + <usize>(w * 64) + 32);
+}
+
+/** Workload w's next destination (DestinationPicker.next). */
+@inline export function pickDestination(w: i32, W: usize, WI: usize, rng: usize): i32 {
+  const n = iget(WI, WI_PICKN);
+  const pick = PICK + <usize>iget(WI, WI_PICKBASE) * 32;
+  if (n == 1) return load<i32>(pick);
+  const select = iget(WI, WI_SELECT);
+  if (select == SELECT_PERIOD) {
+    const c = <usize>load<i32>(pick, 4);
+    const k = load<i32>(c);
+    store<i32>(c, k + 1 == load<i32>(c, 4) ? 0 : k + 1);
+    return load<i32>(c + 8 + (<usize>k << 2));
+  }
+  if (select == SELECT_RANDOM) {
+    const u = uniform(rng + 16) * fget(W, W_PICKTOTAL);
+    let i = 0;
+    while (i < n - 1 && u >= load<f64>(pick + <usize>i * 32, 16)) i++;
+    return load<i32>(pick + <usize>i * 32);
+  }
+  let best = 0;
+  for (let i = 0; i < n; i++) {
+    const e = pick + <usize>i * 32;
+    const s = load<f64>(e, 24) + load<f64>(e, 8);
+    store<f64>(e, s, 24);
+    if (s > load<f64>(pick + <usize>best * 32, 24)) best = i;
+  }
+  const be = pick + <usize>best * 32;
+  store<f64>(be, load<f64>(be, 24) - fget(W, W_PICKTOTAL), 24);
+  return load<i32>(be);
+}
+
+/** The closing side of the workload's next connection (Closer.next). */
+@inline export function drawCloser(W: usize, WI: usize, rng: usize): i32 {
+  const fixed = iget(WI, WI_FIXED);
+  if (fixed >= 0) return fixed;
+  const u = uniform(rng + 48);
+  return u < fget(W, W_PCLIENT) ? BY_CLIENT : u < fget(W, W_PSERVER) ? BY_SERVER : u < fget(W, W_PRESET) ? BY_RESET : BY_UNANSWERED;
+}
+
+/** The pool of the workload's next socket to `destination` (state.ts nextPool). */
+@inline export function nextPool(w: i32, host: i32, destination: i32): i32 {
+  const HI = hostIntsAt(host);
+  const ipa = NEXTIP + (<usize>(w * NDEST + destination) << 2);
+  const ip = load<i32>(ipa);
+  store<i32>(ipa, ip + 1 == iget(HI, HI_NIPS) ? 0 : ip + 1);
+  const WK = WLK + <usize>(w * WK_STRIDE) * 4, kind = iget(WK, WK_KIND);
+  const hk = HOSTK + <usize>(host * HK_STRIDE) * 4;
+  return kind == KIND_BIND ? iget(hk, HK_BIND) + ip : kind == KIND_UDP ? iget(hk, HK_UDP) + ip
+    : iget(HI, HI_PERDEST) != 0 ? iget(HI, HI_CONNECT) + ip * NDEST + destination : iget(HI, HI_CONNECT) + ip;
+}
+
+/** RunStats.attempt (`retry`: 1 for an attempt after a failed one, else 0). */
+@inline export function recordAttempt(w: i32, retry: f64): void {
+  addSt(S_ATTEMPTS, 1);
+  addSt(S_I_ATTEMPTS, 1);
+  setSt(S_IS_RETRY, retry);
+  addSt(S_RETRIES, retry);
+  const steady: f64 = NOW >= WARMUP ? 1 : 0;
+  setSt(S_STEADY, steady);
+  addSt(S_STEADY_ATTEMPTS, steady);
+  const W = wlAt(w);
+  fset(W, W_ATTEMPTS, fget(W, W_ATTEMPTS) + 1);
+  const H = hostAt(iget(wlIntsAt(w), WI_HOST));
+  fset(H, H_STEADY_ATTEMPTS, fget(H, H_STEADY_ATTEMPTS) + steady);
+}
+
+/**
+ * Workload w's allocator picks a free port of the pool, or -1 (the host's connect() allocator, or
+ * bind()'s for a bind workload); a pool's first use lays it out (Ports.pool).
+ */
+@inline export function pickPort(pp: usize, host: i32, w: i32): i32 {
+  const HI = hostIntsAt(host);
+  if (pget(pp, P_WORDS) == 0) {
+    layOutPool(pp, <usize>iget(HI, HI_TEMPLATE));
+    const hk = HOSTK + <usize>(host * HK_STRIDE) * 4;
+    if (iget(hk, HK_BOOK) != 0) blockHeldPorts(hk, pp);
+  }
+  const WK = WLK + <usize>(w * WK_STRIDE) * 4;
+  return allocate(iget(WK, WK_ALLOC), pp, <usize>iget(WK, WK_RNG), <usize>iget(HI, HI_LINUX), iget(WK, WK_REUSEADDR) != 0, NOW);
+}
+
+/** The attempt took `port` of the pool (PortPool.take, RunStats.allocated), or took a TIME_WAIT over (tcp_tw_reuse). */
+@inline export function takePort(pool: i32, pp: usize, port: i32, host: i32): void {
+  if (pget(pp, P_TWSINCE) != 0 && takeOver(pp, port, NOW) >= 0) {
+    reusedTimeWait(pool, pp, port, host);
+    return;
+  }
+  setBusy(pp, port);
+  pset(pp, P_FREE, pget(pp, P_FREE) - 1);
+  pset(pp, P_EST, pget(pp, P_EST) + 1);
+  const hk = HOSTK + <usize>(host * HK_STRIDE) * 4;
+  if (iget(hk, HK_BOOK) != 0) tookPort(hk, pp, port);
+  const last = load<f64>(releasedAt(pp, port)); // its release time + 1; 0: never released
+  recordAllocated(pool, PORTREC + (<usize>(pget(pp, P_LO) + port) << 5), last == 0 ? -1 : NOW - (last - 1));
+  const H = hostAt(host);
+  const hostInUse = fget(H, H_INUSE) + 1;
+  fset(H, H_INUSE, hostInUse);
+  if (hostInUse > fget(H, H_PEAK)) fset(H, H_PEAK, hostInUse);
+}
+
+/** Ports.take of a TIME_WAIT connect() takes over (tcp_tw_reuse; ./tw-reuse.ts), RunStats.reusedTimeWait: the port stays held. */
+function reusedTimeWait(pool: i32, pp: usize, port: i32, host: i32): void {
+  const H = hostAt(host);
+  fset(H, H_TWCOUNT, fget(H, H_TWCOUNT) - 1);
+  setBusy(pp, port);
+  pset(pp, P_TW, pget(pp, P_TW) - 1);
+  pset(pp, P_EST, pget(pp, P_EST) + 1);
+  pset(pp, P_FREE, pget(pp, P_FREE) - 1);
+  addSt(S_SUCCESSES, 1);
+  addSt(S_TW_REUSES, 1);
+  const ps = psAt(pool);
+  fset(ps, PS_ATTEMPTS, fget(ps, PS_ATTEMPTS) + 1);
+  fset(ps, PS_ALLOC, fget(ps, PS_ALLOC) + 1);
+  addSt(S_TW, -1);
+  const est = st(S_EST) + 1;
+  setSt(S_EST, est);
+  if (est > st(S_PEAK_EST)) setSt(S_PEAK_EST, est);
+  const rec = PORTREC + (<usize>(pget(pp, P_LO) + port) << 5);
+  store<f64>(rec, load<f64>(rec) + 1);
+  utilization(fget(ps, PS_INUSE) / fget(ps, PS_CAP));
+}
+
