@@ -21,9 +21,8 @@ const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLO
  */
 const KERNEL_BIND_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND, ALLOC_RANDOM_PICK]);
 const KERNEL_ARRIVALS: ReadonlySet<number> = new Set([ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_EVEN, ARRIVAL_RANDOM, ARRIVAL_TRACE]);
+/** Durations, and think times and connect latencies, which the kernel draws with the same sampler (./assembly/distributions.ts). */
 const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL, DIST_MIXTURE]);
-/** Closed-loop clients' think times (./assembly/requests.ts draws them with distValue). */
-const KERNEL_THINK: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL]);
 
 /**
  * Why the WebAssembly kernel cannot run this variant of the plan (undefined: it can). The kernel
@@ -32,7 +31,7 @@ const KERNEL_THINK: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, 
  * Pareto, empirical or a mixture of these; any closing-side mix, destinations, weights and source addresses;
  * connect() or bind(ip, 0) sockets, with the bind bookkeeping, or connected UDP sockets; TCP
  * connect() workloads with or without the request layer (keep-alive pools, waiting requests,
- * retries with backoff, closed-loop clients with constant, uniform or exponential think times:
+ * retries with backoff, closed-loop clients with think times of any of those distributions:
  * ./assembly/requests.ts); on hosts with any allocator of the registry (bind(ip, 0): those
  * without state of their own), with TIME_WAIT reuse (tcp_tw_reuse), with any number of port pools and slots
  * (it lays a pool out on first use and grows its memory as the run needs; past WebAssembly's
@@ -47,7 +46,7 @@ export function kernelRefusal(plan: Plan, variant: number): string | undefined {
   for (const planned of plan.workloads) {
     const w = workloadIn(plan, variant, planned);
     const requests = w.clients !== undefined || w.pool !== undefined || w.retry !== undefined;
-    if (w.clients !== undefined && !KERNEL_THINK.has(new Distribution(w.clients.think).kind)) return `workload ${w.name}: think ${w.clients.think.dist}`;
+    if (w.clients !== undefined && !KERNEL_DURATIONS.has(new Distribution(w.clients.think).kind)) return `workload ${w.name}: think ${w.clients.think.dist}`;
     if (requests && (w.protocol !== 'tcp' || w.bind === 'any-port')) return `workload ${w.name}: request layer on ${w.protocol === 'tcp' ? 'bind' : 'udp'} sockets`;
     if (w.connectLatency !== undefined) return `workload ${w.name}: connectLatency`;
     if (w.bind === 'any-port' && !KERNEL_BIND_ALLOCATORS.has(ALLOCATORS[profiles[w.host]!.bindAllocator].code)) return `workload ${w.name}: bind allocator ${profiles[w.host]!.bindAllocator}`;

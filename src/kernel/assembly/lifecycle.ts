@@ -7,7 +7,8 @@ import { CLOSE, FIN_WAIT_END, TIME_WAIT_END, TW_REUSABLE } from '../../sim/event
 import { KIND_UDP } from '../../sim/pool-kind-codes';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
 import { BY_CLIENT, BY_UNANSWERED, UDP_END } from '../../workload/closing-sides';
-import { distValue, drawCloser, drawDuration, nextPool, pickDestination, pickPort, recordAttempt, takePort } from './attempt';
+import { drawCloser, drawDuration, nextPool, pickDestination, pickPort, recordAttempt, takePort } from './attempt';
+import { distValue } from './distributions';
 import { HK_BOOK, HK_REUSELANE, HK_STRIDE, releasedPort, WK_IDLE_AT, WK_KIND, WK_STRIDE } from './binds';
 import { jsRound } from './math';
 import { isFree, P_EST, P_FREE, P_HOST, P_TW, P_TWSINCE, pget, pset, releasedAt, setFree } from './pools';

@@ -11,12 +11,12 @@
 // closed-loop clients' active intervals; one FIFO lane of IDLE_END events per idle timeout
 // (./idle-lanes.ts).
 
-import { DIST_CONSTANT } from '../../random/distribution-codes';
 import { CLIENT_NEXT, CLOSE, REQUEST_DONE, RETRY } from '../../sim/events';
 import { BACKOFF_FIXED, JITTER_FULL, JITTER_NONE } from '../../workload/retry-codes';
 import { reserve } from './arena';
+import { drawRecord } from './distributions';
 import { idleLanePush, idleLanesInit } from './idle-lanes';
-import { distValue, drawCloser, nextPool, pickDestination, pickPort, recordAttempt, sampleDuration, takePort } from './attempt';
+import { drawCloser, nextPool, pickDestination, pickPort, recordAttempt, sampleDuration, takePort } from './attempt';
 import { close } from './lifecycle';
 import { heapPush, nextSeq } from './queue';
 import { uniform } from './random';
@@ -26,11 +26,12 @@ import {
   wlAt, wlIntsAt, WLRNG,
 } from './state';
 import { jsRound } from './math';
+import { thinkRecord } from './traffic';
 import { P_TW, pget } from './pools';
 
 // Per workload, f64 fields (RQW) and i32 fields (RQWI), written by ../request-layout.ts.
-const R_MAXSIZE = 0, R_MAXIDLE = 1, R_IDLETIMEOUT = 2, R_MAXREQ = 3, R_BASE = 4, R_MAX = 5, R_THINK1 = 6, R_THINK2 = 7, R_RETRIES = 8;
-const RQW_STRIDE = 9;
+const R_MAXSIZE = 0, R_MAXIDLE = 1, R_IDLETIMEOUT = 2, R_MAXREQ = 3, R_BASE = 4, R_MAX = 5, R_RETRIES = 6;
+const RQW_STRIDE = 7;
 const RI_REQUESTS = 0, RI_POOL = 1, RI_IDLELANE = 2, RI_ATTEMPTS = 3, RI_BACKOFF = 4, RI_JITTER = 5, RI_FLUSH = 6, RI_THINK = 7;
 const RI_CLIENTS = 8, RI_NCLIENTS = 9;
 const RQWI_STRIDE = 10;
@@ -319,9 +320,7 @@ function requestEnded(r: i32): void {
   store<i32>(q, FREE, 32);
   FREE = r + 1;
   if (client < 0) return;
-  const kind = rwi(w, RI_THINK);
-  const u = kind == DIST_CONSTANT ? 0 : uniform(RQRNG + <usize>(w * 32) + 16);
-  heapPush(NOW + distValue(kind, u, rwf(w, R_THINK1), rwf(w, R_THINK2)), key(), w, client, 0, CLIENT_NEXT);
+  heapPush(NOW + drawRecord(thinkRecord(w), RQRNG + <usize>(w * 32) + 16), key(), w, client, 0, CLIENT_NEXT);
 }
 
 // ----------------------------------------------------------------- closed-loop clients
