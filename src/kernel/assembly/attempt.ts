@@ -8,12 +8,12 @@ import { drawDist } from './distributions';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
 import { KIND_BIND, KIND_UDP } from '../../sim/pool-kind-codes';
-import { blockHeldPorts, HK_BIND, HK_BOOK, HK_STRIDE, HK_UDP, tookPort, WK_ALLOC, WK_KIND, WK_REUSEADDR, WK_RNG, WK_STRIDE } from './binds';
+import { blockHeldPorts, HK_BIND, HK_BOOK, HK_STRIDE, HK_UDP, tookPort, WK_ALLOC, WK_KIND, WK_REUSEADDR, WK_RNG, WK_STATE, WK_STRIDE } from './binds';
 import { layOutPool, P_EST, P_FREE, P_LO, P_TW, P_TWSINCE, P_WORDS, pget, pset, releasedAt, setBusy } from './pools';
 import { uniform } from './random';
 import { recordAllocated, utilization } from './statistics';
 import {
-  addSt, fget, fset, H_INUSE, H_PEAK, H_STEADY_ATTEMPTS, H_TWCOUNT, HI_LINUX, HI_CONNECT, HI_NIPS, HI_PERDEST, HI_TEMPLATE, HOSTK, hostAt,
+  addSt, fget, fset, H_INUSE, H_PEAK, H_STEADY_ATTEMPTS, H_TWCOUNT, HI_CONNECT, HI_NIPS, HI_PERDEST, HI_TEMPLATE, HOSTK, hostAt,
   hostIntsAt, iget, NDEST, NEXTIP, NOW, PICK, PORTREC, psAt, PS_ALLOC, PS_ATTEMPTS, PS_CAP, PS_INUSE, S_ATTEMPTS, S_EST, S_I_ATTEMPTS,
   S_IS_RETRY, S_PEAK_EST, S_RETRIES, S_STEADY, S_STEADY_ATTEMPTS, S_SUCCESSES, S_TW, S_TW_REUSES, setSt, st, W_ATTEMPTS, W_D1, W_D2,
   W_PCLIENT, W_PICKTOTAL, W_PRESET, W_PSERVER, WARMUP, WI_DURKIND, WI_FIXED, WI_HOST, WI_PICKBASE, WI_PICKN, WI_SELECT, wlAt, wlIntsAt, WLK,
@@ -110,7 +110,7 @@ export function sampleDuration(w: i32): f64 {
     if (iget(hk, HK_BOOK) != 0) blockHeldPorts(hk, pp);
   }
   const WK = WLK + <usize>(w * WK_STRIDE) * 4;
-  return allocate(iget(WK, WK_ALLOC), pp, <usize>iget(WK, WK_RNG), <usize>iget(HI, HI_LINUX), iget(WK, WK_REUSEADDR) != 0, NOW);
+  return allocate(iget(WK, WK_ALLOC), pp, <usize>iget(WK, WK_RNG), <usize>iget(WK, WK_STATE), iget(WK, WK_REUSEADDR) != 0, NOW);
 }
 
 /** The attempt took `port` of the pool (PortPool.take, RunStats.allocated), or took a TIME_WAIT over (tcp_tw_reuse). */

@@ -21,9 +21,12 @@ export const HK_STRIDE = 8;
 // Per workload, i32 × WK_STRIDE: which kind of its host's pools its sockets use (KIND_*), the
 // allocator code (ALLOC_*) and the byte offset of the random stream its sockets' ports are drawn
 // with (the host's connect(), bind() or UDP one), SO_REUSEADDR (1) for bind(ip, 0); at byte
-// WK_IDLE_AT, f64, the ticks a UDP socket stays open after its flow (0 for TCP).
-export const WK_KIND = 0, WK_ALLOC = 1, WK_RNG = 2, WK_REUSEADDR = 3, WK_IDLE_AT = 16;
-export const WK_STRIDE = 6;
+// WK_IDLE_AT, f64, the ticks a UDP socket stays open after its flow (0 for TCP); WK_STATE, the byte
+// offset of its allocator's state (0: none; the host's connect() allocator's, or one of the two
+// bind() allocators the JS engine makes per host, without and with SO_REUSEADDR: linux keys and
+// perturb table (./pools.ts), the RFC 6056 ones' (./rfc6056.ts)).
+export const WK_KIND = 0, WK_ALLOC = 1, WK_RNG = 2, WK_REUSEADDR = 3, WK_IDLE_AT = 16, WK_STATE = 6;
+export const WK_STRIDE = 8;
 
 let POOLS: usize = 0;
 @inline function poolAt(p: i32): usize { return POOLS + <usize>(p * POOL_STRIDE) * 4; }
