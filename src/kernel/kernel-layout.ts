@@ -22,7 +22,7 @@ export const CFG_PROCESSED = 11;
 /** CFG index of the traffic region's offset (./traffic-layout.ts). */
 export const CFG_TRAFFIC = 20;
 /** Per host and per workload, the fields of ./assembly/binds.ts (HK_*, WK_*). */
-export const HK_STRIDE = 8, WK_STRIDE = 8;
+export const HK_STRIDE = 8, WK_STRIDE = 12;
 /** Bytes of state of the connect() allocators that keep some (./assembly/pools.ts, rfc6056.ts). */
 const ALLOCATOR_STATE: Partial<Record<string, number>> = {
   'linux': 16 + PERTURB_TABLE_SIZE * 4, 'linux-socket-range': 16 + PERTURB_TABLE_SIZE * 4,

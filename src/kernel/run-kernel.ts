@@ -236,7 +236,7 @@ function fillWorkloads(buf: ArrayBuffer, L: RunLayout, streams: RandomStreams, i
     const select = w.selection === 'random' ? SELECT_RANDOM : period !== undefined ? SELECT_PERIOD : SELECT_ROUND_ROBIN;
     WI.set([arrivalKind(w.arrivals), durKind, closer.fixed, w.destinations.length, select, pick, w.host, 1 + i], i * WLI_STRIDE);
     if (period !== undefined) i32(buf, L.periodAt[i]!, 2 + period.length).set([0, period.length, ...period]);
-    fillSockets(buf, L, w, i);
+    fillSockets(buf, L, w, i, streams);
     const name = `workload/${w.name}`;
     ['arrivals', 'destinations', 'durations', 'closed-by'].forEach((s, j) => WR.set(streams.stream(`${name}/${s}`).state, i * 16 + j * 4));
     let cumulative = 0;
@@ -249,14 +249,16 @@ function fillWorkloads(buf: ArrayBuffer, L: RunLayout, streams: RandomStreams, i
   });
 }
 
-/** Workload i's sockets' pools, allocator and stream, as WorkloadState takes them (../sim/state.ts). */
-function fillSockets(buf: ArrayBuffer, L: RunLayout, w: PlanWorkload, i: number): void {
+/** Workload i's sockets' pools, allocator, its state and stream, and its connect latency's stream, as WorkloadState takes them (../sim/state.ts). */
+function fillSockets(buf: ArrayBuffer, L: RunLayout, w: PlanWorkload, i: number, streams: RandomStreams): void {
   const p = L.profiles[w.host]!, bind = w.bind === 'any-port';
   const [alloc, rng] = L.kinds[i] === KIND_UDP ? [ALLOCATORS['random-start'].code, L.at.hostRng2 + w.host * 32 + 16]
     : bind ? [ALLOCATORS[p.bindAllocator].code, L.at.hostRng2 + w.host * 32] : [ALLOCATORS[p.allocator].code, L.at.hostRng + w.host * 16];
   const state = L.kinds[i] === KIND_UDP ? 0 : bind ? L.bindStateAt[w.host]![w.reuseAddr ? 1 : 0] : L.linuxAt[w.host]!;
   i32(buf, L.at.wlK + i * WK_STRIDE * 4, WK_STRIDE).set([L.kinds[i]!, alloc, rng, bind && w.reuseAddr ? 1 : 0]);
-  i32(buf, L.at.wlK + i * WK_STRIDE * 4 + 24, 1)[0] = state; // WK_STATE
+  // WK_STATE, WK_LATENCY, then the connect-latency stream (WK_LATRNG_AT)
+  const latency = w.connectLatency === undefined ? [0, 0, 0, 0] : streams.stream(`workload/${w.name}/connect-latency`).state;
+  i32(buf, L.at.wlK + i * WK_STRIDE * 4 + 24, 6).set([state, w.connectLatency === undefined ? 0 : 1, ...latency]);
   f64(buf, L.at.wlK + i * WK_STRIDE * 4 + 16, 1)[0] = idleHold(w);
 }
 

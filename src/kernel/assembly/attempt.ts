@@ -4,11 +4,11 @@
 // and taking the port (PortPool.take, RunStats.attempt and allocated).
 
 import { allocate } from './allocate';
-import { drawDist } from './distributions';
+import { drawDist, drawRecord } from './distributions';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
 import { KIND_BIND, KIND_UDP } from '../../sim/pool-kind-codes';
-import { blockHeldPorts, HK_BIND, HK_BOOK, HK_STRIDE, HK_UDP, tookPort, WK_ALLOC, WK_KIND, WK_REUSEADDR, WK_RNG, WK_STATE, WK_STRIDE } from './binds';
+import { blockHeldPorts, HK_BIND, HK_BOOK, HK_STRIDE, HK_UDP, tookPort, WK_ALLOC, WK_KIND, WK_LATENCY, WK_LATRNG_AT, WK_REUSEADDR, WK_RNG, WK_STATE, WK_STRIDE } from './binds';
 import { layOutPool, P_EST, P_FREE, P_LO, P_TW, P_TWSINCE, P_WORDS, pget, pset, releasedAt, setBusy } from './pools';
 import { uniform } from './random';
 import { recordAllocated, utilization } from './statistics';
@@ -19,7 +19,7 @@ import {
   W_PCLIENT, W_PICKTOTAL, W_PRESET, W_PSERVER, WARMUP, WI_DURKIND, WI_FIXED, WI_HOST, WI_PICKBASE, WI_PICKN, WI_SELECT, wlAt, wlIntsAt, WLK,
   WLRNG,
 } from './state';
-import { empiricalTable, mixtureParts, paretoP3 } from './traffic';
+import { empiricalTable, latencyRecord, mixtureParts, paretoP3 } from './traffic';
 import { takeOver } from './tw-reuse';
 
 /** A duration of the workload's distribution, mixtures included (Distribution.sample), from its durations stream. */
@@ -31,6 +31,15 @@ export function drawDuration(w: i32, dk: i32, rng: usize): f64 {
 /** Workload w's next connection duration, whatever its distribution (Distribution.sample), from its durations stream. */
 export function sampleDuration(w: i32): f64 {
   return drawDuration(w, iget(wlIntsAt(w), WI_DURKIND), WLRNG + <usize>(w * 64) + 32);
+}
+
+/**
+ * Workload w's connect latency for an attempt (0 without one: no draw), from its connect-latency
+ * stream: drawn per attempt whatever its outcome, as the JS engine draws it.
+ */
+@inline export function drawLatency(w: i32): f64 {
+  const WK = WLK + <usize>(w * WK_STRIDE) * 4;
+  return iget(WK, WK_LATENCY) == 0 ? 0 : drawRecord(latencyRecord(w), WK + WK_LATRNG_AT);
 }
 
 /** Workload w's next destination (DestinationPicker.next). */

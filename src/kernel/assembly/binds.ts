@@ -24,9 +24,11 @@ export const HK_STRIDE = 8;
 // WK_IDLE_AT, f64, the ticks a UDP socket stays open after its flow (0 for TCP); WK_STATE, the byte
 // offset of its allocator's state (0: none; the host's connect() allocator's, or one of the two
 // bind() allocators the JS engine makes per host, without and with SO_REUSEADDR: linux keys and
-// perturb table (./pools.ts), the RFC 6056 ones' (./rfc6056.ts)).
-export const WK_KIND = 0, WK_ALLOC = 1, WK_RNG = 2, WK_REUSEADDR = 3, WK_IDLE_AT = 16, WK_STATE = 6;
-export const WK_STRIDE = 8;
+// perturb table (./pools.ts), the RFC 6056 ones' (./rfc6056.ts)); WK_LATENCY, 1 when its
+// connect() has a latency (../../sim/state.ts WorkloadState.latency: its distribution record is
+// ./traffic.ts latencyRecord), drawn from the stream at byte WK_LATRNG_AT (i32 × 4).
+export const WK_KIND = 0, WK_ALLOC = 1, WK_RNG = 2, WK_REUSEADDR = 3, WK_IDLE_AT = 16, WK_STATE = 6, WK_LATENCY = 7, WK_LATRNG_AT = 32;
+export const WK_STRIDE = 12;
 
 let POOLS: usize = 0;
 @inline function poolAt(p: i32): usize { return POOLS + <usize>(p * POOL_STRIDE) * 4; }

@@ -7,7 +7,7 @@ import { CLOSE, FIN_WAIT_END, TIME_WAIT_END, TW_REUSABLE } from '../../sim/event
 import { KIND_UDP } from '../../sim/pool-kind-codes';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
 import { BY_CLIENT, BY_UNANSWERED, UDP_END } from '../../workload/closing-sides';
-import { drawCloser, drawDuration, nextPool, pickDestination, pickPort, recordAttempt, takePort } from './attempt';
+import { drawCloser, drawDuration, drawLatency, nextPool, pickDestination, pickPort, recordAttempt, takePort } from './attempt';
 import { distValue } from './distributions';
 import { HK_BOOK, HK_REUSELANE, HK_STRIDE, releasedPort, WK_IDLE_AT, WK_KIND, WK_STRIDE } from './binds';
 import { jsRound } from './math';
@@ -73,6 +73,7 @@ export function arrival(w: i32): void {
   const dk = iget(WI, WI_DURKIND);
   const du = dk == DIST_CONSTANT ? 0 : dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL ? uniform(rng + 32) : drawDuration(w, dk, rng + 32);
   const closedBy = drawCloser(W, WI, rng);
+  const latency = drawLatency(w);
   const host = iget(WI, WI_HOST);
   const pool = nextPool(w, host, destination);
   recordAttempt(w, 0);
@@ -91,8 +92,9 @@ export function arrival(w: i32): void {
   takePort(pool, pp, port, host);
   // a UDP socket: open its idle timeout past its flow, then closed by its owner (closingCode, ../../sim/udp.ts)
   const WK = WLK + <usize>(w * WK_STRIDE) * 4;
-  if (iget(WK, WK_KIND) == KIND_UDP) heapPush(now + (duration + load<f64>(WK, WK_IDLE_AT)), NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, UDP_END, CLOSE);
-  else heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy, CLOSE);
+  // (after its connect latency, held on the port)
+  if (iget(WK, WK_KIND) == KIND_UDP) heapPush(now + (latency + duration + load<f64>(WK, WK_IDLE_AT)), NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, UDP_END, CLOSE);
+  else heapPush(now + (latency + duration), NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy, CLOSE);
 }
 
 /** The connection on (pool, port) closes now, by side `by` (Ports.close). */

@@ -16,7 +16,7 @@ import { BACKOFF_FIXED, JITTER_FULL, JITTER_NONE } from '../../workload/retry-co
 import { reserve } from './arena';
 import { drawRecord } from './distributions';
 import { idleLanePush, idleLanesInit } from './idle-lanes';
-import { drawCloser, nextPool, pickDestination, pickPort, recordAttempt, sampleDuration, takePort } from './attempt';
+import { drawCloser, drawLatency, nextPool, pickDestination, pickPort, recordAttempt, sampleDuration, takePort } from './attempt';
 import { close } from './lifecycle';
 import { heapPush, nextSeq } from './queue';
 import { uniform } from './random';
@@ -161,6 +161,7 @@ function attemptRequest(r: i32, retry: bool): void {
   const host = iget(wlIntsAt(w), WI_HOST);
   const pool = nextPool(w, host, destination);
   store<i32>(q, load<i32>(q, 20) + 1, 20);
+  const latency = drawLatency(w);
   recordAttempt(w, retry ? 1 : 0);
   if (retry) { const a = rqw(w) + (<usize>R_RETRIES << 3); store<f64>(a, load<f64>(a) + 1); }
   const pp = poolAt(pool);
@@ -181,11 +182,11 @@ function attemptRequest(r: i32, retry: bool): void {
     cset(cp, CP_OPEN, cget(cp, CP_OPEN) + 1);
     store<i32>(c, w + 1, 16);
     store<i32>(c, destination, 20);
-    serve(r, id);
+    serve(r, id, latency);
   } else {
     store<i32>(c, 0, 16);
     store<i32>(c, r + 1, 8);
-    heapPush(NOW + load<f64>(q), key(), pool, port, closedBy, CLOSE);
+    heapPush(NOW + (latency + load<f64>(q)), key(), pool, port, closedBy, CLOSE);
   }
 }
 
@@ -244,14 +245,14 @@ function drainWaiters(cp: usize, w: i32): void {
 }
 
 /** Request r runs on pooled connection `id` for its duration. */
-function serve(r: i32, id: i32): void {
+function serve(r: i32, id: i32, latency: f64 = 0): void {
   const c = connAt(id), q = rqAt(r);
   store<i32>(c, r + 1, 8);
   addSt(S_POOLED, 1);
   if (load<i32>(c, 12) > 0) addSt(S_POOLED_REUSED, 1);
   if (load<i32>(q, 28) == 1) addSt(S_POOLED_WAITED, 1);
   const pool = load<i32>(c, 36);
-  heapPush(NOW + load<f64>(q), key(), pool, connPort(c, pool), 0, REQUEST_DONE);
+  heapPush(NOW + (latency + load<f64>(q)), key(), pool, connPort(c, pool), 0, REQUEST_DONE);
 }
 
 /** The request on pooled connection (pool, port) is served: reuse, keep idle, or close the connection. */
