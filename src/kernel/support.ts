@@ -23,8 +23,8 @@ const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFO
  * runs workloads with every arrival kind (constant, Poisson, rate curves evenly spaced or
  * randomized, timestamp traces) and these durations: constant, uniform, exponential, lognormal,
  * Pareto, empirical or a mixture of these; any closing-side mix, destinations, weights and source addresses;
- * connect latencies of any of these; connect() or bind(ip, 0) sockets, with the bind bookkeeping, or connected UDP sockets; TCP
- * connect() workloads with or without the request layer (keep-alive pools, waiting requests,
+ * connect latencies of any of these; connect() or bind(ip, 0) sockets, with the bind bookkeeping, or connected UDP sockets,
+ * each with or without the request layer (keep-alive pools, waiting requests,
  * retries with backoff, closed-loop clients with think times of any of those distributions:
  * ./assembly/requests.ts); on hosts with any allocator of the registry, for connect() and for
  * bind(ip, 0), with TIME_WAIT reuse (tcp_tw_reuse), with any number of port pools and slots
@@ -39,9 +39,7 @@ export function kernelRefusal(plan: Plan, variant: number): string | undefined {
   }
   for (const planned of plan.workloads) {
     const w = workloadIn(plan, variant, planned);
-    const requests = w.clients !== undefined || w.pool !== undefined || w.retry !== undefined;
     if (w.clients !== undefined && !KERNEL_DURATIONS.has(new Distribution(w.clients.think).kind)) return `workload ${w.name}: think ${w.clients.think.dist}`;
-    if (requests && (w.protocol !== 'tcp' || w.bind === 'any-port')) return `workload ${w.name}: request layer on ${w.protocol === 'tcp' ? 'bind' : 'udp'} sockets`;
     if (w.connectLatency !== undefined && !KERNEL_DURATIONS.has(new Distribution(w.connectLatency).kind)) return `workload ${w.name}: connectLatency ${w.connectLatency.dist}`;
     if (w.bind === 'any-port' && !KERNEL_ALLOCATORS.has(ALLOCATORS[profiles[w.host]!.bindAllocator].code)) return `workload ${w.name}: bind allocator ${profiles[w.host]!.bindAllocator}`;
     if (!KERNEL_ARRIVALS.has(arrivalKind(w.arrivals))) return `workload ${w.name}: arrivals ${w.arrivals.type}`;

@@ -5,7 +5,8 @@
 // uses from a source IP is skipped by bind(ip, 0) on that IP. The same counts per port as the JS
 // engine, applied to the pools by blocking and unblocking ports (PortPool.block, unblock).
 
-import { KIND_BIND, KIND_CONNECT } from '../../sim/pool-kind-codes';
+import { KIND_BIND, KIND_CONNECT, KIND_UDP } from '../../sim/pool-kind-codes';
+import { UDP_END } from '../../workload/closing-sides';
 import { uniform } from './random';
 import { inTimeWait } from './tw-reuse';
 import { findFreeWithParity, isFree, P_BLOCKED, P_FREE, P_IP, P_KIND, P_SIZE, P_WORDS, pget, POOL_STRIDE, pset, setBusy, setFree } from './pools';
@@ -29,6 +30,14 @@ export const HK_STRIDE = 8;
 // ./traffic.ts latencyRecord), drawn from the stream at byte WK_LATRNG_AT (i32 × 4).
 export const WK_KIND = 0, WK_ALLOC = 1, WK_RNG = 2, WK_REUSEADDR = 3, WK_IDLE_AT = 16, WK_STATE = 6, WK_LATENCY = 7, WK_LATRNG_AT = 32;
 export const WK_STRIDE = 12;
+
+/** How a socket of the workload (its WK record) closes (../../sim/udp.ts closingCode): a UDP socket by its owner, a TCP one by the side drawn. */
+@inline export function closingCode(WK: usize, drawn: i32): i32 {
+  return load<i32>(WK + (<usize>WK_KIND << 2)) == KIND_UDP ? UDP_END : drawn;
+}
+
+/** Ticks a socket of the workload stays open after its flow (../../sim/udp.ts idleHold): a UDP socket's idle timeout, 0 for TCP. */
+@inline export function idleHold(WK: usize): f64 { return load<f64>(WK + WK_IDLE_AT); }
 
 let POOLS: usize = 0;
 @inline function poolAt(p: i32): usize { return POOLS + <usize>(p * POOL_STRIDE) * 4; }

@@ -14,6 +14,7 @@
 import { CLIENT_NEXT, CLOSE, REQUEST_DONE, RETRY } from '../../sim/events';
 import { BACKOFF_FIXED, JITTER_FULL, JITTER_NONE } from '../../workload/retry-codes';
 import { reserve } from './arena';
+import { closingCode, idleHold, WK_STRIDE } from './binds';
 import { drawRecord } from './distributions';
 import { idleLanePush, idleLanesInit } from './idle-lanes';
 import { drawCloser, drawLatency, nextPool, pickDestination, pickPort, recordAttempt, sampleDuration, takePort } from './attempt';
@@ -23,7 +24,7 @@ import { uniform } from './random';
 import { recordFailed } from './statistics';
 import {
   addSt, DURATION, fget, iget, NDEST, NORMAL, NOW, poolAt, PRIORITY_SPAN, S_GAVE_UP, S_POOLED, S_POOLED_REUSED, S_POOLED_WAITED, WI_HOST,
-  wlAt, wlIntsAt, WLRNG,
+  WLK, wlAt, wlIntsAt, WLRNG,
 } from './state';
 import { jsRound } from './math';
 import { thinkRecord } from './traffic';
@@ -174,7 +175,8 @@ function attemptRequest(r: i32, retry: bool): void {
   }
   takePort(pool, pp, port, host);
   const id = connId(pool, port), c = connAt(id);
-  const closedBy = load<i32>(q, 24);
+  const WK = WLK + <usize>(w * WK_STRIDE) * 4; // its sockets: connect(), bind(ip, 0) or UDP (./binds.ts)
+  const closedBy = closingCode(WK, load<i32>(q, 24));
   store<i32>(c, closedBy, 32);
   store<i32>(c, pool, 36);
   store<i32>(c, 0, 12);
@@ -186,7 +188,7 @@ function attemptRequest(r: i32, retry: bool): void {
   } else {
     store<i32>(c, 0, 16);
     store<i32>(c, r + 1, 8);
-    heapPush(NOW + (latency + load<f64>(q)), key(), pool, port, closedBy, CLOSE);
+    heapPush(NOW + (latency + load<f64>(q) + idleHold(WK)), key(), pool, port, closedBy, CLOSE);
   }
 }
 
