@@ -58,7 +58,8 @@ interface RunLayout {
   lanes: Lanes;
   at: ReturnType<typeof regionsOf>;
   trafficAt: number; traffic: ReturnType<typeof trafficLayout>;
-  linuxAt: number[]; templates: ReturnType<typeof freeTemplate>[]; templateAt: number[]; bookAt: number[];
+  /** Per host, where its connect() allocator's state is, and its two bind() allocators' (without, with SO_REUSEADDR); 0: none. */
+  linuxAt: number[]; bindStateAt: [number, number][]; templates: ReturnType<typeof freeTemplate>[]; templateAt: number[]; bookAt: number[];
   kinds: number[]; periods: (number[] | undefined)[]; periodAt: number[];
   base: number[]; requests: ReturnType<typeof layOutRequests>; end: number;
 }
@@ -111,6 +112,12 @@ function layOut(plan: Plan, variant: number, initial: StatsArrays, levels: reado
   const trafficAt = r.take(traffic.bytes);
   // The connect() allocators' state (./assembly/pools.ts's linux keys and perturb table, ./assembly/rfc6056.ts's), per host that uses one.
   const linuxAt = profiles.map((p) => (allocatorStateBytes(p.allocator) === 0 ? 0 : r.take(allocatorStateBytes(p.allocator))));
+  // The bind() allocators' state, per host with bind(ip, 0) workloads whose allocator keeps some (the JS engine makes two per host).
+  const binds = plan.hosts.map((_, h) => workloads.some((w) => w.host === h && w.bind === 'any-port'));
+  const bindStateAt = profiles.map((p, h): [number, number] => {
+    const bytes = allocatorStateBytes(p.bindAllocator);
+    return binds[h] && bytes > 0 ? [r.take(bytes), r.take(bytes)] : [0, 0];
+  });
   // Per host, the free bits of a fresh pool of its range (words, even and odd summary words), which the kernel copies into a pool on first use.
   const templates = profiles.map((p) => freeTemplate(p.portRange[1] - p.portRange[0] + 1, p.reservedPorts.map((x) => x - p.portRange[0])));
   const templateAt = templates.map((t) => r.take(t.bits.byteLength));
@@ -124,7 +131,7 @@ function layOut(plan: Plan, variant: number, initial: StatsArrays, levels: reado
   const base = size.map((_, p) => size.slice(0, p).reduce((x, y) => x + y, 0));
   const requests = layOutRequests(workloads, nDest, nPools, slots, (bytes) => r.take(bytes));
   return { layout, profiles, workloads, nPools, nHosts, nWl, nDest, nSlots, nPick, size, slots, lanes, at, trafficAt, traffic,
-    linuxAt, templates, templateAt, bookAt, kinds, periods, periodAt, base, requests, end: r.end };
+    linuxAt, bindStateAt, templates, templateAt, bookAt, kinds, periods, periodAt, base, requests, end: r.end };
 }
 
 /**
@@ -197,12 +204,15 @@ function fillHosts(buf: ArrayBuffer, L: RunLayout, plan: Plan, streams: RandomSt
     H.set([p.timeWait, p.finTimeout, p.maxTimeWaitBuckets, initial.hostTimeWait[i]!, initial.hostInUse[i]!, initial.hostPeakInUse[i]!,
       initial.hostPeakTimeWait[i]!, initial.hostSteadyAttempts[i]!, initial.hostSteadyFailures[i]!], i * HOST_STRIDE);
     HI.set([L.lanes.tw[i]!, L.lanes.fin[i]!, ALLOCATORS[p.allocator].code, h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0,
-      L.layout.hosts[i]!.connect, L.linuxAt[i]!, L.templateAt[i]!], i * HOSTI_STRIDE);
+      L.layout.hosts[i]!.connect, L.templateAt[i]!], i * HOSTI_STRIDE);
     const rng = streams.stream(`host/${h.name}/allocator`);
     // Made as the JS engine makes it (its secrets drawn from the host's stream), then copied.
     placeAllocatorState(p.allocator, rng, buf, L.linuxAt[i]!);
     HR.set(rng.state, i * 4);
-    i32(buf, L.at.hostRng2 + i * 32, 8).set([...streams.stream(`host/${h.name}/bind-allocator`).state, ...streams.stream(`host/${h.name}/udp-allocator`).state]);
+    // The bind() allocators, without then with SO_REUSEADDR, as the JS engine makes them from the host's bind() stream (hostStates).
+    const rngBind = streams.stream(`host/${h.name}/bind-allocator`);
+    L.bindStateAt[i]!.forEach((at, j) => placeAllocatorState(p.bindAllocator, rngBind, buf, at, { reuseAddr: j === 1 }));
+    i32(buf, L.at.hostRng2 + i * 32, 8).set([...rngBind.state, ...streams.stream(`host/${h.name}/udp-allocator`).state]);
     const perDestination = p.sharing === 'per-destination';
     i32(buf, L.at.hostK + i * HK_STRIDE * 4, HK_STRIDE).set([L.bookAt[i]!, L.layout.hosts[i]!.connect, h.sourceIps.length * (perDestination ? L.nDest : 1),
       L.layout.hosts[i]!.bind, L.layout.hosts[i]!.udp, L.lanes.reuse[i]!]);
@@ -226,7 +236,7 @@ function fillWorkloads(buf: ArrayBuffer, L: RunLayout, streams: RandomStreams, i
     const select = w.selection === 'random' ? SELECT_RANDOM : period !== undefined ? SELECT_PERIOD : SELECT_ROUND_ROBIN;
     WI.set([arrivalKind(w.arrivals), durKind, closer.fixed, w.destinations.length, select, pick, w.host, 1 + i], i * WLI_STRIDE);
     if (period !== undefined) i32(buf, L.periodAt[i]!, 2 + period.length).set([0, period.length, ...period]);
-    fillSockets(buf, L, w, i);
+    fillSockets(buf, L, w, i, streams);
     const name = `workload/${w.name}`;
     ['arrivals', 'destinations', 'durations', 'closed-by'].forEach((s, j) => WR.set(streams.stream(`${name}/${s}`).state, i * 16 + j * 4));
     let cumulative = 0;
@@ -239,12 +249,16 @@ function fillWorkloads(buf: ArrayBuffer, L: RunLayout, streams: RandomStreams, i
   });
 }
 
-/** Workload i's sockets' pools, allocator and stream, as WorkloadState takes them (../sim/state.ts). */
-function fillSockets(buf: ArrayBuffer, L: RunLayout, w: PlanWorkload, i: number): void {
+/** Workload i's sockets' pools, allocator, its state and stream, and its connect latency's stream, as WorkloadState takes them (../sim/state.ts). */
+function fillSockets(buf: ArrayBuffer, L: RunLayout, w: PlanWorkload, i: number, streams: RandomStreams): void {
   const p = L.profiles[w.host]!, bind = w.bind === 'any-port';
   const [alloc, rng] = L.kinds[i] === KIND_UDP ? [ALLOCATORS['random-start'].code, L.at.hostRng2 + w.host * 32 + 16]
     : bind ? [ALLOCATORS[p.bindAllocator].code, L.at.hostRng2 + w.host * 32] : [ALLOCATORS[p.allocator].code, L.at.hostRng + w.host * 16];
+  const state = L.kinds[i] === KIND_UDP ? 0 : bind ? L.bindStateAt[w.host]![w.reuseAddr ? 1 : 0] : L.linuxAt[w.host]!;
   i32(buf, L.at.wlK + i * WK_STRIDE * 4, WK_STRIDE).set([L.kinds[i]!, alloc, rng, bind && w.reuseAddr ? 1 : 0]);
+  // WK_STATE, WK_LATENCY, then the connect-latency stream (WK_LATRNG_AT)
+  const latency = w.connectLatency === undefined ? [0, 0, 0, 0] : streams.stream(`workload/${w.name}/connect-latency`).state;
+  i32(buf, L.at.wlK + i * WK_STRIDE * 4 + 24, 6).set([state, w.connectLatency === undefined ? 0 : 1, ...latency]);
   f64(buf, L.at.wlK + i * WK_STRIDE * 4 + 16, 1)[0] = idleHold(w);
 }
 
