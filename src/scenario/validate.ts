@@ -23,6 +23,9 @@ export function validateScenario(doc: unknown): Validation {
   if (issues.length > 0) return { ok: false, issues };
   // normalize
   const plan = normalize(parsed.data);
+  if (plan.gateways !== undefined) {
+    return { ok: false, issues: [{ path: ['gateways'], code: 'unsupported', message: 'gateways are checked but not simulated in this build yet: remove them (and the hosts\' via) to run' }] };
+  }
   return { ok: true, plan, input: parsed.data, warnings: warnings(plan, parsed.data) };
 }
 
