@@ -44,6 +44,8 @@ export function useKernelModule(module: WebAssembly.Module): void {
 export interface KernelExports {
   init(...offsets: number[]): void;
   requestsInit(...args: (number | boolean)[]): void;
+  /** The NAT layer's regions (./assembly/nat.ts), for plans with gateways. */
+  natInit(hosts: number, keys: number, gateways: number, stats: number, pools: number): void;
   start(): void;
   runChunk(max: number): number;
   finish(): void;

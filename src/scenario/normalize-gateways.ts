@@ -3,6 +3,8 @@ import type { PlanGateway } from '../nat/plan-gateway';
 import { DURATION_PARAMS, GATEWAY_PRESETS, type GatewayParamName, presetParams } from '../nat/presets';
 import { Distribution } from '../random/distributions';
 import type { Plan, PlanHost, PlanWorkload } from '../sim/plan';
+import { kernelRefusal } from '../kernel/support';
+import type { Issue } from './issues';
 import { gatewayParam, poolSizes } from './rules-gateways';
 import type { ScenarioInput } from './schema';
 
@@ -87,4 +89,27 @@ function warmupWith(plan: Plan, s: ScenarioInput, gateways: readonly PlanGateway
   const hold = Math.max(...gateways.map((g) => g.params.finHold ?? 0));
   const maxMean = Math.max(...s.workloads.map((w) => new Distribution(w.connection.duration).mean));
   return Math.max(plan.warmup, Math.ceil((2 * (hold + maxMean)) / 1_000_000) * 1_000_000);
+}
+
+/**
+ * The NAT layer runs on the WebAssembly kernel only (../kernel/assembly/nat.ts), on the plain
+ * connection path: a plan with gateways whose variant the kernel would not run, or with a
+ * request-layer workload (clients, pool, retry) behind a gateway, is refused rather than run
+ * without its gateways.
+ */
+export function gatewayKernelIssues(plan: Plan): Issue[] {
+  if (plan.gateways === undefined) return [];
+  const issues: Issue[] = [];
+  plan.workloads.forEach((w, i) => {
+    if (plan.hosts[w.host]!.gateway !== undefined && (w.clients !== undefined || w.pool !== undefined || w.retry !== undefined)) {
+      const field = w.clients !== undefined ? 'clients' : w.pool !== undefined ? 'pool' : 'retry';
+      issues.push({ path: ['workloads', i, field], code: 'unsupported', message: `a workload behind a gateway has no ${field} yet: the NAT layer runs on the plain connection path (open arrivals, one connection each)` });
+    }
+  });
+  if (issues.length > 0) return issues;
+  for (let v = 0; v < plan.variants.length; v++) {
+    const why = kernelRefusal(plan, v);
+    if (why !== undefined) issues.push({ path: ['gateways'], code: 'unsupported', message: `gateways run on the WebAssembly kernel only, which does not run ${why} (variant ${plan.variants[v]!.label})` });
+  }
+  return issues;
 }

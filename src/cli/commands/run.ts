@@ -12,6 +12,7 @@ import { engineReason } from '../engine';
 import type { PlanGateway } from '../../nat/plan-gateway';
 import type { GatewayParamName } from '../../nat/presets';
 import { paramText } from './gateway-profiles';
+import { GATEWAY_SUMMARY_COLUMNS, withGatewayColumns } from '../../report/gateway-rows';
 import { type Budget, estimateJson } from '../../stats/estimate';
 import { checkWork } from '../budget';
 import type { CliIO } from '../io';
@@ -77,7 +78,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
       ...(opts.shard !== undefined ? { shard: opts.shard } : {}),
       ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
       detail: true,
-      rowsFile: { name: 'summary.csv', columns: SUMMARY_COLUMNS },
+      rowsFile: { name: 'summary.csv', columns: withGatewayColumns(plan, SUMMARY_COLUMNS, GATEWAY_SUMMARY_COLUMNS) },
       row: (_task, summary) => summary,
       breakdown: true,
       progress: progressBar(io, opts.quiet),

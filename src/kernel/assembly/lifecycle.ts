@@ -10,6 +10,7 @@ import { BY_CLIENT, BY_UNANSWERED, UDP_END } from '../../workload/closing-sides'
 import { distValue, drawCloser, drawDuration, nextPool, pickDestination, pickPort, recordAttempt, takePort } from './attempt';
 import { HK_BOOK, HK_REUSELANE, HK_STRIDE, releasedPort, WK_IDLE_AT, WK_KIND, WK_STRIDE } from './binds';
 import { jsRound } from './math';
+import { NAT_ON, natDropped, natTake, withKey } from './nat';
 import { isFree, P_EST, P_FREE, P_HOST, P_TW, P_TWSINCE, pget, pset, releasedAt, setFree } from './pools';
 import { heapPush, lanePush, nextSeq, setSlot } from './queue';
 import { exp1, uniform } from './random';
@@ -88,10 +89,20 @@ export function arrival(w: i32): void {
     return;
   }
   takePort(pool, pp, port, host);
+  let by = closedBy;
+  if (NAT_ON) {
+    // the gateway's port, after the OS's (./nat.ts)
+    const key = natTake(host, destination);
+    if (key == -1) {
+      natDropped(pool, port, host, w);
+      return;
+    }
+    if (key >= 0) by = withKey(closedBy, key);
+  }
   // a UDP socket: open its idle timeout past its flow, then closed by its owner (closingCode, ../../sim/udp.ts)
   const WK = WLK + <usize>(w * WK_STRIDE) * 4;
   if (iget(WK, WK_KIND) == KIND_UDP) heapPush(now + (duration + load<f64>(WK, WK_IDLE_AT)), NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, UDP_END, CLOSE);
-  else heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy, CLOSE);
+  else heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, by, CLOSE);
 }
 
 /** The connection on (pool, port) closes now, by side `by` (Ports.close). */
