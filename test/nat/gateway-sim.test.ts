@@ -80,6 +80,26 @@ describe('vendor arithmetic, reproduced by the simulation', () => {
   });
 });
 
+describe('the other presets and the hold after an RST', () => {
+  test('Azure NAT Gateway: 50,000 per IP to one destination; Linux SNAT: 64,512', () => {
+    const natgw = run(scenario({ duration: '51s', gateway: '{ name: nat, preset: azure-natgw }', host: '{ name: h, profile: linux, via: nat, sourceIps: 2 }', rate: '1000/s', connection: LONG }));
+    expect([natgw.r.stats.successes, natgw.g.failures, natgw.g.firstFailure, natgw.hostFailures]).toEqual([50_000, 1000, 50 * S, 0]);
+    const snat = run(scenario({ duration: '65s', gateway: '{ name: node, preset: linux-masquerade }', host: '{ name: h, profile: linux, via: node, sourceIps: 3 }', rate: '1000/s', connection: LONG }));
+    expect([snat.r.stats.successes, snat.g.failures, snat.g.firstFailure, snat.hostFailures]).toEqual([64_512, 488, 64_512_000, 0]);
+  });
+
+  test('the gateway holds a port finHold after a FIN and rstHold after an RST (Azure NAT Gateway: 65 s, 16 s)', () => {
+    // a cap of 100 per destination, 10/s, 1 s connections: full at attempt 100 (10.0 s) either way
+    const gateway = '{ name: nat, preset: azure-natgw, perDestinationCap: 100 }', host = '{ name: h, profile: linux, via: nat }';
+    const fin = run(scenario({ duration: '30s', gateway, host, rate: '10/s', connection: '{ duration: 1s, closedBy: server }' }));
+    expect([fin.g.firstFailure, fin.g.failures]).toEqual([10 * S, 200]); // the first port comes back at 1 s + 65 s: every attempt from 10.0 s drops
+    // an RST: back at 1 s + 16 s = 17.0 s, so 10.0-16.9 s drop (70), 17.0-26.9 s connect, 27.0-29.9 s drop (30)
+    const rst = run(scenario({ duration: '30s', gateway, host, rate: '10/s', connection: '{ duration: 1s, closedBy: reset }' }));
+    expect([rst.g.firstFailure, rst.g.failures]).toEqual([10 * S, 100]);
+    expect(rst.g.held).toBe(100); // at the end every port of the destination is open or in its hold
+  });
+});
+
 describe('two layers: the OS\'s ports and then the gateway\'s', () => {
   test('the NAT binds first: a Linux client (60 s TIME_WAIT) under Azure LB\'s 240 s hold after the FIN', () => {
     // 10/s, 1 s connections closed by the client: the OS holds 61 s × 10 = 610 of 28,232 ports;
