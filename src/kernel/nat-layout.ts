@@ -26,6 +26,11 @@ export interface GatewayFigures {
   peakUsed: number;
 }
 const FIGURES: readonly (keyof GatewayFigures)[] = ['attempts', 'failures', 'steadyFailures', 'firstFailure', 'active', 'held', 'peakActive', 'peakUsed'];
+/** f64 per gateway in NATS: FIGURES, then the same four over the current sample interval. */
+const STRIDE = 12;
+
+/** A gateway's figures over one sample interval ending at `t` (ticks), as ./assembly/nat.ts natSample emits them. */
+export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number }
 
 /** Lanes the NAT layer adds to the kernel's (their delays; each starts with `firstCapacity` entries and grows). */
 export interface NatLanes { delay: Tick[]; cap: number[] }
@@ -36,12 +41,14 @@ export interface NatLayout {
   /** Writes the regions at `at` (byte offsets into `buf`). */
   fill(buf: ArrayBuffer, at: NatRegions): void;
   /** The gateways' figures from the stats region. */
-  figures(buf: ArrayBuffer, at: NatRegions): NatFigures;
+  figures(buf: ArrayBuffer, at: NatRegions, intervals: GatewayInterval[]): NatFigures;
+  /** Gateways and keys, for natInit. */
+  counts: { gateways: number; keys: number };
 }
 export interface NatRegions { hosts: number; keys: number; gateways: number; stats: number; pools: number }
 
-/** What the NAT layer reports of a run: per gateway its figures, per OS pool its attempts the gateway dropped. */
-export interface NatFigures { gateways: GatewayFigures[]; poolFailures: number[] }
+/** What the NAT layer reports of a run: per gateway its figures, per OS pool its attempts the gateway dropped, per sample interval and gateway its figures. */
+export interface NatFigures { gateways: GatewayFigures[]; poolFailures: number[]; intervals: GatewayInterval[] }
 
 /**
  * The NAT layout of a plan (undefined without gateways); its lanes are appended to `lanes`
@@ -73,20 +80,22 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, nP
   });
   const keyGateway = gateways.flatMap((g, i) => new Array<number>((g.perInstance ? g.instances : 1) * nDest).fill(i));
   return {
-    bytes: { hosts: hosts.length * 16, keys: nKeys * 8, gateways: gateways.length * 8, stats: gateways.length * FIGURES.length * 8, pools: nPools * 8 },
+    bytes: { hosts: hosts.length * 16, keys: nKeys * 8, gateways: gateways.length * 8, stats: gateways.length * STRIDE * 8, pools: nPools * 8 },
+    counts: { gateways: gateways.length, keys: nKeys },
     fill(buf, at) {
       const H = new Int32Array(buf, at.hosts, hosts.length * 4);
       hosts.forEach((row, i) => H.set(row, i * 4));
       const K = new Int32Array(buf, at.keys, nKeys * 2);
       keyGateway.forEach((g, k) => K.set([0, g], k * 2));
       new Int32Array(buf, at.gateways, gateways.length * 2).set(gwLanes.flat());
-      const S = new Float64Array(buf, at.stats, gateways.length * FIGURES.length);
-      gateways.forEach((_, g) => S.set(FIGURES.map((f) => (f === 'firstFailure' ? -1 : 0)), g * FIGURES.length));
+      const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
+      gateways.forEach((_, g) => S.set(FIGURES.map((f) => (f === 'firstFailure' ? -1 : 0)), g * STRIDE));
     },
-    figures(buf, at) {
-      const S = new Float64Array(buf, at.stats, gateways.length * FIGURES.length);
+    figures(buf, at, intervals) {
+      const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
       return {
-        gateways: gateways.map((_, g) => Object.fromEntries(FIGURES.map((f, i) => [f, S[g * FIGURES.length + i]!])) as unknown as GatewayFigures),
+        intervals,
+        gateways: gateways.map((_, g) => Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])) as unknown as GatewayFigures),
         poolFailures: Array.from(new Float64Array(buf, at.pools, nPools)),
       };
     },

@@ -19,7 +19,7 @@ import {
 } from './kernel-layout';
 import { trafficLayout } from './traffic-layout';
 import { fillRequests, layOutRequests } from './request-layout';
-import { type NatFigures, type NatLayout, natLayout, type NatRegions } from './nat-layout';
+import { type GatewayInterval, type NatFigures, type NatLayout, natLayout, type NatRegions } from './nat-layout';
 
 export { instantiate, kernelModule, type KernelSample, provideKernel, useKernelModule } from './kernel-module';
 export type { StatsArrays } from './kernel-figures';
@@ -80,7 +80,10 @@ export function runKernel(
 ): KernelRun {
   const L = layOut(plan, variant, initial, levels);
   const streams = new RandomStreams(plan.seed, replication);
-  const { exports: k, memory } = instantiate(module, L.end, onSample);
+  const intervals: GatewayInterval[] = [];
+  const natSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number) =>
+    intervals.push({ t, gateway, attempts, failures, peakActive, peakUsed, active, held });
+  const { exports: k, memory } = instantiate(module, L.end, onSample, natSample);
   if (k.heapBase() > FIRST) throw new Error(`kernel: static data (${k.heapBase()} bytes) overlaps its regions`);
   const buf = memory.buffer;
   fillConfig(buf, L, plan, levels.length);
@@ -94,10 +97,10 @@ export function runKernel(
   fillRequests(k, buf, L.requests, L.workloads, L.base, streams, initial.workloadRetries);
   if (L.nat !== undefined) {
     L.nat.layout.fill(buf, L.nat.at);
-    k.natInit(L.nat.at.hosts, L.nat.at.keys, L.nat.at.gateways, L.nat.at.stats, L.nat.at.pools);
+    k.natInit(L.nat.at.hosts, L.nat.at.keys, L.nat.at.gateways, L.nat.at.stats, L.nat.at.pools, L.nat.layout.counts.gateways, L.nat.layout.counts.keys);
   }
   run(k, memory, L);
-  const gateways = L.nat?.layout.figures(memory.buffer, L.nat.at);
+  const gateways = L.nat?.layout.figures(memory.buffer, L.nat.at, intervals);
   return { poolInfo: L.layout.info, ...loadFigures(memory.buffer, at, initial, levels, L.nPools, L.nHosts, L.nWl, L.requests, portSpan(L)), ...(gateways !== undefined ? { gateways } : {}) };
 }
 

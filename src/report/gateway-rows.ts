@@ -8,7 +8,7 @@ import type { Row } from './row';
  * The NAT layer's cells and rows (scenarios/README.md, `gateway.csv`): failures by layer in
  * summary.csv and pools.csv — columns appended only when the plan has gateways, so a scenario
  * without one writes the same files as before — and gateway.csv, each gateway's figures under
- * the names its cloud's monitoring gives them.
+ * the names its cloud's monitoring gives them, per sample interval.
  */
 
 /** summary.csv's columns appended for a plan with gateways. */
@@ -38,7 +38,9 @@ export function gatewaySummaryCells(r: RunResult): Row {
 
 export const GATEWAY_COLUMNS = ['profile', 'replication', 'gateway', 'preset', 'start_s', 'end_s', 'metric', 'statistic', 'value', 'meaning'] as const;
 
-type Metric = { metric: string; statistic: string; meaning: string; value: (f: NonNullable<RunResult['gateways']>['gateways'][number], capacity: number) => number };
+/** What a metric reads: a gateway's figures over an interval (../kernel/nat-layout.ts GatewayInterval). */
+type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number };
+type Metric = { metric: string; statistic: string; meaning: string; value: (f: Figures, capacity: number) => number };
 
 /** Per cloud, its metrics' names (cloud-nat.md §1-§5) for the figures the NAT layer keeps. */
 const METRICS: Record<GatewayPresetName, Metric[]> = {
@@ -71,17 +73,19 @@ const METRICS: Record<GatewayPresetName, Metric[]> = {
   ],
 };
 
-/** gateway.csv: per gateway, its cloud's metrics over the run (one interval, the whole run). */
+/** gateway.csv: per sample interval and gateway, its cloud's metrics over that interval. */
 export function* gatewayRows(plan: Plan, r: RunResult): Generator<Row> {
   if (r.gateways === undefined || plan.gateways === undefined) return;
   const label = plan.variants[r.variant]!.label;
-  for (const [i, g] of plan.gateways.entries()) {
-    const f = r.gateways.gateways[i]!;
+  const start = plan.gateways.map(() => 0);
+  for (const f of r.gateways.intervals) {
+    const g = plan.gateways[f.gateway]!;
     for (const m of METRICS[g.preset]) {
       yield {
-        profile: label, replication: r.replication, gateway: g.name, preset: g.preset, start_s: 0, end_s: secondsFromTicks(plan.duration),
+        profile: label, replication: r.replication, gateway: g.name, preset: g.preset, start_s: secondsFromTicks(start[f.gateway]!), end_s: secondsFromTicks(f.t),
         metric: m.metric, statistic: m.statistic, value: m.value(f, g.capacity), meaning: m.meaning,
       };
     }
+    start[f.gateway] = f.t;
   }
 }

@@ -55,6 +55,10 @@ export function statsFor(plan: Plan, variant: number, onSample?: (row: SampleRow
  */
 export function runOne(plan: Plan, variant: number, replication: number, onSample?: (row: SampleRow) => void, engine = engineFor(plan, variant)): RunResult {
   const stats = statsFor(plan, variant, onSample);
+  // The NAT layer hooks only the plain connection path (../kernel/assembly/nat.ts): never run a request-layer workload past its gateway.
+  if (plan.gateways !== undefined && plan.workloads.some((w) => plan.hosts[w.host]!.gateway !== undefined && (w.clients !== undefined || w.pool !== undefined || w.retry !== undefined))) {
+    throw new Error('a workload behind a gateway has no clients, pool or retry yet: the NAT layer runs on the plain connection path only');
+  }
   if (engine === 'wasm') {
     const module = kernelModule();
     if (module === undefined) throw new Error('the WebAssembly kernel is not built (dist/kernel.wasm): run npm run build');

@@ -26,13 +26,18 @@ test('a run behind Azure LB: failures by layer, gateway.csv in Azure\'s metric n
   expect([total.failures, total.host_failures, total.gateway_failures, total.gateway_first_failure_s, total.first_failure_s]).toEqual(['276', '0', '276', '102.4', '102.4']);
   const pool = readCsv(join(out, 'pools.csv'))[0]!;
   expect([pool.failures, pool.gateway_failures, pool.error]).toEqual(['0', '276', 'EADDRNOTAVAIL']);
+  // one row per 1 s interval and metric; attempts 102.0-102.3 s take ports 1,021-1,024, 102.4-102.9 s drop
   const gateway = readCsv(join(out, 'gateway.csv'));
-  expect(gateway.map((g) => [g.metric, g.statistic, g.value])).toEqual([
-    ['SnatConnectionCount{ConnectionState=Attempted}', 'Sum', '1300'],
-    ['SnatConnectionCount{ConnectionState=Failed}', 'Sum', '276'],
+  expect(gateway).toHaveLength(130 * 4);
+  const at102 = gateway.filter((g) => g.start_s === '102' && g.end_s === '103');
+  expect(at102.map((g) => [g.metric, g.statistic, g.value])).toEqual([
+    ['SnatConnectionCount{ConnectionState=Attempted}', 'Sum', '10'],
+    ['SnatConnectionCount{ConnectionState=Failed}', 'Sum', '6'],
     ['UsedSnatPorts', 'Max', '1024'],
     ['AllocatedSnatPorts', 'Max', '1024'],
   ]);
+  const sumOf = (metric: string) => gateway.filter((g) => g.metric === metric).reduce((a, g) => a + Number(g.value), 0);
+  expect([sumOf('SnatConnectionCount{ConnectionState=Attempted}'), sumOf('SnatConnectionCount{ConnectionState=Failed}')]).toEqual([1300, 276]);
   const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { gateways: { name: string; portsPerPoolPerDestination: number; params: Record<string, string>; assumptions: string[] }[] };
   expect(meta.gateways[0]!.name).toBe('lb');
   expect(meta.gateways[0]!.portsPerPoolPerDestination).toBe(1024);

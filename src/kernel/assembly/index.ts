@@ -25,7 +25,7 @@ import { bindHeld, HK_BOOK, HK_REUSEAGE_AT, HK_STRIDE } from './binds';
 import { idleLaneHead, idleLaneRun, NIDLE } from './idle-lanes';
 import { arrival, close, release } from './lifecycle';
 import { jsRound } from './math';
-import { NAT_ON, NAT_SHIFT, natClosed, natReleased } from './nat';
+import { NAT_ON, NAT_SHIFT, natClosed, natReleased, natSample } from './nat';
 import { P_HOST, P_TWSINCE, pget } from './pools';
 import { heapPop, setSlot, slotAt } from './queue';
 import { exp1 } from './random';
@@ -155,6 +155,7 @@ export function runChunk(max: i32): i32 {
     const w = load<i32>(p, 16);
     if (w < 0) {
       sample(t);
+      if (NAT_ON) natSample(t);
       const next = t + SAMPLE;
       if (next < until) setSlot(from, next, URGENT);
     } else {
@@ -195,6 +196,7 @@ export function start(): void {
 export function finish(): void {
   NOW = DURATION;
   sample(DURATION);
+  if (NAT_ON) natSample(DURATION);
   setCfg(CFG_PROCESSED, PROCESSED);
   setCfg(CFG_ARENA_END, <f64>arenaEnd());
 }

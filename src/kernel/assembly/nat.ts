@@ -25,21 +25,26 @@ import {
   S_STEADY_FAILURES, S_SUCCESSES, setSt, st, W_FAILURES, W_FIRSTFAIL, WI_HOST, wlAt, wlIntsAt,
 } from './state';
 
-let NATH: usize = 0, NATK: usize = 0, NATG: usize = 0, NATS: usize = 0, NATP: usize = 0;
+let NATH: usize = 0, NATK: usize = 0, NATG: usize = 0, NATS: usize = 0, NATP: usize = 0, NGATEWAYS: i32 = 0, NKEYS: i32 = 0;
+
+@external("env", "natSample")
+declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64): void;
 /** Some host is behind a gateway (the attempt path's one test when none is). */
 export let NAT_ON = false;
 
 // NATS: per gateway, in this order (../nat-layout.ts GATEWAY_FIGURES)
 const GS_ATTEMPTS = 0, GS_FAILURES = 1, GS_STEADY_FAILURES = 2, GS_FIRST_FAILURE = 3, GS_ACTIVE = 4, GS_HELD = 5;
 const GS_PEAK_ACTIVE = 6, GS_PEAK_USED = 7;
-const GS_STRIDE = 8;
+// the same over the current sample interval (reset by natSample)
+const GS_I_ATTEMPTS = 8, GS_I_FAILURES = 9, GS_I_PEAK_ACTIVE = 10, GS_I_PEAK_USED = 11;
+const GS_STRIDE = 12;
 
 /** A closing side carries the connection's gateway key above its low bits: side | (key + 1) << NAT_SHIFT. */
 export const NAT_SHIFT = 3;
 const SIDE_MASK = (1 << NAT_SHIFT) - 1;
 
-export function natInit(hosts: usize, keys: usize, gateways: usize, stats: usize, pools: usize): void {
-  NATH = hosts; NATK = keys; NATG = gateways; NATS = stats; NATP = pools;
+export function natInit(hosts: usize, keys: usize, gateways: usize, stats: usize, pools: usize, nGateways: i32, nKeys: i32): void {
+  NATH = hosts; NATK = keys; NATG = gateways; NATS = stats; NATP = pools; NGATEWAYS = nGateways; NKEYS = nKeys;
   NAT_ON = true;
 }
 
@@ -56,20 +61,24 @@ export function natTake(host: i32, destination: i32): i32 {
   if (g < 0) return -2;
   const S = gs(g);
   fset(S, GS_ATTEMPTS, fget(S, GS_ATTEMPTS) + 1);
+  fset(S, GS_I_ATTEMPTS, fget(S, GS_I_ATTEMPTS) + 1);
   const key = load<i32>(h, 4) + destination;
   const k = NATK + (<usize>key << 3);
   const held = load<i32>(k);
   if (held >= load<i32>(h, 8)) {
     fset(S, GS_FAILURES, fget(S, GS_FAILURES) + 1);
+    fset(S, GS_I_FAILURES, fget(S, GS_I_FAILURES) + 1);
     fset(S, GS_STEADY_FAILURES, fget(S, GS_STEADY_FAILURES) + st(S_STEADY));
     if (fget(S, GS_FIRST_FAILURE) < 0) fset(S, GS_FIRST_FAILURE, NOW);
     return -1;
   }
   store<i32>(k, held + 1);
   if (<f64>(held + 1) > fget(S, GS_PEAK_USED)) fset(S, GS_PEAK_USED, <f64>(held + 1));
+  if (<f64>(held + 1) > fget(S, GS_I_PEAK_USED)) fset(S, GS_I_PEAK_USED, <f64>(held + 1));
   const active = fget(S, GS_ACTIVE) + 1;
   fset(S, GS_ACTIVE, active);
   if (active > fget(S, GS_PEAK_ACTIVE)) fset(S, GS_PEAK_ACTIVE, active);
+  if (active > fget(S, GS_I_PEAK_ACTIVE)) fset(S, GS_I_PEAK_ACTIVE, active);
   return key;
 }
 
@@ -122,5 +131,27 @@ export function natReleased(key: i32, held: i32 = 0): void {
   if (held != 0) {
     const S = gs(load<i32>(k, 4));
     fset(S, GS_HELD, fget(S, GS_HELD) - 1);
+  }
+}
+
+/**
+ * At a sample time: each gateway's figures over the interval that ends (../nat-layout.ts), then
+ * the next interval starts from what is open and held now.
+ */
+export function natSample(t: f64): void {
+  for (let g = 0; g < NGATEWAYS; g++) {
+    const S = gs(g);
+    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD));
+    fset(S, GS_I_ATTEMPTS, 0);
+    fset(S, GS_I_FAILURES, 0);
+    fset(S, GS_I_PEAK_ACTIVE, fget(S, GS_ACTIVE));
+    fset(S, GS_I_PEAK_USED, 0);
+  }
+  // the ports each key holds now start the next interval's peak
+  for (let k = 0; k < NKEYS; k++) {
+    const e = NATK + (<usize>k << 3);
+    const S = gs(load<i32>(e, 4));
+    const held = <f64>load<i32>(e);
+    if (held > fget(S, GS_I_PEAK_USED)) fset(S, GS_I_PEAK_USED, held);
   }
 }
