@@ -19,6 +19,7 @@ import {
 } from './kernel-layout';
 import { trafficLayout } from './traffic-layout';
 import { fillRequests, layOutRequests } from './request-layout';
+import { type GatewayInterval, type NatFigures, type NatLayout, natLayout, type NatRegions } from './nat-layout';
 
 export { instantiate, kernelModule, type KernelSample, provideKernel, useKernelModule } from './kernel-module';
 export type { StatsArrays } from './kernel-figures';
@@ -39,6 +40,8 @@ export interface KernelRun {
   events: number;
   /** Bytes of kernel memory the run used (laid out before it, and taken while it ran). */
   memoryBytes: number;
+  /** Per gateway of the plan, its figures (absent without gateways; ./nat-layout.ts). */
+  gateways?: NatFigures;
 }
 
 /** The pools' layout (../sim/pool-layout.ts). */
@@ -62,6 +65,8 @@ interface RunLayout {
   linuxAt: number[]; bindStateAt: [number, number][]; templates: ReturnType<typeof freeTemplate>[]; templateAt: number[]; bookAt: number[];
   kinds: number[]; periods: (number[] | undefined)[]; periodAt: number[];
   base: number[]; requests: ReturnType<typeof layOutRequests>; end: number;
+  /** The NAT layer's layout and regions (plans with gateways). */
+  nat?: { layout: NatLayout; at: NatRegions };
 }
 
 /**
@@ -76,7 +81,10 @@ export function runKernel(
 ): KernelRun {
   const L = layOut(plan, variant, initial, levels);
   const streams = new RandomStreams(plan.seed, replication);
-  const { exports: k, memory } = instantiate(module, L.end, onSample);
+  const intervals: GatewayInterval[] = [];
+  const natSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number) =>
+    intervals.push({ t, gateway, attempts, failures, peakActive, peakUsed, active, held });
+  const { exports: k, memory } = instantiate(module, L.end, onSample, natSample);
   if (k.heapBase() > FIRST) throw new Error(`kernel: static data (${k.heapBase()} bytes) overlaps its regions`);
   const buf = memory.buffer;
   fillConfig(buf, L, plan, levels.length);
@@ -88,8 +96,13 @@ export function runKernel(
   k.init(at.cfg, at.pools, at.hosts, at.hostInts, at.hostRng, at.wls, at.wlInts, at.wlRng, at.pick, at.nextIp,
     at.slots, at.heap, at.lanes, at.laneDelay, at.stats, at.thresh, at.hist, at.histT, at.poolStat);
   fillRequests(k, buf, L.requests, L.workloads, L.base, streams, initial.workloadRetries);
+  if (L.nat !== undefined) {
+    L.nat.layout.fill(buf, L.nat.at);
+    k.natInit(L.nat.at.hosts, L.nat.at.keys, L.nat.at.gateways, L.nat.at.stats, L.nat.at.pools, L.nat.layout.counts.gateways, L.nat.layout.counts.keys);
+  }
   run(k, memory, L);
-  return { poolInfo: L.layout.info, ...loadFigures(memory.buffer, at, initial, levels, L.nPools, L.nHosts, L.nWl, L.requests, portSpan(L)) };
+  const gateways = L.nat?.layout.figures(memory.buffer, L.nat.at, intervals);
+  return { poolInfo: L.layout.info, ...loadFigures(memory.buffer, at, initial, levels, L.nPools, L.nHosts, L.nWl, L.requests, portSpan(L)), ...(gateways !== undefined ? { gateways } : {}) };
 }
 
 /** The plan's shape and where each region goes, in the order the kernel's memory holds them. */
@@ -103,6 +116,7 @@ function layOut(plan: Plan, variant: number, initial: StatsArrays, levels: reado
   const size = layout.info.map((i) => profiles[i.host]!.portRange[1] - profiles[i.host]!.portRange[0] + 1);
   const slots = size.reduce((a, b) => a + b, 0);
   const lanes = planLanes(plan, layout, profiles, size);
+  const natPlan = natLayout(plan, lanes, FIRST_CAPACITY, layout.info.length);
   const nPick = workloads.reduce((a, w) => a + w.destinations.length, 0);
   const r = new Regions();
   const at = regionsOf(r, { nPools, nHosts, nWl, nDest, nSlots, nPick, slots, nLanes: lanes.delay.length, counters: initial.counters.length, thresholds: levels.length, buckets: initial.histogramCounts.length });
@@ -130,7 +144,9 @@ function layOut(plan: Plan, variant: number, initial: StatsArrays, levels: reado
   // Where each pool's port slots start in a plan-wide numbering (the request layer's connection records).
   const base = size.map((_, p) => size.slice(0, p).reduce((x, y) => x + y, 0));
   const requests = layOutRequests(workloads, nDest, nPools, slots, (bytes) => r.take(bytes));
-  return { layout, profiles, workloads, nPools, nHosts, nWl, nDest, nSlots, nPick, size, slots, lanes, at, trafficAt, traffic,
+  const nat = natPlan === undefined ? undefined
+    : { layout: natPlan, at: { hosts: r.take(natPlan.bytes.hosts), keys: r.take(natPlan.bytes.keys), gateways: r.take(natPlan.bytes.gateways), stats: r.take(natPlan.bytes.stats), pools: r.take(natPlan.bytes.pools) } };
+  return { ...(nat !== undefined ? { nat } : {}), layout, profiles, workloads, nPools, nHosts, nWl, nDest, nSlots, nPick, size, slots, lanes, at, trafficAt, traffic,
     linuxAt, bindStateAt, templates, templateAt, bookAt, kinds, periods, periodAt, base, requests, end: r.end };
 }
 

@@ -10,6 +10,7 @@ import { drawCloser, drawDuration, drawLatency, nextPool, pickDestination, pickP
 import { distValue } from './distributions';
 import { closingCode, HK_BOOK, HK_REUSELANE, HK_STRIDE, idleHold, releasedPort, WK_STRIDE } from './binds';
 import { jsRound } from './math';
+import { NAT_ON, natDropped, natTake, withKey } from './nat';
 import { isFree, P_EST, P_FREE, P_HOST, P_TW, P_TWSINCE, pget, pset, releasedAt, setFree } from './pools';
 import { heapPush, lanePush, nextSeq, setSlot } from './queue';
 import { exp1, uniform } from './random';
@@ -89,10 +90,20 @@ export function arrival(w: i32): void {
     return;
   }
   takePort(pool, pp, port, host);
+  let by = closedBy;
+  if (NAT_ON) {
+    // the gateway's port, after the OS's (./nat.ts)
+    const key = natTake(host, destination);
+    if (key == -1) {
+      natDropped(pool, port, host, w);
+      return;
+    }
+    if (key >= 0) by = withKey(closedBy, key);
+  }
   // closed after its connect latency (held on the port) and its duration; a UDP socket stays open
   // its idle timeout past its flow, then is closed by its owner (../../sim/udp.ts)
   const WK = WLK + <usize>(w * WK_STRIDE) * 4;
-  heapPush(now + (latency + duration + idleHold(WK)), NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closingCode(WK, closedBy), CLOSE);
+  heapPush(now + (latency + duration + idleHold(WK)), NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closingCode(WK, by), CLOSE);
 }
 
 /** The connection on (pool, port) closes now, by side `by` (Ports.close). */
