@@ -23,7 +23,7 @@ import { DURATION_PATTERN, RATE_PATTERN } from './units';
 export type FieldDocs = Record<string, Record<string, { type: string; default: string; meaning: string }>>;
 
 const stripMarkdown = (text: string): string =>
-  text.replace(/\[([^\]]+)\]\([^)]*\)/g, '$1').replace(/`([^`]*)`/g, '$1').replace(/\\\|/g, '|').replace(/¹/g, '').trim();
+  text.replace(/\[([^\]]+)\]\([^)]*\)/g, '$1').replace(/`([^`]*)`/g, '$1').replace(/\\\|/g, '|').replace(/\u00b9/g, '').trim();
 
 /** Splits a table row into cells at the `|` that are not escaped as `\|`. */
 const cells = (line: string): string[] => line.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => c.trim());

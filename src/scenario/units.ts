@@ -27,7 +27,8 @@ export const MAX_RATE_PER_S = 10_000_000;
 export const MAX_RATE_TEXT = '10000000/s';
 export const RATE_EXAMPLES = '460/s, 1200/m';
 
-const PART = /(\d+(?:\.\d+)?|\.\d+)\s*(us|µs|ms|s|min|m|h|d)/y;
+// A string, not a regex literal, so that the bundle stays ASCII (esbuild escapes µ in strings only; see ../cli/main.ts).
+const PART = new RegExp('(\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(us|µs|ms|s|min|m|h|d)', 'y');
 
 /**
  * The same grammars as regular expressions for the JSON Schema of scenario files (see
@@ -72,7 +73,7 @@ export function parseRate(text: string): number | undefined {
   if (m === null) return undefined;
   const count = Number(m[1]);
   let per = m[2]!;
-  if (/^[a-zµ]+$/.test(per)) per = `1${per}`; // "/s" means "/1s"
+  if (/^[a-z\u00b5]+$/.test(per)) per = `1${per}`; // "/s" means "/1s"
   const ticks = parseDuration(per);
   if (ticks === undefined || ticks === 0 || !Number.isFinite(ticks) || !Number.isFinite(count)) return undefined;
   return (count * 1_000_000) / ticks;
@@ -92,7 +93,7 @@ const UNIT_WORDS: Readonly<Record<string, string>> = {
 export function suggestDuration(text: string): string | undefined {
   // A bare number (from the command line, where every value is a string): seconds, as in YAML.
   if (/^\s*(\d+(\.\d+)?|\.\d+)\s*$/.test(text)) return `${text.trim()}s`;
-  const fixed = text.trim().replace(/(\d)\s*([a-zµ]+)/gi, (_m, d: string, u: string) => d + (UNIT_WORDS[u.toLowerCase()] ?? u.toLowerCase()));
+  const fixed = text.trim().replace(/(\d)\s*([a-z\u00b5]+)/gi, (_m, d: string, u: string) => d + (UNIT_WORDS[u.toLowerCase()] ?? u.toLowerCase()));
   return fixed !== text && parseDuration(fixed) !== undefined ? fixed : undefined;
 }
 
@@ -102,7 +103,7 @@ export function suggestRate(text: string): string | undefined {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(?:\/|per\b)\s*(.+?)\s*$/i.exec(text);
   if (m === null) return undefined;
   const per = m[2]!;
-  const unit = /^[a-zµ]+$/i.test(per) ? UNIT_WORDS[per.toLowerCase()] ?? per.toLowerCase() : suggestDuration(per) ?? per;
+  const unit = /^[a-z\u00b5]+$/i.test(per) ? UNIT_WORDS[per.toLowerCase()] ?? per.toLowerCase() : suggestDuration(per) ?? per;
   const fixed = `${m[1]}/${unit}`;
   return fixed !== text && parseRate(fixed) !== undefined ? fixed : undefined;
 }
