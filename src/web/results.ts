@@ -1,6 +1,7 @@
 import { compareTable, FILE_NOTES, type ReportTable, summaryTable } from '../report/html';
 import { drawChart } from './charts';
-import type { StudyResult } from './study';
+import type { CapacityResult } from './capacity';
+import type { StudyFile, StudyResult } from './study';
 
 /**
  * A run's results in the page: the report's tables (../report/html.ts builds them), the charts
@@ -19,9 +20,9 @@ export function tableElement(t: ReportTable): HTMLElement {
 }
 
 /** Links that save each file (a blob: URL, nothing leaves the page). */
-function downloads(r: StudyResult, urls: string[]): HTMLElement {
-  const items = r.files.map((f) => {
-    const blob = new Blob([f.text], { type: 'text/csv' });
+function downloads(files: readonly StudyFile[], urls: string[]): HTMLElement {
+  const items = files.map((f) => {
+    const blob = new Blob([f.text], { type: f.name.endsWith('.html') ? 'text/html' : 'text/csv' });
     const url = URL.createObjectURL(blob);
     urls.push(url);
     const a = el('a', { href: url, download: f.name }, f.name);
@@ -45,9 +46,21 @@ export async function showResults(box: HTMLElement, r: StudyResult): Promise<voi
     tableElement(summaryTable(r.summary, replicated)),
     ...charts.map((x) => x.div),
     ...(r.labels.length > 1 ? [tableElement(compareTable(r.compare, r.labels, replicated))] : []),
-    downloads(r, urls),
+    downloads(r.files, urls),
   );
   await Promise.all(charts.map((x) => drawChart(x.div, x.c.spec)));
+}
+
+/** Shows a capacity search in `box` (replacing what it held): its tables, its notes and its files. */
+export function showCapacity(box: HTMLElement, r: CapacityResult): void {
+  for (const u of shown.get(box) ?? []) URL.revokeObjectURL(u);
+  const urls: string[] = [];
+  shown.set(box, urls);
+  box.replaceChildren(
+    ...r.tables.map(tableElement),
+    el('ul', { className: 'notes' }, ...r.notes.map((n) => el('li', {}, n))),
+    downloads(r.files, urls),
+  );
 }
 
 /**

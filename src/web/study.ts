@@ -20,7 +20,7 @@ import type { Plan } from '../sim/plan';
  */
 
 /** A CSV file built in memory, record by record. */
-class TextCsv {
+export class TextCsv {
   private readonly parts: string[] = [];
 
   constructor(private readonly keys: readonly string[]) {
