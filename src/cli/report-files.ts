@@ -2,10 +2,10 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { TopLevelSpec } from 'vega-lite';
 import { secondsFromTicks } from '../engine/time';
-import { type ProfileSeries, compareChart, failureVsLoadChart, formatPercent, poolUseChart, sweepChart } from '../report/charts';
-import { type CapacityContext, capacityChartPoints, capacityReportTable, type ProfileCapacity, whatIfReportTable } from '../report/capacity';
+import { type ProfileSeries, compareChart, poolUseChart, sweepChart } from '../report/charts';
+import { capacityChart, type CapacityReportInput, capacityReportModel, plural, reportLinks } from '../report/capacity-report';
 import { compareRows } from '../report/compare';
-import { compareTable, FILE_NOTES, type ReportChart, reportHtml, type ReportModel, summaryTable, sweepTable } from '../report/html';
+import { compareTable, type ReportChart, reportHtml, type ReportModel, summaryTable, sweepTable } from '../report/html';
 import type { Rendered } from '../report/render';
 import type { Row } from '../report/rows';
 import { MAX_POINTS, type SeriesPoint, TimeseriesCollector } from '../report/series';
@@ -52,18 +52,6 @@ export function readSeries(path: string, expectedRows: number): Map<string, Seri
     closeSync(fd);
   }
   return collector.result();
-}
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-
-/** The links of a folder, in reading order, for the files it will hold. */
-function links(names: readonly string[]): ReportModel['files'] {
-  const order = ['capacity.csv', 'probes.csv', 'summary.csv', 'summary-ci.csv', 'compare.csv', 'sweep.csv', 'timeseries.csv', 'pools.csv', 'episodes.csv', 'phases.csv', 'ports.csv', 'pool-use.svg', 'compare.svg', 'sweep.svg', 'capacity.svg', 'meta.json'];
-  const rank = (n: string) => (order.includes(n) ? order.indexOf(n) : order.length);
-  return [...new Set(names)]
-    .filter((n) => n !== 'report.html')
-    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
-    .map((name) => ({ name, about: FILE_NOTES[name] ?? '' }));
 }
 
 async function drawCharts(specs: { file: string; alt: string; spec: () => TopLevelSpec }[], writer: ResultsWriter, io: CliIO): Promise<ReportChart[]> {
@@ -139,7 +127,7 @@ export async function writeRunReport(writer: ResultsWriter, input: RunReportInpu
     tables: [summaryTable(input.summary, replicated)],
     charts,
     laterTables: plan.variants.length > 1 ? [compareTable(compareRows(plan, input.summary), plan.variants.map((v) => v.label), replicated)] : [],
-    files: links([...writer.names(), 'meta.json']),
+    files: reportLinks([...writer.names(), 'meta.json']),
     generator: `portsim ${version()}`,
   };
   writer.text('report.html', reportHtml(model));
@@ -184,51 +172,14 @@ export async function writeSweepReport(writer: ResultsWriter, input: SweepReport
     ],
     tables: [sweepTable(input.axes.map((a) => a.path), input.rows)],
     charts,
-    files: links([...writer.names(), 'meta.json']),
+    files: reportLinks([...writer.names(), 'meta.json']),
     generator: `portsim ${version()}`,
   };
   writer.text('report.html', reportHtml(model));
 }
 
-export interface CapacityReportInput {
-  ctx: CapacityContext;
-  results: readonly ProfileCapacity[];
-  description?: string | undefined;
-  hash: string;
-}
-
-/** capacity.svg (failure ratio against load, the baseline probes) and report.html of a capacity search. */
+/** capacity.svg (failure ratio against load, the baseline probes) and report.html of a capacity search (../report/capacity-report.ts). */
 export async function writeCapacityReport(writer: ResultsWriter, input: CapacityReportInput, io: CliIO): Promise<void> {
-  const { ctx, results } = input;
-  const { plan } = ctx;
-  const charts = await drawCharts([{
-    file: 'capacity.svg',
-    alt: 'Steady failure ratio of every probe of the capacity search against the load, per profile, with the target',
-    spec: () => failureVsLoadChart(capacityChartPoints(results), {
-      title: 'Failed connects against load (capacity search probes)',
-      subtitle: `${plan.name}, seed ${plan.seed} · ${ctx.text.duration} simulated, steady from ${ctx.text.warmup} · ${plural(ctx.replications, 'replication')} per probe`,
-      target: ctx.target,
-      loadTitle: 'load (new connections/s, all workloads)',
-      scale: 'symlog',
-    }),
-  }], writer, io);
-  const model: ReportModel = {
-    title: `portsim capacity: ${plan.name}`,
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    facts: [
-      ['seed', String(plan.seed)],
-      ['simulated', ctx.text.duration],
-      ['warm-up', ctx.text.warmup],
-      ['target', `≤ ${formatPercent(ctx.target)} failed`],
-      ['precision', formatPercent(ctx.precision)],
-      ['replications per probe', String(ctx.replications)],
-      ['profiles', plan.variants.map((v) => v.label).join(', ')],
-      ['capacity hash', input.hash.slice(0, 8)],
-    ],
-    tables: [capacityReportTable(ctx, results), ...(results.some((r) => (r.whatIfs ?? []).length > 0) ? [whatIfReportTable(results, ctx.precision)] : [])],
-    charts,
-    files: links([...writer.names(), 'meta.json']),
-    generator: `portsim ${version()}`,
-  };
-  writer.text('report.html', reportHtml(model));
+  const charts = await drawCharts([capacityChart(input)], writer, io);
+  writer.text('report.html', reportHtml(capacityReportModel(input, charts, [...writer.names(), 'meta.json'], `portsim ${version()}`)));
 }
