@@ -1,6 +1,8 @@
+import type { TopLevelSpec } from 'vega-lite';
 import { CAPACITY_COLUMNS, capacityNotes, capacityReportTable, capacityRows, type CapacityContext, PROBE_COLUMNS, probeRows, whatIfReportTable } from '../report/capacity';
 import { DEFAULT_PRECISION, DEFAULT_TARGET, searchAll } from '../report/capacity-search';
-import type { ReportTable } from '../report/html';
+import { capacityChart, type CapacityReportInput, capacityReportModel } from '../report/capacity-report';
+import type { ReportModel, ReportTable } from '../report/html';
 import { runTask, type TaskOutcome } from '../report/task';
 import { parseScenario, ScenarioError } from '../scenario/load';
 import { formatDuration } from '../scenario/units';
@@ -12,7 +14,8 @@ import { TextCsv, type StudyFile } from './study';
  * `portsim capacity FILE` in the page: the command line's search (../report/capacity-search.ts,
  * the same code), with its default target and precision and every what-if, each round's
  * simulations run one after another on the page's worker; capacity.csv and probes.csv as text
- * with the command line's bytes, and the report's capacity and what-if tables.
+ * with the command line's bytes, and the report's capacity and what-if tables; report.html's
+ * model, whose chart the page draws (./results.ts).
  */
 export interface CapacityResult {
   name: string;
@@ -26,13 +29,28 @@ export interface CapacityResult {
   probes: number;
   runs: number;
   events: number;
+  /** report.html's model (../report/capacity-report.ts) without its chart, and the chart to draw into it (capacity.svg). */
+  report: { model: ReportModel; chart: { file: string; alt: string; spec: TopLevelSpec } };
+}
+
+/** portsim's version (package.json), written in by the page's build (scripts/build-web.js). */
+declare const PORTSIM_VERSION: string;
+
+async function sha256(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The command line's capacityHash and planHash (../cli/commands/capacity.ts, run.ts): the same JSON, hashed with the browser's SHA-256. */
+async function capacityHash(plan: unknown, target: number, precision: number): Promise<string> {
+  return sha256(JSON.stringify({ scenario: await sha256(JSON.stringify(plan)), target, precision }));
 }
 
 /** Told after each simulation: probes finished, and simulations run so far. */
 export type CapacityProgress = (probes: number, runs: number) => void;
 
 export async function runCapacityStudy(file: string, text: string, progress: CapacityProgress = () => undefined): Promise<CapacityResult> {
-  const { plan } = parseScenario(file, text);
+  const { plan, input: scenario } = parseScenario(file, text);
   if (plan.warmup >= plan.duration) {
     // The command line's check (../cli/commands/capacity.ts), in the page's words: no --duration here.
     throw new ScenarioError(file, [{ path: ['duration'], code: 'custom', message: `capacity needs a steady window, but warmup (${formatDuration(plan.warmup)}) is not shorter than duration (${formatDuration(plan.duration)}): set a longer duration or a shorter warmup` }]);
@@ -63,6 +81,10 @@ export async function runCapacityStudy(file: string, text: string, progress: Cap
     for (const row of probeRows(r)) probeCsv.add(row);
     for (const w of r.whatIfs ?? []) if (w.capacity !== undefined) for (const row of probeRows(w.capacity, w.id)) probeCsv.add(row);
   }
+  const input: CapacityReportInput = { ctx, results, description: scenario.description, hash: await capacityHash(plan, target, precision) };
+  const chart = capacityChart(input);
+  // The files the command line's folder holds, which the report links (meta.json is not offered here).
+  const model = capacityReportModel(input, [], ['capacity.csv', 'probes.csv', chart.file, 'meta.json'], `portsim ${PORTSIM_VERSION}`);
   const all = [...results, ...results.flatMap((r) => (r.whatIfs ?? []).flatMap((w) => (w.capacity === undefined ? [] : [w.capacity])))];
   return {
     name: plan.name,
@@ -73,5 +95,6 @@ export async function runCapacityStudy(file: string, text: string, progress: Cap
     probes,
     runs,
     events: all.reduce((a, r) => a + r.events, 0),
+    report: { model, chart: { file: chart.file, alt: chart.alt, spec: chart.spec() } },
   };
 }

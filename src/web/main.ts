@@ -118,7 +118,7 @@ async function run(kind: 'run' | 'capacity'): Promise<void> {
       status.textContent = `capacity search: ${data.probes} probes done, ${data.runs} simulations…`;
     } else if (data.kind === 'capacity') {
       progress.value = 1;
-      showCapacity(results, data.result);
+      await showCapacity(results, data.result);
       const ms = performance.now() - started;
       status.dataset.ms = ms.toFixed(0);
       lastTitle = `capacity of ${data.result.name} (${file}), seed ${data.result.seed}`;

@@ -1,4 +1,5 @@
-import { compareTable, FILE_NOTES, type ReportTable, summaryTable } from '../report/html';
+import { compareTable, FILE_NOTES, type ReportModel, reportHtml, type ReportTable, summaryTable } from '../report/html';
+import { renderSvg } from '../report/render';
 import { drawChart } from './charts';
 import type { CapacityResult } from './capacity';
 import type { StudyFile, StudyResult } from './study';
@@ -22,7 +23,7 @@ export function tableElement(t: ReportTable): HTMLElement {
 /** Links that save each file (a blob: URL, nothing leaves the page). */
 function downloads(files: readonly StudyFile[], urls: string[]): HTMLElement {
   const items = files.map((f) => {
-    const blob = new Blob([f.text], { type: f.name.endsWith('.html') ? 'text/html' : 'text/csv' });
+    const blob = new Blob([f.text], { type: f.name.endsWith('.html') ? 'text/html' : f.name.endsWith('.svg') ? 'image/svg+xml' : 'text/csv' });
     const url = URL.createObjectURL(blob);
     urls.push(url);
     const a = el('a', { href: url, download: f.name }, f.name);
@@ -51,15 +52,30 @@ export async function showResults(box: HTMLElement, r: StudyResult): Promise<voi
   await Promise.all(charts.map((x) => drawChart(x.div, x.c.spec)));
 }
 
-/** Shows a capacity search in `box` (replacing what it held): its tables, its notes and its files. */
-export function showCapacity(box: HTMLElement, r: CapacityResult): void {
+/**
+ * report.html of a capacity search, as the command line writes it: its chart drawn to SVG by the
+ * command line's renderer (../report/render.ts: the same Vega, text widths estimated), then the
+ * model rendered (../report/html.ts). A chart that cannot be drawn is left out, as there.
+ */
+async function capacityReport(r: CapacityResult): Promise<StudyFile[]> {
+  const { model, chart } = r.report;
+  const svg = await renderSvg(chart.spec).then((x) => x.svg, () => undefined);
+  const full: ReportModel = svg === undefined
+    ? { ...model, files: model.files.filter((f) => f.name !== chart.file) }
+    : { ...model, charts: [{ file: chart.file, alt: chart.alt, svg }] };
+  return [...(svg === undefined ? [] : [{ name: chart.file, text: svg }]), { name: 'report.html', text: reportHtml(full) }];
+}
+
+/** Shows a capacity search in `box` (replacing what it held): its tables, its notes, its files and report.html. */
+export async function showCapacity(box: HTMLElement, r: CapacityResult): Promise<void> {
   for (const u of shown.get(box) ?? []) URL.revokeObjectURL(u);
   const urls: string[] = [];
   shown.set(box, urls);
+  const files = [...r.files, ...await capacityReport(r)];
   box.replaceChildren(
     ...r.tables.map(tableElement),
     el('ul', { className: 'notes' }, ...r.notes.map((n) => el('li', {}, n))),
-    downloads(r.files, urls),
+    downloads(files, urls),
   );
 }
 
