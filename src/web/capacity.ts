@@ -1,14 +1,14 @@
-import type { TopLevelSpec } from 'vega-lite';
 import { CAPACITY_COLUMNS, capacityNotes, capacityReportTable, capacityRows, type CapacityContext, PROBE_COLUMNS, probeRows, whatIfReportTable } from '../report/capacity';
 import { DEFAULT_PRECISION, DEFAULT_TARGET, searchAll } from '../report/capacity-search';
 import { capacityChart, type CapacityReportInput, capacityReportModel } from '../report/capacity-report';
-import type { ReportModel, ReportTable } from '../report/html';
+import type { ReportTable } from '../report/html';
 import { runTask, type TaskOutcome } from '../report/task';
 import { parseScenario, ScenarioError } from '../scenario/load';
 import { formatDuration } from '../scenario/units';
 import { totalRate } from '../stats/capacity';
 import { WHAT_IFS } from '../stats/what-ifs';
-import { TextCsv, type StudyFile } from './study';
+import { sha256 } from './hash';
+import { type ReportParts, TextCsv, type StudyFile } from './study';
 
 /**
  * `portsim capacity FILE` in the page: the command line's search (../report/capacity-search.ts,
@@ -30,16 +30,11 @@ export interface CapacityResult {
   runs: number;
   events: number;
   /** report.html's model (../report/capacity-report.ts) without its chart, and the chart to draw into it (capacity.svg). */
-  report: { model: ReportModel; chart: { file: string; alt: string; spec: TopLevelSpec } };
+  report: ReportParts;
 }
 
 /** portsim's version (package.json), written in by the page's build (scripts/build-web.js). */
 declare const PORTSIM_VERSION: string;
-
-async function sha256(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** The command line's capacityHash and planHash (../cli/commands/capacity.ts, run.ts): the same JSON, hashed with the browser's SHA-256. */
 async function capacityHash(plan: unknown, target: number, precision: number): Promise<string> {
@@ -95,6 +90,6 @@ export async function runCapacityStudy(file: string, text: string, progress: Cap
     probes,
     runs,
     events: all.reduce((a, r) => a + r.events, 0),
-    report: { model, chart: { file: chart.file, alt: chart.alt, spec: chart.spec() } },
+    report: { model, charts: [{ file: chart.file, alt: chart.alt, spec: chart.spec() }] },
   };
 }

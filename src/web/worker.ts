@@ -45,17 +45,18 @@ scope.onmessage = ({ data }) => {
     capacity(data).catch(fail);
     return;
   }
+  run(data).catch(fail);
+};
+
+/** A run (./study.ts), its progress at most every PROGRESS_MS. */
+async function run(data: ToWorker): Promise<void> {
   const started = performance.now();
   let last = 0;
-  try {
-    const result = runStudy(data.file, data.text, (done) => {
-      const now = performance.now();
-      if (now - last < PROGRESS_MS && done < 1) return;
-      last = now;
-      scope.postMessage({ kind: 'progress', done });
-    });
-    scope.postMessage({ kind: 'result', result, ms: performance.now() - started });
-  } catch (e) {
-    fail(e);
-  }
-};
+  const result = await runStudy(data.file, data.text, (done) => {
+    const now = performance.now();
+    if (now - last < PROGRESS_MS && done < 1) return;
+    last = now;
+    scope.postMessage({ kind: 'progress', done });
+  });
+  scope.postMessage({ kind: 'result', result, ms: performance.now() - started });
+}
