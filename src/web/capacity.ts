@@ -14,8 +14,9 @@ import { type ReportParts, TextCsv, type StudyFile } from './study';
  * `portsim capacity FILE` in the page: the command line's search (../report/capacity-search.ts,
  * the same code), with its default target and precision and every what-if, each round's
  * simulations run one after another on the page's worker; capacity.csv and probes.csv as text
- * with the command line's bytes, and the report's capacity and what-if tables; report.html's
- * model, whose chart the page draws (./results.ts).
+ * in the command line's format (a number may differ in its last bit: the search calls Math.exp
+ * and Math.log, whose last bit differs between JavaScript engines), the report's capacity and
+ * what-if tables, and report.html's model, whose chart the page draws (./results.ts).
  */
 export interface CapacityResult {
   name: string;
