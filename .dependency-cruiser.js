@@ -1,6 +1,6 @@
 /**
  * The arrows of README's Architecture, checked by dependency-cruiser (`npm run lint:deps`, run in
- * .ci/run): cli → scenario, stats, report → kernel → sim → workload, os → engine, random.
+ * .ci/run): cli → scenario, stats, report → kernel → sim → workload, os, nat → engine, random.
  * A module may import its own folder and any folder to the right of it, never to the left; no
  * import cycles; nothing below cli/ reaches the file system, the process, the clock's
  * host-side modules or threads (scenario/load.ts, the scenario's one reader of files, excepted).
@@ -12,12 +12,13 @@ const LAYERS = {
   random: [],
   engine: [],
   os: ['engine', 'random'],
+  nat: ['engine', 'random'],
   workload: ['engine', 'random'],
-  sim: ['workload', 'os', 'engine', 'random'],
-  kernel: ['sim', 'workload', 'os', 'engine', 'random'],
-  scenario: ['kernel', 'sim', 'workload', 'os', 'engine', 'random'],
-  stats: ['kernel', 'sim', 'workload', 'os', 'engine', 'random'],
-  report: ['stats', 'kernel', 'sim', 'workload', 'os', 'engine', 'random'],
+  sim: ['workload', 'os', 'nat', 'engine', 'random'],
+  kernel: ['sim', 'workload', 'os', 'nat', 'engine', 'random'],
+  scenario: ['kernel', 'sim', 'workload', 'os', 'nat', 'engine', 'random'],
+  stats: ['kernel', 'sim', 'workload', 'os', 'nat', 'engine', 'random'],
+  report: ['stats', 'kernel', 'sim', 'workload', 'os', 'nat', 'engine', 'random'],
 };
 const ALL = ['cli', ...Object.keys(LAYERS)];
 

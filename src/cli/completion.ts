@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PRESET_NAMES } from '../os/presets';
+import { GATEWAY_PRESET_NAMES } from '../nat/presets';
 
 /**
  * Shell completion (`portsim completion` prints yargs' bash or zsh script, which calls
@@ -53,7 +54,7 @@ export function completions(c: CompletionContext): string[] {
   if (current.startsWith('-') || command === undefined || c.words.length <= 2) return [...c.defaults];
   if (SCENARIO_COMMANDS.has(command)) return scenarioFiles(current);
   if (command === 'merge') return folders(current);
-  if (command === 'profiles' && c.words[2] === 'show' && c.words.length === 4) return [...PRESET_NAMES.filter((p) => p.startsWith(current)), ...scenarioFiles(current)];
+  if (command === 'profiles' && c.words[2] === 'show' && c.words.length === 4) return [...PRESET_NAMES, ...GATEWAY_PRESET_NAMES].filter((p) => p.startsWith(current)).concat(scenarioFiles(current));
   if (command === 'profiles' && c.words[2] === 'from-netsh' && c.words.length === 4) return paths(current, () => true);
   return [...c.defaults];
 }

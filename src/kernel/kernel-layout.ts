@@ -4,7 +4,7 @@
  * contents that need computing (a fresh pool's free bits, the allocators' state).
  */
 import { ALLOCATORS } from '../os/allocators';
-import type { Allocator } from '../os/allocators/allocator';
+import type { Allocator, AllocatorOptions } from '../os/allocators/allocator';
 import { DOUBLE_HASH_TABLE_LENGTH } from '../os/allocators/codes';
 import { DoubleHashAllocator } from '../os/allocators/double-hash';
 import { HashAllocator } from '../os/allocators/hash';
@@ -13,7 +13,7 @@ import { RandomIncrementsAllocator } from '../os/allocators/random-increments';
 import type { RandomStream } from '../random/stream';
 
 // Field layouts: the constants of the same names in ./assembly/state.ts (POOL_STRIDE: ./assembly/pools.ts).
-export const CFG_SIZE = 40, POOL_STRIDE = 18, HOST_STRIDE = 9, HOSTI_STRIDE = 8, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
+export const CFG_SIZE = 40, POOL_STRIDE = 18, HOST_STRIDE = 9, HOSTI_STRIDE = 7, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
 export const POOLSTAT_STRIDE = 7;
 /** CFG fields of the layout (./assembly/state.ts CFG_*): the heap's first capacity, the arena's start, a failed memory request's size, the arena's end. */
 export const CFG_HEAPCAP = 12, CFG_ARENA = 13, CFG_OOM = 14, CFG_ARENA_END = 15, CFG_PORTREC = 16, CFG_HOSTK = 17, CFG_WLK = 18;
@@ -22,7 +22,7 @@ export const CFG_PROCESSED = 11;
 /** CFG index of the traffic region's offset (./traffic-layout.ts). */
 export const CFG_TRAFFIC = 20;
 /** Per host and per workload, the fields of ./assembly/binds.ts (HK_*, WK_*). */
-export const HK_STRIDE = 8, WK_STRIDE = 6;
+export const HK_STRIDE = 8, WK_STRIDE = 12;
 /** Bytes of state of the connect() allocators that keep some (./assembly/pools.ts, rfc6056.ts). */
 const ALLOCATOR_STATE: Partial<Record<string, number>> = {
   'linux': 16 + PERTURB_TABLE_SIZE * 4, 'linux-socket-range': 16 + PERTURB_TABLE_SIZE * 4,
@@ -46,15 +46,15 @@ function copyAllocatorState(a: Allocator, to: Int32Array): void {
 }
 
 /**
- * Makes the host's connect() allocator as the JS engine makes it (its secrets drawn from the
- * host's stream `rng`) and copies its state to the kernel's memory at `at` (nothing for an
- * allocator without state).
+ * Makes one of the host's allocators as the JS engine makes it (its secrets drawn from the host's
+ * stream `rng`, the connect() or the bind() one) and copies its state to the kernel's memory at
+ * `at` (nothing for an allocator without state, whose making draws nothing).
  */
-export function placeAllocatorState(allocator: keyof typeof ALLOCATORS, rng: RandomStream, buf: ArrayBuffer, at: number): void {
-  if (at > 0) copyAllocatorState(ALLOCATORS[allocator].create(rng), new Int32Array(buf, at, ALLOCATOR_STATE[allocator]! / 4));
+export function placeAllocatorState(allocator: keyof typeof ALLOCATORS, rng: RandomStream, buf: ArrayBuffer, at: number, options?: AllocatorOptions): void {
+  if (at > 0) copyAllocatorState(ALLOCATORS[allocator].create(rng, options), new Int32Array(buf, at, ALLOCATOR_STATE[allocator]! / 4));
 }
 
-/** Bytes of kernel memory the host's connect() allocator keeps (0: none). */
+/** Bytes of kernel memory an allocator keeps (0: none). */
 export function allocatorStateBytes(allocator: string): number {
   return ALLOCATOR_STATE[allocator] ?? 0;
 }

@@ -44,6 +44,8 @@ export function useKernelModule(module: WebAssembly.Module): void {
 export interface KernelExports {
   init(...offsets: number[]): void;
   requestsInit(...args: (number | boolean)[]): void;
+  /** The NAT layer's regions (./assembly/nat.ts), for plans with gateways. */
+  natInit(hosts: number, keys: number, gateways: number, stats: number, pools: number, nGateways: number, nKeys: number): void;
   start(): void;
   runChunk(max: number): number;
   finish(): void;
@@ -56,10 +58,13 @@ export interface KernelExports {
   v8pow(x: number, y: number): number;
 }
 
+/** A gateway's figures over a sample interval, as the kernel hands them out (./assembly/nat.ts natSample). */
+export type NatSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number) => void;
+
 /** A kernel instance on a fresh memory of `bytes` bytes (the math test uses it too). */
-export function instantiate(module: WebAssembly.Module, bytes: number, sample: KernelSample = () => {}): { exports: KernelExports; memory: WebAssembly.Memory } {
+export function instantiate(module: WebAssembly.Module, bytes: number, sample: KernelSample = () => {}, natSample: NatSample = () => {}): { exports: KernelExports; memory: WebAssembly.Memory } {
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
-  const instance = new WebAssembly.Instance(module, { env: { memory, sample } });
+  const instance = new WebAssembly.Instance(module, { env: { memory, sample, natSample } });
   return { exports: instance.exports as unknown as KernelExports, memory };
 }
 

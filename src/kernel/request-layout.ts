@@ -13,8 +13,8 @@ import { RETRY_CODES } from '../workload/retry';
  */
 
 // Field layouts: the constants of the same names in ./assembly/requests.ts.
-const RQW_STRIDE = 9, RQWI_STRIDE = 10, CP_BYTES = 32, C_BYTES = 48, Q_BYTES = 48, LANE_ENTRY = 32;
-const R_RETRIES = 8;
+const RQW_STRIDE = 7, RQWI_STRIDE = 10, CP_BYTES = 32, C_BYTES = 48, Q_BYTES = 48, LANE_ENTRY = 32;
+const R_RETRIES = 6;
 /** First room of the request table and of each idle lane (both grow in the kernel). */
 const FIRST_ROOM = 1024;
 
@@ -72,7 +72,7 @@ export function fillRequests(
   workloads.forEach((w, i) => {
     const p = w.pool, r = w.retry;
     const think = w.clients === undefined ? undefined : new Distribution(w.clients.think);
-    F.set([p?.maxSize ?? 0, p?.maxIdle ?? 0, p?.idleTimeout ?? 0, p?.maxRequests ?? 0, r?.base ?? 0, r?.max ?? 0, think?.p1 ?? 0, think?.p2 ?? 0, retries[i]!], i * RQW_STRIDE);
+    F.set([p?.maxSize ?? 0, p?.maxIdle ?? 0, p?.idleTimeout ?? 0, p?.maxRequests ?? 0, r?.base ?? 0, r?.max ?? 0, retries[i]!], i * RQW_STRIDE);
     const lane = p === undefined ? -1 : at.idleDelays.indexOf(p.idleTimeout);
     I.set([usesRequestLayer(w) ? 1 : 0, p === undefined ? 0 : 1, lane, r?.maxAttempts ?? 0, r === undefined ? 0 : RETRY_CODES.backoff[r.backoff],
       r === undefined ? 0 : RETRY_CODES.jitter[r.jitter], r?.flushPool === true ? 1 : 0, think?.kind ?? -1, client, at.clientIntervals[i]!.length], i * RQWI_STRIDE);

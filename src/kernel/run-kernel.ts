@@ -19,6 +19,7 @@ import {
 } from './kernel-layout';
 import { trafficLayout } from './traffic-layout';
 import { fillRequests, layOutRequests } from './request-layout';
+import { type GatewayInterval, type NatFigures, type NatLayout, natLayout, type NatRegions } from './nat-layout';
 
 export { instantiate, kernelModule, type KernelSample, provideKernel, useKernelModule } from './kernel-module';
 export type { StatsArrays } from './kernel-figures';
@@ -39,6 +40,8 @@ export interface KernelRun {
   events: number;
   /** Bytes of kernel memory the run used (laid out before it, and taken while it ran). */
   memoryBytes: number;
+  /** Per gateway of the plan, its figures (absent without gateways; ./nat-layout.ts). */
+  gateways?: NatFigures;
 }
 
 /** The pools' layout (../sim/pool-layout.ts). */
@@ -58,9 +61,12 @@ interface RunLayout {
   lanes: Lanes;
   at: ReturnType<typeof regionsOf>;
   trafficAt: number; traffic: ReturnType<typeof trafficLayout>;
-  linuxAt: number[]; templates: ReturnType<typeof freeTemplate>[]; templateAt: number[]; bookAt: number[];
+  /** Per host, where its connect() allocator's state is, and its two bind() allocators' (without, with SO_REUSEADDR); 0: none. */
+  linuxAt: number[]; bindStateAt: [number, number][]; templates: ReturnType<typeof freeTemplate>[]; templateAt: number[]; bookAt: number[];
   kinds: number[]; periods: (number[] | undefined)[]; periodAt: number[];
   base: number[]; requests: ReturnType<typeof layOutRequests>; end: number;
+  /** The NAT layer's layout and regions (plans with gateways). */
+  nat?: { layout: NatLayout; at: NatRegions };
 }
 
 /**
@@ -75,7 +81,10 @@ export function runKernel(
 ): KernelRun {
   const L = layOut(plan, variant, initial, levels);
   const streams = new RandomStreams(plan.seed, replication);
-  const { exports: k, memory } = instantiate(module, L.end, onSample);
+  const intervals: GatewayInterval[] = [];
+  const natSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number) =>
+    intervals.push({ t, gateway, attempts, failures, peakActive, peakUsed, active, held });
+  const { exports: k, memory } = instantiate(module, L.end, onSample, natSample);
   if (k.heapBase() > FIRST) throw new Error(`kernel: static data (${k.heapBase()} bytes) overlaps its regions`);
   const buf = memory.buffer;
   fillConfig(buf, L, plan, levels.length);
@@ -87,8 +96,13 @@ export function runKernel(
   k.init(at.cfg, at.pools, at.hosts, at.hostInts, at.hostRng, at.wls, at.wlInts, at.wlRng, at.pick, at.nextIp,
     at.slots, at.heap, at.lanes, at.laneDelay, at.stats, at.thresh, at.hist, at.histT, at.poolStat);
   fillRequests(k, buf, L.requests, L.workloads, L.base, streams, initial.workloadRetries);
+  if (L.nat !== undefined) {
+    L.nat.layout.fill(buf, L.nat.at);
+    k.natInit(L.nat.at.hosts, L.nat.at.keys, L.nat.at.gateways, L.nat.at.stats, L.nat.at.pools, L.nat.layout.counts.gateways, L.nat.layout.counts.keys);
+  }
   run(k, memory, L);
-  return { poolInfo: L.layout.info, ...loadFigures(memory.buffer, at, initial, levels, L.nPools, L.nHosts, L.nWl, L.requests, portSpan(L)) };
+  const gateways = L.nat?.layout.figures(memory.buffer, L.nat.at, intervals);
+  return { poolInfo: L.layout.info, ...loadFigures(memory.buffer, at, initial, levels, L.nPools, L.nHosts, L.nWl, L.requests, portSpan(L)), ...(gateways !== undefined ? { gateways } : {}) };
 }
 
 /** The plan's shape and where each region goes, in the order the kernel's memory holds them. */
@@ -102,6 +116,7 @@ function layOut(plan: Plan, variant: number, initial: StatsArrays, levels: reado
   const size = layout.info.map((i) => profiles[i.host]!.portRange[1] - profiles[i.host]!.portRange[0] + 1);
   const slots = size.reduce((a, b) => a + b, 0);
   const lanes = planLanes(plan, layout, profiles, size);
+  const natPlan = natLayout(plan, lanes, FIRST_CAPACITY, layout.info.length);
   const nPick = workloads.reduce((a, w) => a + w.destinations.length, 0);
   const r = new Regions();
   const at = regionsOf(r, { nPools, nHosts, nWl, nDest, nSlots, nPick, slots, nLanes: lanes.delay.length, counters: initial.counters.length, thresholds: levels.length, buckets: initial.histogramCounts.length });
@@ -111,6 +126,12 @@ function layOut(plan: Plan, variant: number, initial: StatsArrays, levels: reado
   const trafficAt = r.take(traffic.bytes);
   // The connect() allocators' state (./assembly/pools.ts's linux keys and perturb table, ./assembly/rfc6056.ts's), per host that uses one.
   const linuxAt = profiles.map((p) => (allocatorStateBytes(p.allocator) === 0 ? 0 : r.take(allocatorStateBytes(p.allocator))));
+  // The bind() allocators' state, per host with bind(ip, 0) workloads whose allocator keeps some (the JS engine makes two per host).
+  const binds = plan.hosts.map((_, h) => workloads.some((w) => w.host === h && w.bind === 'any-port'));
+  const bindStateAt = profiles.map((p, h): [number, number] => {
+    const bytes = allocatorStateBytes(p.bindAllocator);
+    return binds[h] && bytes > 0 ? [r.take(bytes), r.take(bytes)] : [0, 0];
+  });
   // Per host, the free bits of a fresh pool of its range (words, even and odd summary words), which the kernel copies into a pool on first use.
   const templates = profiles.map((p) => freeTemplate(p.portRange[1] - p.portRange[0] + 1, p.reservedPorts.map((x) => x - p.portRange[0])));
   const templateAt = templates.map((t) => r.take(t.bits.byteLength));
@@ -123,8 +144,10 @@ function layOut(plan: Plan, variant: number, initial: StatsArrays, levels: reado
   // Where each pool's port slots start in a plan-wide numbering (the request layer's connection records).
   const base = size.map((_, p) => size.slice(0, p).reduce((x, y) => x + y, 0));
   const requests = layOutRequests(workloads, nDest, nPools, slots, (bytes) => r.take(bytes));
-  return { layout, profiles, workloads, nPools, nHosts, nWl, nDest, nSlots, nPick, size, slots, lanes, at, trafficAt, traffic,
-    linuxAt, templates, templateAt, bookAt, kinds, periods, periodAt, base, requests, end: r.end };
+  const nat = natPlan === undefined ? undefined
+    : { layout: natPlan, at: { hosts: r.take(natPlan.bytes.hosts), keys: r.take(natPlan.bytes.keys), gateways: r.take(natPlan.bytes.gateways), stats: r.take(natPlan.bytes.stats), pools: r.take(natPlan.bytes.pools) } };
+  return { ...(nat !== undefined ? { nat } : {}), layout, profiles, workloads, nPools, nHosts, nWl, nDest, nSlots, nPick, size, slots, lanes, at, trafficAt, traffic,
+    linuxAt, bindStateAt, templates, templateAt, bookAt, kinds, periods, periodAt, base, requests, end: r.end };
 }
 
 /**
@@ -197,12 +220,15 @@ function fillHosts(buf: ArrayBuffer, L: RunLayout, plan: Plan, streams: RandomSt
     H.set([p.timeWait, p.finTimeout, p.maxTimeWaitBuckets, initial.hostTimeWait[i]!, initial.hostInUse[i]!, initial.hostPeakInUse[i]!,
       initial.hostPeakTimeWait[i]!, initial.hostSteadyAttempts[i]!, initial.hostSteadyFailures[i]!], i * HOST_STRIDE);
     HI.set([L.lanes.tw[i]!, L.lanes.fin[i]!, ALLOCATORS[p.allocator].code, h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0,
-      L.layout.hosts[i]!.connect, L.linuxAt[i]!, L.templateAt[i]!], i * HOSTI_STRIDE);
+      L.layout.hosts[i]!.connect, L.templateAt[i]!], i * HOSTI_STRIDE);
     const rng = streams.stream(`host/${h.name}/allocator`);
     // Made as the JS engine makes it (its secrets drawn from the host's stream), then copied.
     placeAllocatorState(p.allocator, rng, buf, L.linuxAt[i]!);
     HR.set(rng.state, i * 4);
-    i32(buf, L.at.hostRng2 + i * 32, 8).set([...streams.stream(`host/${h.name}/bind-allocator`).state, ...streams.stream(`host/${h.name}/udp-allocator`).state]);
+    // The bind() allocators, without then with SO_REUSEADDR, as the JS engine makes them from the host's bind() stream (hostStates).
+    const rngBind = streams.stream(`host/${h.name}/bind-allocator`);
+    L.bindStateAt[i]!.forEach((at, j) => placeAllocatorState(p.bindAllocator, rngBind, buf, at, { reuseAddr: j === 1 }));
+    i32(buf, L.at.hostRng2 + i * 32, 8).set([...rngBind.state, ...streams.stream(`host/${h.name}/udp-allocator`).state]);
     const perDestination = p.sharing === 'per-destination';
     i32(buf, L.at.hostK + i * HK_STRIDE * 4, HK_STRIDE).set([L.bookAt[i]!, L.layout.hosts[i]!.connect, h.sourceIps.length * (perDestination ? L.nDest : 1),
       L.layout.hosts[i]!.bind, L.layout.hosts[i]!.udp, L.lanes.reuse[i]!]);
@@ -226,7 +252,7 @@ function fillWorkloads(buf: ArrayBuffer, L: RunLayout, streams: RandomStreams, i
     const select = w.selection === 'random' ? SELECT_RANDOM : period !== undefined ? SELECT_PERIOD : SELECT_ROUND_ROBIN;
     WI.set([arrivalKind(w.arrivals), durKind, closer.fixed, w.destinations.length, select, pick, w.host, 1 + i], i * WLI_STRIDE);
     if (period !== undefined) i32(buf, L.periodAt[i]!, 2 + period.length).set([0, period.length, ...period]);
-    fillSockets(buf, L, w, i);
+    fillSockets(buf, L, w, i, streams);
     const name = `workload/${w.name}`;
     ['arrivals', 'destinations', 'durations', 'closed-by'].forEach((s, j) => WR.set(streams.stream(`${name}/${s}`).state, i * 16 + j * 4));
     let cumulative = 0;
@@ -239,12 +265,16 @@ function fillWorkloads(buf: ArrayBuffer, L: RunLayout, streams: RandomStreams, i
   });
 }
 
-/** Workload i's sockets' pools, allocator and stream, as WorkloadState takes them (../sim/state.ts). */
-function fillSockets(buf: ArrayBuffer, L: RunLayout, w: PlanWorkload, i: number): void {
+/** Workload i's sockets' pools, allocator, its state and stream, and its connect latency's stream, as WorkloadState takes them (../sim/state.ts). */
+function fillSockets(buf: ArrayBuffer, L: RunLayout, w: PlanWorkload, i: number, streams: RandomStreams): void {
   const p = L.profiles[w.host]!, bind = w.bind === 'any-port';
   const [alloc, rng] = L.kinds[i] === KIND_UDP ? [ALLOCATORS['random-start'].code, L.at.hostRng2 + w.host * 32 + 16]
     : bind ? [ALLOCATORS[p.bindAllocator].code, L.at.hostRng2 + w.host * 32] : [ALLOCATORS[p.allocator].code, L.at.hostRng + w.host * 16];
+  const state = L.kinds[i] === KIND_UDP ? 0 : bind ? L.bindStateAt[w.host]![w.reuseAddr ? 1 : 0] : L.linuxAt[w.host]!;
   i32(buf, L.at.wlK + i * WK_STRIDE * 4, WK_STRIDE).set([L.kinds[i]!, alloc, rng, bind && w.reuseAddr ? 1 : 0]);
+  // WK_STATE, WK_LATENCY, then the connect-latency stream (WK_LATRNG_AT)
+  const latency = w.connectLatency === undefined ? [0, 0, 0, 0] : streams.stream(`workload/${w.name}/connect-latency`).state;
+  i32(buf, L.at.wlK + i * WK_STRIDE * 4 + 24, 6).set([state, w.connectLatency === undefined ? 0 : 1, ...latency]);
   f64(buf, L.at.wlK + i * WK_STRIDE * 4 + 16, 1)[0] = idleHold(w);
 }
 

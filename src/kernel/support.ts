@@ -14,27 +14,20 @@ import { arrivalKind } from '../workload/arrivals';
  */
 const KERNEL_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND,
   ALLOC_RANDOM_PICK, ALLOC_HASH, ALLOC_DOUBLE_HASH, ALLOC_RANDOM_INCREMENTS]);
-/**
- * The same for bind(ip, 0): the ones without state of their own (linux, hash, double-hash and
- * random-increments keep state made from the connect() stream, which the kernel keeps only for
- * connect(); the JS engine makes two more from the bind() stream).
- */
-const KERNEL_BIND_ALLOCATORS: ReadonlySet<number> = new Set([ALLOC_RANDOM_START, ALLOC_SEQUENTIAL, ALLOC_SEQUENTIAL_DESCENDING, ALLOC_LINUX_BIND, ALLOC_RANDOM_PICK]);
 const KERNEL_ARRIVALS: ReadonlySet<number> = new Set([ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_EVEN, ARRIVAL_RANDOM, ARRIVAL_TRACE]);
+/** Durations, and think times and connect latencies, which the kernel draws with the same sampler (./assembly/distributions.ts). */
 const KERNEL_DURATIONS: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL, DIST_MIXTURE]);
-/** Closed-loop clients' think times (./assembly/requests.ts draws them with distValue). */
-const KERNEL_THINK: ReadonlySet<number> = new Set([DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL]);
 
 /**
  * Why the WebAssembly kernel cannot run this variant of the plan (undefined: it can). The kernel
  * runs workloads with every arrival kind (constant, Poisson, rate curves evenly spaced or
  * randomized, timestamp traces) and these durations: constant, uniform, exponential, lognormal,
  * Pareto, empirical or a mixture of these; any closing-side mix, destinations, weights and source addresses;
- * connect() or bind(ip, 0) sockets, with the bind bookkeeping, or connected UDP sockets; TCP
- * connect() workloads with or without the request layer (keep-alive pools, waiting requests,
- * retries with backoff, closed-loop clients with constant, uniform or exponential think times:
- * ./assembly/requests.ts); on hosts with any allocator of the registry (bind(ip, 0): those
- * without state of their own), with TIME_WAIT reuse (tcp_tw_reuse), with any number of port pools and slots
+ * connect latencies of any of these; connect() or bind(ip, 0) sockets, with the bind bookkeeping, or connected UDP sockets,
+ * each with or without the request layer (keep-alive pools, waiting requests,
+ * retries with backoff, closed-loop clients with think times of any of those distributions:
+ * ./assembly/requests.ts); on hosts with any allocator of the registry, for connect() and for
+ * bind(ip, 0), with TIME_WAIT reuse (tcp_tw_reuse), with any number of port pools and slots
  * (it lays a pool out on first use and grows its memory as the run needs; past WebAssembly's
  * 4 GiB it stops with an error). Everything else runs on the JS engine (../sim/simulation.ts),
  * which is the reference the kernel is tested against.
@@ -46,11 +39,9 @@ export function kernelRefusal(plan: Plan, variant: number): string | undefined {
   }
   for (const planned of plan.workloads) {
     const w = workloadIn(plan, variant, planned);
-    const requests = w.clients !== undefined || w.pool !== undefined || w.retry !== undefined;
-    if (w.clients !== undefined && !KERNEL_THINK.has(new Distribution(w.clients.think).kind)) return `workload ${w.name}: think ${w.clients.think.dist}`;
-    if (requests && (w.protocol !== 'tcp' || w.bind === 'any-port')) return `workload ${w.name}: request layer on ${w.protocol === 'tcp' ? 'bind' : 'udp'} sockets`;
-    if (w.connectLatency !== undefined) return `workload ${w.name}: connectLatency`;
-    if (w.bind === 'any-port' && !KERNEL_BIND_ALLOCATORS.has(ALLOCATORS[profiles[w.host]!.bindAllocator].code)) return `workload ${w.name}: bind allocator ${profiles[w.host]!.bindAllocator}`;
+    if (w.clients !== undefined && !KERNEL_DURATIONS.has(new Distribution(w.clients.think).kind)) return `workload ${w.name}: think ${w.clients.think.dist}`;
+    if (w.connectLatency !== undefined && !KERNEL_DURATIONS.has(new Distribution(w.connectLatency).kind)) return `workload ${w.name}: connectLatency ${w.connectLatency.dist}`;
+    if (w.bind === 'any-port' && !KERNEL_ALLOCATORS.has(ALLOCATORS[profiles[w.host]!.bindAllocator].code)) return `workload ${w.name}: bind allocator ${profiles[w.host]!.bindAllocator}`;
     if (!KERNEL_ARRIVALS.has(arrivalKind(w.arrivals))) return `workload ${w.name}: arrivals ${w.arrivals.type}`;
     if (!KERNEL_DURATIONS.has(new Distribution(w.duration).kind)) return `workload ${w.name}: duration ${w.duration.dist}`;
   }

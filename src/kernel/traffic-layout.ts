@@ -1,6 +1,6 @@
 import { ARRIVAL_EVEN, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../workload/arrival-codes';
 import { ArrivalProcess } from '../workload/arrivals';
-import { Distribution } from '../random/distributions';
+import { Distribution, type DistributionSpec } from '../random/distributions';
 import type { PlanWorkload } from '../sim/plan';
 
 /**
@@ -10,7 +10,7 @@ import type { PlanWorkload } from '../sim/plan';
  * ArrivalProcess and its CurveWalker, with Λ(start) from CurveWalker.cumulative), so the kernel
  * starts from exactly the numbers the JS engine uses.
  */
-const TR_STRIDE = 15;
+const TR_STRIDE = 27;
 /** A mixture's part: cumulative share, kind, p1, p2, p3, byte offset of its empirical table (the MP_* of ./assembly/traffic.ts). */
 const MP_STRIDE = 6, MP_TABLE = 5;
 
@@ -32,9 +32,12 @@ interface Part {
 
 // Record fields written here (the TR_* of ./assembly/traffic.ts).
 const TR_TABLE = 1, TR_BASE = 4, TR_CURVE = 7, TR_N = 8, TR_PERIODIC = 9, TR_PERIOD = 10, TR_PER_PERIOD = 11, TR_MIX = 14;
+/** Where the think time's and the connect latency's distribution records start (./assembly/distributions.ts DR_*). */
+const TR_THINK = 15, TR_LATENCY = 21;
+const DR_TABLE = 4, DR_MIX = 5;
 
-/** A mixture's parts (MP_STRIDE f64 each), then the empirical parts' tables. */
-function mixtureArray(d: Distribution): [field: number, values: Float64Array, relative: number[]] {
+/** A mixture's parts (MP_STRIDE f64 each), then the empirical parts' tables; `field`: the record field that gets its offset. */
+function mixtureArray(d: Distribution, field: number): [field: number, values: Float64Array, relative: number[]] {
   const n = d.parts.length;
   const size = d.parts.reduce((s, p) => s + p.table.length, n * MP_STRIDE);
   const values = new Float64Array(size), relative: number[] = [];
@@ -47,17 +50,19 @@ function mixtureArray(d: Distribution): [field: number, values: Float64Array, re
     values.set(p.table, next);
     next += p.table.length;
   });
-  return [TR_MIX, values, relative];
+  return [field, values, relative];
 }
 
 function partOf(w: PlanWorkload): Part {
   const d = new Distribution(w.duration);
   const a = new ArrivalProcess(w.arrivals);
-  // TR_P3, TR_TABLE, TR_START, TR_UNIT, TR_BASE, TR_U, TR_K, TR_CURVE, TR_N, TR_PERIODIC, TR_PERIOD, TR_PER_PERIOD, TR_I, TR_CYCLE, TR_MIX
+  // TR_P3, TR_TABLE, TR_START, TR_UNIT, TR_BASE, TR_U, TR_K, TR_CURVE, TR_N, TR_PERIODIC, TR_PERIOD, TR_PER_PERIOD, TR_I, TR_CYCLE, TR_MIX (then TR_THINK, TR_LATENCY)
   const record = [d.p3, 0, w.arrivals.start, a.unit, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   const arrays: Part['arrays'] = [];
   if (d.table.length > 0) arrays.push([TR_TABLE, d.table]);
-  if (d.parts.length > 0) arrays.push(mixtureArray(d));
+  if (d.parts.length > 0) arrays.push(mixtureArray(d, TR_MIX));
+  distributionRecord(w.clients?.think, record, arrays, TR_THINK);
+  distributionRecord(w.connectLatency, record, arrays, TR_LATENCY);
   if (a.kind === ARRIVAL_TRACE) {
     record[TR_N] = a.times.length;
     record[TR_PERIOD] = a.period;
@@ -75,6 +80,17 @@ function partOf(w: PlanWorkload): Part {
     arrays.push([TR_CURVE, curve]);
   }
   return { record, arrays };
+}
+
+/**
+ * A distribution record at `at` of the record (./assembly/distributions.ts DR_*: kind, p1, p2, p3,
+ * then its table's and its parts' offsets, laid out as arrays); none: constant 0, which draws nothing.
+ */
+function distributionRecord(spec: DistributionSpec | undefined, record: number[], arrays: Part['arrays'], at: number): void {
+  const d = new Distribution(spec ?? { dist: 'constant', value: 0 });
+  [d.kind, d.p1, d.p2, d.p3, 0, 0].forEach((x, i) => (record[at + i] = x));
+  if (d.table.length > 0) arrays.push([at + DR_TABLE, d.table]);
+  if (d.parts.length > 0) arrays.push(mixtureArray(d, at + DR_MIX));
 }
 
 /** The traffic region for a variant's workloads (in plan order). */

@@ -30,27 +30,34 @@ function hostRow(plan: Plan, r: RunResult, h: number): Row {
   const s = r.stats;
   const p = plan.variants[r.variant]!.profiles[h]!;
   const capacity = p.portRange[1] - p.portRange[0] + 1 - p.reservedPorts.length;
-  let attempts = 0, failures = 0, first = -1, fullest = 0, pools = 0;
+  let attempts = 0, failures = 0, first = -1, fullest = 0, pools = 0, drops = 0;
   r.poolInfo.forEach((info, i) => {
     if (info.host !== h) return;
     pools++;
     attempts += s.poolAttempts[i]!;
     failures += s.poolFailures[i]!;
+    drops += r.gateways?.poolFailures[i] ?? 0; // SYNs its gateway dropped, on ports the OS gave
     const f = s.poolFirstFailure[i]!;
     if (f >= 0 && (first < 0 || f < first)) first = f;
     fullest = Math.max(fullest, s.poolPeakInUse[i]! / capacity);
   });
   let retries = 0;
   plan.workloads.forEach((w, i) => {
-    if (w.host === h) retries += s.workloadRetries[i]!;
+    if (w.host !== h) return;
+    retries += s.workloadRetries[i]!;
+    // behind a gateway, the first failure may be a drop: the workloads' first failures count both layers
+    const f = s.workloadFirstFailure[i]!;
+    if (drops > 0 && f >= 0 && (first < 0 || f < first)) first = f;
   });
+  const layers = r.gateways === undefined ? {} : { host_failures: failures, gateway_failures: drops };
+  failures += drops;
   return {
     ...base(plan, r), host: plan.hosts[h]!.name, workload: '*',
     attempts, successes: attempts - failures, failures, failure_ratio: ratio(failures, attempts),
     steady_attempts: s.hostSteadyAttempts[h], steady_failures: s.hostSteadyFailures[h], steady_failure_ratio: ratio(s.hostSteadyFailures[h]!, s.hostSteadyAttempts[h]!),
     first_failure_s: sec(first), peak_time_wait: s.hostPeakTimeWait[h], peak_in_use: s.hostPeakInUse[h], max_pool_utilization: share(fullest),
     first_attempts: attempts - retries, retries,
-    pools, pool_capacity: capacity, time_wait_s: secondsFromTicks(p.timeWait),
+    pools, pool_capacity: capacity, time_wait_s: secondsFromTicks(p.timeWait), ...layers,
   };
 }
 

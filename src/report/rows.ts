@@ -5,6 +5,7 @@ import type { RunResult } from '../stats/run-one';
 import { THRESHOLDS, type SampleRow } from '../stats/run-stats';
 import { RECOVERY_LEVEL, type Transients } from '../stats/transients';
 import { TOTAL } from './breakdown';
+import { gatewaySummaryCells } from './gateway-rows';
 
 // The rows of the CSV files, as plain records (./row.ts): pure data in, data out.
 import type { Cell, Row } from './row';
@@ -75,6 +76,7 @@ export function summaryRow(plan: Plan, r: RunResult, transients?: Row): Row {
     peak_time_wait: s.peakTimeWait,
     peak_in_use: s.peakInUse,
     max_pool_utilization: share(s.maxUtilization),
+    ...gatewaySummaryCells(r),
   };
   THRESHOLDS.forEach((t, i) => {
     row[`t_util${t * 100}_s`] = sec(s.thresholdTimes[i]);
@@ -186,6 +188,7 @@ export function* poolRows(plan: Plan, r: RunResult): Generator<Row> {
       peak_in_use: s.poolPeakInUse[i],
       peak_utilization: share(s.poolPeakInUse[i]! / capacity),
       first_failure_s: sec(s.poolFirstFailure[i]),
+      ...(r.gateways !== undefined ? { gateway_failures: r.gateways.poolFailures[i] } : {}),
     };
   }
 }

@@ -3,6 +3,7 @@ import {
   TIMESERIES_COLUMNS, timeseriesRow, transientCells,
 } from './rows';
 import { breakdownRows } from './breakdown';
+import { GATEWAY_COLUMNS, GATEWAY_POOLS_COLUMNS, gatewayRows, withGatewayColumns } from './gateway-rows';
 import type { Plan } from '../sim/plan';
 import { loadPhases } from '../stats/phases';
 import { type EngineChoice, engineFor, runOne } from '../stats/run-one';
@@ -50,6 +51,8 @@ export interface DetailSinks {
   episodes: RowSink;
   /** Only when the plan's load has phases (detailFiles). */
   phases?: RowSink;
+  /** Only when the plan has gateways (detailFiles; ./gateway-rows.ts). */
+  gateways?: RowSink;
 }
 
 export type DetailKey = keyof DetailSinks;
@@ -59,9 +62,10 @@ export function detailFiles(plan: Plan | undefined): { key: DetailKey; name: str
   return [
     { key: 'timeseries', name: 'timeseries.csv', columns: TIMESERIES_COLUMNS },
     { key: 'ports', name: 'ports.csv', columns: PORTS_COLUMNS },
-    { key: 'pools', name: 'pools.csv', columns: POOLS_COLUMNS },
+    { key: 'pools', name: 'pools.csv', columns: withGatewayColumns(plan, POOLS_COLUMNS, GATEWAY_POOLS_COLUMNS) },
     { key: 'episodes', name: 'episodes.csv', columns: EPISODES_COLUMNS },
     ...(plan !== undefined && loadPhases(plan).phases.length > 0 ? [{ key: 'phases' as const, name: 'phases.csv', columns: PHASES_COLUMNS }] : []),
+    ...(plan?.gateways !== undefined ? [{ key: 'gateways' as const, name: 'gateway.csv', columns: GATEWAY_COLUMNS }] : []),
   ];
 }
 
@@ -87,6 +91,7 @@ export function runTask(task: TaskSpec, detail?: DetailSinks, engine: EngineChoi
     addAll(detail.pools, poolRows(plan, result));
     addAll(detail.episodes, episodeRows(label, replication, transients));
     if (detail.phases !== undefined) addAll(detail.phases, phaseRows(label, replication, transients));
+    if (detail.gateways !== undefined) addAll(detail.gateways, gatewayRows(plan, result));
   }
   return {
     summary: summaryRow(plan, result, transientCells(transients, result.stats.lastFailure, load.varying)),

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { PRESET_NAMES } from '../os/presets';
 import { CLOSER_NAMES } from '../workload/closer';
+import { GATEWAY_PRESET_NAMES } from '../nat/presets';
 import { JSON_KIND, scenarioSchema } from './schema';
+import { MAX_GATEWAY_IPS } from './schema-gateways';
 import { DURATION_PATTERN, RATE_PATTERN } from './units';
 
 /**
@@ -101,11 +103,18 @@ const KINDS: Record<string, (generated: Json) => Json> = {
     ],
   }),
   traceFile: () => ({ type: 'string', pattern: '\\S' }),
+  gatewayPreset: () => ({ type: 'string', enum: [...GATEWAY_PRESET_NAMES] }),
+  gatewayIps: () => ({
+    anyOf: [
+      { type: 'integer', minimum: 1, maximum: MAX_GATEWAY_IPS },
+      { type: 'array', items: { type: 'string', pattern: '\\S' }, minItems: 1, uniqueItems: true },
+    ],
+  }),
 };
 
 /** Which README section documents the fields of the object under a property. */
 const SECTION_OF: Record<string, string> = {
-  hosts: 'hosts', profile: 'profile', compare: 'profile', destinations: 'destinations', workloads: 'workloads',
+  hosts: 'hosts', gateways: 'gateways', profile: 'profile', compare: 'profile', destinations: 'destinations', workloads: 'workloads',
   arrivals: 'arrivals', connection: 'connection', clients: 'clients', pool: 'pool', retry: 'retry', closedBy: 'closedBy',
 };
 /** A field documented in another section: a compare entry's `bind` is the connection's. */

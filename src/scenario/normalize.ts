@@ -7,6 +7,7 @@ import { RETRY_DEFAULTS } from '../workload/retry';
 import type { DistributionSpec } from '../random/distributions';
 import { onlyCloser } from '../workload/closer';
 import { arrivalSpecOf } from './arrivals';
+import { withGateways } from './normalize-gateways';
 import type { ProfileInput, ScenarioInput } from './schema';
 import { DEFAULT_ZIPF_EXPONENT, expandDestinations, zipfWeights } from './topology';
 
@@ -113,7 +114,7 @@ export function normalize(s: ScenarioInput): Plan {
   const maxMean = Math.max(...s.workloads.map((w) => new Distribution(w.connection.duration).mean));
   const warmup = s.warmup ?? Math.ceil((2 * (maxTimeWait + maxMean)) / 1_000_000) * 1_000_000; // whole seconds
 
-  return {
+  return withGateways({
     name: s.name,
     seed: s.seed ?? DEFAULTS.seed,
     replications: s.replications ?? DEFAULTS.replications,
@@ -129,7 +130,7 @@ export function normalize(s: ScenarioInput): Plan {
     destinations: topology.destinations,
     workloads,
     variants,
-  };
+  }, s);
 }
 
 type WorkloadInput = ScenarioInput['workloads'][number];

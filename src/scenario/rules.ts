@@ -3,6 +3,7 @@ import { arrivalIssues } from './arrivals';
 import { PRESETS } from '../os/presets';
 import { variantLabel } from './normalize';
 import type { ProfileInput, ScenarioInput } from './schema';
+import { gatewayRules } from './rules-gateways';
 import { groupProblem } from './topology';
 import { formatDuration } from './units';
 import { Distribution, type DistributionSpec } from '../random/distributions';
@@ -207,7 +208,7 @@ const requestLayer: Rule = (s, issues) => {
 const RULES: Rule[] = [
   uniqueNames('hosts'), uniqueNames('destinations'), uniqueNames('workloads'),
   workloadHosts, workloadDestinations, profiles, compareLabels, times, addresses, zipf, socketOptions,
-  arrivalIssues, requestLayer,
+  arrivalIssues, requestLayer, gatewayRules,
 ];
 
 export function checkRules(s: ScenarioInput): Issue[] {

@@ -7,6 +7,7 @@ import type { RetrySpec } from '../workload/retry';
 import type { PoolSpec } from './connection-pool';
 import type { CloserMix } from '../workload/closer';
 import type { Selection } from '../workload/destination-picker';
+import type { PlanGateway } from '../nat/plan-gateway';
 
 /**
  * A validated, normalized scenario: everything a simulation needs, in ticks and indexes, with
@@ -30,12 +31,18 @@ export interface Plan {
    * host's own profile; with `compare` one per compared profile.
    */
   variants: PlanVariant[];
+  /** NAT gateways hosts connect through (absent: none; ../nat/plan-gateway.ts). */
+  gateways?: PlanGateway[];
 }
 
 export interface PlanHost {
   name: string;
   /** Source addresses (as written, or generated as `<host>#<n>`). */
   sourceIps: string[];
+  /** Index into Plan.gateways of the gateway its connections leave through (absent: none). */
+  gateway?: number;
+  /** One of a fleet (`instances`): the index of this instance in its gateway's instances. */
+  instance?: number;
 }
 
 export interface PlanDestination {

@@ -1,4 +1,5 @@
 import { kernelModule, runKernel } from '../kernel/run-kernel';
+import type { NatFigures } from '../kernel/nat-layout';
 import { kernelRefusal } from '../kernel/support';
 import type { Plan } from '../sim/plan';
 import { type PoolInfo, poolLayout } from '../sim/pool-layout';
@@ -16,6 +17,8 @@ export interface RunResult {
   events: number;
   /** Which engine ran it. */
   engine: EngineChoice;
+  /** Per gateway of the plan, its figures (plans with gateways; ../kernel/nat-layout.ts). */
+  gateways?: NatFigures;
 }
 
 /**
@@ -52,14 +55,20 @@ export function statsFor(plan: Plan, variant: number, onSample?: (row: SampleRow
  */
 export function runOne(plan: Plan, variant: number, replication: number, onSample?: (row: SampleRow) => void, engine = engineFor(plan, variant)): RunResult {
   const stats = statsFor(plan, variant, onSample);
+  // The NAT layer hooks only the plain connection path (../kernel/assembly/nat.ts): never run a request-layer workload past its gateway.
+  if (plan.gateways !== undefined && plan.workloads.some((w) => plan.hosts[w.host]!.gateway !== undefined && (w.clients !== undefined || w.pool !== undefined || w.retry !== undefined))) {
+    throw new Error('a workload behind a gateway has no clients, pool or retry yet: the NAT layer runs on the plain connection path only');
+  }
   if (engine === 'wasm') {
     const module = kernelModule();
     if (module === undefined) throw new Error('the WebAssembly kernel is not built (dist/kernel.wasm): run npm run build');
     const sample = onSample && ((t: number, established: number, timeWait: number, attempts: number, failures: number, maxPoolUtilization: number) =>
       onSample({ t, established, timeWait, attempts, failures, maxPoolUtilization }));
-    const { poolInfo, events } = runKernel(module, plan, variant, replication, stats.storage, THRESHOLDS, sample);
-    return { variant, replication, stats, poolInfo, events, engine };
+    const { poolInfo, events, gateways } = runKernel(module, plan, variant, replication, stats.storage, THRESHOLDS, sample);
+    return { variant, replication, stats, poolInfo, events, engine, ...(gateways !== undefined ? { gateways } : {}) };
   }
+  // The NAT layer is written once, in the kernel (../kernel/assembly/nat.ts): never run a plan without its gateways.
+  if (plan.gateways !== undefined) throw new Error('a plan with gateways runs on the WebAssembly kernel only (unset PORTSIM_ENGINE=js, or npm run build for dist/kernel.wasm)');
   const sim = new Simulation(plan, variant, replication, stats);
   sim.run();
   return { variant, replication, stats, poolInfo: sim.poolInfo, events: sim.engine.processed, engine };

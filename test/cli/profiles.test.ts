@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { sanitizeLabel } from '../../src/os/host-config';
 import { PRESET_NAMES, PRESETS } from '../../src/os/presets';
+import { GATEWAY_PRESET_NAMES } from '../../src/nat/presets';
 import { PROFILE_FIELDS } from '../../src/os/profile';
 import { cli, readCsv, tempDir } from '../helpers/cli';
 
@@ -115,7 +116,9 @@ describe('portsim profiles show', () => {
     expect(t.code).toBe(0);
     expect(t.out).toMatch(/^preset\s+range\s+ports\s+TIME_WAIT/);
     const j = await cli('profiles', '--json');
-    expect((JSON.parse(j.out) as { preset: string }[]).map((p) => p.preset)).toEqual(PRESET_NAMES);
+    const all = JSON.parse(j.out) as { preset?: string; name: string; gateway?: true }[];
+    expect(all.filter((p) => p.gateway !== true).map((p) => p.preset)).toEqual(PRESET_NAMES);
+    expect(all.filter((p) => p.gateway === true).map((p) => p.name)).toEqual([...GATEWAY_PRESET_NAMES]);
   });
 
   test('--help documents the subcommands and profile files', async () => {

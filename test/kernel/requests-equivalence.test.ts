@@ -12,7 +12,8 @@ import { planOf } from '../helpers/scenario';
  * engine's (src/sim/request-layer.ts) gives: on the shipped scenarios that use it (shortened) and
  * on 50 random plans mixing plain workloads with keep-alive pools (size and idle caps, idle
  * timeouts, request caps), waiting requests, retries (both backoffs, the three jitters, pool
- * flushes) and closed-loop clients (constant and ramping, three think distributions), on small
+ * flushes) and closed-loop clients (constant and ramping, three think distributions; every other
+ * think distribution: think.test.ts), on small
  * port ranges so that pools run out.
  */
 const kernelBuilt = kernelModule() !== undefined;
@@ -108,17 +109,5 @@ describe('the kernel\'s request layer gives what the JS engine gives', () => {
     }
     expect(refused).toBe(0);
     for (const n of [waited, reused, retries, retryFailures, gaveUp, failures, closed]) expect(n).toBeGreaterThanOrEqual(5);
-  });
-
-  test('a think time the kernel does not draw keeps the plan on the JS engine', () => {
-    const plan = planOf(`
-name: r
-duration: 5s
-hosts: [{ name: h, profile: linux }]
-destinations: [{ name: d, address: 10.0.0.1:80 }]
-workloads:
-  - { name: w, host: h, destinations: [d], clients: { type: constant-concurrency, count: 2, think: { dist: lognormal, median: 10ms, p99: 100ms } }, pool: {}, connection: { duration: 1s } }
-`);
-    expect(kernelRefusal(plan, 0)).toMatch(/think lognormal/);
   });
 });

@@ -6,9 +6,10 @@ import { comparedSeeds, expectSameInEveryVariant, planText, shippedPlan } from '
 import { planOf } from '../helpers/scenario';
 
 /**
- * bind(ip, 0) and connected UDP sockets on the kernel (src/kernel/assembly/binds.ts, index.ts):
+ * bind(ip, 0) and connected UDP sockets on the kernel (src/kernel/assembly/binds.ts, attempt.ts):
  * the linux-bind allocator
- * with and without SO_REUSEADDR, bind() workloads on hosts sharing connect() ports across
+ * with and without SO_REUSEADDR, the allocators that keep state (linux, hash, double-hash,
+ * random-increments: two per host, made from its bind() stream) as bind() allocators, bind() workloads on hosts sharing connect() ports across
  * destinations (bind pools of their own, with the bind bookkeeping: connect() skips ports bind()
  * holds on any address, bind() skips ports connect() uses on its address) and on global hosts
  * (the connect pool, the bind allocator and stream), UDP sockets (their own pools per source IP,
@@ -17,8 +18,12 @@ import { planOf } from '../helpers/scenario';
  */
 const maybe = kernelModule() !== undefined ? test : test.skip;
 
-function randomBindScenario(seed: number): string {
-  const r = new RandomStream('scenario', `binds/${seed}`);
+/** The bind allocators of the first random plans; STATEFUL_BIND, those that keep state of their own (made from the host's bind() stream). */
+const BIND_ALLOCATORS = ['linux-bind', 'linux-bind', 'random-start', 'sequential-descending'];
+const STATEFUL_BIND = ['linux', 'linux-socket-range', 'hash', 'double-hash', 'random-increments'];
+
+function randomBindScenario(seed: number, bindAllocators: readonly string[] = BIND_ALLOCATORS, tag = 'binds'): string {
+  const r = new RandomStream('scenario', `${tag}/${seed}`);
   const pick = <T>(xs: readonly T[]): T => xs[r.below(xs.length)]!;
   const nDest = 1 + r.below(4);
   const nHosts = 1 + r.below(2);
@@ -27,7 +32,7 @@ function randomBindScenario(seed: number): string {
     const lo = 30000 + r.below(500);
     const size = pick([3, 4, 7, 40, 41, 300, 2000]);
     const reserved = r.below(4) === 0 && size > 20 ? `, reservedPorts: [${lo + 3}, "${lo + 10}-${lo + 12}"]` : '';
-    const profile = `{ preset: linux, allocator: ${pick(['linux', 'random-start', 'sequential'])}, bindAllocator: ${pick(['linux-bind', 'linux-bind', 'random-start', 'sequential-descending'])}, `
+    const profile = `{ preset: linux, allocator: ${pick(['linux', 'random-start', 'sequential'])}, bindAllocator: ${pick(bindAllocators)}, `
       + `portRange: [${lo}, ${lo + size - 1}], sharing: ${pick(['per-destination', 'per-destination', 'global'])}, timeWait: ${pick(['0s', '2s', '5s'])}, `
       + `finTimeout: ${pick(['0s', '3s'])}, maxTimeWaitBuckets: ${pick([5, 131072])}${reserved} }`;
     return `  - { name: h${h}, profile: ${profile}, sourceIps: ${1 + r.below(3)} }`;
@@ -79,15 +84,28 @@ describe('bind(ip, 0) and UDP sockets: the kernel gives what the JS engine gives
     expectSameInEveryVariant(plan);
   });
 
-  test('a bind allocator whose state comes from the connect() stream stays on the JS engine', () => {
-    const plan = planOf(`
-name: b
-duration: 5s
-hosts: [{ name: h, profile: { preset: linux, bindAllocator: linux } }]
-destinations: [{ name: d, address: 10.0.0.1:80 }]
-workloads:
-  - { name: w, host: h, destinations: [d], arrivals: { type: poisson, rate: 10/s }, connection: { duration: 1s, bind: any-port } }
-`);
-    expect(kernelRefusal(plan, 0)).toMatch(/bind allocator linux/);
+
+  // The bind allocators that keep state: the JS engine makes two per host from its bind() stream
+  // (without, then with SO_REUSEADDR), each with its own secrets and counters.
+  const stateful = (seed: number) => planOf(randomBindScenario(seed, STATEFUL_BIND, 'stateful-binds'));
+  maybe.each(comparedSeeds(20))('random socket plan %i with a bind allocator that keeps state', (seed) => {
+    expectSameInEveryVariant(stateful(seed));
+  });
+
+  maybe('those plans reach every such bind allocator, with and without SO_REUSEADDR, and failures in their bind pools', () => {
+    const used = new Set<string>();
+    let reuseAddr = 0, bindFailures = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const plan = stateful(seed);
+      expect(kernelRefusal(plan, 0)).toBeUndefined();
+      const profiles = plan.variants[0]!.profiles;
+      for (const w of plan.workloads) if (w.bind === 'any-port') used.add(profiles[w.host]!.bindAllocator);
+      if (plan.workloads.some((w) => w.bind === 'any-port' && w.reuseAddr)) reuseAddr++;
+      const res = runOne(plan, 0, 0, undefined, 'wasm');
+      if (res.poolInfo.some((p, i) => p.kind === 'bind' && res.stats.storage.poolFailures[i]! > 0)) bindFailures++;
+    }
+    expect([...used].sort()).toEqual([...STATEFUL_BIND].sort());
+    expect(reuseAddr).toBeGreaterThanOrEqual(3);
+    expect(bindFailures).toBeGreaterThanOrEqual(3);
   });
 });

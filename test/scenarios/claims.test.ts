@@ -313,6 +313,16 @@ describe('user-needs scenarios S1–S13', () => {
     expect([summary[0]!.failures, summary[0]!.failures_time_wait]).toEqual(['16768', '16768']);
   });
 
+  claim('s14-aks-snat-one-database', 'AKS nodes behind Azure LB default outbound: every node\'s SYN 512 is dropped at 170.667 s; the OS never binds', ({ summary, pools }) => {
+    const s = summary[0]!;
+    expect([s.attempts, s.host_failures, s.gateway_first_failure_s, s.first_failure_s]).toEqual(['108000', '0', '170.666667', '170.666667']);
+    // per node: attempts 0-511 connect, 512-720 dropped (209), 721-1,232 connect, 1,233-1,441 dropped (209), then connect
+    expect(num(s.gateway_failures)).toBe(60 * 2 * 209);
+    expect(num(s.gateway_steady_failures)).toBe(60 * 209);
+    expect(pools).toHaveLength(60);
+    expect(pools.every((p) => p.failures === '0' && p.gateway_failures === '418' && p.capacity === '28232')).toBe(true);
+  });
+
   test('every scenarios/sNN-*.yaml has a claims test', () => {
     // The numbered user-needs scenarios (s01-… to s13-…); server-close.yaml and source-ips.yaml
     // are older examples, not part of this series.

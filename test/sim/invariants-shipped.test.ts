@@ -71,7 +71,9 @@ function checkResults(plan: Plan, variant: number, stats: RunStats, samples: Sam
   expect(last).toBe(plan.duration);
 }
 
-const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml')).sort();
+// Scenarios with gateways are left out: their NAT layer runs on the kernel only (src/kernel/assembly/nat.ts,
+// checked by test/nat/gateway-sim.test.ts), so the JS engine that checks the invariants cannot run them.
+const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml') && loadScenario(join(SCENARIOS, f)).plan.gateways === undefined).sort();
 
 test('every shipped scenario is covered, on both engines', () => {
   expect(files.length).toBeGreaterThanOrEqual(20);

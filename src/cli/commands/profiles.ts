@@ -15,29 +15,33 @@ import { resolveProfile } from '../../scenario/normalize';
 import { presetChoices, presetHint, type ProfileInput, profileSchema } from '../../scenario/schema';
 import { formatTable } from '../../report/table';
 import { type CliIO, ExitError } from '../io';
+import { gatewaysJson, gatewayTable, searchGateways, showGateway } from './gateway-profiles';
 
 /** `portsim profiles`: every preset with its numbers and where they come from. */
 export function profilesTable(search?: string): string {
   const header = ['preset', 'range', 'ports', 'TIME_WAIT', 'sharing', 'allocator', 'bindAllocator', 'twReuse', 'source'];
   const found = searchPresets(search);
-  if (found.length === 0) {
+  const gateways = searchGateways(search);
+  if (found.length === 0 && gateways.length === 0) {
     throw new ExitError(`no preset matches "${search}".${presetHint(search ?? '')} ${presetChoices()}`);
   }
+  if (found.length === 0) return gatewayTable(gateways);
   const rows = found.map((p) => [
     p.preset, `${p.portRange[0]}-${p.portRange[1]}`, String(usablePorts(p)), `${secondsFromTicks(p.timeWait)}s`,
     p.sharing, p.allocator, p.bindAllocator, String(p.twReuse), p.source,
   ]);
-  if (search !== undefined) return formatTable(header, rows, [false, false, true, true, false, false, false, true]);
+  const table = formatTable(header, rows, [false, false, true, true, false, false, false, true]);
+  const nat = gateways.length === 0 ? [] : ['', gatewayTable(gateways)];
+  if (search !== undefined) return [table, ...nat].join('\n');
   const allocators = Object.values(ALLOCATORS).map((a) => `  ${a.name}: ${a.description}`);
-  return [formatTable(header, rows, [false, false, true, true, false, false, false, true]), '', 'allocators:', ...allocators].join('\n');
+  return [table, '', 'allocators:', ...allocators, ...nat].join('\n');
 }
 
 export function profilesJson(search?: string): string {
-  return JSON.stringify(
-    searchPresets(search).map((p) => ({ ...p, ports: usablePorts(p), timeWait: `${secondsFromTicks(p.timeWait)}s` })),
-    null,
-    2,
-  );
+  const os = searchPresets(search).map((p) => ({ ...p, ports: usablePorts(p), timeWait: `${secondsFromTicks(p.timeWait)}s` }));
+  const gateways = searchGateways(search);
+  // The OS presets' array as before; the gateway presets after them, each with `gateway: true`.
+  return JSON.stringify([...os, ...gatewaysJson(gateways).map((g) => ({ gateway: true, ...(g as object) }))], null, 2);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,6 +149,8 @@ function findProfile(name: string): { profile: Profile; file?: string } {
  * scenario units and its source, in aligned columns; the source column wraps at `width`.
  */
 export function showProfile(name: string, opts: { json?: boolean; width?: number } = {}): string {
+  const gateway = showGateway(name, opts);
+  if (gateway !== undefined) return gateway;
   const { profile: p, file } = findProfile(name);
   const rows = PROFILE_FIELDS.map((f) => ({ field: f, ...fieldValue(p, f), source: p.sources[f] ?? '(no source recorded)' }));
   if (opts.json === true) {

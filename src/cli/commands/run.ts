@@ -9,6 +9,10 @@ import { formatDuration } from '../../scenario/units';
 import type { LoadedScenario } from '../../scenario/load';
 import type { Plan } from '../../sim/plan';
 import { engineReason } from '../engine';
+import type { PlanGateway } from '../../nat/plan-gateway';
+import type { GatewayParamName } from '../../nat/presets';
+import { paramText } from './gateway-profiles';
+import { GATEWAY_SUMMARY_COLUMNS, withGatewayColumns } from '../../report/gateway-rows';
 import { type Budget, estimateJson } from '../../stats/estimate';
 import { checkWork } from '../budget';
 import type { CliIO } from '../io';
@@ -74,7 +78,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
       ...(opts.shard !== undefined ? { shard: opts.shard } : {}),
       ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
       detail: true,
-      rowsFile: { name: 'summary.csv', columns: SUMMARY_COLUMNS },
+      rowsFile: { name: 'summary.csv', columns: withGatewayColumns(plan, SUMMARY_COLUMNS, GATEWAY_SUMMARY_COLUMNS) },
       row: (_task, summary) => summary,
       breakdown: true,
       progress: progressBar(io, opts.quiet),
@@ -113,6 +117,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
           profiles: v.profiles.map((p) => ({ ...p, timeWaitSeconds: secondsFromTicks(p.timeWait) })),
         };
       }),
+      // The NAT layer: each gateway's numbers and what they assume (../../nat/presets.ts); absent without gateways.
+      ...(plan.gateways !== undefined ? { gateways: plan.gateways.map(gatewayMeta) } : {}),
       events: study.events,
       estimate: estimateJson(work),
       wallTimeSeconds: elapsedSeconds(started),
@@ -132,6 +138,25 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
   } finally {
     await stopRenderer();
   }
+}
+
+/** A gateway as meta.json states it: numbers resolved, durations in seconds, assumptions in words. */
+function gatewayMeta(g: PlanGateway): Record<string, unknown> {
+  return {
+    name: g.name, preset: g.preset, ips: g.ips, instances: g.instances, portsPerPoolPerDestination: g.capacity,
+    pool: g.perInstance ? 'per instance' : 'per gateway',
+    params: Object.fromEntries(Object.entries(g.params).map(([k, v]) => [k, paramText(k as GatewayParamName, v)])),
+    assumptions: g.assumptions,
+  };
+}
+
+/** Under the console table: each gateway's size and the assumptions the run made about it. */
+function gatewayLines(plan: Plan): string[] {
+  return (plan.gateways ?? []).flatMap((g) => [
+    '',
+    `gateway ${g.name} (${g.preset}, ${g.ips.length} IP${g.ips.length === 1 ? '' : 's'}, ${g.instances} instance${g.instances === 1 ? '' : 's'}): ${g.capacity} ports ${g.perInstance ? 'per instance' : 'for the gateway'} per destination; assumed (no source documents it):`,
+    ...g.assumptions.map((a) => `  - ${a}`),
+  ]);
 }
 
 export function shardTitle(shard: Shard, mine: number, total: number): string {
@@ -199,6 +224,7 @@ export function consoleSummary(plan: Plan, summary: readonly Row[], dir: string,
     // Every replication of every profile (not a shard's part): their means with 95 % intervals.
     ...(many && summary.length === plan.variants.length * plan.replications ? ['', ciConsoleTable(plan, summary)] : []),
     ...requestLines(summary, many),
+    ...gatewayLines(plan),
     ...transientLines(plan, summary, dir, files),
     '',
     `results: ${dir}/ (${files.join(', ')})`,

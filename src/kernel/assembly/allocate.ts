@@ -1,7 +1,7 @@
 // The allocator dispatch of the kernel (Allocator.pick of ../../os/allocators, by code): the
 // port a socket gets in pool pp, or -1. `rng`: the stream its workload's sockets draw with (the
-// host's connect(), bind() or UDP one); `state`: the host's connect() allocator state (linux,
-// RFC 6056); `reuseAddr`: SO_REUSEADDR of a bind(ip, 0) socket.
+// host's connect(), bind() or UDP one); `state`: its allocator's state (linux, RFC 6056: the
+// host's connect() one or one of its bind() ones); `reuseAddr`: SO_REUSEADDR of a bind(ip, 0) socket.
 
 import { ALLOC_DOUBLE_HASH, ALLOC_HASH, ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_RANDOM_INCREMENTS, ALLOC_RANDOM_PICK, ALLOC_RANDOM_START, ALLOC_SEQUENTIAL,
   ALLOC_SEQUENTIAL_DESCENDING } from '../../os/allocators/codes';

@@ -1,58 +1,45 @@
 // The steps of a connection attempt, shared by the plain arrivals (./lifecycle.ts) and the request
 // layer (./requests.ts): the destination, the duration and the closing side drawn as the JS engine
-// draws them (DestinationPicker, Distribution, Closer), the socket's pool, the allocator's pick,
+// draws them (DestinationPicker, Distribution: ./distributions.ts, Closer), the socket's pool, the allocator's pick,
 // and taking the port (PortPool.take, RunStats.attempt and allocated).
 
 import { allocate } from './allocate';
-import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_MIXTURE, DIST_PARETO, DIST_UNIFORM } from '../../random/distribution-codes';
+import { drawDist, drawRecord } from './distributions';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
 import { KIND_BIND, KIND_UDP } from '../../sim/pool-kind-codes';
-import { blockHeldPorts, HK_BIND, HK_BOOK, HK_STRIDE, HK_UDP, tookPort, WK_ALLOC, WK_KIND, WK_REUSEADDR, WK_RNG, WK_STRIDE } from './binds';
+import { blockHeldPorts, HK_BIND, HK_BOOK, HK_STRIDE, HK_UDP, tookPort, WK_ALLOC, WK_KIND, WK_LATENCY, WK_LATRNG_AT, WK_REUSEADDR, WK_RNG, WK_STATE, WK_STRIDE } from './binds';
 import { layOutPool, P_EST, P_FREE, P_LO, P_TW, P_TWSINCE, P_WORDS, pget, pset, releasedAt, setBusy } from './pools';
-import { jsRound } from './math';
-import { log1p, uniform } from './random';
+import { uniform } from './random';
 import { recordAllocated, utilization } from './statistics';
 import {
-  addSt, fget, fset, H_INUSE, H_PEAK, H_STEADY_ATTEMPTS, H_TWCOUNT, HI_LINUX, HI_CONNECT, HI_NIPS, HI_PERDEST, HI_TEMPLATE, HOSTK, hostAt,
+  addSt, fget, fset, H_INUSE, H_PEAK, H_STEADY_ATTEMPTS, H_TWCOUNT, HI_CONNECT, HI_NIPS, HI_PERDEST, HI_TEMPLATE, HOSTK, hostAt,
   hostIntsAt, iget, NDEST, NEXTIP, NOW, PICK, PORTREC, psAt, PS_ALLOC, PS_ATTEMPTS, PS_CAP, PS_INUSE, S_ATTEMPTS, S_EST, S_I_ATTEMPTS,
   S_IS_RETRY, S_PEAK_EST, S_RETRIES, S_STEADY, S_STEADY_ATTEMPTS, S_SUCCESSES, S_TW, S_TW_REUSES, setSt, st, W_ATTEMPTS, W_D1, W_D2,
   W_PCLIENT, W_PICKTOTAL, W_PRESET, W_PSERVER, WARMUP, WI_DURKIND, WI_FIXED, WI_HOST, WI_PICKBASE, WI_PICKN, WI_SELECT, wlAt, wlIntsAt, WLK,
   WLRNG,
 } from './state';
-import { empirical, empiricalTable, lognormal, MP_KIND, MP_P1, MP_P2, MP_P3, MP_TABLE, mixturePart, pareto, paretoP3, partField } from './traffic';
+import { empiricalTable, latencyRecord, mixtureParts, paretoP3 } from './traffic';
 import { takeOver } from './tw-reuse';
-
-/** A value of a constant, uniform or exponential distribution from its uniform draw `u` (Distribution.sample; DIST_CONSTANT draws none). */
-@inline export function distValue(kind: i32, u: f64, p1: f64, p2: f64): f64 {
-  return kind == DIST_CONSTANT ? p1 : kind == DIST_UNIFORM ? jsRound(p1 + u * p2) : jsRound(-log1p(-u) * p1);
-}
 
 /** A duration of the workload's distribution, mixtures included (Distribution.sample), from its durations stream. */
 export function drawDuration(w: i32, dk: i32, rng: usize): f64 {
   const W = wlAt(w);
-  if (dk == DIST_MIXTURE) {
-    const p = mixturePart(w, uniform(rng)); // one uniform picks the part, which then draws
-    return drawFrom(<i32>partField(p, MP_KIND), partField(p, MP_P1), partField(p, MP_P2), partField(p, MP_P3), partField(p, MP_TABLE), rng);
-  }
-  return drawFrom(dk, fget(W, W_D1), fget(W, W_D2), paretoP3(w), empiricalTable(w), rng);
-}
-
-/** A duration of any distribution but a mixture (Distribution.sample) from its parameters. */
-function drawFrom(dk: i32, p1: f64, p2: f64, p3: f64, table: f64, rng: usize): f64 {
-  if (dk == DIST_CONSTANT) return p1;
-  if (dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL) return distValue(dk, uniform(rng), p1, p2);
-  if (dk == DIST_LOGNORMAL) {
-    const u1 = uniform(rng);
-    return lognormal(p1, p2, u1, uniform(rng));
-  }
-  if (dk == DIST_PARETO) return pareto(p1, p2, p3, uniform(rng));
-  return empirical(table, p1, uniform(rng)); // DIST_EMPIRICAL (../support.ts admits no other)
+  return drawDist(dk, fget(W, W_D1), fget(W, W_D2), paretoP3(w), empiricalTable(w), mixtureParts(w), rng);
 }
 
 /** Workload w's next connection duration, whatever its distribution (Distribution.sample), from its durations stream. */
 export function sampleDuration(w: i32): f64 {
   return drawDuration(w, iget(wlIntsAt(w), WI_DURKIND), WLRNG + <usize>(w * 64) + 32);
+}
+
+/**
+ * Workload w's connect latency for an attempt (0 without one: no draw), from its connect-latency
+ * stream: drawn per attempt whatever its outcome, as the JS engine draws it.
+ */
+@inline export function drawLatency(w: i32): f64 {
+  const WK = WLK + <usize>(w * WK_STRIDE) * 4;
+  return iget(WK, WK_LATENCY) == 0 ? 0 : drawRecord(latencyRecord(w), WK + WK_LATRNG_AT);
 }
 
 /** Workload w's next destination (DestinationPicker.next). */
@@ -132,7 +119,7 @@ export function sampleDuration(w: i32): f64 {
     if (iget(hk, HK_BOOK) != 0) blockHeldPorts(hk, pp);
   }
   const WK = WLK + <usize>(w * WK_STRIDE) * 4;
-  return allocate(iget(WK, WK_ALLOC), pp, <usize>iget(WK, WK_RNG), <usize>iget(HI, HI_LINUX), iget(WK, WK_REUSEADDR) != 0, NOW);
+  return allocate(iget(WK, WK_ALLOC), pp, <usize>iget(WK, WK_RNG), <usize>iget(WK, WK_STATE), iget(WK, WK_REUSEADDR) != 0, NOW);
 }
 
 /** The attempt took `port` of the pool (PortPool.take, RunStats.allocated), or took a TIME_WAIT over (tcp_tw_reuse). */

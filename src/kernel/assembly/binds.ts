@@ -5,7 +5,8 @@
 // uses from a source IP is skipped by bind(ip, 0) on that IP. The same counts per port as the JS
 // engine, applied to the pools by blocking and unblocking ports (PortPool.block, unblock).
 
-import { KIND_BIND, KIND_CONNECT } from '../../sim/pool-kind-codes';
+import { KIND_BIND, KIND_CONNECT, KIND_UDP } from '../../sim/pool-kind-codes';
+import { UDP_END } from '../../workload/closing-sides';
 import { uniform } from './random';
 import { inTimeWait } from './tw-reuse';
 import { findFreeWithParity, isFree, P_BLOCKED, P_FREE, P_IP, P_KIND, P_SIZE, P_WORDS, pget, POOL_STRIDE, pset, setBusy, setFree } from './pools';
@@ -21,9 +22,22 @@ export const HK_STRIDE = 8;
 // Per workload, i32 × WK_STRIDE: which kind of its host's pools its sockets use (KIND_*), the
 // allocator code (ALLOC_*) and the byte offset of the random stream its sockets' ports are drawn
 // with (the host's connect(), bind() or UDP one), SO_REUSEADDR (1) for bind(ip, 0); at byte
-// WK_IDLE_AT, f64, the ticks a UDP socket stays open after its flow (0 for TCP).
-export const WK_KIND = 0, WK_ALLOC = 1, WK_RNG = 2, WK_REUSEADDR = 3, WK_IDLE_AT = 16;
-export const WK_STRIDE = 6;
+// WK_IDLE_AT, f64, the ticks a UDP socket stays open after its flow (0 for TCP); WK_STATE, the byte
+// offset of its allocator's state (0: none; the host's connect() allocator's, or one of the two
+// bind() allocators the JS engine makes per host, without and with SO_REUSEADDR: linux keys and
+// perturb table (./pools.ts), the RFC 6056 ones' (./rfc6056.ts)); WK_LATENCY, 1 when its
+// connect() has a latency (../../sim/state.ts WorkloadState.latency: its distribution record is
+// ./traffic.ts latencyRecord), drawn from the stream at byte WK_LATRNG_AT (i32 × 4).
+export const WK_KIND = 0, WK_ALLOC = 1, WK_RNG = 2, WK_REUSEADDR = 3, WK_IDLE_AT = 16, WK_STATE = 6, WK_LATENCY = 7, WK_LATRNG_AT = 32;
+export const WK_STRIDE = 12;
+
+/** How a socket of the workload (its WK record) closes (../../sim/udp.ts closingCode): a UDP socket by its owner, a TCP one by the side drawn. */
+@inline export function closingCode(WK: usize, drawn: i32): i32 {
+  return load<i32>(WK + (<usize>WK_KIND << 2)) == KIND_UDP ? UDP_END : drawn;
+}
+
+/** Ticks a socket of the workload stays open after its flow (../../sim/udp.ts idleHold): a UDP socket's idle timeout, 0 for TCP. */
+@inline export function idleHold(WK: usize): f64 { return load<f64>(WK + WK_IDLE_AT); }
 
 let POOLS: usize = 0;
 @inline function poolAt(p: i32): usize { return POOLS + <usize>(p * POOL_STRIDE) * 4; }

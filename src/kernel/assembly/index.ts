@@ -18,13 +18,14 @@
 // first use, the heap and the lanes as they fill — comes from ./arena.ts, so the loop only loads
 // and stores, and grows the memory when the run reaches further.
 
-import { CLOSE, TIME_WAIT_END, TW_REUSABLE } from '../../sim/events';
+import { CLOSE, NAT_RELEASE, TIME_WAIT_END, TW_REUSABLE } from '../../sim/events';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
 import { arenaEnd } from './arena';
 import { bindHeld, HK_BOOK, HK_REUSEAGE_AT, HK_STRIDE } from './binds';
 import { idleLaneHead, idleLaneRun, NIDLE } from './idle-lanes';
 import { arrival, close, release } from './lifecycle';
 import { jsRound } from './math';
+import { NAT_ON, NAT_SHIFT, natClosed, natReleased, natSample } from './nat';
 import { P_HOST, P_TWSINCE, pget } from './pools';
 import { heapPop, setSlot, slotAt } from './queue';
 import { exp1 } from './random';
@@ -38,6 +39,7 @@ import { curveFirst, traceFirst } from './traffic';
 import { becameReusable, timeWaitEnds } from './tw-reuse';
 
 export { init } from './state';
+export { natInit } from './nat';
 export { requestsInit } from './requests';
 // V8's Math functions as the kernel computes them, for the tests (test/kernel/traffic.test.ts, equivalence.test.ts).
 export { v8cos, v8exp, v8log, v8pow } from './math';
@@ -131,6 +133,8 @@ export function runChunk(max: i32): i32 {
   } else if (kind == TW_REUSABLE) {
     const pp = poolAt(pool), hk = HOSTK + <usize>(pget(pp, P_HOST) * HK_STRIDE) * 4;
     becameReusable(pp, port, lt, load<f64>(hk, HK_REUSEAGE_AT), load<i32>(hk, HK_BOOK << 2) != 0 && bindHeld(hk, pp, port));
+  } else if (kind == NAT_RELEASE) {
+    natReleased(pool, port);
   } else {
     release(pool, port, false);
   }
@@ -142,7 +146,7 @@ export function runChunk(max: i32): i32 {
     const pool = load<i32>(HEAP, 16), port = load<i32>(HEAP, 20), by = load<i32>(HEAP, 24), kind = load<i32>(HEAP, 28);
     heapPop();
     if (kind != CLOSE) requestEvent(kind, pool, port);
-    else if (!REQUESTS || !closeOwned(pool, port, by)) close(pool, port, by);
+    else if (!REQUESTS || !closeOwned(pool, port, by)) close(pool, port, NAT_ON && by >= 1 << NAT_SHIFT ? natClosed(by) : by);
   } else if (from < -1) {
     idleLaneRun(-2 - from);
   } else {
@@ -151,6 +155,7 @@ export function runChunk(max: i32): i32 {
     const w = load<i32>(p, 16);
     if (w < 0) {
       sample(t);
+      if (NAT_ON) natSample(t);
       const next = t + SAMPLE;
       if (next < until) setSlot(from, next, URGENT);
     } else {
@@ -191,6 +196,7 @@ export function start(): void {
 export function finish(): void {
   NOW = DURATION;
   sample(DURATION);
+  if (NAT_ON) natSample(DURATION);
   setCfg(CFG_PROCESSED, PROCESSED);
   setCfg(CFG_ARENA_END, <f64>arenaEnd());
 }

@@ -4,12 +4,13 @@
 
 import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_UNIFORM } from '../../random/distribution-codes';
 import { CLOSE, FIN_WAIT_END, TIME_WAIT_END, TW_REUSABLE } from '../../sim/events';
-import { KIND_UDP } from '../../sim/pool-kind-codes';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
-import { BY_CLIENT, BY_UNANSWERED, UDP_END } from '../../workload/closing-sides';
-import { distValue, drawCloser, drawDuration, nextPool, pickDestination, pickPort, recordAttempt, takePort } from './attempt';
-import { HK_BOOK, HK_REUSELANE, HK_STRIDE, releasedPort, WK_IDLE_AT, WK_KIND, WK_STRIDE } from './binds';
+import { BY_CLIENT, BY_UNANSWERED } from '../../workload/closing-sides';
+import { drawCloser, drawDuration, drawLatency, nextPool, pickDestination, pickPort, recordAttempt, takePort } from './attempt';
+import { distValue } from './distributions';
+import { closingCode, HK_BOOK, HK_REUSELANE, HK_STRIDE, idleHold, releasedPort, WK_STRIDE } from './binds';
 import { jsRound } from './math';
+import { NAT_ON, natDropped, natTake, withKey } from './nat';
 import { isFree, P_EST, P_FREE, P_HOST, P_TW, P_TWSINCE, pget, pset, releasedAt, setFree } from './pools';
 import { heapPush, lanePush, nextSeq, setSlot } from './queue';
 import { exp1, uniform } from './random';
@@ -72,6 +73,7 @@ export function arrival(w: i32): void {
   const dk = iget(WI, WI_DURKIND);
   const du = dk == DIST_CONSTANT ? 0 : dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL ? uniform(rng + 32) : drawDuration(w, dk, rng + 32);
   const closedBy = drawCloser(W, WI, rng);
+  const latency = drawLatency(w);
   const host = iget(WI, WI_HOST);
   const pool = nextPool(w, host, destination);
   recordAttempt(w, 0);
@@ -88,10 +90,20 @@ export function arrival(w: i32): void {
     return;
   }
   takePort(pool, pp, port, host);
-  // a UDP socket: open its idle timeout past its flow, then closed by its owner (closingCode, ../../sim/udp.ts)
+  let by = closedBy;
+  if (NAT_ON) {
+    // the gateway's port, after the OS's (./nat.ts)
+    const key = natTake(host, destination);
+    if (key == -1) {
+      natDropped(pool, port, host, w);
+      return;
+    }
+    if (key >= 0) by = withKey(closedBy, key);
+  }
+  // closed after its connect latency (held on the port) and its duration; a UDP socket stays open
+  // its idle timeout past its flow, then is closed by its owner (../../sim/udp.ts)
   const WK = WLK + <usize>(w * WK_STRIDE) * 4;
-  if (iget(WK, WK_KIND) == KIND_UDP) heapPush(now + (duration + load<f64>(WK, WK_IDLE_AT)), NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, UDP_END, CLOSE);
-  else heapPush(now + duration, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closedBy, CLOSE);
+  heapPush(now + (latency + duration + idleHold(WK)), NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closingCode(WK, by), CLOSE);
 }
 
 /** The connection on (pool, port) closes now, by side `by` (Ports.close). */

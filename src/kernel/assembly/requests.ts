@@ -11,26 +11,28 @@
 // closed-loop clients' active intervals; one FIFO lane of IDLE_END events per idle timeout
 // (./idle-lanes.ts).
 
-import { DIST_CONSTANT } from '../../random/distribution-codes';
 import { CLIENT_NEXT, CLOSE, REQUEST_DONE, RETRY } from '../../sim/events';
 import { BACKOFF_FIXED, JITTER_FULL, JITTER_NONE } from '../../workload/retry-codes';
 import { reserve } from './arena';
+import { closingCode, idleHold, WK_STRIDE } from './binds';
+import { drawRecord } from './distributions';
 import { idleLanePush, idleLanesInit } from './idle-lanes';
-import { distValue, drawCloser, nextPool, pickDestination, pickPort, recordAttempt, sampleDuration, takePort } from './attempt';
+import { drawCloser, drawLatency, nextPool, pickDestination, pickPort, recordAttempt, sampleDuration, takePort } from './attempt';
 import { close } from './lifecycle';
 import { heapPush, nextSeq } from './queue';
 import { uniform } from './random';
 import { recordFailed } from './statistics';
 import {
   addSt, DURATION, fget, iget, NDEST, NORMAL, NOW, poolAt, PRIORITY_SPAN, S_GAVE_UP, S_POOLED, S_POOLED_REUSED, S_POOLED_WAITED, WI_HOST,
-  wlAt, wlIntsAt, WLRNG,
+  WLK, wlAt, wlIntsAt, WLRNG,
 } from './state';
 import { jsRound } from './math';
+import { thinkRecord } from './traffic';
 import { P_TW, pget } from './pools';
 
 // Per workload, f64 fields (RQW) and i32 fields (RQWI), written by ../request-layout.ts.
-const R_MAXSIZE = 0, R_MAXIDLE = 1, R_IDLETIMEOUT = 2, R_MAXREQ = 3, R_BASE = 4, R_MAX = 5, R_THINK1 = 6, R_THINK2 = 7, R_RETRIES = 8;
-const RQW_STRIDE = 9;
+const R_MAXSIZE = 0, R_MAXIDLE = 1, R_IDLETIMEOUT = 2, R_MAXREQ = 3, R_BASE = 4, R_MAX = 5, R_RETRIES = 6;
+const RQW_STRIDE = 7;
 const RI_REQUESTS = 0, RI_POOL = 1, RI_IDLELANE = 2, RI_ATTEMPTS = 3, RI_BACKOFF = 4, RI_JITTER = 5, RI_FLUSH = 6, RI_THINK = 7;
 const RI_CLIENTS = 8, RI_NCLIENTS = 9;
 const RQWI_STRIDE = 10;
@@ -160,6 +162,7 @@ function attemptRequest(r: i32, retry: bool): void {
   const host = iget(wlIntsAt(w), WI_HOST);
   const pool = nextPool(w, host, destination);
   store<i32>(q, load<i32>(q, 20) + 1, 20);
+  const latency = drawLatency(w);
   recordAttempt(w, retry ? 1 : 0);
   if (retry) { const a = rqw(w) + (<usize>R_RETRIES << 3); store<f64>(a, load<f64>(a) + 1); }
   const pp = poolAt(pool);
@@ -172,7 +175,8 @@ function attemptRequest(r: i32, retry: bool): void {
   }
   takePort(pool, pp, port, host);
   const id = connId(pool, port), c = connAt(id);
-  const closedBy = load<i32>(q, 24);
+  const WK = WLK + <usize>(w * WK_STRIDE) * 4; // its sockets: connect(), bind(ip, 0) or UDP (./binds.ts)
+  const closedBy = closingCode(WK, load<i32>(q, 24));
   store<i32>(c, closedBy, 32);
   store<i32>(c, pool, 36);
   store<i32>(c, 0, 12);
@@ -180,11 +184,11 @@ function attemptRequest(r: i32, retry: bool): void {
     cset(cp, CP_OPEN, cget(cp, CP_OPEN) + 1);
     store<i32>(c, w + 1, 16);
     store<i32>(c, destination, 20);
-    serve(r, id);
+    serve(r, id, latency);
   } else {
     store<i32>(c, 0, 16);
     store<i32>(c, r + 1, 8);
-    heapPush(NOW + load<f64>(q), key(), pool, port, closedBy, CLOSE);
+    heapPush(NOW + (latency + load<f64>(q) + idleHold(WK)), key(), pool, port, closedBy, CLOSE);
   }
 }
 
@@ -243,14 +247,14 @@ function drainWaiters(cp: usize, w: i32): void {
 }
 
 /** Request r runs on pooled connection `id` for its duration. */
-function serve(r: i32, id: i32): void {
+function serve(r: i32, id: i32, latency: f64 = 0): void {
   const c = connAt(id), q = rqAt(r);
   store<i32>(c, r + 1, 8);
   addSt(S_POOLED, 1);
   if (load<i32>(c, 12) > 0) addSt(S_POOLED_REUSED, 1);
   if (load<i32>(q, 28) == 1) addSt(S_POOLED_WAITED, 1);
   const pool = load<i32>(c, 36);
-  heapPush(NOW + load<f64>(q), key(), pool, connPort(c, pool), 0, REQUEST_DONE);
+  heapPush(NOW + (latency + load<f64>(q)), key(), pool, connPort(c, pool), 0, REQUEST_DONE);
 }
 
 /** The request on pooled connection (pool, port) is served: reuse, keep idle, or close the connection. */
@@ -319,9 +323,7 @@ function requestEnded(r: i32): void {
   store<i32>(q, FREE, 32);
   FREE = r + 1;
   if (client < 0) return;
-  const kind = rwi(w, RI_THINK);
-  const u = kind == DIST_CONSTANT ? 0 : uniform(RQRNG + <usize>(w * 32) + 16);
-  heapPush(NOW + distValue(kind, u, rwf(w, R_THINK1), rwf(w, R_THINK2)), key(), w, client, 0, CLIENT_NEXT);
+  heapPush(NOW + drawRecord(thinkRecord(w), RQRNG + <usize>(w * 32) + 16), key(), w, client, 0, CLIENT_NEXT);
 }
 
 // ----------------------------------------------------------------- closed-loop clients

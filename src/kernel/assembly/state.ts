@@ -54,11 +54,10 @@ export const H_TIMEWAIT = 0, H_FIN = 1, H_MAXTW = 2, H_TWCOUNT = 3, H_INUSE = 4,
 // TIME_WAITs held (H_TWCOUNT, RunStats.hostTimeWait) and their peak, steady attempts and failures: RunStats.hostPeakTimeWait, hostSteadyAttempts, hostSteadyFailures
 export const H_PEAK_TW = 6, H_STEADY_ATTEMPTS = 7, H_STEADY_FAILURES = 8;
 export const HOST_STRIDE = 9;
-// HI_LINUX: byte offset of its connect() allocator's state: for linux, i32 keys[4], then the u32
-// perturb table[2^16]; for the RFC 6056 ones, ./rfc6056.ts's;
+// (its allocators' state: per workload, ./binds.ts WK_STATE)
 // HI_TEMPLATE: byte offset of the free bits of a fresh pool of the host's range (./pools.ts layOutPool)
-export const HI_TWLANE = 0, HI_FINLANE = 1, HI_ALLOC = 2, HI_NIPS = 3, HI_PERDEST = 4, HI_CONNECT = 5, HI_LINUX = 6, HI_TEMPLATE = 7;
-export const HOSTI_STRIDE = 8;
+export const HI_TWLANE = 0, HI_FINLANE = 1, HI_ALLOC = 2, HI_NIPS = 3, HI_PERDEST = 4, HI_CONNECT = 5, HI_TEMPLATE = 6;
+export const HOSTI_STRIDE = 7;
 // allocators: ALLOC_* (../../os/allocators/codes.ts), dispatched in ./allocate.ts
 
 // WLS (f64) and WLI (i32)

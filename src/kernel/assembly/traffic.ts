@@ -7,7 +7,7 @@
 // and the Exp(1) values (randomized curves) in; everything here is arithmetic on them.
 //
 // Layout (../traffic-layout.ts fills it): one record of TR_STRIDE f64 per workload at TRAFFIC,
-// then each workload's arrays (empirical table, curve arrays, trace times) where the record says.
+// then each workload's arrays (empirical tables, mixture parts, curve arrays, trace times) where the record says.
 
 import { ARRIVAL_RANDOM } from '../../workload/arrival-codes';
 import { jsRound, v8cos, v8exp, v8log, v8pow } from './math';
@@ -30,7 +30,9 @@ const TR_PER_PERIOD = 11; // curves: Λ over one period
 const TR_I = 12; // curves: the cursor's segment
 const TR_CYCLE = 13; // curves and traces: the cursor's period
 const TR_MIX = 14; // mixtures: byte offset of the parts (MP_STRIDE f64 each), then their empirical tables
-const TR_STRIDE = 15;
+const TR_THINK = 15; // closed-loop clients: their think time's distribution record (./distributions.ts DR_*; constant 0: none)
+const TR_LATENCY = 21; // its connect latency's distribution record (constant 0: none)
+const TR_STRIDE = 27;
 
 // A mixture part's fields (../traffic-layout.ts mixtureArray writes them in this order).
 const MP_CUMULATIVE = 0; // the cumulative share of the weights up to this part (the last one exactly 1)
@@ -76,9 +78,18 @@ export function empirical(t: f64, p1: f64, u: f64): f64 {
   return jsRound(lo + (h - i) * (at64(t, k + 1) - lo));
 }
 
-/** The part of workload w's mixture that uniform u picks (Distribution.sample: the first whose cumulative share exceeds u); its address. */
-export function mixturePart(w: i32, u: f64): usize {
-  let p = <usize>get(rec(w), TR_MIX);
+/** Workload w's think time's distribution record (./distributions.ts). */
+export function thinkRecord(w: i32): usize { return rec(w) + (<usize>TR_THINK << 3); }
+
+/** Workload w's connect latency's distribution record (./distributions.ts). */
+export function latencyRecord(w: i32): usize { return rec(w) + (<usize>TR_LATENCY << 3); }
+
+/** Workload w's mixture's parts (their byte offset). */
+export function mixtureParts(w: i32): f64 { return get(rec(w), TR_MIX); }
+
+/** The part of the mixture at `parts` that uniform u picks (Distribution.sample: the first whose cumulative share exceeds u); its address. */
+export function mixturePart(parts: f64, u: f64): usize {
+  let p = <usize>parts;
   while (u >= load<f64>(p + (<usize>MP_CUMULATIVE << 3))) p += MP_STRIDE * 8;
   return p;
 }

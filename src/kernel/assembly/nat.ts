@@ -1,0 +1,157 @@
+// The NAT layer (../../nat: cloud NAT / LB SNAT gateways; scenarios/README.md, `## gateways`),
+// written once, here: the JS engine does not run it (../support.ts sends a plan with gateways
+// nowhere else). A connection of a host behind a gateway needs a port from its OS (the attempt's
+// own steps, ./attempt.ts) and then one from the gateway: a counter per pool key — (gateway,
+// destination), or (instance, destination) for the presets with a block per instance — below the
+// pool's capacity (../../nat/arithmetic.ts poolCapacity). Which port number the gateway picks
+// does not change whether one is free for that key, so the count is the whole state.
+//
+// When the gateway has none the SYN is dropped: the OS port stays held (SYN_SENT) for the
+// gateway's synTimeout, on a lane of its own, and is then released as a FIN_WAIT_2 end is; the
+// attempt counts as failed at the drop (the client sees ETIMEDOUT synTimeout later). When the
+// connection closes, from either side, the gateway keeps its port for the same destination for
+// finHold (rstHold after an RST) on the gateway's lanes, then frees it (NAT_RELEASE).
+//
+// Regions, laid out by ../nat-layout.ts: NATH i32 × 4 per host (gateway, -1: none; key base;
+// capacity; its SYN_SENT lane), NATK i32 × 2 per key (ports held, gateway), NATG i32 × 2 per
+// gateway (FIN lane, RST lane; -1: free at the close), NATS f64 × GS_STRIDE per gateway, NATP f64
+// per OS pool: its attempts the gateway dropped.
+
+import { FIN_WAIT_END, NAT_RELEASE } from '../../sim/events';
+import { BY_RESET } from '../../workload/closing-sides';
+import { lanePush } from './queue';
+import {
+  addSt, fget, fset, H_STEADY_FAILURES, hostAt, iget, NOW, S_FAILURES, S_FIRST_FAILURE, S_I_FAILURES, S_LAST_FAILURE, S_STEADY,
+  S_STEADY_FAILURES, S_SUCCESSES, setSt, st, W_FAILURES, W_FIRSTFAIL, WI_HOST, wlAt, wlIntsAt,
+} from './state';
+
+let NATH: usize = 0, NATK: usize = 0, NATG: usize = 0, NATS: usize = 0, NATP: usize = 0, NGATEWAYS: i32 = 0, NKEYS: i32 = 0;
+
+@external("env", "natSample")
+declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64): void;
+/** Some host is behind a gateway (the attempt path's one test when none is). */
+export let NAT_ON = false;
+
+// NATS: per gateway, in this order (../nat-layout.ts GATEWAY_FIGURES)
+const GS_ATTEMPTS = 0, GS_FAILURES = 1, GS_STEADY_FAILURES = 2, GS_FIRST_FAILURE = 3, GS_ACTIVE = 4, GS_HELD = 5;
+const GS_PEAK_ACTIVE = 6, GS_PEAK_USED = 7;
+// the same over the current sample interval (reset by natSample)
+const GS_I_ATTEMPTS = 8, GS_I_FAILURES = 9, GS_I_PEAK_ACTIVE = 10, GS_I_PEAK_USED = 11;
+const GS_STRIDE = 12;
+
+/** A closing side carries the connection's gateway key above its low bits: side | (key + 1) << NAT_SHIFT. */
+export const NAT_SHIFT = 3;
+const SIDE_MASK = (1 << NAT_SHIFT) - 1;
+
+export function natInit(hosts: usize, keys: usize, gateways: usize, stats: usize, pools: usize, nGateways: i32, nKeys: i32): void {
+  NATH = hosts; NATK = keys; NATG = gateways; NATS = stats; NATP = pools; NGATEWAYS = nGateways; NKEYS = nKeys;
+  NAT_ON = true;
+}
+
+@inline function gs(g: i32): usize { return NATS + <usize>(g * GS_STRIDE) * 8; }
+
+/**
+ * The gateway's part of an attempt of `host` to `destination` whose OS port is taken: the
+ * connection's gateway key (≥ 0), -1 when the gateway dropped the SYN, -2 when the host is not
+ * behind a gateway.
+ */
+export function natTake(host: i32, destination: i32): i32 {
+  const h = NATH + (<usize>host << 4);
+  const g = load<i32>(h);
+  if (g < 0) return -2;
+  const S = gs(g);
+  fset(S, GS_ATTEMPTS, fget(S, GS_ATTEMPTS) + 1);
+  fset(S, GS_I_ATTEMPTS, fget(S, GS_I_ATTEMPTS) + 1);
+  const key = load<i32>(h, 4) + destination;
+  const k = NATK + (<usize>key << 3);
+  const held = load<i32>(k);
+  if (held >= load<i32>(h, 8)) {
+    fset(S, GS_FAILURES, fget(S, GS_FAILURES) + 1);
+    fset(S, GS_I_FAILURES, fget(S, GS_I_FAILURES) + 1);
+    fset(S, GS_STEADY_FAILURES, fget(S, GS_STEADY_FAILURES) + st(S_STEADY));
+    if (fget(S, GS_FIRST_FAILURE) < 0) fset(S, GS_FIRST_FAILURE, NOW);
+    return -1;
+  }
+  store<i32>(k, held + 1);
+  if (<f64>(held + 1) > fget(S, GS_PEAK_USED)) fset(S, GS_PEAK_USED, <f64>(held + 1));
+  if (<f64>(held + 1) > fget(S, GS_I_PEAK_USED)) fset(S, GS_I_PEAK_USED, <f64>(held + 1));
+  const active = fget(S, GS_ACTIVE) + 1;
+  fset(S, GS_ACTIVE, active);
+  if (active > fget(S, GS_PEAK_ACTIVE)) fset(S, GS_PEAK_ACTIVE, active);
+  if (active > fget(S, GS_I_PEAK_ACTIVE)) fset(S, GS_I_PEAK_ACTIVE, active);
+  return key;
+}
+
+/**
+ * The gateway dropped the SYN of workload w's attempt, whose OS port (pool, port) was taken: the
+ * attempt fails (RunStats.failed, but not its pool's: the OS allocated) and the port is held for
+ * the synTimeout of the host's gateway.
+ */
+export function natDropped(pool: i32, port: i32, host: i32, w: i32): void {
+  const t = NOW;
+  addSt(S_SUCCESSES, -1); // counted by takePort for the OS's allocation; the connection did not succeed
+  addSt(S_FAILURES, 1);
+  addSt(S_I_FAILURES, 1);
+  addSt(S_STEADY_FAILURES, st(S_STEADY));
+  const H = hostAt(iget(wlIntsAt(w), WI_HOST));
+  fset(H, H_STEADY_FAILURES, fget(H, H_STEADY_FAILURES) + st(S_STEADY));
+  if (st(S_FIRST_FAILURE) < 0) setSt(S_FIRST_FAILURE, t);
+  setSt(S_LAST_FAILURE, t);
+  const W = wlAt(w);
+  fset(W, W_FAILURES, fget(W, W_FAILURES) + 1);
+  if (fget(W, W_FIRSTFAIL) < 0) fset(W, W_FIRSTFAIL, t);
+  const p = NATP + (<usize>pool << 3);
+  store<f64>(p, load<f64>(p) + 1);
+  lanePush(load<i32>(NATH + (<usize>host << 4), 12), FIN_WAIT_END, pool, port);
+}
+
+/** A closing side with the connection's gateway key (natTake's) in it. */
+@inline export function withKey(by: i32, key: i32): i32 { return by | ((key + 1) << NAT_SHIFT); }
+
+/** The connection closes (side `tagged`, withKey's): the gateway's hold for its key starts; returns the plain closing side. */
+export function natClosed(tagged: i32): i32 {
+  const by = tagged & SIDE_MASK, key = (tagged >> NAT_SHIFT) - 1;
+  const g = load<i32>(NATK + (<usize>key << 3), 4);
+  const S = gs(g);
+  fset(S, GS_ACTIVE, fget(S, GS_ACTIVE) - 1);
+  const lane = load<i32>(NATG + (<usize>g << 3) + (by == BY_RESET ? 4 : 0));
+  if (lane < 0) {
+    natReleased(key);
+  } else {
+    fset(S, GS_HELD, fget(S, GS_HELD) + 1);
+    lanePush(lane, NAT_RELEASE, key, 1);
+  }
+  return by;
+}
+
+/** The gateway's hold of a port for `key` ends (`held`: 1 after a hold, 0 at the close). */
+export function natReleased(key: i32, held: i32 = 0): void {
+  const k = NATK + (<usize>key << 3);
+  store<i32>(k, load<i32>(k) - 1);
+  if (held != 0) {
+    const S = gs(load<i32>(k, 4));
+    fset(S, GS_HELD, fget(S, GS_HELD) - 1);
+  }
+}
+
+/**
+ * At a sample time: each gateway's figures over the interval that ends (../nat-layout.ts), then
+ * the next interval starts from what is open and held now.
+ */
+export function natSample(t: f64): void {
+  for (let g = 0; g < NGATEWAYS; g++) {
+    const S = gs(g);
+    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD));
+    fset(S, GS_I_ATTEMPTS, 0);
+    fset(S, GS_I_FAILURES, 0);
+    fset(S, GS_I_PEAK_ACTIVE, fget(S, GS_ACTIVE));
+    fset(S, GS_I_PEAK_USED, 0);
+  }
+  // the ports each key holds now start the next interval's peak
+  for (let k = 0; k < NKEYS; k++) {
+    const e = NATK + (<usize>k << 3);
+    const S = gs(load<i32>(e, 4));
+    const held = <f64>load<i32>(e);
+    if (held > fget(S, GS_I_PEAK_USED)) fset(S, GS_I_PEAK_USED, held);
+  }
+}

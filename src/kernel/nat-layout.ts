@@ -1,0 +1,103 @@
+import type { Tick } from '../engine/time';
+import type { Plan } from '../sim/plan';
+
+/**
+ * The NAT layer's part of the kernel's memory (./assembly/nat.ts): per host its gateway, key base,
+ * capacity and SYN_SENT lane; per gateway key its count; per gateway its FIN and RST lanes and its
+ * figures, read back after the run. Absent for a plan without gateways (the kernel then never
+ * enters the layer).
+ */
+
+/** A gateway's figures at the end of a run, in ./assembly/nat.ts's NATS order. */
+export interface GatewayFigures {
+  /** Attempts that reached the gateway (the OS had allocated their port). */
+  attempts: number;
+  /** SYNs the gateway dropped for want of a port (AWS ErrorPortAllocation; Azure SNAT Connection Count, Failed; GCP OUT_OF_RESOURCES). */
+  failures: number;
+  steadyFailures: number;
+  /** Time of the first drop, in ticks (-1: none). */
+  firstFailure: number;
+  /** Connections open through it at the end (AWS ActiveConnectionCount). */
+  active: number;
+  /** Ports in their hold after a close at the end. */
+  held: number;
+  peakActive: number;
+  /** The most ports one pool key (destination, or instance and destination) held at once (Azure Used SNAT ports). */
+  peakUsed: number;
+}
+const FIGURES: readonly (keyof GatewayFigures)[] = ['attempts', 'failures', 'steadyFailures', 'firstFailure', 'active', 'held', 'peakActive', 'peakUsed'];
+/** f64 per gateway in NATS: FIGURES, then the same four over the current sample interval. */
+const STRIDE = 12;
+
+/** A gateway's figures over one sample interval ending at `t` (ticks), as ./assembly/nat.ts natSample emits them. */
+export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number }
+
+/** Lanes the NAT layer adds to the kernel's (their delays; each starts with `firstCapacity` entries and grows). */
+export interface NatLanes { delay: Tick[]; cap: number[] }
+
+export interface NatLayout {
+  /** Bytes of the four regions. */
+  bytes: { hosts: number; keys: number; gateways: number; stats: number; pools: number };
+  /** Writes the regions at `at` (byte offsets into `buf`). */
+  fill(buf: ArrayBuffer, at: NatRegions): void;
+  /** The gateways' figures from the stats region. */
+  figures(buf: ArrayBuffer, at: NatRegions, intervals: GatewayInterval[]): NatFigures;
+  /** Gateways and keys, for natInit. */
+  counts: { gateways: number; keys: number };
+}
+export interface NatRegions { hosts: number; keys: number; gateways: number; stats: number; pools: number }
+
+/** What the NAT layer reports of a run: per gateway its figures, per OS pool its attempts the gateway dropped, per sample interval and gateway its figures. */
+export interface NatFigures { gateways: GatewayFigures[]; poolFailures: number[]; intervals: GatewayInterval[] }
+
+/**
+ * The NAT layout of a plan (undefined without gateways); its lanes are appended to `lanes`
+ * (the kernel's list, one entry per lane), each with `firstCapacity` entries.
+ */
+export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, nPools: number): NatLayout | undefined {
+  const gateways = plan.gateways;
+  if (gateways === undefined) return undefined;
+  const nDest = plan.destinations.length;
+  const lane = (d: Tick): number => {
+    if (!(d > 0)) return -1;
+    lanes.delay.push(d);
+    lanes.cap.push(firstCapacity);
+    return lanes.delay.length - 1;
+  };
+  const gwLanes = gateways.map((g) => [lane(g.params.finHold ?? 0), lane(g.params.rstHold ?? 0)]);
+  const synLane = gateways.map((g) => lane(g.params.synTimeout!));
+  const keyBase: number[] = [];
+  let nKeys = 0;
+  for (const g of gateways) {
+    keyBase.push(nKeys);
+    nKeys += (g.perInstance ? g.instances : 1) * nDest;
+  }
+  const hosts = plan.hosts.map((h) => {
+    if (h.gateway === undefined) return [-1, 0, 0, -1];
+    const g = gateways[h.gateway]!, instance = h.instance ?? 0;
+    const capacity = instance < g.servedInstances ? g.capacity : 0;
+    return [h.gateway, keyBase[h.gateway]! + (g.perInstance ? instance * nDest : 0), capacity, synLane[h.gateway]!];
+  });
+  const keyGateway = gateways.flatMap((g, i) => new Array<number>((g.perInstance ? g.instances : 1) * nDest).fill(i));
+  return {
+    bytes: { hosts: hosts.length * 16, keys: nKeys * 8, gateways: gateways.length * 8, stats: gateways.length * STRIDE * 8, pools: nPools * 8 },
+    counts: { gateways: gateways.length, keys: nKeys },
+    fill(buf, at) {
+      const H = new Int32Array(buf, at.hosts, hosts.length * 4);
+      hosts.forEach((row, i) => H.set(row, i * 4));
+      const K = new Int32Array(buf, at.keys, nKeys * 2);
+      keyGateway.forEach((g, k) => K.set([0, g], k * 2));
+      new Int32Array(buf, at.gateways, gateways.length * 2).set(gwLanes.flat());
+      const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
+      gateways.forEach((_, g) => S.set(FIGURES.map((f) => (f === 'firstFailure' ? -1 : 0)), g * STRIDE));
+    },
+    figures(buf, at, intervals) {
+      const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
+      return {
+        intervals,
+        gateways: gateways.map((_, g) => Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])) as unknown as GatewayFigures),
+        poolFailures: Array.from(new Float64Array(buf, at.pools, nPools)),
+      };
+    },
+  };
+}

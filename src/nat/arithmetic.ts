@@ -1,0 +1,78 @@
+import { GATEWAY_PRESETS, type GatewayParamName, type GatewayPresetName } from './presets';
+
+/**
+ * The vendors' own capacity arithmetic, as pure functions (cloud-nat.md §1-§4, §7). The
+ * simulation (the kernel's gateway layer) takes its capacities from here; the tests hold these
+ * figures against the vendors' worked examples, and the simulated answers against these.
+ */
+
+/** Azure LB default outbound: ports per instance by backend pool size (AZ-LBOUT; user-needs §2.2). */
+export const AZURE_LB_DEFAULT_TABLE: readonly { upTo: number; ports: number }[] = [
+  { upTo: 50, ports: 1024 },
+  { upTo: 100, ports: 512 },
+  { upTo: 200, ports: 256 },
+  { upTo: 400, ports: 128 },
+  { upTo: 800, ports: 64 },
+  { upTo: 1000, ports: 32 },
+];
+/** The largest pool the default table covers; a larger one needs an outbound rule. */
+export const AZURE_LB_DEFAULT_MAX_POOL = 1000;
+
+/**
+ * Azure LB default (table) allocation per instance: min(table(pool size) × frontend IPs, cap)
+ * (AZ-5080451, cloud-nat.md C2). Undefined for a pool beyond the table.
+ */
+export function azureLbDefaultPorts(poolSize: number, frontendIps: number, cap = 1024): number | undefined {
+  const tier = AZURE_LB_DEFAULT_TABLE.find((t) => poolSize <= t.upTo);
+  return tier === undefined ? undefined : Math.min(tier.ports * frontendIps, cap);
+}
+
+/** Azure outbound rule: the most ports per instance that fit, IPs × 64,000 / instances rounded down to a multiple of 8 (AZ-RULES). */
+export function azureOutboundRulePorts(frontendIps: number, instances: number, portsPerIp = 64_000): number {
+  return Math.floor((frontendIps * portsPerIp) / instances / 8) * 8;
+}
+
+/** GCP Cloud NAT static allocation: VMs one NAT IP serves, ⌊64,512 / minimum ports per VM⌋ (user-needs §2.5). */
+export function gcpVmsPerIp(minPortsPerVm: number, portsPerIp = 64_512): number {
+  return Math.floor(portsPerIp / minPortsPerVm);
+}
+
+/** AWS NAT Gateway: concurrent connections to one destination, 55,000 per NAT IP (AWS-GW23). */
+export function awsConcurrentPerDestination(ips: number, perIp = 55_000): number {
+  return ips * perIp;
+}
+
+/** A gateway as the simulation sizes it: its preset, public IPs, parameters and instances behind it. */
+export interface GatewaySizing {
+  preset: GatewayPresetName;
+  ips: number;
+  /** Every parameter of the preset, overrides applied. */
+  params: Partial<Record<GatewayParamName, number>>;
+  /** Instances (VMs) behind the gateway, all hosts `via` it summed (Azure LB's pool size). */
+  instances: number;
+}
+
+/**
+ * The ports one pool of the gateway holds for one destination: per instance for the keyings with
+ * a block per instance (Azure LB, GCP), else for the whole gateway (all its IPs together).
+ * Undefined when the configuration gives no allocation (Azure default beyond 1,000 instances).
+ */
+export function poolCapacity(g: GatewaySizing): number | undefined {
+  const p = g.params;
+  switch (g.preset) {
+    case 'aws-natgw':
+    case 'azure-natgw':
+      return g.ips * Math.min(p.perDestinationCap!, p.portsPerIp!);
+    case 'linux-masquerade':
+      return g.ips * p.portsPerIp!;
+    case 'azure-lb':
+      return p.allocatedOutboundPorts! > 0 ? p.allocatedOutboundPorts! : azureLbDefaultPorts(g.instances, g.ips, p.defaultPortsCap!);
+    case 'gcp-nat':
+      return p.minPortsPerVm!;
+  }
+}
+
+/** Whether a pool of the gateway belongs to one instance (true) or to the whole gateway (false). */
+export function perInstance(preset: GatewayPresetName): boolean {
+  return GATEWAY_PRESETS[preset].keying === 'instance-block-per-destination';
+}

@@ -1,0 +1,91 @@
+import { secondsFromTicks } from '../engine/time';
+import type { GatewayPresetName } from '../nat/presets';
+import type { Plan } from '../sim/plan';
+import type { RunResult } from '../stats/run-one';
+import type { Row } from './row';
+
+/**
+ * The NAT layer's cells and rows (scenarios/README.md, `gateway.csv`): failures by layer in
+ * summary.csv and pools.csv — columns appended only when the plan has gateways, so a scenario
+ * without one writes the same files as before — and gateway.csv, each gateway's figures under
+ * the names its cloud's monitoring gives them, per sample interval.
+ */
+
+/** summary.csv's columns appended for a plan with gateways. */
+export const GATEWAY_SUMMARY_COLUMNS = ['host_failures', 'gateway_failures', 'gateway_steady_failures', 'gateway_first_failure_s'] as const;
+/** pools.csv's column appended for a plan with gateways: the pool's attempts whose port the OS gave but the gateway dropped (not in `failures`, which are the OS's). */
+export const GATEWAY_POOLS_COLUMNS = ['gateway_failures'] as const;
+
+export function withGatewayColumns<T extends string>(plan: Plan | undefined, columns: readonly T[], extra: readonly string[]): readonly string[] {
+  return plan?.gateways === undefined ? columns : [...columns, ...extra];
+}
+
+const sec = (t: number): number | undefined => (t < 0 ? undefined : secondsFromTicks(t));
+
+/** A summary row's NAT cells (none for a run without gateways): host failures (EADDRNOTAVAIL) apart from gateway drops. */
+export function gatewaySummaryCells(r: RunResult): Row {
+  if (r.gateways === undefined) return {};
+  const g = r.gateways.gateways;
+  const drops = g.reduce((a, x) => a + x.failures, 0);
+  const firsts = g.map((x) => x.firstFailure).filter((t) => t >= 0);
+  return {
+    host_failures: r.stats.failures - drops,
+    gateway_failures: drops,
+    gateway_steady_failures: g.reduce((a, x) => a + x.steadyFailures, 0),
+    gateway_first_failure_s: firsts.length === 0 ? undefined : sec(Math.min(...firsts)),
+  };
+}
+
+export const GATEWAY_COLUMNS = ['profile', 'replication', 'gateway', 'preset', 'start_s', 'end_s', 'metric', 'statistic', 'value', 'meaning'] as const;
+
+/** What a metric reads: a gateway's figures over an interval (../kernel/nat-layout.ts GatewayInterval). */
+type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number };
+type Metric = { metric: string; statistic: string; meaning: string; value: (f: Figures, capacity: number) => number };
+
+/** Per cloud, its metrics' names (cloud-nat.md §1-§5) for the figures the NAT layer keeps. */
+const METRICS: Record<GatewayPresetName, Metric[]> = {
+  'aws-natgw': [
+    { metric: 'ConnectionAttemptCount', statistic: 'Sum', meaning: 'attempts that reached the gateway', value: (f) => f.attempts },
+    { metric: 'ErrorPortAllocation', statistic: 'Sum', meaning: 'SYNs dropped: no port for that destination', value: (f) => f.failures },
+    { metric: 'ActiveConnectionCount', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive },
+  ],
+  'azure-lb': [
+    { metric: 'SnatConnectionCount{ConnectionState=Attempted}', statistic: 'Sum', meaning: 'attempts that reached the load balancer', value: (f) => f.attempts },
+    { metric: 'SnatConnectionCount{ConnectionState=Failed}', statistic: 'Sum', meaning: 'SYNs dropped: the instance\'s block had no port for that destination', value: (f) => f.failures },
+    { metric: 'UsedSnatPorts', statistic: 'Max', meaning: 'most ports one instance held for one destination (open or in the hold after a close)', value: (f) => f.peakUsed },
+    { metric: 'AllocatedSnatPorts', statistic: 'Max', meaning: 'ports preallocated per instance', value: (_, c) => c },
+  ],
+  'azure-natgw': [
+    { metric: 'SNATConnectionCount{ConnectionState=Attempted}', statistic: 'Sum', meaning: 'attempts that reached the gateway', value: (f) => f.attempts },
+    { metric: 'SNATConnectionCount{ConnectionState=Failed}', statistic: 'Sum', meaning: 'connections failed: no port for that destination', value: (f) => f.failures },
+    { metric: 'TotalConnectionCount', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive },
+  ],
+  'gcp-nat': [
+    { metric: 'nat/new_connections_count', statistic: 'Sum', meaning: 'attempts that reached Cloud NAT', value: (f) => f.attempts },
+    { metric: 'nat/dropped_sent_packets_count{reason=OUT_OF_RESOURCES}', statistic: 'Sum', meaning: 'connections whose SYN was dropped (a count of connections, not of packets)', value: (f) => f.failures },
+    { metric: 'nat/port_usage', statistic: 'Max', meaning: 'most ports one VM held for one destination', value: (f) => f.peakUsed },
+    { metric: 'nat/allocated_ports', statistic: 'Max', meaning: 'ports allocated per VM', value: (_, c) => c },
+  ],
+  'linux-masquerade': [
+    { metric: 'conntrack new', statistic: 'Sum', meaning: 'attempts that reached the SNAT', value: (f) => f.attempts },
+    { metric: 'conntrack drop', statistic: 'Sum', meaning: 'SYNs dropped: no free reply tuple for that destination', value: (f) => f.failures },
+    { metric: 'conntrack entries', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive },
+  ],
+};
+
+/** gateway.csv: per sample interval and gateway, its cloud's metrics over that interval. */
+export function* gatewayRows(plan: Plan, r: RunResult): Generator<Row> {
+  if (r.gateways === undefined || plan.gateways === undefined) return;
+  const label = plan.variants[r.variant]!.label;
+  const start = plan.gateways.map(() => 0);
+  for (const f of r.gateways.intervals) {
+    const g = plan.gateways[f.gateway]!;
+    for (const m of METRICS[g.preset]) {
+      yield {
+        profile: label, replication: r.replication, gateway: g.name, preset: g.preset, start_s: secondsFromTicks(start[f.gateway]!), end_s: secondsFromTicks(f.t),
+        metric: m.metric, statistic: m.statistic, value: m.value(f, g.capacity), meaning: m.meaning,
+      };
+    }
+    start[f.gateway] = f.t;
+  }
+}

@@ -1,0 +1,115 @@
+import { gcpVmsPerIp, perInstance, poolCapacity } from '../nat/arithmetic';
+import type { PlanGateway } from '../nat/plan-gateway';
+import { DURATION_PARAMS, GATEWAY_PRESETS, type GatewayParamName, presetParams } from '../nat/presets';
+import { Distribution } from '../random/distributions';
+import type { Plan, PlanHost, PlanWorkload } from '../sim/plan';
+import { kernelRefusal } from '../kernel/support';
+import type { Issue } from './issues';
+import { gatewayParam, poolSizes } from './rules-gateways';
+import type { ScenarioInput } from './schema';
+
+/**
+ * The NAT layer of a checked scenario → the plan (scenarios/README.md, `### gateways`): each
+ * gateway with its parameters resolved and its assumptions named, and every host with
+ * `instances: N` expanded into N hosts (`<host>/1` … `<host>/N`), each with its own OS pools and
+ * its own copy of the host's workloads (`<workload>/k`), at the workload's rate (`ratePer:
+ * instance`) or the rate divided by N (`ratePer: total`). A scenario without gateways or fleets
+ * gets its plan back unchanged.
+ */
+
+type GatewayInput = NonNullable<ScenarioInput['gateways']>[number];
+
+const valueText = (p: GatewayParamName, v: number): string => (DURATION_PARAMS.includes(p) ? `${v / 1_000_000}s` : String(v));
+
+function planGateway(g: GatewayInput, instances: number): PlanGateway {
+  const preset = GATEWAY_PRESETS[g.preset];
+  const params: Partial<Record<GatewayParamName, number>> = {};
+  for (const p of presetParams(g.preset)) params[p] = gatewayParam(g, p)!;
+  const ips = typeof g.ips === 'object' ? g.ips : Array.from({ length: g.ips ?? 1 }, (_, k) => `${g.name}#${k + 1}`);
+  const sizing = { preset: g.preset, ips: ips.length, params, instances };
+  const assumptions = [
+    ...presetParams(g.preset).filter((p) => preset.params[p]!.assumption !== undefined && g[p] === undefined)
+      .map((p) => `${p} = ${valueText(p, params[p]!)}: ${preset.params[p]!.assumption!}`),
+    ...preset.assumptions,
+  ];
+  return {
+    name: g.name, preset: g.preset, ips, params, instances,
+    capacity: poolCapacity(sizing) ?? 0,
+    perInstance: perInstance(g.preset),
+    servedInstances: g.preset === 'gcp-nat' ? ips.length * gcpVmsPerIp(params.minPortsPerVm!, params.portsPerIp) : Infinity,
+    assumptions,
+  };
+}
+
+/** The plan with the scenario's gateways and fleets (unchanged when it has neither). */
+export function withGateways(plan: Plan, s: ScenarioInput): Plan {
+  if (s.gateways === undefined && s.hosts.every((h) => (h.instances ?? 1) === 1)) return plan;
+  const sizes = poolSizes(s);
+  const gateways = (s.gateways ?? []).map((g) => planGateway(g, sizes.get(g.name) ?? 0));
+  const gatewayIndex = new Map(gateways.map((g, i) => [g.name, i]));
+  const nextInstance = gateways.map(() => 0);
+  const hosts: PlanHost[] = [];
+  const expanded: number[][] = [];
+  s.hosts.forEach((h, i) => {
+    const n = h.instances ?? 1;
+    const base = plan.hosts[i]!;
+    const gw = h.via === undefined ? undefined : gatewayIndex.get(h.via)!;
+    const mine: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const name = n === 1 ? base.name : `${base.name}/${k + 1}`;
+      const sourceIps = n === 1 ? base.sourceIps
+        : typeof h.sourceIps === 'object' ? base.sourceIps.map((a) => `${a}/${k + 1}`)
+        : base.sourceIps.map((_, j) => `${name}#${j + 1}`);
+      mine.push(hosts.length);
+      hosts.push({ name, sourceIps, ...(gw !== undefined ? { gateway: gw, instance: nextInstance[gw]!++ } : {}) });
+    }
+    expanded.push(mine);
+  });
+  const workloads: PlanWorkload[] = plan.workloads.flatMap((w) => {
+    const mine = expanded[w.host]!;
+    const n = mine.length;
+    const total = s.hosts[w.host]!.ratePer === 'total';
+    return mine.map((host, k) => ({
+      ...w,
+      name: n === 1 ? w.name : `${w.name}/${k + 1}`,
+      host,
+      arrivals: total && n > 1 ? { ...w.arrivals, rate: w.arrivals.rate / n } : w.arrivals,
+    }));
+  });
+  const variants = plan.variants.map((v) => ({ ...v, profiles: expanded.flatMap((mine, i) => mine.map(() => v.profiles[i]!)) }));
+  return { ...plan, hosts, workloads, variants, warmup: warmupWith(plan, s, gateways), ...(gateways.length > 0 ? { gateways } : {}) };
+}
+
+/**
+ * The default warm-up counts the gateways' holds too: twice the longest hold a port can see
+ * (connection mean + the longer of TIME_WAIT and the gateway's hold after a FIN), whole seconds.
+ */
+function warmupWith(plan: Plan, s: ScenarioInput, gateways: readonly PlanGateway[]): number {
+  if (s.warmup !== undefined || gateways.length === 0) return plan.warmup;
+  const hold = Math.max(...gateways.map((g) => g.params.finHold ?? 0));
+  const maxMean = Math.max(...s.workloads.map((w) => new Distribution(w.connection.duration).mean));
+  return Math.max(plan.warmup, Math.ceil((2 * (hold + maxMean)) / 1_000_000) * 1_000_000);
+}
+
+/**
+ * The NAT layer runs on the WebAssembly kernel only (../kernel/assembly/nat.ts), on the plain
+ * connection path: a plan with gateways whose variant the kernel would not run, or with a
+ * request-layer workload (clients, pool, retry) behind a gateway, is refused rather than run
+ * without its gateways.
+ */
+export function gatewayKernelIssues(plan: Plan): Issue[] {
+  if (plan.gateways === undefined) return [];
+  const issues: Issue[] = [];
+  plan.workloads.forEach((w, i) => {
+    if (plan.hosts[w.host]!.gateway !== undefined && (w.clients !== undefined || w.pool !== undefined || w.retry !== undefined)) {
+      const field = w.clients !== undefined ? 'clients' : w.pool !== undefined ? 'pool' : 'retry';
+      issues.push({ path: ['workloads', i, field], code: 'unsupported', message: `a workload behind a gateway has no ${field} yet: the NAT layer runs on the plain connection path (open arrivals, one connection each)` });
+    }
+  });
+  if (issues.length > 0) return issues;
+  for (let v = 0; v < plan.variants.length; v++) {
+    const why = kernelRefusal(plan, v);
+    if (why !== undefined) issues.push({ path: ['gateways'], code: 'unsupported', message: `gateways run on the WebAssembly kernel only, which does not run ${why} (variant ${plan.variants[v]!.label})` });
+  }
+  return issues;
+}

@@ -1,0 +1,97 @@
+import { AZURE_LB_DEFAULT_MAX_POOL } from '../nat/arithmetic';
+import { GATEWAY_PARAM_NAMES, GATEWAY_PRESETS, type GatewayParamName, presetParams } from '../nat/presets';
+import { didYouMean, type Issue } from './issues';
+import type { ScenarioInput } from './schema';
+
+/**
+ * Cross-field checks of the NAT layer (./schema-gateways.ts has the shape): the parameters a
+ * preset has, the vendors' own limits on them (Azure's multiples of 8 and IPs × 64,000, AWS's
+ * 8 IPs…), hosts `via` a gateway that exists, and fleets that say what their rate means.
+ */
+
+type GatewayInput = NonNullable<ScenarioInput['gateways']>[number];
+
+const ipCount = (g: GatewayInput): number => (g.ips === undefined ? 1 : typeof g.ips === 'number' ? g.ips : g.ips.length);
+
+/** The value of a gateway's parameter: its override, else its preset's. */
+export function gatewayParam(g: GatewayInput, p: GatewayParamName): number | undefined {
+  return g[p] ?? GATEWAY_PRESETS[g.preset].params[p]?.value;
+}
+
+/** Instances behind each gateway, by name: every host `via` it, counted `instances` times. */
+export function poolSizes(s: ScenarioInput): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const h of s.hosts) if (h.via !== undefined) out.set(h.via, (out.get(h.via) ?? 0) + (h.instances ?? 1));
+  return out;
+}
+
+function gatewayIssues(g: GatewayInput, i: number, instances: number, issues: Issue[]): void {
+  const at = ['gateways', i];
+  const own = presetParams(g.preset);
+  for (const p of GATEWAY_PARAM_NAMES) {
+    if (g[p] !== undefined && !own.includes(p)) {
+      issues.push({ path: [...at, p], code: 'unknown_key', message: `${g.preset} has no parameter "${p}".${didYouMean(p, own)} Its parameters: ${own.join(', ')} ("portsim profiles show ${g.preset}")` });
+    }
+  }
+  const ips = ipCount(g);
+  const maxIps = gatewayParam(g, 'maxIps');
+  if (maxIps !== undefined && ips > maxIps) {
+    issues.push({ path: [...at, 'ips'], code: 'too_big', message: `${g.preset} takes at most ${maxIps} public IPs (maxIps), got ${ips}` });
+  }
+  if (g.preset === 'azure-lb') azureLbIssues(g, at, ips, instances, issues);
+  if (g.preset === 'gcp-nat') {
+    const min = gatewayParam(g, 'minPortsPerVm')!;
+    if ((min & (min - 1)) !== 0) {
+      issues.push({ path: [...at, 'minPortsPerVm'], code: 'not_power_of_2', message: `must be a power of 2 (Cloud NAT rounds it up), got ${min}. Did you mean ${2 ** Math.ceil(Math.log2(min))}?` });
+    }
+  }
+}
+
+function azureLbIssues(g: GatewayInput, at: (string | number)[], ips: number, instances: number, issues: Issue[]): void {
+  const ports = gatewayParam(g, 'allocatedOutboundPorts')!;
+  const perIp = gatewayParam(g, 'portsPerIp')!;
+  if (ports % 8 !== 0) {
+    const down = Math.floor(ports / 8) * 8;
+    issues.push({ path: [...at, 'allocatedOutboundPorts'], code: 'not_multiple_of_8', message: `must be a multiple of 8 (Azure rejects an outbound rule otherwise, AZ-RULES), got ${ports}. Did you mean ${down === 0 ? 8 : down}?` });
+  } else if (ports > 0 && ports * instances > ips * perIp) {
+    const fit = Math.floor((ips * perIp) / instances / 8) * 8;
+    issues.push({
+      path: [...at, 'allocatedOutboundPorts'], code: 'too_big',
+      message: `${ports} ports × ${instances} instances = ${ports * instances} is more than ${ips} IP${ips === 1 ? '' : 's'} × ${perIp} = ${ips * perIp} (Azure rejects the outbound rule, AZ-RULES): at most ${fit} per instance, or more IPs`,
+    });
+  }
+  if (ports === 0 && instances > AZURE_LB_DEFAULT_MAX_POOL) {
+    issues.push({ path: [...at, 'allocatedOutboundPorts'], code: 'required', message: `the default allocation table stops at ${AZURE_LB_DEFAULT_MAX_POOL} instances, and ${instances} are behind this gateway: set allocatedOutboundPorts (an outbound rule)` });
+  }
+}
+
+export const gatewayRules = (s: ScenarioInput, issues: Issue[]): void => {
+  const gateways = s.gateways ?? [];
+  const names = gateways.map((g) => g.name);
+  const sizes = poolSizes(s);
+  gateways.forEach((g, i) => {
+    const first = names.indexOf(g.name);
+    if (first !== i) issues.push({ path: ['gateways', i, 'name'], code: 'duplicate', message: `"${g.name}" is already the name of gateways[${first}]; names must be unique` });
+    gatewayIssues(g, i, sizes.get(g.name) ?? 0, issues);
+  });
+  s.hosts.forEach((h, i) => {
+    if (h.via !== undefined && !names.includes(h.via)) {
+      const known = names.length === 0 ? 'the scenario has no gateways: define one under gateways:' : `Gateways: ${names.join(', ')}`;
+      issues.push({ path: ['hosts', i, 'via'], code: 'unknown_name', message: `no gateway is named "${h.via}".${didYouMean(h.via, names)} ${known}` });
+    }
+    if ((h.instances ?? 1) > 1 && h.ratePer === undefined) {
+      issues.push({ path: ['hosts', i, 'ratePer'], code: 'required', message: `is required with instances: ${h.instances}: say whether each workload's rate on this host is each instance's (instance) or the fleet's in total (total)` });
+    }
+  });
+  s.workloads.forEach((w, i) => {
+    const h = s.hosts.find((x) => x.name === (w.host ?? s.hosts[0]!.name));
+    if (h === undefined) return;
+    if (h.via !== undefined && w.connection.protocol === 'udp') {
+      issues.push({ path: ['workloads', i, 'connection', 'protocol'], code: 'unsupported', message: `UDP through a gateway is not modelled yet (host ${h.name} is via ${h.via}); use tcp, or a host without via` });
+    }
+    if (h.ratePer === 'total' && (h.instances ?? 1) > 1) {
+      if (w.clients !== undefined) issues.push({ path: ['workloads', i, 'clients'], code: 'conflict', message: `closed-loop clients are counted per instance; host ${h.name} has ratePer: total (write ratePer: instance)` });
+      else if (w.arrivals?.type === 'trace' && w.arrivals.file.data.kind === 'times') issues.push({ path: ['workloads', i, 'arrivals'], code: 'conflict', message: `a timestamp trace cannot be split among instances; host ${h.name} has ratePer: total (write ratePer: instance)` });
+    }
+  });
+};
