@@ -21,7 +21,7 @@ const common = {
   // page parses text (parseScenario) and such a scenario fails with the command line's message.
   // csv-stringify's own browser build (its Node build uses Buffer).
   alias: { 'node:path': 'path-browserify', 'node:fs': join(root, 'scripts', 'web-no-fs.js'), 'csv-stringify/sync': 'csv-stringify/browser/esm/sync' },
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: { 'process.env.NODE_ENV': '"production"', PORTSIM_VERSION: JSON.stringify(require('../package.json').version) },
   inject: [join(root, 'scripts', 'web-process.js')],
   loader: { '.wasm': 'binary' },
   absWorkingDir: root,

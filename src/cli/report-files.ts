@@ -1,22 +1,19 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { TopLevelSpec } from 'vega-lite';
-import { secondsFromTicks } from '../engine/time';
-import { type ProfileSeries, compareChart, failureVsLoadChart, formatPercent, poolUseChart, sweepChart } from '../report/charts';
-import { type CapacityContext, capacityChartPoints, capacityReportTable, type ProfileCapacity, whatIfReportTable } from '../report/capacity';
-import { compareRows } from '../report/compare';
-import { compareTable, FILE_NOTES, type ReportChart, reportHtml, type ReportModel, summaryTable, sweepTable } from '../report/html';
+import { sweepChart } from '../report/charts';
+import { capacityChart, type CapacityReportInput, capacityReportModel, plural, reportLinks } from '../report/capacity-report';
+import { runCharts, type RunReportInput, runReportModel } from '../report/run-report';
+import { type ReportChart, reportHtml, type ReportModel, sweepTable } from '../report/html';
 import type { Rendered } from '../report/render';
 import type { Row } from '../report/rows';
-import { MAX_POINTS, type SeriesPoint, TimeseriesCollector } from '../report/series';
+import { type SeriesPoint, TimeseriesCollector } from '../report/series';
 import { formatDuration } from '../scenario/units';
-import type { Plan } from '../sim/plan';
 import type { CliIO } from './io';
 import { renderChart } from './renderer';
 import type { ResultsWriter } from './output';
 import type { Axis } from './shard';
 import { version } from './version';
-import { variantCapacity } from '../report/variant-capacity';
 
 /**
  * The charts (SVG) and report.html of a results folder, written through the ResultsWriter with
@@ -54,18 +51,6 @@ export function readSeries(path: string, expectedRows: number): Map<string, Seri
   return collector.result();
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-
-/** The links of a folder, in reading order, for the files it will hold. */
-function links(names: readonly string[]): ReportModel['files'] {
-  const order = ['capacity.csv', 'probes.csv', 'summary.csv', 'summary-ci.csv', 'compare.csv', 'sweep.csv', 'timeseries.csv', 'pools.csv', 'episodes.csv', 'phases.csv', 'ports.csv', 'pool-use.svg', 'compare.svg', 'sweep.svg', 'capacity.svg', 'meta.json'];
-  const rank = (n: string) => (order.includes(n) ? order.indexOf(n) : order.length);
-  return [...new Set(names)]
-    .filter((n) => n !== 'report.html')
-    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
-    .map((name) => ({ name, about: FILE_NOTES[name] ?? '' }));
-}
-
 async function drawCharts(specs: { file: string; alt: string; spec: () => TopLevelSpec }[], writer: ResultsWriter, io: CliIO): Promise<ReportChart[]> {
   const charts: ReportChart[] = [];
   try {
@@ -82,67 +67,12 @@ async function drawCharts(specs: { file: string; alt: string; spec: () => TopLev
   return charts;
 }
 
-export interface RunReportInput {
-  plan: Plan;
-  description?: string;
-  /** summary.csv's rows. */
-  summary: readonly Row[];
-  scenarioHash: string;
-}
-
-/** pool-use.svg, compare.svg (two or more profiles) and report.html of a run. */
+/** pool-use.svg, compare.svg (two or more profiles) and report.html of a run (../report/run-report.ts). */
 export async function writeRunReport(writer: ResultsWriter, input: RunReportInput, io: CliIO): Promise<void> {
   const { plan } = input;
-  const durationSeconds = secondsFromTicks(plan.duration);
-  const expected = Math.ceil(plan.duration / plan.sample);
-  const perBucket = Math.max(1, Math.ceil(expected / MAX_POINTS));
-  const bySeries = readSeries(writer.pending('timeseries.csv'), expected);
-  const series: ProfileSeries[] = plan.variants.flatMap((v, i) => {
-    const points = bySeries.get(v.label);
-    return points === undefined ? [] : [{ profile: v.label, ...variantCapacity(plan, i), points }];
-  });
-  const replicated = plan.replications > 1;
-  const sub = [
-    `${plan.name}, seed ${plan.seed}`,
-    ...(replicated ? [`replication 0 of ${plan.replications}`] : []),
-    perBucket > 1 ? `each point the peak of ${perBucket} samples of ${formatDuration(plan.sample)}` : `one point per ${formatDuration(plan.sample)} sample`,
-  ].join(' · ');
-  const specs: Parameters<typeof drawCharts>[0] = [];
-  if (series.length > 0) {
-    specs.push({
-      file: 'pool-use.svg',
-      alt: 'Ports in use over time per profile: established, TIME_WAIT and free up to capacity, with failed connects per second',
-      spec: () => poolUseChart({ title: 'Ports in use over time', subtitle: sub, durationSeconds, series }),
-    });
-    if (series.length > 1) {
-      specs.push({
-        file: 'compare.svg',
-        alt: 'The fullest pool of each profile over time, as a share of its ports',
-        spec: () => compareChart({ title: 'Fullest pool, share of its ports in use', subtitle: sub, durationSeconds, series }),
-      });
-    }
-  }
-  const charts = await drawCharts(specs, writer, io);
-  const facts: [string, string][] = [
-    ['seed', String(plan.seed)],
-    ['simulated', formatDuration(plan.duration)],
-    ['warm-up', formatDuration(plan.warmup)],
-    ['sample', formatDuration(plan.sample)],
-    ...(replicated ? [['replications', String(plan.replications)] as [string, string]] : []),
-    ['profiles', plan.variants.map((v) => v.label).join(', ')],
-    ['scenario hash', input.scenarioHash.slice(0, 8)],
-  ];
-  const model: ReportModel = {
-    title: `portsim run: ${plan.name}`,
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    facts,
-    tables: [summaryTable(input.summary, replicated)],
-    charts,
-    laterTables: plan.variants.length > 1 ? [compareTable(compareRows(plan, input.summary), plan.variants.map((v) => v.label), replicated)] : [],
-    files: links([...writer.names(), 'meta.json']),
-    generator: `portsim ${version()}`,
-  };
-  writer.text('report.html', reportHtml(model));
+  const bySeries = readSeries(writer.pending('timeseries.csv'), Math.ceil(plan.duration / plan.sample));
+  const charts = await drawCharts(runCharts(plan, bySeries, formatDuration), writer, io);
+  writer.text('report.html', reportHtml(runReportModel(input, charts, [...writer.names(), 'meta.json'], `portsim ${version()}`, formatDuration)));
 }
 
 export interface SweepReportInput {
@@ -184,51 +114,14 @@ export async function writeSweepReport(writer: ResultsWriter, input: SweepReport
     ],
     tables: [sweepTable(input.axes.map((a) => a.path), input.rows)],
     charts,
-    files: links([...writer.names(), 'meta.json']),
+    files: reportLinks([...writer.names(), 'meta.json']),
     generator: `portsim ${version()}`,
   };
   writer.text('report.html', reportHtml(model));
 }
 
-export interface CapacityReportInput {
-  ctx: CapacityContext;
-  results: readonly ProfileCapacity[];
-  description?: string | undefined;
-  hash: string;
-}
-
-/** capacity.svg (failure ratio against load, the baseline probes) and report.html of a capacity search. */
+/** capacity.svg (failure ratio against load, the baseline probes) and report.html of a capacity search (../report/capacity-report.ts). */
 export async function writeCapacityReport(writer: ResultsWriter, input: CapacityReportInput, io: CliIO): Promise<void> {
-  const { ctx, results } = input;
-  const { plan } = ctx;
-  const charts = await drawCharts([{
-    file: 'capacity.svg',
-    alt: 'Steady failure ratio of every probe of the capacity search against the load, per profile, with the target',
-    spec: () => failureVsLoadChart(capacityChartPoints(results), {
-      title: 'Failed connects against load (capacity search probes)',
-      subtitle: `${plan.name}, seed ${plan.seed} · ${ctx.text.duration} simulated, steady from ${ctx.text.warmup} · ${plural(ctx.replications, 'replication')} per probe`,
-      target: ctx.target,
-      loadTitle: 'load (new connections/s, all workloads)',
-      scale: 'symlog',
-    }),
-  }], writer, io);
-  const model: ReportModel = {
-    title: `portsim capacity: ${plan.name}`,
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    facts: [
-      ['seed', String(plan.seed)],
-      ['simulated', ctx.text.duration],
-      ['warm-up', ctx.text.warmup],
-      ['target', `≤ ${formatPercent(ctx.target)} failed`],
-      ['precision', formatPercent(ctx.precision)],
-      ['replications per probe', String(ctx.replications)],
-      ['profiles', plan.variants.map((v) => v.label).join(', ')],
-      ['capacity hash', input.hash.slice(0, 8)],
-    ],
-    tables: [capacityReportTable(ctx, results), ...(results.some((r) => (r.whatIfs ?? []).length > 0) ? [whatIfReportTable(results, ctx.precision)] : [])],
-    charts,
-    files: links([...writer.names(), 'meta.json']),
-    generator: `portsim ${version()}`,
-  };
-  writer.text('report.html', reportHtml(model));
+  const charts = await drawCharts([capacityChart(input)], writer, io);
+  writer.text('report.html', reportHtml(capacityReportModel(input, charts, [...writer.names(), 'meta.json'], `portsim ${version()}`)));
 }

@@ -5,7 +5,7 @@ import { type Check, checkScenario } from './check';
 import { createEditor } from './editor';
 import type { FromWorker, ToWorker } from './messages';
 import { createQuickForm } from './forms';
-import { keepResults, showResults } from './results';
+import { keepResults, showCapacity, showResults } from './results';
 import type { JsonSchema } from './schema-completion';
 import { decodeShare, encodeShare } from './share';
 
@@ -18,6 +18,7 @@ import { decodeShare, encodeShare } from './share';
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const menu = $<HTMLSelectElement>('scenario');
 const runButton = $<HTMLButtonElement>('run');
+const capacityButton = $<HTMLButtonElement>('capacity');
 const stopButton = $<HTMLButtonElement>('stop');
 const progress = $<HTMLProgressElement>('progress');
 const status = $('status');
@@ -35,6 +36,7 @@ function setState(state: 'idle' | 'running' | 'done' | 'stopped' | 'invalid' | '
   document.body.dataset.state = state;
   status.textContent = text;
   runButton.disabled = state === 'running';
+  capacityButton.disabled = state === 'running';
   stopButton.disabled = state !== 'running';
   keepButton.disabled = state !== 'done';
 }
@@ -92,8 +94,8 @@ function stop(): void {
   setState('stopped', 'stopped');
 }
 
-/** Checks the scenario, then runs it in the worker and shows the results. */
-async function run(): Promise<void> {
+/** Checks the scenario, then runs it (or its capacity search) in the worker and shows the results. */
+async function run(kind: 'run' | 'capacity'): Promise<void> {
   const text = editor.text();
   const check = checkScenario(file, text);
   showCheck(check);
@@ -104,13 +106,25 @@ async function run(): Promise<void> {
   const started = performance.now();
   worker ??= new Worker(workerUrl);
   const mine = worker;
-  setState('running', 'running…');
+  setState('running', kind === 'capacity' ? 'capacity search…' : 'running…');
   progress.value = 0;
+  // A capacity search has no known length: the bar moves to and fro, the status counts the probes.
+  if (kind === 'capacity') progress.removeAttribute('value');
   mine.onmessage = async ({ data }: MessageEvent<FromWorker>) => {
     if (worker !== mine) return;
     if (data.kind === 'progress') {
       progress.value = data.done;
+    } else if (data.kind === 'capacity-progress') {
+      status.textContent = `capacity search: ${data.probes} probes done, ${data.runs} simulations…`;
+    } else if (data.kind === 'capacity') {
+      progress.value = 1;
+      await showCapacity(results, data.result);
+      const ms = performance.now() - started;
+      status.dataset.ms = ms.toFixed(0);
+      lastTitle = `capacity of ${data.result.name} (${file}), seed ${data.result.seed}`;
+      setState('done', `${data.result.name}: capacity searched in ${(ms / 1000).toFixed(2)} s (${data.result.probes} probes, ${data.result.runs} simulations, ${data.result.events.toLocaleString('en-US')} events), seed ${data.result.seed}`);
     } else if (data.kind === 'error') {
+      progress.value = 0;
       errors.textContent = data.message;
       errors.className = 'errors';
       setState(data.scenario ? 'invalid' : 'failed', data.scenario ? 'the scenario has errors (below)' : 'the run failed (below)');
@@ -127,18 +141,20 @@ async function run(): Promise<void> {
     errors.textContent = `portsim failed: ${e.message}`;
     setState('failed', 'the run failed (below)');
   };
-  mine.postMessage({ file, text } satisfies ToWorker);
+  mine.postMessage({ kind, file, text } satisfies ToWorker);
   // The address keeps the scenario run last: a link to it reproduces the run (./share.ts).
   history.replaceState(null, '', `#${await encodeShare(file, text)}`);
 }
 
-runButton.addEventListener('click', () => {
-  run().catch((e: unknown) => {
+function start(kind: 'run' | 'capacity'): void {
+  run(kind).catch((e: unknown) => {
     errors.textContent = `portsim failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
     errors.className = 'errors';
     setState('failed', 'the run failed (below)');
   });
-});
+}
+runButton.addEventListener('click', () => start('run'));
+capacityButton.addEventListener('click', () => start('capacity'));
 stopButton.addEventListener('click', stop);
 
 /** A shared link (#f=…&s=…) opens its scenario. */

@@ -1,7 +1,10 @@
+import type { CapacityResult } from './capacity';
 import type { StudyResult } from './study';
 
 /** Between the page (./main.ts) and its worker (./worker.ts). */
 export interface ToWorker {
+  /** run (the default): `portsim run`; capacity: `portsim capacity` (./capacity.ts). */
+  kind?: 'run' | 'capacity';
   /** The scenario's file name, as messages name it. */
   file: string;
   text: string;
@@ -9,5 +12,7 @@ export interface ToWorker {
 
 export type FromWorker =
   | { kind: 'progress'; done: number }
+  | { kind: 'capacity-progress'; probes: number; runs: number }
   | { kind: 'result'; result: StudyResult; ms: number }
+  | { kind: 'capacity'; result: CapacityResult; ms: number }
   | { kind: 'error'; message: string; scenario: boolean };

@@ -1,6 +1,8 @@
-import { compareTable, FILE_NOTES, type ReportTable, summaryTable } from '../report/html';
+import { compareTable, FILE_NOTES, type ReportChart, type ReportModel, reportHtml, type ReportTable, summaryTable } from '../report/html';
+import { renderSvg } from '../report/render';
 import { drawChart } from './charts';
-import type { StudyResult } from './study';
+import type { CapacityResult } from './capacity';
+import type { ReportParts, StudyFile, StudyResult } from './study';
 
 /**
  * A run's results in the page: the report's tables (../report/html.ts builds them), the charts
@@ -19,9 +21,9 @@ export function tableElement(t: ReportTable): HTMLElement {
 }
 
 /** Links that save each file (a blob: URL, nothing leaves the page). */
-function downloads(r: StudyResult, urls: string[]): HTMLElement {
-  const items = r.files.map((f) => {
-    const blob = new Blob([f.text], { type: 'text/csv' });
+function downloads(files: readonly StudyFile[], urls: string[]): HTMLElement {
+  const items = files.map((f) => {
+    const blob = new Blob([f.text], { type: f.name.endsWith('.html') ? 'text/html' : f.name.endsWith('.svg') ? 'image/svg+xml' : 'text/csv' });
     const url = URL.createObjectURL(blob);
     urls.push(url);
     const a = el('a', { href: url, download: f.name }, f.name);
@@ -40,14 +42,43 @@ export async function showResults(box: HTMLElement, r: StudyResult): Promise<voi
   const urls: string[] = [];
   shown.set(box, urls);
   const replicated = r.replications > 1;
-  const charts = r.charts.map((c) => ({ c, div: el('div', { className: 'chart' }) }));
+  const charts = r.report.charts.map((c) => ({ c, div: el('div', { className: 'chart' }) }));
+  const files = [...r.files, ...await finishReport(r.report)];
   box.replaceChildren(
     tableElement(summaryTable(r.summary, replicated)),
     ...charts.map((x) => x.div),
     ...(r.labels.length > 1 ? [tableElement(compareTable(r.compare, r.labels, replicated))] : []),
-    downloads(r, urls),
+    downloads(files, urls),
   );
   await Promise.all(charts.map((x) => drawChart(x.div, x.c.spec)));
+}
+
+/**
+ * report.html as the command line writes it: its charts drawn to SVG by the command line's
+ * renderer (../report/render.ts: the same Vega, text widths estimated), then the model rendered
+ * (../report/html.ts). A chart that cannot be drawn is left out, as there.
+ */
+async function finishReport({ model, charts }: ReportParts): Promise<StudyFile[]> {
+  const drawn: ReportChart[] = [];
+  for (const c of charts) {
+    const svg = await renderSvg(c.spec).then((x) => x.svg, () => undefined);
+    if (svg !== undefined) drawn.push({ file: c.file, alt: c.alt, svg });
+  }
+  const full: ReportModel = { ...model, charts: drawn, files: model.files.filter((f) => !f.name.endsWith('.svg') || drawn.some((c) => c.file === f.name)) };
+  return [...drawn.map((c) => ({ name: c.file, text: c.svg })), { name: 'report.html', text: reportHtml(full) }];
+}
+
+/** Shows a capacity search in `box` (replacing what it held): its tables, its notes, its files and report.html. */
+export async function showCapacity(box: HTMLElement, r: CapacityResult): Promise<void> {
+  for (const u of shown.get(box) ?? []) URL.revokeObjectURL(u);
+  const urls: string[] = [];
+  shown.set(box, urls);
+  const files = [...r.files, ...await finishReport(r.report)];
+  box.replaceChildren(
+    ...r.tables.map(tableElement),
+    el('ul', { className: 'notes' }, ...r.notes.map((n) => el('li', {}, n))),
+    downloads(files, urls),
+  );
 }
 
 /**

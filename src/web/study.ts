@@ -1,16 +1,17 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { secondsFromTicks } from '../engine/time';
-import { compareChart, type ProfileSeries, poolUseChart } from '../report/charts';
 import { CI_COLUMNS, ciRows } from '../report/ci';
 import { compareColumns, compareRows } from '../report/compare';
 import { csvLine } from '../report/csv';
+import type { ReportModel } from '../report/html';
 import { type Cell, type Row, SUMMARY_COLUMNS, TIMESERIES_COLUMNS } from '../report/rows';
-import { Downsampler, MAX_POINTS } from '../report/series';
+import { runCharts, runReportModel } from '../report/run-report';
+import { TimeseriesCollector } from '../report/series';
 import { type DetailKey, detailFiles, type DetailSinks, runTask, runTasks } from '../report/task';
-import { variantCapacity } from '../report/variant-capacity';
 import { parseScenario } from '../scenario/load';
 import { formatDuration } from '../scenario/units';
 import type { Plan } from '../sim/plan';
+import { sha256 } from './hash';
 
 /**
  * A run in the page, as `portsim run FILE --no-report` makes it: the same tasks in the same
@@ -20,7 +21,7 @@ import type { Plan } from '../sim/plan';
  */
 
 /** A CSV file built in memory, record by record. */
-class TextCsv {
+export class TextCsv {
   private readonly parts: string[] = [];
 
   constructor(private readonly keys: readonly string[]) {
@@ -53,32 +54,38 @@ export interface StudyResult {
   replications: number;
   /** compare.csv's rows (two or more profiles). */
   compare: Row[];
-  /** Vega-Lite specs: pool use over time, and the profiles overlaid (two or more profiles). */
-  charts: { name: string; spec: TopLevelSpec }[];
+  /** report.html to finish, with its charts' Vega-Lite specs: pool use over time, and the profiles overlaid (two or more profiles), drawn live too. */
+  report: ReportParts;
   events: number;
 }
 
-const col = (name: (typeof TIMESERIES_COLUMNS)[number]) => TIMESERIES_COLUMNS.indexOf(name);
-const [T_S, ESTABLISHED, TIME_WAIT, ATTEMPTS, FAILURES, UTILIZATION] = (['t_s', 'established', 'time_wait', 'attempts', 'failures', 'max_pool_utilization'] as const).map(col);
+const T_S = TIMESERIES_COLUMNS.indexOf('t_s');
 
-/** The charts of the report (../cli/report-files.ts draws the same specs): replication 0 of each profile. */
-function chartSpecs(plan: Plan, series: Map<string, Downsampler>): StudyResult['charts'] {
-  const durationSeconds = secondsFromTicks(plan.duration);
-  const expected = Math.ceil(plan.duration / plan.sample);
-  const perBucket = Math.max(1, Math.ceil(expected / MAX_POINTS));
-  const profiles: ProfileSeries[] = plan.variants.flatMap((v, i) => {
-    const d = series.get(v.label);
-    return d === undefined ? [] : [{ profile: v.label, ...variantCapacity(plan, i), points: d.result() }];
-  });
-  const sub = [
-    `${plan.name}, seed ${plan.seed}`,
-    ...(plan.replications > 1 ? [`replication 0 of ${plan.replications}`] : []),
-    perBucket > 1 ? `each point the peak of ${perBucket} samples of ${formatDuration(plan.sample)}` : `one point per ${formatDuration(plan.sample)} sample`,
-  ].join(' · ');
-  if (profiles.length === 0) return [];
-  const charts = [{ name: 'pool-use', spec: poolUseChart({ title: 'Ports in use over time', subtitle: sub, durationSeconds, series: profiles }) }];
-  if (profiles.length > 1) charts.push({ name: 'compare', spec: compareChart({ title: 'Fullest pool, share of its ports in use', subtitle: sub, durationSeconds, series: profiles }) });
-  return charts;
+/** The portsim version, written in by the page's build (scripts/build-web.js). */
+declare const PORTSIM_VERSION: string;
+
+/** A report.html to finish on the page's thread: its model, and the charts to draw into it (./results.ts). */
+export interface ReportParts {
+  /** Without charts; its files name the charts' SVGs, as the command line's folder holds them. */
+  model: ReportModel;
+  charts: { file: string; alt: string; spec: TopLevelSpec }[];
+}
+
+/**
+ * The charts and report.html's model as `portsim run` makes them (../report/run-report.ts): the
+ * series read back from timeseries.csv's text (../report/series.ts), as the command line reads
+ * the file.
+ */
+async function runReport(plan: Plan, description: string | undefined, summary: readonly Row[], files: readonly StudyFile[]): Promise<ReportParts> {
+  const collector = new TimeseriesCollector(Math.ceil(plan.duration / plan.sample));
+  for (const line of files.find((f) => f.name === 'timeseries.csv')?.text.split('\n') ?? []) collector.line(line.replace(/\r$/, ''));
+  const specs = runCharts(plan, collector.result(), formatDuration);
+  const names = [...files.map((f) => f.name), ...specs.map((c) => c.file), 'meta.json'];
+  const input = { plan, ...(description !== undefined ? { description } : {}), summary, scenarioHash: await sha256(JSON.stringify(plan)) };
+  return {
+    model: runReportModel(input, [], names, `portsim ${PORTSIM_VERSION}`, formatDuration),
+    charts: specs.map((c) => ({ file: c.file, alt: c.alt, spec: c.spec() })),
+  };
 }
 
 /**
@@ -86,31 +93,22 @@ function chartSpecs(plan: Plan, series: Map<string, Downsampler>): StudyResult['
  * command line's) and runs every variant × replication on the kernel where it applies.
  * `progress` is told the share done, between 0 and 1.
  */
-export function runStudy(file: string, text: string, progress: (done: number) => void = () => undefined): StudyResult {
-  const { plan } = parseScenario(file, text);
+export async function runStudy(file: string, text: string, progress: (done: number) => void = () => undefined): Promise<StudyResult> {
+  const { plan, input } = parseScenario(file, text);
   const tasks = runTasks(plan);
   const specs = detailFiles(plan);
   const detail = new Map<DetailKey, TextCsv>(specs.map((s) => [s.key, new TextCsv(s.columns)]));
   const summaryCsv = new TextCsv(SUMMARY_COLUMNS);
   const summary: Row[] = [];
-  const series = new Map<string, Downsampler>();
-  const expected = Math.ceil(plan.duration / plan.sample);
   const duration = secondsFromTicks(plan.duration);
   let events = 0;
   tasks.forEach((task, k) => {
-    const label = plan.variants[task.variant]!.label;
-    const down = task.replication === 0 ? new Downsampler(expected) : undefined;
-    if (down !== undefined) series.set(label, down);
     const timeseries = detail.get('timeseries')!;
     const sinks = Object.fromEntries(specs.map((s) => [s.key, detail.get(s.key)!])) as unknown as DetailSinks;
     sinks.timeseries = {
       add(row) {
         timeseries.add(row);
-        // The numbers the report's chart reads back from timeseries.csv (../report/series.ts).
-        const cells = row as readonly Cell[];
-        const num = (i: number | undefined) => Number(cells[i!] ?? 0);
-        const t = num(T_S);
-        down?.add({ t, established: num(ESTABLISHED), timeWait: num(TIME_WAIT), attempts: num(ATTEMPTS), failures: num(FAILURES), maxUtilization: num(UTILIZATION) });
+        const t = Number((row as readonly Cell[])[T_S] ?? 0);
         if (duration > 0) progress((k + t / duration) / tasks.length);
       },
     };
@@ -135,6 +133,6 @@ export function runStudy(file: string, text: string, progress: (done: number) =>
   }
   return {
     name: plan.name, seed: plan.seed, files, summary, labels: plan.variants.map((v) => v.label), replications: plan.replications,
-    compare, charts: chartSpecs(plan, series), events,
+    compare, report: await runReport(plan, input.description, summary, files), events,
   };
 }

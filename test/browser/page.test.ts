@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { cli, tempDir } from '../helpers/cli';
 import { decodePng } from '../helpers/png';
 import { STATE_COLOURS } from '../../src/report/charts';
@@ -10,7 +11,8 @@ import { Browser, CHROMIUM } from './chromium';
  * The browser page (#18), dist/web/index.html built from the sources, opened from disk in
  * Debian's headless Chromium and used as a person would: run scenarios/default.yaml with the Run
  * button, then compare every file the page offers with the command line's bytes, then make an
- * invalid edit in the editor and find the command line's error text on the page. The run time
+ * invalid edit in the editor and find the command line's error text on the page; a capacity
+ * search, whose files and report.html are compared with `portsim capacity`'s. The run time
  * (click to charts drawn) and the page's size are printed; a screenshot goes to
  * artifacts/browser/ (git-ignored). Without Chromium the test is skipped with a note, except
  * under CI, where it fails.
@@ -29,8 +31,12 @@ if (!haveChromium && !ci) {
 } else {
   describe('the browser page', () => {
     let browser: Browser;
+    // The command line's run of default.yaml, with its report, started first: it runs while the page is built and opened.
+    const cliOut = tempDir();
+    let cliRun: ReturnType<typeof cli>;
 
     beforeAll(async () => {
+      cliRun = cli('run', join(root, 'scenarios', 'default.yaml'), '--out', cliOut, '--quiet', '--jobs', '1');
       if (!haveChromium) throw new Error(`no Chromium at ${CHROMIUM}: under CI the browser test must run (.ci/run installs it)`);
       execFileSync(process.execPath, [join(root, 'scripts', 'build-web.js')], { cwd: root, stdio: 'inherit' });
       browser = new Browser();
@@ -59,12 +65,12 @@ if (!haveChromium && !ci) {
       console.log(`default.yaml in the page: ${ms} ms from Run to the charts drawn (headless Chromium)`);
       expect(ms).toBeLessThan(MAX_RUN_MS);
 
-      const out = tempDir();
-      const run = await cli('run', join(root, 'scenarios', 'default.yaml'), '--no-report', '--out', out, '--quiet', '--jobs', '1');
-      expect(run.code).toBe(0);
+      const out = cliOut;
+      expect((await cliRun).code).toBe(0);
       const files = await browser.eval<{ name: string; text: string }[]>(`Promise.all([...document.querySelectorAll('a[data-file]')]
         .map(async (a) => ({ name: a.dataset.file, text: await (await fetch(a.href)).text() })))`);
-      expect(files.map((f) => f.name)).toEqual(['timeseries.csv', 'ports.csv', 'pools.csv', 'episodes.csv', 'summary.csv', 'compare.csv']);
+      // The CSVs, the charts' SVGs and report.html.
+      expect(files.map((f) => f.name)).toEqual(['timeseries.csv', 'ports.csv', 'pools.csv', 'episodes.csv', 'summary.csv', 'compare.csv', 'pool-use.svg', 'compare.svg', 'report.html']);
       for (const f of files) expect({ name: f.name, same: f.text === readFileSync(join(out, f.name), 'utf8') }).toEqual({ name: f.name, same: true });
 
       // The charts drew (on canvas): the share of each chart's pixels in the TIME_WAIT and the
@@ -198,6 +204,63 @@ if (!haveChromium && !ci) {
       await browser.click('#run');
       await browser.waitFor('document.body.dataset.state === "done"', 20_000);
       expect(await summaryCsv()).toBe(first);
+    });
+
+    test('Capacity: the command line\'s search in the worker, with Stop, its tables, its files and report.html as the command line\'s', async () => {
+      // default.yaml shortened (2 min simulated, steady from 30 s), opened from a link (../../src/web/share.ts).
+      const text = readFileSync(join(root, 'scenarios', 'default.yaml'), 'utf8').replace(/^duration: 15m$/m, 'duration: 2m\nwarmup: 30s');
+      expect(text).toMatch(/^warmup: 30s$/m);
+      const link = `f=default.yaml&s=${deflateRawSync(Buffer.from(text)).toString('base64url')}`;
+
+      // The command line's search, meanwhile.
+      const file = join(tempDir(), 'default.yaml');
+      writeFileSync(file, text);
+      const out = tempDir();
+      const command = cli('capacity', file, '--out', out, '--quiet', '--jobs', '1');
+
+      await browser.open(`file://${page}#${link}`);
+      await browser.waitFor('document.body.dataset.state === "idle" && document.getElementById("scenario").value === "default.yaml"');
+      // Stop ends a search at once (the page answers while the worker runs), and the next one runs.
+      await browser.click('#capacity');
+      await browser.waitFor('document.body.dataset.state === "running" && /probes done/.test(document.getElementById("status").textContent)', 10_000);
+      await browser.click('#stop');
+      await browser.waitFor('document.body.dataset.state === "stopped"', 1000);
+      const started = Date.now();
+      await browser.click('#capacity');
+      await browser.waitFor('document.body.dataset.state !== "stopped" && document.body.dataset.state !== "running"', 30_000);
+      expect(await browser.eval<string>('document.body.dataset.state + ": " + document.getElementById("status").textContent + "\\n" + document.getElementById("errors").textContent')).toMatch(/^done: default: capacity searched in/);
+      console.log(`capacity of default.yaml (2m, warmup 30s) in the page: ${Date.now() - started} ms`);
+      expect((await command).code).toBe(0);
+      const files = await browser.eval<{ name: string; text: string }[]>(`Promise.all([...document.querySelectorAll('#results a[data-file]')]
+        .map(async (a) => ({ name: a.dataset.file, text: await (await fetch(a.href)).text() })))`);
+      expect(files.map((f) => f.name)).toEqual(['capacity.csv', 'probes.csv', 'capacity.svg', 'report.html']);
+      // The chart and the report: the command line's bytes (their figures are rounded).
+      for (const f of files.slice(2)) expect({ name: f.name, same: f.text === readFileSync(join(out, f.name), 'utf8') }).toEqual({ name: f.name, same: true });
+      // The same rows and cells as the command line's, every text cell byte for byte; a number may
+      // differ in its last bit only: the search places its probes with Math.exp and Math.log, whose
+      // last bit differs between V8 versions (Chromium 156 against Node 20: 1 exp in 10, 1 log in 50).
+      for (const f of files.slice(0, 2)) {
+        const theirs = readFileSync(join(out, f.name), 'utf8');
+        const cells = (t: string) => t.split('\n').map((l) => l.split(','));
+        const [a, b] = [cells(f.text), cells(theirs)];
+        expect({ name: f.name, lines: a.length, cells: a.map((r) => r.length) }).toEqual({ name: f.name, lines: b.length, cells: b.map((r) => r.length) });
+        const apart = a.flatMap((r, i) => r.flatMap((c, j) => {
+          const d = b[i]![j]!;
+          if (c === d) return [];
+          const [x, y] = [Number(c), Number(d)];
+          return c !== '' && d !== '' && Math.abs(x - y) <= 1e-12 * Math.max(Math.abs(x), Math.abs(y)) ? [] : [`${f.name}:${i + 1}:${j + 1}: ${c} (page) ≠ ${d} (command line)`];
+        }));
+        expect(apart).toEqual([]);
+        console.log(`${f.name}: ${f.text === theirs ? 'the command line\'s bytes' : 'the command line\'s cells, some numbers apart in the last bit'}`);
+      }
+
+      // The tables: a baseline per profile, then what each change buys, lower bounds (≥) with their reason.
+      const tables = await browser.eval<string[][][]>('[...document.querySelectorAll("#results table")].map((t) => [...t.tBodies[0].rows].map((r) => [...r.cells].map((c) => c.textContent)))');
+      expect(tables).toHaveLength(2);
+      expect(tables[0]!.map((r) => r[0])).toEqual(['linux', 'windows']);
+      const reuse = tables[1]!.find((r) => r[0] === 'linux' && r[2] === 'tcp-tw-reuse')!;
+      expect(reuse[3]).toMatch(/^≥/);
+      expect(reuse[6]).toMatch(/^≥ [\d.]+× baseline .+: /);
     });
   });
 }
