@@ -5,6 +5,7 @@ import { secondsFromTicks } from '../engine/time';
 import { type ProfileSeries, compareChart, failureVsLoadChart, formatPercent, poolUseChart, sweepChart } from '../report/charts';
 import { type CapacityContext, capacityChartPoints, capacityReportTable, type ProfileCapacity, whatIfReportTable } from '../report/capacity';
 import { compareRows } from '../report/compare';
+import { grouped } from '../report/digits';
 import { compareTable, FILE_NOTES, type ReportChart, reportHtml, type ReportModel, summaryTable, sweepTable } from '../report/html';
 import type { Rendered } from '../report/render';
 import type { Row } from '../report/rows';
@@ -12,7 +13,7 @@ import { MAX_POINTS, type SeriesPoint, TimeseriesCollector } from '../report/ser
 import { formatDuration } from '../scenario/units';
 import type { Plan } from '../sim/plan';
 import type { CliIO } from './io';
-import { renderChart } from './renderer';
+import { prepareCharts, renderChart } from './renderer';
 import type { ResultsWriter } from './output';
 import type { Axis } from './shard';
 import { version } from './version';
@@ -54,7 +55,7 @@ export function readSeries(path: string, expectedRows: number): Map<string, Seri
   return collector.result();
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${grouped(n)} ${n === 1 ? one : many}`;
 
 /** The links of a folder, in reading order, for the files it will hold. */
 function links(names: readonly string[]): ReportModel['files'] {
@@ -66,7 +67,14 @@ function links(names: readonly string[]): ReportModel['files'] {
     .map((name) => ({ name, about: FILE_NOTES[name] ?? '' }));
 }
 
-async function drawCharts(specs: { file: string; alt: string; spec: () => TopLevelSpec }[], writer: ResultsWriter, io: CliIO): Promise<ReportChart[]> {
+/** A chart of a results folder: its file, its alternative text, and its spec (made when drawn). */
+interface ChartJob {
+  file: string;
+  alt: string;
+  spec: () => TopLevelSpec;
+}
+
+async function drawCharts(specs: readonly ChartJob[], writer: ResultsWriter, io: CliIO): Promise<ReportChart[]> {
   const charts: ReportChart[] = [];
   try {
     for (const c of specs) {
@@ -90,24 +98,21 @@ export interface RunReportInput {
   scenarioHash: string;
 }
 
-/** pool-use.svg, compare.svg (two or more profiles) and report.html of a run. */
-export async function writeRunReport(writer: ResultsWriter, input: RunReportInput, io: CliIO): Promise<void> {
-  const { plan } = input;
+/** pool-use.svg and compare.svg (two or more profiles) of a run, from each profile's series (replication 0). */
+function runCharts(plan: Plan, bySeries: ReadonlyMap<string, SeriesPoint[]>): ChartJob[] {
   const durationSeconds = secondsFromTicks(plan.duration);
   const expected = Math.ceil(plan.duration / plan.sample);
   const perBucket = Math.max(1, Math.ceil(expected / MAX_POINTS));
-  const bySeries = readSeries(writer.pending('timeseries.csv'), expected);
   const series: ProfileSeries[] = plan.variants.flatMap((v, i) => {
     const points = bySeries.get(v.label);
     return points === undefined ? [] : [{ profile: v.label, ...variantCapacity(plan, i), points }];
   });
-  const replicated = plan.replications > 1;
   const sub = [
     `${plan.name}, seed ${plan.seed}`,
-    ...(replicated ? [`replication 0 of ${plan.replications}`] : []),
+    ...(plan.replications > 1 ? [`replication 0 of ${plan.replications}`] : []),
     perBucket > 1 ? `each point the peak of ${perBucket} samples of ${formatDuration(plan.sample)}` : `one point per ${formatDuration(plan.sample)} sample`,
   ].join(' · ');
-  const specs: Parameters<typeof drawCharts>[0] = [];
+  const specs: ChartJob[] = [];
   if (series.length > 0) {
     specs.push({
       file: 'pool-use.svg',
@@ -122,6 +127,24 @@ export async function writeRunReport(writer: ResultsWriter, input: RunReportInpu
       });
     }
   }
+  return specs;
+}
+
+/**
+ * Called when a run starts: the renderer thread, if there is one, prepares the run's charts
+ * while the simulation runs (renderer.ts); their shape depends only on the plan (every profile
+ * has a series), their data come at the end.
+ */
+export function prepareRunReport(plan: Plan): void {
+  prepareCharts(() => runCharts(plan, new Map(plan.variants.map((v) => [v.label, []]))).map((c) => c.spec()));
+}
+
+/** pool-use.svg, compare.svg (two or more profiles) and report.html of a run. */
+export async function writeRunReport(writer: ResultsWriter, input: RunReportInput, io: CliIO): Promise<void> {
+  const { plan } = input;
+  const replicated = plan.replications > 1;
+  const bySeries = readSeries(writer.pending('timeseries.csv'), Math.ceil(plan.duration / plan.sample));
+  const specs = runCharts(plan, bySeries);
   const charts = await drawCharts(specs, writer, io);
   const facts: [string, string][] = [
     ['seed', String(plan.seed)],
