@@ -1,6 +1,6 @@
 import { availableParallelism, totalmem } from 'node:os';
 import type { Plan } from '../sim/plan';
-import { type Budget, DEFAULT_BUDGET, estimateWork, type WorkEstimate, overBudget } from '../stats/estimate';
+import { type Budget, DEFAULT_BUDGET, estimateBatches, estimateWork, type RunBatch, type WorkEstimate, overBudget } from '../stats/estimate';
 import { ExitError } from './io';
 
 /**
@@ -64,6 +64,13 @@ export function checkWork(plans: readonly Plan[], what: string, o: { detail: boo
   const tasks = plans.reduce((n, p) => n + p.variants.length * p.replications, 0) * (o.repeat ?? 1);
   const threads = Math.min(o.jobs ?? availableParallelism(), tasks);
   const e = estimateWork(plans, { detail: o.detail, threads, ...(o.repeat !== undefined ? { repeat: o.repeat } : {}) });
+  if (o.budget !== undefined) enforceBudget(e, o.budget, what);
+  return e;
+}
+
+/** As checkWork, for batches of runs at given loads (a capacity search's bound: ./commands/capacity.ts). */
+export function checkBatches(batches: readonly RunBatch[], what: string, o: { jobs?: number; budget?: Budget }): WorkEstimate {
+  const e = estimateBatches(batches, o.jobs ?? availableParallelism());
   if (o.budget !== undefined) enforceBudget(e, o.budget, what);
   return e;
 }

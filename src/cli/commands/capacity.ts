@@ -11,11 +11,11 @@ import type { LoadedScenario } from '../../scenario/load';
 import { formatDuration } from '../../scenario/units';
 import type { Plan } from '../../sim/plan';
 import { expectedMultiplier, loadModel, type PlanEstimate, planEstimate } from '../../stats/analytic';
-import { CAP_TIMES, CapacitySearch, overflowingBuckets, probeDuration, type SearchCap, scalePlan, searchCap, totalRate } from '../../stats/capacity';
+import { CAP_TIMES, CapacitySearch, overflowingBuckets, probeDuration, type SearchCap, scalePlan, searchBound, searchCap, totalRate } from '../../stats/capacity';
 import { type WhatIf, WHAT_IFS } from '../../stats/what-ifs';
 import { didYouMean } from '../../scenario/issues';
-import { type Budget, estimateJson, expectedAttempts } from '../../stats/estimate';
-import { checkWork } from '../budget';
+import { type Budget, estimateJson, expectedAttempts, type RunBatch, type WorkEstimate } from '../../stats/estimate';
+import { checkBatches } from '../budget';
 import { engineOf } from '../engine';
 import { type CliIO, ExitError } from '../io';
 import { checkTarget, ResultsWriter } from '../output';
@@ -137,8 +137,8 @@ export function chosenWhatIfs(option: boolean | readonly string[] | undefined): 
  * what-ifs searched per profile. why not the true bound (60 probes at up to 10^4 × the load): it
  * would refuse every search; the estimate is of the search near the file's load.
  */
-const CAPACITY_PROBES_ESTIMATE = 12;
-const CAPACITY_WHAT_IFS_ESTIMATE = 5;
+/** The most probes a baseline's search takes (then its answer is the bracket's lower end, with the reason); bounds its work. */
+export const BASELINE_PROBES = 24;
 
 /** What-ifs are searched up to this multiple of the baseline's sustainable load, no further (the baselines' bound too: ../../stats/capacity.ts searchCap). */
 export const WHAT_IF_CAP = CAP_TIMES;
@@ -179,7 +179,7 @@ function baselineSearch(plan: Plan, v: number, target: number, precision: number
   const cap: SearchCap = { ...searchCap(trusted ? erlang : 1, CAP_TIMES, trusted ? 'estimate' : 'load', budget), ...(buckets !== undefined ? { buckets } : {}) };
   // An estimate that does not say where ports bind is no place to start: the bound is (one probe when it passes).
   const start = buckets === undefined ? Math.min(erlang, cap.multiplier) : cap.multiplier;
-  const search = new CapacitySearch({ target, precision, start, maxMultiplier: cap.multiplier });
+  const search = new CapacitySearch({ target, precision, start, maxMultiplier: cap.multiplier, maxProbes: BASELINE_PROBES });
   return { plan, v, change: 'baseline', estimate, search, probes: [], runs: 0, events: 0, cap };
 }
 
@@ -250,11 +250,10 @@ async function runSearches(searches: readonly Search[], replications: number, cu
  * WHAT_IF_CAP × the baseline and WHAT_IF_PROBES probes. No probe simulates more than
  * MAX_ATTEMPTS attempts per run (about a minute of simulation).
  */
-async function searchAll(plan: Plan, opts: CapacityOptions, target: number, precision: number, current: number): Promise<ProfileCapacity[]> {
+async function searchAll(plan: Plan, opts: CapacityOptions, target: number, precision: number, current: number, baselines: readonly Search[]): Promise<{ results: ProfileCapacity[]; work: WorkEstimate }> {
   const budget = MAX_ATTEMPTS / expectedAttempts(plan);
   const chosen = chosenWhatIfs(opts.whatIfs);
   const whatIfs = chosen.length > 0;
-  const baselines: Search[] = plan.variants.map((_, v) => baselineSearch(plan, v, target, precision, budget));
   await runSearches(baselines, plan.replications, current, opts.jobs);
   const searches: Search[] = [];
   const listed = plan.variants.map((_, v) => chosen.map((w) => {
@@ -265,8 +264,10 @@ async function searchAll(plan: Plan, opts: CapacityOptions, target: number, prec
     searches.push(search);
     return { w, status: 'evaluated' as const, detail: w.detail(plan, v), search };
   }));
+  // The what-ifs' bounds are known now (their caps and windows follow the baselines' answers): checked before they run.
+  const work = checkBatches([...baselines, ...searches].map(boundOf), 'this capacity search', budgetOptions(opts));
   await runSearches(searches, plan.replications, current, opts.jobs);
-  return plan.variants.map((_, v) => {
+  const results = plan.variants.map((_, v) => {
     const base = toCapacity(plan, current, baselines[v]!);
     const outcomes: WhatIfOutcome[] = listed[v]!.map((l) => ({
       id: l.w.id,
@@ -278,7 +279,17 @@ async function searchAll(plan: Plan, opts: CapacityOptions, target: number, prec
     if (whatIfs) base.whatIfs = rankWhatIfs(base, outcomes);
     return base;
   });
+  return { results, work };
 }
+
+/**
+ * The most a search may simulate (stats/capacity.ts, searchBound): its probe limit at its cap.
+ * The budget is checked against these before each stage runs (the baselines, then the what-ifs,
+ * whose caps follow the baselines' answers): the work run never exceeds it.
+ */
+const boundOf = (s: Search): RunBatch => searchBound(s.plan, s.v, s.search.opts.maxMultiplier!, s.reference, s.search.opts.maxProbes!);
+
+const budgetOptions = (opts: CapacityOptions) => ({ ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), ...(opts.budget !== undefined ? { budget: opts.budget } : {}) });
 
 /** A finished search as the report takes it. */
 function toCapacity(plan: Plan, current: number, s: Search): ProfileCapacity {
@@ -320,13 +331,15 @@ async function searchAndWrite(loaded: LoadedScenario, opts: CapacityOptions, io:
   const dir = opts.out ?? join('results', plan.name, `capacity-s${plan.seed}-${hash.slice(0, 8)}`);
   // Before the search: a folder that cannot hold results, and a search beyond the budget.
   checkTarget(dir);
-  const work = checkWork([plan], 'this capacity search', { detail: false, repeat: CAPACITY_PROBES_ESTIMATE * (opts.whatIfs === false ? 1 : 1 + CAPACITY_WHAT_IFS_ESTIMATE), ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), ...(opts.budget !== undefined ? { budget: opts.budget } : {}) });
+  const budget = MAX_ATTEMPTS / expectedAttempts(plan);
+  const baselines = plan.variants.map((_, v) => baselineSearch(plan, v, target, precision, budget));
+  checkBatches(baselines.map(boundOf), 'this capacity search', budgetOptions(opts));
   const started = process.hrtime.bigint();
   const current = totalRate(plan);
   const text = { duration: formatDuration(plan.duration), warmup: formatDuration(plan.warmup), steady: formatDuration(plan.duration - plan.warmup) };
   const ctx: CapacityContext = { plan, target, precision, replications: plan.replications, text };
 
-  const results = await searchAll(plan, opts, target, precision, current);
+  const { results, work } = await searchAll(plan, opts, target, precision, current, baselines);
   const allRuns = [...results, ...results.flatMap((r) => (r.whatIfs ?? []).flatMap((w) => (w.capacity === undefined ? [] : [w.capacity])))];
 
   const writer = new ResultsWriter(dir);
