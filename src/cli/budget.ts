@@ -68,9 +68,14 @@ export function checkWork(plans: readonly Plan[], what: string, o: { detail: boo
   return e;
 }
 
-/** As checkWork, for batches of runs at given loads (a capacity search's bound: ./commands/capacity.ts). */
-export function checkBatches(batches: readonly RunBatch[], what: string, o: { jobs?: number; budget?: Budget }): WorkEstimate {
+/**
+ * As checkWork, for batches of runs at given loads (a capacity search's bound: ./commands/capacity.ts),
+ * after the `done` runs and events of an earlier stage, which count as they were.
+ */
+export function checkBatches(batches: readonly RunBatch[], what: string, o: { jobs?: number; budget?: Budget; done?: { tasks: number; events: number } }): WorkEstimate {
   const e = estimateBatches(batches, o.jobs ?? availableParallelism());
+  e.tasks += o.done?.tasks ?? 0;
+  e.events += o.done?.events ?? 0;
   if (o.budget !== undefined) enforceBudget(e, o.budget, what);
   return e;
 }

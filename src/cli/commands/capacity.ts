@@ -264,8 +264,9 @@ async function searchAll(plan: Plan, opts: CapacityOptions, target: number, prec
     searches.push(search);
     return { w, status: 'evaluated' as const, detail: w.detail(plan, v), search };
   }));
-  // The what-ifs' bounds are known now (their caps and windows follow the baselines' answers): checked before they run.
-  const work = checkBatches([...baselines, ...searches].map(boundOf), 'this capacity search', budgetOptions(opts));
+  // The what-ifs' bounds are known now (their caps and windows follow the baselines' answers): checked before they run, after what the baselines simulated.
+  const done = { tasks: baselines.reduce((a, b) => a + b.runs, 0), events: baselines.reduce((a, b) => a + b.events, 0) };
+  const work = checkBatches(searches.map(boundOf), 'this capacity search', { ...budgetOptions(opts), done });
   await runSearches(searches, plan.replications, current, opts.jobs);
   const results = plan.variants.map((_, v) => {
     const base = toCapacity(plan, current, baselines[v]!);
