@@ -84,10 +84,9 @@ function failureSteps(points: readonly SeriesPoint[], div: number): { t: number;
  * up to the capacity of the profile's pools in grey, and under each panel a strip of failed
  * connects per second (the same scale for every profile, so they compare).
  *
- * Drawn with as few items as the picture needs: the grey of the free ports is the panel's
- * background (the pools' capacity is the top of the y axis), ports in use (established + TIME_WAIT)
- * are one area in the TIME_WAIT colour and the established ports an area over it, from one row
- * per point: no stacking, imputing or faceting for Vega to do. The data-dependent parts are
+ * Drawn with as few items as the picture needs: the three bands (established from 0, TIME_WAIT
+ * over it, free up to the capacity) are three areas from one row per point, each between its
+ * top and the band's below, already summed: no stacking, imputing or faceting for Vega to do. The data-dependent parts are
  * inline data (and the `failedMax` parameter), never the shape of the spec: the same profiles
  * give the same spec whatever the run's results, so a renderer can prepare it before the results
  * exist (report/render.ts, cli/renderer.ts).
@@ -109,15 +108,16 @@ export function poolUseChart(input: PoolUseInput): TopLevelSpec {
       title: { text: s.profile, ...(s.note !== undefined ? { subtitle: s.note } : {}), fontSize: 13, subtitleFontSize: 11, offset: 4 },
       width: WIDTH,
       height: 170,
-      view: { fill: STATE_COLOURS.free },
       layer: [
         {
           data: { values: use },
-          layer: (['TIME_WAIT', 'established'] as const).map((state, k) => ({
+          // Each band between its edges: established from 0, TIME_WAIT from established up, free from the ports in use to the capacity.
+          layer: ([['established', 'established', undefined], ['TIME_WAIT', 'used', { field: 'established' }], ['free', 'used', { datum: s.capacity }]] as const).map(([state, field, other], k) => ({
             mark: { type: 'area', interpolate: 'linear', aria: false },
             encoding: {
               x: x({ title: null, labels: false, ticks: false, domain: false, minExtent: 0, maxExtent: 0 }),
-              y: { field: state === 'TIME_WAIT' ? 'used' : 'established', type: 'quantitative', stack: null, scale: yPorts, ...(k === 0 ? { axis: { title: 'ports', format: ',d', tickCount: 5 } } : {}) },
+              y: { field, type: 'quantitative', stack: null, scale: yPorts, ...(k === 0 ? { axis: { title: 'ports', format: ',d', tickCount: 5 } } : {}) },
+              ...(other !== undefined ? { y2: other } : {}),
               color: { datum: state, type: 'nominal', scale: stateScale, legend: { title: null } },
             },
           })),
