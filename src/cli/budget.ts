@@ -1,6 +1,6 @@
 import { availableParallelism, totalmem } from 'node:os';
 import type { Plan } from '../sim/plan';
-import { type Budget, DEFAULT_BUDGET, estimateWork, type WorkEstimate, overBudget } from '../stats/estimate';
+import { type Budget, DEFAULT_BUDGET, estimateBatches, estimateWork, type RunBatch, type WorkEstimate, overBudget } from '../stats/estimate';
 import { ExitError } from './io';
 
 /**
@@ -64,6 +64,18 @@ export function checkWork(plans: readonly Plan[], what: string, o: { detail: boo
   const tasks = plans.reduce((n, p) => n + p.variants.length * p.replications, 0) * (o.repeat ?? 1);
   const threads = Math.min(o.jobs ?? availableParallelism(), tasks);
   const e = estimateWork(plans, { detail: o.detail, threads, ...(o.repeat !== undefined ? { repeat: o.repeat } : {}) });
+  if (o.budget !== undefined) enforceBudget(e, o.budget, what);
+  return e;
+}
+
+/**
+ * As checkWork, for batches of runs at given loads (a capacity search's bound: ./commands/capacity.ts),
+ * after the `done` runs and events of an earlier stage, which count as they were.
+ */
+export function checkBatches(batches: readonly RunBatch[], what: string, o: { jobs?: number; budget?: Budget; done?: { tasks: number; events: number } }): WorkEstimate {
+  const e = estimateBatches(batches, o.jobs ?? availableParallelism());
+  e.tasks += o.done?.tasks ?? 0;
+  e.events += o.done?.events ?? 0;
   if (o.budget !== undefined) enforceBudget(e, o.budget, what);
   return e;
 }

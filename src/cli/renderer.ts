@@ -1,16 +1,20 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
+import { splitData } from '../report/chart-data';
 import type { Rendered } from '../report/render';
 import type { RenderReply, RenderRequest } from './render-worker';
 
 /**
  * Where charts are drawn. Loading vega and vega-lite takes about 0.4 s, as long as a short run's
  * whole simulation; `startRenderer()`, called when a command starts, loads them on a worker thread
- * (render-worker.ts) while the simulation runs, and `renderChart` then hands each spec to it.
- * Without a started renderer (or from the .ts sources, under jest, where there is no compiled
- * worker script), and if the thread fails, charts are drawn on this thread as before. Either
- * way the same function draws them: the SVG bytes do not depend on where.
+ * (render-worker.ts) while the simulation runs. `prepareCharts` then sends it the charts the
+ * command will draw, without their data (their templates, report/render.ts's splitData): the
+ * thread compiles them and builds their Vega views while the simulation still runs, and
+ * `renderChart` at the end sends only the data to draw. Without a started renderer (or from the
+ * .ts sources, under jest, where there is no compiled worker script), and if the thread fails,
+ * charts are prepared and drawn on this thread at the end. Either way the same functions draw
+ * them, in the same order: the SVG bytes do not depend on where or when.
  */
 interface Pending {
   spec: TopLevelSpec;
@@ -58,15 +62,30 @@ export function startRenderer(): void {
   worker.on('exit', fallBack);
 }
 
+/**
+ * Has the renderer thread prepare these charts now (their data are ignored: only their shape
+ * counts), so that drawing them later needs only their data. Nothing without a thread: the
+ * specs are not even made.
+ */
+export function prepareCharts(specs: () => readonly TopLevelSpec[]): void {
+  const w = worker;
+  if (w === undefined) return;
+  for (const spec of specs()) {
+    const { template } = splitData(spec);
+    w.postMessage({ prepare: JSON.stringify(template), template } satisfies RenderRequest);
+  }
+}
+
 /** One chart's SVG, from the renderer thread when it was started, else drawn here. */
 export function renderChart(spec: TopLevelSpec): Promise<Rendered> {
   const w = worker;
   if (w === undefined) return renderHere(spec);
-  return new Promise((resolve, reject) => {
+  return new Promise<Rendered>((resolve, reject) => {
+    const { template, data } = splitData(spec);
     const id = nextId++;
     pending.set(id, { spec, resolve, reject });
     w.ref(); // a chart is being drawn: wait for it
-    w.postMessage({ id, spec });
+    w.postMessage({ id, key: JSON.stringify(template), template, data } satisfies RenderRequest);
   }).finally(() => {
     if (pending.size === 0) worker?.unref();
   }) as Promise<Rendered>;

@@ -9,8 +9,9 @@ import type { Rendered } from '../report/render';
 import type { Row } from '../report/rows';
 import { type SeriesPoint, TimeseriesCollector } from '../report/series';
 import { formatDuration } from '../scenario/units';
+import type { Plan } from '../sim/plan';
 import type { CliIO } from './io';
-import { renderChart } from './renderer';
+import { prepareCharts, renderChart } from './renderer';
 import type { ResultsWriter } from './output';
 import type { Axis } from './shard';
 import { version } from './version';
@@ -65,6 +66,15 @@ async function drawCharts(specs: { file: string; alt: string; spec: () => TopLev
   }
   for (const c of charts) writer.text(c.file, c.svg);
   return charts;
+}
+
+/**
+ * Called when a run starts: the renderer thread, if there is one, prepares the run's charts
+ * while the simulation runs (renderer.ts); their shape depends only on the plan (every profile
+ * has a series), their data come at the end.
+ */
+export function prepareRunReport(plan: Plan): void {
+  prepareCharts(() => runCharts(plan, new Map(plan.variants.map((v) => [v.label, []])), formatDuration).map((c) => c.spec()));
 }
 
 /** pool-use.svg, compare.svg (two or more profiles) and report.html of a run (../report/run-report.ts). */

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { grouped } from './digits';
 import { type CapacityContext, capacityChartPoints, capacityReportTable, type ProfileCapacity, whatIfReportTable } from './capacity';
 import { failureVsLoadChart, formatPercent } from './charts';
 import { FILE_NOTES, type ReportChart, type ReportModel } from './html';
@@ -9,7 +10,7 @@ import { FILE_NOTES, type ReportChart, type ReportModel } from './html';
  * files) and the browser page build the same report.
  */
 
-export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`) => `${grouped(n)} ${n === 1 ? one : many}`;
 
 /** The links of a folder, in reading order, for the files it will hold. */
 export function reportLinks(names: readonly string[]): ReportModel['files'] {

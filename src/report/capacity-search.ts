@@ -5,9 +5,9 @@ import { metricInterval } from './ci';
 import type { TaskOutcome, TaskSpec } from './task';
 import type { Plan } from '../sim/plan';
 import { expectedMultiplier, loadModel, type PlanEstimate, planEstimate } from '../stats/analytic';
-import { CAP_TIMES, CapacitySearch, overflowingBuckets, probeDuration, type SearchCap, scalePlan, searchCap } from '../stats/capacity';
+import { CAP_TIMES, CapacitySearch, overflowingBuckets, probeDuration, type SearchCap, scalePlan, searchBound, searchCap } from '../stats/capacity';
 import { type WhatIf } from '../stats/what-ifs';
-import { expectedAttempts } from '../stats/estimate';
+import { expectedAttempts, type RunBatch } from '../stats/estimate';
 
 /**
  * The searches of `portsim capacity` (moved here from ../cli/commands/capacity.ts, unchanged, so
@@ -30,6 +30,16 @@ export const MAX_ATTEMPTS = 1e8;
 
 export const DEFAULT_TARGET = 0.001;
 export const DEFAULT_PRECISION = 0.005;
+
+/** The most probes a baseline's search takes (then its answer is the bracket's lower end, with the reason); bounds its work. */
+export const BASELINE_PROBES = 24;
+
+/**
+ * Checks a stage's work before it runs, from the most its searches may simulate (RunBatch: each
+ * search's probe limit at its cap, ../stats/capacity.ts searchBound) and what the earlier stages
+ * did simulate (the command line: against the budget, refusing beyond it, ../cli/budget.ts).
+ */
+export type CheckStage<W> = (bounds: readonly RunBatch[], done: { tasks: number; events: number }) => W;
 
 /** What-ifs are searched up to this multiple of the baseline's sustainable load, no further (the baselines' bound too: ../stats/capacity.ts searchCap). */
 export const WHAT_IF_CAP = CAP_TIMES;
@@ -88,7 +98,7 @@ function baselineSearch(plan: Plan, v: number, target: number, precision: number
   const cap: SearchCap = { ...searchCap(trusted ? erlang : 1, CAP_TIMES, trusted ? 'estimate' : 'load', budget), ...(buckets !== undefined ? { buckets } : {}) };
   // An estimate that does not say where ports bind is no place to start: the bound is (one probe when it passes).
   const start = buckets === undefined ? Math.min(erlang, cap.multiplier) : cap.multiplier;
-  const search = new CapacitySearch({ target, precision, start, maxMultiplier: cap.multiplier });
+  const search = new CapacitySearch({ target, precision, start, maxMultiplier: cap.multiplier, maxProbes: BASELINE_PROBES });
   return { plan, v, change: 'baseline', estimate, search, probes: [], runs: 0, events: 0, cap };
 }
 
@@ -159,10 +169,11 @@ async function runSearches(searches: readonly Search[], replications: number, cu
  * WHAT_IF_CAP × the baseline and WHAT_IF_PROBES probes. No probe simulates more than
  * MAX_ATTEMPTS attempts per run (about a minute of simulation).
  */
-export async function searchAll(plan: Plan, chosen: readonly WhatIf[], target: number, precision: number, current: number, runRound: RunRound): Promise<ProfileCapacity[]> {
+export async function searchAll<W>(plan: Plan, chosen: readonly WhatIf[], target: number, precision: number, current: number, runRound: RunRound, check: CheckStage<W>): Promise<{ results: ProfileCapacity[]; work: W }> {
   const budget = MAX_ATTEMPTS / expectedAttempts(plan);
   const whatIfs = chosen.length > 0;
   const baselines: Search[] = plan.variants.map((_, v) => baselineSearch(plan, v, target, precision, budget));
+  let work = check(baselines.map(boundOf), { tasks: 0, events: 0 });
   await runSearches(baselines, plan.replications, current, runRound);
   const searches: Search[] = [];
   const listed = plan.variants.map((_, v) => chosen.map((w) => {
@@ -173,8 +184,10 @@ export async function searchAll(plan: Plan, chosen: readonly WhatIf[], target: n
     searches.push(search);
     return { w, status: 'evaluated' as const, detail: w.detail(plan, v), search };
   }));
+  // The what-ifs' bounds are known now (their caps and windows follow the baselines' answers): checked before they run, after what the baselines simulated.
+  if (searches.length > 0) work = check(searches.map(boundOf), { tasks: baselines.reduce((a, b) => a + b.runs, 0), events: baselines.reduce((a, b) => a + b.events, 0) });
   await runSearches(searches, plan.replications, current, runRound);
-  return plan.variants.map((_, v) => {
+  const results = plan.variants.map((_, v) => {
     const base = toCapacity(plan, current, baselines[v]!);
     const outcomes: WhatIfOutcome[] = listed[v]!.map((l) => ({
       id: l.w.id,
@@ -186,7 +199,15 @@ export async function searchAll(plan: Plan, chosen: readonly WhatIf[], target: n
     if (whatIfs) base.whatIfs = rankWhatIfs(base, outcomes);
     return base;
   });
+  return { results, work };
 }
+
+/**
+ * The most a search may simulate (../stats/capacity.ts searchBound): its probe limit at its cap.
+ * The budget is checked against these before each stage runs (the baselines, then the what-ifs,
+ * whose caps follow the baselines' answers): the work run never exceeds it.
+ */
+const boundOf = (s: Search): RunBatch => searchBound(s.plan, s.v, s.search.opts.maxMultiplier!, s.reference, s.search.opts.maxProbes!);
 
 /** A finished search as the report takes it. */
 function toCapacity(plan: Plan, current: number, s: Search): ProfileCapacity {

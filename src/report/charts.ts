@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Row } from './rows';
 import type { SeriesPoint } from './series';
+import { grouped } from './digits';
 
 /**
  * Vega-Lite specifications of the charts of a results folder: pure functions from data to a
@@ -61,54 +62,68 @@ export interface PoolUseInput {
   series: readonly ProfileSeries[];
 }
 
+/**
+ * A step line's points without the ones that change nothing: with step-after interpolation a
+ * point whose value is the previous point's draws no step, so it is left out (the last point,
+ * which ends the line, always stays). The line drawn is the same; Vega has fewer items to draw.
+ */
+export function steps<P>(points: readonly P[], value: (p: P) => number): P[] {
+  return points.filter((p, i) => i === 0 || i === points.length - 1 || value(p) !== value(points[i - 1]!));
+}
+
 /** Failed connects per second over each bucket, as a step line from t0 to t1 (seconds). */
 function failureSteps(points: readonly SeriesPoint[], div: number): { t: number; rate: number }[] {
   const out = points.map((p) => ({ t: round(p.t0 / div), rate: round(p.t1 > p.t0 ? p.failures / (p.t1 - p.t0) : 0) }));
   const last = points[points.length - 1];
   if (last !== undefined) out.push({ t: round(last.t1 / div), rate: out[out.length - 1]!.rate });
-  return out;
+  return steps(out, (p) => p.rate);
 }
 
 /**
- * Pool use over time, one panel per profile: ports established and in TIME_WAIT stacked, the
- * free rest up to the capacity of the profile's pools in grey, and under each panel a strip of
- * failed connects per second (the same scale for every profile, so they compare).
+ * Pool use over time, one panel per profile: ports established and in TIME_WAIT, the free rest
+ * up to the capacity of the profile's pools in grey, and under each panel a strip of failed
+ * connects per second (the same scale for every profile, so they compare).
+ *
+ * Drawn with as few items as the picture needs: the three bands (established from 0, TIME_WAIT
+ * over it, free up to the capacity) are three areas from one row per point, each between its
+ * top and the band's below, already summed: no stacking, imputing or faceting for Vega to do. The data-dependent parts are
+ * inline data (and the `failedMax` parameter), never the shape of the spec: the same profiles
+ * give the same spec whatever the run's results, so a renderer can prepare it before the results
+ * exist (report/render.ts, cli/renderer.ts).
  */
 export function poolUseChart(input: PoolUseInput): TopLevelSpec {
   const time = timeUnit(input.durationSeconds);
   const xDomain = [0, round(input.durationSeconds / time.seconds)];
-  const steps = input.series.map((s) => failureSteps(s.points, time.seconds));
-  const maxRate = steps.reduce((m, st) => st.reduce((a, p) => Math.max(a, p.rate), m), 0);
+  const failed = input.series.map((s) => failureSteps(s.points, time.seconds));
+  const maxRate = failed.reduce((m, st) => st.reduce((a, p) => Math.max(a, p.rate), m), 0);
+  const x = (axis: object) => ({ field: 't', type: 'quantitative', scale: { domain: xDomain, nice: false, zero: true }, axis });
   const panels = input.series.flatMap((s, i) => {
-    // A run starts with every port free: the stack rises from zero at t = 0.
-    const start = s.points.length > 0 && s.points[0]!.t > 0 ? [{ t: 0, established: 0, timeWait: 0 }] : [];
-    const stacked = [...start, ...s.points].flatMap((p) => {
-      const t = round(p.t / time.seconds);
-      return [
-        { t, state: 'established', order: 0, ports: p.established },
-        { t, state: 'TIME_WAIT', order: 1, ports: p.timeWait },
-        { t, state: 'free', order: 2, ports: Math.max(0, s.capacity - p.established - p.timeWait) },
-      ];
-    });
-    const failures = s.points.reduce((a, p) => a + p.failures, 0);
+    // A run starts with every port free: the ports in use rise from zero at t = 0.
+    const start = s.points.length > 0 && s.points[0]!.t > 0 ? [{ t: 0, established: 0, used: 0 }] : [];
+    const use = [...start, ...s.points.map((p) => ({ t: round(p.t / time.seconds), established: p.established, used: p.established + p.timeWait }))];
+    const quiet = s.points.every((p) => p.failures === 0);
     const last = i === input.series.length - 1;
-    const use = {
+    const yPorts = { domain: [0, Math.max(1, s.capacity)], nice: false };
+    const panel = {
       title: { text: s.profile, ...(s.note !== undefined ? { subtitle: s.note } : {}), fontSize: 13, subtitleFontSize: 11, offset: 4 },
       width: WIDTH,
       height: 170,
       layer: [
         {
-          data: { values: stacked },
-          mark: { type: 'area', interpolate: 'linear' },
-          encoding: {
-            x: { field: 't', type: 'quantitative', scale: { domain: xDomain, nice: false, zero: true }, axis: { title: null, labels: false, ticks: false, domain: false, minExtent: 0, maxExtent: 0 } },
-            y: { field: 'ports', type: 'quantitative', stack: 'zero', scale: { domain: [0, Math.max(1, s.capacity)], nice: false }, axis: { title: 'ports', format: ',d', tickCount: 5 } },
-            color: { field: 'state', type: 'nominal', scale: stateScale, legend: { title: null } },
-            order: { field: 'order', type: 'quantitative' },
-          },
+          data: { values: use },
+          // Each band between its edges: established from 0, TIME_WAIT from established up, free from the ports in use to the capacity.
+          layer: ([['established', 'established', undefined], ['TIME_WAIT', 'used', { field: 'established' }], ['free', 'used', { datum: s.capacity }]] as const).map(([state, field, other], k) => ({
+            mark: { type: 'area', interpolate: 'linear', aria: false },
+            encoding: {
+              x: x({ title: null, labels: false, ticks: false, domain: false, minExtent: 0, maxExtent: 0 }),
+              y: { field, type: 'quantitative', stack: null, scale: yPorts, ...(k === 0 ? { axis: { title: 'ports', format: ',d', tickCount: 5 } } : {}) },
+              ...(other !== undefined ? { y2: other } : {}),
+              color: { datum: state, type: 'nominal', scale: stateScale, legend: { title: null } },
+            },
+          })),
         },
         {
-          data: { values: [{ capacity: s.capacity, label: `capacity ${s.capacity.toLocaleString('en-US')} ports` }] },
+          data: { values: [{ capacity: s.capacity, label: `capacity ${grouped(s.capacity)} ports` }] },
           layer: [
             { mark: { type: 'rule', color: '#333', strokeDash: [5, 3], strokeWidth: 1.5 }, encoding: { y: { field: 'capacity', type: 'quantitative' } } },
             {
@@ -124,29 +139,29 @@ export function poolUseChart(input: PoolUseInput): TopLevelSpec {
       height: 56,
       layer: [
         {
-          data: { values: steps[i]! },
-          mark: { type: 'area', interpolate: 'step-after' },
+          data: { values: failed[i]! },
+          mark: { type: 'area', interpolate: 'step-after', aria: false },
           encoding: {
-            x: { field: 't', type: 'quantitative', scale: { domain: xDomain, nice: false, zero: true }, axis: { title: last ? time.title : null, tickCount: 8 } },
-            y: { field: 'rate', type: 'quantitative', scale: { domain: [0, Math.max(1, round(maxRate))], nice: true }, axis: { title: 'failed/s', titleFontSize: 11, tickCount: 2, format: ',~r' } },
+            x: x({ title: last ? time.title : null, tickCount: 8 }),
+            y: { field: 'rate', type: 'quantitative', stack: null, scale: { domain: [0, { expr: 'failedMax' }], nice: true }, axis: { title: 'failed/s', titleFontSize: 11, tickCount: 2, format: ',~r' } },
             color: { datum: 'failed connects', type: 'nominal', scale: stateScale },
           },
         },
-        ...(failures === 0
-          ? [{
-              data: { values: [{ text: 'no failed connects' }] },
-              mark: { type: 'text', align: 'left', baseline: 'middle', x: 6, y: 28, fontSize: 11, color: '#666' },
-              encoding: { text: { field: 'text' } },
-            }]
-          : []),
+        {
+          // Empty when the profile had failed connects.
+          data: { values: quiet ? [{ text: 'no failed connects' }] : [] },
+          mark: { type: 'text', align: 'left', baseline: 'middle', x: 6, y: 28, fontSize: 11, color: '#666' },
+          encoding: { text: { field: 'text' } },
+        },
       ],
     };
-    return [use, strip];
+    return [panel, strip];
   });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: { text: input.title, ...(input.subtitle !== undefined ? { subtitle: input.subtitle } : {}) },
     config: CONFIG,
+    params: [{ name: 'failedMax', value: Math.max(1, round(maxRate)) }],
     vconcat: panels,
     resolve: { scale: { y: 'independent', color: 'shared' } },
   } as TopLevelSpec;
@@ -174,7 +189,7 @@ export function compareChart(input: CompareInput): TopLevelSpec {
     const pts = s.points.map((p) => ({ profile: s.profile, t: round(p.t0 / time.seconds), u: round(p.maxUtilization) }));
     const last = s.points[s.points.length - 1];
     if (last !== undefined) pts.push({ profile: s.profile, t: round(last.t1 / time.seconds), u: pts[pts.length - 1]!.u });
-    return pts;
+    return steps(pts, (p) => p.u);
   });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -195,7 +210,7 @@ export function compareChart(input: CompareInput): TopLevelSpec {
       },
       {
         data: { values },
-        mark: { type: 'line', interpolate: 'step-after' },
+        mark: { type: 'line', interpolate: 'step-after', aria: false },
         encoding: {
           x: { field: 't', type: 'quantitative', scale: { domain: [0, round(input.durationSeconds / time.seconds)], nice: false }, axis: { title: time.title, tickCount: 8 } },
           y: { field: 'u', type: 'quantitative', scale: { domain: [0, 1.05], nice: false }, axis: { title: 'fullest pool (% of its ports in use)', format: '.0%', values: [0, 0.25, 0.5, 0.75, 1] } },

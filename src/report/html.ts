@@ -1,4 +1,5 @@
 import type { Cell, Row } from './rows';
+import { grouped } from './digits';
 
 /**
  * report.html: one self-contained page per results folder (inline CSS and SVG, no script, no
@@ -81,11 +82,6 @@ export function scopeSvgIds(svg: string, prefix: string): string {
     .replace(/url\(#([^)]+)\)/g, (m, id: string) => (ids.has(id) ? `url(#${prefix}-${id})` : m))
     .replace(/(href=")#([^"]+)"/g, (m, lead: string, id: string) => (ids.has(id) ? `${lead}#${prefix}-${id}"` : m));
 }
-
-const grouped = (n: number) => {
-  const [int, frac] = String(n).split('.');
-  return `${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac !== undefined ? `.${frac}` : ''}`;
-};
 
 /** A cell as a reader wants it: percentages for ratios, seconds with a unit, grouped integers. */
 export function formatCell(metric: string, v: Cell): string {

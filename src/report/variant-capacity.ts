@@ -1,12 +1,13 @@
 import { secondsFromTicks } from '../engine/time';
 import type { Plan } from '../sim/plan';
+import { grouped } from './digits';
 
 /**
  * The capacity a pool-use chart stacks up to, per variant, and the line under its name: pure,
  * for the command line's report (../cli/report-files.ts) and the browser page (../web) alike.
  */
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${grouped(n)} ${n === 1 ? one : many}`;
 
 /** Ports of all a variant's pools together, and how they are made up. */
 export function variantCapacity(plan: Plan, variant: number): { capacity: number; note: string } {
@@ -22,7 +23,7 @@ export function variantCapacity(plan: Plan, variant: number): { capacity: number
     pools += n;
     sizes.add(size);
   });
-  const tw = [...new Set(profiles.map((p) => secondsFromTicks(p.timeWait).toLocaleString('en-US')))].join('/');
-  const made = pools === 1 ? `${plural(capacity, 'port')} in 1 pool` : `${plural(pools, 'pool')} of ${[...sizes].map((s) => s.toLocaleString('en-US')).join('/')} ports`;
+  const tw = [...new Set(profiles.map((p) => grouped(secondsFromTicks(p.timeWait), 3)))].join('/');
+  const made = pools === 1 ? `${plural(capacity, 'port')} in 1 pool` : `${plural(pools, 'pool')} of ${[...sizes].map((s) => grouped(s)).join('/')} ports`;
   return { capacity, note: `${made} · TIME_WAIT ${tw} s` };
 }

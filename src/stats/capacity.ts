@@ -1,5 +1,6 @@
 import { Distribution } from '../random/distributions';
 import type { Plan } from '../sim/plan';
+import type { RunBatch } from './estimate';
 
 /**
  * The capacity search: the highest load, as a multiplier on every arrival rate of a scenario, at
@@ -238,4 +239,17 @@ export function probeDuration(plan: Plan, variant: number, multiplier: number, r
   const window = Math.max((steady * reference) / multiplier, MIN_STEADY_HOLDS * hold);
   if (!Number.isFinite(window)) return plan.duration;
   return Math.min(plan.duration, plan.warmup + Math.ceil(window / 1e6) * 1e6);
+}
+
+/**
+ * The most a capacity search's probes may simulate, as one batch of runs (./estimate.ts): `probes`
+ * probes (its probe limit) × the plan's replications, each at the search's cap (no probe goes
+ * higher) over the duration a probe there simulates (probeDuration, with the search's reference
+ * when it has one): an upper bound of its work, not an expectation, since a probe's attempts grow
+ * with its multiplier even when its window shrinks. `plan` is the searched plan (a what-if's
+ * changed one).
+ */
+export function searchBound(plan: Plan, variant: number, cap: number, reference: number | undefined, probes: number): RunBatch {
+  const duration = reference === undefined ? plan.duration : probeDuration(plan, variant, cap, reference);
+  return { plan: { ...plan, duration }, variant, load: cap, runs: probes * plan.replications, rowRuns: 0 };
 }

@@ -108,40 +108,57 @@ function taskCost(plan: Plan, variant: number, load: number): TaskCost {
 }
 
 /**
+ * Runs of one variant of a plan at one load: `runs` simulations at `load` times the file's
+ * arrival rates, `rowRuns` of which write timeseries.csv. A study is one batch per plan and
+ * variant; a capacity search one per search, at the highest load it may probe.
+ */
+export interface RunBatch {
+  plan: Plan;
+  variant: number;
+  load: number;
+  runs: number;
+  rowRuns: number;
+}
+
+/** The estimate of batches of runs, `threads` of them at once. */
+export function estimateBatches(batches: readonly RunBatch[], threads: number): WorkEstimate {
+  const est: WorkEstimate = { tasks: 0, attempts: 0, events: 0, rows: 0, pools: 0, portSlots: 0, memoryBytes: 0, threadBytes: 0, drivers: { events: '', rows: '', memory: '' } };
+  let topEvents = -1, topMemory = -1, tasksMemory = 0;
+  for (const { plan, variant, load, runs, rowRuns } of batches) {
+    const c = taskCost(plan, variant, load);
+    est.tasks += runs;
+    est.attempts += c.attempts * runs;
+    est.events += c.events * runs;
+    est.rows += c.samples * rowRuns;
+    est.pools = Math.max(est.pools, c.pools);
+    est.portSlots = Math.max(est.portSlots, c.portSlots);
+    tasksMemory = Math.max(tasksMemory, c.memory);
+    if (c.events > topEvents) {
+      topEvents = c.events;
+      est.drivers.events = `${c.top} over duration ${fmtTicks(plan.duration)}`;
+      est.drivers.rows = `sample ${fmtTicks(plan.sample)} over duration ${fmtTicks(plan.duration)}: ${fmt(c.samples)} rows a run`;
+    }
+    if (c.memory > topMemory) {
+      topMemory = c.memory;
+      est.drivers.memory = `${fmt(c.pools)} port pools (hosts' sourceIps × destinations) of ${fmt(c.portSlots)} ports in all, and about ${fmt(c.held)} ports held at once`;
+    }
+  }
+  const used = Math.max(1, Math.min(threads, est.tasks));
+  est.threadBytes = BYTES_PER_THREAD + tasksMemory;
+  est.memoryBytes = used * est.threadBytes;
+  return est;
+}
+
+/**
  * The estimate of a study: every (plan, variant, replication) task; `detail` when it writes
- * timeseries.csv; `threads` running at once; `load` scales arrival rates (a capacity search's
- * probes), `repeat` counts runs of every task (its probes).
+ * timeseries.csv; `threads` running at once; `load` scales arrival rates, `repeat` counts runs
+ * of every task.
  */
 export function estimateWork(plans: readonly Plan[], opts: { detail: boolean; threads: number; load?: number; repeat?: number }): WorkEstimate {
   const load = opts.load ?? 1, repeat = opts.repeat ?? 1;
-  const est: WorkEstimate = { tasks: 0, attempts: 0, events: 0, rows: 0, pools: 0, portSlots: 0, memoryBytes: 0, threadBytes: 0, drivers: { events: '', rows: '', memory: '' } };
-  let topEvents = -1, topMemory = -1, tasksMemory = 0;
-  for (const plan of plans) {
-    for (let v = 0; v < plan.variants.length; v++) {
-      const c = taskCost(plan, v, load);
-      const n = plan.replications * repeat;
-      est.tasks += n;
-      est.attempts += c.attempts * n;
-      est.events += c.events * n;
-      if (opts.detail) est.rows += c.samples * plan.replications;
-      est.pools = Math.max(est.pools, c.pools);
-      est.portSlots = Math.max(est.portSlots, c.portSlots);
-      tasksMemory = Math.max(tasksMemory, c.memory);
-      if (c.events > topEvents) {
-        topEvents = c.events;
-        est.drivers.events = `${c.top} over duration ${fmtTicks(plan.duration)}`;
-        est.drivers.rows = `sample ${fmtTicks(plan.sample)} over duration ${fmtTicks(plan.duration)}: ${fmt(c.samples)} rows a run`;
-      }
-      if (c.memory > topMemory) {
-        topMemory = c.memory;
-        est.drivers.memory = `${fmt(c.pools)} port pools (hosts' sourceIps × destinations) of ${fmt(c.portSlots)} ports in all, and about ${fmt(c.held)} ports held at once`;
-      }
-    }
-  }
-  const threads = Math.max(1, Math.min(opts.threads, est.tasks));
-  est.threadBytes = BYTES_PER_THREAD + tasksMemory;
-  est.memoryBytes = threads * est.threadBytes;
-  return est;
+  return estimateBatches(plans.flatMap((plan) => plan.variants.map((_, variant) => ({
+    plan, variant, load, runs: plan.replications * repeat, rowRuns: opts.detail ? plan.replications : 0,
+  }))), opts.threads);
 }
 
 /** The user's limits; undefined: no limit. */

@@ -60,7 +60,7 @@ export async function runCapacityStudy(file: string, text: string, progress: Cap
   };
   let probes = 0;
   let runs = 0;
-  const results = await searchAll(plan, WHAT_IFS, target, precision, current, (tasks) => {
+  const { results } = await searchAll(plan, WHAT_IFS, target, precision, current, (tasks) => {
     const outcomes: TaskOutcome[] = tasks.map((t) => {
       const o = runTask(t);
       progress(probes, ++runs);
@@ -69,7 +69,7 @@ export async function runCapacityStudy(file: string, text: string, progress: Cap
     probes += tasks.length / plan.replications;
     progress(probes, runs);
     return Promise.resolve(outcomes);
-  });
+  }, () => undefined); // no budget here: the page's Stop ends a search that takes too long
   const capacity = new TextCsv(CAPACITY_COLUMNS);
   for (const r of results) for (const row of capacityRows(ctx, r)) capacity.add(row);
   const probeCsv = new TextCsv(PROBE_COLUMNS);

@@ -245,4 +245,21 @@ workloads:
     expect(r.out).toMatch(/linux-custom +50\.00 +≥ 500\.0 +≥ \+900\.0%/);
     expect(readCsv(join(out, 'probes.csv')).length).toBe(2);
   });
+
+  test('the work estimate is an upper bound of what the search simulates, and the budget refuses by it before anything runs', async () => {
+    const file = tempScenario(tiny);
+    const out = tempDir();
+    const r = await cli('capacity', file, '--jobs', '2', '--out', out, '--no-report', '--quiet');
+    expect(r).toEqual({ code: 0, out: '', err: '' });
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { events: number; runs: number; estimate: { events: number; tasks: number } };
+    expect(meta.runs).toBeGreaterThan(3); // the baseline and its what-ifs
+    expect(meta.events).toBeLessThanOrEqual(meta.estimate.events);
+    expect(meta.runs).toBeLessThanOrEqual(meta.estimate.tasks);
+    // A budget between the work done and the bound: refused, exit 2, nothing written.
+    const refused = tempDir();
+    const low = await cli('capacity', file, '--out', refused, '--no-report', '--max-events', String(Math.ceil(meta.events)));
+    expect(low.code).toBe(2);
+    expect(low.err).toMatch(/this capacity search is too large, refused before it starts/);
+    expect(existsSync(join(refused, 'capacity.csv'))).toBe(false);
+  });
 });

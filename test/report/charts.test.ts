@@ -1,6 +1,7 @@
 import {
   axisValues, compareChart, failureVsLoadChart, formatPercent, poolUseChart, type ProfileSeries, STATE_COLOURS, sweepChart, timeUnit,
 } from '../../src/report/charts';
+import { splitData } from '../../src/report/chart-data';
 import { renderSvg } from '../../src/report/render';
 import type { SeriesPoint } from '../../src/report/series';
 
@@ -91,6 +92,41 @@ describe('chart specs render to SVG', () => {
     const plain = await renderSvg(failureVsLoadChart([{ load: 1, failureRatio: 0 }, { load: 2, failureRatio: 0.5 }], { scale: 'symlog', target: 0.01 }));
     expect(plain.warnings).toEqual([]);
     expect(texts(plain.svg)).toContain('Failure ratio against load');
+  });
+});
+
+describe('charts prepared before their data (the CLI renderer thread)', () => {
+  const quiet = (s: ProfileSeries): ProfileSeries => ({ ...s, points: s.points.map((p) => ({ ...p, failures: 0 })) });
+  const empty = (s: ProfileSeries): ProfileSeries => ({ ...s, points: [] });
+  const both = [series('linux', 28232, 200), series('windows', 16384, 200)];
+  const failing = series('small', 10000, 200); // full from t = 50 s: 60 failed/s
+
+  test('the run charts\' shape does not depend on the results: one template with failures, without, and with no points yet', () => {
+    for (const chart of [
+      (ss: ProfileSeries[]) => poolUseChart({ title: 'P', subtitle: 's', durationSeconds: 120, series: ss }),
+      (ss: ProfileSeries[]) => compareChart({ title: 'C', durationSeconds: 120, series: ss }),
+    ]) {
+      const templates = [both, both.map(quiet), both.map(empty), [{ ...both[0]!, points: failing.points }, quiet(both[1]!)]].map((ss) => JSON.stringify(splitData(chart(ss)).template));
+      expect(new Set(templates).size).toBe(1);
+      expect(templates[0]).not.toContain('"data":{"values"');
+    }
+  });
+
+  test('splitData: inline datasets in order, param values out; the data differ when the results do', () => {
+    const withFailures = splitData(poolUseChart({ title: 'P', durationSeconds: 120, series: [failing] }));
+    const without = splitData(poolUseChart({ title: 'P', durationSeconds: 120, series: [quiet(failing)] }));
+    expect(withFailures.data.datasets.length).toBe(4); // ports in use, capacity, failures, the "no failed connects" note
+    expect(withFailures.data.datasets[3]).toEqual([]);
+    expect(without.data.datasets[3]).toEqual([{ text: 'no failed connects' }]);
+    expect(withFailures.data.params.failedMax).toBe(60);
+    expect(without.data.params.failedMax).toBe(1);
+    expect(JSON.stringify(withFailures.template)).toContain('"name":"portsim_data_3"');
+  });
+
+  test('a step line keeps only the points where it changes (and its last): the same steps, fewer items', () => {
+    const { data } = splitData(poolUseChart({ title: 'P', durationSeconds: 120, series: [failing] }));
+    const failures = data.datasets[2] as { t: number; rate: number }[];
+    expect(failures).toEqual([{ t: 0, rate: 0 }, { t: 50, rate: 60 }, { t: 120, rate: 60 }]);
   });
 });
 

@@ -11,7 +11,7 @@ import { totalRate } from '../../stats/capacity';
 import { type WhatIf, WHAT_IFS } from '../../stats/what-ifs';
 import { didYouMean } from '../../scenario/issues';
 import { type Budget, estimateJson, expectedAttempts } from '../../stats/estimate';
-import { checkWork } from '../budget';
+import { checkBatches } from '../budget';
 import { engineOf } from '../engine';
 import { type CliIO, ExitError } from '../io';
 import { checkTarget, ResultsWriter } from '../output';
@@ -104,14 +104,6 @@ export function chosenWhatIfs(option: boolean | readonly string[] | undefined): 
   return WHAT_IFS.filter((w) => option.includes(w.id));
 }
 
-/**
- * For the work estimate only: probes per search (measured 8–14 on the shipped scenarios) and
- * what-ifs searched per profile. why not the true bound (60 probes at up to 10^4 × the load): it
- * would refuse every search; the estimate is of the search near the file's load.
- */
-const CAPACITY_PROBES_ESTIMATE = 12;
-const CAPACITY_WHAT_IFS_ESTIMATE = 5;
-
 export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions, io: CliIO): Promise<CapacityOutcome> {
   const { plan } = loaded;
   const target = opts.target ?? DEFAULT_TARGET;
@@ -135,13 +127,15 @@ async function searchAndWrite(loaded: LoadedScenario, opts: CapacityOptions, io:
   const dir = opts.out ?? join('results', plan.name, `capacity-s${plan.seed}-${hash.slice(0, 8)}`);
   // Before the search: a folder that cannot hold results, and a search beyond the budget.
   checkTarget(dir);
-  const work = checkWork([plan], 'this capacity search', { detail: false, repeat: CAPACITY_PROBES_ESTIMATE * (opts.whatIfs === false ? 1 : 1 + CAPACITY_WHAT_IFS_ESTIMATE), ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), ...(opts.budget !== undefined ? { budget: opts.budget } : {}) });
   const started = process.hrtime.bigint();
   const current = totalRate(plan);
   const text = { duration: formatDuration(plan.duration), warmup: formatDuration(plan.warmup), steady: formatDuration(plan.duration - plan.warmup) };
   const ctx: CapacityContext = { plan, target, precision, replications: plan.replications, text };
 
-  const results = await searchAll(plan, chosenWhatIfs(opts.whatIfs), target, precision, current, (tasks) => runRound(tasks, opts.jobs));
+  // Each stage's work is checked before it runs, against the most its searches may simulate: the baselines first, the what-ifs once the baselines' answers fix their caps.
+  const budget = { ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), ...(opts.budget !== undefined ? { budget: opts.budget } : {}) };
+  const { results, work } = await searchAll(plan, chosenWhatIfs(opts.whatIfs), target, precision, current, (tasks) => runRound(tasks, opts.jobs),
+    (bounds, done) => checkBatches(bounds, 'this capacity search', { ...budget, done }));
   const allRuns = [...results, ...results.flatMap((r) => (r.whatIfs ?? []).flatMap((w) => (w.capacity === undefined ? [] : [w.capacity])))];
 
   const writer = new ResultsWriter(dir);

@@ -69,8 +69,11 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
   const started = process.hrtime.bigint();
   const work = checkWork([plan], 'this run', { detail: true, ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), ...(opts.budget !== undefined ? { budget: opts.budget } : {}) });
   const writer = new ResultsWriter(dir);
-  // The chart renderer loads on its own thread while the simulation runs (../renderer.ts).
-  if (opts.shard === undefined && opts.report !== false) startRenderer();
+  // The chart renderer loads on its own thread and prepares the charts while the simulation runs (../renderer.ts).
+  if (opts.shard === undefined && opts.report !== false) {
+    startRenderer();
+    (await import('../report-files')).prepareRunReport(plan);
+  }
   try {
     const tasks = runTasks(plan);
     const study = await executeStudy(writer, {
