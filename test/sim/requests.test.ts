@@ -1,4 +1,4 @@
-import { Simulation } from '../../src/sim/simulation';
+import { Simulation } from '../oracle/sim/simulation';
 import { runOne } from '../../src/stats/run-one';
 import { activeIntervals } from '../../src/workload/clients';
 import { backoffDelay } from '../../src/workload/retry';
