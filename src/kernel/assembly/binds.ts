@@ -31,7 +31,7 @@ export const HK_STRIDE = 8;
 export const WK_KIND = 0, WK_ALLOC = 1, WK_RNG = 2, WK_REUSEADDR = 3, WK_IDLE_AT = 16, WK_STATE = 6, WK_LATENCY = 7, WK_LATRNG_AT = 32;
 export const WK_STRIDE = 12;
 
-/** How a socket of the workload (its WK record) closes (../../sim/udp.ts closingCode): a UDP socket by its owner, a TCP one by the side drawn. */
+/** How a socket of the workload (its WK record) closes (test/oracle/sim/sockets.ts closingCode): a UDP socket by its owner, a TCP one by the side drawn. */
 @inline export function closingCode(WK: usize, drawn: i32): i32 {
   return load<i32>(WK + (<usize>WK_KIND << 2)) == KIND_UDP ? UDP_END : drawn;
 }

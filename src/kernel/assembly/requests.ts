@@ -222,7 +222,7 @@ function connectFailed(r: i32, cp: usize): void {
 
 @inline function connPort(c: usize, pool: i32): i32 { return <i32>((c - CONN) / C_BYTES) - load<i32>(CONNBASE + (<usize>pool << 2)); }
 
-/** The delay before retry number `retry` (1 for the first), in whole ticks (retry.ts backoffDelay). */
+/** The delay before retry number `retry` (1 for the first), in whole ticks (test/oracle/sim/sockets.ts backoffDelay). */
 function backoffDelay(w: i32, retry: i32): f64 {
   const base = rwf(w, R_BASE);
   // 2^(retry - 1) exactly, as JS's 2 ** (retry - 1) (Infinity past 2^1023)

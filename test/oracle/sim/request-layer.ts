@@ -1,12 +1,11 @@
 import type { Engine } from '../engine/engine';
-import { backoffDelay } from '../../../src/workload/retry';
-import { ConnectionPool, connId, connPool, connPort } from '../../../src/sim/connection-pool';
+import { backoffDelay, closingCode } from './sockets';
+import { ConnectionPool, connId, connPool, connPort } from './connection-pool';
 import { CLIENT_NEXT, CLOSE, IDLE_END, REQUEST_DONE, RETRY } from '../../../src/sim/events';
 import type { Plan } from '../../../src/sim/plan';
 import type { Ports } from './ports';
 import { FAIL_ESTABLISHED, FAIL_TIME_WAIT, type Recorder } from '../../../src/sim/recorder';
 import { type HostState, nextPool, type WorkloadState } from './state';
-import { closingCode } from '../../../src/sim/udp';
 
 /**
  * The request layer, for workloads with closed-loop clients, connection pools or retries:

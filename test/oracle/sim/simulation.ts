@@ -10,7 +10,7 @@ import { Ports } from './ports';
 import { FAIL_ESTABLISHED, FAIL_TIME_WAIT, type Recorder } from '../../../src/sim/recorder';
 import { RequestLayer } from './request-layer';
 import { type HostState, hostStates, nextPool, type WorkloadState, workloadStates } from './state';
-import { closingCode } from '../../../src/sim/udp';
+import { closingCode } from './sockets';
 
 /**
  * The test oracle's connection model (the JS engine: the model written a second time, plainly,
