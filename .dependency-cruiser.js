@@ -5,7 +5,9 @@
  * import cycles; nothing below cli/ reaches the file system, the process, the clock's
  * host-side modules or threads (scenario/load.ts, the scenario's one reader of files, excepted).
  * src/web/ (the browser page, #18) is a second edge beside cli/: it may import every layer but
- * cli/, and nothing imports it.
+ * cli/, and nothing imports it. test/oracle/ (the JS engine, the second implementation of the
+ * model that the kernel is tested against) may import src/ below cli/; nothing in src/ imports
+ * test/, so the oracle never ships.
  */
 // Each layer with the folders it may import besides its own.
 const LAYERS = {
@@ -48,6 +50,20 @@ module.exports = {
       to: { path: '^src/web/' },
     },
     {
+      name: 'src-never-imports-test',
+      comment: 'test/ (the oracle included) is not shipped: nothing in src/ may import it (README, Architecture)',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'oracle-is-model-only',
+      comment: 'test/oracle/ (the JS engine) is the model alone: it may import src/ below cli/, never cli/ or web/',
+      severity: 'error',
+      from: { path: '^test/oracle/' },
+      to: { path: '^src/(cli|web)/' },
+    },
+    {
       name: 'no-cycle',
       comment: 'import cycles make the layering meaningless and the load order fragile',
       severity: 'error',
@@ -56,9 +72,9 @@ module.exports = {
     },
     {
       name: 'no-io-below-cli',
-      comment: 'nothing below src/cli/ touches the file system, the process, threads or the host (scenario/load.ts is the scenario layer\'s one reader)',
+      comment: 'nothing below src/cli/, nor the oracle, touches the file system, the process, threads or the host (scenario/load.ts is the scenario layer\'s one reader)',
       severity: 'error',
-      from: { path: '^src/(?!cli/)', pathNot: '^src/scenario/load\\.ts$' },
+      from: { path: '^(src/(?!cli/)|test/oracle/)', pathNot: '^src/scenario/load\\.ts$|\\.test\\.ts$' },
       to: { dependencyTypes: ['core'], path: '^(node:)?(fs|fs/promises|process|child_process|worker_threads|os|net|http|https|readline|cluster|dgram|perf_hooks|timers)$' },
     },
     {

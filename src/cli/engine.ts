@@ -1,21 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { provideKernel } from '../kernel/run-kernel';
-import type { Plan } from '../sim/plan';
-import { type EngineChoice, whyNotKernel } from '../stats/run-one';
+import { ExitError } from './io';
 
 /**
- * Which engine the command line runs, decided at the edge: the WebAssembly kernel is read from
+ * The kernel the command line runs, provided at the edge: the WebAssembly kernel is read from
  * dist/kernel.wasm here (the layers below read no files) and handed to ../kernel/run-kernel.ts,
- * lazily, when importing this module; `PORTSIM_ENGINE=js` in the environment forces the JS
- * engine (to compare, or to rule the kernel out when something looks wrong). Worker threads
- * are given the main thread's compiled kernel and environment (pool.ts).
+ * lazily, when importing this module. Worker threads are given the main thread's compiled
+ * kernel (pool.ts). The kernel is the only engine: `PORTSIM_ENGINE`, which once chose the JS
+ * engine (now test/oracle/, the tests' reference), is refused with a clear message.
  */
 
 /** Where `npm run build` writes the kernel (see package.json, build:kernel). */
 const WASM_FILE = 'dist/kernel.wasm';
 
-/** The variable that forces the JS engine, and the only value it takes. */
+/** The variable that once chose the JS engine, which is no longer part of portsim. */
 const ENGINE_VARIABLE = 'PORTSIM_ENGINE';
 
 /** dist/kernel.wasm of the package this file belongs to (from src/ under ts-jest, from dist/src/ when built). */
@@ -39,13 +38,14 @@ export function builtKernel(): WebAssembly.Module | undefined {
 
 provideKernel(builtKernel);
 
-/** Why a variant runs on the JS engine (undefined: on the kernel), as meta.json states it. */
-export function engineReason(plan: Plan, variant: number): string | undefined {
-  if (process.env[ENGINE_VARIABLE] === 'js') return `${ENGINE_VARIABLE}=js`;
-  return whyNotKernel(plan, variant);
-}
-
-/** The engine a variant runs on. */
-export function engineOf(plan: Plan, variant: number): EngineChoice {
-  return engineReason(plan, variant) === undefined ? 'wasm' : 'js';
+/**
+ * Refuses `PORTSIM_ENGINE` in the environment (exit 2): it chose between the kernel and the JS
+ * engine, and the kernel is now the only engine, so a run that asks for another must not
+ * silently run on the kernel.
+ */
+export function refuseEngineVariable(env: NodeJS.ProcessEnv = process.env): void {
+  const value = env[ENGINE_VARIABLE];
+  if (value === undefined) return;
+  throw new ExitError(`${ENGINE_VARIABLE}=${value}: this variable no longer exists. portsim has one engine, the WebAssembly kernel `
+    + `(dist/kernel.wasm), which runs every scenario; the JS engine it chose is gone (it is the tests' reference now). Unset ${ENGINE_VARIABLE} and run again.`);
 }

@@ -1,4 +1,4 @@
-import { engineOf } from './engine';
+import './engine'; // provides the built kernel (dist/kernel.wasm) to the runs
 import { type DetailSinks, runTask, type TaskOutcome, type TaskSpec } from '../report/task';
 
 export { type DetailKey, detailFiles, type DetailSinks, type RowSink, type TaskOutcome, type TaskSpec } from '../report/task';
@@ -19,8 +19,8 @@ export function injectedTaskFailure(): number | undefined {
   return failingTask;
 }
 
-/** Runs one task (../report/task.ts) on the engine the command line chose (./engine.ts). */
+/** Runs one task (../report/task.ts) on the kernel the command line provides (./engine.ts). */
 export function executeTask(task: TaskSpec, detail?: DetailSinks): TaskOutcome {
   if (failingTask === task.index) throw new Error(`task ${task.index} failed on purpose (injectTaskFailure)`);
-  return runTask(task, detail, engineOf(task.plan, task.variant));
+  return runTask(task, detail);
 }

@@ -72,8 +72,8 @@ interface RunLayout {
 /**
  * Runs the variant on the kernel into `initial` (a fresh statistics' arrays, which it reads as
  * the starting figures and overwrites with the final ones); `levels` are the utilization
- * thresholds whose first crossing times go into initial.thresholdTimes. The caller has checked
- * `kernelRefusal` is undefined.
+ * thresholds whose first crossing times go into initial.thresholdTimes. The caller has
+ * validated the plan (../scenario); the kernel runs every plan that passes.
  */
 export function runKernel(
   module: WebAssembly.Module, plan: Plan, variant: number, replication: number,
@@ -242,7 +242,7 @@ function fillWorkloads(buf: ArrayBuffer, L: RunLayout, streams: RandomStreams, i
   const WL = f64(buf, at.wls, nWl * WL_STRIDE), WI = i32(buf, at.wlInts, nWl * WLI_STRIDE), WR = i32(buf, at.wlRng, nWl * 16), PK = f64(buf, at.pick, L.nPick * 4);
   let pick = 0;
   L.workloads.forEach((w, i) => {
-    // The distribution's code and parameters as the JS engine's Distribution holds them (kernelRefusal has checked the kernel draws it).
+    // The distribution's code and parameters as the JS engine's Distribution holds them (the kernel draws every distribution of the registry).
     const { kind: durKind, p1: d1, p2: d2 } = new Distribution(w.duration);
     const closer = new Closer(w.closedBy);
     const total = w.weights.reduce((a, b) => a + b, 0);
@@ -317,7 +317,7 @@ function run(k: KernelExports, memory: WebAssembly.Memory, L: RunLayout): void {
     const wanted = new Float64Array(memory.buffer, L.at.cfg, CFG_SIZE)[CFG_OOM]!;
     if (wanted > 0) {
       throw new Error(`the kernel ran out of memory: it could not have ${Math.ceil(wanted / 2 ** 20)} MiB more past ${Math.round(memory.buffer.byteLength / 2 ** 20)} MiB `
-        + `(WebAssembly's 4 GiB, or this machine's limit); the run touches too many port pools (${L.nPools} declared) or holds too many ports at once; PORTSIM_ENGINE=js runs it on the JS engine`);
+        + `(WebAssembly's 4 GiB, or this machine's limit); the run touches too many port pools (${L.nPools} declared) or holds too many ports at once (fewer destinations, source addresses or hosts need fewer pools)`);
     }
     throw e;
   }

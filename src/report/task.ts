@@ -6,7 +6,7 @@ import { breakdownRows } from './breakdown';
 import { GATEWAY_COLUMNS, GATEWAY_POOLS_COLUMNS, gatewayRows, withGatewayColumns } from './gateway-rows';
 import type { Plan } from '../sim/plan';
 import { loadPhases } from '../stats/phases';
-import { type EngineChoice, engineFor, runOne } from '../stats/run-one';
+import { runOne } from '../stats/run-one';
 import { TransientCollector } from '../stats/transients';
 
 /**
@@ -70,11 +70,10 @@ export function detailFiles(plan: Plan | undefined): { key: DetailKey; name: str
 }
 
 /**
- * Runs one task, on whichever thread calls it, on `engine` (default: the kernel when it was
- * provided and runs the plan). Pure: the rows go to `detail`, the figures are returned; the
+ * Runs one task, on whichever thread calls it, on the kernel (../stats/run-one.ts). Pure: the rows go to `detail`, the figures are returned; the
  * command line (../cli/task.ts) and the browser page (../web) both run tasks with it.
  */
-export function runTask(task: TaskSpec, detail?: DetailSinks, engine: EngineChoice = engineFor(task.plan, task.variant)): TaskOutcome {
+export function runTask(task: TaskSpec, detail?: DetailSinks): TaskOutcome {
   const { plan, replication } = task;
   const label = plan.variants[task.variant]!.label;
   const load = loadPhases(plan);
@@ -84,7 +83,7 @@ export function runTask(task: TaskSpec, detail?: DetailSinks, engine: EngineChoi
     : (s) => {
       collector.add(s);
       detail.timeseries.add(timeseriesRow(label, replication, s));
-    }, engine);
+    });
   const transients = collector.result();
   if (detail !== undefined) {
     addAll(detail.ports, portRows(plan, result));

@@ -3,7 +3,6 @@ import type { PlanGateway } from '../nat/plan-gateway';
 import { DURATION_PARAMS, GATEWAY_PRESETS, type GatewayParamName, presetParams } from '../nat/presets';
 import { Distribution } from '../random/distributions';
 import type { Plan, PlanHost, PlanWorkload } from '../sim/plan';
-import { kernelRefusal } from '../kernel/support';
 import type { Issue } from './issues';
 import { gatewayParam, poolSizes } from './rules-gateways';
 import type { ScenarioInput } from './schema';
@@ -92,10 +91,9 @@ function warmupWith(plan: Plan, s: ScenarioInput, gateways: readonly PlanGateway
 }
 
 /**
- * The NAT layer runs on the WebAssembly kernel only (../kernel/assembly/nat.ts), on the plain
- * connection path: a plan with gateways whose variant the kernel would not run, or with a
- * request-layer workload (clients, pool, retry) behind a gateway, is refused rather than run
- * without its gateways.
+ * The NAT layer (../kernel/assembly/nat.ts) hooks the plain connection path only: a plan with a
+ * request-layer workload (clients, pool, retry) behind a gateway is refused rather than run
+ * without its gateway.
  */
 export function gatewayKernelIssues(plan: Plan): Issue[] {
   if (plan.gateways === undefined) return [];
@@ -106,10 +104,5 @@ export function gatewayKernelIssues(plan: Plan): Issue[] {
       issues.push({ path: ['workloads', i, field], code: 'unsupported', message: `a workload behind a gateway has no ${field} yet: the NAT layer runs on the plain connection path (open arrivals, one connection each)` });
     }
   });
-  if (issues.length > 0) return issues;
-  for (let v = 0; v < plan.variants.length; v++) {
-    const why = kernelRefusal(plan, v);
-    if (why !== undefined) issues.push({ path: ['gateways'], code: 'unsupported', message: `gateways run on the WebAssembly kernel only, which does not run ${why} (variant ${plan.variants[v]!.label})` });
-  }
   return issues;
 }

@@ -1,5 +1,4 @@
 import type { Tick } from '../engine/time';
-import { KIND_UDP } from './pool-layout';
 import type { PlanWorkload } from './plan';
 import { UDP_END } from '../workload/closing-sides';
 
@@ -10,11 +9,6 @@ import { UDP_END } from '../workload/closing-sides';
  */
 
 export { UDP_END };
-
-/** How a socket of this kind of pool closes: a UDP socket by its owner, a TCP one by the side drawn. */
-export function closingCode(kind: number, drawn: number): number {
-  return kind === KIND_UDP ? UDP_END : drawn;
-}
 
 /** Ticks a socket stays open after its flow: a UDP socket's idle timeout, 0 for TCP. */
 export function idleHold(w: PlanWorkload): Tick {

@@ -1,5 +1,4 @@
 import type { Tick } from '../engine/time';
-import type { RandomStream } from '../random/stream';
 import { BACKOFF_EXPONENTIAL, BACKOFF_FIXED, JITTER_EQUAL, JITTER_FULL, JITTER_NONE } from './retry-codes';
 
 /**
@@ -27,14 +26,3 @@ export const RETRY_CODES = {
   backoff: { fixed: BACKOFF_FIXED, exponential: BACKOFF_EXPONENTIAL },
   jitter: { none: JITTER_NONE, full: JITTER_FULL, equal: JITTER_EQUAL },
 } as const satisfies { backoff: Record<RetrySpec['backoff'], number>; jitter: Record<RetrySpec['jitter'], number> };
-
-/** The delay before retry number `retry` (1 for the first retry), in whole ticks. */
-export function backoffDelay(spec: RetrySpec, retry: number, rng: RandomStream): Tick {
-  const raw = spec.backoff === 'fixed' ? spec.base : spec.base * 2 ** (retry - 1);
-  const b = Math.min(raw, spec.max);
-  switch (spec.jitter) {
-    case 'none': return Math.round(b);
-    case 'full': return Math.round(rng.uniform() * b);
-    case 'equal': return Math.round(b / 2 + rng.uniform() * (b / 2));
-  }
-}

@@ -60,14 +60,4 @@ test('what the NAT layer does not run yet is refused, never run without its gate
   const r = await cli('validate', pooled);
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/workloads\[0\]\.pool: a workload behind a gateway has no pool yet/);
-  const before = process.env.PORTSIM_ENGINE;
-  process.env.PORTSIM_ENGINE = 'js';
-  try {
-    const js = await cli('run', tempScenario(SCENARIO), '--no-report', '--quiet', '--out', tempDir());
-    expect(js.code).not.toBe(0);
-    expect(js.err).toContain('a plan with gateways runs on the WebAssembly kernel only');
-  } finally {
-    if (before === undefined) delete process.env.PORTSIM_ENGINE;
-    else process.env.PORTSIM_ENGINE = before;
-  }
 });

@@ -108,6 +108,23 @@ describe('portsim run', () => {
     expect(meta.portsim).toMatch(/^\d+\.\d+\.\d+/);
     expect(meta.scenarioHash).toMatch(/^[0-9a-f]{64}$/);
     expect(typeof meta.wallTimeSeconds).toBe('number');
+    expect((meta.variants as { engine: string; engineReason?: string }[]).map((v) => [v.engine, v.engineReason])).toEqual([['wasm', undefined], ['wasm', undefined]]);
+  });
+
+  test('PORTSIM_ENGINE, which once chose the JS engine, is refused with exit 2 and writes nothing', async () => {
+    const out = join(tempDir(), 'never');
+    process.env.PORTSIM_ENGINE = 'js';
+    try {
+      for (const argv of [['run', tempScenario(legacyVsLinux), '--out', out], ['capacity', tempScenario(legacyVsLinux), '--out', out],
+        ['sweep', tempScenario(legacyVsLinux), '--vary', 'seed=1,2', '--out', out]]) {
+        const r = await cli(...argv);
+        expect({ command: argv[0], code: r.code }).toEqual({ command: argv[0], code: 2 });
+        expect(r.err).toMatch(/^PORTSIM_ENGINE=js: this variable no longer exists\. portsim has one engine, the WebAssembly kernel/);
+      }
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      delete process.env.PORTSIM_ENGINE;
+    }
   });
 });
 

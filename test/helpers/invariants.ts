@@ -1,6 +1,6 @@
 import { ESTABLISHED, FREE, TIME_WAIT } from '../../src/os/port-pool';
 import { type Clock, HOLD_FIN_WAIT_2, HOLD_TIME_WAIT, type Recorder } from '../../src/sim/recorder';
-import type { Simulation } from '../../src/sim/simulation';
+import type { Simulation } from '../oracle/sim/simulation';
 
 /**
  * Checks the model's invariants at every event: every event reaches the recorder (an arrival

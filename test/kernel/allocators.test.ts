@@ -52,7 +52,7 @@ describe('the RFC 6056 allocators: the kernel gives what the JS engine gives', (
     const runs = new Map<string, number>(), failing = new Map<string, number>();
     for (let seed = 1; seed <= 32; seed++) {
       const plan = planOf(randomAllocatorScenario(seed));
-      const s = runOne(plan, 0, 0, undefined, 'wasm').stats;
+      const s = runOne(plan, 0, 0, undefined).stats;
       for (const p of plan.variants[0]!.profiles) {
         runs.set(p.allocator, (runs.get(p.allocator) ?? 0) + 1);
         if (s.failures > 0) failing.set(p.allocator, (failing.get(p.allocator) ?? 0) + 1);

@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kernelModule } from '../../src/kernel/run-kernel';
-import { kernelRefusal } from '../../src/kernel/support';
 import { Distribution } from '../../src/random/distributions';
 import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_MIXTURE, DIST_PARETO, DIST_UNIFORM } from '../../src/random/distribution-codes';
 import { RandomStream } from '../../src/random/stream';
@@ -76,13 +75,12 @@ describe('connect latencies: the kernel gives what the JS engine gives', () => {
     let failures = 0;
     for (let seed = 1; seed <= PLANS; seed++) {
       const plan = loadScenario(randomLatencyPlan(seed, dir)).plan;
-      expect(kernelRefusal(plan, 0)).toBeUndefined();
       for (const w of plan.workloads) {
         if (w.connectLatency === undefined) continue;
         kinds.add(new Distribution(w.connectLatency).kind);
         on.add(w.clients !== undefined ? 'clients' : w.pool !== undefined ? 'pool' : w.retry !== undefined ? 'retry' : w.protocol === 'udp' ? 'udp' : w.bind === 'any-port' ? 'bind' : 'plain');
       }
-      failures += runOne(plan, 0, 0, undefined, 'wasm').stats.failures > 0 ? 1 : 0;
+      failures += runOne(plan, 0, 0, undefined).stats.failures > 0 ? 1 : 0;
     }
     for (const k of [DIST_CONSTANT, DIST_UNIFORM, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_PARETO, DIST_EMPIRICAL, DIST_MIXTURE]) expect({ kind: k, seen: kinds.has(k) }).toEqual({ kind: k, seen: true });
     expect([...on].sort()).toEqual(['bind', 'clients', 'plain', 'pool', 'retry', 'udp']);

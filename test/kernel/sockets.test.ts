@@ -1,5 +1,4 @@
 import { kernelModule } from '../../src/kernel/run-kernel';
-import { kernelRefusal } from '../../src/kernel/support';
 import { RandomStream } from '../../src/random/stream';
 import { runOne } from '../../src/stats/run-one';
 import { comparedSeeds, expectSameInEveryVariant, planText, shippedPlan } from '../helpers/equivalence';
@@ -66,7 +65,7 @@ describe('bind(ip, 0) and UDP sockets: the kernel gives what the JS engine gives
     let bindPools = 0, bindFailures = 0, reuseAddr = 0, globalBinds = 0, udp = 0, udpFailures = 0;
     for (let seed = 1; seed <= 30; seed++) {
       const plan = planOf(randomBindScenario(seed));
-      const res = runOne(plan, 0, 0, undefined, 'wasm');
+      const res = runOne(plan, 0, 0, undefined);
       const bindIds = res.poolInfo.flatMap((p, i) => (p.kind === 'bind' ? [i] : []));
       if (bindIds.length > 0) bindPools++;
       if (bindIds.some((i) => res.stats.storage.poolFailures[i]! > 0)) bindFailures++;
@@ -97,11 +96,10 @@ describe('bind(ip, 0) and UDP sockets: the kernel gives what the JS engine gives
     let reuseAddr = 0, bindFailures = 0;
     for (let seed = 1; seed <= 20; seed++) {
       const plan = stateful(seed);
-      expect(kernelRefusal(plan, 0)).toBeUndefined();
       const profiles = plan.variants[0]!.profiles;
       for (const w of plan.workloads) if (w.bind === 'any-port') used.add(profiles[w.host]!.bindAllocator);
       if (plan.workloads.some((w) => w.bind === 'any-port' && w.reuseAddr)) reuseAddr++;
-      const res = runOne(plan, 0, 0, undefined, 'wasm');
+      const res = runOne(plan, 0, 0, undefined);
       if (res.poolInfo.some((p, i) => p.kind === 'bind' && res.stats.storage.poolFailures[i]! > 0)) bindFailures++;
     }
     expect([...used].sort()).toEqual([...STATEFUL_BIND].sort());

@@ -51,7 +51,7 @@ describe('TIME_WAIT reuse: the kernel gives what the JS engine gives', () => {
     let reused = 0, failed = 0, overflowed = 0, binds = 0;
     for (let seed = 1; seed <= 30; seed++) {
       const plan = planOf(randomReuseScenario(seed));
-      const s = runOne(plan, 0, 0, undefined, 'wasm').stats;
+      const s = runOne(plan, 0, 0, undefined).stats;
       if (s.timeWaitReuses > 0) reused++;
       if (s.timeWaitReuses > 0 && s.failures > 0) failed++;
       if (s.timeWaitReuses > 0 && s.timeWaitOverflows > 0) overflowed++;

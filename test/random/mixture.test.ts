@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kernelRefusal } from '../../src/kernel/support';
 import { Distribution, type DistributionSpec } from '../../src/random/distributions';
 import { RandomStream } from '../../src/random/stream';
 import { loadScenario, parseScenario } from '../../src/scenario/load';
 import { meanOpenSeconds } from '../../src/stats/analytic';
+import { expectSameOnBoth } from '../helpers/equivalence';
 
 /**
  * The `mixture` duration distribution: each draw picks a part with probability weight / Σ weight
@@ -121,9 +121,9 @@ describe('mixture in a scenario', () => {
     expect(meanOpenSeconds(plan.workloads[0]!)).toBeCloseTo(0.05198, 9);
   });
 
-  test('the WebAssembly kernel runs it (test/kernel/traffic.test.ts: the same draws and figures as the JS engine)', () => {
+  test('the WebAssembly kernel runs it, with the figures of the test oracle (test/kernel/traffic.test.ts: the same draws)', () => {
     const { plan } = parseScenario('t.yaml', scenario(MIX, 'client'));
-    expect(kernelRefusal(plan, 0)).toBeUndefined();
+    expect(expectSameOnBoth(plan, 0).stats.attempts).toBeGreaterThan(500);
   });
 
   test('errors: fewer than two parts, weights not > 0, a mixture as a part, a part\'s own parameters, unknown keys', () => {

@@ -1,10 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { engineOf } from '../../src/cli/engine';
 import { loadScenario } from '../../src/scenario/load';
 import type { Plan } from '../../src/sim/plan';
 import type { Clock, Recorder } from '../../src/sim/recorder';
-import { Simulation } from '../../src/sim/simulation';
+import { Simulation } from '../oracle/sim/simulation';
 import { poolLayout } from '../../src/sim/pool-layout';
 import { runOne, statsFor } from '../../src/stats/run-one';
 import { RunStats, type SampleRow } from '../../src/stats/run-stats';
@@ -12,10 +11,9 @@ import { InvariantChecker } from '../helpers/invariants';
 
 /**
  * The model's invariants on every shipped scenario, on the engine users run (the WebAssembly
- * kernel wherever the command line picks it, see src/cli/engine.ts), over a bounded stretch of
- * simulated time so the test stays fast:
+ * kernel, the only one), over a bounded stretch of simulated time so the test stays fast:
  *
- * - at every event, on the JS engine with the statistics attached: a port never held twice by
+ * - at every event, on the test oracle (the JS engine, test/oracle/) with the statistics attached: a port never held twice by
  *   the same pool (4-tuple), attempts = successes + failures, a hold returns exactly when it
  *   ends, no count below zero, pools' counts agree with the trace (test/helpers/invariants.ts);
  * - on the engine users run: the same figures, to the last array, as that checked run (so the
@@ -75,13 +73,8 @@ function checkResults(plan: Plan, variant: number, stats: RunStats, samples: Sam
 // checked by test/nat/gateway-sim.test.ts), so the JS engine that checks the invariants cannot run them.
 const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml') && loadScenario(join(SCENARIOS, f)).plan.gateways === undefined).sort();
 
-test('every shipped scenario is covered, on both engines', () => {
+test('every shipped scenario is covered', () => {
   expect(files.length).toBeGreaterThanOrEqual(20);
-  const engines = files.flatMap((f) => {
-    const plan = loadScenario(join(SCENARIOS, f)).plan;
-    return plan.variants.map((_, v) => engineOf(plan, v));
-  });
-  expect(engines.filter((e) => e === 'wasm').length).toBeGreaterThanOrEqual(10);
 });
 
 describe.each(files)('invariants on the engine users run: %s', (file) => {
@@ -96,11 +89,9 @@ describe.each(files)('invariants on the engine users run: %s', (file) => {
     sim.pools.forEach((p, i) => p !== undefined && checker.scanPool(i));
     expect(checker.checks).toBeGreaterThan(0);
     checkResults(plan, variant, checked, checkedSamples);
-    // On the JS engine users run exactly this (a Simulation recording into RunStats); on the
-    // kernel, the run users get must be the checked run, figure for figure.
-    if (engineOf(plan, variant) === 'js') return;
+    // The run users get (the kernel's) must be the checked run, figure for figure.
     const samples: SampleRow[] = [];
-    const run = runOne(plan, variant, 0, (s) => samples.push(s), 'wasm');
+    const run = runOne(plan, variant, 0, (s) => samples.push(s));
     checkResults(plan, variant, run.stats, samples);
     expect(samples).toEqual(checkedSamples);
     const [a, b] = [run.stats.storage, checked.storage];

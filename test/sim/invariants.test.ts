@@ -1,4 +1,4 @@
-import { Simulation } from '../../src/sim/simulation';
+import { Simulation } from '../oracle/sim/simulation';
 import { InvariantChecker } from '../helpers/invariants';
 import { planOf } from '../helpers/scenario';
 

@@ -1,4 +1,4 @@
-import { Simulation } from '../../src/sim/simulation';
+import { Simulation } from '../oracle/sim/simulation';
 import { runOne } from '../../src/stats/run-one';
 import { planOf } from '../helpers/scenario';
 import { TraceRecorder } from '../helpers/trace-recorder';

@@ -1,7 +1,7 @@
-import { Simulation } from '../../src/sim/simulation';
+import { Simulation } from '../oracle/sim/simulation';
 import { runOne } from '../../src/stats/run-one';
 import { activeIntervals } from '../../src/workload/clients';
-import { backoffDelay } from '../../src/workload/retry';
+import { backoffDelay } from '../oracle/sim/sockets';
 import { RandomStream } from '../../src/random/stream';
 import { planOf } from '../helpers/scenario';
 import { TraceRecorder } from '../helpers/trace-recorder';

@@ -12,7 +12,7 @@ import { type WhatIf, WHAT_IFS } from '../../stats/what-ifs';
 import { didYouMean } from '../../scenario/issues';
 import { type Budget, estimateJson, expectedAttempts } from '../../stats/estimate';
 import { checkBatches } from '../budget';
-import { engineOf } from '../engine';
+import { refuseEngineVariable } from '../engine';
 import { type CliIO, ExitError } from '../io';
 import { checkTarget, ResultsWriter } from '../output';
 import { runOnThreads } from '../pool';
@@ -74,8 +74,8 @@ export function capacityHash(plan: Plan, target: number, precision: number): str
  */
 export const SMALL_ROUND_ATTEMPTS = 2e6;
 
-/** A task's cost, roughly: its attempts, twice over on the JS engine (about half as fast). */
-const cost = (t: TaskSpec) => expectedAttempts(t.plan) * (engineOf(t.plan, t.variant) === 'js' ? 2 : 1);
+/** A task's cost, roughly: its attempts. */
+const cost = (t: TaskSpec) => expectedAttempts(t.plan);
 
 /** Runs the tasks of one round, on this thread or on worker threads; outcomes in task order. */
 async function runRound(tasks: readonly TaskSpec[], jobs: number | undefined): Promise<TaskOutcome[]> {
@@ -105,6 +105,7 @@ export function chosenWhatIfs(option: boolean | readonly string[] | undefined): 
 }
 
 export async function runCapacity(loaded: LoadedScenario, opts: CapacityOptions, io: CliIO): Promise<CapacityOutcome> {
+  refuseEngineVariable();
   const { plan } = loaded;
   const target = opts.target ?? DEFAULT_TARGET;
   const precision = opts.precision ?? DEFAULT_PRECISION;

@@ -8,7 +8,7 @@ import { formatSeconds, formatShare, formatTable } from '../../report/table';
 import { formatDuration } from '../../scenario/units';
 import type { LoadedScenario } from '../../scenario/load';
 import type { Plan } from '../../sim/plan';
-import { engineReason } from '../engine';
+import { refuseEngineVariable } from '../engine';
 import type { PlanGateway } from '../../nat/plan-gateway';
 import type { GatewayParamName } from '../../nat/presets';
 import { paramText } from './gateway-profiles';
@@ -62,6 +62,7 @@ export const elapsedSeconds = (started: bigint): number => Math.round(Number(pro
 
 /** Runs every variant × replication of a scenario (or one shard of them) and writes its results folder. */
 export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: CliIO): Promise<RunOutcome> {
+  refuseEngineVariable();
   const { plan } = loaded;
   const hash = planHash(plan);
   const unshardedDir = join('results', plan.name, `s${plan.seed}-${hash.slice(0, 8)}`);
@@ -110,16 +111,12 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
       scenarioHash: hash,
       simulatedSeconds: secondsFromTicks(plan.duration),
       warmupSeconds: secondsFromTicks(plan.warmup),
-      variants: plan.variants.map((v, i) => {
-        // Which engine ran it: the WebAssembly kernel, or the JS engine and why (both give the same figures).
-        const why = engineReason(plan, i);
-        return {
-          label: v.label,
-          engine: why === undefined ? 'wasm' : 'js',
-          ...(why !== undefined ? { engineReason: why } : {}),
-          profiles: v.profiles.map((p) => ({ ...p, timeWaitSeconds: secondsFromTicks(p.timeWait) })),
-        };
-      }),
+      variants: plan.variants.map((v) => ({
+        label: v.label,
+        // The engine that ran it: always the WebAssembly kernel, the one engine (the value meta.json has always given it).
+        engine: 'wasm',
+        profiles: v.profiles.map((p) => ({ ...p, timeWaitSeconds: secondsFromTicks(p.timeWait) })),
+      })),
       // The NAT layer: each gateway's numbers and what they assume (../../nat/presets.ts); absent without gateways.
       ...(plan.gateways !== undefined ? { gateways: plan.gateways.map(gatewayMeta) } : {}),
       events: study.events,

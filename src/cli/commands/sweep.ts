@@ -10,6 +10,7 @@ import { type Column, ResultsWriter } from '../output';
 import { progressBar } from '../progress';
 import { type Axis, type Shard, writeMetaOrManifest } from '../shard';
 import { executeStudy } from '../study';
+import { refuseEngineVariable } from '../engine';
 import type { TaskSpec } from '../task';
 import { version } from '../version';
 import { type Budget, estimateJson } from '../../stats/estimate';
@@ -169,6 +170,7 @@ export function sweepColumns(axes: readonly Axis[]): Column[] {
 }
 
 export async function runSweep(file: string, axes: readonly Axis[], points: readonly SweepPoint[], opts: SweepOptions, io: CliIO): Promise<SweepOutcome> {
+  refuseEngineVariable();
   const first = points[0]!.loaded.plan;
   const hash = sweepHash(axes, points);
   const unshardedDir = join('results', first.name, `sweep-s${first.seed}-${hash.slice(0, 8)}`);

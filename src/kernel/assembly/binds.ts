@@ -1,5 +1,5 @@
 // bind(ip, 0) sockets in the kernel (./index.ts runs the loop): the linux-bind allocator
-// (../../os/allocators/linux-bind.ts) and the bind bookkeeping (../../sim/bind-bookkeeping.ts):
+// (../../os/allocators/linux-bind.ts) and the bind bookkeeping (test/oracle/sim/bind-bookkeeping.ts):
 // on hosts whose connect() shares ports across destinations and that have bind(ip, 0) sockets, a
 // port a bind() socket holds is skipped by connect() for every destination, and a port connect()
 // uses from a source IP is skipped by bind(ip, 0) on that IP. The same counts per port as the JS
@@ -26,12 +26,12 @@ export const HK_STRIDE = 8;
 // offset of its allocator's state (0: none; the host's connect() allocator's, or one of the two
 // bind() allocators the JS engine makes per host, without and with SO_REUSEADDR: linux keys and
 // perturb table (./pools.ts), the RFC 6056 ones' (./rfc6056.ts)); WK_LATENCY, 1 when its
-// connect() has a latency (../../sim/state.ts WorkloadState.latency: its distribution record is
+// connect() has a latency (test/oracle/sim/state.ts WorkloadState.latency: its distribution record is
 // ./traffic.ts latencyRecord), drawn from the stream at byte WK_LATRNG_AT (i32 × 4).
 export const WK_KIND = 0, WK_ALLOC = 1, WK_RNG = 2, WK_REUSEADDR = 3, WK_IDLE_AT = 16, WK_STATE = 6, WK_LATENCY = 7, WK_LATRNG_AT = 32;
 export const WK_STRIDE = 12;
 
-/** How a socket of the workload (its WK record) closes (../../sim/udp.ts closingCode): a UDP socket by its owner, a TCP one by the side drawn. */
+/** How a socket of the workload (its WK record) closes (test/oracle/sim/sockets.ts closingCode): a UDP socket by its owner, a TCP one by the side drawn. */
 @inline export function closingCode(WK: usize, drawn: i32): i32 {
   return load<i32>(WK + (<usize>WK_KIND << 2)) == KIND_UDP ? UDP_END : drawn;
 }

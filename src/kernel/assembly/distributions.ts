@@ -44,5 +44,5 @@ function drawFrom(dk: i32, p1: f64, p2: f64, p3: f64, table: f64, rng: usize): f
     return lognormal(p1, p2, u1, uniform(rng));
   }
   if (dk == DIST_PARETO) return pareto(p1, p2, p3, uniform(rng));
-  return empirical(table, p1, uniform(rng)); // DIST_EMPIRICAL (../support.ts admits no other)
+  return empirical(table, p1, uniform(rng)); // DIST_EMPIRICAL (the registry has no other)
 }

@@ -1,11 +1,11 @@
 // The event loop of portsim's connection model, compiled to WebAssembly (AssemblyScript), and the
 // kernel's exports (../run-kernel.ts drives them: init, start, runChunk, finish).
 //
-// It runs exactly what ../../sim/simulation.ts runs for the plans ../support.ts accepts: the same
+// It runs exactly what the test oracle (test/oracle/sim/simulation.ts) runs, for every plan: the same
 // events in the same order (keys priority · 2^44 + seq, with seq counted as the JS Engine counts
 // it), the same random draws from the same xoshiro128** states, the same allocator loops and the
 // same statistics updates as ../../stats/run-stats.ts. `test/kernel/equivalence.test.ts` runs
-// both on many plans and requires identical results. Change one, change the other.
+// both on many plans and requires identical results.
 //
 // Where each part lives: ./state.ts the memory layout and hot scalars; ./queue.ts the heap, lanes
 // and timer slots; ./random.ts the streams; ./statistics.ts RunStats; ./attempt.ts the steps of an
@@ -165,8 +165,9 @@ export function runChunk(max: i32): i32 {
 }
 
 /**
- * Schedules the first events as Simulation.run does: the sampler (slot 0, when a sample falls
- * inside the run), then each workload's first arrival (ArrivalProcess.first).
+ * Schedules the first events as the test oracle's run does (test/oracle/sim/simulation.ts): the
+ * sampler (slot 0, when a sample falls inside the run), then each workload's first arrival
+ * (ArrivalProcess.first).
  */
 export function start(): void {
   const until = DURATION;

@@ -1,4 +1,4 @@
-// The plain connection lifecycle (../../sim/simulation.ts): an arrival makes an attempt (its steps
+// The plain connection lifecycle (test/oracle/sim/simulation.ts): an arrival makes an attempt (its steps
 // in ./attempt.ts) and schedules its CLOSE; a close puts the port into TIME_WAIT (or FIN_WAIT_2)
 // or releases it; a release frees the port.
 

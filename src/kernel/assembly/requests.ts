@@ -1,4 +1,4 @@
-// The request layer of the kernel (../../sim/request-layer.ts, ../../sim/connection-pool.ts,
+// The request layer of the kernel (test/oracle/sim/request-layer.ts, ../../sim/connection-pool.ts,
 // ../../workload/clients.ts, ../../workload/retry.ts), run by ./index.ts's event loop: requests
 // rather than connections arrive; a request takes an idle pooled connection, opens a new one (its
 // own, or one for its pool), or waits for one; a failed connect() is retried after a backoff or
@@ -222,7 +222,7 @@ function connectFailed(r: i32, cp: usize): void {
 
 @inline function connPort(c: usize, pool: i32): i32 { return <i32>((c - CONN) / C_BYTES) - load<i32>(CONNBASE + (<usize>pool << 2)); }
 
-/** The delay before retry number `retry` (1 for the first), in whole ticks (retry.ts backoffDelay). */
+/** The delay before retry number `retry` (1 for the first), in whole ticks (test/oracle/sim/sockets.ts backoffDelay). */
 function backoffDelay(w: i32, retry: i32): f64 {
   const base = rwf(w, R_BASE);
   // 2^(retry - 1) exactly, as JS's 2 ** (retry - 1) (Infinity past 2^1023)
@@ -349,7 +349,7 @@ export function clientNext(w: i32, client: i32): void {
   }
 }
 
-/** Simulation.run for a closed-loop workload: each client's first turn at the start of its first active interval. */
+/** The test oracle's run (test/oracle/sim/simulation.ts) for a closed-loop workload: each client's first turn at the start of its first active interval. */
 export function startClients(w: i32): void {
   const n = rwi(w, RI_NCLIENTS);
   for (let client = 0; client < n; client++) {

@@ -1,4 +1,4 @@
-// tcp_tw_reuse in the kernel (../../sim/tw-reuse.ts says when it applies; ../../sim/ports.ts runs
+// tcp_tw_reuse in the kernel (../../sim/tw-reuse.ts says when it applies; test/oracle/sim/ports.ts runs
 // it in the JS engine): in a pool whose TIME_WAITs connect() may take over, each port's TIME_WAIT
 // start is kept; once the TIME_WAIT is old enough (a TW_REUSABLE lane event) its free bit is set,
 // so the allocators consider it in their scan order, and an allocation that picks it takes the

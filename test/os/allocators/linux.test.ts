@@ -2,7 +2,7 @@ import { ALLOCATORS, ALLOCATOR_NAMES } from '../../../src/os/allocators';
 import { EPOCH_TICKS, LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../../../src/os/allocators/linux';
 import { ESTABLISHED, FREE, PortPool } from '../../../src/os/port-pool';
 import { RandomStream } from '../../../src/random/stream';
-import { Simulation } from '../../../src/sim/simulation';
+import { Simulation } from '../../oracle/sim/simulation';
 import { runOne } from '../../../src/stats/run-one';
 import { simplePlan } from '../../helpers/scenario';
 import { TraceRecorder } from '../../helpers/trace-recorder';

@@ -1,5 +1,5 @@
-import { A_LIMIT, B_LIMIT, KIND_LIMIT, aOf, bOf, checkPayload, kindOf, pack } from '../../src/engine/payload';
-import { RandomStream } from '../../src/random/stream';
+import { A_LIMIT, B_LIMIT, KIND_LIMIT, aOf, bOf, checkPayload, kindOf, pack } from './payload';
+import { RandomStream } from '../../../src/random/stream';
 
 describe('event payload packing', () => {
   test('round-trips kind, a and b at and between the limits', () => {

@@ -1,5 +1,5 @@
-import { EventHeap } from '../../src/engine/event-heap';
-import { RandomStream } from '../../src/random/stream';
+import { EventHeap } from './event-heap';
+import { RandomStream } from '../../../src/random/stream';
 
 type Entry = [time: number, key: number, payload: number];
 

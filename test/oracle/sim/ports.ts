@@ -1,14 +1,14 @@
 import type { Engine } from '../engine/engine';
-import type { Tick } from '../engine/time';
-import { PortPool, TIME_WAIT } from '../os/port-pool';
-import { BY_CLIENT, BY_UNANSWERED } from '../workload/closer';
+import type { Tick } from '../../../src/engine/time';
+import { PortPool, TIME_WAIT } from '../../../src/os/port-pool';
+import { BY_CLIENT, BY_UNANSWERED } from '../../../src/workload/closer';
 import { blockHeldPorts, releasedPort, tookPort } from './bind-bookkeeping';
-import { FIN_WAIT_END, TIME_WAIT_END, TW_REUSABLE } from './events';
-import type { Plan } from './plan';
-import { KINDS, type PoolInfo, poolFlow } from './pool-layout';
-import { HOLD_FIN_WAIT_2, HOLD_NONE, HOLD_OVERFLOW, HOLD_TIME_WAIT, type Recorder } from './recorder';
+import { FIN_WAIT_END, TIME_WAIT_END, TW_REUSABLE } from '../../../src/sim/events';
+import type { Plan } from '../../../src/sim/plan';
+import { KINDS, type PoolInfo, poolFlow } from '../../../src/sim/pool-layout';
+import { HOLD_FIN_WAIT_2, HOLD_NONE, HOLD_OVERFLOW, HOLD_TIME_WAIT, type Recorder } from '../../../src/sim/recorder';
 import type { HostState } from './state';
-import { reuseAge, twReuseApplies } from './tw-reuse';
+import { reuseAge, twReuseApplies } from '../../../src/sim/tw-reuse';
 
 /**
  * A variant's port pools and a port's life in them: taken by an allocator (a free port, or a

@@ -1,19 +1,21 @@
 import { Engine, type EventHandler, URGENT } from '../engine/engine';
-import type { PortPool } from '../os/port-pool';
-import type { Profile } from '../os/profile';
-import { RandomStreams } from '../random/stream';
-import { ARRIVAL, CLIENT_NEXT, CLOSE, FIN_WAIT_END, IDLE_END, REQUEST_DONE, RETRY, SAMPLE, TIME_WAIT_END, TW_REUSABLE } from './events';
+import type { PortPool } from '../../../src/os/port-pool';
+import type { Profile } from '../../../src/os/profile';
+import { RandomStreams } from '../../../src/random/stream';
+import { ARRIVAL, CLIENT_NEXT, CLOSE, FIN_WAIT_END, IDLE_END, REQUEST_DONE, RETRY, SAMPLE, TIME_WAIT_END, TW_REUSABLE } from '../../../src/sim/events';
 import { enableBindBookkeeping } from './bind-bookkeeping';
-import type { Plan } from './plan';
-import { KIND_BIND, type PoolInfo, poolLayout } from './pool-layout';
+import type { Plan } from '../../../src/sim/plan';
+import { KIND_BIND, type PoolInfo, poolLayout } from '../../../src/sim/pool-layout';
 import { Ports } from './ports';
-import { FAIL_ESTABLISHED, FAIL_TIME_WAIT, type Recorder } from './recorder';
+import { FAIL_ESTABLISHED, FAIL_TIME_WAIT, type Recorder } from '../../../src/sim/recorder';
 import { RequestLayer } from './request-layer';
 import { type HostState, hostStates, nextPool, type WorkloadState, workloadStates } from './state';
-import { closingCode } from './udp';
+import { closingCode } from './sockets';
 
 /**
- * The connection model: workloads open connections from hosts to destinations; each attempt
+ * The test oracle's connection model (the JS engine: the model written a second time, plainly,
+ * event by event; the WebAssembly kernel, src/kernel, is the engine portsim ships and is tested
+ * to give exactly its figures — ../run.ts, test/helpers/equivalence.ts). Workloads open connections from hosts to destinations; each attempt
  * takes a port from its pool with the host profile's allocator, or fails; an open connection
  * lasts a drawn duration, then is closed by the client (port held in TIME_WAIT for the profile's
  * length, then free), by the server or by a reset (port free at close), or by the client with no
@@ -22,9 +24,9 @@ import { closingCode } from './udp';
  * Linux rules on top (os-semantics.md §1): bind(ip, 0) sockets take a port of their own on the
  * address, which connect() then avoids for every destination (bind-bookkeeping.ts); TIME_WAIT
  * reuse by connect() to the same destination once older than twReuseDelay (tcp_tw_reuse, with
- * timestamps: tw-reuse.ts); at most maxTimeWaitBuckets TIME_WAIT sockets per host, past which a
+ * timestamps: src/sim/tw-reuse.ts); at most maxTimeWaitBuckets TIME_WAIT sockets per host, past which a
  * closing port is free at once (ports.ts); connected UDP sockets hold a port whatever the
- * destination (udp.ts). Workloads with clients, connection pools or retries go through the
+ * destination (src/sim/udp.ts). Workloads with clients, connection pools or retries go through the
  * request layer (request-layer.ts).
  *
  * This file is the plain lifecycle: arrivals, one connection per arrival, samples, and the

@@ -1,4 +1,4 @@
-import { DelayLane } from '../../src/engine/delay-lane';
+import { DelayLane } from './delay-lane';
 
 type Entry = [time: number, key: number, payload: number];
 

@@ -1,12 +1,11 @@
 import type { Engine } from '../engine/engine';
-import { backoffDelay } from '../workload/retry';
+import { backoffDelay, closingCode } from './sockets';
 import { ConnectionPool, connId, connPool, connPort } from './connection-pool';
-import { CLIENT_NEXT, CLOSE, IDLE_END, REQUEST_DONE, RETRY } from './events';
-import type { Plan } from './plan';
+import { CLIENT_NEXT, CLOSE, IDLE_END, REQUEST_DONE, RETRY } from '../../../src/sim/events';
+import type { Plan } from '../../../src/sim/plan';
 import type { Ports } from './ports';
-import { FAIL_ESTABLISHED, FAIL_TIME_WAIT, type Recorder } from './recorder';
+import { FAIL_ESTABLISHED, FAIL_TIME_WAIT, type Recorder } from '../../../src/sim/recorder';
 import { type HostState, nextPool, type WorkloadState } from './state';
-import { closingCode } from './udp';
 
 /**
  * The request layer, for workloads with closed-loop clients, connection pools or retries:

@@ -1,6 +1,6 @@
-import { Engine, NORMAL, URGENT } from '../../src/engine/engine';
-import type { EventHandler } from '../../src/engine/engine';
-import { RandomStream } from '../../src/random/stream';
+import { Engine, NORMAL, URGENT } from './engine';
+import type { EventHandler } from './engine';
+import { RandomStream } from '../../../src/random/stream';
 
 type Row = [number, number, number, number];
 

@@ -1,19 +1,20 @@
 import type { Engine } from '../engine/engine';
-import type { Tick } from '../engine/time';
-import { ALLOCATORS, type Allocator } from '../os/allocators';
-import type { Profile } from '../os/profile';
-import { Distribution } from '../random/distributions';
-import type { RandomStream, RandomStreams } from '../random/stream';
-import { ArrivalProcess } from '../workload/arrivals';
-import { activeIntervals, maxClients } from '../workload/clients';
-import { Closer } from '../workload/closer';
-import { DestinationPicker } from '../workload/destination-picker';
-import type { RetrySpec } from '../workload/retry';
-import type { ConnectionPool, PoolSpec } from './connection-pool';
-import { type Plan, workloadIn } from './plan';
-import { type HostLayout, KIND_UDP, poolIndex, poolLayout, workloadKind } from './pool-layout';
-import { reuseAge } from './tw-reuse';
-import { idleHold } from './udp';
+import type { Tick } from '../../../src/engine/time';
+import { ALLOCATORS, type Allocator } from '../../../src/os/allocators';
+import type { Profile } from '../../../src/os/profile';
+import { Distribution } from '../../../src/random/distributions';
+import type { RandomStream, RandomStreams } from '../../../src/random/stream';
+import { ArrivalProcess } from '../../../src/workload/arrivals';
+import { activeIntervals, maxClients } from '../../../src/workload/clients';
+import { Closer } from '../../../src/workload/closer';
+import { DestinationPicker } from '../../../src/workload/destination-picker';
+import type { RetrySpec } from '../../../src/workload/retry';
+import type { PoolSpec } from '../../../src/sim/connection-pool';
+import type { ConnectionPool } from './connection-pool';
+import { type Plan, workloadIn } from '../../../src/sim/plan';
+import { type HostLayout, KIND_UDP, poolIndex, poolLayout, workloadKind } from '../../../src/sim/pool-layout';
+import { reuseAge } from '../../../src/sim/tw-reuse';
+import { idleHold } from '../../../src/sim/udp';
 
 /**
  * The running state of a variant's hosts and workloads: their profiles' allocators, random

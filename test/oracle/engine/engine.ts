@@ -2,11 +2,11 @@ import { DelayLane } from './delay-lane';
 import { EventHeap } from './event-heap';
 import { A_LIMIT, B_LIMIT, KIND_LIMIT, checkPayload, pack } from './payload';
 import { TimerSlots } from './timer-slots';
-import type { Tick } from './time';
+import type { Tick } from '../../../src/engine/time';
 
 /**
- * The discrete-event kernel: a clock, an event queue, schedule/cancel/run. It knows nothing of
- * ports or connections; a model gives it integer event kinds with two integer arguments and
+ * The test oracle's discrete-event loop (the engine portsim ships is the WebAssembly kernel,
+ * src/kernel): a clock, an event queue, schedule/cancel/run. It knows nothing of ports or connections; a model gives it integer event kinds with two integer arguments and
  * receives them back, in order, through one `EventHandler`.
  *
  * Event order is total: (time, priority, insertion sequence). Events at the same time run in
