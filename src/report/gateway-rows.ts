@@ -82,11 +82,11 @@ const METRICS: Record<GatewayPresetName, Metric[]> = {
 /** With events: the flows a change reclaimed the ports of (no cloud reports it; AWS and Azure NAT Gateway never reclaim). */
 const LOST: Metric = { metric: 'gateway_lost_flows', statistic: 'Sum', meaning: 'flows on ports a change during the run reclaimed (Azure LB: the block halved on a scale-out)', value: (f) => f.lost };
 
-/** The most ports per pool key the gateway gave in (start, end]: its capacity at start and after each change in the interval. */
+/** The most ports per pool key the gateway gave in [start, end): its capacity at start and after each change in the interval. */
 function capacityIn(g: PlanGateway, start: number, end: number): number {
   let c = g.capacity;
   for (const s of g.steps ?? []) if (s.t <= start) c = s.capacity;
-  for (const s of g.steps ?? []) if (s.t > start && s.t <= end) c = Math.max(c, s.capacity);
+  for (const s of g.steps ?? []) if (s.t > start && s.t < end) c = Math.max(c, s.capacity);
   return c;
 }
 

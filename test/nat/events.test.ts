@@ -81,6 +81,17 @@ describe('Azure LB scale-out from 50 to 51 instances mid-run', () => {
     expect(g.failures).toBe(50 * 488 + 88);
   });
 
+  test('a change at a sample time belongs to the interval it starts, and applies before an attempt at the same time', () => {
+    const { plan, r, g } = run(azure('  - { at: 70s, scale: { host: web, instances: 51 } }', '72s'));
+    // at 70 s each VM holds attempts 0..699; attempt 700 (at 70 s) already meets the 512 block: 188 lost, and it fails
+    expect(g.lostFlows).toBe(50 * 188);
+    expect(g.firstFailure).toBe(70 * S);
+    const rows = [...gatewayRows(plan, r)];
+    const at = (start: number, metric: string) => rows.find((x) => x.start_s === start && x.metric === metric)!.value;
+    expect([at(69, 'gateway_lost_flows'), at(70, 'gateway_lost_flows')]).toEqual([0, 50 * 188]);
+    expect([at(69, 'AllocatedSnatPorts'), at(70, 'AllocatedSnatPorts')]).toEqual([1024, 512]);
+  });
+
   test('scaling in (51 → 50) doubles the block back without disturbing a flow (cloud-nat.md C3)', () => {
     const yaml = azure('  - { at: 10.05s, scale: { host: web, instances: 51 } }\n  - { at: 20.05s, scale: { host: web, instances: 50 } }', '60s');
     const { plan, g } = run(yaml);

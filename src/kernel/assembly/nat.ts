@@ -68,13 +68,15 @@ export function natInit(hosts: usize, keys: usize, gateways: usize, stats: usize
 
 /** Applies every change due by now (see the header). */
 @inline function natCatchUp(): void {
-  if (NOW >= NAT_NEXT) natChanges();
+  if (NOW >= NAT_NEXT) natChanges(NOW, true);
 }
 
-function natChanges(): void {
+/** Applies the changes before `until` (and at it, when `inclusive`). */
+function natChanges(until: f64, inclusive: bool): void {
   while (EVENT < NEVENTS) {
     const e = NATE + <usize>(EVENT * EV_STRIDE);
-    if (load<f64>(e) > NOW) break;
+    const t = load<f64>(e);
+    if (t > until || (t == until && !inclusive)) break;
     const h = NATH + (<usize>load<i32>(e, 8) << 4), cap = load<i32>(e, 12), check = load<i32>(e, 16);
     store<i32>(h, cap, 8);
     const S = gs(load<i32>(e, 20)), base = load<i32>(h, 4);
@@ -190,7 +192,8 @@ export function natReleased(key: i32, held: i32 = 0): void {
  * the next interval starts from what is open and held now.
  */
 export function natSample(t: f64): void {
-  natCatchUp();
+  // a change at the sample's time belongs to the interval it starts
+  if (NAT_NEXT < t) natChanges(t, false);
   for (let g = 0; g < NGATEWAYS; g++) {
     const S = gs(g);
     emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST));
