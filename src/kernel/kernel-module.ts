@@ -45,7 +45,7 @@ export interface KernelExports {
   init(...offsets: number[]): void;
   requestsInit(...args: (number | boolean)[]): void;
   /** The NAT layer's regions (./assembly/nat.ts), for plans with gateways. */
-  natInit(hosts: number, keys: number, gateways: number, stats: number, pools: number, nGateways: number, nKeys: number): void;
+  natInit(hosts: number, keys: number, gateways: number, stats: number, pools: number, nGateways: number, nKeys: number, events: number, nEvents: number, ghosts: number): void;
   start(): void;
   runChunk(max: number): number;
   finish(): void;
@@ -59,7 +59,7 @@ export interface KernelExports {
 }
 
 /** A gateway's figures over a sample interval, as the kernel hands them out (./assembly/nat.ts natSample). */
-export type NatSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number) => void;
+export type NatSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number, lost: number) => void;
 
 /** A kernel instance on a fresh memory of `bytes` bytes (the math test uses it too). */
 export function instantiate(module: WebAssembly.Module, bytes: number, sample: KernelSample = () => {}, natSample: NatSample = () => {}): { exports: KernelExports; memory: WebAssembly.Memory } {

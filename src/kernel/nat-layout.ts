@@ -24,28 +24,33 @@ export interface GatewayFigures {
   peakActive: number;
   /** The most ports one pool key (destination, or instance and destination) held at once (Azure Used SNAT ports). */
   peakUsed: number;
+  /** Flows on ports a change during the run reclaimed (Azure LB's block halved on a scale-out). */
+  lostFlows: number;
 }
 const FIGURES: readonly (keyof GatewayFigures)[] = ['attempts', 'failures', 'steadyFailures', 'firstFailure', 'active', 'held', 'peakActive', 'peakUsed'];
-/** f64 per gateway in NATS: FIGURES, then the same four over the current sample interval. */
-const STRIDE = 12;
+/** f64 per gateway in NATS: FIGURES, then the same four over the current sample interval, then lost flows over the run and over the interval. */
+const STRIDE = 14;
+const LOST = 12;
+/** Bytes of a change in NATE: f64 time, i32 host, capacity, keys to check, gateway. */
+const EVENT_BYTES = 24;
 
 /** A gateway's figures over one sample interval ending at `t` (ticks), as ./assembly/nat.ts natSample emits them. */
-export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number }
+export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number; lost: number }
 
 /** Lanes the NAT layer adds to the kernel's (their delays; each starts with `firstCapacity` entries and grows). */
 export interface NatLanes { delay: Tick[]; cap: number[] }
 
 export interface NatLayout {
   /** Bytes of the four regions. */
-  bytes: { hosts: number; keys: number; gateways: number; stats: number; pools: number };
+  bytes: { hosts: number; keys: number; gateways: number; stats: number; pools: number; events: number; ghosts: number };
   /** Writes the regions at `at` (byte offsets into `buf`). */
   fill(buf: ArrayBuffer, at: NatRegions): void;
   /** The gateways' figures from the stats region. */
   figures(buf: ArrayBuffer, at: NatRegions, intervals: GatewayInterval[]): NatFigures;
-  /** Gateways and keys, for natInit. */
-  counts: { gateways: number; keys: number };
+  /** Gateways, keys and changes, for natInit. */
+  counts: { gateways: number; keys: number; events: number };
 }
-export interface NatRegions { hosts: number; keys: number; gateways: number; stats: number; pools: number }
+export interface NatRegions { hosts: number; keys: number; gateways: number; stats: number; pools: number; events: number; ghosts: number }
 
 /** What the NAT layer reports of a run: per gateway its figures, per OS pool its attempts the gateway dropped, per sample interval and gateway its figures. */
 export interface NatFigures { gateways: GatewayFigures[]; poolFailures: number[]; intervals: GatewayInterval[] }
@@ -66,22 +71,25 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, nP
   };
   const gwLanes = gateways.map((g) => [lane(g.params.finHold ?? 0), lane(g.params.rstHold ?? 0)]);
   const synLane = gateways.map((g) => lane(g.params.synTimeout!));
+  // instances laid out behind each gateway: with events, the most at any time (PlanGateway.instances is the count at the start)
+  const laidOut = gateways.map((_, gi) => plan.hosts.filter((h) => h.gateway === gi).length);
   const keyBase: number[] = [];
   let nKeys = 0;
-  for (const g of gateways) {
+  gateways.forEach((g, gi) => {
     keyBase.push(nKeys);
-    nKeys += (g.perInstance ? g.instances : 1) * nDest;
-  }
+    nKeys += (g.perInstance ? laidOut[gi]! : 1) * nDest;
+  });
   const hosts = plan.hosts.map((h) => {
     if (h.gateway === undefined) return [-1, 0, 0, -1];
     const g = gateways[h.gateway]!, instance = h.instance ?? 0;
     const capacity = instance < g.servedInstances ? g.capacity : 0;
     return [h.gateway, keyBase[h.gateway]! + (g.perInstance ? instance * nDest : 0), capacity, synLane[h.gateway]!];
   });
-  const keyGateway = gateways.flatMap((g, i) => new Array<number>((g.perInstance ? g.instances : 1) * nDest).fill(i));
+  const events = natEvents(plan, nDest);
+  const keyGateway = gateways.flatMap((g, i) => new Array<number>((g.perInstance ? laidOut[i]! : 1) * nDest).fill(i));
   return {
-    bytes: { hosts: hosts.length * 16, keys: nKeys * 8, gateways: gateways.length * 8, stats: gateways.length * STRIDE * 8, pools: nPools * 8 },
-    counts: { gateways: gateways.length, keys: nKeys },
+    bytes: { hosts: hosts.length * 16, keys: nKeys * 8, gateways: gateways.length * 8, stats: gateways.length * STRIDE * 8, pools: nPools * 8, events: events.length * EVENT_BYTES, ghosts: nKeys * 4 },
+    counts: { gateways: gateways.length, keys: nKeys, events: events.length },
     fill(buf, at) {
       const H = new Int32Array(buf, at.hosts, hosts.length * 4);
       hosts.forEach((row, i) => H.set(row, i * 4));
@@ -90,14 +98,37 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, nP
       new Int32Array(buf, at.gateways, gateways.length * 2).set(gwLanes.flat());
       const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
       gateways.forEach((_, g) => S.set(FIGURES.map((f) => (f === 'firstFailure' ? -1 : 0)), g * STRIDE));
+      events.forEach((e, i) => {
+        new Float64Array(buf, at.events + i * EVENT_BYTES, 1)[0] = e.t;
+        new Int32Array(buf, at.events + i * EVENT_BYTES + 8, 4).set([e.host, e.capacity, e.check, e.gateway]);
+      });
     },
     figures(buf, at, intervals) {
       const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
       return {
         intervals,
-        gateways: gateways.map((_, g) => Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])) as unknown as GatewayFigures),
+        gateways: gateways.map((_, g) => ({ ...Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])), lostFlows: S[g * STRIDE + LOST]! }) as unknown as GatewayFigures),
         poolFailures: Array.from(new Float64Array(buf, at.pools, nPools)),
       };
     },
   };
+}
+
+/**
+ * The gateways' changes during the run (PlanGateway.steps) as the kernel applies them: per step,
+ * per host behind that gateway, its new capacity (0 past the instances a GCP gateway serves), the
+ * keys to check for reclaimed ports (its per-instance keys; none for a gateway-wide pool, whose
+ * capacity only grows with IPs), in time order (stable).
+ */
+function natEvents(plan: Plan, nDest: number): { t: number; host: number; capacity: number; check: number; gateway: number }[] {
+  const out: { t: number; host: number; capacity: number; check: number; gateway: number }[] = [];
+  plan.gateways!.forEach((g, gi) => {
+    for (const step of g.steps ?? []) {
+      plan.hosts.forEach((h, host) => {
+        if (h.gateway !== gi) return;
+        out.push({ t: step.t, host, capacity: (h.instance ?? 0) < step.servedInstances ? step.capacity : 0, check: g.perInstance ? nDest : 0, gateway: gi });
+      });
+    }
+  });
+  return out.map((e, i) => ({ e, i })).sort((a, b) => a.e.t - b.e.t || a.i - b.i).map((x) => x.e);
 }

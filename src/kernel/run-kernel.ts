@@ -82,8 +82,8 @@ export function runKernel(
   const L = layOut(plan, variant, initial, levels);
   const streams = new RandomStreams(plan.seed, replication);
   const intervals: GatewayInterval[] = [];
-  const natSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number) =>
-    intervals.push({ t, gateway, attempts, failures, peakActive, peakUsed, active, held });
+  const natSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number, lost: number) =>
+    intervals.push({ t, gateway, attempts, failures, peakActive, peakUsed, active, held, lost });
   const { exports: k, memory } = instantiate(module, L.end, onSample, natSample);
   if (k.heapBase() > FIRST) throw new Error(`kernel: static data (${k.heapBase()} bytes) overlaps its regions`);
   const buf = memory.buffer;
@@ -98,7 +98,8 @@ export function runKernel(
   fillRequests(k, buf, L.requests, L.workloads, L.base, streams, initial.workloadRetries);
   if (L.nat !== undefined) {
     L.nat.layout.fill(buf, L.nat.at);
-    k.natInit(L.nat.at.hosts, L.nat.at.keys, L.nat.at.gateways, L.nat.at.stats, L.nat.at.pools, L.nat.layout.counts.gateways, L.nat.layout.counts.keys);
+    const n = L.nat.at, c = L.nat.layout.counts;
+    k.natInit(n.hosts, n.keys, n.gateways, n.stats, n.pools, c.gateways, c.keys, n.events, c.events, n.ghosts);
   }
   run(k, memory, L);
   const gateways = L.nat?.layout.figures(memory.buffer, L.nat.at, intervals);
@@ -145,7 +146,8 @@ function layOut(plan: Plan, variant: number, initial: StatsArrays, levels: reado
   const base = size.map((_, p) => size.slice(0, p).reduce((x, y) => x + y, 0));
   const requests = layOutRequests(workloads, nDest, nPools, slots, (bytes) => r.take(bytes));
   const nat = natPlan === undefined ? undefined
-    : { layout: natPlan, at: { hosts: r.take(natPlan.bytes.hosts), keys: r.take(natPlan.bytes.keys), gateways: r.take(natPlan.bytes.gateways), stats: r.take(natPlan.bytes.stats), pools: r.take(natPlan.bytes.pools) } };
+    : { layout: natPlan, at: { hosts: r.take(natPlan.bytes.hosts), keys: r.take(natPlan.bytes.keys), gateways: r.take(natPlan.bytes.gateways), stats: r.take(natPlan.bytes.stats), pools: r.take(natPlan.bytes.pools),
+      events: r.take(natPlan.bytes.events), ghosts: r.take(natPlan.bytes.ghosts) } };
   return { ...(nat !== undefined ? { nat } : {}), layout, profiles, workloads, nPools, nHosts, nWl, nDest, nSlots, nPick, size, slots, lanes, at, trafficAt, traffic,
     linuxAt, bindStateAt, templates, templateAt, bookAt, kinds, periods, periodAt, base, requests, end: r.end };
 }

@@ -21,4 +21,10 @@ export interface PlanGateway {
   servedInstances: number;
   /** What no source documents and the run assumes: parameters not overridden, then behaviour. */
   assumptions: string[];
+  /** The gateway after each change during the run (`events`) that concerns it, in time order (absent: none). */
+  steps?: GatewayStep[];
 }
+
+/** A gateway from time `t` on: instances behind it, public IPs, and the capacity and served instances they give. */
+export interface GatewayStep { t: number; instances: number; ips: number; capacity: number; servedInstances: number }
+

@@ -1,4 +1,5 @@
 import { secondsFromTicks } from '../engine/time';
+import type { PlanGateway } from '../nat/plan-gateway';
 import type { GatewayPresetName } from '../nat/presets';
 import type { Plan } from '../sim/plan';
 import type { RunResult } from '../stats/run-one';
@@ -16,14 +17,18 @@ export const GATEWAY_SUMMARY_COLUMNS = ['host_failures', 'gateway_failures', 'ga
 /** pools.csv's column appended for a plan with gateways: the pool's attempts whose port the OS gave but the gateway dropped (not in `failures`, which are the OS's). */
 export const GATEWAY_POOLS_COLUMNS = ['gateway_failures'] as const;
 
+/** Whether the plan's gateways change during the run (`events`): then summary.csv and gateway.csv also count the flows lost to a change. */
+const changes = (plan: Plan | undefined): boolean => plan?.gateways?.some((g) => g.steps !== undefined) ?? false;
+
 export function withGatewayColumns<T extends string>(plan: Plan | undefined, columns: readonly T[], extra: readonly string[]): readonly string[] {
-  return plan?.gateways === undefined ? columns : [...columns, ...extra];
+  if (plan?.gateways === undefined) return columns;
+  return [...columns, ...extra, ...(extra === GATEWAY_SUMMARY_COLUMNS && changes(plan) ? ['gateway_lost_flows'] : [])];
 }
 
 const sec = (t: number): number | undefined => (t < 0 ? undefined : secondsFromTicks(t));
 
-/** A summary row's NAT cells (none for a run without gateways): host failures (EADDRNOTAVAIL) apart from gateway drops. */
-export function gatewaySummaryCells(r: RunResult): Row {
+/** A summary row's NAT cells (none for a run without gateways): host failures (EADDRNOTAVAIL) apart from gateway drops; flows lost to a change during the run (with events). */
+export function gatewaySummaryCells(r: RunResult, plan?: Plan): Row {
   if (r.gateways === undefined) return {};
   const g = r.gateways.gateways;
   const drops = g.reduce((a, x) => a + x.failures, 0);
@@ -33,13 +38,14 @@ export function gatewaySummaryCells(r: RunResult): Row {
     gateway_failures: drops,
     gateway_steady_failures: g.reduce((a, x) => a + x.steadyFailures, 0),
     gateway_first_failure_s: firsts.length === 0 ? undefined : sec(Math.min(...firsts)),
+    ...(changes(plan) ? { gateway_lost_flows: g.reduce((a, x) => a + x.lostFlows, 0) } : {}),
   };
 }
 
 export const GATEWAY_COLUMNS = ['profile', 'replication', 'gateway', 'preset', 'start_s', 'end_s', 'metric', 'statistic', 'value', 'meaning'] as const;
 
 /** What a metric reads: a gateway's figures over an interval (../kernel/nat-layout.ts GatewayInterval). */
-type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number };
+type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number; lost: number };
 type Metric = { metric: string; statistic: string; meaning: string; value: (f: Figures, capacity: number) => number };
 
 /** Per cloud, its metrics' names (cloud-nat.md §1-§5) for the figures the NAT layer keeps. */
@@ -73,17 +79,30 @@ const METRICS: Record<GatewayPresetName, Metric[]> = {
   ],
 };
 
+/** With events: the flows a change reclaimed the ports of (no cloud reports it; AWS and Azure NAT Gateway never reclaim). */
+const LOST: Metric = { metric: 'gateway_lost_flows', statistic: 'Sum', meaning: 'flows on ports a change during the run reclaimed (Azure LB: the block halved on a scale-out)', value: (f) => f.lost };
+
+/** The most ports per pool key the gateway gave in [start, end): its capacity at start and after each change in the interval. */
+function capacityIn(g: PlanGateway, start: number, end: number): number {
+  let c = g.capacity;
+  for (const s of g.steps ?? []) if (s.t <= start) c = s.capacity;
+  for (const s of g.steps ?? []) if (s.t > start && s.t < end) c = Math.max(c, s.capacity);
+  return c;
+}
+
 /** gateway.csv: per sample interval and gateway, its cloud's metrics over that interval. */
 export function* gatewayRows(plan: Plan, r: RunResult): Generator<Row> {
   if (r.gateways === undefined || plan.gateways === undefined) return;
   const label = plan.variants[r.variant]!.label;
   const start = plan.gateways.map(() => 0);
+  const metrics = (g: PlanGateway): Metric[] => (changes(plan) ? [...METRICS[g.preset], LOST] : METRICS[g.preset]);
   for (const f of r.gateways.intervals) {
     const g = plan.gateways[f.gateway]!;
-    for (const m of METRICS[g.preset]) {
+    const capacity = capacityIn(g, start[f.gateway]!, f.t);
+    for (const m of metrics(g)) {
       yield {
         profile: label, replication: r.replication, gateway: g.name, preset: g.preset, start_s: secondsFromTicks(start[f.gateway]!), end_s: secondsFromTicks(f.t),
-        metric: m.metric, statistic: m.statistic, value: m.value(f, g.capacity), meaning: m.meaning,
+        metric: m.metric, statistic: m.statistic, value: m.value(f, capacity), meaning: m.meaning,
       };
     }
     start[f.gateway] = f.t;

@@ -76,7 +76,7 @@ export function summaryRow(plan: Plan, r: RunResult, transients?: Row): Row {
     peak_time_wait: s.peakTimeWait,
     peak_in_use: s.peakInUse,
     max_pool_utilization: share(s.maxUtilization),
-    ...gatewaySummaryCells(r),
+    ...gatewaySummaryCells(r, plan),
   };
   THRESHOLDS.forEach((t, i) => {
     row[`t_util${t * 100}_s`] = sec(s.thresholdTimes[i]);

@@ -115,7 +115,7 @@ const KINDS: Record<string, (generated: Json) => Json> = {
 /** Which README section documents the fields of the object under a property. */
 const SECTION_OF: Record<string, string> = {
   hosts: 'hosts', gateways: 'gateways', profile: 'profile', compare: 'profile', destinations: 'destinations', workloads: 'workloads',
-  arrivals: 'arrivals', connection: 'connection', clients: 'clients', pool: 'pool', retry: 'retry', closedBy: 'closedBy',
+  arrivals: 'arrivals', connection: 'connection', clients: 'clients', pool: 'pool', retry: 'retry', closedBy: 'closedBy', events: 'events',
 };
 /** A field documented in another section: a compare entry's `bind` is the connection's. */
 const ALSO: Record<string, string> = { profile: 'connection' };

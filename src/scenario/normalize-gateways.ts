@@ -5,6 +5,7 @@ import { Distribution } from '../random/distributions';
 import type { Plan, PlanHost, PlanWorkload } from '../sim/plan';
 import type { Issue } from './issues';
 import { gatewayParam, poolSizes } from './rules-gateways';
+import { eventOrder, fleetTimeline } from './rules-events';
 import type { ScenarioInput } from './schema';
 
 /**
@@ -20,12 +21,19 @@ type GatewayInput = NonNullable<ScenarioInput['gateways']>[number];
 
 const valueText = (p: GatewayParamName, v: number): string => (DURATION_PARAMS.includes(p) ? `${v / 1_000_000}s` : String(v));
 
+/** What a gateway's IPs and instances give: ports per pool key, and how many instances get a pool. */
+function sized(g: GatewayInput, params: Partial<Record<GatewayParamName, number>>, ips: number, instances: number): { capacity: number; servedInstances: number } {
+  return {
+    capacity: poolCapacity({ preset: g.preset, ips, params, instances }) ?? 0,
+    servedInstances: g.preset === 'gcp-nat' ? ips * gcpVmsPerIp(params.minPortsPerVm!, params.portsPerIp) : Infinity,
+  };
+}
+
 function planGateway(g: GatewayInput, instances: number): PlanGateway {
   const preset = GATEWAY_PRESETS[g.preset];
   const params: Partial<Record<GatewayParamName, number>> = {};
   for (const p of presetParams(g.preset)) params[p] = gatewayParam(g, p)!;
   const ips = typeof g.ips === 'object' ? g.ips : Array.from({ length: g.ips ?? 1 }, (_, k) => `${g.name}#${k + 1}`);
-  const sizing = { preset: g.preset, ips: ips.length, params, instances };
   const assumptions = [
     ...presetParams(g.preset).filter((p) => preset.params[p]!.assumption !== undefined && g[p] === undefined)
       .map((p) => `${p} = ${valueText(p, params[p]!)}: ${preset.params[p]!.assumption!}`),
@@ -33,24 +41,27 @@ function planGateway(g: GatewayInput, instances: number): PlanGateway {
   ];
   return {
     name: g.name, preset: g.preset, ips, params, instances,
-    capacity: poolCapacity(sizing) ?? 0,
+    ...sized(g, params, ips.length, instances),
     perInstance: perInstance(g.preset),
-    servedInstances: g.preset === 'gcp-nat' ? ips.length * gcpVmsPerIp(params.minPortsPerVm!, params.portsPerIp) : Infinity,
     assumptions,
   };
 }
 
 /** The plan with the scenario's gateways and fleets (unchanged when it has neither). */
 export function withGateways(plan: Plan, s: ScenarioInput): Plan {
-  if (s.gateways === undefined && s.hosts.every((h) => (h.instances ?? 1) === 1)) return plan;
+  if (s.gateways === undefined && s.events === undefined && s.hosts.every((h) => (h.instances ?? 1) === 1)) return plan;
   const sizes = poolSizes(s);
   const gateways = (s.gateways ?? []).map((g) => planGateway(g, sizes.get(g.name) ?? 0));
+  gatewaySteps(s, gateways);
   const gatewayIndex = new Map(gateways.map((g, i) => [g.name, i]));
   const nextInstance = gateways.map(() => 0);
   const hosts: PlanHost[] = [];
   const expanded: number[][] = [];
+  const windows: [number, number][][] = [];
   s.hosts.forEach((h, i) => {
-    const n = h.instances ?? 1;
+    const timeline = fleetTimeline(s, i);
+    windows.push(timeline.windows);
+    const n = h.instances === undefined ? 1 : timeline.most;
     const base = plan.hosts[i]!;
     const gw = h.via === undefined ? undefined : gatewayIndex.get(h.via)!;
     const mine: number[] = [];
@@ -68,15 +79,46 @@ export function withGateways(plan: Plan, s: ScenarioInput): Plan {
     const mine = expanded[w.host]!;
     const n = mine.length;
     const total = s.hosts[w.host]!.ratePer === 'total';
-    return mine.map((host, k) => ({
-      ...w,
-      name: n === 1 ? w.name : `${w.name}/${k + 1}`,
-      host,
-      arrivals: total && n > 1 ? { ...w.arrivals, rate: w.arrivals.rate / n } : w.arrivals,
-    }));
+    return mine.map((host, k) => {
+      // an instance added or removed by an event arrives only while it is in the pool
+      const [from, to] = windows[w.host]![k]!;
+      const arrivals = total && n > 1 ? { ...w.arrivals, rate: w.arrivals.rate / n } : w.arrivals;
+      return {
+        ...w,
+        name: n === 1 ? w.name : `${w.name}/${k + 1}`,
+        host,
+        arrivals: from === 0 && to === Infinity ? arrivals : { ...arrivals, start: Math.max(arrivals.start, from), stop: Math.min(arrivals.stop, to) },
+      };
+    });
   });
   const variants = plan.variants.map((v) => ({ ...v, profiles: expanded.flatMap((mine, i) => mine.map(() => v.profiles[i]!)) }));
   return { ...plan, hosts, workloads, variants, warmup: warmupWith(plan, s, gateways), ...(gateways.length > 0 ? { gateways } : {}) };
+}
+
+/**
+ * Each gateway's steps (PlanGateway.steps): after every event that changes it — its fleet scaled,
+ * IPs added — its instances and IPs, and what they give, by the vendor's arithmetic (for GCP the
+ * static allocation: the change re-applies minPortsPerVm; the presets model no dynamic allocation).
+ */
+function gatewaySteps(s: ScenarioInput, gateways: PlanGateway[]): void {
+  const inputs = s.gateways ?? [];
+  const count = new Map(s.hosts.map((h) => [h.name, h.instances ?? 1]));
+  const last = (g: number): { instances: number; ips: number } => gateways[g]!.steps?.at(-1) ?? { instances: gateways[g]!.instances, ips: gateways[g]!.ips.length };
+  const step = (g: number, t: number, instances: number, ips: number): void => {
+    const gw = gateways[g]!;
+    (gw.steps ??= []).push({ t, instances, ips, ...sized(inputs[g]!, gw.params, ips, instances) });
+  };
+  for (const { e } of eventOrder(s)) {
+    if (e.scale !== undefined) {
+      const h = s.hosts.find((x) => x.name === e.scale!.host)!;
+      const g = inputs.findIndex((x) => x.name === h.via);
+      if (g >= 0) step(g, e.at, last(g).instances - count.get(h.name)! + e.scale.instances, last(g).ips);
+      count.set(h.name, e.scale.instances);
+    } else if (e.addIps !== undefined) {
+      const g = inputs.findIndex((x) => x.name === e.addIps!.gateway);
+      step(g, e.at, last(g).instances, last(g).ips + (typeof e.addIps.ips === 'number' ? e.addIps.ips : e.addIps.ips.length));
+    }
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { arrivalIssues } from './arrivals';
 import { PRESETS } from '../os/presets';
 import { variantLabel } from './normalize';
 import type { ProfileInput, ScenarioInput } from './schema';
+import { eventRules } from './rules-events';
 import { gatewayRules } from './rules-gateways';
 import { groupProblem } from './topology';
 import { formatDuration } from './units';
@@ -208,7 +209,7 @@ const requestLayer: Rule = (s, issues) => {
 const RULES: Rule[] = [
   uniqueNames('hosts'), uniqueNames('destinations'), uniqueNames('workloads'),
   workloadHosts, workloadDestinations, profiles, compareLabels, times, addresses, zipf, socketOptions,
-  arrivalIssues, requestLayer, gatewayRules,
+  arrivalIssues, requestLayer, gatewayRules, eventRules,
 ];
 
 export function checkRules(s: ScenarioInput): Issue[] {

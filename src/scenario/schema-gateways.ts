@@ -69,3 +69,15 @@ export const hostFleetFields = {
 };
 
 export type GatewayInput = z.output<typeof gatewaySchema>;
+
+/**
+ * A change during the run (top-level `events`; ./rules-events.ts checks the names and times):
+ * at `at`, one action — a fleet scaled to `instances`, or public IPs added to a gateway.
+ */
+export const eventSchema = z.strictObject({
+  at: duration(),
+  scale: z.strictObject({ host: z.string(), instances: z.int().min(1).max(MAX_INSTANCES) }).optional(),
+  addIps: z.strictObject({ gateway: z.string(), ips: countOrAddresses('gatewayIps', MAX_GATEWAY_IPS) }).optional(),
+});
+
+export type EventInput = z.output<typeof eventSchema>;

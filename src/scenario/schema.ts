@@ -7,7 +7,7 @@ import { CLOSER_NAMES } from '../workload/closer';
 import { closest, describeValue, didYouMean } from './issues';
 import { TraceFile } from './trace-file';
 import { JSON_KIND, duration, jsonKind, name, port, rate, rateOrZero, reservedEntry, seed } from './schema-values';
-import { countOrAddresses, gatewaySchema, hostFleetFields } from './schema-gateways';
+import { countOrAddresses, eventSchema, gatewaySchema, hostFleetFields } from './schema-gateways';
 
 export { JSON_KIND };
 
@@ -327,6 +327,7 @@ export const scenarioSchema = z.strictObject({
   destinations: z.array(destination).min(1),
   workloads: z.array(workload).min(1),
   compare: z.array(compareEntry).min(1).optional(),
+  events: z.array(eventSchema).min(1).optional(),
 });
 
 export type ScenarioInput = z.output<typeof scenarioSchema>;

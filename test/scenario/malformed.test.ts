@@ -62,7 +62,7 @@ interface Case {
   err: string[];
 }
 
-const TOP_KEYS = 'name, description, seed, replications, duration, sample, warmup, gateways, hosts, destinations, workloads, compare';
+const TOP_KEYS = 'name, description, seed, replications, duration, sample, warmup, gateways, hosts, destinations, workloads, compare, events';
 const PRESET_CHOICES = presetChoices();
 const DURATION = 'a duration with a unit (250ms, 60s, 2m, 1h)';
 const RATE = 'a rate with a unit (460/s, 1200/m)';

@@ -323,6 +323,11 @@ describe('user-needs scenarios S1–S13', () => {
     expect(pools.every((p) => p.failures === '0' && p.gateway_failures === '418' && p.capacity === '28232')).toBe(true);
   });
 
+  claim('s15-scale-out-mid-run', 'Azure LB scale-out 50 → 51 at 6 min: every block halves at that instant, 10,630 flows lost, then SYNs dropped in echoes of the 240 s hold', ({ summary }) => {
+    const s = summary[0]!;
+    expect([s.attempts, s.failures, s.host_failures, s.gateway_failures, s.gateway_lost_flows, s.gateway_first_failure_s]).toEqual(['109029', '22144', '0', '22144', '10630', '360.005124']);
+  });
+
   test('every scenarios/sNN-*.yaml has a claims test', () => {
     // The numbered user-needs scenarios (s01-… to s13-…); server-close.yaml and source-ips.yaml
     // are older examples, not part of this series.

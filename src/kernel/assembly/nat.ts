@@ -16,6 +16,16 @@
 // capacity; its SYN_SENT lane), NATK i32 × 2 per key (ports held, gateway), NATG i32 × 2 per
 // gateway (FIN lane, RST lane; -1: free at the close), NATS f64 × GS_STRIDE per gateway, NATP f64
 // per OS pool: its attempts the gateway dropped.
+//
+// Changes during the run (`events`, ../nat-layout.ts natSteps): NATE, per change of one host's
+// capacity, f64 time then i32 host, new capacity, keys to check (its per-instance keys; 0 for a
+// gateway-wide pool), gateway. A change applies at its time, before the first thing after it that
+// reads or changes the layer (natCatchUp: an attempt, a close, a release, a sample), so it sees
+// the ports held at that instant. A key holding more than its new capacity loses the flows on
+// the reclaimed ports (Azure LB's block halved on a scale-out): counted (GS_LOST), and its count
+// set to the capacity; the gateway no longer holds those ports, so the key's next that-many
+// releases (NATX, per key) are taken to be theirs — which connection held which port is not
+// tracked, only how many.
 
 import { FIN_WAIT_END, NAT_RELEASE } from '../../sim/events';
 import { BY_RESET } from '../../workload/closing-sides';
@@ -26,9 +36,13 @@ import {
 } from './state';
 
 let NATH: usize = 0, NATK: usize = 0, NATG: usize = 0, NATS: usize = 0, NATP: usize = 0, NGATEWAYS: i32 = 0, NKEYS: i32 = 0;
+let NATE: usize = 0, NATX: usize = 0, NEVENTS: i32 = 0, EVENT: i32 = 0;
+/** The time of the next change (Infinity: none left). */
+let NAT_NEXT: f64 = Infinity;
+const EV_STRIDE = 24;
 
 @external("env", "natSample")
-declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64): void;
+declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64, lost: f64): void;
 /** Some host is behind a gateway (the attempt path's one test when none is). */
 export let NAT_ON = false;
 
@@ -37,15 +51,48 @@ const GS_ATTEMPTS = 0, GS_FAILURES = 1, GS_STEADY_FAILURES = 2, GS_FIRST_FAILURE
 const GS_PEAK_ACTIVE = 6, GS_PEAK_USED = 7;
 // the same over the current sample interval (reset by natSample)
 const GS_I_ATTEMPTS = 8, GS_I_FAILURES = 9, GS_I_PEAK_ACTIVE = 10, GS_I_PEAK_USED = 11;
-const GS_STRIDE = 12;
+// flows lost to a change (over the run, over the interval)
+const GS_LOST = 12, GS_I_LOST = 13;
+const GS_STRIDE = 14;
 
 /** A closing side carries the connection's gateway key above its low bits: side | (key + 1) << NAT_SHIFT. */
 export const NAT_SHIFT = 3;
 const SIDE_MASK = (1 << NAT_SHIFT) - 1;
 
-export function natInit(hosts: usize, keys: usize, gateways: usize, stats: usize, pools: usize, nGateways: i32, nKeys: i32): void {
+export function natInit(hosts: usize, keys: usize, gateways: usize, stats: usize, pools: usize, nGateways: i32, nKeys: i32, events: usize, nEvents: i32, ghosts: usize): void {
   NATH = hosts; NATK = keys; NATG = gateways; NATS = stats; NATP = pools; NGATEWAYS = nGateways; NKEYS = nKeys;
+  NATE = events; NEVENTS = nEvents; NATX = ghosts; EVENT = 0;
+  NAT_NEXT = nEvents > 0 ? load<f64>(events) : Infinity;
   NAT_ON = true;
+}
+
+/** Applies every change due by now (see the header). */
+@inline function natCatchUp(): void {
+  if (NOW >= NAT_NEXT) natChanges(NOW, true);
+}
+
+/** Applies the changes before `until` (and at it, when `inclusive`). */
+function natChanges(until: f64, inclusive: bool): void {
+  while (EVENT < NEVENTS) {
+    const e = NATE + <usize>(EVENT * EV_STRIDE);
+    const t = load<f64>(e);
+    if (t > until || (t == until && !inclusive)) break;
+    const h = NATH + (<usize>load<i32>(e, 8) << 4), cap = load<i32>(e, 12), check = load<i32>(e, 16);
+    store<i32>(h, cap, 8);
+    const S = gs(load<i32>(e, 20)), base = load<i32>(h, 4);
+    for (let d = 0; d < check; d++) {
+      const k = NATK + (<usize>(base + d) << 3);
+      const held = load<i32>(k);
+      if (held <= cap) continue;
+      const lost = held - cap, x = NATX + (<usize>(base + d) << 2);
+      store<i32>(k, cap);
+      store<i32>(x, load<i32>(x) + lost);
+      fset(S, GS_LOST, fget(S, GS_LOST) + <f64>lost);
+      fset(S, GS_I_LOST, fget(S, GS_I_LOST) + <f64>lost);
+    }
+    EVENT++;
+  }
+  NAT_NEXT = EVENT < NEVENTS ? load<f64>(NATE + <usize>(EVENT * EV_STRIDE)) : Infinity;
 }
 
 @inline function gs(g: i32): usize { return NATS + <usize>(g * GS_STRIDE) * 8; }
@@ -59,6 +106,7 @@ export function natTake(host: i32, destination: i32): i32 {
   const h = NATH + (<usize>host << 4);
   const g = load<i32>(h);
   if (g < 0) return -2;
+  natCatchUp();
   const S = gs(g);
   fset(S, GS_ATTEMPTS, fget(S, GS_ATTEMPTS) + 1);
   fset(S, GS_I_ATTEMPTS, fget(S, GS_I_ATTEMPTS) + 1);
@@ -111,6 +159,7 @@ export function natDropped(pool: i32, port: i32, host: i32, w: i32): void {
 /** The connection closes (side `tagged`, withKey's): the gateway's hold for its key starts; returns the plain closing side. */
 export function natClosed(tagged: i32): i32 {
   const by = tagged & SIDE_MASK, key = (tagged >> NAT_SHIFT) - 1;
+  natCatchUp();
   const g = load<i32>(NATK + (<usize>key << 3), 4);
   const S = gs(g);
   fset(S, GS_ACTIVE, fget(S, GS_ACTIVE) - 1);
@@ -126,8 +175,12 @@ export function natClosed(tagged: i32): i32 {
 
 /** The gateway's hold of a port for `key` ends (`held`: 1 after a hold, 0 at the close). */
 export function natReleased(key: i32, held: i32 = 0): void {
+  natCatchUp();
   const k = NATK + (<usize>key << 3);
-  store<i32>(k, load<i32>(k) - 1);
+  const x = NATX + (<usize>key << 2), ghosts = load<i32>(x);
+  // a port a change reclaimed is no longer the gateway's to free (see the header)
+  if (ghosts > 0) store<i32>(x, ghosts - 1);
+  else store<i32>(k, load<i32>(k) - 1);
   if (held != 0) {
     const S = gs(load<i32>(k, 4));
     fset(S, GS_HELD, fget(S, GS_HELD) - 1);
@@ -139,9 +192,12 @@ export function natReleased(key: i32, held: i32 = 0): void {
  * the next interval starts from what is open and held now.
  */
 export function natSample(t: f64): void {
+  // a change at the sample's time belongs to the interval it starts
+  if (NAT_NEXT < t) natChanges(t, false);
   for (let g = 0; g < NGATEWAYS; g++) {
     const S = gs(g);
-    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD));
+    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST));
+    fset(S, GS_I_LOST, 0);
     fset(S, GS_I_ATTEMPTS, 0);
     fset(S, GS_I_FAILURES, 0);
     fset(S, GS_I_PEAK_ACTIVE, fget(S, GS_ACTIVE));

@@ -1,0 +1,110 @@
+import { AZURE_LB_DEFAULT_MAX_POOL } from '../nat/arithmetic';
+import { didYouMean, type Issue } from './issues';
+import { gatewayParam, poolSizes } from './rules-gateways';
+import type { ScenarioInput } from './schema';
+import type { EventInput } from './schema-gateways';
+import { formatDuration } from './units';
+
+/**
+ * Top-level `events` (scenarios/README.md, `### events`): changes during the run, each at its
+ * time — a fleet scaled (`scale: { host, instances }`) or public IPs added to a gateway
+ * (`addIps: { gateway, ips }`). Here: the checks, and the one timeline of a fleet's instances
+ * that both the checks and the plan (./normalize-gateways.ts) read.
+ */
+
+/** The events in the order they apply: by time, then as written. */
+export function eventOrder(s: ScenarioInput): { e: EventInput; i: number }[] {
+  return (s.events ?? []).map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i);
+}
+
+/**
+ * A fleet's instances over the run: how many are laid out (the most at any time), and per
+ * instance the window [from, to) in which it is in the pool (to: Infinity when never removed).
+ * `readded`: the first event that would bring a removed instance back (refused: each instance is
+ * laid out once, with one window).
+ */
+export function fleetTimeline(s: ScenarioInput, host: number): { most: number; windows: [number, number][]; readded?: number } {
+  const h = s.hosts[host]!;
+  let now = h.instances ?? 1, most = now;
+  const windows: [number, number][] = Array.from({ length: now }, () => [0, Infinity]);
+  for (const { e, i } of eventOrder(s)) {
+    if (e.scale === undefined || e.scale.host !== h.name) continue;
+    const n = e.scale.instances;
+    for (let k = n; k < now; k++) windows[k]![1] = e.at;
+    for (let k = now; k < n; k++) {
+      if (k < windows.length) return { most, windows, readded: i };
+      windows.push([e.at, Infinity]);
+    }
+    now = n;
+    most = Math.max(most, n);
+  }
+  return { most, windows };
+}
+
+function actionIssues(s: ScenarioInput, e: EventInput, i: number, issues: Issue[]): void {
+  const at = ['events', i];
+  const hosts = s.hosts.map((h) => h.name), gateways = (s.gateways ?? []).map((g) => g.name);
+  if (e.scale !== undefined) {
+    const h = hosts.indexOf(e.scale.host);
+    if (h < 0) {
+      issues.push({ path: [...at, 'scale', 'host'], code: 'unknown_name', message: `no host is named "${e.scale.host}".${didYouMean(e.scale.host, hosts)} Hosts: ${hosts.join(', ')}` });
+    } else if (s.hosts[h]!.instances === undefined) {
+      issues.push({ path: [...at, 'scale', 'host'], code: 'conflict', message: `host ${e.scale.host} is not a fleet: only a host with instances: (and ratePer:) can be scaled` });
+    } else if (s.hosts[h]!.ratePer === 'total') {
+      issues.push({ path: [...at, 'scale', 'host'], code: 'unsupported', message: `host ${e.scale.host} has ratePer: total; scaling it would change every instance's rate, which is not modelled yet (write ratePer: instance)` });
+    }
+  }
+  if (e.addIps !== undefined && !gateways.includes(e.addIps.gateway)) {
+    const known = gateways.length === 0 ? 'the scenario has no gateways' : `Gateways: ${gateways.join(', ')}`;
+    issues.push({ path: [...at, 'addIps', 'gateway'], code: 'unknown_name', message: `no gateway is named "${e.addIps.gateway}".${didYouMean(e.addIps.gateway, gateways)} ${known}` });
+  }
+}
+
+/** The gateways' sizes after each event, for the vendors' limits (Azure's default table, maxIps). */
+function limitIssues(s: ScenarioInput, issues: Issue[]): void {
+  const sizes = poolSizes(s);
+  const ips = new Map((s.gateways ?? []).map((g) => [g.name, g.ips === undefined ? 1 : typeof g.ips === 'number' ? g.ips : g.ips.length]));
+  const count = new Map(s.hosts.map((h) => [h.name, h.instances ?? 1]));
+  for (const { e, i } of eventOrder(s)) {
+    if (e.scale !== undefined && count.has(e.scale.host)) {
+      const h = s.hosts.find((x) => x.name === e.scale!.host)!;
+      const g = (s.gateways ?? []).find((x) => x.name === h.via);
+      if (g !== undefined) {
+        const size = sizes.get(g.name)! - count.get(h.name)! + e.scale.instances;
+        sizes.set(g.name, size);
+        if (g.preset === 'azure-lb' && gatewayParam(g, 'allocatedOutboundPorts') === 0 && size > AZURE_LB_DEFAULT_MAX_POOL) {
+          issues.push({ path: ['events', i, 'scale', 'instances'], code: 'too_big', message: `puts ${size} instances behind ${g.name}; Azure's default allocation table stops at ${AZURE_LB_DEFAULT_MAX_POOL}: set allocatedOutboundPorts on the gateway (an outbound rule)` });
+        }
+      }
+      count.set(h.name, e.scale.instances);
+    }
+    const g = (s.gateways ?? []).find((x) => x.name === e.addIps?.gateway);
+    if (g !== undefined) {
+      const n = ips.get(g.name)! + (typeof e.addIps!.ips === 'number' ? e.addIps!.ips : e.addIps!.ips.length);
+      ips.set(g.name, n);
+      const max = gatewayParam(g, 'maxIps');
+      if (max !== undefined && n > max) issues.push({ path: ['events', i, 'addIps', 'ips'], code: 'too_big', message: `gives ${g.name} ${n} public IPs; ${g.preset} takes at most ${max} (maxIps)` });
+    }
+  }
+}
+
+export const eventRules = (s: ScenarioInput, issues: Issue[]): void => {
+  (s.events ?? []).forEach((e, i) => {
+    const actions = (['scale', 'addIps'] as const).filter((a) => e[a] !== undefined);
+    if (actions.length !== 1) {
+      issues.push({ path: ['events', i], code: 'invalid', message: `must have exactly one action, scale: { host, instances } or addIps: { gateway, ips }${actions.length > 1 ? `, got ${actions.join(' and ')}` : ''}` });
+    }
+    if (e.at >= s.duration) {
+      issues.push({ path: ['events', i, 'at'], code: 'too_big', message: `must be within the run (before duration ${formatDuration(s.duration)}), got ${formatDuration(e.at)}` });
+    }
+    actionIssues(s, e, i, issues);
+  });
+  if (issues.length > 0) return;
+  s.hosts.forEach((h, k) => {
+    const t = fleetTimeline(s, k);
+    if (t.readded !== undefined) {
+      issues.push({ path: ['events', t.readded, 'scale', 'instances'], code: 'unsupported', message: `brings back an instance of ${h.name} that an earlier event removed; each instance is in the pool for one stretch of the run (scale up to a new count instead)` });
+    }
+  });
+  limitIssues(s, issues);
+};
