@@ -4,6 +4,7 @@ import { CI_COLUMNS, ciRows } from '../report/ci';
 import { compareColumns, compareRows } from '../report/compare';
 import { csvLine } from '../report/csv';
 import type { ReportModel } from '../report/html';
+import { GATEWAY_SUMMARY_COLUMNS, withGatewayColumns } from '../report/gateway-rows';
 import { type Cell, type Row, SUMMARY_COLUMNS, TIMESERIES_COLUMNS } from '../report/rows';
 import { runCharts, runReportModel } from '../report/run-report';
 import { TimeseriesCollector } from '../report/series';
@@ -98,7 +99,8 @@ export async function runStudy(file: string, text: string, progress: (done: numb
   const tasks = runTasks(plan);
   const specs = detailFiles(plan);
   const detail = new Map<DetailKey, TextCsv>(specs.map((s) => [s.key, new TextCsv(s.columns)]));
-  const summaryCsv = new TextCsv(SUMMARY_COLUMNS);
+  // With gateways, each layer's failures (host_failures, gateway_failures…), as `portsim run` writes them.
+  const summaryCsv = new TextCsv(withGatewayColumns(plan, SUMMARY_COLUMNS, GATEWAY_SUMMARY_COLUMNS));
   const summary: Row[] = [];
   const duration = secondsFromTicks(plan.duration);
   let events = 0;
