@@ -1,6 +1,5 @@
 import { CAPACITY_COLUMNS } from '../report/capacity';
-import { type Cell, type Row, SUMMARY_COLUMNS } from '../report/rows';
-import { GATEWAY_SUMMARY_COLUMNS, withGatewayColumns } from '../report/gateway-rows';
+import { type Cell, type Row, summaryColumns } from '../report/rows';
 import { type LocatedIssue, toDotPath } from '../scenario/issues';
 import type { LoadedScenario } from '../scenario/load';
 import type { CapacityOutcome } from './commands/capacity';
@@ -45,7 +44,7 @@ export function printJson(io: CliIO, command: string, version: string, body: Rec
 export function runJson(l: LoadedScenario, o: RunOutcome): Record<string, unknown> {
   return {
     file: l.file, scenario: l.plan.name, seed: l.plan.seed, replications: l.plan.replications,
-    results: o.dir, files: o.files, summary: jsonRows(withGatewayColumns(l.plan, SUMMARY_COLUMNS, GATEWAY_SUMMARY_COLUMNS), o.summary),
+    results: o.dir, files: o.files, summary: jsonRows(summaryColumns(l.plan), o.summary),
   };
 }
 

@@ -5,7 +5,7 @@ import type { RunResult } from '../stats/run-one';
 import { THRESHOLDS, type SampleRow } from '../stats/run-stats';
 import { RECOVERY_LEVEL, type Transients } from '../stats/transients';
 import { TOTAL } from './breakdown';
-import { gatewaySummaryCells } from './gateway-rows';
+import { GATEWAY_POOLS_COLUMNS, GATEWAY_SUMMARY_COLUMNS, gatewaySummaryCells, withGatewayColumns } from './gateway-rows';
 
 // The rows of the CSV files, as plain records (./row.ts): pure data in, data out.
 import type { Cell, Row } from './row';
@@ -192,3 +192,9 @@ export function* poolRows(plan: Plan, r: RunResult): Generator<Row> {
     };
   }
 }
+
+/** summary.csv's columns for a plan: the NAT layer's appended when it has gateways (./gateway-rows.ts). */
+export const summaryColumns = (plan: Plan | undefined): readonly string[] => withGatewayColumns(plan, SUMMARY_COLUMNS, GATEWAY_SUMMARY_COLUMNS);
+
+/** pools.csv's columns for a plan, the same way. */
+export const poolsColumns = (plan: Plan | undefined): readonly string[] => withGatewayColumns(plan, POOLS_COLUMNS, GATEWAY_POOLS_COLUMNS);

@@ -1,9 +1,9 @@
 import {
-  type Cell, EPISODES_COLUMNS, episodeRows, PHASES_COLUMNS, phaseRows, POOLS_COLUMNS, poolRows, PORTS_COLUMNS, portRows, type Row, summaryRow,
+  type Cell, EPISODES_COLUMNS, episodeRows, PHASES_COLUMNS, phaseRows, poolRows, poolsColumns, PORTS_COLUMNS, portRows, type Row, summaryRow,
   TIMESERIES_COLUMNS, timeseriesRow, transientCells,
 } from './rows';
 import { breakdownRows } from './breakdown';
-import { GATEWAY_COLUMNS, GATEWAY_POOLS_COLUMNS, gatewayRows, withGatewayColumns } from './gateway-rows';
+import { GATEWAY_COLUMNS, gatewayRows } from './gateway-rows';
 import type { Plan } from '../sim/plan';
 import { loadPhases } from '../stats/phases';
 import { runOne } from '../stats/run-one';
@@ -62,7 +62,7 @@ export function detailFiles(plan: Plan | undefined): { key: DetailKey; name: str
   return [
     { key: 'timeseries', name: 'timeseries.csv', columns: TIMESERIES_COLUMNS },
     { key: 'ports', name: 'ports.csv', columns: PORTS_COLUMNS },
-    { key: 'pools', name: 'pools.csv', columns: withGatewayColumns(plan, POOLS_COLUMNS, GATEWAY_POOLS_COLUMNS) },
+    { key: 'pools', name: 'pools.csv', columns: poolsColumns(plan) },
     { key: 'episodes', name: 'episodes.csv', columns: EPISODES_COLUMNS },
     ...(plan !== undefined && loadPhases(plan).phases.length > 0 ? [{ key: 'phases' as const, name: 'phases.csv', columns: PHASES_COLUMNS }] : []),
     ...(plan?.gateways !== undefined ? [{ key: 'gateways' as const, name: 'gateway.csv', columns: GATEWAY_COLUMNS }] : []),

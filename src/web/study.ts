@@ -4,8 +4,7 @@ import { CI_COLUMNS, ciRows } from '../report/ci';
 import { compareColumns, compareRows } from '../report/compare';
 import { csvLine } from '../report/csv';
 import type { ReportModel } from '../report/html';
-import { GATEWAY_SUMMARY_COLUMNS, withGatewayColumns } from '../report/gateway-rows';
-import { type Cell, type Row, SUMMARY_COLUMNS, TIMESERIES_COLUMNS } from '../report/rows';
+import { type Cell, type Row, summaryColumns, TIMESERIES_COLUMNS } from '../report/rows';
 import { runCharts, runReportModel } from '../report/run-report';
 import { TimeseriesCollector } from '../report/series';
 import { type DetailKey, detailFiles, type DetailSinks, runTask, runTasks } from '../report/task';
@@ -100,7 +99,7 @@ export async function runStudy(file: string, text: string, progress: (done: numb
   const specs = detailFiles(plan);
   const detail = new Map<DetailKey, TextCsv>(specs.map((s) => [s.key, new TextCsv(s.columns)]));
   // With gateways, each layer's failures (host_failures, gateway_failures…), as `portsim run` writes them.
-  const summaryCsv = new TextCsv(withGatewayColumns(plan, SUMMARY_COLUMNS, GATEWAY_SUMMARY_COLUMNS));
+  const summaryCsv = new TextCsv(summaryColumns(plan));
   const summary: Row[] = [];
   const duration = secondsFromTicks(plan.duration);
   let events = 0;

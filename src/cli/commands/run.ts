@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { secondsFromTicks } from '../../engine/time';
 import { compareColumns, compareRows } from '../../report/compare';
 import { CI_COLUMNS, ciConsoleTable, ciRows } from '../../report/ci';
-import { type Row, SUMMARY_COLUMNS } from '../../report/rows';
+import { type Row, summaryColumns } from '../../report/rows';
 import { formatSeconds, formatShare, formatTable } from '../../report/table';
 import { formatDuration } from '../../scenario/units';
 import type { LoadedScenario } from '../../scenario/load';
@@ -12,7 +12,6 @@ import { refuseEngineVariable } from '../engine';
 import type { PlanGateway } from '../../nat/plan-gateway';
 import type { GatewayParamName } from '../../nat/presets';
 import { paramText } from './gateway-profiles';
-import { GATEWAY_SUMMARY_COLUMNS, withGatewayColumns } from '../../report/gateway-rows';
 import { type Budget, estimateJson } from '../../stats/estimate';
 import { checkWork } from '../budget';
 import type { CliIO } from '../io';
@@ -82,7 +81,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
       ...(opts.shard !== undefined ? { shard: opts.shard } : {}),
       ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
       detail: true,
-      rowsFile: { name: 'summary.csv', columns: withGatewayColumns(plan, SUMMARY_COLUMNS, GATEWAY_SUMMARY_COLUMNS) },
+      rowsFile: { name: 'summary.csv', columns: summaryColumns(plan) },
       row: (_task, summary) => summary,
       breakdown: true,
       progress: progressBar(io, opts.quiet),
