@@ -83,122 +83,172 @@ const TW_REUSE_TEXT = ['0 (off)', '1 (on)', '2 (loopback destinations only)'] as
  * Throws HostConfigError for a value the kernel would not hold.
  */
 export function profileFromSysctls(values: Readonly<Record<string, string>>, opts: { root?: string } = {}): HostProfile {
-  const base = PRESETS.linux!;
-  const path = (name: string) => (opts.root === undefined ? name : `${opts.root.replace(/\/+$/, '')}/${name}`);
+  const r = sysctlReader(values, opts.root);
+  const doc: ProfileDocument = { preset: 'linux', portRange: [...r.base.portRange] };
+  readPortRange(r, doc);
+  readReservedPorts(r, doc);
+  readTwReuse(r, doc);
+  readTwReuseDelay(r, doc);
+  readMaxTwBuckets(r, doc);
+  readFinTimeout(r, doc);
+  readTimestamps(r, doc);
+  const base = r.base;
+  r.notes.push(
+    `not sysctls, kept from the linux preset: timeWait ${base.timeWait / 1_000_000}s (TCP_TIMEWAIT_LEN, compile-time), sharing ${base.sharing}, allocator ${base.allocator}, bindAllocator ${base.bindAllocator}`,
+  );
+  return { profile: doc, notes: r.notes };
+}
+
+/** The sysctl values read so far, the notes written, and the helpers every sysctl group uses. */
+interface SysctlReader {
+  readonly values: Readonly<Record<string, string>>;
+  readonly base: NonNullable<(typeof PRESETS)['linux']>;
+  readonly notes: string[];
+  /** Notes for a file present (the value as shown, what it became) and for a file absent. */
+  note(name: SysctlFile, shown: string, what: string): void;
+  missing(name: SysctlFile, what: string): void;
+  /** The file's text, trimmed; bad throws the HostConfigError naming the file and the rule. */
+  text(name: SysctlFile): string;
+  bad(name: SysctlFile, rule: string): never;
+  /** A whole number from min to max, or a HostConfigError naming the file and the rule. */
+  int(name: SysctlFile, min: number, max: number, what: string): number;
+}
+
+function sysctlReader(values: Readonly<Record<string, string>>, root: string | undefined): SysctlReader {
+  const path = (name: string) => (root === undefined ? name : `${root.replace(/\/+$/, '')}/${name}`);
   const present = SYSCTL_FILES.filter((f) => values[f] !== undefined);
   if (present.length === 0) {
-    throw new HostConfigError(opts.root ?? '(sysctls)', `none of the sysctl files was found (${SYSCTL_FILES.join(', ')}): is this a Linux /proc/sys/net/ipv4 folder?`);
+    throw new HostConfigError(root ?? '(sysctls)', `none of the sysctl files was found (${SYSCTL_FILES.join(', ')}): is this a Linux /proc/sys/net/ipv4 folder?`);
   }
   const width = Math.max(...SYSCTL_FILES.map((f) => path(f).length));
   const notes: string[] = [];
-  const note = (name: SysctlFile, shown: string, what: string) => notes.push(`${path(name).padEnd(width)} = ${shown.padEnd(11)} -> ${what}`);
-  const missing = (name: SysctlFile, what: string) => notes.push(`${path(name).padEnd(width)}   ${'(missing)'.padEnd(11)} -> ${what}`);
   const text = (name: SysctlFile) => values[name]!.replace(/^\uFEFF/, '').trim();
   const bad = (name: SysctlFile, rule: string): never => {
     throw new HostConfigError(path(name), `${rule}, got ${JSON.stringify(values[name]!.trim())}`);
   };
-  /** A whole number from min to max, or a HostConfigError naming the file and the rule. */
-  const int = (name: SysctlFile, min: number, max: number, what: string): number => {
-    const t = text(name);
-    if (!/^\d+$/.test(t) || Number(t) < min || Number(t) > max) bad(name, `must be ${what}`);
-    return Number(t);
+  return {
+    values,
+    base: PRESETS.linux!,
+    notes,
+    note: (name, shown, what) => void notes.push(`${path(name).padEnd(width)} = ${shown.padEnd(11)} -> ${what}`),
+    missing: (name, what) => void notes.push(`${path(name).padEnd(width)}   ${'(missing)'.padEnd(11)} -> ${what}`),
+    text,
+    bad,
+    int: (name, min, max, what) => {
+      const t = text(name);
+      if (!/^\d+$/.test(t) || Number(t) < min || Number(t) > max) bad(name, `must be ${what}`);
+      return Number(t);
+    },
   };
+}
 
-  const doc: ProfileDocument = { preset: 'linux', portRange: [...base.portRange] };
-
-  // ip_local_port_range: "first<TAB>last"
-  if (values.ip_local_port_range !== undefined) {
-    const m = /^(\d+)\s+(\d+)$/.exec(text('ip_local_port_range'));
-    if (m === null) bad('ip_local_port_range', 'must be two port numbers "first last" (e.g. "32768 60999")');
+/** ip_local_port_range: "first<TAB>last" */
+function readPortRange(r: SysctlReader, doc: ProfileDocument): void {
+  const base = r.base;
+  if (r.values.ip_local_port_range !== undefined) {
+    const m = /^(\d+)\s+(\d+)$/.exec(r.text('ip_local_port_range'));
+    if (m === null) r.bad('ip_local_port_range', 'must be two port numbers "first last" (e.g. "32768 60999")');
     const [first, last] = [Number(m![1]), Number(m![2])];
-    if (first < 1 || last > 65535 || first > last) bad('ip_local_port_range', 'must be two ports 1-65535, the first not above the last');
+    if (first < 1 || last > 65535 || first > last) r.bad('ip_local_port_range', 'must be two ports 1-65535, the first not above the last');
     doc.portRange = [first, last];
-    note('ip_local_port_range', `${first} ${last}`, `portRange [${first}, ${last}], ${last - first + 1} ports${same(doc.portRange, base.portRange) ? ', as the linux preset' : ''}`);
+    r.note('ip_local_port_range', `${first} ${last}`, `portRange [${first}, ${last}], ${last - first + 1} ports${same(doc.portRange, base.portRange) ? ', as the linux preset' : ''}`);
   } else {
-    missing('ip_local_port_range', `portRange [${base.portRange.join(', ')}] kept from the linux preset`);
+    r.missing('ip_local_port_range', `portRange [${base.portRange.join(', ')}] kept from the linux preset`);
+  }
+}
+
+/** ip_local_reserved_ports: "" or "8080,9000-9010"; only the part inside doc.portRange counts. */
+function readReservedPorts(r: SysctlReader, doc: ProfileDocument): void {
+  if (r.values.ip_local_reserved_ports === undefined) {
+    r.missing('ip_local_reserved_ports', 'no reserved ports (the linux preset)');
+    return;
   }
   const [first, last] = doc.portRange;
-
-  // ip_local_reserved_ports: "" or "8080,9000-9010"
-  if (values.ip_local_reserved_ports !== undefined) {
-    const t = text('ip_local_reserved_ports');
-    const kept: (number | string)[] = [];
-    const outside: string[] = [];
-    let count = 0;
-    for (const entry of t === '' ? [] : t.split(',')) {
-      const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(entry);
-      const a = m === null ? NaN : Number(m[1]);
-      const b = m === null ? NaN : m[2] === undefined ? a : Number(m[2]);
-      if (!(a >= 0 && b <= 65535 && a <= b)) bad('ip_local_reserved_ports', 'must be a comma-separated list of ports and ranges "first-last" (e.g. "8080,9000-9010"), or empty');
-      const [lo, hi] = [Math.max(a, first), Math.min(b, last)];
-      if (lo > hi) {
-        outside.push(a === b ? String(a) : `${a}-${b}`);
-        continue;
-      }
-      if (lo !== a || hi !== b) outside.push(`${a}-${b} (kept ${lo === hi ? lo : `${lo}-${hi}`})`);
-      kept.push(lo === hi ? lo : `${lo}-${hi}`);
-      count += hi - lo + 1;
+  const t = r.text('ip_local_reserved_ports');
+  const kept: (number | string)[] = [];
+  const outside: string[] = [];
+  let count = 0;
+  for (const entry of t === '' ? [] : t.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(entry);
+    const a = m === null ? NaN : Number(m[1]);
+    const b = m === null ? NaN : m[2] === undefined ? a : Number(m[2]);
+    if (!(a >= 0 && b <= 65535 && a <= b)) r.bad('ip_local_reserved_ports', 'must be a comma-separated list of ports and ranges "first-last" (e.g. "8080,9000-9010"), or empty');
+    const [lo, hi] = [Math.max(a, first), Math.min(b, last)];
+    if (lo > hi) {
+      outside.push(a === b ? String(a) : `${a}-${b}`);
+      continue;
     }
-    if (kept.length > 0) doc.reservedPorts = kept;
-    const shown = t === '' ? '(empty)' : t.length > 40 ? `${t.slice(0, 37)}...` : t;
-    note('ip_local_reserved_ports', shown, kept.length === 0 ? 'no reserved ports in the range, as the linux preset' : `reservedPorts, ${count} port${count === 1 ? '' : 's'} in the range`);
-    if (outside.length > 0) {
-      notes.push(`  outside portRange, no effect on automatic ports, left out: ${outside.join(', ')}`);
-    }
-  } else {
-    missing('ip_local_reserved_ports', 'no reserved ports (the linux preset)');
+    if (lo !== a || hi !== b) outside.push(`${a}-${b} (kept ${lo === hi ? lo : `${lo}-${hi}`})`);
+    kept.push(lo === hi ? lo : `${lo}-${hi}`);
+    count += hi - lo + 1;
   }
+  if (kept.length > 0) doc.reservedPorts = kept;
+  const shown = t === '' ? '(empty)' : t.length > 40 ? `${t.slice(0, 37)}...` : t;
+  r.note('ip_local_reserved_ports', shown, kept.length === 0 ? 'no reserved ports in the range, as the linux preset' : `reservedPorts, ${count} port${count === 1 ? '' : 's'} in the range`);
+  if (outside.length > 0) {
+    r.notes.push(`  outside portRange, no effect on automatic ports, left out: ${outside.join(', ')}`);
+  }
+}
 
-  // tcp_tw_reuse: 0 | 1 | 2
-  if (values.tcp_tw_reuse !== undefined) {
-    const v = int('tcp_tw_reuse', 0, 2, '0, 1 or 2') as 0 | 1 | 2;
+/** tcp_tw_reuse: 0 | 1 | 2 */
+function readTwReuse(r: SysctlReader, doc: ProfileDocument): void {
+  const base = r.base;
+  if (r.values.tcp_tw_reuse !== undefined) {
+    const v = r.int('tcp_tw_reuse', 0, 2, '0, 1 or 2') as 0 | 1 | 2;
     if (v !== base.twReuse) doc.twReuse = v;
-    note('tcp_tw_reuse', String(v), `twReuse ${TW_REUSE_TEXT[v]}${v === base.twReuse ? ', as the linux preset' : ''}`);
+    r.note('tcp_tw_reuse', String(v), `twReuse ${TW_REUSE_TEXT[v]}${v === base.twReuse ? ', as the linux preset' : ''}`);
   } else {
-    missing('tcp_tw_reuse', `twReuse ${TW_REUSE_TEXT[base.twReuse]} kept from the linux preset`);
+    r.missing('tcp_tw_reuse', `twReuse ${TW_REUSE_TEXT[base.twReuse]} kept from the linux preset`);
   }
+}
 
-  // tcp_tw_reuse_delay: milliseconds, Linux >= 6.14
-  if (values.tcp_tw_reuse_delay !== undefined) {
-    const v = int('tcp_tw_reuse_delay', 0, 3_600_000, 'a whole number of milliseconds');
+/** tcp_tw_reuse_delay: milliseconds, Linux >= 6.14 */
+function readTwReuseDelay(r: SysctlReader, doc: ProfileDocument): void {
+  const base = r.base;
+  if (r.values.tcp_tw_reuse_delay !== undefined) {
+    const v = r.int('tcp_tw_reuse_delay', 0, 3_600_000, 'a whole number of milliseconds');
     if (v * 1000 !== base.twReuseDelay) doc.twReuseDelay = `${v}ms`;
-    note('tcp_tw_reuse_delay', String(v), `twReuseDelay ${v}ms${v * 1000 === base.twReuseDelay ? ', as the linux preset' : ''}`);
+    r.note('tcp_tw_reuse_delay', String(v), `twReuseDelay ${v}ms${v * 1000 === base.twReuseDelay ? ', as the linux preset' : ''}`);
   } else {
-    missing('tcp_tw_reuse_delay', `twReuseDelay ${base.twReuseDelay / 1000}ms kept from the linux preset (the sysctl exists from Linux 6.14; older kernels wait for the next second of the peer timestamp, about 1-2 s)`);
+    r.missing('tcp_tw_reuse_delay', `twReuseDelay ${base.twReuseDelay / 1000}ms kept from the linux preset (the sysctl exists from Linux 6.14; older kernels wait for the next second of the peer timestamp, about 1-2 s)`);
   }
+}
 
-  // tcp_max_tw_buckets: a count
-  if (values.tcp_max_tw_buckets !== undefined) {
-    const v = int('tcp_max_tw_buckets', 0, Number.MAX_SAFE_INTEGER, 'a whole number of TIME_WAIT sockets');
+/** tcp_max_tw_buckets: a count */
+function readMaxTwBuckets(r: SysctlReader, doc: ProfileDocument): void {
+  const base = r.base;
+  if (r.values.tcp_max_tw_buckets !== undefined) {
+    const v = r.int('tcp_max_tw_buckets', 0, Number.MAX_SAFE_INTEGER, 'a whole number of TIME_WAIT sockets');
     if (v !== base.maxTimeWaitBuckets) doc.maxTimeWaitBuckets = v;
-    note('tcp_max_tw_buckets', String(v), `maxTimeWaitBuckets ${v}${v === base.maxTimeWaitBuckets ? ', as the linux preset' : ''}`);
+    r.note('tcp_max_tw_buckets', String(v), `maxTimeWaitBuckets ${v}${v === base.maxTimeWaitBuckets ? ', as the linux preset' : ''}`);
   } else {
-    missing('tcp_max_tw_buckets', `maxTimeWaitBuckets ${base.maxTimeWaitBuckets} kept from the linux preset`);
+    r.missing('tcp_max_tw_buckets', `maxTimeWaitBuckets ${base.maxTimeWaitBuckets} kept from the linux preset`);
   }
+}
 
-  // tcp_fin_timeout: seconds
-  if (values.tcp_fin_timeout !== undefined) {
-    const v = int('tcp_fin_timeout', 0, 86_400 * 365, 'a whole number of seconds');
+/** tcp_fin_timeout: seconds */
+function readFinTimeout(r: SysctlReader, doc: ProfileDocument): void {
+  const base = r.base;
+  if (r.values.tcp_fin_timeout !== undefined) {
+    const v = r.int('tcp_fin_timeout', 0, 86_400 * 365, 'a whole number of seconds');
     if (v * 1_000_000 !== base.finTimeout) doc.finTimeout = `${v}s`;
-    note('tcp_fin_timeout', String(v), `finTimeout ${v}s${v * 1_000_000 === base.finTimeout ? ', as the linux preset' : ''}`);
+    r.note('tcp_fin_timeout', String(v), `finTimeout ${v}s${v * 1_000_000 === base.finTimeout ? ', as the linux preset' : ''}`);
   } else {
-    missing('tcp_fin_timeout', `finTimeout ${base.finTimeout / 1_000_000}s kept from the linux preset`);
+    r.missing('tcp_fin_timeout', `finTimeout ${base.finTimeout / 1_000_000}s kept from the linux preset`);
   }
+}
 
-  // tcp_timestamps: 0 off, 1 on (random offsets), 2 on (no random offsets)
-  if (values.tcp_timestamps !== undefined) {
-    const v = int('tcp_timestamps', 0, 2, '0, 1 or 2');
+/** tcp_timestamps: 0 off, 1 on (random offsets), 2 on (no random offsets) */
+function readTimestamps(r: SysctlReader, doc: ProfileDocument): void {
+  const base = r.base;
+  if (r.values.tcp_timestamps !== undefined) {
+    const v = r.int('tcp_timestamps', 0, 2, '0, 1 or 2');
     const on = v !== 0;
     if (on !== base.timestamps) doc.timestamps = on;
-    note('tcp_timestamps', String(v), `timestamps ${on ? 'on' : 'off'}${on === base.timestamps ? ', as the linux preset' : ''}`);
+    r.note('tcp_timestamps', String(v), `timestamps ${on ? 'on' : 'off'}${on === base.timestamps ? ', as the linux preset' : ''}`);
   } else {
-    missing('tcp_timestamps', `timestamps ${base.timestamps ? 'on' : 'off'} kept from the linux preset`);
+    r.missing('tcp_timestamps', `timestamps ${base.timestamps ? 'on' : 'off'} kept from the linux preset`);
   }
-
-  notes.push(
-    `not sysctls, kept from the linux preset: timeWait ${base.timeWait / 1_000_000}s (TCP_TIMEWAIT_LEN, compile-time), sharing ${base.sharing}, allocator ${base.allocator}, bindAllocator ${base.bindAllocator}`,
-  );
-  return { profile: doc, notes };
 }
 
 function same(a: readonly number[], b: readonly number[]): boolean {

@@ -89,83 +89,7 @@ function writtenPath(data: unknown, path: readonly PathSegment[]): PathSegment[]
 }
 
 export function fromZodIssues(issues: readonly z.core.$ZodIssue[], root: AnySchema, data: unknown): Issue[] {
-  const out: Issue[] = [];
-  for (const iss of issues) {
-    const path = writtenPath(data, iss.path.filter((p): p is PathSegment => typeof p !== 'symbol'));
-    const got = valueAt(data, path);
-    switch (iss.code) {
-      case 'unrecognized_keys': {
-        const allowed = allowedKeysAt(root, path, data);
-        for (const key of iss.keys) {
-          out.push({
-            path: [...path, key],
-            code: 'unknown_key',
-            message: `unknown key "${key}".${didYouMean(key, allowed)}${allowed.length ? ` Allowed here: ${allowed.join(', ')}` : ''}`,
-          });
-        }
-        break;
-      }
-      case 'invalid_type': {
-        const target = iss.expected === 'number' ? schemaAt(root, path, data) : undefined;
-        const whole = target !== undefined && String(def(target).format).includes('int'); // z.int(): "safeint"
-        const want = whole ? KIND.int! : KIND[iss.expected] ?? iss.expected;
-        out.push({
-          path,
-          code: got === undefined ? 'required' : 'invalid_type',
-          message: got === undefined ? `is required: ${want}` : `must be ${want}, got ${describeValue(got)}`,
-        });
-        break;
-      }
-      case 'invalid_value': {
-        const values = iss.values.map(String);
-        const hint = typeof got === 'string' ? didYouMean(got, values) : '';
-        out.push({
-          path,
-          code: got === undefined ? 'required' : 'invalid_value',
-          message: got === undefined
-            ? `is required: one of ${values.join(' | ')}`
-            : `must be one of ${values.join(' | ')}, got ${describeValue(got)}${hint && `.${hint}`}`,
-        });
-        break;
-      }
-      case 'invalid_union': {
-        const disc = (iss as { discriminator?: string }).discriminator;
-        const options = ((iss as { options?: unknown[] }).options ?? []).map(String);
-        if (disc !== undefined) {
-          const p = path[path.length - 1] === disc ? path : [...path, disc];
-          const tag = valueAt(data, p);
-          const hint = typeof tag === 'string' ? didYouMean(tag, options) : '';
-          out.push({
-            path: p,
-            code: tag === undefined ? 'required' : 'invalid_value',
-            message: tag === undefined
-              ? `is required: one of ${options.join(' | ')}`
-              : `must be one of ${options.join(' | ')}, got ${describeValue(tag)}${hint && `.${hint}`}`,
-          });
-        } else {
-          out.push({ path, code: 'invalid_value', message: `is not valid here, got ${describeValue(got)}` });
-        }
-        break;
-      }
-      case 'too_small':
-      case 'too_big': {
-        const bound = iss.code === 'too_small' ? iss.minimum : iss.maximum;
-        const op = iss.code === 'too_small' ? (iss.inclusive ? '>=' : '>') : iss.inclusive ? '<=' : '<';
-        const what = iss.origin === 'array'
-          ? `must list ${iss.code === 'too_small' ? 'at least' : 'at most'} ${String(bound)} item${bound === 1 ? '' : 's'}`
-          : `must be ${op} ${String(bound)}`;
-        out.push({ path, code: iss.code, message: `${what}, got ${describeValue(got)}` });
-        break;
-      }
-      case 'invalid_format':
-        out.push({ path, code: 'invalid_format', message: `${iss.message}, got ${describeValue(got)}` });
-        break;
-      default: { // our own checks (schema.ts), already in our words; `params.code` names the issue
-        const code = iss.code === 'custom' ? (iss.params as { code?: string } | undefined)?.code : undefined;
-        out.push({ path, code: code ?? (got === undefined ? 'required' : iss.code), message: iss.message });
-      }
-    }
-  }
+  const out = issues.flatMap((iss) => fromZodIssue(iss, root, data));
   // A misspelt key is reported once, as the unknown key with its did-you-mean, not again as the
   // missing key it was meant to be.
   const meant = new Set(
@@ -176,4 +100,78 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], root: AnySche
     }),
   );
   return out.filter((i) => i.code !== 'required' || !meant.has(JSON.stringify(i.path)));
+}
+
+/** One zod issue in our words (an unknown-keys issue gives one issue per key). */
+function fromZodIssue(iss: z.core.$ZodIssue, root: AnySchema, data: unknown): Issue[] {
+  const path = writtenPath(data, iss.path.filter((p): p is PathSegment => typeof p !== 'symbol'));
+  const got = valueAt(data, path);
+  switch (iss.code) {
+    case 'unrecognized_keys':
+      return unknownKeys(iss.keys, path, root, data);
+    case 'invalid_type':
+      return [invalidType(iss, path, got, root, data)];
+    case 'invalid_value':
+      return [oneOf(path, got, iss.values.map(String))];
+    case 'invalid_union':
+      return [invalidUnion(iss, path, got, data)];
+    case 'too_small':
+    case 'too_big':
+      return [outOfBounds(iss, path, got)];
+    case 'invalid_format':
+      return [{ path, code: 'invalid_format', message: `${iss.message}, got ${describeValue(got)}` }];
+    default: { // our own checks (schema.ts), already in our words; `params.code` names the issue
+      const code = iss.code === 'custom' ? (iss.params as { code?: string } | undefined)?.code : undefined;
+      return [{ path, code: code ?? (got === undefined ? 'required' : iss.code), message: iss.message }];
+    }
+  }
+}
+
+function unknownKeys(keys: readonly string[], path: PathSegment[], root: AnySchema, data: unknown): Issue[] {
+  const allowed = allowedKeysAt(root, path, data);
+  return keys.map((key) => ({
+    path: [...path, key],
+    code: 'unknown_key',
+    message: `unknown key "${key}".${didYouMean(key, allowed)}${allowed.length ? ` Allowed here: ${allowed.join(', ')}` : ''}`,
+  }));
+}
+
+function invalidType(iss: z.core.$ZodIssueInvalidType, path: PathSegment[], got: unknown, root: AnySchema, data: unknown): Issue {
+  const target = iss.expected === 'number' ? schemaAt(root, path, data) : undefined;
+  const whole = target !== undefined && String(def(target).format).includes('int'); // z.int(): "safeint"
+  const want = whole ? KIND.int! : KIND[iss.expected] ?? iss.expected;
+  return {
+    path,
+    code: got === undefined ? 'required' : 'invalid_type',
+    message: got === undefined ? `is required: ${want}` : `must be ${want}, got ${describeValue(got)}`,
+  };
+}
+
+/** A value (an enum's, a union's tag) not among `values`: required if absent, else with a did-you-mean. */
+function oneOf(path: PathSegment[], got: unknown, values: readonly string[]): Issue {
+  const hint = typeof got === 'string' ? didYouMean(got, values) : '';
+  return {
+    path,
+    code: got === undefined ? 'required' : 'invalid_value',
+    message: got === undefined
+      ? `is required: one of ${values.join(' | ')}`
+      : `must be one of ${values.join(' | ')}, got ${describeValue(got)}${hint && `.${hint}`}`,
+  };
+}
+
+function invalidUnion(iss: z.core.$ZodIssueInvalidUnion, path: PathSegment[], got: unknown, data: unknown): Issue {
+  const disc = (iss as { discriminator?: string }).discriminator;
+  const options = ((iss as { options?: unknown[] }).options ?? []).map(String);
+  if (disc === undefined) return { path, code: 'invalid_value', message: `is not valid here, got ${describeValue(got)}` };
+  const p = path[path.length - 1] === disc ? path : [...path, disc];
+  return oneOf(p, valueAt(data, p), options);
+}
+
+function outOfBounds(iss: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, path: PathSegment[], got: unknown): Issue {
+  const bound = iss.code === 'too_small' ? iss.minimum : iss.maximum;
+  const op = iss.code === 'too_small' ? (iss.inclusive ? '>=' : '>') : iss.inclusive ? '<=' : '<';
+  const what = iss.origin === 'array'
+    ? `must list ${iss.code === 'too_small' ? 'at least' : 'at most'} ${String(bound)} item${bound === 1 ? '' : 's'}`
+    : `must be ${op} ${String(bound)}`;
+  return { path, code: iss.code, message: `${what}, got ${describeValue(got)}` };
 }
