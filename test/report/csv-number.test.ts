@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { formatNumber } from '../../src/report/csv';
+import { inputs } from '../helpers/equivalence';
 
 /**
- * CSV number cells (src/cli/output.ts formatNumber): its fast path for whole microseconds must
+ * CSV number cells (src/report/csv.ts formatNumber): its fast path for whole microseconds must
  * write exactly what JavaScript's shortest decimal writes, so that no CSV byte changes. The
  * reference here is the plain definition: `${x}` unless it has an exponent, then the fixed
- * notation; empty for NaN and infinities.
+ * notation; empty for NaN and infinities. A tenth of the inputs in `npm test`, all with
+ * PORTSIM_TEST_LONG=1 (.ci/run).
  */
 function reference(x: number): string {
   const s = `${x}`;
@@ -18,14 +20,14 @@ const same = (x: number): void => {
 };
 
 test('times from whole ticks and six-decimal shares read as JavaScript writes them', () => {
-  fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 53 - 1 }), (t) => same(t / 1e6)), { numRuns: 20_000 });
-  fc.assert(fc.property(fc.integer({ min: 1, max: 1e12 }), (t) => same(t / 1e6)), { numRuns: 20_000 });
-  fc.assert(fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (x) => same(Math.round(x * 1e6) / 1e6)), { numRuns: 20_000 });
+  fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 53 - 1 }), (t) => same(t / 1e6)), { numRuns: inputs(20_000) });
+  fc.assert(fc.property(fc.integer({ min: 1, max: 1e12 }), (t) => same(t / 1e6)), { numRuns: inputs(20_000) });
+  fc.assert(fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (x) => same(Math.round(x * 1e6) / 1e6)), { numRuns: inputs(20_000) });
 });
 
 test('any other double reads as JavaScript writes it', () => {
-  fc.assert(fc.property(fc.double(), same), { numRuns: 50_000 });
-  fc.assert(fc.property(fc.integer({ min: -(2 ** 53), max: 2 ** 53 }), (t) => same(t / 1e6)), { numRuns: 20_000 });
+  fc.assert(fc.property(fc.double(), same), { numRuns: inputs(50_000) });
+  fc.assert(fc.property(fc.integer({ min: -(2 ** 53), max: 2 ** 53 }), (t) => same(t / 1e6)), { numRuns: inputs(20_000) });
 });
 
 test('edges: powers of ten, the ulp at 1e9, exponents, zeros and non-finite', () => {
