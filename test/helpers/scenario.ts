@@ -1,4 +1,4 @@
-import { parseScenario } from '../../src/scenario/load';
+import { parseScenario, ScenarioError } from '../../src/scenario/load';
 import type { Plan } from '../../src/sim/plan';
 
 /** A plan from YAML text written inline in a test. */
@@ -60,3 +60,14 @@ workloads:
     connection: { duration: { dist: exponential, mean: 20ms }, closedBy: client }
 compare: [linux, windows-legacy]
 `;
+
+/** The message a scenario text (named t.yaml) is refused with; '' when it is accepted. */
+export function refusalOf(text: string): string {
+  try {
+    parseScenario('t.yaml', text);
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.message;
+    throw e;
+  }
+  return '';
+}

@@ -1,6 +1,7 @@
-import { parseScenario, ScenarioError } from '../../src/scenario/load';
+import { parseScenario } from '../../src/scenario/load';
 import { gatewayRows } from '../../src/report/gateway-rows';
 import { runOne } from '../../src/stats/run-one';
+import { refusalOf } from '../helpers/scenario';
 
 /**
  * Changes during a run (top-level `events`, src/scenario/rules-events.ts, applied in
@@ -16,15 +17,7 @@ function run(yaml: string) {
   return { plan, r, g: r.gateways!.gateways[0]! };
 }
 
-function messageOf(text: string): string {
-  try {
-    parseScenario('t.yaml', text);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.message;
-    throw e;
-  }
-  return '';
-}
+const messageOf = refusalOf;
 
 /** 50 VMs behind Azure LB default outbound (1 frontend IP), each opening 10 connections/s to one database, each open 100 s; no hold after the close. */
 const azure = (events: string, duration = '90s') => `

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
-import { ScenarioError, parseScenario } from '../../src/scenario/load';
 import { normalize } from '../../src/scenario/normalize';
 import { scenarioSchema } from '../../src/scenario/schema';
+import { refusalOf } from '../helpers/scenario';
 
 /** The plan of a scenario that has the right shape (normalize without the checks around it). */
 const planOf = (text: string) => ({ plan: normalize(scenarioSchema.parse(parse(text))) });
@@ -19,15 +19,7 @@ workloads:
 ${workloads}
 `;
 
-function messageOf(text: string): string {
-  try {
-    parseScenario('t.yaml', text);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.message;
-    throw e;
-  }
-  return '';
-}
+const messageOf = refusalOf;
 
 describe('bad gateway definitions are refused with file, line, field, allowed values and a suggestion', () => {
   test('unknown preset', () => {

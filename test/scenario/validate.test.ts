@@ -1,4 +1,5 @@
-import { ScenarioError, parseScenario } from '../../src/scenario/load';
+import { parseScenario } from '../../src/scenario/load';
+import { refusalOf } from '../helpers/scenario';
 
 const base = (profile: string, extra = '') => `
 name: t
@@ -11,15 +12,7 @@ workloads:
     connection: { duration: 0s }
 ${extra}`;
 
-function issuesOf(text: string): string {
-  try {
-    parseScenario('t.yaml', text);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.message;
-    throw e;
-  }
-  return '';
-}
+const issuesOf = refusalOf;
 
 describe('validation beyond shape', () => {
   test('reserved ports are checked against the preset range when portRange is not given', () => {
