@@ -53,7 +53,7 @@ export function sweepJson(file: string, points: readonly SweepPoint[], axes: rea
   const plan = points[0]!.loaded.plan;
   return {
     file, scenario: plan.name, seed: plan.seed, vary: axes.map((a) => ({ path: a.path, values: a.values })), points: points.length,
-    results: o.dir, files: o.files, rows: jsonRows(sweepColumns(axes), o.rows),
+    results: o.dir, files: o.files, rows: jsonRows(sweepColumns(axes, points.map((p) => p.loaded.plan)), o.rows),
   };
 }
 

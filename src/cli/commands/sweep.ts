@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { secondsFromTicks } from '../../engine/time';
-import { type Row, SUMMARY_COLUMNS } from '../../report/rows';
+import { type Row, summaryColumns } from '../../report/rows';
+import type { Plan } from '../../sim/plan';
 import { formatTable } from '../../report/table';
 import { formatIssues, loadScenario, type LoadedScenario, type LoadOptions, ScenarioError } from '../../scenario/load';
 import { formatDuration } from '../../scenario/units';
@@ -161,12 +162,14 @@ export function sweepHash(axes: readonly Axis[], points: readonly SweepPoint[]):
 }
 
 /**
- * The varied fields (headed by their paths), then the summary columns. A varied path that is also
+ * The varied fields (headed by their paths), then the summary columns (the NAT layer's too when
+ * the scenario has gateways, with the lost flows' column when any point changes them). A varied path that is also
  * a summary column (`--vary seed=…`) is headed `vary.<path>`, so that no two columns share a name.
  */
-export function sweepColumns(axes: readonly Axis[]): Column[] {
-  const summary = new Set<string>(SUMMARY_COLUMNS);
-  return [...axes.map((a, i) => ({ key: `vary.${i}`, header: summary.has(a.path) ? `vary.${a.path}` : a.path })), ...SUMMARY_COLUMNS];
+export function sweepColumns(axes: readonly Axis[], plans: readonly Plan[]): Column[] {
+  const columns = plans.map(summaryColumns).reduce((a, b) => (b.length > a.length ? b : a));
+  const summary = new Set<string>(columns);
+  return [...axes.map((a, i) => ({ key: `vary.${i}`, header: summary.has(a.path) ? `vary.${a.path}` : a.path })), ...columns];
 }
 
 export async function runSweep(file: string, axes: readonly Axis[], points: readonly SweepPoint[], opts: SweepOptions, io: CliIO): Promise<SweepOutcome> {
@@ -192,7 +195,7 @@ export async function runSweep(file: string, axes: readonly Axis[], points: read
       ...(opts.shard !== undefined ? { shard: opts.shard } : {}),
       ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
       detail: false,
-      rowsFile: { name: 'sweep.csv', columns: sweepColumns(axes) },
+      rowsFile: { name: 'sweep.csv', columns: sweepColumns(axes, points.map((p) => p.loaded.plan)) },
       row: (task, summary) => {
         const row: Row = {};
         points[pointOf[task.index]!]!.values.forEach((v, i) => (row[`vary.${i}`] = v));
