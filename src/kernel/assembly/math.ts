@@ -256,6 +256,7 @@ function scalbn(x: f64, n: i32): f64 {
  * Math.pow (fdlibm e_pow.c, with ECMAScript's NaN for (±1) ** ±Infinity). The kernel raises
  * numbers in (0, 1] to negative powers (Pareto durations); every case is ported.
  */
+// eslint-disable-next-line max-lines-per-function -- fdlibm's e_pow.c, kept whole and in its order so that it can be read against the original line by line
 export function v8pow(x: f64, y: f64): f64 {
   let hx = hiWord(x), hy = hiWord(y);
   const lx = loWord(x), ly = loWord(y);
