@@ -14,14 +14,17 @@ describe('sweep --vary-together: fields that move in step', () => {
   });
 
   test('nodes and ports per node together: two points, not four', async () => {
+    // Azure LB outbound rule: ports per instance = 64,000 / instances (rounded down to a multiple of 8).
     const out = join(tempDir(), 'sw');
-    const r = await cli('sweep', resolve(__dirname, '../../scenarios/s12-scale-out.yaml'), '--vary-together', 'hosts.pool-51.sourceIps=40,60',
-      '--vary-together', 'hosts.pool-51.profile.portRange=[1024, 1535],[1024, 1279]', '--duration', '2m', '--set', 'warmup=1m', '--no-report', '--quiet', '--out', out);
+    const r = await cli('sweep', resolve(__dirname, '../../scenarios/s14-aks-snat-one-database.yaml'), '--vary-together', 'hosts.aks.instances=40,60',
+      '--vary-together', 'gateways.lb.allocatedOutboundPorts=1600,1064', '--duration', '2m', '--set', 'warmup=1m', '--no-report', '--quiet', '--out', out);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const rows = readCsv(join(out, 'sweep.csv'));
-    expect(rows.map((x) => x['hosts.pool-51.sourceIps'])).toEqual(['40', '60']);
-  });
+    expect(rows.map((x) => [x['hosts.aks.instances'], x['gateways.lb.allocatedOutboundPorts'], x.attempts, x.gateway_failures])).toEqual([
+      ['40', '1600', String(40 * 3 * 120), '0'], ['60', '1064', String(60 * 3 * 120), '0'],
+    ]);
+  }, 30_000); // two runs of 40 and 60 VMs: about 3 s alone, more on a loaded machine
 
   test('sweep without --vary or --vary-together is a usage error', async () => {
     const r = await cli('sweep', resolve(__dirname, '../../scenarios/default.yaml'));

@@ -8,10 +8,38 @@ import { cli, readCsv, tempDir, tempScenario } from '../helpers/cli';
  */
 const num = (x: string | undefined) => (x === undefined || x === '' ? undefined : Number(x));
 
+const TWO_HOSTS = `
+name: two-hosts
+seed: 1
+duration: 12m
+warmup: 6m
+hosts:
+  - name: pool-50
+    profile: { preset: freebsd, label: azlb-1024-per-instance, device: Azure Load Balancer SNAT, portRange: [1024, 2047], sharing: per-destination, allocator: random-start, timeWait: 240s }
+    sourceIps: 50
+  - name: pool-51
+    profile: { preset: freebsd, label: azlb-512-per-instance, device: Azure Load Balancer SNAT, portRange: [1024, 1535], sharing: per-destination, allocator: random-start, timeWait: 240s }
+    sourceIps: 51
+destinations:
+  - { name: db, address: 20.0.120.10:5432 }
+workloads:
+  - name: pool-50
+    host: pool-50
+    arrivals: { type: poisson, rate: 150/s }
+    connection: { duration: { dist: exponential, mean: 1s }, closedBy: client }
+  - name: pool-51
+    host: pool-51
+    arrivals: { type: poisson, rate: 150/s }
+    connection: { duration: { dist: exponential, mean: 1s }, closedBy: client }
+`;
+
 describe('rows per host and per workload', () => {
-  test('two hosts side by side (s12-scale-out): one row per host plus the total, in the console and summary.csv', async () => {
+  test('two hosts side by side (pool-50 fits, pool-51 fails): one row per host plus the total, in the console and summary.csv', async () => {
+    // The former scenarios/s12-scale-out.yaml: two hosts whose profiles stand for Azure LB SNAT
+    // blocks (50 × 1,024 ports, 51 × 512), the same 150/s each.
+    const file = tempScenario(TWO_HOSTS, 'two-hosts.yaml');
     const out = join(tempDir(), 's12');
-    const r = await cli('run', resolve(__dirname, '../../scenarios/s12-scale-out.yaml'), '--out', out, '--no-report', '--duration', '4m', '--set', 'warmup=2m');
+    const r = await cli('run', file, '--out', out, '--no-report', '--duration', '4m', '--set', 'warmup=2m');
     expect(r.code).toBe(0);
     const rows = readCsv(join(out, 'summary.csv'));
     expect(rows.map((x) => [x.host, x.workload])).toEqual([['pool-50', '*'], ['pool-51', '*'], ['(total)', '(total)']]);
