@@ -27,8 +27,10 @@ describe('capacity: probes per what-if in every shipped scenario', () => {
     const file = join(ROOT, 'scenarios', name);
     const { plan } = loadScenario(file);
     const seconds = plan.duration / 1e6;
-    // A workload that starts or stops later (spike.yaml's spike at 5 min) keeps its window, and 30 s after it.
-    const windowEnd = Math.max(0, ...plan.workloads.map((w) => (Number.isFinite(w.arrivals.stop) ? w.arrivals.stop : w.arrivals.start) / 1e6));
+    // A workload that starts or stops later (spike.yaml's spike at 5 min) keeps its window, and 30 s after it;
+    // so does a change during the run (s07's second NAT IP at 5 min: `events` must fall within the run).
+    const windowEnd = Math.max(0, ...plan.workloads.map((w) => (Number.isFinite(w.arrivals.stop) ? w.arrivals.stop : w.arrivals.start) / 1e6),
+      ...(plan.gateways ?? []).flatMap((g) => (g.steps ?? []).map((s) => s.t / 1e6)));
     const cut = Math.max(SHORT, windowEnd + 30);
     const shorten = seconds > cut ? ['--duration', `${cut}s`, '--set', `warmup=${Math.min(plan.warmup / 1e6, cut / 2)}s`] : [];
     const out = tempDir();
