@@ -229,7 +229,7 @@ function fillHosts(buf: ArrayBuffer, L: RunLayout, plan: Plan, streams: RandomSt
     HR.set(rng.state, i * 4);
     // The bind() allocators, without then with SO_REUSEADDR, as the JS engine makes them from the host's bind() stream (hostStates).
     const rngBind = streams.stream(`host/${h.name}/bind-allocator`);
-    L.bindStateAt[i]!.forEach((at, j) => placeAllocatorState(p.bindAllocator, rngBind, buf, at, { reuseAddr: j === 1 }));
+    L.bindStateAt[i]!.forEach((at) => placeAllocatorState(p.bindAllocator, rngBind, buf, at));
     i32(buf, L.at.hostRng2 + i * 32, 8).set([...rngBind.state, ...streams.stream(`host/${h.name}/udp-allocator`).state]);
     const perDestination = p.sharing === 'per-destination';
     i32(buf, L.at.hostK + i * HK_STRIDE * 4, HK_STRIDE).set([L.bookAt[i]!, L.layout.hosts[i]!.connect, h.sourceIps.length * (perDestination ? L.nDest : 1),

@@ -1,5 +1,5 @@
 import { Engine, type EventHandler, URGENT } from '../engine/engine';
-import type { PortPool } from '../../../src/os/port-pool';
+import type { PortPool } from '../os/port-pool';
 import type { Profile } from '../../../src/os/profile';
 import { RandomStreams } from '../../../src/random/stream';
 import { ARRIVAL, CLIENT_NEXT, CLOSE, FIN_WAIT_END, IDLE_END, REQUEST_DONE, RETRY, SAMPLE, TIME_WAIT_END, TW_REUSABLE } from '../../../src/sim/events';

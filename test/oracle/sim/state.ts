@@ -1,6 +1,6 @@
 import type { Engine } from '../engine/engine';
 import type { Tick } from '../../../src/engine/time';
-import { ALLOCATORS, type Allocator } from '../../../src/os/allocators';
+import { ALLOCATORS, type Allocator } from '../os/allocators';
 import type { Profile } from '../../../src/os/profile';
 import { Distribution } from '../../../src/random/distributions';
 import type { RandomStream, RandomStreams } from '../../../src/random/stream';

@@ -1,7 +1,7 @@
-import { ALLOCATORS, ALLOCATOR_NAMES } from '../../../src/os/allocators';
-import { sequentialDescending } from '../../../src/os/allocators/sequential-descending';
-import { ESTABLISHED, FREE, PortPool } from '../../../src/os/port-pool';
-import { RandomStream } from '../../../src/random/stream';
+import { ALLOCATORS, ALLOCATOR_NAMES } from '.';
+import { sequentialDescending } from './sequential-descending';
+import { ESTABLISHED, FREE, PortPool } from '../port-pool';
+import { RandomStream } from '../../../../src/random/stream';
 import { churn, fill, fillAll, poolWithReserved, stream } from './pools';
 
 const rng = () => stream('sequential-descending');
@@ -86,8 +86,8 @@ describe('sequential-descending allocator (NetBSD "bsd")', () => {
   test('is registered under its name; no per-host state', () => {
     expect(ALLOCATOR_NAMES).toContain('sequential-descending');
     expect(ALLOCATORS['sequential-descending'].create(new RandomStream('x', 'x'))).toBe(sequentialDescending);
-    expect(sequentialDescending.name).toBe('sequential-descending');
-    expect(sequentialDescending.description).toMatch(/NetBSD/);
+    expect(ALLOCATORS['sequential-descending'].name).toBe('sequential-descending');
+    expect(ALLOCATORS['sequential-descending'].description).toMatch(/NetBSD/);
   });
 
   test('starts at the top of a fresh pool, goes down by one, then -1 once full', () => {

@@ -1,16 +1,11 @@
-import type { Allocator, AllocatorType } from './allocator';
-import { ALLOC_RANDOM_START } from './codes';
+import type { Allocator } from './allocator';
 
 /**
  * RFC 6056 §3.3.1 algorithm 1, "simple port randomization": a uniformly random offset in the
  * range, then upward (wrapping) to the first suitable port. FreeBSD and OpenBSD connect(); the
  * bench-steady model. The bitset search returns exactly the port the linear probe would.
  */
-export const randomStart: Allocator & AllocatorType = {
-  name: 'random-start',
-  code: ALLOC_RANDOM_START,
-  description: 'RFC 6056 alg. 1: random offset, then the next free port upward, wrapping (FreeBSD, OpenBSD)',
-  create: () => randomStart,
+export const randomStart: Allocator = {
   pick(pool, rng) {
     if (pool.free === 0) return -1;
     return pool.findFreeFrom(rng.below(pool.size));

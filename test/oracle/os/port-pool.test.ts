@@ -1,5 +1,5 @@
-import { ESTABLISHED, FREE, PortPool, RESERVED, TIME_WAIT } from '../../src/os/port-pool';
-import { RandomStream } from '../../src/random/stream';
+import { ESTABLISHED, FREE, PortPool, RESERVED, TIME_WAIT } from './port-pool';
+import { RandomStream } from '../../../src/random/stream';
 
 /** The literal definition: probe upward from `from`, wrapping, for the first free index. */
 function linearProbe(free: boolean[], from: number): number {

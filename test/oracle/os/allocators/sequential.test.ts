@@ -1,7 +1,7 @@
-import { ALLOCATORS, ALLOCATOR_NAMES } from '../../../src/os/allocators';
-import { sequential } from '../../../src/os/allocators/sequential';
-import { PortPool } from '../../../src/os/port-pool';
-import { RandomStream } from '../../../src/random/stream';
+import { ALLOCATORS, ALLOCATOR_NAMES } from '.';
+import { sequential } from './sequential';
+import { PortPool } from '../port-pool';
+import { RandomStream } from '../../../../src/random/stream';
 
 const rng = () => new RandomStream('alloc', 'test/allocators/sequential');
 
@@ -20,7 +20,7 @@ describe('sequential allocator', () => {
   test('is registered under its name', () => {
     expect(ALLOCATORS.sequential.create(new RandomStream('x', 'x'))).toBe(sequential);
     expect(ALLOCATOR_NAMES).toContain('sequential');
-    expect(sequential.name).toBe('sequential');
+    expect(ALLOCATORS.sequential.name).toBe('sequential');
   });
 
   test('hands out 0, 1, 2, … on a fresh pool and -1 once it is full', () => {

@@ -1,8 +1,8 @@
-import { ALLOCATORS, ALLOCATOR_NAMES } from '../../../src/os/allocators';
-import { HashAllocator } from '../../../src/os/allocators/hash';
-import { counterScan, keyedHash, TWO_32, umod } from '../../../src/os/allocators/rfc6056';
-import { FREE, PortPool } from '../../../src/os/port-pool';
-import { RandomStream } from '../../../src/random/stream';
+import { ALLOCATORS, ALLOCATOR_NAMES } from '.';
+import { HashAllocator } from './hash';
+import { counterScan, keyedHash, TWO_32, umod } from './rfc6056';
+import { FREE, PortPool } from '../port-pool';
+import { RandomStream } from '../../../../src/random/stream';
 import { churn, fill, fillAll, flowOf, poolWithReserved, stream } from './pools';
 
 function host(seed: string): { a: HashAllocator; rng: RandomStream } {

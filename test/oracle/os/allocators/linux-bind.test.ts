@@ -1,7 +1,7 @@
-import { ALLOCATORS, ALLOCATOR_NAMES } from '../../../src/os/allocators';
-import { LinuxBindAllocator } from '../../../src/os/allocators/linux-bind';
-import { FREE, PortPool } from '../../../src/os/port-pool';
-import { RandomStream } from '../../../src/random/stream';
+import { ALLOCATORS, ALLOCATOR_NAMES } from '.';
+import { LinuxBindAllocator } from './linux-bind';
+import { FREE, PortPool } from '../port-pool';
+import { RandomStream } from '../../../../src/random/stream';
 import { churn, fill, fillAll, poolWithReserved, stream } from './pools';
 
 function bind(reuseAddr: boolean): LinuxBindAllocator {

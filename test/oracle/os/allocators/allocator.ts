@@ -1,5 +1,6 @@
-import type { Tick } from '../../engine/time';
-import type { RandomStream } from '../../random/stream';
+import type { Tick } from '../../../../src/engine/time';
+import type { AllocatorType } from '../../../../src/os/allocators';
+import type { RandomStream } from '../../../../src/random/stream';
 import type { PortPool } from '../port-pool';
 
 /**
@@ -18,16 +19,14 @@ export interface AllocatorOptions {
   reuseAddr?: boolean;
 }
 
-/** An algorithm by name: its provenance, and a fresh instance per host (with its own state). */
-export interface AllocatorType {
-  readonly name: string;
-  /** Its numeric code (codes.ts), as the kernel knows it. */
-  readonly code: number;
-  /** One line for `portsim profiles`, with its provenance. */
-  readonly description: string;
+/**
+ * An algorithm of the registry (src/os/allocators: its name, code, description, state) with the
+ * oracle's implementation of it.
+ */
+export interface OracleAllocatorType extends AllocatorType {
   /**
-   * A fresh instance. Secrets and tables are drawn from `rng` here (so a create() may consume
-   * draws); algorithms that do not care about `options` ignore them.
+   * A fresh instance for a host: its state (src/os/allocators allocatorState) drawn from `rng`
+   * as the kernel's is; algorithms that do not care about `options` ignore them.
    */
   create(rng: RandomStream, options?: AllocatorOptions): Allocator;
 }

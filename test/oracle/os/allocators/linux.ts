@@ -1,9 +1,11 @@
-import { TICKS_PER_SECOND, type Tick } from '../../engine/time';
-import type { RandomStream } from '../../random/stream';
+import { TICKS_PER_SECOND, type Tick } from '../../../../src/engine/time';
+import type { RandomStream } from '../../../../src/random/stream';
 import type { PortPool } from '../port-pool';
-import type { Allocator, AllocatorType } from './allocator';
+import type { Allocator } from './allocator';
 import { fmix, rotl, scramble } from './murmur';
-import { ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE } from './codes';
+import { PERTURB_TABLE_SIZE } from '../../../../src/os/allocators/codes';
+
+export { PERTURB_TABLE_SIZE };
 
 /**
  * Linux ≥ 5.18 / 6.x TCP connect() port selection: `__inet_hash_connect` in torvalds/linux
@@ -57,8 +59,6 @@ import { ALLOC_LINUX, ALLOC_LINUX_SOCKET_RANGE } from './codes';
  * pool; no allocation per call.
  */
 
-/** 2^CONFIG_INET_TABLE_PERTURB_ORDER, the kernel default order 16. */
-export const PERTURB_TABLE_SIZE = 1 << 16;
 /** Re-salt period of the hash: jiffies / (10 * HZ). */
 export const EPOCH_TICKS = 10 * TICKS_PER_SECOND;
 
@@ -78,13 +78,10 @@ export class LinuxConnectAllocator implements Allocator {
   readonly key3: number;
 
   /** `step` 2: parity split (default); 1: a socket with IP_LOCAL_PORT_RANGE (≥ 6.8). */
-  constructor(rng: RandomStream, readonly step: 1 | 2) {
-    this.key0 = rng.nextUint32() | 0;
-    this.key1 = rng.nextUint32() | 0;
-    this.key2 = rng.nextUint32() | 0;
-    this.key3 = rng.nextUint32() | 0;
-    const t = this.table;
-    for (let i = 0; i < t.length; i++) t[i] = rng.nextUint32();
+  /** `state`: the registry's (src/os/allocators): key0..key3, then the table. */
+  constructor(state: Int32Array, readonly step: 1 | 2) {
+    [this.key0, this.key1, this.key2, this.key3] = [state[0]!, state[1]!, state[2]!, state[3]!];
+    this.table.set(new Uint32Array(state.buffer, state.byteOffset + 16, PERTURB_TABLE_SIZE));
   }
 
   /**
@@ -176,18 +173,4 @@ export class LinuxConnectAllocator implements Allocator {
   }
 }
 
-export const linux: AllocatorType = {
-  name: 'linux',
-  code: ALLOC_LINUX,
-  description:
-    'Linux >=5.18 connect(): 2^16-slot perturb table, 64-bit hash of (saddr, daddr, dport) re-salted every 10 s, lo-parity ports first, random bump (inet_hashtables.c; hash simplified)',
-  create: (rng) => new LinuxConnectAllocator(rng, 2),
-};
 
-export const linuxSocketRange: AllocatorType = {
-  name: 'linux-socket-range',
-  code: ALLOC_LINUX_SOCKET_RANGE,
-  description:
-    'Linux >=6.8 connect() on a socket with IP_LOCAL_PORT_RANGE: as linux, but step 1, no parity preference (207184853dbd)',
-  create: (rng) => new LinuxConnectAllocator(rng, 1),
-};

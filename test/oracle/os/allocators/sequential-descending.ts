@@ -1,5 +1,4 @@
-import type { Allocator, AllocatorType } from './allocator';
-import { ALLOC_SEQUENTIAL_DESCENDING } from './codes';
+import type { Allocator } from './allocator';
 
 /**
  * NetBSD's default port algorithm "bsd": `algo_bsd` in NetBSD/src sys/netinet/portalgo.c
@@ -29,11 +28,7 @@ import { ALLOC_SEQUENTIAL_DESCENDING } from './codes';
  * Cost: O(1) on a full pool; otherwise a few count-leading-zeros steps over the pool's bitset
  * (skipping 32 words at a time), whatever the occupancy. No random draws, no allocation.
  */
-export const sequentialDescending: Allocator & AllocatorType = {
-  name: 'sequential-descending',
-  code: ALLOC_SEQUENTIAL_DESCENDING,
-  description: 'NetBSD default "bsd": counter from the top of the range down by 1, wrapping, to the next free port (portalgo.c algo_bsd)',
-  create: () => sequentialDescending,
+export const sequentialDescending: Allocator = {
   pick(pool) {
     const size = pool.size;
     const c = pool.cursor;

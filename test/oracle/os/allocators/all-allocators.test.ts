@@ -1,6 +1,6 @@
-import { ALLOCATORS, ALLOCATOR_NAMES, type AllocatorType } from '../../../src/os/allocators';
-import { RESERVED, PortPool } from '../../../src/os/port-pool';
-import { RandomStream } from '../../../src/random/stream';
+import { ALLOCATORS, ALLOCATOR_NAMES, type OracleAllocatorType as AllocatorType } from '.';
+import { RESERVED, PortPool } from '../port-pool';
+import { RandomStream } from '../../../../src/random/stream';
 import { churn, fillAll, flowOf, poolWithReserved, stream } from './pools';
 
 const MS = 1_000;

@@ -1,8 +1,8 @@
-import { ALLOCATORS, ALLOCATOR_NAMES } from '../../../src/os/allocators';
-import { DOUBLE_HASH_TABLE_LENGTH, DoubleHashAllocator } from '../../../src/os/allocators/double-hash';
-import { TWO_32 } from '../../../src/os/allocators/rfc6056';
-import { FREE, PortPool } from '../../../src/os/port-pool';
-import { RandomStream } from '../../../src/random/stream';
+import { ALLOCATORS, ALLOCATOR_NAMES } from '.';
+import { DOUBLE_HASH_TABLE_LENGTH, DoubleHashAllocator } from './double-hash';
+import { TWO_32 } from './rfc6056';
+import { FREE, PortPool } from '../port-pool';
+import { RandomStream } from '../../../../src/random/stream';
 import { churn, fill, fillAll, flowOf, poolWithReserved, stream } from './pools';
 
 function host(seed: string): { a: DoubleHashAllocator; rng: RandomStream } {

@@ -1,7 +1,6 @@
-import type { RandomStream } from '../../random/stream';
+import type { RandomStream } from '../../../../src/random/stream';
 import type { PortPool } from '../port-pool';
-import type { Allocator, AllocatorOptions, AllocatorType } from './allocator';
-import { ALLOC_LINUX_BIND } from './codes';
+import type { Allocator } from './allocator';
 
 /**
  * Linux bind(0) / bind(addr, 0) port selection: `inet_csk_find_open_port` in torvalds/linux
@@ -90,10 +89,8 @@ export class LinuxBindAllocator implements Allocator {
 const PLAIN = new LinuxBindAllocator(false);
 const REUSE_ADDR = new LinuxBindAllocator(true);
 
-export const linuxBind: AllocatorType = {
-  name: 'linux-bind',
-  code: ALLOC_LINUX_BIND,
-  description:
-    'Linux bind(0): random odd offset, odd offsets then even, upward wrapping; SO_REUSEADDR: lower half of the range first (inet_connection_sock.c inet_csk_find_open_port)',
-  create: (_rng, options?: AllocatorOptions) => (options?.reuseAddr === true ? REUSE_ADDR : PLAIN),
-};
+/** The instance for a socket with or without SO_REUSEADDR (no per-host state: shared). */
+export function linuxBind(reuseAddr: boolean): LinuxBindAllocator {
+  return reuseAddr ? REUSE_ADDR : PLAIN;
+}
+

@@ -1,5 +1,5 @@
-import { ESTABLISHED, FREE, PortPool } from '../../../src/os/port-pool';
-import { RandomStream } from '../../../src/random/stream';
+import { ESTABLISHED, FREE, PortPool } from '../port-pool';
+import { RandomStream } from '../../../../src/random/stream';
 
 /** Shared helpers of the allocator tests (not a test file). */
 

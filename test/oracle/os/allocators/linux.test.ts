@@ -1,11 +1,11 @@
-import { ALLOCATORS, ALLOCATOR_NAMES } from '../../../src/os/allocators';
-import { EPOCH_TICKS, LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../../../src/os/allocators/linux';
-import { ESTABLISHED, FREE, PortPool } from '../../../src/os/port-pool';
-import { RandomStream } from '../../../src/random/stream';
-import { Simulation } from '../../oracle/sim/simulation';
-import { runOne } from '../../../src/stats/run-one';
-import { simplePlan } from '../../helpers/scenario';
-import { TraceRecorder } from '../../helpers/trace-recorder';
+import { ALLOCATORS, ALLOCATOR_NAMES } from '.';
+import { EPOCH_TICKS, LinuxConnectAllocator, PERTURB_TABLE_SIZE } from './linux';
+import { ESTABLISHED, FREE, PortPool } from '../port-pool';
+import { RandomStream } from '../../../../src/random/stream';
+import { Simulation } from '../../sim/simulation';
+import { runOne } from '../../../../src/stats/run-one';
+import { simplePlan } from '../../../helpers/scenario';
+import { TraceRecorder } from '../../../helpers/trace-recorder';
 
 const S = 1_000_000; // ticks per second
 const MS = 1_000;

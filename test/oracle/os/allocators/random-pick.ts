@@ -1,7 +1,6 @@
-import type { RandomStream } from '../../random/stream';
+import type { RandomStream } from '../../../../src/random/stream';
 import type { PortPool } from '../port-pool';
-import type { Allocator, AllocatorType } from './allocator';
-import { ALLOC_RANDOM_PICK } from './codes';
+import type { Allocator } from './allocator';
 
 /**
  * RFC 6056 §3.3.2, algorithm 2, "another simple port randomization algorithm" (NetBSD
@@ -27,11 +26,7 @@ import { ALLOC_RANDOM_PICK } from './codes';
  * up to ~num draws per call near exhaustion; no bitset shortcut keeps the draws identical. No
  * allocation.
  */
-export const randomPick: Allocator & AllocatorType = {
-  name: 'random-pick',
-  code: ALLOC_RANDOM_PICK,
-  description: 'RFC 6056 alg. 2: a fresh random port per try, up to range-size tries (may fail while ports are free) (NetBSD "random_pick")',
-  create: () => randomPick,
+export const randomPick: Allocator = {
   pick(pool: PortPool, rng: RandomStream): number {
     if (pool.free === 0) return -1;
     const num = pool.size;

@@ -1,8 +1,8 @@
-import type { RandomStream } from '../../random/stream';
+import type { RandomStream } from '../../../../src/random/stream';
 import type { PortPool } from '../port-pool';
-import type { Allocator, AllocatorType } from './allocator';
+import type { Allocator } from './allocator';
 import { umod } from './rfc6056';
-import { ALLOC_RANDOM_INCREMENTS, RANDOM_INCREMENTS_N } from './codes';
+import { RANDOM_INCREMENTS_N } from '../../../../src/os/allocators/codes';
 
 /** The RFC's example trade-off parameter N (also NetBSD's). */
 export { RANDOM_INCREMENTS_N };
@@ -36,8 +36,9 @@ export class RandomIncrementsAllocator implements Allocator {
   /** next_ephemeral (u32). */
   readonly next = new Uint32Array(1);
 
-  constructor(rng: RandomStream) {
-    this.next[0] = rng.nextUint32();
+  /** `state`: the registry's (src/os/allocators): next_ephemeral. */
+  constructor(state: Int32Array) {
+    this.next[0] = state[0]!;
   }
 
   pick(pool: PortPool, rng: RandomStream): number {
@@ -57,9 +58,3 @@ export class RandomIncrementsAllocator implements Allocator {
   }
 }
 
-export const randomIncrements: AllocatorType = {
-  name: 'random-increments',
-  code: ALLOC_RANDOM_INCREMENTS,
-  description: 'RFC 6056 alg. 5: per-host counter advanced by a random 1..500 per try, up to range-size tries (NetBSD "randinc")',
-  create: (rng) => new RandomIncrementsAllocator(rng),
-};

@@ -1,7 +1,7 @@
-import { ALLOCATORS, ALLOCATOR_NAMES } from '../../../src/os/allocators';
-import { randomStart } from '../../../src/os/allocators/random-start';
-import { ESTABLISHED, FREE, PortPool } from '../../../src/os/port-pool';
-import { RandomStream } from '../../../src/random/stream';
+import { ALLOCATORS, ALLOCATOR_NAMES } from '.';
+import { randomStart } from './random-start';
+import { ESTABLISHED, FREE, PortPool } from '../port-pool';
+import { RandomStream } from '../../../../src/random/stream';
 
 /** The literal definition: probe upward from `from`, wrapping, for the first free index. */
 function linearProbe(pool: PortPool, from: number): number {
@@ -16,7 +16,7 @@ describe('random-start allocator (RFC 6056 algorithm 1)', () => {
   test('is registered under its name', () => {
     expect(ALLOCATORS['random-start'].create(new RandomStream('x', 'x'))).toBe(randomStart);
     expect(ALLOCATOR_NAMES).toContain('random-start');
-    expect(randomStart.name).toBe('random-start');
+    expect(ALLOCATORS['random-start'].name).toBe('random-start');
   });
 
   test('returns the first free index at or after a uniform offset below(size), wrapping', () => {

@@ -1,8 +1,6 @@
-import type { RandomStream } from '../../random/stream';
 import type { PortPool } from '../port-pool';
-import type { Allocator, AllocatorType } from './allocator';
+import type { Allocator } from './allocator';
 import { counterScan, keyedHash, umod } from './rfc6056';
-import { ALLOC_HASH } from './codes';
 
 /**
  * RFC 6056 §3.3.3, algorithm 3, "simple hash-based port selection" (the scheme of Linux
@@ -40,13 +38,15 @@ import { ALLOC_HASH } from './codes';
 export class HashAllocator implements Allocator {
   /** next_ephemeral (u32). */
   readonly next = new Uint32Array(1);
-  /** Its secret (read by the kernel's layout, ../../kernel/run-kernel.ts). */
+  /** Its secret. */
   readonly k0: number;
   readonly k1: number;
 
-  constructor(rng: RandomStream) {
-    this.k0 = rng.nextUint32() | 0;
-    this.k1 = rng.nextUint32() | 0;
+  /** `state`: the registry's (src/os/allocators): k0, k1, next_ephemeral. */
+  constructor(state: Int32Array) {
+    this.k0 = state[0]!;
+    this.k1 = state[1]!;
+    this.next[0] = state[2]!;
   }
 
   /** F(flow, secret) as a u32. */
@@ -64,9 +64,3 @@ export class HashAllocator implements Allocator {
   }
 }
 
-export const hash: AllocatorType = {
-  name: 'hash',
-  code: ALLOC_HASH,
-  description: 'RFC 6056 alg. 3: keyed hash of (saddr, daddr, dport) as offset + one per-host counter, next free port upward (NetBSD "hash"; the scheme of Linux connect() before 5.12)',
-  create: (rng) => new HashAllocator(rng),
-};

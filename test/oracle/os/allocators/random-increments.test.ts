@@ -1,7 +1,7 @@
-import { ALLOCATORS, ALLOCATOR_NAMES } from '../../../src/os/allocators';
-import { RANDOM_INCREMENTS_N, RandomIncrementsAllocator } from '../../../src/os/allocators/random-increments';
-import { FREE, PortPool } from '../../../src/os/port-pool';
-import { RandomStream } from '../../../src/random/stream';
+import { ALLOCATORS, ALLOCATOR_NAMES } from '.';
+import { RANDOM_INCREMENTS_N, RandomIncrementsAllocator } from './random-increments';
+import { FREE, PortPool } from '../port-pool';
+import { RandomStream } from '../../../../src/random/stream';
 import { churn, fill, fillAll, poolWithReserved, stream } from './pools';
 
 function host(seed: string): { a: RandomIncrementsAllocator; rng: RandomStream; twin: RandomStream } {

@@ -1,8 +1,7 @@
-import type { RandomStream } from '../../random/stream';
 import type { PortPool } from '../port-pool';
-import type { Allocator, AllocatorType } from './allocator';
+import type { Allocator } from './allocator';
 import { counterScan, keyedHash, umod } from './rfc6056';
-import { ALLOC_DOUBLE_HASH, DOUBLE_HASH_TABLE_LENGTH } from './codes';
+import { DOUBLE_HASH_TABLE_LENGTH } from '../../../../src/os/allocators/codes';
 
 /** The RFC's suggested TABLE_LENGTH. */
 export { DOUBLE_HASH_TABLE_LENGTH };
@@ -40,18 +39,16 @@ export { DOUBLE_HASH_TABLE_LENGTH };
 export class DoubleHashAllocator implements Allocator {
   /** table[] (u32 counters), random at creation. */
   readonly table = new Uint32Array(DOUBLE_HASH_TABLE_LENGTH);
-  /** Its two secrets (read by the kernel's layout, ../../kernel/run-kernel.ts). */
+  /** Its two secrets. */
   readonly f0: number;
   readonly f1: number;
   readonly g0: number;
   readonly g1: number;
 
-  constructor(rng: RandomStream) {
-    this.f0 = rng.nextUint32() | 0;
-    this.f1 = rng.nextUint32() | 0;
-    this.g0 = rng.nextUint32() | 0;
-    this.g1 = rng.nextUint32() | 0;
-    for (let i = 0; i < DOUBLE_HASH_TABLE_LENGTH; i++) this.table[i] = rng.nextUint32();
+  /** `state`: the registry's (src/os/allocators): f0, f1, g0, g1, then the table. */
+  constructor(state: Int32Array) {
+    [this.f0, this.f1, this.g0, this.g1] = [state[0]!, state[1]!, state[2]!, state[3]!];
+    this.table.set(state.subarray(4, 4 + DOUBLE_HASH_TABLE_LENGTH));
   }
 
   /** F(flow, secret1) as a u32. */
@@ -76,9 +73,3 @@ export class DoubleHashAllocator implements Allocator {
   }
 }
 
-export const doubleHash: AllocatorType = {
-  name: 'double-hash',
-  code: ALLOC_DOUBLE_HASH,
-  description: 'RFC 6056 alg. 4: keyed-hash offset + one of 10 per-host counters picked by a second hash, next free port upward (NetBSD "doublehash")',
-  create: (rng) => new DoubleHashAllocator(rng),
-};
