@@ -1,5 +1,5 @@
-import { ArrivalProcess } from '../../src/workload/arrivals';
-import { RandomStream } from '../../src/random/stream';
+import { ArrivalProcess } from './arrivals';
+import { RandomStream } from '../../../src/random/stream';
 
 const rng = (name: string) => new RandomStream(name, `test/arrivals/${name}`);
 

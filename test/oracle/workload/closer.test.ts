@@ -1,6 +1,7 @@
-import { BY_UNANSWERED, BY_CLIENT, BY_RESET, BY_SERVER, CLOSER_NAMES, Closer } from '../../src/workload/closer';
-import type { CloserMix } from '../../src/workload/closer';
-import { RandomStream } from '../../src/random/stream';
+import { BY_UNANSWERED, BY_CLIENT, BY_RESET, BY_SERVER, CLOSER_NAMES } from '../../../src/workload/closer';
+import { Closer } from './closer';
+import type { CloserMix } from '../../../src/workload/closer';
+import { RandomStream } from '../../../src/random/stream';
 
 const rng = (name: string) => new RandomStream(name, `test/closer/${name}`);
 

@@ -1,5 +1,6 @@
-import { DestinationPicker } from '../../src/workload/destination-picker';
-import { RandomStream } from '../../src/random/stream';
+import { DestinationPicker } from './destination-picker';
+import { roundRobinPeriod } from '../../../src/workload/selection';
+import { RandomStream } from '../../../src/random/stream';
 
 const rng = (name = 'picker') => new RandomStream(name, `test/destination-picker/${name}`);
 
@@ -134,26 +135,24 @@ describe('DestinationPicker: random selection', () => {
   });
 });
 
-describe('DestinationPicker.period (the kernel takes round-robin picks from it)', () => {
+describe('roundRobinPeriod (the kernel replays it): the oracle picker\'s own sequence', () => {
   test.each([[[1, 1, 1]], [[3, 1, 2]], [[5, 0, 2, 7]], [[1, 1, 1, 1, 1, 1, 1, 1, 1, 1]]])('weights %j: one period, then the picks repeat it', (weights) => {
     const targets = weights.map((_, i) => 10 + i);
     const p = new DestinationPicker(targets, weights, 'round-robin');
-    const period = p.period(1000)!;
+    const period = roundRobinPeriod(targets, weights, 'round-robin', 1000)!;
     expect(period).toHaveLength(weights.reduce((a, b) => a + b, 0));
-    expect(picks(p, period.length * 3)).toEqual([...period, ...period, ...period]); // the picker itself was left fresh
+    expect(picks(p, period.length * 3)).toEqual([...period, ...period, ...period]);
   });
 
-  test('none for random selection or a period past the limit (the picker is left fresh)', () => {
-    expect(new DestinationPicker([0, 1], [1, 1], 'random').period(1000)).toBeUndefined();
-    const long = new DestinationPicker([0, 1], [601, 500], 'round-robin');
-    expect(long.period(1000)).toBeUndefined();
-    expect(picks(long, 11)).toEqual(picks(new DestinationPicker([0, 1], [601, 500], 'round-robin'), 11));
+  test('none for random selection, a single target, or a period past the limit', () => {
+    expect(roundRobinPeriod([0, 1], [1, 1], 'random', 1000)).toBeUndefined();
+    expect(roundRobinPeriod([7], [1], 'round-robin', 1000)).toBeUndefined();
+    expect(roundRobinPeriod([0, 1], [601, 500], 'round-robin', 1000)).toBeUndefined();
+    expect(roundRobinPeriod([0, 1], [601, 500], 'round-robin', 1101)).toHaveLength(1101);
   });
 
   test('fractional weights whose scores come back to exactly zero have a period too', () => {
-    const p = new DestinationPicker([0, 1], [0.5, 1], 'round-robin');
-    const period = p.period(1000)!;
+    const period = roundRobinPeriod([0, 1], [0.5, 1], 'round-robin', 1000)!;
     expect(period).toEqual(picks(new DestinationPicker([0, 1], [0.5, 1], 'round-robin'), period.length));
-    expect(picks(p, period.length * 2)).toEqual([...period, ...period]);
   });
 });
