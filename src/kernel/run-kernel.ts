@@ -224,7 +224,7 @@ function fillHosts(buf: ArrayBuffer, L: RunLayout, plan: Plan, streams: RandomSt
     HI.set([L.lanes.tw[i]!, L.lanes.fin[i]!, ALLOCATORS[p.allocator].code, h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0,
       L.layout.hosts[i]!.connect, L.templateAt[i]!], i * HOSTI_STRIDE);
     const rng = streams.stream(`host/${h.name}/allocator`);
-    // Made as the JS engine makes it (its secrets drawn from the host's stream), then copied.
+    // Its state drawn from the host's stream (../os/allocators allocatorState), as the oracle's.
     placeAllocatorState(p.allocator, rng, buf, L.linuxAt[i]!);
     HR.set(rng.state, i * 4);
     // The bind() allocators, without then with SO_REUSEADDR, as the JS engine makes them from the host's bind() stream (hostStates).
