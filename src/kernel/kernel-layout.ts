@@ -3,13 +3,7 @@
  * ./assembly/state.ts (and ./assembly/binds.ts), bump allocation of the regions, and the initial
  * contents that need computing (a fresh pool's free bits, the allocators' state).
  */
-import { ALLOCATORS } from '../os/allocators';
-import type { Allocator, AllocatorOptions } from '../os/allocators/allocator';
-import { DOUBLE_HASH_TABLE_LENGTH } from '../os/allocators/codes';
-import { DoubleHashAllocator } from '../os/allocators/double-hash';
-import { HashAllocator } from '../os/allocators/hash';
-import { LinuxConnectAllocator, PERTURB_TABLE_SIZE } from '../os/allocators/linux';
-import { RandomIncrementsAllocator } from '../os/allocators/random-increments';
+import { ALLOCATORS, allocatorState } from '../os/allocators';
 import type { RandomStream } from '../random/stream';
 
 // Field layouts: the constants of the same names in ./assembly/state.ts (POOL_STRIDE: ./assembly/pools.ts).
@@ -23,40 +17,18 @@ export const CFG_PROCESSED = 11;
 export const CFG_TRAFFIC = 20;
 /** Per host and per workload, the fields of ./assembly/binds.ts (HK_*, WK_*). */
 export const HK_STRIDE = 8, WK_STRIDE = 12;
-/** Bytes of state of the connect() allocators that keep some (./assembly/pools.ts, rfc6056.ts). */
-const ALLOCATOR_STATE: Partial<Record<string, number>> = {
-  'linux': 16 + PERTURB_TABLE_SIZE * 4, 'linux-socket-range': 16 + PERTURB_TABLE_SIZE * 4,
-  'hash': 12, 'double-hash': 16 + DOUBLE_HASH_TABLE_LENGTH * 4, 'random-increments': 4,
-};
-
-
-/** An allocator's state, as the kernel lays it out (ALLOCATOR_STATE). */
-function copyAllocatorState(a: Allocator, to: Int32Array): void {
-  if (a instanceof LinuxConnectAllocator) {
-    to.set([a.key0, a.key1, a.key2, a.key3]);
-    to.set(new Int32Array(a.table.buffer, a.table.byteOffset, PERTURB_TABLE_SIZE), 4);
-  } else if (a instanceof HashAllocator) {
-    to.set([a.k0, a.k1, a.next[0]!]);
-  } else if (a instanceof DoubleHashAllocator) {
-    to.set([a.f0, a.f1, a.g0, a.g1]);
-    to.set(new Int32Array(a.table.buffer, a.table.byteOffset, DOUBLE_HASH_TABLE_LENGTH), 4);
-  } else if (a instanceof RandomIncrementsAllocator) {
-    to.set([a.next[0]!]);
-  }
-}
-
 /**
- * Makes one of the host's allocators as the JS engine makes it (its secrets drawn from the host's
- * stream `rng`, the connect() or the bind() one) and copies its state to the kernel's memory at
- * `at` (nothing for an allocator without state, whose making draws nothing).
+ * Makes the state of one of the host's allocators (its secrets drawn from the host's stream
+ * `rng`, the connect() or the bind() one) at `at` of the kernel's memory (nothing for an
+ * allocator without state, whose making draws nothing).
  */
-export function placeAllocatorState(allocator: keyof typeof ALLOCATORS, rng: RandomStream, buf: ArrayBuffer, at: number, options?: AllocatorOptions): void {
-  if (at > 0) copyAllocatorState(ALLOCATORS[allocator].create(rng, options), new Int32Array(buf, at, ALLOCATOR_STATE[allocator]! / 4));
+export function placeAllocatorState(allocator: keyof typeof ALLOCATORS, rng: RandomStream, buf: ArrayBuffer, at: number): void {
+  if (at > 0) new Int32Array(buf, at, ALLOCATORS[allocator].stateWords).set(allocatorState(allocator, rng));
 }
 
 /** Bytes of kernel memory an allocator keeps (0: none). */
-export function allocatorStateBytes(allocator: string): number {
-  return ALLOCATOR_STATE[allocator] ?? 0;
+export function allocatorStateBytes(allocator: keyof typeof ALLOCATORS): number {
+  return ALLOCATORS[allocator].stateWords * 4;
 }
 
 /** Ports in a profile's range. */

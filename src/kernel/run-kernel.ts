@@ -2,13 +2,13 @@ import type { Tick } from '../engine/time';
 import { Distribution } from '../random/distributions';
 import { RandomStreams } from '../random/stream';
 import { arrivalKind } from '../workload/arrivals';
-import { Closer } from '../workload/closer';
+import { closerShares } from '../workload/closer';
 import { type Plan, type PlanWorkload, workloadIn } from '../sim/plan';
 import { ALLOCATORS } from '../os/allocators';
 import { KINDS, KIND_BIND, KIND_UDP, type PoolInfo, poolFlow, poolLayout, workloadKind } from '../sim/pool-layout';
 import { reuseAge, twReuseApplies } from '../sim/tw-reuse';
 import { idleHold } from '../sim/udp';
-import { DestinationPicker } from '../workload/destination-picker';
+import { roundRobinPeriod } from '../workload/selection';
 import { SELECT_PERIOD, SELECT_RANDOM, SELECT_ROUND_ROBIN } from '../workload/selection-codes';
 import { type KernelExports, type KernelSample, instantiate, runChunks } from './kernel-module';
 import { loadFigures, portRecords, type StatsArrays } from './kernel-figures';
@@ -140,7 +140,7 @@ function layOut(plan: Plan, variant: number, initial: StatsArrays, levels: reado
   const kinds = workloads.map((w) => workloadKind(w, profiles[w.host]!.sharing === 'per-destination'));
   const bookAt = plan.hosts.map((h, i) => (kinds.some((k, w) => k === KIND_BIND && workloads[w]!.host === i) ? r.take(rangeSize(profiles[i]!) * 4 * (1 + h.sourceIps.length)) : 0));
   // Per round-robin workload whose picks repeat with a short period: the period, which the kernel replays.
-  const periods = workloads.map((w) => new DestinationPicker(w.destinations, w.weights, w.selection).period(MAX_PERIOD));
+  const periods = workloads.map((w) => roundRobinPeriod(w.destinations, w.weights, w.selection, MAX_PERIOD));
   const periodAt = periods.map((c) => (c === undefined ? 0 : r.take(8 + c.length * 4)));
   // Where each pool's port slots start in a plan-wide numbering (the request layer's connection records).
   const base = size.map((_, p) => size.slice(0, p).reduce((x, y) => x + y, 0));
@@ -224,12 +224,12 @@ function fillHosts(buf: ArrayBuffer, L: RunLayout, plan: Plan, streams: RandomSt
     HI.set([L.lanes.tw[i]!, L.lanes.fin[i]!, ALLOCATORS[p.allocator].code, h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0,
       L.layout.hosts[i]!.connect, L.templateAt[i]!], i * HOSTI_STRIDE);
     const rng = streams.stream(`host/${h.name}/allocator`);
-    // Made as the JS engine makes it (its secrets drawn from the host's stream), then copied.
+    // Its state drawn from the host's stream (../os/allocators allocatorState), as the oracle's.
     placeAllocatorState(p.allocator, rng, buf, L.linuxAt[i]!);
     HR.set(rng.state, i * 4);
     // The bind() allocators, without then with SO_REUSEADDR, as the JS engine makes them from the host's bind() stream (hostStates).
     const rngBind = streams.stream(`host/${h.name}/bind-allocator`);
-    L.bindStateAt[i]!.forEach((at, j) => placeAllocatorState(p.bindAllocator, rngBind, buf, at, { reuseAddr: j === 1 }));
+    L.bindStateAt[i]!.forEach((at) => placeAllocatorState(p.bindAllocator, rngBind, buf, at));
     i32(buf, L.at.hostRng2 + i * 32, 8).set([...rngBind.state, ...streams.stream(`host/${h.name}/udp-allocator`).state]);
     const perDestination = p.sharing === 'per-destination';
     i32(buf, L.at.hostK + i * HK_STRIDE * 4, HK_STRIDE).set([L.bookAt[i]!, L.layout.hosts[i]!.connect, h.sourceIps.length * (perDestination ? L.nDest : 1),
@@ -246,7 +246,7 @@ function fillWorkloads(buf: ArrayBuffer, L: RunLayout, streams: RandomStreams, i
   L.workloads.forEach((w, i) => {
     // The distribution's code and parameters as the JS engine's Distribution holds them (the kernel draws every distribution of the registry).
     const { kind: durKind, p1: d1, p2: d2 } = new Distribution(w.duration);
-    const closer = new Closer(w.closedBy);
+    const closer = closerShares(w.closedBy);
     const total = w.weights.reduce((a, b) => a + b, 0);
     WL.set([1e6 / w.arrivals.rate, w.arrivals.start, w.arrivals.stop, 0, d1, d2, closer.pClient, closer.pServer, closer.pReset, total,
       initial.workloadAttempts[i]!, initial.workloadFailures[i]!, initial.workloadFirstFailure[i]!], i * WL_STRIDE);

@@ -1,14 +1,15 @@
 import { ARRIVAL_EVEN, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../workload/arrival-codes';
-import { ArrivalProcess } from '../workload/arrivals';
+import { arrivalKind, arrivalUnit } from '../workload/arrivals';
+import { CurveWalker } from '../workload/rate-curve';
 import { Distribution, type DistributionSpec } from '../random/distributions';
 import type { PlanWorkload } from '../sim/plan';
 
 /**
  * The traffic region of the kernel's memory (./assembly/traffic.ts): per workload one record of
  * TR_STRIDE f64 (the fields named there, in that order), then the arrays they point to. Every
- * figure is taken from the JS engine's own objects as the plan makes them (Distribution,
- * ArrivalProcess and its CurveWalker, with Λ(start) from CurveWalker.cumulative), so the kernel
- * starts from exactly the numbers the JS engine uses.
+ * figure is taken from the registries' descriptions as the plan makes them (Distribution's
+ * parameters, the arrivals' kind and unit, the curve's CurveWalker with Λ(start) from
+ * CurveWalker.cumulative), the same numbers the test oracle starts from.
  */
 const TR_STRIDE = 27;
 /** A mixture's part: cumulative share, kind, p1, p2, p3, byte offset of its empirical table (the MP_* of ./assembly/traffic.ts). */
@@ -55,20 +56,21 @@ function mixtureArray(d: Distribution, field: number): [field: number, values: F
 
 function partOf(w: PlanWorkload): Part {
   const d = new Distribution(w.duration);
-  const a = new ArrivalProcess(w.arrivals);
+  const kind = arrivalKind(w.arrivals);
   // TR_P3, TR_TABLE, TR_START, TR_UNIT, TR_BASE, TR_U, TR_K, TR_CURVE, TR_N, TR_PERIODIC, TR_PERIOD, TR_PER_PERIOD, TR_I, TR_CYCLE, TR_MIX (then TR_THINK, TR_LATENCY)
-  const record = [d.p3, 0, w.arrivals.start, a.unit, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  const record = [d.p3, 0, w.arrivals.start, arrivalUnit(w.arrivals), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   const arrays: Part['arrays'] = [];
   if (d.table.length > 0) arrays.push([TR_TABLE, d.table]);
   if (d.parts.length > 0) arrays.push(mixtureArray(d, TR_MIX));
   distributionRecord(w.clients?.think, record, arrays, TR_THINK);
   distributionRecord(w.connectLatency, record, arrays, TR_LATENCY);
-  if (a.kind === ARRIVAL_TRACE) {
-    record[TR_N] = a.times.length;
-    record[TR_PERIOD] = a.period;
-    arrays.push([TR_CURVE, a.times]);
-  } else if (a.kind === ARRIVAL_EVEN || a.kind === ARRIVAL_RANDOM) {
-    const c = a.walker!;
+  if (kind === ARRIVAL_TRACE) {
+    const times = w.arrivals.times!;
+    record[TR_N] = times.length;
+    record[TR_PERIOD] = w.arrivals.period ?? Infinity;
+    arrays.push([TR_CURVE, times]);
+  } else if (kind === ARRIVAL_EVEN || kind === ARRIVAL_RANDOM) {
+    const c = new CurveWalker(w.arrivals.curve!);
     record[TR_BASE] = c.cumulative(w.arrivals.start);
     record[TR_N] = c.n;
     record[TR_PERIODIC] = c.periodic ? 1 : 0;

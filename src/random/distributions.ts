@@ -1,10 +1,11 @@
-import type { RandomStream } from './stream';
 import { DIST_CONSTANT, DIST_EMPIRICAL, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_MIXTURE, DIST_PARETO, DIST_UNIFORM } from './distribution-codes';
 
 /**
- * Distributions of non-negative quantities (connection durations, think times…), in ticks.
- * One class with a kind tag rather than a class per distribution: the event loop then calls
- * one monomorphic `sample`, whatever mix of distributions a scenario uses.
+ * Distributions of non-negative quantities (connection durations, think times…), in ticks: the
+ * one registry of them (DistributionSpec's kinds, their codes in ./distribution-codes.ts), their
+ * parameters as the kernel is handed them, and their means. Drawing from them is written once,
+ * in the WebAssembly kernel (../kernel/assembly/distributions.ts); the test oracle has its own
+ * sampler (test/oracle/random/sample.ts).
  */
 export type DistributionSpec =
   | { dist: 'constant'; value: number }
@@ -147,32 +148,6 @@ export class Distribution {
         let sum = 0;
         for (let i = 0; i < n; i++) sum += t[i]!;
         return (sum - (t[0]! + t[n - 1]!) / 2) / (n - 1);
-      }
-    }
-  }
-
-  /**
-   * One draw, in whole ticks. Consumes a fixed number of values per kind (0, 1, 1, 2, 1 or 1);
-   * a mixture one uniform to pick its part, then what that part consumes.
-   */
-  sample(rng: RandomStream): number {
-    switch (this.kind) {
-      case CONSTANT: return this.p1;
-      case UNIFORM: return Math.round(this.p1 + rng.uniform() * this.p2);
-      case EXPONENTIAL: return Math.round(rng.exp1() * this.p1);
-      case LOGNORMAL: return Math.round(Math.exp(this.p1 + this.p2 * rng.normal()));
-      case PARETO: return Math.round(this.p1 * Math.pow(1 - rng.uniform() * this.p3, this.p2));
-      case MIXTURE: {
-        const u = rng.uniform(), c = this.cumulative;
-        let i = 0;
-        while (u >= c[i]!) i++;
-        return this.parts[i]!.sample(rng);
-      }
-      default: {
-        const h = rng.uniform() * this.p1;
-        const i = Math.floor(h);
-        const t = this.table;
-        return Math.round(t[i]! + (h - i) * (t[i + 1]! - t[i]!));
       }
     }
   }

@@ -6,7 +6,7 @@ import type { ClientsSpec } from '../workload/clients';
 import type { RetrySpec } from '../workload/retry';
 import type { PoolSpec } from './connection-pool';
 import type { CloserMix } from '../workload/closer';
-import type { Selection } from '../workload/destination-picker';
+import type { Selection } from '../workload/selection';
 import type { PlanGateway } from '../nat/plan-gateway';
 
 /**

@@ -17,10 +17,11 @@ export interface Clock {
 }
 
 /**
- * What a simulation tells the outside world, as it happens (ns-3 style trace sources). The model
- * never computes statistics; ../stats implements this to build them, tests implement it to
- * check invariants or record traces. Ports are real port numbers; pools are the variant's pool ids
- * (./pool-layout.ts). The test oracle (test/oracle/) reports through it; RunStats implements it.
+ * What the test oracle's simulation (test/oracle/) tells the outside world, as it happens (ns-3
+ * style trace sources). Its model never computes statistics: RecordingStats
+ * (test/oracle/stats/recording-stats.ts) implements this to fill a ../stats/run-stats.ts
+ * RunStats, other tests to check invariants or record traces. Ports are real port numbers; pools
+ * are the variant's pool ids (./pool-layout.ts). The kernel records its statistics itself.
  *
  * Events carry no time: the recorder reads `clock.now` when it needs it. why: these calls are
  * made millions of times, and a fractional or large double passed to a call V8 does not inline

@@ -1,4 +1,4 @@
-// The arrival processes' numeric codes (ArrivalProcess.kind, arrivals.ts): `constant` and
+// The arrival processes' numeric codes (arrivalKind, arrivals.ts): `constant` and
 // `poisson` arrivals, a rate curve evenly spaced or randomized, a timestamp trace. Plain
 // constants so that the WebAssembly kernel (../kernel/assembly) imports this same file.
 export const ARRIVAL_CONSTANT = 0;

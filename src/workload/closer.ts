@@ -1,5 +1,3 @@
-import type { RandomStream } from '../random/stream';
-
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from './closing-sides';
 
 export { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED };
@@ -18,27 +16,29 @@ export function onlyCloser(name: CloserName): CloserMix {
   return mix;
 }
 
-/** Picks the closing side of each connection: fixed when one side has the whole share. */
-export class Closer {
+/**
+ * A mix as the draw of each connection's closing side reads it: one uniform u, client when
+ * u < pClient, else server when u < pServer, else reset when u < pReset, else unanswered; or
+ * `fixed` (a BY_* code, -1: none) when one side has the whole share, and nothing is drawn. The
+ * draw is written once, in the WebAssembly kernel (../kernel/assembly/attempt.ts); the test
+ * oracle has its own (test/oracle/workload/closer.ts).
+ */
+export interface CloserShares {
   readonly fixed: number;
   readonly pClient: number;
   readonly pServer: number;
   readonly pReset: number;
+}
 
-  constructor(mix: CloserMix) {
-    this.pClient = mix.client;
-    this.pServer = mix.client + mix.server;
-    const unanswered = mix.unanswered ?? 0;
+/** The thresholds of a mix (CloserShares). */
+export function closerShares(mix: CloserMix): CloserShares {
+  const unanswered = mix.unanswered ?? 0;
+  return {
+    pClient: mix.client,
+    pServer: mix.client + mix.server,
     // why Infinity: shares that add up to 1 may sum to 0.999…9 in floating point; without
     // unanswered closes, every draw past client and server must be a reset.
-    this.pReset = unanswered > 0 ? mix.client + mix.server + mix.reset : Infinity;
-    this.fixed = mix.client === 1 ? BY_CLIENT : mix.server === 1 ? BY_SERVER : mix.reset === 1 ? BY_RESET : unanswered === 1 ? BY_UNANSWERED : -1;
-  }
-
-  /** Draws one value from `rng` only when the mix is not fixed. */
-  next(rng: RandomStream): number {
-    if (this.fixed >= 0) return this.fixed;
-    const u = rng.uniform();
-    return u < this.pClient ? BY_CLIENT : u < this.pServer ? BY_SERVER : u < this.pReset ? BY_RESET : BY_UNANSWERED;
-  }
+    pReset: unanswered > 0 ? mix.client + mix.server + mix.reset : Infinity,
+    fixed: mix.client === 1 ? BY_CLIENT : mix.server === 1 ? BY_SERVER : mix.reset === 1 ? BY_RESET : unanswered === 1 ? BY_UNANSWERED : -1,
+  };
 }

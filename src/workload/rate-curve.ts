@@ -9,7 +9,9 @@ import type { Tick } from '../engine/time';
  * unless the curve is `periodic`: then it repeats every t[n] − t[0] ticks, forever.
  *
  * The cumulative rate Λ(t) = ∫ λ from t[0] to t (expected attempts) is quadratic on each
- * segment, so it inverts in closed form; `CurveWalker` does both.
+ * segment, so it inverts in closed form: `CurveWalker` holds the per-segment figures and Λ;
+ * inverting it (when arrival k happens) is written once, in the WebAssembly kernel
+ * (../kernel/assembly/traffic.ts; the test oracle's: test/oracle/workload/rate-curve.ts).
  */
 export interface RateCurve {
   /** Knot times in ticks (n + 1 for n segments); the last may be Infinity. */
@@ -34,10 +36,9 @@ export function rateCurve(t: readonly number[], r0: readonly number[], r1: reado
 }
 
 /**
- * Λ and its inverse for one curve. Precomputes per-segment quantities once; `inverse` keeps a
- * cursor (segment and period index) so a rising sequence of targets costs O(1) each, with no
- * allocation. The WebAssembly kernel is handed the precomputed arrays (../kernel/traffic-layout.ts)
- * and inverts Λ as `inverse` does (../kernel/assembly/traffic.ts).
+ * Λ for one curve, with the per-segment quantities precomputed once. The WebAssembly kernel is
+ * handed these arrays (../kernel/traffic-layout.ts) and inverts Λ with them
+ * (../kernel/assembly/traffic.ts).
  */
 export class CurveWalker {
   readonly n: number;
@@ -54,8 +55,6 @@ export class CurveWalker {
   /** Length of a period in ticks, and Λ over one period. */
   readonly period: number;
   readonly perPeriod: number;
-  private i = 0;
-  private cycle = 0;
 
   constructor(curve: RateCurve) {
     const { t, r0, r1 } = curve;
@@ -100,56 +99,6 @@ export class CurveWalker {
     const s = x - t[lo]!;
     const within = this.c[lo]! + (this.a[lo]! * s + 0.5 * this.b[lo]! * s * s) / 1e6;
     return this.periodic ? cycles * this.perPeriod + within : within;
-  }
-
-  /** Back to the first segment, so `inverse` may be called with any target again. */
-  reset(): void {
-    this.i = 0;
-    this.cycle = 0;
-  }
-
-  /**
-   * inf{x : Λ(x) > u}, in (fractional) ticks, or Infinity when Λ never exceeds u. Where Λ = u
-   * at a single instant this is that instant; where Λ stays at u over a stretch of zero rate it
-   * is the end of the stretch (the moment the rate turns positive again). Targets must not
-   * decrease between calls (call `reset` first otherwise).
-   */
-  inverse(u: number): number {
-    const c = this.c, n = this.n;
-    let base = 0;
-    let i = this.i;
-    if (this.periodic) {
-      const per = this.perPeriod;
-      if (!(per > 0)) return Infinity;
-      base = this.cycle * per;
-      if (u - base >= per) {
-        this.cycle = Math.floor(u / per);
-        base = this.cycle * per;
-        i = 0;
-      }
-      while (u - base >= c[i + 1]!) {
-        if (++i === n) {
-          i = 0;
-          base = ++this.cycle * per;
-        }
-      }
-    } else {
-      while (i < n && u >= c[i + 1]!) i++;
-      this.i = i;
-      if (i === n) return Infinity;
-    }
-    this.i = i;
-    const v = u - base - c[i]!;
-    let s: number;
-    if (!(v > 0)) s = 0;
-    else if (this.b[i] === 0) s = v * this.gap[i]!;
-    else {
-      const a = this.a[i]!, w = v * 1e6;
-      s = (2 * w) / (a + Math.sqrt(a * a + 2 * this.b[i]! * w));
-    }
-    const len = this.t[i + 1]! - this.t[i]!;
-    if (s > len) s = len;
-    return this.periodic ? this.t[i]! + this.cycle * this.period + s : this.t[i]! + s;
   }
 }
 

@@ -1,4 +1,4 @@
-// How a destination picker (destination-picker.ts) chooses, as numeric codes: nginx's smooth
+// How a workload chooses its destinations (selection.ts), as numeric codes: nginx's smooth
 // weighted round-robin, scoring every destination per pick; a draw by weight; the round-robin
 // replayed from one period of its picks (the same sequence, worked out once). Plain constants so
 // that the WebAssembly kernel (../kernel/assembly) imports this same file.

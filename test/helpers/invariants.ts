@@ -1,4 +1,4 @@
-import { ESTABLISHED, FREE, TIME_WAIT } from '../../src/os/port-pool';
+import { ESTABLISHED, FREE, TIME_WAIT } from '../oracle/os/port-pool';
 import { type Clock, HOLD_FIN_WAIT_2, HOLD_TIME_WAIT, type Recorder } from '../../src/sim/recorder';
 import type { Simulation } from '../oracle/sim/simulation';
 

@@ -1,6 +1,7 @@
 import { kernelModule } from '../../src/kernel/run-kernel';
 import { runOne } from '../../src/stats/run-one';
-import { DestinationPicker } from '../../src/workload/destination-picker';
+import { roundRobinPeriod } from '../../src/workload/selection';
+import { DestinationPicker } from '../oracle/workload/destination-picker';
 import { RandomStream } from '../../src/random/stream';
 import { expectSameOnBoth, shippedPlan } from '../helpers/equivalence';
 import { planOf } from '../helpers/scenario';
@@ -62,7 +63,7 @@ describe('a round-robin picker\'s period (the kernel replays it)', () => {
   test('the period, replayed, is the picker\'s own sequence; none past the limit or for a random picker', () => {
     for (const weights of [[1, 1, 1], [2, 1], [3, 0.5, 1, 2], [0.1, 0.2, 0.3], [0.1, 0.7], Array(200).fill(1)]) {
       const targets = weights.map((_, i) => 10 + i);
-      const period = new DestinationPicker(targets, weights, 'round-robin').period(1 << 12);
+      const period = roundRobinPeriod(targets, weights, 'round-robin', 1 << 12);
       // whole and half weights come back to exactly 0; tenths may not (rounding), and then there is none
       if (weights.every((w) => w * 2 === Math.round(w * 2))) expect(period).toBeDefined();
       if (period === undefined) continue;
@@ -70,10 +71,9 @@ describe('a round-robin picker\'s period (the kernel replays it)', () => {
       const rng = new RandomStream('unused', 'unused');
       for (let k = 0; k < 3 * period!.length + 7; k++) expect(live.next(rng)).toBe(period![k % period!.length]);
     }
-    expect(new DestinationPicker([0, 1, 2], [1, 1, 1], 'random').period(100)).toBeUndefined();
-    const long = new DestinationPicker([0, 1], [1000, 1], 'round-robin');
-    expect(long.period(100)).toBeUndefined();
-    expect(long.period(2000)).toHaveLength(1001); // back at its start after a failed search
+    expect(roundRobinPeriod([0, 1, 2], [1, 1, 1], 'random', 100)).toBeUndefined();
+    expect(roundRobinPeriod([0, 1], [1000, 1], 'round-robin', 100)).toBeUndefined();
+    expect(roundRobinPeriod([0, 1], [1000, 1], 'round-robin', 2000)).toHaveLength(1001);
   });
 
   maybe('a run whose round-robin period is too long to replay gives the same figures', () => {

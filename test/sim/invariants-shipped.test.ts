@@ -7,6 +7,7 @@ import { Simulation } from '../oracle/sim/simulation';
 import { poolLayout } from '../../src/sim/pool-layout';
 import { runOne, statsFor } from '../../src/stats/run-one';
 import { RunStats, type SampleRow } from '../../src/stats/run-stats';
+import { RecordingStats } from '../oracle/stats/recording-stats';
 import { InvariantChecker } from '../helpers/invariants';
 
 /**
@@ -83,7 +84,7 @@ describe.each(files)('invariants on the engine users run: %s', (file) => {
     const checker = new InvariantChecker(false);
     const checkedSamples: SampleRow[] = [];
     const checked = statsFor(plan, variant, (s) => checkedSamples.push(s));
-    const sim = new Simulation(plan, variant, 0, new Both(checker, checked));
+    const sim = new Simulation(plan, variant, 0, new Both(checker, new RecordingStats(checked)));
     checker.sim = sim;
     sim.run();
     sim.pools.forEach((p, i) => p !== undefined && checker.scanPool(i));

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario } from '../../src/scenario/load';
 import { RandomStream } from '../../src/random/stream';
-import { ArrivalProcess, type ArrivalSpec, expectedCount } from '../../src/workload/arrivals';
+import { type ArrivalSpec, expectedCount } from '../../src/workload/arrivals';
+import { ArrivalProcess } from '../oracle/workload/arrivals';
 import { planOf } from '../helpers/scenario';
 
 /**

@@ -1,6 +1,6 @@
 import { RandomStream } from '../../src/random/stream';
 import { parseScenario } from '../../src/scenario/load';
-import { DestinationPicker } from '../../src/workload/destination-picker';
+import { DestinationPicker } from '../oracle/workload/destination-picker';
 
 const scenario = (destinations: string, workload = '') => `name: t
 duration: 100s

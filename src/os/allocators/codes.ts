@@ -17,3 +17,5 @@ export const ALLOC_LINUX_BIND = 9;
 export const DOUBLE_HASH_TABLE_LENGTH = 10;
 /** random-increments: the largest random increment (RFC 6056 N). */
 export const RANDOM_INCREMENTS_N = 500;
+/** linux, linux-socket-range: the perturb table's slots, 2^CONFIG_INET_TABLE_PERTURB_ORDER (the kernel default order 16). */
+export const PERTURB_TABLE_SIZE = 1 << 16;

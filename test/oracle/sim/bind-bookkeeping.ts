@@ -1,4 +1,4 @@
-import type { PortPool } from '../../../src/os/port-pool';
+import type { PortPool } from '../os/port-pool';
 import { KIND_BIND, KIND_CONNECT, type PoolInfo } from '../../../src/sim/pool-layout';
 import type { HostState } from './state';
 

@@ -1,6 +1,6 @@
 import type { Engine } from '../engine/engine';
 import type { Tick } from '../../../src/engine/time';
-import { PortPool, TIME_WAIT } from '../../../src/os/port-pool';
+import { PortPool, TIME_WAIT } from '../os/port-pool';
 import { BY_CLIENT, BY_UNANSWERED } from '../../../src/workload/closer';
 import { blockHeldPorts, releasedPort, tookPort } from './bind-bookkeeping';
 import { FIN_WAIT_END, TIME_WAIT_END, TW_REUSABLE } from '../../../src/sim/events';

@@ -6,6 +6,7 @@ import type { Plan } from '../../../src/sim/plan';
 import type { Ports } from './ports';
 import { FAIL_ESTABLISHED, FAIL_TIME_WAIT, type Recorder } from '../../../src/sim/recorder';
 import { type HostState, nextPool, type WorkloadState } from './state';
+import { sample } from '../random/sample';
 
 /**
  * The request layer, for workloads with closed-loop clients, connection pools or retries:
@@ -77,7 +78,7 @@ export class RequestLayer {
     const W = this.workloads[w]!;
     // Drawn once per request whatever happens to it, so every variant sees the same traffic.
     const destination = W.picker.next(W.rngDestinations);
-    const duration = W.duration.sample(W.rngDurations);
+    const duration = sample(W.duration, W.rngDurations);
     const closedBy = W.closer.next(W.rngCloser);
     const r = this.rqFree.length > 0 ? this.rqFree.pop()! : this.rqWorkload.length;
     this.rqWorkload[r] = w;
@@ -123,7 +124,7 @@ export class RequestLayer {
     const poolId = nextPool(W, H, this.plan.destinations.length, destination);
     this.rqAttempt[r]!++;
     // Drawn per attempt whatever its outcome, as the other per-attempt draws.
-    const latency = W.latency === undefined ? 0 : W.latency.sample(W.rngLatency!);
+    const latency = W.latency === undefined ? 0 : sample(W.latency, W.rngLatency!);
     this.recorder.attempt(w, retry);
     const pool = this.ports.pool(poolId, H);
     const cp = W.pool === undefined ? undefined : W.connPools[destination]!;
@@ -235,7 +236,7 @@ export class RequestLayer {
     this.rqFree.push(r);
     if (client < 0) return;
     const W = this.workloads[w]!;
-    this.engine.schedule(W.think!.sample(W.rngThink!), CLIENT_NEXT, w, client);
+    this.engine.schedule(sample(W.think!, W.rngThink!), CLIENT_NEXT, w, client);
   }
 
   /** A closed-loop client's turn: a new request if it is active now, else wait for its next active interval. */

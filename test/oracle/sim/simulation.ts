@@ -1,5 +1,5 @@
 import { Engine, type EventHandler, URGENT } from '../engine/engine';
-import type { PortPool } from '../../../src/os/port-pool';
+import type { PortPool } from '../os/port-pool';
 import type { Profile } from '../../../src/os/profile';
 import { RandomStreams } from '../../../src/random/stream';
 import { ARRIVAL, CLIENT_NEXT, CLOSE, FIN_WAIT_END, IDLE_END, REQUEST_DONE, RETRY, SAMPLE, TIME_WAIT_END, TW_REUSABLE } from '../../../src/sim/events';
@@ -11,6 +11,7 @@ import { FAIL_ESTABLISHED, FAIL_TIME_WAIT, type Recorder } from '../../../src/si
 import { RequestLayer } from './request-layer';
 import { type HostState, hostStates, nextPool, type WorkloadState, workloadStates } from './state';
 import { closingCode } from './sockets';
+import { sample } from '../random/sample';
 
 /**
  * The test oracle's connection model (the JS engine: the model written a second time, plainly,
@@ -112,9 +113,9 @@ export class Simulation implements EventHandler {
       return;
     }
     const destination = W.picker.next(W.rngDestinations);
-    const duration = W.duration.sample(W.rngDurations);
+    const duration = sample(W.duration, W.rngDurations);
     const closedBy = W.closer.next(W.rngCloser);
-    const latency = W.latency === undefined ? 0 : W.latency.sample(W.rngLatency!);
+    const latency = W.latency === undefined ? 0 : sample(W.latency, W.rngLatency!);
     const H = this.hosts[W.host]!;
     const poolId = nextPool(W, H, this.plan.destinations.length, destination);
     this.recorder.attempt(w, false);

@@ -1,13 +1,13 @@
 import type { Engine } from '../engine/engine';
 import type { Tick } from '../../../src/engine/time';
-import { ALLOCATORS, type Allocator } from '../../../src/os/allocators';
+import { ALLOCATORS, type Allocator } from '../os/allocators';
 import type { Profile } from '../../../src/os/profile';
 import { Distribution } from '../../../src/random/distributions';
 import type { RandomStream, RandomStreams } from '../../../src/random/stream';
-import { ArrivalProcess } from '../../../src/workload/arrivals';
+import { ArrivalProcess } from '../workload/arrivals';
 import { activeIntervals, maxClients } from '../../../src/workload/clients';
-import { Closer } from '../../../src/workload/closer';
-import { DestinationPicker } from '../../../src/workload/destination-picker';
+import { Closer } from '../workload/closer';
+import { DestinationPicker } from '../workload/destination-picker';
 import type { RetrySpec } from '../../../src/workload/retry';
 import type { PoolSpec } from '../../../src/sim/connection-pool';
 import type { ConnectionPool } from './connection-pool';
