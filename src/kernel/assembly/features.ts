@@ -7,7 +7,7 @@
 // they leave those tests out — the steps are `@inline`, so the compiler folds the constant and
 // drops the branches. One source, two copies of the loop: ./index.ts runChunk runs the plain
 // copy when `plainRun()` says no feature is in use. why: each test is a load and a branch on
-// every attempt, close and release; together they cost bench-steady about 20 instructions an
+// every attempt, close and release; together they cost bench-steady about 36 instructions an
 // event (scripts/kernel-instructions.js).
 
 import { KIND_CONNECT } from '../../sim/pool-kind-codes';

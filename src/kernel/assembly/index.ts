@@ -11,7 +11,8 @@
 // and timer slots; ./random.ts the streams; ./statistics.ts RunStats; ./attempt.ts the steps of an
 // attempt; ./lifecycle.ts arrivals, closes and releases; ./requests.ts the request layer;
 // ./pools.ts, ./allocate.ts, ./rfc6056.ts, ./binds.ts, ./tw-reuse.ts the ports; ./traffic.ts the
-// arrival curves and durations beyond the plain ones.
+// arrival curves and durations beyond the plain ones; ./features.ts which of the optional features
+// a run uses (a plain run goes through a copy of the loop compiled without their tests).
 //
 // No allocation here: ../run-kernel.ts lays the fixed arrays out in one imported memory before
 // the run (./state.ts); what grows with the run — a pool's bits and per-port records on its
