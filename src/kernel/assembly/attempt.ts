@@ -7,7 +7,7 @@ import { allocate } from './allocate';
 import { drawDist, drawRecord } from './distributions';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
-import { KIND_BIND, KIND_UDP } from '../../sim/pool-kind-codes';
+import { KIND_BIND, KIND_CONNECT, KIND_UDP } from '../../sim/pool-kind-codes';
 import { blockHeldPorts, HK_BIND, HK_BOOK, HK_STRIDE, HK_UDP, tookPort, WK_ALLOC, WK_KIND, WK_LATENCY, WK_LATRNG_AT, WK_REUSEADDR, WK_RNG, WK_STATE, WK_STRIDE } from './binds';
 import { layOutPool, P_EST, P_FREE, P_LO, P_TW, P_TWSINCE, P_WORDS, pget, pset, releasedAt, setBusy } from './pools';
 import { uniform } from './random';
@@ -81,23 +81,25 @@ export function sampleDuration(w: i32): f64 {
 }
 
 /** The pool of the workload's next socket to `destination` (state.ts nextPool). */
-@inline export function nextPool(w: i32, host: i32, destination: i32): i32 {
+@inline export function nextPool(w: i32, host: i32, destination: i32, full: bool = true): i32 {
   const HI = hostIntsAt(host);
   const ipa = NEXTIP + (<usize>(w * NDEST + destination) << 2);
   const ip = load<i32>(ipa);
   store<i32>(ipa, ip + 1 == iget(HI, HI_NIPS) ? 0 : ip + 1);
-  const WK = WLK + <usize>(w * WK_STRIDE) * 4, kind = iget(WK, WK_KIND);
+  const WK = WLK + <usize>(w * WK_STRIDE) * 4, kind = full ? iget(WK, WK_KIND) : KIND_CONNECT;
   const hk = HOSTK + <usize>(host * HK_STRIDE) * 4;
   return kind == KIND_BIND ? iget(hk, HK_BIND) + ip : kind == KIND_UDP ? iget(hk, HK_UDP) + ip
     : iget(HI, HI_PERDEST) != 0 ? iget(HI, HI_CONNECT) + ip * NDEST + destination : iget(HI, HI_CONNECT) + ip;
 }
 
-/** RunStats.attempt (`retry`: 1 for an attempt after a failed one, else 0). */
-@inline export function recordAttempt(w: i32, retry: f64): void {
+/** RunStats.attempt (`retry`: 1 for an attempt after a failed one, else 0; `full`: ./features.ts). */
+@inline export function recordAttempt(w: i32, retry: f64, full: bool = true): void {
   addSt(S_ATTEMPTS, 1);
   addSt(S_I_ATTEMPTS, 1);
-  setSt(S_IS_RETRY, retry);
-  addSt(S_RETRIES, retry);
+  if (full) { // a plain run has no retries: S_IS_RETRY and S_RETRIES stay 0
+    setSt(S_IS_RETRY, retry);
+    addSt(S_RETRIES, retry);
+  }
   const steady: f64 = NOW >= WARMUP ? 1 : 0;
   setSt(S_STEADY, steady);
   addSt(S_STEADY_ATTEMPTS, steady);
@@ -123,8 +125,8 @@ export function sampleDuration(w: i32): f64 {
 }
 
 /** The attempt took `port` of the pool (PortPool.take, RunStats.allocated), or took a TIME_WAIT over (tcp_tw_reuse). */
-@inline export function takePort(pool: i32, pp: usize, port: i32, host: i32): void {
-  if (pget(pp, P_TWSINCE) != 0 && takeOver(pp, port, NOW) >= 0) {
+@inline export function takePort(pool: i32, pp: usize, port: i32, host: i32, full: bool = true): void {
+  if (full && pget(pp, P_TWSINCE) != 0 && takeOver(pp, port, NOW) >= 0) {
     reusedTimeWait(pool, pp, port, host);
     return;
   }
@@ -132,7 +134,7 @@ export function sampleDuration(w: i32): f64 {
   pset(pp, P_FREE, pget(pp, P_FREE) - 1);
   pset(pp, P_EST, pget(pp, P_EST) + 1);
   const hk = HOSTK + <usize>(host * HK_STRIDE) * 4;
-  if (iget(hk, HK_BOOK) != 0) tookPort(hk, pp, port);
+  if (full && iget(hk, HK_BOOK) != 0) tookPort(hk, pp, port);
   const last = load<f64>(releasedAt(pp, port)); // its release time + 1; 0: never released
   recordAllocated(pool, PORTREC + (<usize>(pget(pp, P_LO) + port) << 5), last == 0 ? -1 : NOW - (last - 1));
   const H = hostAt(host);

@@ -11,7 +11,8 @@
 // and timer slots; ./random.ts the streams; ./statistics.ts RunStats; ./attempt.ts the steps of an
 // attempt; ./lifecycle.ts arrivals, closes and releases; ./requests.ts the request layer;
 // ./pools.ts, ./allocate.ts, ./rfc6056.ts, ./binds.ts, ./tw-reuse.ts the ports; ./traffic.ts the
-// arrival curves and durations beyond the plain ones.
+// arrival curves and durations beyond the plain ones; ./features.ts which of the optional features
+// a run uses (a plain run goes through a copy of the loop compiled without their tests).
 //
 // No allocation here: ../run-kernel.ts lays the fixed arrays out in one imported memory before
 // the run (./state.ts); what grows with the run — a pool's bits and per-port records on its
@@ -23,7 +24,8 @@ import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from
 import { arenaEnd } from './arena';
 import { bindHeld, HK_BOOK, HK_REUSEAGE_AT, HK_STRIDE } from './binds';
 import { idleLaneHead, idleLaneRun, NIDLE } from './idle-lanes';
-import { arrival, close, release } from './lifecycle';
+import { plainRun } from './features';
+import { arrival, close, plainArrival, release } from './lifecycle';
 import { jsRound } from './math';
 import { NAT_ON, NAT_SHIFT, natClosed, natReleased, natSample } from './nat';
 import { P_HOST, P_TWSINCE, pget } from './pools';
@@ -51,8 +53,17 @@ export { log1p } from './random';
  * stay in the baseline code.
  */
 export function runChunk(max: i32): i32 {
+  return PLAIN ? plainChunk(max) : fullChunk(max);
+}
+/** Whether the run uses none of the optional features (./features.ts; set by `start`). */
+let PLAIN = false;
+function plainChunk(max: i32): i32 { return chunk(max, false); }
+function fullChunk(max: i32): i32 { return chunk(max, true); }
+
+/** runChunk's loop; `full`: a constant, false leaves the optional features' tests out (./features.ts). */
+@inline function chunk(max: i32, full: bool): i32 {
   const until = DURATION;
-  const nLanes = NLANES, nSlots = NSLOTS, nIdle = NIDLE;
+  const nLanes = NLANES, nSlots = NSLOTS, nIdle = full ? NIDLE : 0;
   let done = 0;
   for (let n = 0; n < max; n++) {
     // The earliest event by (time, key) of the heap top and the timer slots ...
@@ -77,14 +88,14 @@ export function runChunk(max: i32): i32 {
     }
     // ... but first every lane event before it (TIME_WAIT and FIN_WAIT_2 ends)
     const bestKey = best == 0 ? 0 : load<f64>(best, 8);
-    done += drainLanes(nLanes, t, bestKey, until);
+    done += drainLanes(nLanes, t, bestKey, until, full);
     if (!(t < until)) {
       PROCESSED += <f64>done;
       return 0;
     }
     NOW = t;
     done++;
-    runEvent(from, t, until);
+    runEvent(from, t, until, full);
   }
   PROCESSED += <f64>done;
   return 1;
@@ -96,7 +107,7 @@ export function runChunk(max: i32): i32 {
  * free ports, which commutes, so each lane is emptied up to that point in a tight loop; every
  * event still runs at its own time.
  */
-@inline function drainLanes(nLanes: i32, t: f64, bestKey: f64, until: f64): i32 {
+@inline function drainLanes(nLanes: i32, t: f64, bestKey: f64, until: f64, full: bool): i32 {
   let done = 0;
   for (let i = 0; i < nLanes; i++) {
     const l = LANES + (<usize>i << 4);
@@ -113,7 +124,7 @@ export function runChunk(max: i32): i32 {
       const pool = load<i32>(e, 20), port = load<i32>(e, 24);
       if (++head == cap) head = 0;
       size--;
-      laneEvent(load<i32>(e, 16), pool, port, lt);
+      laneEvent(load<i32>(e, 16), pool, port, lt, full);
       if (size == 0) break;
     }
     store<i32>(l, head);
@@ -123,13 +134,15 @@ export function runChunk(max: i32): i32 {
 }
 
 /** A lane's event at `lt`: a TIME_WAIT ends (unless taken over), a TIME_WAIT becomes reusable, or a FIN_WAIT_2 ends. */
-@inline function laneEvent(kind: i32, pool: i32, port: i32, lt: f64): void {
+@inline function laneEvent(kind: i32, pool: i32, port: i32, lt: f64, full: bool): void {
   if (kind == TIME_WAIT_END) {
     const pp = poolAt(pool), H = hostAt(pget(pp, P_HOST));
-    if (pget(pp, P_TWSINCE) == 0 || timeWaitEnds(pp, port, lt, fget(H, H_TIMEWAIT))) {
+    if (!full || pget(pp, P_TWSINCE) == 0 || timeWaitEnds(pp, port, lt, fget(H, H_TIMEWAIT))) {
       fset(H, H_TWCOUNT, fget(H, H_TWCOUNT) - 1);
-      release(pool, port, true);
+      release(pool, port, true, full);
     }
+  } else if (!full) {
+    release(pool, port, false, false); // FIN_WAIT_END: a plain run has no other lane event
   } else if (kind == TW_REUSABLE) {
     const pp = poolAt(pool), hk = HOSTK + <usize>(pget(pp, P_HOST) * HK_STRIDE) * 4;
     becameReusable(pp, port, lt, load<f64>(hk, HK_REUSEAGE_AT), load<i32>(hk, HK_BOOK << 2) != 0 && bindHeld(hk, pp, port));
@@ -141,11 +154,12 @@ export function runChunk(max: i32): i32 {
 }
 
 /** Runs the chosen event at t: the heap's top (`from` -1), idle lane -2 - from's head, or timer slot `from` (the sampler or an arrival). */
-@inline function runEvent(from: i32, t: f64, until: f64): void {
+@inline function runEvent(from: i32, t: f64, until: f64, full: bool): void {
   if (from == -1) {
     const pool = load<i32>(HEAP, 16), port = load<i32>(HEAP, 20), by = load<i32>(HEAP, 24), kind = load<i32>(HEAP, 28);
     heapPop();
-    if (kind != CLOSE) requestEvent(kind, pool, port);
+    if (!full) close(pool, port, by, false); // a plain run's heap holds CLOSE events only
+    else if (kind != CLOSE) requestEvent(kind, pool, port);
     else if (!REQUESTS || !closeOwned(pool, port, by)) close(pool, port, NAT_ON && by >= 1 << NAT_SHIFT ? natClosed(by) : by);
   } else if (from < -1) {
     idleLaneRun(-2 - from);
@@ -155,11 +169,13 @@ export function runChunk(max: i32): i32 {
     const w = load<i32>(p, 16);
     if (w < 0) {
       sample(t);
-      if (NAT_ON) natSample(t);
+      if (full && NAT_ON) natSample(t);
       const next = t + SAMPLE;
       if (next < until) setSlot(from, next, URGENT);
-    } else {
+    } else if (full) {
       arrival(w);
+    } else {
+      plainArrival(w);
     }
   }
 }
@@ -170,6 +186,7 @@ export function runChunk(max: i32): i32 {
  * (ArrivalProcess.first).
  */
 export function start(): void {
+  PLAIN = plainRun();
   const until = DURATION;
   if (SAMPLE < until) setSlot(0, SAMPLE, URGENT);
   const n = NWL;

@@ -24,14 +24,14 @@ import {
 import { curveNext, traceNext } from './traffic';
 import { enteredTimeWait } from './tw-reuse';
 
-/** A held port of the pool becomes free at now. */
-@inline export function release(pool: i32, port: i32, fromTimeWait: bool): void {
+/** A held port of the pool becomes free at now (`full`: ./features.ts). */
+@inline export function release(pool: i32, port: i32, fromTimeWait: bool, full: bool = true): void {
   const pp = poolAt(pool);
   store<f64>(releasedAt(pp, port), NOW + 1);
   if (fromTimeWait) pset(pp, P_TW, pget(pp, P_TW) - 1);
   else pset(pp, P_EST, pget(pp, P_EST) - 1);
   // a reusable TIME_WAIT (./tw-reuse.ts) is free already
-  if (!(fromTimeWait && pget(pp, P_TWSINCE) != 0 && isFree(pp, port))) {
+  if (!(full && fromTimeWait && pget(pp, P_TWSINCE) != 0 && isFree(pp, port))) {
     setFree(pp, port);
     pset(pp, P_FREE, pget(pp, P_FREE) + 1);
   }
@@ -42,10 +42,15 @@ import { enteredTimeWait } from './tw-reuse';
   const H = hostAt(host);
   fset(H, H_INUSE, fget(H, H_INUSE) - 1);
   const hk = HOSTK + <usize>(host * HK_STRIDE) * 4;
-  if (load<i32>(hk, HK_BOOK << 2) != 0) releasedPort(hk, pp, port);
+  if (full && load<i32>(hk, HK_BOOK << 2) != 0) releasedPort(hk, pp, port);
 }
 
-export function arrival(w: i32): void {
+/** An arrival of workload w (ArrivalProcess.next, then an attempt or a request). */
+export function arrival(w: i32): void { arrive(w, true); }
+/** The same in a plain run (./features.ts): compiled without the optional features' tests. */
+export function plainArrival(w: i32): void { arrive(w, false); }
+
+@inline function arrive(w: i32, full: bool): void {
   const now = NOW;
   const W = wlAt(w), WI = wlIntsAt(w);
   const rng = WLRNG + <usize>(w * 64);
@@ -62,7 +67,7 @@ export function arrival(w: i32): void {
     next = ak == ARRIVAL_TRACE ? traceNext(w) : curveNext(w, ak, ak == ARRIVAL_RANDOM ? exp1(rng) : 0);
   }
   if (next < fget(W, W_STOP) && next < DURATION) setSlot(iget(WI, WI_SLOT), next, NORMAL);
-  if (REQUESTS && isRequestWorkload(w)) {
+  if (full && REQUESTS && isRequestWorkload(w)) {
     newRequest(w, -1); // the request layer (./requests.ts)
     return;
   }
@@ -73,10 +78,10 @@ export function arrival(w: i32): void {
   const dk = iget(WI, WI_DURKIND);
   const du = dk == DIST_CONSTANT ? 0 : dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL ? uniform(rng + 32) : drawDuration(w, dk, rng + 32);
   const closedBy = drawCloser(W, WI, rng);
-  const latency = drawLatency(w);
+  const latency = full ? drawLatency(w) : 0;
   const host = iget(WI, WI_HOST);
-  const pool = nextPool(w, host, destination);
-  recordAttempt(w, 0);
+  const pool = nextPool(w, host, destination, full);
+  recordAttempt(w, 0, full);
 
   const pp = poolAt(pool);
   // why not for a full pool: the attempt fails and never uses its duration, whose log1p was a
@@ -89,9 +94,9 @@ export function arrival(w: i32): void {
     addSt(S_GAVE_UP, 1);
     return;
   }
-  takePort(pool, pp, port, host);
+  takePort(pool, pp, port, host, full);
   let by = closedBy;
-  if (NAT_ON) {
+  if (full && NAT_ON) {
     // the gateway's port, after the OS's (./nat.ts)
     const key = natTake(host, destination);
     if (key == -1) {
@@ -103,18 +108,20 @@ export function arrival(w: i32): void {
   // closed after its connect latency (held on the port) and its duration; a UDP socket stays open
   // its idle timeout past its flow, then is closed by its owner (../../sim/udp.ts)
   const WK = WLK + <usize>(w * WK_STRIDE) * 4;
-  heapPush(now + (latency + duration + idleHold(WK)), NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, closingCode(WK, by), CLOSE);
+  // plain: no latency, a TCP socket (the same time: duration + 0 + 0 is duration, -0 aside, and now + -0 is now)
+  const at = full ? now + (latency + duration + idleHold(WK)) : now + duration;
+  heapPush(at, NORMAL * PRIORITY_SPAN + nextSeq(), pool, port, full ? closingCode(WK, by) : by, CLOSE);
 }
 
 /** The connection on (pool, port) closes now, by side `by` (Ports.close). */
-@inline export function close(pool: i32, port: i32, by: i32): void {
+@inline export function close(pool: i32, port: i32, by: i32, full: bool = true): void {
   const pp = poolAt(pool);
   const host = pget(pp, P_HOST);
   const H = hostAt(host);
   if (by == BY_CLIENT && fget(H, H_TIMEWAIT) > 0) {
     if (fget(H, H_TWCOUNT) >= fget(H, H_MAXTW)) {
       addSt(S_TW_OVERFLOWS, 1);
-      release(pool, port, false);
+      release(pool, port, false, full);
       return;
     }
     pset(pp, P_EST, pget(pp, P_EST) - 1);
@@ -127,7 +134,7 @@ export function arrival(w: i32): void {
     setSt(S_TW, tw);
     if (tw > st(S_PEAK_TW)) setSt(S_PEAK_TW, tw);
     lanePush(iget(hostIntsAt(host), HI_TWLANE), TIME_WAIT_END, pool, port);
-    if (pget(pp, P_TWSINCE) != 0) {
+    if (full && pget(pp, P_TWSINCE) != 0) {
       enteredTimeWait(pp, port, NOW);
       lanePush(iget(HOSTK + <usize>(host * HK_STRIDE) * 4, HK_REUSELANE), TW_REUSABLE, pool, port);
     }
@@ -135,6 +142,6 @@ export function arrival(w: i32): void {
     addSt(S_FIN_WAIT_2S, 1);
     lanePush(iget(hostIntsAt(host), HI_FINLANE), FIN_WAIT_END, pool, port);
   } else {
-    release(pool, port, false);
+    release(pool, port, false, full);
   }
 }
