@@ -34,6 +34,8 @@ function textCell(s: string): Uint8Array {
 
 const COMMA = 44, NEWLINE = 10, POINT = 46, MINUS = 45, ZERO = 48;
 const TWO_31 = 2 ** 31;
+/** The most bytes a number cell takes (`${x}` without exponent: at most 21 digits, a sign and a point; fixed notation below 1e-6: 22). */
+const NUMBER_BYTES = 32;
 
 /** CSV records as UTF-8 bytes, appended one after the other; grows as needed. */
 export class CsvBuffer {
@@ -49,52 +51,32 @@ export class CsvBuffer {
    * One record, in csv-stringify's format: ',' between cells, '\n' after the record, an empty
    * field for an absent cell. why not csv-stringify itself: a number cell never needs quoting,
    * so routing ports.csv's 200,000 number cells through its per-cell checks only cost time; text
-   * cells still get exactly its quoting.
+   * cells still get exactly its quoting. why locals and free functions: most records are written
+   * before V8 has optimized this code, and there every `this.` access is an inline-cache lookup.
    */
   record(row: readonly Cell[]): void {
+    let b = this.room(row.length * NUMBER_BYTES + 1);
+    let n = this.length;
     for (let i = 0; i < row.length; i++) {
       const c = row[i];
-      this.room(1);
-      if (i > 0) this.bytes[this.length++] = COMMA;
-      if (typeof c === 'number') this.number(c);
-      else if (c !== undefined) this.put(textCell(c));
+      if (i > 0) b[n++] = COMMA;
+      if (typeof c === 'number') n = putNumber(b, n, c);
+      else if (c !== undefined) {
+        const q = textCell(c);
+        if (n + q.length + (row.length - i) * NUMBER_BYTES >= b.length) {
+          this.length = n;
+          b = this.room(q.length + (row.length - i) * NUMBER_BYTES + 1);
+        }
+        n = putBytes(b, n, q);
+      }
     }
-    this.room(1);
-    this.bytes[this.length++] = NEWLINE;
+    b[n++] = NEWLINE;
+    this.length = n;
   }
 
-  /**
-   * A number as its shortest exact decimal (what `${x}` writes), never in exponent notation; an
-   * empty cell for NaN and infinities.
-   *
-   * why the paths: JavaScript's own shortest decimal of a fraction costs 250-350 ns, and most cells
-   * are times in seconds from whole ticks (µs) or shares rounded to six decimals: bench-steady's
-   * ports.csv alone holds 50,000 of them. Such an x is t / 1e6 for a whole t, and then its shortest
-   * decimal is t's digits with the point six places from the right, trailing zeros dropped: that
-   * decimal d has x as its nearest double (division rounds correctly), and no other decimal of as
-   * few digits lies within x's half-ulp of x, since it would differ from d by at least 1e-6 while
-   * the ulp below 1e9 is under 1.2e-7. Whole numbers below 2^53 are written digit by digit (exact:
-   * there, x / 10 never rounds up to the next whole number). Below 1e-6 and from 1e21 up `${x}`
-   * writes an exponent: those go the slow way.
-   */
+  /** A number cell (putNumber). */
   number(x: number): void {
-    if (Number.isInteger(x)) {
-      if (x > -Number.MAX_SAFE_INTEGER && x < Number.MAX_SAFE_INTEGER) {
-        this.room(17);
-        if (x < 0) {
-          this.bytes[this.length++] = MINUS;
-          this.whole(-x);
-        } else this.whole(x);
-        return;
-      }
-      if (x > -1e21 && x < 1e21) return this.ascii(`${x}`);
-    } else if (x > 0 && x < 1e9) {
-      const t = Math.round(x * 1e6);
-      if (t / 1e6 === x) return this.micro(t);
-    }
-    const s = `${x}`;
-    if (s.indexOf('e') < 0) return this.ascii(Number.isFinite(x) ? s : '');
-    this.ascii(x.toFixed(20).replace(/0+$/, '').replace(/\.$/, ''));
+    this.length = putNumber(this.room(NUMBER_BYTES), this.length, x);
   }
 
   /** Empties the buffer (its capacity stays). */
@@ -107,75 +89,104 @@ export class CsvBuffer {
     return decoder.decode(this.bytes.subarray(0, this.length));
   }
 
-  /** The digits of a whole 0 <= x < 2^53 (room for them made by the caller). */
-  private whole(x: number): void {
-    const b = this.bytes;
-    if (x < TWO_31) {
-      let v = x | 0, end = this.length + 1;
-      for (let y = v; y >= 10; y = (y / 10) | 0) end++;
-      this.length = end;
-      do {
-        const q = (v / 10) | 0;
-        b[--end] = ZERO + v - q * 10;
-        v = q;
-      } while (v > 0);
-      return;
+  /** Makes room for n more bytes; returns the (maybe new) bytes. */
+  private room(n: number): Uint8Array {
+    if (this.length + n > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + n));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
     }
-    let end = this.length + 1;
-    for (let y = x; y >= 10; y = Math.floor(y / 10)) end++;
-    this.length = end;
-    let v = x;
-    do {
-      const q = Math.floor(v / 10);
-      b[--end] = ZERO + v - q * 10;
+    return this.bytes;
+  }
+}
+
+/**
+ * A number as its shortest exact decimal (what `${x}` writes), never in exponent notation; an
+ * empty cell for NaN and infinities; into b at n (room for NUMBER_BYTES made by the caller),
+ * returning where it ends.
+ *
+ * why the paths: JavaScript's own shortest decimal of a fraction costs 250-350 ns, and most cells
+ * are times in seconds from whole ticks (µs) or shares rounded to six decimals: bench-steady's
+ * ports.csv alone holds 50,000 of them. Such an x is t / 1e6 for a whole t, and then its shortest
+ * decimal is t's digits with the point six places from the right, trailing zeros dropped: that
+ * decimal d has x as its nearest double (division rounds correctly), and no other decimal of as
+ * few digits lies within x's half-ulp of x, since it would differ from d by at least 1e-6 while
+ * the ulp below 1e9 is under 1.2e-7. Whole numbers below 2^53 are written digit by digit (exact:
+ * there, x / 10 never rounds up to the next whole number). Below 1e-6 and from 1e21 up `${x}`
+ * writes an exponent: those go the slow way.
+ */
+function putNumber(b: Uint8Array, n: number, x: number): number {
+  if (Number.isInteger(x)) {
+    if (x > -Number.MAX_SAFE_INTEGER && x < Number.MAX_SAFE_INTEGER) {
+      if (x >= 0) return putWhole(b, n, x);
+      b[n] = MINUS;
+      return putWhole(b, n + 1, -x);
+    }
+    if (x > -1e21 && x < 1e21) return putAscii(b, n, `${x}`);
+  } else if (x > 0 && x < 1e9) {
+    const t = Math.round(x * 1e6);
+    if (t / 1e6 === x) return putMicro(b, n, t);
+  }
+  const s = `${x}`;
+  if (s.indexOf('e') < 0) return Number.isFinite(x) ? putAscii(b, n, s) : n;
+  return putAscii(b, n, x.toFixed(20).replace(/0+$/, '').replace(/\.$/, ''));
+}
+
+/** The digits of a whole 0 <= x < 2^53. */
+function putWhole(b: Uint8Array, n: number, x: number): number {
+  let end = n + 1;
+  if (x < TWO_31) {
+    let v = x | 0;
+    for (let y = v; y >= 10; y = (y / 10) | 0) end++;
+    for (let i = end; ;) {
+      const q = (v / 10) | 0;
+      b[--i] = ZERO + v - q * 10;
+      if (q === 0) return end;
       v = q;
-    } while (v > 0);
-  }
-
-  /** t / 1e6 in decimal, for a whole 0 < t < 1e15 that 1e6 does not divide. */
-  private micro(t: number): void {
-    const whole = Math.floor(t / 1e6);
-    let frac = t - whole * 1e6;
-    let digits = 6;
-    while (frac % 10 === 0) {
-      frac /= 10;
-      digits--;
-    }
-    this.room(17);
-    this.whole(whole);
-    const b = this.bytes;
-    b[this.length++] = POINT;
-    let end = this.length + digits;
-    this.length = end;
-    for (let k = 0; k < digits; k++) {
-      const q = Math.floor(frac / 10);
-      b[--end] = ZERO + frac - q * 10;
-      frac = q;
     }
   }
-
-  /** Text of ASCII characters only (a number's). */
-  private ascii(s: string): void {
-    this.room(s.length);
-    for (let i = 0; i < s.length; i++) this.bytes[this.length++] = s.charCodeAt(i);
+  for (let y = x; y >= 10; y = Math.floor(y / 10)) end++;
+  for (let i = end, v = x; ;) {
+    const q = Math.floor(v / 10);
+    b[--i] = ZERO + v - q * 10;
+    if (q === 0) return end;
+    v = q;
   }
+}
 
-  private put(src: Uint8Array): void {
-    this.room(src.length);
-    if (src.length <= 16) for (let i = 0; i < src.length; i++) this.bytes[this.length++] = src[i]!;
-    else {
-      this.bytes.set(src, this.length);
-      this.length += src.length;
-    }
+/** t / 1e6 in decimal, for a whole 0 < t < 1e15 that 1e6 does not divide. */
+function putMicro(b: Uint8Array, n: number, t: number): number {
+  const whole = Math.floor(t / 1e6);
+  let frac = t - whole * 1e6;
+  let digits = 6;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
   }
+  const point = putWhole(b, n, whole);
+  b[point] = POINT;
+  const end = point + 1 + digits;
+  for (let i = end; i > point + 1; i--) {
+    const q = Math.floor(frac / 10);
+    b[i - 1] = ZERO + frac - q * 10;
+    frac = q;
+  }
+  return end;
+}
 
-  /** Makes room for n more bytes. */
-  private room(n: number): void {
-    if (this.length + n <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + n));
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
+/** Text of ASCII characters only (a number's). */
+function putAscii(b: Uint8Array, n: number, s: string): number {
+  for (let i = 0; i < s.length; i++) b[n + i] = s.charCodeAt(i);
+  return n + s.length;
+}
+
+function putBytes(b: Uint8Array, n: number, src: Uint8Array): number {
+  if (src.length > 16) {
+    b.set(src, n);
+    return n + src.length;
   }
+  for (let i = 0; i < src.length; i++) b[n + i] = src[i]!;
+  return n + src.length;
 }
 
 /** A scratch buffer for csvLine and formatNumber. */
