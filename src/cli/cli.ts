@@ -316,6 +316,22 @@ function addProfiles(cli: Argv, ctx: CommandContext): void {
   );
 }
 
+/**
+ * yargs (17.x, command.js handleValidationAndGetResult) builds the whole help text of a command
+ * right after its handler returns, so as to print it should the handler's promise fail. portsim
+ * never prints yargs' help on a failure (`.fail` below turns every failure into a message of its
+ * own), and a command's handler returns only after its synchronous part, which is the whole
+ * simulation of a run: so the help text was built, wrapped and measured, then thrown away, between
+ * the simulation and the writing of meta.json (5-10 ms of CPU: a second `validate` in one process
+ * took 13-19 ms before, 8-11 ms after). `--help` still builds it
+ * when asked (usage.help, which this cache only short-cuts).
+ */
+function skipHelpCache(parser: Argv): void {
+  const internal = (parser as unknown as { getInternalMethods?(): { getUsageInstance(): { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
+  const usage = internal?.getUsageInstance();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 /** The commands, in the order the help lists them. */
 const COMMANDS: readonly ((cli: Argv, ctx: CommandContext) => void)[] = [addRun, addSweep, addCapacity, addMerge, addValidate, addSchema, addProfiles];
 
@@ -348,6 +364,7 @@ async function command(argv: readonly string[], io: CliIO): Promise<number> {
       const hint = option ? optionHint(option[1]!, optionNames(parser)) : '';
       throw new ExitError(`${unknown}${msg.replace(/[.?]?$/, (m) => m || '.')}${hint}\nRun "portsim --help" for usage.`);
     });
+  skipHelpCache(parser);
   try {
     // "-" (read the scenario from standard input) would be dropped by yargs: it goes in under the loader's name for it.
     await parser.parseAsync(argv.map((x) => (x === '-' ? '<stdin>' : x)), {}, (err, _argv, output) => {
@@ -377,6 +394,11 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
+      // Everything is written by now (results with blocking writes; the renderer's and the pool's
+      // threads stopped): end here rather than let Node tear down the heap and the kernel's memory
+      // mapping by mapping, 8-10 ms of bench-steady's wall. Not while the console still holds
+      // output (a pipe is asynchronous on macOS): then Node ends by itself once it is written.
+      if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
     },
     (e: unknown) => {
       process.stderr.write(`${String(e)}\n`);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ExitError } from './io';
-import { csvLine } from '../report/csv';
+import { CsvBuffer } from '../report/csv';
 import type { Cell, Row } from '../report/rows';
 
 /**
@@ -11,45 +11,40 @@ import type { Cell, Row } from '../report/rows';
  */
 
 /**
- * Rows per write. why this few: the waiting rows and their cells stay alive until written; with
- * thousands of rows they outlive young-generation collections (copied, promoted) and the CPU
- * caches. Measured on bench-steady (31,800 rows, through csv-stringify then): 4,096 rows a call
- * spent 105 ms writing CSV, 1,024 rows 80 ms, 64 to 256 rows 62 ms; the writes themselves
- * (~11 KB at 256 rows) cost little.
+ * Bytes per write. Records are encoded into one buffer as they are added (../report/csv.ts
+ * CsvBuffer), so nothing of a row outlives its add; a write per 64 KiB keeps the system calls few
+ * (bench-steady: 23 writes for its 1.4 MB of CSV).
  */
-const BATCH_ROWS = 256;
+const WRITE_BYTES = 1 << 16;
 
 /** A CSV column: a row key, or a key written under another header (a sweep's varied `seed`). */
 export type Column = string | { key: string; header: string };
 
 /**
- * A CSV file written as rows arrive, in batches, with blocking writes: the
- * simulation runs synchronously, so rows go to disk as they are made and memory stays flat
- * however long the simulated time. Without a header it is a part file: rows only.
+ * A CSV file written as rows arrive, with blocking writes: the simulation runs synchronously, so
+ * rows go to disk as they are made and memory stays flat however long the simulated time.
+ * Without a header it is a part file: rows only.
  */
 export class CsvFile {
   private readonly fd: number;
-  /** Rows waiting to be written, as cells in column order (the header is the first row). */
-  private batch: (readonly Cell[])[] = [];
+  /** Records not written yet (the header is the first). */
+  private readonly pending = new CsvBuffer(WRITE_BYTES + 4096);
   private readonly keys: string[];
   private bytes = 0;
 
   constructor(readonly path: string, columns: readonly Column[], opts: { header?: boolean } = {}) {
     this.fd = openSync(path, 'w');
     this.keys = columns.map((c) => (typeof c === 'string' ? c : c.key));
-    if (opts.header ?? true) this.batch.push(columns.map((c) => (typeof c === 'string' ? c : c.header)));
+    if (opts.header ?? true) this.pending.record(columns.map((c) => (typeof c === 'string' ? c : c.header)));
   }
 
-  /**
-   * A row as a record, or as cells in column order. why arrays: csv-stringify is about twice as
-   * fast on arrays without its column mapping, and ports.csv alone can hold 65,536 rows a run.
-   */
+  /** A row as a record, or as cells in column order (arrays skip the mapping: ports.csv can hold 65,536 rows a run). */
   add(row: Row | readonly Cell[]): void {
-    this.batch.push(Array.isArray(row) ? row : this.keys.map((k) => (row as Row)[k]));
-    if (this.batch.length >= BATCH_ROWS) this.flush();
+    this.pending.record(Array.isArray(row) ? row : this.keys.map((k) => (row as Row)[k]));
+    if (this.pending.length >= WRITE_BYTES) this.flush();
   }
 
-  /** Bytes in the file so far (rows waiting in the batch are written first; so is the header). */
+  /** Bytes in the file so far (records waiting in the buffer are written first; so is the header). */
   offset(): number {
     this.flush();
     return this.bytes;
@@ -70,11 +65,13 @@ export class CsvFile {
   }
 
   private flush(): void {
-    if (this.batch.length === 0) return;
-    let text = '';
-    for (const row of this.batch) text += csvLine(row);
-    this.bytes += ioStep(this.path, () => writeSync(this.fd, text));
-    this.batch = [];
+    const { pending } = this;
+    if (pending.length === 0) return;
+    ioStep(this.path, () => {
+      for (let at = 0; at < pending.length;) at += writeSync(this.fd, pending.bytes, at, pending.length - at);
+    });
+    this.bytes += pending.length;
+    pending.clear();
   }
 }
 
