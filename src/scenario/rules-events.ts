@@ -1,5 +1,5 @@
 import { AZURE_LB_DEFAULT_MAX_POOL } from '../nat/arithmetic';
-import { didYouMean, type Issue } from './issues';
+import { didYouMean, type Issue, type PathSegment } from './issues';
 import { gatewayParam, poolSizes } from './rules-gateways';
 import type { ScenarioInput } from './schema';
 import type { EventInput } from './schema-gateways';
@@ -7,8 +7,9 @@ import { formatDuration } from './units';
 
 /**
  * Top-level `events` (scenarios/README.md, `### events`): changes during the run, each at its
- * time — a fleet scaled (`scale: { host, instances }`) or public IPs added to a gateway
- * (`addIps: { gateway, ips }`). Here: the checks, and the one timeline of a fleet's instances
+ * time — a fleet scaled (`scale: { host, instances }`), public IPs added to a gateway
+ * (`addIps: { gateway, ips }`) or a rate step (`rate: { workload | host, to | factor }`, compiled by
+ * ./rate-steps.ts). Here: the checks, and the one timeline of a fleet's instances
  * that both the checks and the plan (./normalize-gateways.ts) read.
  */
 
@@ -54,9 +55,49 @@ function actionIssues(s: ScenarioInput, e: EventInput, i: number, issues: Issue[
       issues.push({ path: [...at, 'scale', 'host'], code: 'unsupported', message: `host ${e.scale.host} has ratePer: total; scaling it would change every instance's rate, which is not modelled yet (write ratePer: instance)` });
     }
   }
+  if (e.rate !== undefined) rateIssues(s, e.rate, [...at, 'rate'], issues);
   if (e.addIps !== undefined && !gateways.includes(e.addIps.gateway)) {
     const known = gateways.length === 0 ? 'the scenario has no gateways' : `Gateways: ${gateways.join(', ')}`;
     issues.push({ path: [...at, 'addIps', 'gateway'], code: 'unknown_name', message: `no gateway is named "${e.addIps.gateway}".${didYouMean(e.addIps.gateway, gateways)} ${known}` });
+  }
+}
+
+/** A rate step (./rate-steps.ts): one workload or one host, `to` a rate or a `factor`, on workloads whose arrivals have a rate. */
+function rateIssues(s: ScenarioInput, r: NonNullable<EventInput['rate']>, at: PathSegment[], issues: Issue[]): void {
+  const workloads = s.workloads.map((w) => w.name), hosts = s.hosts.map((h) => h.name);
+  if ((r.workload === undefined) === (r.host === undefined)) {
+    issues.push({ path: at, code: 'invalid', message: 'must name exactly one of workload: (its rate) or host: (every workload on it)' });
+    return;
+  }
+  if ((r.to === undefined) === (r.factor === undefined)) {
+    issues.push({ path: at, code: 'invalid', message: 'must have exactly one of to: (the new rate, e.g. 200/s) or factor: (a multiplier, e.g. 2)' });
+    return;
+  }
+  let mine: number[];
+  if (r.workload !== undefined) {
+    mine = [workloads.indexOf(r.workload)];
+    if (mine[0]! < 0) {
+      issues.push({ path: [...at, 'workload'], code: 'unknown_name', message: `no workload is named "${r.workload}".${didYouMean(r.workload, workloads)} Workloads: ${workloads.join(', ')}` });
+      return;
+    }
+  } else {
+    if (!hosts.includes(r.host!)) {
+      issues.push({ path: [...at, 'host'], code: 'unknown_name', message: `no host is named "${r.host}".${didYouMean(r.host!, hosts)} Hosts: ${hosts.join(', ')}` });
+      return;
+    }
+    if (r.to !== undefined) {
+      issues.push({ path: [...at, 'to'], code: 'conflict', message: `sets one workload's rate: name it with workload: instead of host:, or give host ${r.host} a factor:` });
+      return;
+    }
+    mine = s.workloads.flatMap((w, i) => ((w.host ?? s.hosts[0]!.name) === r.host ? [i] : []));
+    if (mine.length === 0) issues.push({ path: [...at, 'host'], code: 'invalid', message: `host ${r.host} has no workloads to change the rate of` });
+  }
+  for (const i of mine) {
+    const a = s.workloads[i]!.arrivals;
+    const why = a === undefined ? 'is a closed loop (clients:): its rate follows from its clients, not from arrivals'
+      : a.type === 'trace' && a.file.data.kind === 'times' ? `replays the arrival times of ${JSON.stringify(a.file.name)} (a trace of rates, header t_s,rate_per_s, takes a step)`
+      : undefined;
+    if (why !== undefined) issues.push({ path: [...at, r.workload !== undefined ? 'workload' : 'host'], code: 'unsupported', message: `workload ${s.workloads[i]!.name} ${why}` });
   }
 }
 
@@ -90,9 +131,9 @@ function limitIssues(s: ScenarioInput, issues: Issue[]): void {
 
 export const eventRules = (s: ScenarioInput, issues: Issue[]): void => {
   (s.events ?? []).forEach((e, i) => {
-    const actions = (['scale', 'addIps'] as const).filter((a) => e[a] !== undefined);
+    const actions = (['scale', 'addIps', 'rate'] as const).filter((a) => e[a] !== undefined);
     if (actions.length !== 1) {
-      issues.push({ path: ['events', i], code: 'invalid', message: `must have exactly one action, scale: { host, instances } or addIps: { gateway, ips }${actions.length > 1 ? `, got ${actions.join(' and ')}` : ''}` });
+      issues.push({ path: ['events', i], code: 'invalid', message: `must have exactly one action, scale: { host, instances }, addIps: { gateway, ips } or rate: { workload | host, to | factor }${actions.length > 1 ? `, got ${actions.join(' and ')}` : ''}` });
     }
     if (e.at >= s.duration) {
       issues.push({ path: ['events', i, 'at'], code: 'too_big', message: `must be within the run (before duration ${formatDuration(s.duration)}), got ${formatDuration(e.at)}` });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GATEWAY_PRESET_NAMES, type GatewayPresetName, isGatewayPreset } from '../nat/presets';
 import { describeValue, didYouMean } from './issues';
-import { duration, jsonKind, name } from './schema-values';
+import { duration, jsonKind, name, rate } from './schema-values';
 
 /**
  * The scenario's NAT layer (scenarios/README.md, `### gateways`): top-level `gateways`, each a
@@ -72,12 +72,20 @@ export type GatewayInput = z.output<typeof gatewaySchema>;
 
 /**
  * A change during the run (top-level `events`; ./rules-events.ts checks the names and times):
- * at `at`, one action — a fleet scaled to `instances`, or public IPs added to a gateway.
+ * at `at`, one action — a fleet scaled to `instances`, public IPs added to a gateway, or a rate
+ * step (a workload's rate set `to` a rate, or a workload's or every workload of a host's rate
+ * multiplied by `factor`; ./rate-steps.ts compiles it into the workload's rate curve).
  */
 export const eventSchema = z.strictObject({
   at: duration(),
   scale: z.strictObject({ host: z.string(), instances: z.int().min(1).max(MAX_INSTANCES) }).optional(),
   addIps: z.strictObject({ gateway: z.string(), ips: countOrAddresses('gatewayIps', MAX_GATEWAY_IPS) }).optional(),
+  rate: z.strictObject({
+    workload: z.string().optional(),
+    host: z.string().optional(),
+    to: rate.optional(),
+    factor: z.number().positive().max(1e6).optional(),
+  }).optional(),
 });
 
 export type EventInput = z.output<typeof eventSchema>;
