@@ -15,12 +15,12 @@ export type GatewayPresetName = (typeof GATEWAY_PRESET_NAMES)[number];
 /** Every parameter any preset has; each preset has a subset (`GatewayPreset.params`). */
 export const GATEWAY_PARAM_NAMES = [
   'maxIps', 'portsPerIp', 'perDestinationCap', 'allocatedOutboundPorts', 'defaultPortsCap', 'minPortsPerVm',
-  'finHold', 'rstHold', 'synTimeout',
+  'finHold', 'rstHold', 'synTimeout', 'idleTimeout',
 ] as const;
 export type GatewayParamName = (typeof GATEWAY_PARAM_NAMES)[number];
 
 /** Durations are in ticks (written with units in a scenario); the others are counts. */
-export const DURATION_PARAMS: readonly GatewayParamName[] = ['finHold', 'rstHold', 'synTimeout'];
+export const DURATION_PARAMS: readonly GatewayParamName[] = ['finHold', 'rstHold', 'synTimeout', 'idleTimeout'];
 
 export interface GatewayParam {
   value: number;
@@ -71,9 +71,11 @@ const AWS: GatewayPreset = {
     },
     rstHold: { value: 0, source: 'hold after an RST', assumption: 'UNDOC; 0 s (the mapping is freed at once)' },
     synTimeout: SYN_TIMEOUT,
+    idleTimeout: { value: s(350), source: 'a connection idle for 350 s times out; not configurable (AWS-TS); counted as IdleTimeoutCount (AWS-CW)' },
   },
   assumptions: [
-    'connections are active through their whole duration: the idle timeout (350 s, AWS-TS) never ends one, and IdleTimeoutCount-like figures are not produced',
+    'a connection carries no traffic between its open and its close, so one open longer than idleTimeout is an idle one: the gateway frees its port at the attempt + idleTimeout (the idle time counted from the SYN), counted as IdleTimeoutCount, with no hold after (UNDOC)',
+    'the client learns of it at its close: its FIN meets the gateway\'s RST (AWS-CMP), so its OS frees the port as after a reset, with no TIME_WAIT, whichever side was to close (a server\'s FIN is dropped at the gateway; the client is taken to send at the connection\'s close)',
     'NAT IP choice among several: fill-first (UNDOC; the count that fits is the same for any choice)',
     'on exhaustion the SYN is dropped silently (UNDOC; AWS-CW reads attempts without response as such), counted as ErrorPortAllocation',
     'a hard limit at 55,000, not the "increased chance" soft limit of AWS-GW18 (UNDOC shape)',

@@ -45,7 +45,7 @@ export function gatewaySummaryCells(r: RunResult, plan?: Plan): Row {
 export const GATEWAY_COLUMNS = ['profile', 'replication', 'gateway', 'preset', 'start_s', 'end_s', 'metric', 'statistic', 'value', 'meaning'] as const;
 
 /** What a metric reads: a gateway's figures over an interval (../kernel/nat-layout.ts GatewayInterval). */
-type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number; lost: number };
+type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number; lost: number; idle: number };
 type Metric = { metric: string; statistic: string; meaning: string; value: (f: Figures, capacity: number) => number };
 
 /** Per cloud, its metrics' names (cloud-nat.md §1-§5) for the figures the NAT layer keeps. */
@@ -54,6 +54,7 @@ const METRICS: Record<GatewayPresetName, Metric[]> = {
     { metric: 'ConnectionAttemptCount', statistic: 'Sum', meaning: 'attempts that reached the gateway', value: (f) => f.attempts },
     { metric: 'ErrorPortAllocation', statistic: 'Sum', meaning: 'SYNs dropped: no port for that destination', value: (f) => f.failures },
     { metric: 'ActiveConnectionCount', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive },
+    { metric: 'IdleTimeoutCount', statistic: 'Sum', meaning: 'open connections whose mapping the idle timeout (350 s) ended: the model has no traffic between open and close, so every connection open longer is idle', value: (f) => f.idle },
   ],
   'azure-lb': [
     { metric: 'SnatConnectionCount{ConnectionState=Attempted}', statistic: 'Sum', meaning: 'attempts that reached the load balancer', value: (f) => f.attempts },

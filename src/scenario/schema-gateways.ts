@@ -54,6 +54,7 @@ export const gatewaySchema = z.strictObject({
   finHold: duration().optional(),
   rstHold: duration().optional(),
   synTimeout: duration({ positive: true }).optional(),
+  idleTimeout: duration().optional(),
 });
 
 export const MAX_INSTANCES = 10_000;

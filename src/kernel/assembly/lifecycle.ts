@@ -93,7 +93,7 @@ export function arrival(w: i32): void {
   let by = closedBy;
   if (NAT_ON) {
     // the gateway's port, after the OS's (./nat.ts)
-    const key = natTake(host, destination);
+    const key = natTake(host, destination, latency + duration);
     if (key == -1) {
       natDropped(pool, port, host, w);
       return;
