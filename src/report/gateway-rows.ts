@@ -91,6 +91,9 @@ function capacityIn(g: PlanGateway, start: number, end: number): number {
   return c;
 }
 
+/** Whether GCP's dynamic port allocation is on at some time in the run. */
+const dynamic = (g: PlanGateway): boolean => (g.params.maxPortsPerVm ?? 0) > 0 || (g.steps ?? []).some((s) => (s.maxPortsPerVm ?? 0) > 0);
+
 /** gateway.csv: per sample interval and gateway, its cloud's metrics over that interval. */
 export function* gatewayRows(plan: Plan, r: RunResult): Generator<Row> {
   if (r.gateways === undefined || plan.gateways === undefined) return;
@@ -99,7 +102,8 @@ export function* gatewayRows(plan: Plan, r: RunResult): Generator<Row> {
   const metrics = (g: PlanGateway): Metric[] => (changes(plan) ? [...METRICS[g.preset], LOST] : METRICS[g.preset]);
   for (const f of r.gateways.intervals) {
     const g = plan.gateways[f.gateway]!;
-    const capacity = capacityIn(g, start[f.gateway]!, f.t);
+    // GCP dynamic allocation: the most one VM had in the interval, as the kernel grew it
+    const capacity = dynamic(g) ? f.allocated : capacityIn(g, start[f.gateway]!, f.t);
     for (const m of metrics(g)) {
       yield {
         profile: label, replication: r.replication, gateway: g.name, preset: g.preset, start_s: secondsFromTicks(start[f.gateway]!), end_s: secondsFromTicks(f.t),

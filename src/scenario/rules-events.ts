@@ -1,6 +1,6 @@
 import { AZURE_LB_DEFAULT_MAX_POOL } from '../nat/arithmetic';
 import { didYouMean, type Issue, type PathSegment } from './issues';
-import { gatewayParam, poolSizes } from './rules-gateways';
+import { gatewayParam, gcpPortIssues, poolSizes } from './rules-gateways';
 import type { ScenarioInput } from './schema';
 import type { EventInput } from './schema-gateways';
 import { formatDuration } from './units';
@@ -56,6 +56,7 @@ function actionIssues(s: ScenarioInput, e: EventInput, i: number, issues: Issue[
     }
   }
   if (e.rate !== undefined) rateIssues(s, e.rate, [...at, 'rate'], issues);
+  if (e.configure !== undefined) configureIssues(s, e.configure, [...at, 'configure'], issues);
   if (e.addIps !== undefined && !gateways.includes(e.addIps.gateway)) {
     const known = gateways.length === 0 ? 'the scenario has no gateways' : `Gateways: ${gateways.join(', ')}`;
     issues.push({ path: [...at, 'addIps', 'gateway'], code: 'unknown_name', message: `no gateway is named "${e.addIps.gateway}".${didYouMean(e.addIps.gateway, gateways)} ${known}` });
@@ -101,6 +102,34 @@ function rateIssues(s: ScenarioInput, r: NonNullable<EventInput['rate']>, at: Pa
   }
 }
 
+/** A configuration change: GCP Cloud NAT's port allocation (the one whose change the model knows: every VM back to the minimum). */
+function configureIssues(s: ScenarioInput, c: NonNullable<EventInput['configure']>, at: PathSegment[], issues: Issue[]): void {
+  const gateways = s.gateways ?? [], names = gateways.map((g) => g.name);
+  const g = gateways.find((x) => x.name === c.gateway);
+  if (g === undefined) {
+    const known = names.length === 0 ? 'the scenario has no gateways' : `Gateways: ${names.join(', ')}`;
+    issues.push({ path: [...at, 'gateway'], code: 'unknown_name', message: `no gateway is named "${c.gateway}".${didYouMean(c.gateway, names)} ${known}` });
+    return;
+  }
+  if (g.preset !== 'gcp-nat') {
+    issues.push({ path: [...at, 'gateway'], code: 'unsupported', message: `${c.gateway} is ${g.preset}; a configuration change is modelled for gcp-nat only (its reset of every VM to the minimum)` });
+    return;
+  }
+  if (c.minPortsPerVm === undefined && c.maxPortsPerVm === undefined) {
+    issues.push({ path: at, code: 'invalid', message: 'must change minPortsPerVm or maxPortsPerVm (or both)' });
+    return;
+  }
+  // the values in effect after the change: this one's, else the latest earlier change's, else the gateway's
+  let min = gatewayParam(g, 'minPortsPerVm')!, max = gatewayParam(g, 'maxPortsPerVm')!;
+  for (const { e } of eventOrder(s)) {
+    if (e.configure?.gateway !== g.name) continue;
+    min = e.configure.minPortsPerVm ?? min;
+    max = e.configure.maxPortsPerVm ?? max;
+    if (e.configure === c) break;
+  }
+  gcpPortIssues(min, max, at, issues);
+}
+
 /** The gateways' sizes after each event, for the vendors' limits (Azure's default table, maxIps). */
 function limitIssues(s: ScenarioInput, issues: Issue[]): void {
   const sizes = poolSizes(s);
@@ -131,9 +160,9 @@ function limitIssues(s: ScenarioInput, issues: Issue[]): void {
 
 export const eventRules = (s: ScenarioInput, issues: Issue[]): void => {
   (s.events ?? []).forEach((e, i) => {
-    const actions = (['scale', 'addIps', 'rate'] as const).filter((a) => e[a] !== undefined);
+    const actions = (['scale', 'addIps', 'configure', 'rate'] as const).filter((a) => e[a] !== undefined);
     if (actions.length !== 1) {
-      issues.push({ path: ['events', i], code: 'invalid', message: `must have exactly one action, scale: { host, instances }, addIps: { gateway, ips } or rate: { workload | host, to | factor }${actions.length > 1 ? `, got ${actions.join(' and ')}` : ''}` });
+      issues.push({ path: ['events', i], code: 'invalid', message: `must have exactly one action, scale: { host, instances }, addIps: { gateway, ips }, configure: { gateway, minPortsPerVm, maxPortsPerVm } or rate: { workload | host, to | factor }${actions.length > 1 ? `, got ${actions.join(' and ')}` : ''}` });
     }
     if (e.at >= s.duration) {
       issues.push({ path: ['events', i, 'at'], code: 'too_big', message: `must be within the run (before duration ${formatDuration(s.duration)}), got ${formatDuration(e.at)}` });

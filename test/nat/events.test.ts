@@ -137,7 +137,7 @@ describe('bad events are refused with file, line and field', () => {
   test('scale only on fleets; one action per event', () => {
     const notFleet = azure('  - { at: 1s, scale: { host: web, instances: 2 } }').replace('instances: 50, ratePer: instance', 'instances: 50, ratePer: instance }\n  - { name: one, profile: linux, via: lb').replace('host: web, instances: 2', 'host: one, instances: 2');
     expect(messageOf(notFleet)).toMatch(/events\[0\]\.scale\.host: host one is not a fleet: only a host with instances: \(and ratePer:\) can be scaled$/);
-    expect(messageOf(base('  - { at: 1s }'))).toMatch(/events\[0\]: must have exactly one action, scale: \{ host, instances \}, addIps: \{ gateway, ips \} or rate: \{ workload \| host, to \| factor \}$/);
+    expect(messageOf(base('  - { at: 1s }'))).toMatch(/events\[0\]: must have exactly one action, scale: \{ host, instances \}, addIps: \{ gateway, ips \}, configure: \{ gateway, minPortsPerVm, maxPortsPerVm \} or rate: \{ workload \| host, to \| factor \}$/);
   });
   test('a removed instance brought back; a pool past Azure\'s default table', () => {
     expect(messageOf(base('  - { at: 1s, scale: { host: web, instances: 40 } }\n  - { at: 2s, scale: { host: web, instances: 45 } }'))).toMatch(/events\[1\]\.scale\.instances: brings back an instance of web/);

@@ -19,9 +19,16 @@
 // At its close the gateway has nothing left to do; the client's FIN meets the gateway's RST, so
 // the OS side closes as after a reset (BY_RESET: no TIME_WAIT).
 //
+// Dynamic port allocation (GCP, GS_MAX_ALLOC > 0): a host's capacity is its VM's allocation; when
+// its connections to one destination fill it, it doubles (up to GS_MAX_ALLOC) if the gateway's
+// unallocated ports (GS_FREE) cover the increase, else the SYN is dropped. A change with a host
+// of -1 is the gateway's own: its unallocated ports grow by the i32 at 24 (IPs added), its
+// maximum becomes the one at 28.
+//
 // Regions, laid out by ../nat-layout.ts: NATH i32 × 4 per host (gateway, -1: none; key base;
 // capacity; its SYN_SENT lane), NATK i32 × 2 per key (ports held, gateway), NATG i32 × 4 per
-// gateway (FIN lane, RST lane; -1: free at the close; idle lane, -1: no idle timeout; unused),
+// gateway (FIN lane, RST lane; -1: free at the close; idle lane, -1: no idle timeout; unused)
+// then the number of hosts,
 // NATS f64 × GS_STRIDE per gateway, NATP f64 per OS pool: its attempts the gateway dropped.
 //
 // Changes during the run (`events`, ../nat-layout.ts natSteps): NATE, per change of one host's
@@ -43,13 +50,13 @@ import {
 } from './state';
 
 let NATH: usize = 0, NATK: usize = 0, NATG: usize = 0, NATS: usize = 0, NATP: usize = 0, NGATEWAYS: i32 = 0, NKEYS: i32 = 0;
-let NATE: usize = 0, NATX: usize = 0, NEVENTS: i32 = 0, EVENT: i32 = 0;
+let NATE: usize = 0, NATX: usize = 0, NEVENTS: i32 = 0, EVENT: i32 = 0, NHOSTS: i32 = 0;
 /** The time of the next change (Infinity: none left). */
 let NAT_NEXT: f64 = Infinity;
-const EV_STRIDE = 24;
+const EV_STRIDE = 32;
 
 @external("env", "natSample")
-declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64, lost: f64, idle: f64): void;
+declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64, lost: f64, idle: f64, allocated: f64): void;
 /** Some host is behind a gateway (the attempt path's one test when none is). */
 export let NAT_ON = false;
 
@@ -62,7 +69,9 @@ const GS_I_ATTEMPTS = 8, GS_I_FAILURES = 9, GS_I_PEAK_ACTIVE = 10, GS_I_PEAK_USE
 const GS_LOST = 12, GS_I_LOST = 13;
 // mappings ended by the idle timeout (over the run, over the interval); the idle timeout (a parameter, ticks)
 const GS_IDLE = 14, GS_I_IDLE = 15, GS_IDLE_AFTER = 16;
-const GS_STRIDE = 17;
+// dynamic allocation: unallocated ports, the most per VM (0: static), the most one VM had over the interval
+const GS_FREE = 17, GS_MAX_ALLOC = 18, GS_I_PEAK_ALLOC = 19;
+const GS_STRIDE = 20;
 
 /**
  * A closing side carries the connection's gateway key above its low bits: side | IDLE_BIT when the
@@ -76,6 +85,8 @@ const KEY_IDLE = 1 << 30;
 export function natInit(hosts: usize, keys: usize, gateways: usize, stats: usize, pools: usize, nGateways: i32, nKeys: i32, events: usize, nEvents: i32, ghosts: usize): void {
   NATH = hosts; NATK = keys; NATG = gateways; NATS = stats; NATP = pools; NGATEWAYS = nGateways; NKEYS = nKeys;
   NATE = events; NEVENTS = nEvents; NATX = ghosts; EVENT = 0;
+  NHOSTS = load<i32>(gateways + (<usize>nGateways << 4));
+  natAllocStart();
   NAT_NEXT = nEvents > 0 ? load<f64>(events) : Infinity;
   NAT_ON = true;
 }
@@ -91,9 +102,19 @@ function natChanges(until: f64, inclusive: bool): void {
     const e = NATE + <usize>(EVENT * EV_STRIDE);
     const t = load<f64>(e);
     if (t > until || (t == until && !inclusive)) break;
-    const h = NATH + (<usize>load<i32>(e, 8) << 4), cap = load<i32>(e, 12), check = load<i32>(e, 16);
+    const host = load<i32>(e, 8), cap = load<i32>(e, 12), check = load<i32>(e, 16);
+    const S = gs(load<i32>(e, 20));
+    if (host < 0) {
+      fset(S, GS_FREE, fget(S, GS_FREE) + <f64>load<i32>(e, 24));
+      fset(S, GS_MAX_ALLOC, <f64>load<i32>(e, 28));
+      EVENT++;
+      continue;
+    }
+    const h = NATH + (<usize>host << 4);
+    fset(S, GS_FREE, fget(S, GS_FREE) + <f64>(load<i32>(h, 8) - cap));
     store<i32>(h, cap, 8);
-    const S = gs(load<i32>(e, 20)), base = load<i32>(h, 4);
+    if (<f64>cap > fget(S, GS_I_PEAK_ALLOC)) fset(S, GS_I_PEAK_ALLOC, <f64>cap);
+    const base = load<i32>(h, 4);
     for (let d = 0; d < check; d++) {
       const k = NATK + (<usize>(base + d) << 3);
       const held = load<i32>(k);
@@ -127,7 +148,7 @@ export function natTake(host: i32, destination: i32, open: f64): i32 {
   const key = load<i32>(h, 4) + destination;
   const k = NATK + (<usize>key << 3);
   const held = load<i32>(k);
-  if (held >= load<i32>(h, 8)) {
+  if (held >= load<i32>(h, 8) && !natGrow(h, S, held)) {
     fset(S, GS_FAILURES, fget(S, GS_FAILURES) + 1);
     fset(S, GS_I_FAILURES, fget(S, GS_I_FAILURES) + 1);
     fset(S, GS_STEADY_FAILURES, fget(S, GS_STEADY_FAILURES) + st(S_STEADY));
@@ -147,6 +168,32 @@ export function natTake(host: i32, destination: i32, open: f64): i32 {
     return key | KEY_IDLE;
   }
   return key;
+}
+
+/** Dynamic allocation (see the header): doubles host h's allocation until it exceeds `held`; whether it now does. */
+function natGrow(h: usize, S: usize, held: i32): bool {
+  const most = fget(S, GS_MAX_ALLOC);
+  let cap = load<i32>(h, 8), free = fget(S, GS_FREE);
+  while (held >= cap && cap > 0 && <f64>(cap * 2) <= most && free >= <f64>cap) {
+    free -= <f64>cap;
+    cap *= 2;
+  }
+  if (cap == load<i32>(h, 8)) return false;
+  store<i32>(h, cap, 8);
+  fset(S, GS_FREE, free);
+  if (<f64>cap > fget(S, GS_I_PEAK_ALLOC)) fset(S, GS_I_PEAK_ALLOC, <f64>cap);
+  return held < cap;
+}
+
+/** The most ports one VM of each gateway has now: the next interval's start. */
+function natAllocStart(): void {
+  for (let g = 0; g < NGATEWAYS; g++) fset(gs(g), GS_I_PEAK_ALLOC, 0);
+  for (let i = 0; i < NHOSTS; i++) {
+    const h = NATH + (<usize>i << 4), g = load<i32>(h);
+    if (g < 0) continue;
+    const cap = <f64>load<i32>(h, 8), S = gs(g);
+    if (cap > fget(S, GS_I_PEAK_ALLOC)) fset(S, GS_I_PEAK_ALLOC, cap);
+  }
 }
 
 /**
@@ -225,7 +272,7 @@ export function natSample(t: f64): void {
   if (NAT_NEXT < t) natChanges(t, false);
   for (let g = 0; g < NGATEWAYS; g++) {
     const S = gs(g);
-    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST), fget(S, GS_I_IDLE));
+    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST), fget(S, GS_I_IDLE), fget(S, GS_I_PEAK_ALLOC));
     fset(S, GS_I_LOST, 0);
     fset(S, GS_I_IDLE, 0);
     fset(S, GS_I_ATTEMPTS, 0);
@@ -233,6 +280,7 @@ export function natSample(t: f64): void {
     fset(S, GS_I_PEAK_ACTIVE, fget(S, GS_ACTIVE));
     fset(S, GS_I_PEAK_USED, 0);
   }
+  natAllocStart();
   // the ports each key holds now start the next interval's peak
   for (let k = 0; k < NKEYS; k++) {
     const e = NATK + (<usize>k << 3);
