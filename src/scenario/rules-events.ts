@@ -2,7 +2,7 @@ import { AZURE_LB_DEFAULT_MAX_POOL } from '../nat/arithmetic';
 import { didYouMean, type Issue, type PathSegment } from './issues';
 import { gatewayParam, gcpPortIssues, poolSizes } from './rules-gateways';
 import type { ScenarioInput } from './schema';
-import type { EventInput } from './schema-gateways';
+import { type EventInput, MAX_INSTANCES } from './schema-gateways';
 import { formatDuration } from './units';
 
 /**
@@ -19,27 +19,26 @@ export function eventOrder(s: ScenarioInput): { e: EventInput; i: number }[] {
 }
 
 /**
- * A fleet's instances over the run: how many are laid out (the most at any time), and per
- * instance the window [from, to) in which it is in the pool (to: Infinity when never removed).
- * `readded`: the first event that would bring a removed instance back (refused: each instance is
- * laid out once, with one window).
+ * A fleet's instances over the run: how many are laid out (`most`), and per instance the window
+ * [from, to) in which it is in the pool (to: Infinity when never removed). A scale-in removes the
+ * instances added last; a scale-out adds new ones — also after a scale-in: the instances that
+ * come back are fresh VMs (their own OS pools, no TIME_WAIT left from the removed ones), laid
+ * out as instances of their own, each with one window.
  */
-export function fleetTimeline(s: ScenarioInput, host: number): { most: number; windows: [number, number][]; readded?: number } {
+export function fleetTimeline(s: ScenarioInput, host: number): { most: number; windows: [number, number][] } {
   const h = s.hosts[host]!;
-  let now = h.instances ?? 1, most = now;
-  const windows: [number, number][] = Array.from({ length: now }, () => [0, Infinity]);
-  for (const { e, i } of eventOrder(s)) {
+  const windows: [number, number][] = Array.from({ length: h.instances ?? 1 }, () => [0, Infinity]);
+  const present = windows.map((_, k) => k);
+  for (const { e } of eventOrder(s)) {
     if (e.scale === undefined || e.scale.host !== h.name) continue;
     const n = e.scale.instances;
-    for (let k = n; k < now; k++) windows[k]![1] = e.at;
-    for (let k = now; k < n; k++) {
-      if (k < windows.length) return { most, windows, readded: i };
+    while (present.length > n) windows[present.pop()!]![1] = e.at;
+    while (present.length < n) {
+      present.push(windows.length);
       windows.push([e.at, Infinity]);
     }
-    now = n;
-    most = Math.max(most, n);
   }
-  return { most, windows };
+  return { most: windows.length, windows };
 }
 
 function actionIssues(s: ScenarioInput, e: EventInput, i: number, issues: Issue[]): void {
@@ -172,8 +171,8 @@ export const eventRules = (s: ScenarioInput, issues: Issue[]): void => {
   if (issues.length > 0) return;
   s.hosts.forEach((h, k) => {
     const t = fleetTimeline(s, k);
-    if (t.readded !== undefined) {
-      issues.push({ path: ['events', t.readded, 'scale', 'instances'], code: 'unsupported', message: `brings back an instance of ${h.name} that an earlier event removed; each instance is in the pool for one stretch of the run (scale up to a new count instead)` });
+    if (t.most > MAX_INSTANCES) {
+      issues.push({ path: ['hosts', k, 'instances'], code: 'too_big', message: `${h.name}'s events lay out ${t.most} instances over the run (each scale-out after a scale-in adds fresh ones); at most ${MAX_INSTANCES}` });
     }
   });
   limitIssues(s, issues);
