@@ -3,7 +3,7 @@ import type { Plan } from '../sim/plan';
 
 /**
  * The NAT layer's part of the kernel's memory (./assembly/nat.ts): per host its gateway, key base,
- * capacity and SYN_SENT lane; per gateway key its count; per gateway its FIN and RST lanes and its
+ * capacity and SYN_SENT lane; per gateway key its count; per gateway its FIN, RST and idle lanes and its
  * figures, read back after the run. Absent for a plan without gateways (the kernel then never
  * enters the layer).
  */
@@ -26,16 +26,22 @@ export interface GatewayFigures {
   peakUsed: number;
   /** Flows on ports a change during the run reclaimed (Azure LB's block halved on a scale-out). */
   lostFlows: number;
+  /** Mappings the gateway's idle timeout ended while their connection was open (AWS IdleTimeoutCount). */
+  idleTimeouts: number;
 }
 const FIGURES: readonly (keyof GatewayFigures)[] = ['attempts', 'failures', 'steadyFailures', 'firstFailure', 'active', 'held', 'peakActive', 'peakUsed'];
-/** f64 per gateway in NATS: FIGURES, then the same four over the current sample interval, then lost flows over the run and over the interval. */
-const STRIDE = 14;
-const LOST = 12;
-/** Bytes of a change in NATE: f64 time, i32 host, capacity, keys to check, gateway. */
-const EVENT_BYTES = 24;
+/**
+ * f64 per gateway in NATS: FIGURES, then the same four over the current sample interval, then lost
+ * flows and idle timeouts, each over the run and over the interval, then the idle timeout (ticks),
+ * then dynamic allocation's unallocated ports, most per VM, most one VM had over the interval.
+ */
+const STRIDE = 20;
+const LOST = 12, IDLE = 14, IDLE_AFTER = 16, FREE = 17, MAX_ALLOC = 18;
+/** Bytes of a change in NATE: f64 time, i32 host (-1: the gateway's own), capacity, keys to check, gateway, unallocated ports added, most per VM. */
+const EVENT_BYTES = 32;
 
 /** A gateway's figures over one sample interval ending at `t` (ticks), as ./assembly/nat.ts natSample emits them. */
-export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number; lost: number }
+export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number; lost: number; idle: number; allocated: number }
 
 /** Lanes the NAT layer adds to the kernel's (their delays; each starts with `firstCapacity` entries and grows). */
 export interface NatLanes { delay: Tick[]; cap: number[] }
@@ -69,7 +75,7 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, nP
     lanes.cap.push(firstCapacity);
     return lanes.delay.length - 1;
   };
-  const gwLanes = gateways.map((g) => [lane(g.params.finHold ?? 0), lane(g.params.rstHold ?? 0)]);
+  const gwLanes = gateways.map((g) => [lane(g.params.finHold ?? 0), lane(g.params.rstHold ?? 0), lane(g.params.idleTimeout ?? 0), 0]);
   const synLane = gateways.map((g) => lane(g.params.synTimeout!));
   // instances laid out behind each gateway: with events, the most at any time (PlanGateway.instances is the count at the start)
   const laidOut = gateways.map((_, gi) => plan.hosts.filter((h) => h.gateway === gi).length);
@@ -88,26 +94,32 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, nP
   const events = natEvents(plan, nDest);
   const keyGateway = gateways.flatMap((g, i) => new Array<number>((g.perInstance ? laidOut[i]! : 1) * nDest).fill(i));
   return {
-    bytes: { hosts: hosts.length * 16, keys: nKeys * 8, gateways: gateways.length * 8, stats: gateways.length * STRIDE * 8, pools: nPools * 8, events: events.length * EVENT_BYTES, ghosts: nKeys * 4 },
+    bytes: { hosts: hosts.length * 16, keys: nKeys * 8, gateways: gateways.length * 16 + 16, stats: gateways.length * STRIDE * 8, pools: nPools * 8, events: events.length * EVENT_BYTES, ghosts: nKeys * 4 },
     counts: { gateways: gateways.length, keys: nKeys, events: events.length },
     fill(buf, at) {
       const H = new Int32Array(buf, at.hosts, hosts.length * 4);
       hosts.forEach((row, i) => H.set(row, i * 4));
       const K = new Int32Array(buf, at.keys, nKeys * 2);
       keyGateway.forEach((g, k) => K.set([0, g], k * 2));
-      new Int32Array(buf, at.gateways, gateways.length * 2).set(gwLanes.flat());
+      new Int32Array(buf, at.gateways, gateways.length * 4 + 1).set([...gwLanes.flat(), hosts.length]);
       const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
-      gateways.forEach((_, g) => S.set(FIGURES.map((f) => (f === 'firstFailure' ? -1 : 0)), g * STRIDE));
+      gateways.forEach((gw, g) => {
+        S.set(FIGURES.map((f) => (f === 'firstFailure' ? -1 : 0)), g * STRIDE);
+        S[g * STRIDE + IDLE_AFTER] = gw.params.idleTimeout ?? 0;
+        // dynamic allocation: the IPs' ports less every VM's minimum
+        S[g * STRIDE + MAX_ALLOC] = gw.params.maxPortsPerVm ?? 0;
+        S[g * STRIDE + FREE] = gw.ips.length * (gw.params.portsPerIp ?? 0) - hosts.reduce((a, row) => a + (row[0] === g ? row[2]! : 0), 0);
+      });
       events.forEach((e, i) => {
         new Float64Array(buf, at.events + i * EVENT_BYTES, 1)[0] = e.t;
-        new Int32Array(buf, at.events + i * EVENT_BYTES + 8, 4).set([e.host, e.capacity, e.check, e.gateway]);
+        new Int32Array(buf, at.events + i * EVENT_BYTES + 8, 6).set([e.host, e.capacity, e.check, e.gateway, e.free, e.maxAlloc]);
       });
     },
     figures(buf, at, intervals) {
       const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
       return {
         intervals,
-        gateways: gateways.map((_, g) => ({ ...Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])), lostFlows: S[g * STRIDE + LOST]! }) as unknown as GatewayFigures),
+        gateways: gateways.map((_, g) => ({ ...Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])), lostFlows: S[g * STRIDE + LOST]!, idleTimeouts: S[g * STRIDE + IDLE]! }) as unknown as GatewayFigures),
         poolFailures: Array.from(new Float64Array(buf, at.pools, nPools)),
       };
     },
@@ -118,16 +130,29 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, nP
  * The gateways' changes during the run (PlanGateway.steps) as the kernel applies them: per step,
  * per host behind that gateway, its new capacity (0 past the instances a GCP gateway serves), the
  * keys to check for reclaimed ports (its per-instance keys; none for a gateway-wide pool, whose
- * capacity only grows with IPs), in time order (stable).
+ * capacity only grows with IPs), in time order (stable). A GCP gateway's step starts with the
+ * gateway's own change (host -1: its IPs' ports added, its maximum per VM); with dynamic
+ * allocation on, a step that is not a reset changes only the VMs it starts or stops serving (the
+ * others keep what they grew to).
  */
-function natEvents(plan: Plan, nDest: number): { t: number; host: number; capacity: number; check: number; gateway: number }[] {
-  const out: { t: number; host: number; capacity: number; check: number; gateway: number }[] = [];
+type NatEvent = { t: number; host: number; capacity: number; check: number; gateway: number; free: number; maxAlloc: number };
+function natEvents(plan: Plan, nDest: number): NatEvent[] {
+  const out: NatEvent[] = [];
   plan.gateways!.forEach((g, gi) => {
+    const perIp = g.params.portsPerIp ?? 0;
+    let ips = g.ips.length, served = g.servedInstances, most = g.params.maxPortsPerVm ?? 0;
     for (const step of g.steps ?? []) {
+      const gcp = g.preset === 'gcp-nat', dynamic = gcp && most > 0 && step.reset !== true;
+      if (gcp) out.push({ t: step.t, host: -1, capacity: 0, check: 0, gateway: gi, free: (step.ips - ips) * perIp, maxAlloc: step.maxPortsPerVm ?? most });
       plan.hosts.forEach((h, host) => {
         if (h.gateway !== gi) return;
-        out.push({ t: step.t, host, capacity: (h.instance ?? 0) < step.servedInstances ? step.capacity : 0, check: g.perInstance ? nDest : 0, gateway: gi });
+        const now = (h.instance ?? 0) < step.servedInstances, before = (h.instance ?? 0) < served;
+        if (dynamic && now === before) return;
+        out.push({ t: step.t, host, capacity: now ? step.capacity : 0, check: g.perInstance ? nDest : 0, gateway: gi, free: 0, maxAlloc: 0 });
       });
+      ips = step.ips;
+      served = step.servedInstances;
+      most = step.maxPortsPerVm ?? most;
     }
   });
   return out.map((e, i) => ({ e, i })).sort((a, b) => a.e.t - b.e.t || a.i - b.i).map((x) => x.e);

@@ -25,6 +25,10 @@ export interface PlanGateway {
   steps?: GatewayStep[];
 }
 
-/** A gateway from time `t` on: instances behind it, public IPs, and the capacity and served instances they give. */
-export interface GatewayStep { t: number; instances: number; ips: number; capacity: number; servedInstances: number }
+/**
+ * A gateway from time `t` on: instances behind it, public IPs, and the capacity and served
+ * instances they give. `reset`: a configuration change (GCP `configure`) that sets every VM back
+ * to the minimum (`capacity`); `maxPortsPerVm`: GCP's dynamic allocation maximum from then on.
+ */
+export interface GatewayStep { t: number; instances: number; ips: number; capacity: number; servedInstances: number; reset?: boolean; maxPortsPerVm?: number }
 

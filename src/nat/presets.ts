@@ -14,13 +14,13 @@ export type GatewayPresetName = (typeof GATEWAY_PRESET_NAMES)[number];
 
 /** Every parameter any preset has; each preset has a subset (`GatewayPreset.params`). */
 export const GATEWAY_PARAM_NAMES = [
-  'maxIps', 'portsPerIp', 'perDestinationCap', 'allocatedOutboundPorts', 'defaultPortsCap', 'minPortsPerVm',
-  'finHold', 'rstHold', 'synTimeout',
+  'maxIps', 'portsPerIp', 'perDestinationCap', 'allocatedOutboundPorts', 'defaultPortsCap', 'minPortsPerVm', 'maxPortsPerVm',
+  'finHold', 'rstHold', 'synTimeout', 'idleTimeout',
 ] as const;
 export type GatewayParamName = (typeof GATEWAY_PARAM_NAMES)[number];
 
 /** Durations are in ticks (written with units in a scenario); the others are counts. */
-export const DURATION_PARAMS: readonly GatewayParamName[] = ['finHold', 'rstHold', 'synTimeout'];
+export const DURATION_PARAMS: readonly GatewayParamName[] = ['finHold', 'rstHold', 'synTimeout', 'idleTimeout'];
 
 export interface GatewayParam {
   value: number;
@@ -71,9 +71,11 @@ const AWS: GatewayPreset = {
     },
     rstHold: { value: 0, source: 'hold after an RST', assumption: 'UNDOC; 0 s (the mapping is freed at once)' },
     synTimeout: SYN_TIMEOUT,
+    idleTimeout: { value: s(350), source: 'a connection idle for 350 s times out; not configurable (AWS-TS); counted as IdleTimeoutCount (AWS-CW)' },
   },
   assumptions: [
-    'connections are active through their whole duration: the idle timeout (350 s, AWS-TS) never ends one, and IdleTimeoutCount-like figures are not produced',
+    'a connection carries no traffic between its open and its close, so one open longer than idleTimeout is an idle one: the gateway frees its port at the attempt + idleTimeout (the idle time counted from the SYN), counted as IdleTimeoutCount, with no hold after (UNDOC)',
+    'the client learns of it at its close: its FIN meets the gateway\'s RST (AWS-CMP), so its OS frees the port as after a reset, with no TIME_WAIT, whichever side was to close (a server\'s FIN is dropped at the gateway; the client is taken to send at the connection\'s close)',
     'NAT IP choice among several: fill-first (UNDOC; the count that fits is the same for any choice)',
     'on exhaustion the SYN is dropped silently (UNDOC; AWS-CW reads attempts without response as such), counted as ErrorPortAllocation',
     'a hard limit at 55,000, not the "increased chance" soft limit of AWS-GW18 (UNDOC shape)',
@@ -124,12 +126,13 @@ const AZURE_NATGW: GatewayPreset = {
 
 const GCP: GatewayPreset = {
   name: 'gcp-nat',
-  title: 'GCP Cloud NAT, static port allocation (endpoint-independent mapping off)',
+  title: 'GCP Cloud NAT, static or dynamic port allocation (endpoint-independent mapping off)',
   keying: 'instance-block-per-destination',
   source: 'GCP Cloud NAT static allocation: each VM gets minPortsPerVm (default 64) of a NAT IP\'s 64,512 ports, a port reused across destinations; TCP TIME_WAIT 120 s, transitory 30 s, established idle 1,200 s (TF-NAT; gardener-extension-provider-gcp#692; cloud-nat.md §4)',
   params: {
     portsPerIp: { value: 64_512, source: '1024-65535 = 64,512 ports per NAT IP (cloud-nat.md §4, 3P)' },
-    minPortsPerVm: { value: 64, source: 'minPortsPerVm default 64, rounded up to a power of 2 (gardener-attic/gardener-extensions#445; user-needs §2.5)' },
+    minPortsPerVm: { value: 64, source: 'minPortsPerVm default 64, rounded up to a power of 2 (gardener-attic/gardener-extensions#445; user-needs §2.5); with dynamic allocation a power of 2 ≥ 32, Google\'s default 32 (TF-NAT)' },
+    maxPortsPerVm: { value: 0, source: 'dynamic port allocation: 0 = off (static, the default); else a power of 2 above minPortsPerVm, at most 65,536 (TF-NAT); each VM starts at the minimum and grows toward it' },
     finHold: { value: s(120), source: 'TCP TIME_WAIT 120 s for gateways created before the 2026 rollout; 30 s for new ones (gardener-extension-provider-gcp#692; GCP-TW)' },
     rstHold: { value: s(30), source: 'hold after an RST', assumption: 'UNDOC whether an RST-closed flow gets TIME_WAIT or the transitory timeout; 30 s transitory (TF-NAT) assumed' },
     synTimeout: SYN_TIMEOUT,
@@ -137,7 +140,8 @@ const GCP: GatewayPreset = {
   assumptions: [
     'connections are active through their whole duration: the idle timeout (established 1,200 s, TF-NAT) never ends one, and IdleTimeoutCount-like figures are not produced',
     'endpoint-independent mapping off (the Google API default; cloud-nat.md C9); no ENDPOINT_INDEPENDENCE_CONFLICT drops',
-    'dynamic port allocation not modelled (its growth rule is UNDOC)',
+    'dynamic port allocation (maxPortsPerVm > 0): a VM\'s allocation doubles at once when its connections to one destination fill it, up to maxPortsPerVm, if the NAT IPs have that many ports unallocated (else the SYN is dropped); it never shrinks during the run; every VM the run lays out (those an event adds too) has its minimum from the start (growth step, trigger, delay and shrink are UNDOC; ×2 at 100 % as cloud-nat.md §7.4 suggests)',
+    'a configuration change (configure event) resets every VM to the (new) minimum at once; the flows on ports above it are lost, as on Azure LB\'s halving (UNDOC: cloud-nat.md §4 says only that it resets, 3P)',
     'exhaustion drops the packet (OUT_OF_RESOURCES)',
   ],
 };

@@ -45,7 +45,7 @@ export function gatewaySummaryCells(r: RunResult, plan?: Plan): Row {
 export const GATEWAY_COLUMNS = ['profile', 'replication', 'gateway', 'preset', 'start_s', 'end_s', 'metric', 'statistic', 'value', 'meaning'] as const;
 
 /** What a metric reads: a gateway's figures over an interval (../kernel/nat-layout.ts GatewayInterval). */
-type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number; lost: number };
+type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number; lost: number; idle: number };
 type Metric = { metric: string; statistic: string; meaning: string; value: (f: Figures, capacity: number) => number };
 
 /** Per cloud, its metrics' names (cloud-nat.md §1-§5) for the figures the NAT layer keeps. */
@@ -54,6 +54,7 @@ const METRICS: Record<GatewayPresetName, Metric[]> = {
     { metric: 'ConnectionAttemptCount', statistic: 'Sum', meaning: 'attempts that reached the gateway', value: (f) => f.attempts },
     { metric: 'ErrorPortAllocation', statistic: 'Sum', meaning: 'SYNs dropped: no port for that destination', value: (f) => f.failures },
     { metric: 'ActiveConnectionCount', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive },
+    { metric: 'IdleTimeoutCount', statistic: 'Sum', meaning: 'open connections whose mapping the idle timeout (350 s) ended: the model has no traffic between open and close, so every connection open longer is idle', value: (f) => f.idle },
   ],
   'azure-lb': [
     { metric: 'SnatConnectionCount{ConnectionState=Attempted}', statistic: 'Sum', meaning: 'attempts that reached the load balancer', value: (f) => f.attempts },
@@ -90,6 +91,9 @@ function capacityIn(g: PlanGateway, start: number, end: number): number {
   return c;
 }
 
+/** Whether GCP's dynamic port allocation is on at some time in the run. */
+const dynamic = (g: PlanGateway): boolean => (g.params.maxPortsPerVm ?? 0) > 0 || (g.steps ?? []).some((s) => (s.maxPortsPerVm ?? 0) > 0);
+
 /** gateway.csv: per sample interval and gateway, its cloud's metrics over that interval. */
 export function* gatewayRows(plan: Plan, r: RunResult): Generator<Row> {
   if (r.gateways === undefined || plan.gateways === undefined) return;
@@ -98,7 +102,8 @@ export function* gatewayRows(plan: Plan, r: RunResult): Generator<Row> {
   const metrics = (g: PlanGateway): Metric[] => (changes(plan) ? [...METRICS[g.preset], LOST] : METRICS[g.preset]);
   for (const f of r.gateways.intervals) {
     const g = plan.gateways[f.gateway]!;
-    const capacity = capacityIn(g, start[f.gateway]!, f.t);
+    // GCP dynamic allocation: the most one VM had in the interval, as the kernel grew it
+    const capacity = dynamic(g) ? f.allocated : capacityIn(g, start[f.gateway]!, f.t);
     for (const m of metrics(g)) {
       yield {
         profile: label, replication: r.replication, gateway: g.name, preset: g.preset, start_s: secondsFromTicks(start[f.gateway]!), end_s: secondsFromTicks(f.t),

@@ -97,16 +97,19 @@ export function withGateways(plan: Plan, s: ScenarioInput): Plan {
 
 /**
  * Each gateway's steps (PlanGateway.steps): after every event that changes it — its fleet scaled,
- * IPs added — its instances and IPs, and what they give, by the vendor's arithmetic (for GCP the
- * static allocation: the change re-applies minPortsPerVm; the presets model no dynamic allocation).
+ * IPs added, its configuration changed (GCP: `reset`, every VM back to the new minimum) — its
+ * instances and IPs, and what they give, by the vendor's arithmetic (for GCP the minimum per VM
+ * and the VMs it serves; with dynamic allocation the kernel grows each VM from there).
  */
 function gatewaySteps(s: ScenarioInput, gateways: PlanGateway[]): void {
   const inputs = s.gateways ?? [];
   const count = new Map(s.hosts.map((h) => [h.name, h.instances ?? 1]));
+  const params = gateways.map((g) => ({ ...g.params }));
   const last = (g: number): { instances: number; ips: number } => gateways[g]!.steps?.at(-1) ?? { instances: gateways[g]!.instances, ips: gateways[g]!.ips.length };
-  const step = (g: number, t: number, instances: number, ips: number): void => {
-    const gw = gateways[g]!;
-    (gw.steps ??= []).push({ t, instances, ips, ...sized(inputs[g]!, gw.params, ips, instances) });
+  const step = (g: number, t: number, instances: number, ips: number, reset = false): void => {
+    const gw = gateways[g]!, p = params[g]!;
+    const gcp = gw.preset === 'gcp-nat' ? { maxPortsPerVm: p.maxPortsPerVm!, ...(reset ? { reset } : {}) } : {};
+    (gw.steps ??= []).push({ t, instances, ips, ...sized(inputs[g]!, p, ips, instances), ...gcp });
   };
   for (const { e } of eventOrder(s)) {
     if (e.scale !== undefined) {
@@ -114,6 +117,11 @@ function gatewaySteps(s: ScenarioInput, gateways: PlanGateway[]): void {
       const g = inputs.findIndex((x) => x.name === h.via);
       if (g >= 0) step(g, e.at, last(g).instances - count.get(h.name)! + e.scale.instances, last(g).ips);
       count.set(h.name, e.scale.instances);
+    } else if (e.configure !== undefined) {
+      const g = inputs.findIndex((x) => x.name === e.configure!.gateway);
+      params[g]!.minPortsPerVm = e.configure.minPortsPerVm ?? params[g]!.minPortsPerVm;
+      params[g]!.maxPortsPerVm = e.configure.maxPortsPerVm ?? params[g]!.maxPortsPerVm;
+      step(g, e.at, last(g).instances, last(g).ips, true);
     } else if (e.addIps !== undefined) {
       const g = inputs.findIndex((x) => x.name === e.addIps!.gateway);
       step(g, e.at, last(g).instances, last(g).ips + (typeof e.addIps.ips === 'number' ? e.addIps.ips : e.addIps.ips.length));

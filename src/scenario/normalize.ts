@@ -8,6 +8,7 @@ import type { DistributionSpec } from '../random/distributions';
 import { onlyCloser } from '../workload/closer';
 import { arrivalSpecOf } from './arrivals';
 import { withGateways } from './normalize-gateways';
+import { rateStepsOf, withRateSteps } from './rate-steps';
 import type { ProfileInput, ScenarioInput } from './schema';
 import { DEFAULT_ZIPF_EXPONENT, expandDestinations, zipfWeights } from './topology';
 
@@ -85,7 +86,7 @@ export function normalize(s: ScenarioInput): Plan {
     variants.push({ label: [...new Set(profiles.map((p) => p.name))].join('+'), profiles });
   }
 
-  const workloads = s.workloads.map((w) => {
+  const workloads = s.workloads.map((w, wi) => {
     const dests = w.destinations ?? s.destinations.map((d) => d.name);
     return {
       name: w.name,
@@ -96,7 +97,7 @@ export function normalize(s: ScenarioInput): Plan {
         ? zipfWeights(dests.flatMap((d) => topology.members.get(d)!.map((m) => topology.destinations[m]!.weight)), w.zipfExponent ?? DEFAULT_ZIPF_EXPONENT)
         : dests.flatMap((d) => topology.members.get(d)!.map((m) => topology.destinations[m]!.weight)),
       selection: w.selection === 'zipf' ? 'random' as const : w.selection ?? DEFAULTS.selection,
-      arrivals: w.arrivals === undefined ? closedLoopArrivals(w) : arrivalSpecOf(w.arrivals, s.duration),
+      arrivals: w.arrivals === undefined ? closedLoopArrivals(w) : withRateSteps(arrivalSpecOf(w.arrivals, s.duration), rateStepsOf(s, wi), s.duration),
       duration: w.connection.duration,
       closedBy: w.connection.closedBy ?? onlyCloser(DEFAULTS.closedBy),
       protocol: w.connection.protocol ?? DEFAULTS.protocol,

@@ -39,11 +39,21 @@ function gatewayIssues(g: GatewayInput, i: number, instances: number, issues: Is
     issues.push({ path: [...at, 'ips'], code: 'too_big', message: `${g.preset} takes at most ${maxIps} public IPs (maxIps), got ${ips}` });
   }
   if (g.preset === 'azure-lb') azureLbIssues(g, at, ips, instances, issues);
-  if (g.preset === 'gcp-nat') {
-    const min = gatewayParam(g, 'minPortsPerVm')!;
-    if ((min & (min - 1)) !== 0) {
-      issues.push({ path: [...at, 'minPortsPerVm'], code: 'not_power_of_2', message: `must be a power of 2 (Cloud NAT rounds it up), got ${min}. Did you mean ${2 ** Math.ceil(Math.log2(min))}?` });
-    }
+  if (g.preset === 'gcp-nat') gcpPortIssues(gatewayParam(g, 'minPortsPerVm')!, gatewayParam(g, 'maxPortsPerVm')!, at, issues);
+}
+
+/** GCP's rules on a VM's ports (TF-NAT): powers of 2; with dynamic allocation (max > 0) a minimum ≥ 32 and a maximum above it. */
+export function gcpPortIssues(min: number, max: number, at: (string | number)[], issues: Issue[]): void {
+  const pow2 = (n: number): boolean => (n & (n - 1)) === 0;
+  if (!pow2(min)) {
+    issues.push({ path: [...at, 'minPortsPerVm'], code: 'not_power_of_2', message: `must be a power of 2 (Cloud NAT rounds it up), got ${min}. Did you mean ${2 ** Math.ceil(Math.log2(min))}?` });
+  } else if (max > 0 && min < 32) {
+    issues.push({ path: [...at, 'minPortsPerVm'], code: 'too_small', message: `must be at least 32 with dynamic port allocation (maxPortsPerVm > 0; TF-NAT), got ${min}` });
+  }
+  if (max > 0 && !pow2(max)) {
+    issues.push({ path: [...at, 'maxPortsPerVm'], code: 'not_power_of_2', message: `must be a power of 2 (or 0: dynamic port allocation off), got ${max}. Did you mean ${2 ** Math.ceil(Math.log2(max))}?` });
+  } else if (max > 0 && max <= min) {
+    issues.push({ path: [...at, 'maxPortsPerVm'], code: 'too_small', message: `must be above minPortsPerVm (${min}) for dynamic port allocation, or 0 to turn it off, got ${max}` });
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GATEWAY_PRESET_NAMES, type GatewayPresetName, isGatewayPreset } from '../nat/presets';
 import { describeValue, didYouMean } from './issues';
-import { duration, jsonKind, name } from './schema-values';
+import { duration, jsonKind, name, rate } from './schema-values';
 
 /**
  * The scenario's NAT layer (scenarios/README.md, `### gateways`): top-level `gateways`, each a
@@ -51,9 +51,11 @@ export const gatewaySchema = z.strictObject({
   allocatedOutboundPorts: count.optional(),
   defaultPortsCap: count.optional(),
   minPortsPerVm: z.int().min(1).max(65536).optional(),
+  maxPortsPerVm: z.int().min(0).max(65536).optional(),
   finHold: duration().optional(),
   rstHold: duration().optional(),
   synTimeout: duration({ positive: true }).optional(),
+  idleTimeout: duration().optional(),
 });
 
 export const MAX_INSTANCES = 10_000;
@@ -72,12 +74,26 @@ export type GatewayInput = z.output<typeof gatewaySchema>;
 
 /**
  * A change during the run (top-level `events`; ./rules-events.ts checks the names and times):
- * at `at`, one action — a fleet scaled to `instances`, or public IPs added to a gateway.
+ * at `at`, one action — a fleet scaled to `instances`, public IPs added to a gateway, a GCP
+ * gateway's port allocation changed (`configure`: every VM back to the minimum), or a rate
+ * step (a workload's rate set `to` a rate, or a workload's or every workload of a host's rate
+ * multiplied by `factor`; ./rate-steps.ts compiles it into the workload's rate curve).
  */
 export const eventSchema = z.strictObject({
   at: duration(),
   scale: z.strictObject({ host: z.string(), instances: z.int().min(1).max(MAX_INSTANCES) }).optional(),
   addIps: z.strictObject({ gateway: z.string(), ips: countOrAddresses('gatewayIps', MAX_GATEWAY_IPS) }).optional(),
+  configure: z.strictObject({
+    gateway: z.string(),
+    minPortsPerVm: z.int().min(1).max(65536).optional(),
+    maxPortsPerVm: z.int().min(0).max(65536).optional(),
+  }).optional(),
+  rate: z.strictObject({
+    workload: z.string().optional(),
+    host: z.string().optional(),
+    to: rate.optional(),
+    factor: z.number().positive().max(1e6).optional(),
+  }).optional(),
 });
 
 export type EventInput = z.output<typeof eventSchema>;

@@ -96,6 +96,27 @@ describe('Azure LB scale-out from 50 to 51 instances mid-run', () => {
   });
 });
 
+describe('a fleet scaled in, then out again', () => {
+  test('the instances that come back are fresh VMs: 50 → 40 → 51 lays out 61, and the block halves when 51 are in the pool', () => {
+    const yaml = azure('  - { at: 10.05s, scale: { host: web, instances: 40 } }\n  - { at: 20.05s, scale: { host: web, instances: 51 } }', '30s');
+    const { plan, r, g } = run(yaml);
+    expect(plan.hosts).toHaveLength(61);
+    const w = (name: string) => plan.workloads.find((x) => x.name === name)!.arrivals;
+    // w/41..w/50 leave at 10.05 s; w/51..w/61 arrive from 20.05 s with their own OS pools
+    expect([w('w/41').start, w('w/41').stop]).toEqual([0, 10.05 * S]);
+    expect([w('w/51').start, w('w/51').stop]).toEqual([20.05 * S, Infinity]);
+    expect(plan.hosts[50]!.name).toBe('web/51');
+    // attempts: 40 VMs × 300 (0 … 29.9 s), 10 × 101 (0 … 10.0 s), 11 × 100 (20.05 … 29.95 s)
+    expect(r.stats.attempts).toBe(40 * 300 + 10 * 101 + 11 * 100);
+    // at 20.05 s 51 VMs are in the pool: every block halves to 512; the 40 that stayed hold 201 ports, under 512, the drained ones theirs: nothing lost, nothing dropped
+    expect(g.lostFlows).toBe(0);
+    expect(g.failures).toBe(0);
+    const rows = [...gatewayRows(plan, r)];
+    const at = (start: number) => rows.find((x) => x.start_s === start && x.metric === 'AllocatedSnatPorts')!.value;
+    expect([at(19), at(21)]).toEqual([1024, 512]);
+  });
+});
+
 describe('a NAT IP added mid-run', () => {
   test('AWS NAT Gateway: a second IP doubles the connections to one destination at once', () => {
     const { g, r } = run(`
@@ -137,10 +158,13 @@ describe('bad events are refused with file, line and field', () => {
   test('scale only on fleets; one action per event', () => {
     const notFleet = azure('  - { at: 1s, scale: { host: web, instances: 2 } }').replace('instances: 50, ratePer: instance', 'instances: 50, ratePer: instance }\n  - { name: one, profile: linux, via: lb').replace('host: web, instances: 2', 'host: one, instances: 2');
     expect(messageOf(notFleet)).toMatch(/events\[0\]\.scale\.host: host one is not a fleet: only a host with instances: \(and ratePer:\) can be scaled$/);
-    expect(messageOf(base('  - { at: 1s }'))).toMatch(/events\[0\]: must have exactly one action, scale: \{ host, instances \} or addIps: \{ gateway, ips \}$/);
+    expect(messageOf(base('  - { at: 1s }'))).toMatch(/events\[0\]: must have exactly one action, scale: \{ host, instances \}, addIps: \{ gateway, ips \}, configure: \{ gateway, minPortsPerVm, maxPortsPerVm \} or rate: \{ workload \| host, to \| factor \}$/);
   });
-  test('a removed instance brought back; a pool past Azure\'s default table', () => {
-    expect(messageOf(base('  - { at: 1s, scale: { host: web, instances: 40 } }\n  - { at: 2s, scale: { host: web, instances: 45 } }'))).toMatch(/events\[1\]\.scale\.instances: brings back an instance of web/);
+  test('a fleet that lays out more than 10,000 instances over the run', () => {
+    const churn = base('  - { at: 1s, scale: { host: web, instances: 1 } }\n  - { at: 2s, scale: { host: web, instances: 10000 } }').replace('preset: azure-lb', 'preset: azure-lb, allocatedOutboundPorts: 8');
+    expect(messageOf(churn)).toMatch(/hosts\[0\]\.instances: web's events lay out 10049 instances over the run \(each scale-out after a scale-in adds fresh ones\); at most 10000$/);
+  });
+  test('a pool past Azure\'s default table', () => {
     expect(messageOf(base('  - { at: 1s, scale: { host: web, instances: 1001 } }'))).toMatch(/events\[0\]\.scale\.instances: puts 1001 instances behind lb; Azure's default allocation table stops at 1000/);
   });
 });

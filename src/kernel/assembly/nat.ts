@@ -12,10 +12,24 @@
 // connection closes, from either side, the gateway keeps its port for the same destination for
 // finHold (rstHold after an RST) on the gateway's lanes, then frees it (NAT_RELEASE).
 //
+// Idle timeout (a gateway with an idle lane: AWS NAT Gateway's 350 s): a connection carries no
+// traffic between its open and its close, so one open longer than the idle timeout is idle;
+// the gateway drops its mapping at the attempt + the idle timeout (the idle lane: the port is
+// free at once, no hold; counted, GS_IDLE) and the connection's closing side carries IDLE_BIT.
+// At its close the gateway has nothing left to do; the client's FIN meets the gateway's RST, so
+// the OS side closes as after a reset (BY_RESET: no TIME_WAIT).
+//
+// Dynamic port allocation (GCP, GS_MAX_ALLOC > 0): a host's capacity is its VM's allocation; when
+// its connections to one destination fill it, it doubles (up to GS_MAX_ALLOC) if the gateway's
+// unallocated ports (GS_FREE) cover the increase, else the SYN is dropped. A change with a host
+// of -1 is the gateway's own: its unallocated ports grow by the i32 at 24 (IPs added), its
+// maximum becomes the one at 28.
+//
 // Regions, laid out by ../nat-layout.ts: NATH i32 × 4 per host (gateway, -1: none; key base;
-// capacity; its SYN_SENT lane), NATK i32 × 2 per key (ports held, gateway), NATG i32 × 2 per
-// gateway (FIN lane, RST lane; -1: free at the close), NATS f64 × GS_STRIDE per gateway, NATP f64
-// per OS pool: its attempts the gateway dropped.
+// capacity; its SYN_SENT lane), NATK i32 × 2 per key (ports held, gateway), NATG i32 × 4 per
+// gateway (FIN lane, RST lane; -1: free at the close; idle lane, -1: no idle timeout; unused)
+// then the number of hosts,
+// NATS f64 × GS_STRIDE per gateway, NATP f64 per OS pool: its attempts the gateway dropped.
 //
 // Changes during the run (`events`, ../nat-layout.ts natSteps): NATE, per change of one host's
 // capacity, f64 time then i32 host, new capacity, keys to check (its per-instance keys; 0 for a
@@ -36,13 +50,13 @@ import {
 } from './state';
 
 let NATH: usize = 0, NATK: usize = 0, NATG: usize = 0, NATS: usize = 0, NATP: usize = 0, NGATEWAYS: i32 = 0, NKEYS: i32 = 0;
-let NATE: usize = 0, NATX: usize = 0, NEVENTS: i32 = 0, EVENT: i32 = 0;
+let NATE: usize = 0, NATX: usize = 0, NEVENTS: i32 = 0, EVENT: i32 = 0, NHOSTS: i32 = 0;
 /** The time of the next change (Infinity: none left). */
 let NAT_NEXT: f64 = Infinity;
-const EV_STRIDE = 24;
+const EV_STRIDE = 32;
 
 @external("env", "natSample")
-declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64, lost: f64): void;
+declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64, lost: f64, idle: f64, allocated: f64): void;
 /** Some host is behind a gateway (the attempt path's one test when none is). */
 export let NAT_ON = false;
 
@@ -53,15 +67,26 @@ const GS_PEAK_ACTIVE = 6, GS_PEAK_USED = 7;
 const GS_I_ATTEMPTS = 8, GS_I_FAILURES = 9, GS_I_PEAK_ACTIVE = 10, GS_I_PEAK_USED = 11;
 // flows lost to a change (over the run, over the interval)
 const GS_LOST = 12, GS_I_LOST = 13;
-const GS_STRIDE = 14;
+// mappings ended by the idle timeout (over the run, over the interval); the idle timeout (a parameter, ticks)
+const GS_IDLE = 14, GS_I_IDLE = 15, GS_IDLE_AFTER = 16;
+// dynamic allocation: unallocated ports, the most per VM (0: static), the most one VM had over the interval
+const GS_FREE = 17, GS_MAX_ALLOC = 18, GS_I_PEAK_ALLOC = 19;
+const GS_STRIDE = 20;
 
-/** A closing side carries the connection's gateway key above its low bits: side | (key + 1) << NAT_SHIFT. */
-export const NAT_SHIFT = 3;
-const SIDE_MASK = (1 << NAT_SHIFT) - 1;
+/**
+ * A closing side carries the connection's gateway key above its low bits: side | IDLE_BIT when the
+ * gateway's idle timeout ends the mapping first | (key + 1) << NAT_SHIFT.
+ */
+export const NAT_SHIFT = 4;
+const SIDE_MASK = 7, IDLE_BIT = 8;
+/** natTake's key with this bit: the connection outlives the idle timeout. */
+const KEY_IDLE = 1 << 30;
 
 export function natInit(hosts: usize, keys: usize, gateways: usize, stats: usize, pools: usize, nGateways: i32, nKeys: i32, events: usize, nEvents: i32, ghosts: usize): void {
   NATH = hosts; NATK = keys; NATG = gateways; NATS = stats; NATP = pools; NGATEWAYS = nGateways; NKEYS = nKeys;
   NATE = events; NEVENTS = nEvents; NATX = ghosts; EVENT = 0;
+  NHOSTS = load<i32>(gateways + (<usize>nGateways << 4));
+  natAllocStart();
   NAT_NEXT = nEvents > 0 ? load<f64>(events) : Infinity;
   NAT_ON = true;
 }
@@ -77,9 +102,19 @@ function natChanges(until: f64, inclusive: bool): void {
     const e = NATE + <usize>(EVENT * EV_STRIDE);
     const t = load<f64>(e);
     if (t > until || (t == until && !inclusive)) break;
-    const h = NATH + (<usize>load<i32>(e, 8) << 4), cap = load<i32>(e, 12), check = load<i32>(e, 16);
+    const host = load<i32>(e, 8), cap = load<i32>(e, 12), check = load<i32>(e, 16);
+    const S = gs(load<i32>(e, 20));
+    if (host < 0) {
+      fset(S, GS_FREE, fget(S, GS_FREE) + <f64>load<i32>(e, 24));
+      fset(S, GS_MAX_ALLOC, <f64>load<i32>(e, 28));
+      EVENT++;
+      continue;
+    }
+    const h = NATH + (<usize>host << 4);
+    fset(S, GS_FREE, fget(S, GS_FREE) + <f64>(load<i32>(h, 8) - cap));
     store<i32>(h, cap, 8);
-    const S = gs(load<i32>(e, 20)), base = load<i32>(h, 4);
+    if (<f64>cap > fget(S, GS_I_PEAK_ALLOC)) fset(S, GS_I_PEAK_ALLOC, <f64>cap);
+    const base = load<i32>(h, 4);
     for (let d = 0; d < check; d++) {
       const k = NATK + (<usize>(base + d) << 3);
       const held = load<i32>(k);
@@ -102,7 +137,7 @@ function natChanges(until: f64, inclusive: bool): void {
  * connection's gateway key (≥ 0), -1 when the gateway dropped the SYN, -2 when the host is not
  * behind a gateway.
  */
-export function natTake(host: i32, destination: i32): i32 {
+export function natTake(host: i32, destination: i32, open: f64): i32 {
   const h = NATH + (<usize>host << 4);
   const g = load<i32>(h);
   if (g < 0) return -2;
@@ -113,7 +148,7 @@ export function natTake(host: i32, destination: i32): i32 {
   const key = load<i32>(h, 4) + destination;
   const k = NATK + (<usize>key << 3);
   const held = load<i32>(k);
-  if (held >= load<i32>(h, 8)) {
+  if (held >= load<i32>(h, 8) && !natGrow(h, S, held)) {
     fset(S, GS_FAILURES, fget(S, GS_FAILURES) + 1);
     fset(S, GS_I_FAILURES, fget(S, GS_I_FAILURES) + 1);
     fset(S, GS_STEADY_FAILURES, fget(S, GS_STEADY_FAILURES) + st(S_STEADY));
@@ -127,7 +162,38 @@ export function natTake(host: i32, destination: i32): i32 {
   fset(S, GS_ACTIVE, active);
   if (active > fget(S, GS_PEAK_ACTIVE)) fset(S, GS_PEAK_ACTIVE, active);
   if (active > fget(S, GS_I_PEAK_ACTIVE)) fset(S, GS_I_PEAK_ACTIVE, active);
+  const idleLane = load<i32>(NATG + (<usize>g << 4), 8);
+  if (idleLane >= 0 && open > fget(S, GS_IDLE_AFTER)) {
+    lanePush(idleLane, NAT_RELEASE, key, 2);
+    return key | KEY_IDLE;
+  }
   return key;
+}
+
+/** Dynamic allocation (see the header): doubles host h's allocation until it exceeds `held`; whether it now does. */
+function natGrow(h: usize, S: usize, held: i32): bool {
+  const most = fget(S, GS_MAX_ALLOC);
+  let cap = load<i32>(h, 8), free = fget(S, GS_FREE);
+  while (held >= cap && cap > 0 && <f64>(cap * 2) <= most && free >= <f64>cap) {
+    free -= <f64>cap;
+    cap *= 2;
+  }
+  if (cap == load<i32>(h, 8)) return false;
+  store<i32>(h, cap, 8);
+  fset(S, GS_FREE, free);
+  if (<f64>cap > fget(S, GS_I_PEAK_ALLOC)) fset(S, GS_I_PEAK_ALLOC, <f64>cap);
+  return held < cap;
+}
+
+/** The most ports one VM of each gateway has now: the next interval's start. */
+function natAllocStart(): void {
+  for (let g = 0; g < NGATEWAYS; g++) fset(gs(g), GS_I_PEAK_ALLOC, 0);
+  for (let i = 0; i < NHOSTS; i++) {
+    const h = NATH + (<usize>i << 4), g = load<i32>(h);
+    if (g < 0) continue;
+    const cap = <f64>load<i32>(h, 8), S = gs(g);
+    if (cap > fget(S, GS_I_PEAK_ALLOC)) fset(S, GS_I_PEAK_ALLOC, cap);
+  }
 }
 
 /**
@@ -154,16 +220,20 @@ export function natDropped(pool: i32, port: i32, host: i32, w: i32): void {
 }
 
 /** A closing side with the connection's gateway key (natTake's) in it. */
-@inline export function withKey(by: i32, key: i32): i32 { return by | ((key + 1) << NAT_SHIFT); }
+@inline export function withKey(by: i32, key: i32): i32 {
+  return by | (key & KEY_IDLE ? IDLE_BIT : 0) | (((key & ~KEY_IDLE) + 1) << NAT_SHIFT);
+}
 
 /** The connection closes (side `tagged`, withKey's): the gateway's hold for its key starts; returns the plain closing side. */
 export function natClosed(tagged: i32): i32 {
   const by = tagged & SIDE_MASK, key = (tagged >> NAT_SHIFT) - 1;
+  // the idle timeout ended the mapping (see the header): the client's FIN meets an RST
+  if (tagged & IDLE_BIT) return BY_RESET;
   natCatchUp();
   const g = load<i32>(NATK + (<usize>key << 3), 4);
   const S = gs(g);
   fset(S, GS_ACTIVE, fget(S, GS_ACTIVE) - 1);
-  const lane = load<i32>(NATG + (<usize>g << 3) + (by == BY_RESET ? 4 : 0));
+  const lane = load<i32>(NATG + (<usize>g << 4) + (by == BY_RESET ? 4 : 0));
   if (lane < 0) {
     natReleased(key);
   } else {
@@ -173,15 +243,21 @@ export function natClosed(tagged: i32): i32 {
   return by;
 }
 
-/** The gateway's hold of a port for `key` ends (`held`: 1 after a hold, 0 at the close). */
+/** The gateway's hold of a port for `key` ends (`held`: 1 after a hold, 0 at the close, 2 at an open connection's idle timeout). */
 export function natReleased(key: i32, held: i32 = 0): void {
   natCatchUp();
   const k = NATK + (<usize>key << 3);
+  if (held == 2) {
+    const S = gs(load<i32>(k, 4));
+    fset(S, GS_ACTIVE, fget(S, GS_ACTIVE) - 1);
+    fset(S, GS_IDLE, fget(S, GS_IDLE) + 1);
+    fset(S, GS_I_IDLE, fget(S, GS_I_IDLE) + 1);
+  }
   const x = NATX + (<usize>key << 2), ghosts = load<i32>(x);
   // a port a change reclaimed is no longer the gateway's to free (see the header)
   if (ghosts > 0) store<i32>(x, ghosts - 1);
   else store<i32>(k, load<i32>(k) - 1);
-  if (held != 0) {
+  if (held == 1) {
     const S = gs(load<i32>(k, 4));
     fset(S, GS_HELD, fget(S, GS_HELD) - 1);
   }
@@ -196,13 +272,15 @@ export function natSample(t: f64): void {
   if (NAT_NEXT < t) natChanges(t, false);
   for (let g = 0; g < NGATEWAYS; g++) {
     const S = gs(g);
-    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST));
+    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST), fget(S, GS_I_IDLE), fget(S, GS_I_PEAK_ALLOC));
     fset(S, GS_I_LOST, 0);
+    fset(S, GS_I_IDLE, 0);
     fset(S, GS_I_ATTEMPTS, 0);
     fset(S, GS_I_FAILURES, 0);
     fset(S, GS_I_PEAK_ACTIVE, fget(S, GS_ACTIVE));
     fset(S, GS_I_PEAK_USED, 0);
   }
+  natAllocStart();
   // the ports each key holds now start the next interval's peak
   for (let k = 0; k < NKEYS; k++) {
     const e = NATK + (<usize>k << 3);
