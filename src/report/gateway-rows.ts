@@ -81,7 +81,7 @@ const METRICS: Record<GatewayPresetName, Metric[]> = {
 };
 
 /** With events: the flows a change reclaimed the ports of (no cloud reports it; AWS and Azure NAT Gateway never reclaim). */
-const LOST: Metric = { metric: 'gateway_lost_flows', statistic: 'Sum', meaning: 'flows on ports a change during the run reclaimed (Azure LB: the block halved on a scale-out)', value: (f) => f.lost };
+const LOST: Metric = { metric: 'gateway_lost_flows', statistic: 'Sum', meaning: 'flows on ports a change during the run reclaimed (Azure LB: the block halved on a scale-out; GCP Cloud NAT: every VM reset to the minimum by a configuration change)', value: (f) => f.lost };
 
 /** The most ports per pool key the gateway gave in [start, end): its capacity at start and after each change in the interval. */
 function capacityIn(g: PlanGateway, start: number, end: number): number {
