@@ -105,7 +105,7 @@ export function vendorArithmetic(g: GatewaySizing): string {
     }
     case 'gcp-nat': {
       const perIp = gcpVmsPerIp(p.minPortsPerVm!, p.portsPerIp);
-      return `VMs per IP = ⌊${n(p.portsPerIp!)} / ${n(p.minPortsPerVm!)} minimum ports⌋ = ${n(perIp)}; ${ip} serve ${n(g.ips * perIp)} VMs, ${g.instances} behind it, ${n(p.minPortsPerVm!)} ports each`;
+      return `VMs per IP = ⌊${n(p.portsPerIp!)} / ${n(p.minPortsPerVm!)} minimum ports⌋ = ${n(perIp)}; ${ip} serve${g.ips === 1 ? 's' : ''} ${n(g.ips * perIp)} VMs, ${g.instances} behind it, ${n(p.minPortsPerVm!)} ports each`;
     }
     case 'aws-natgw':
       return `${n(p.perDestinationCap!)} concurrent connections per IP to one destination × ${ip} = ${n(awsConcurrentPerDestination(g.ips, p.perDestinationCap))}, shared by all ${g.instances} instances`;

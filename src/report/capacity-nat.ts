@@ -47,7 +47,7 @@ export function vendorFigure(plan: Plan, e: PlanEstimate): string | undefined {
   const sizing = vendorArithmetic({ preset: g.preset, ips: g.steps?.at(-1)?.ips ?? g.ips.length, params: g.params, instances });
   const per = b.host >= 0 ? 'instance' : 'destination';
   const little = b.capacity > 0
-    ? `Little on one ${per}'s pool: ${size.capacity} ports / ${fmt(b.hold)} s hold = ${fmt(b.capacity / b.hold)}/s per ${per}, ${fmt(l.littleMultiplier * e.rate)}/s in all`
+    ? `Little on one ${per}'s pool: ${size.capacity.toLocaleString('en-US')} ports / ${fmt(b.hold)} s hold = ${fmt(b.capacity / b.hold)}/s per ${per}, ${fmt(l.littleMultiplier * e.rate)}/s in all`
     : 'an instance beyond the VMs the NAT IPs serve gets no port: it fails at any load';
   return `${g.name} (${g.preset}): ${sizing}; ${little}`;
 }

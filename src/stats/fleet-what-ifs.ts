@@ -100,7 +100,8 @@ const fleetWhatIf = (id: string, title: string, count: (n: number) => number): W
     detail: (plan) => targets(plan).map((f) => {
       const g = plan.gateways![f.gateway]!, c = count(f.hosts.length);
       const h = steadySizing(plan, resizeFleet(plan, f, c).gateways![f.gateway]!), was = steadySizing(plan, g);
-      const ports = g.perInstance ? `; ${g.name} gives ${was.capacity.toLocaleString('en-US')} → ${h.capacity.toLocaleString('en-US')} ports per instance` : '';
+      const per = (x: number) => x.toLocaleString('en-US');
+      const ports = !g.perInstance ? '' : was.capacity === h.capacity ? `; ${g.name} gives each instance ${per(h.capacity)} ports either way` : `; ${g.name} gives ${per(was.capacity)} → ${per(h.capacity)} ports per instance`;
       return `${f.base}: ${f.hosts.length} → ${c} instances with the same total traffic (each instance's rate × ${f.hosts.length}/${c})${ports}`;
     }).join('; '),
     apply: (plan) => targets(plan).reduce((p, f) => resizeFleet(p, fleets(p).find((x) => x.base === f.base)!, count(f.hosts.length)), plan),

@@ -101,7 +101,7 @@ function gcpMost(g: PlanGateway): number {
 
 function higherMin(g: PlanGateway): true | string {
   const most = gcpMost(g);
-  return most > g.params.minPortsPerVm! ? true : `${g.name}'s ${n(g.params.minPortsPerVm!)} ports per VM is already the most with which its ${g.ips.length} IP${g.ips.length === 1 ? '' : 's'} serve all ${mostInstances(g)} VMs: add a NAT IP first (see nat-ip)`;
+  return most > g.params.minPortsPerVm! ? true : `${g.name}'s ${n(g.params.minPortsPerVm!)} ports per VM is already the most with which its ${g.ips.length} IP${g.ips.length === 1 ? '' : 's'} serve${g.ips.length === 1 ? 's' : ''} all ${mostInstances(g)} VMs: add a NAT IP first (see nat-ip)`;
 }
 
 const hold = (g: PlanGateway) => `${secondsFromTicks(g.params.finHold ?? 0)} s`;
@@ -143,7 +143,7 @@ export const NAT_WHAT_IFS: readonly WhatIf[] = [
     applies: (plan) => appliesTo(plan, ['azure-lb'], (g) => (g.ips.length <= GATEWAY_PRESETS['azure-natgw'].params.maxIps!.value ? true : `${g.name} has ${g.ips.length} IPs; a NAT Gateway takes 16`), 'no Azure Load Balancer in the scenario'),
     detail: (plan) => usedGateways(plan).filter((i) => plan.gateways![i]!.preset === 'azure-lb').map((i) => {
       const g = plan.gateways![i]!, h = resizeGateway(g, { preset: 'azure-natgw' });
-      return `${g.name} becomes an Azure NAT Gateway with its ${g.ips.length} IP${g.ips.length === 1 ? '' : 's'}: ${n(h.capacity)} ports per destination shared on demand by all ${g.instances} instances, held ${hold(h)} after a FIN (instead of ${poolWords(plan, g)} held ${hold(g)})`;
+      return `${g.name} becomes an Azure NAT Gateway with its ${g.ips.length} IP${g.ips.length === 1 ? '' : 's'}: ${n(h.capacity)} ports per destination shared on demand by all ${mostInstances(g)} instances, held ${hold(h)} after a FIN (instead of ${poolWords(plan, g)} held ${hold(g)})`;
     }).join('; '),
     apply: (plan) => withGateways(plan, (g, i) => (g.preset === 'azure-lb' && usedGateways(plan).includes(i) ? resizeGateway(g, { preset: 'azure-natgw' }) : g)),
   },
@@ -154,7 +154,7 @@ export const NAT_WHAT_IFS: readonly WhatIf[] = [
     applies: (plan) => appliesTo(plan, ['gcp-nat'], higherMin, 'no GCP Cloud NAT in the scenario'),
     detail: (plan) => [...concerned(plan, ['gcp-nat'], higherMin)].map((i) => {
       const g = plan.gateways![i]!, most = gcpMost(g);
-      return `${g.name}: minPortsPerVm ${n(g.params.minPortsPerVm!)} → ${n(most)}, the most with which its ${g.ips.length} IP${g.ips.length === 1 ? '' : 's'} serve all ${mostInstances(g)} VMs (⌊${n(g.params.portsPerIp!)} / ${n(most)}⌋ = ${n(gcpVmsPerIp(most, g.params.portsPerIp))} VMs per IP)`;
+      return `${g.name}: minPortsPerVm ${n(g.params.minPortsPerVm!)} → ${n(most)}, the most with which its ${g.ips.length} IP${g.ips.length === 1 ? '' : 's'} serve${g.ips.length === 1 ? 's' : ''} all ${mostInstances(g)} VMs (⌊${n(g.params.portsPerIp!)} / ${n(most)}⌋ = ${n(gcpVmsPerIp(most, g.params.portsPerIp))} VMs per IP)`;
     }).join('; '),
     apply: (plan) => {
       const mine = concerned(plan, ['gcp-nat'], higherMin);
