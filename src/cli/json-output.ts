@@ -1,4 +1,4 @@
-import { CAPACITY_COLUMNS } from '../report/capacity';
+import { capacityColumns } from '../report/capacity';
 import { type Cell, type Row, summaryColumns } from '../report/rows';
 import { type LocatedIssue, toDotPath } from '../scenario/issues';
 import type { LoadedScenario } from '../scenario/load';
@@ -61,7 +61,7 @@ export function sweepJson(file: string, points: readonly SweepPoint[], axes: rea
 export function capacityJson(l: LoadedScenario, opts: { target: number; precision: number }, o: CapacityOutcome): Record<string, unknown> {
   return {
     file: l.file, scenario: l.plan.name, seed: l.plan.seed, target: opts.target, precision: opts.precision,
-    results: o.dir, files: o.files, capacity: jsonRows(CAPACITY_COLUMNS, o.rows),
+    results: o.dir, files: o.files, capacity: jsonRows(capacityColumns(l.plan), o.rows),
   };
 }
 

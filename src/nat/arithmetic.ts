@@ -76,3 +76,42 @@ export function poolCapacity(g: GatewaySizing): number | undefined {
 export function perInstance(preset: GatewayPresetName): boolean {
   return GATEWAY_PRESETS[preset].keying === 'instance-block-per-destination';
 }
+
+/** What a gateway's IPs and instances give: ports per pool key, and how many instances get a pool (GCP: ⌊64,512 / minimum⌋ per IP; the others: all). */
+export function gatewaySize(preset: GatewayPresetName, params: Partial<Record<GatewayParamName, number>>, ips: number, instances: number): { capacity: number; servedInstances: number } {
+  return {
+    capacity: poolCapacity({ preset, ips, params, instances }) ?? 0,
+    servedInstances: preset === 'gcp-nat' ? ips * gcpVmsPerIp(params.minPortsPerVm!, params.portsPerIp) : Infinity,
+  };
+}
+
+const n = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
+
+/**
+ * The vendor's own arithmetic for a gateway sized so, in words with its figures (cloud-nat.md
+ * §1-§4): what the documentation lets a reader compute by hand, to set beside the simulation.
+ */
+export function vendorArithmetic(g: GatewaySizing): string {
+  const p = g.params;
+  const ip = `${g.ips} IP${g.ips === 1 ? '' : 's'}`;
+  switch (g.preset) {
+    case 'azure-lb': {
+      const most = (g.ips * p.portsPerIp!) / g.instances;
+      const rule = `an outbound rule may give up to ${ip} × ${n(p.portsPerIp!)} / ${g.instances} instances = ${n(most)} → ${n(azureOutboundRulePorts(g.ips, g.instances, p.portsPerIp))} per instance (a multiple of 8)`;
+      if (p.allocatedOutboundPorts! > 0) return `outbound rule: ${n(p.allocatedOutboundPorts!)} ports per instance; ${rule}`;
+      const tier = AZURE_LB_DEFAULT_TABLE.find((t) => g.instances <= t.upTo);
+      if (tier === undefined) return `no default allocation beyond ${AZURE_LB_DEFAULT_MAX_POOL} instances; ${rule}`;
+      return `default table: ${g.instances} instances → ${n(tier.ports)} ports per instance, min(${n(tier.ports)} × ${ip}, ${n(p.defaultPortsCap!)}) = ${n(azureLbDefaultPorts(g.instances, g.ips, p.defaultPortsCap)!)}; ${rule}`;
+    }
+    case 'gcp-nat': {
+      const perIp = gcpVmsPerIp(p.minPortsPerVm!, p.portsPerIp);
+      return `VMs per IP = ⌊${n(p.portsPerIp!)} / ${n(p.minPortsPerVm!)} minimum ports⌋ = ${n(perIp)}; ${ip} serve${g.ips === 1 ? 's' : ''} ${n(g.ips * perIp)} VMs, ${g.instances} behind it, ${n(p.minPortsPerVm!)} ports each`;
+    }
+    case 'aws-natgw':
+      return `${n(p.perDestinationCap!)} concurrent connections per IP to one destination × ${ip} = ${n(awsConcurrentPerDestination(g.ips, p.perDestinationCap))}, shared by all ${g.instances} instances`;
+    case 'azure-natgw':
+      return `min(${n(p.perDestinationCap!)} per IP to one destination, ${n(p.portsPerIp!)} ports per IP) × ${ip} = ${n(poolCapacity(g)!)}, on demand for all ${g.instances} instances`;
+    case 'linux-masquerade':
+      return `${n(p.portsPerIp!)} ports (1024-65535) per IP for each destination × ${ip} = ${n(poolCapacity(g)!)}`;
+  }
+}

@@ -4,7 +4,8 @@ import {
 import { metricInterval } from './ci';
 import type { TaskOutcome, TaskSpec } from './task';
 import type { Plan } from '../sim/plan';
-import { expectedMultiplier, loadModel, type PlanEstimate, planEstimate } from '../stats/analytic';
+import { expectedMultiplier, type LayerEstimate, loadModel, type PlanEstimate, planEstimate } from '../stats/analytic';
+import { layerFinding } from './capacity-nat';
 import { CAP_TIMES, CapacitySearch, overflowingBuckets, probeDuration, type SearchCap, scalePlan, searchBound, searchCap } from '../stats/capacity';
 import { type WhatIf } from '../stats/what-ifs';
 import { expectedAttempts, type RunBatch } from '../stats/estimate';
@@ -61,6 +62,10 @@ function probeRecord(multiplier: number, current: number, summaries: readonly Ta
     steadyAttempts: summaries.reduce((a, o) => a + Number(o.summary.steady_attempts ?? 0), 0),
     overflows: summaries.reduce((a, o) => a + Number(o.summary.time_wait_overflows ?? 0), 0),
     peakUtilization: summaries.reduce((a, o) => Math.max(a, Number(o.summary.max_pool_utilization ?? 0)), 0),
+    layers: {
+      hostFailures: summaries.reduce((a, o) => a + Number(o.summary.steady_failures ?? 0) - Number(o.summary.gateway_steady_failures ?? 0), 0),
+      gatewayFailures: summaries.reduce((a, o) => a + Number(o.summary.gateway_steady_failures ?? 0), 0),
+    },
   };
 }
 
@@ -78,6 +83,8 @@ interface Search {
   cap?: SearchCap;
   /** What-ifs: the baseline's sustainable multiplier, by which probes above it are shortened (stats/capacity.ts, probeDuration). */
   reference?: number;
+  /** The search whose bracket this one started from (sameLimit), if any. */
+  seededBy?: string;
 }
 
 const usable = (m: number) => Number.isFinite(m) && m > 0;
@@ -93,12 +100,16 @@ const usable = (m: number) => Number.isFinite(m) && m > 0;
 function baselineSearch(plan: Plan, v: number, target: number, precision: number, budget: number): Search {
   const estimate = planEstimate(plan, v, target);
   const erlang = usable(estimate.erlangMultiplier) ? estimate.erlangMultiplier : 1;
-  const buckets = usable(estimate.erlangMultiplier) ? overflowingBuckets(plan, v, estimate.erlangRate) : undefined;
+  // (TIME_WAIT overflows free the OS's ports, not a gateway's: they matter only where the OS binds)
+  const buckets = usable(estimate.erlangMultiplier) && estimate.busiest?.gateway === undefined ? overflowingBuckets(plan, v, estimate.erlangRate) : undefined;
   const trusted = usable(estimate.erlangMultiplier) && buckets === undefined && erlang > 1;
   const cap: SearchCap = { ...searchCap(trusted ? erlang : 1, CAP_TIMES, trusted ? 'estimate' : 'load', budget), ...(buckets !== undefined ? { buckets } : {}) };
   // An estimate that does not say where ports bind is no place to start: the bound is (one probe when it passes).
-  const start = buckets === undefined ? Math.min(erlang, cap.multiplier) : cap.multiplier;
-  const search = new CapacitySearch({ target, precision, start, maxMultiplier: cap.multiplier, maxProbes: BASELINE_PROBES });
+  // Else the model's aim (Little's N/hold for evenly spaced arrivals with fixed holds, else Erlang-B), and the model reads each probe's ratio.
+  const aim = expectedMultiplier(plan, estimate, target);
+  const start = buckets === undefined ? Math.min(usable(aim) ? aim : erlang, cap.multiplier) : cap.multiplier;
+  const model = buckets === undefined ? loadModel(plan, estimate) : undefined;
+  const search = new CapacitySearch({ target, precision, start, maxMultiplier: cap.multiplier, maxProbes: BASELINE_PROBES, ...(model !== undefined ? { model } : {}) });
   return { plan, v, change: 'baseline', estimate, search, probes: [], runs: 0, events: 0, cap };
 }
 
@@ -129,6 +140,44 @@ function whatIfSearch(w: WhatIf, plan: Plan, v: number, base: Search, target: nu
   const search = new CapacitySearch({ target, precision, start, maxMultiplier: multiplier, maxProbes: WHAT_IF_PROBES, ...(model !== undefined ? { model } : {}) });
   const reference = base.search.low?.multiplier;
   return { plan: changed, v, change: w.id, estimate, search, probes: [], runs: 0, events: 0, cap, ...(reference !== undefined ? { reference } : {}) };
+}
+
+const near = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+/** A layer's figures as the model reads them: its busiest pool's ports, load and hold, and the multipliers they give. */
+const sameLayer = (a: LayerEstimate, b: LayerEstimate) => a.layer === b.layer && a.busiest.capacity === b.busiest.capacity && a.busiest.gateway === b.busiest.gateway &&
+  near(a.busiest.load, b.busiest.load) && near(a.busiest.hold, b.busiest.hold) && near(a.littleMultiplier, b.littleMultiplier) && near(a.erlangMultiplier, b.erlangMultiplier);
+
+/**
+ * Whether two plans' analytic figures cannot tell their limits apart: the same binding pool
+ * (ports, load, hold, share of the attempts) and every other layer either the same or at least
+ * FAR × further off in both. Then one's bracket is where to look for the other's answer (a
+ * what-if that changes only a layer that does not bind, e.g. the OS range under a binding
+ * gateway, or two changes that make the same pools, e.g. a source IP and a twin destination).
+ */
+export function sameLimit(a: PlanEstimate, b: PlanEstimate): boolean {
+  if (a.busiest === undefined || b.busiest === undefined || a.pools !== b.pools && a.busiest.gateway === undefined) return false;
+  const bind = (e: PlanEstimate) => Math.min(e.littleMultiplier, e.erlangMultiplier);
+  const la = a.layers.find((l) => l.busiest === a.busiest)!, lb = b.layers.find((l) => l.busiest === b.busiest)!;
+  if (!sameLayer(la, lb) || !near(a.share, b.share)) return false;
+  const far = (e: PlanEstimate, l: LayerEstimate | undefined) => l === undefined || Math.min(l.littleMultiplier, l.erlangMultiplier) >= FAR * bind(e);
+  return (['host', 'gateway'] as const).every((name) => {
+    const x = a.layers.find((l) => l.layer === name), y = b.layers.find((l) => l.layer === name);
+    return (x !== undefined && y !== undefined && sameLayer(x, y)) || (far(a, x) && far(b, y));
+  });
+}
+/** A layer this many times further off than the binding one does not count in sameLimit. */
+const FAR = 2;
+
+/**
+ * The search started again from a finished search's bracket (see SearchOptions.seed): at its
+ * highest pass, then its lowest failure; from where it stopped when it found no failure.
+ */
+function reseed(s: Search, from: Search): void {
+  const { low, high, status } = from.search;
+  if (low === undefined || (status !== 'ok' && status !== 'probe-limit' && status !== 'no-failure-found')) return;
+  const opts = { ...s.search.opts, start: Math.min(low.multiplier, s.search.opts.maxMultiplier!) };
+  s.search = new CapacitySearch(high === undefined ? opts : { ...opts, seed: { low: low.multiplier, high: high.multiplier } });
+  s.seededBy = from.change;
 }
 
 /**
@@ -186,7 +235,19 @@ export async function searchAll<W>(plan: Plan, chosen: readonly WhatIf[], target
   }));
   // The what-ifs' bounds are known now (their caps and windows follow the baselines' answers): checked before they run, after what the baselines simulated.
   if (searches.length > 0) work = check(searches.map(boundOf), { tasks: baselines.reduce((a, b) => a + b.runs, 0), events: baselines.reduce((a, b) => a + b.events, 0) });
-  await runSearches(searches, plan.replications, current, runRound);
+  // A what-if whose limit the analytic figures cannot tell from the baseline's starts from its bracket; from an earlier what-if's, once that one is over.
+  const later: { s: Search; from: Search }[] = [];
+  for (const s of searches) {
+    const base = baselines[s.v]!;
+    if (sameLimit(s.estimate, base.estimate) && base.search.status === 'ok') reseed(s, base);
+    else {
+      const sibling = searches.find((x) => x !== s && x.v === s.v && later.every((l) => l.s !== x) && sameLimit(x.estimate, s.estimate) && searches.indexOf(x) < searches.indexOf(s));
+      if (sibling !== undefined) later.push({ s, from: sibling });
+    }
+  }
+  await runSearches(searches.filter((s) => later.every((l) => l.s !== s)), plan.replications, current, runRound);
+  for (const l of later) reseed(l.s, l.from);
+  await runSearches(later.map((l) => l.s), plan.replications, current, runRound);
   const results = plan.variants.map((_, v) => {
     const base = toCapacity(plan, current, baselines[v]!);
     const outcomes: WhatIfOutcome[] = listed[v]!.map((l) => ({
@@ -212,6 +273,7 @@ const boundOf = (s: Search): RunBatch => searchBound(s.plan, s.v, s.search.opts.
 /** A finished search as the report takes it. */
 function toCapacity(plan: Plan, current: number, s: Search): ProfileCapacity {
   const pick = (m: number | undefined) => (m === undefined ? undefined : s.probes.find((p) => p.multiplier === m));
+  const layer = layerFinding(s.plan, s.estimate, pick(s.search.high?.multiplier)?.layers);
   return {
     label: plan.variants[s.v]!.label,
     current,
@@ -223,5 +285,6 @@ function toCapacity(plan: Plan, current: number, s: Search): ProfileCapacity {
     probes: s.probes,
     runs: s.runs,
     events: s.events,
+    ...(layer !== undefined ? { layer } : {}),
   };
 }

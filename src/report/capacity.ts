@@ -1,12 +1,16 @@
 import { secondsFromTicks } from '../engine/time';
 import type { Plan } from '../sim/plan';
-import { type PlanEstimate, trafficKind } from '../stats/analytic';
+import type { PlanEstimate } from '../stats/analytic';
+import { gatewayPoolName, layerCell, type LayerFailures, type LayerFinding, layerText } from './capacity-nat';
+import { capacityNotes } from './capacity-notes';
 import type { SearchCap, SearchStatus } from '../stats/capacity';
 import { otherLimitNote } from '../stats/what-ifs';
 import type { LoadPoint } from './charts';
 import type { ReportTable } from './html';
 import { formatTable } from './table';
 import type { Row } from './rows';
+
+export { capacityNotes };
 
 /**
  * What `portsim capacity` reports: capacity.csv (one row per profile), probes.csv (one row per
@@ -30,6 +34,8 @@ export interface ProbeRecord {
   overflows: number;
   /** The fullest pool's peak share of its ports in use (summary.csv max_pool_utilization), the highest over the replications. */
   peakUtilization: number;
+  /** Steady failures by layer (the OS's, the gateways' dropped SYNs), summed over the replications (0 and 0 without gateways). */
+  layers: LayerFailures;
 }
 
 export interface ProfileCapacity {
@@ -48,6 +54,8 @@ export interface ProfileCapacity {
   whatIfs?: WhatIfOutcome[];
   /** The highest load the search probes (../stats/capacity.ts searchCap). */
   cap?: SearchCap;
+  /** With gateways: which layer binds first, and the vendor's arithmetic (./capacity-nat.ts). */
+  layer?: LayerFinding;
 }
 
 /**
@@ -146,10 +154,19 @@ export const CAPACITY_COLUMNS = [
   'other_limit',
 ] as const;
 
+/** capacity.csv's columns appended for a plan with gateways (a scenario without one writes the same file as before). */
+export const GATEWAY_CAPACITY_COLUMNS = ['binding_layer', 'binding_layer_from', 'vendor_figure'] as const;
+
+/** capacity.csv's columns for a plan. */
+export function capacityColumns(plan: Plan): readonly string[] {
+  return plan.gateways === undefined ? CAPACITY_COLUMNS : [...CAPACITY_COLUMNS, ...GATEWAY_CAPACITY_COLUMNS];
+}
+
 /** "host/source-ip/destination" (destination `*` for a global pool). */
 export function poolName(plan: Plan, e: PlanEstimate): string | undefined {
   const b = e.busiest;
   if (b === undefined) return undefined;
+  if (b.gateway !== undefined) return gatewayPoolName(plan, b);
   const host = plan.hosts[b.host]!;
   return `${host.name}/${host.sourceIps[b.sourceIp]}/${b.destination < 0 ? '*' : plan.destinations[b.destination]!.name}`;
 }
@@ -189,6 +206,7 @@ export function capacityRow(ctx: CapacityContext, c: ProfileCapacity, change?: {
     answer_reason: answerReason(c, ctx.precision),
     change_detail: change?.whatIf.detail,
     other_limit: change === undefined ? undefined : otherLimit(change.base, change.whatIf),
+    ...(ctx.plan.gateways === undefined ? {} : { binding_layer: layerCell(c.layer), binding_layer_from: c.layer?.from, vendor_figure: c.layer?.vendor }),
   };
 }
 
@@ -213,13 +231,15 @@ export function capacityRows(ctx: CapacityContext, c: ProfileCapacity): Row[] {
 
 /** The ranked what-if table of one profile, as console cells (header first). */
 export function whatIfCells(c: ProfileCapacity, precision: number): { header: string[]; rows: string[][] } {
-  const header = ['rank', 'change', 'sustainable/s', 'gain', 'headroom', 'the change (or why it is not evaluated)'];
+  const nat = c.layer !== undefined;
+  const header = ['rank', 'change', 'sustainable/s', 'gain', 'headroom', ...(nat ? ['binds'] : []), 'the change (or why it is not evaluated)'];
+  const binds = (x: ProfileCapacity | undefined) => (nat ? [x === undefined ? '-' : layerText(x.layer)] : []);
   const b = atLeast(c);
   const baseReason = answerReason(c, precision);
-  const base = ['-', 'baseline', c.sustainable === undefined ? '-' : `${b}${rate(c.sustainable.rate)}`, '', c.sustainable === undefined ? '-' : `${b}${signedPct(c.sustainable.rate / c.current - 1)}`, baseReason === undefined ? 'the scenario as it is' : `${baseReason}: the scenario as it is`];
+  const base = ['-', 'baseline', c.sustainable === undefined ? '-' : `${b}${rate(c.sustainable.rate)}`, '', c.sustainable === undefined ? '-' : `${b}${signedPct(c.sustainable.rate / c.current - 1)}`, ...binds(c), baseReason === undefined ? 'the scenario as it is' : `${baseReason}: the scenario as it is`];
   let rank = 0;
   const rows = (c.whatIfs ?? []).map((w) => {
-    if (w.capacity === undefined) return ['-', w.id, '-', '-', '-', `${w.status === 'not-modelled-yet' ? 'not modelled yet' : 'not applicable'}: ${w.detail}`];
+    if (w.capacity === undefined) return ['-', w.id, '-', '-', '-', ...binds(undefined), `${w.status === 'not-modelled-yet' ? 'not modelled yet' : 'not applicable'}: ${w.detail}`];
     const s = w.capacity.sustainable;
     const gain = whatIfGain(c, w);
     const reason = answerReason(w.capacity, precision);
@@ -229,7 +249,7 @@ export function whatIfCells(c: ProfileCapacity, precision: number): { header: st
     const ge = atLeast(w.capacity);
     return [
       String(++rank), w.id, s === undefined ? '-' : `${ge}${rate(s.rate)}`, gain === undefined ? '-' : `${ge}${signedPct(gain)}`,
-      s === undefined ? '-' : `${ge}${signedPct(s.rate / c.current - 1)}`, `${reason === undefined ? w.detail : `${reason}: ${w.detail}`}${flag}`,
+      s === undefined ? '-' : `${ge}${signedPct(s.rate / c.current - 1)}`, ...binds(w.capacity), `${reason === undefined ? w.detail : `${reason}: ${w.detail}`}${flag}`,
     ];
   });
   return { header, rows: [base, ...rows] };
@@ -269,61 +289,11 @@ const STATUS_TEXT: Record<SearchStatus, string> = {
   'probe-limit': 'probe limit reached before the bracket was narrow enough',
 };
 
-/**
- * Why the simulated and the analytic figures differ, for this scenario: one sentence per reason
- * that applies.
- */
-export function capacityNotes(ctx: CapacityContext, results: readonly ProfileCapacity[]): string[] {
-  const { plan } = ctx;
-  const notes: string[] = [];
-  const { randomArrivals: poisson, fixedHold } = trafficKind(plan);
-  notes.push(
-    "Little's law N/hold is the ceiling for any traffic: on average rate × hold ports are held (hold = connection duration + TIME_WAIT when the client closes).",
-  );
-  if (!poisson && fixedHold) {
-    notes.push(
-      `Evenly spaced arrivals with a fixed hold keep exactly rate × hold ports busy, so they run right up to N/hold, and ${pct(ctx.target)} beyond it: the attempts over N/hold are the ones that fail (within the search precision).`,
-    );
-  } else if (!poisson) {
-    notes.push('Evenly spaced arrivals with varying holds still bunch up in the pool: expect a sustainable rate between the Erlang-B and Little figures.');
-  }
-  if (poisson) {
-    notes.push(
-      `Poisson arrivals come in random clumps that fill the pool below N/hold now and then; keeping failures at or below ${pct(ctx.target)} needs the margin Erlang-B gives (exact for Poisson arrivals into one pool, whatever the hold distribution).`,
-    );
-  }
-  const multi = results.filter((r) => r.estimate.pools > 1 && r.estimate.share < 1);
-  if (multi.length > 0) {
-    const r = multi[0]!;
-    const lockstep = plan.hosts.some((h) => h.sourceIps.length > 1) && plan.destinations.length > 1;
-    notes.push(
-      `${multi.map((m) => m.label).join(', ')}: the traffic spreads over ${r.estimate.pools} pools (one per source IP, and per destination under per-destination sharing); the estimates are the busiest pool's, divided by its share of the attempts (${pct(r.estimate.share)} for ${r.label}). Less busy pools fail later, so the measured total can exceed them${lockstep ? '; source IPs and destinations both taken in turn can lock together and load some pools more than their share' : ''}.`,
-    );
-  }
-  if (plan.workloads.some((w) => w.arrivals.start > 0 || Number.isFinite(w.arrivals.stop))) {
-    notes.push('Some workloads run only part of the time (start/stop): the estimates assume every workload runs all the time.');
-  }
-  const capped = results.filter((r) => r.status === 'no-failure-found');
-  const caps = [...new Set(plan.variants.flatMap((v) => v.profiles.map((p) => p.maxTimeWaitBuckets)).filter(Number.isFinite))];
-  if (capped.length > 0 && caps.length > 0) {
-    notes.push(
-      `${capped.map((r) => r.label).join(', ')}: no failure up to the highest load searched. With maxTimeWaitBuckets (${caps.join('/')} per host, Linux tcp_max_tw_buckets) the kernel frees a closing port at once when the host already holds that many TIME_WAITs, so past it TIME_WAIT stops limiting the rate (summary.csv time_wait_overflows counts those closes); the port limit without the cap is the Little and Erlang-B figures.`,
-    );
-  }
-  if (plan.workloads.some((w) => w.pool !== undefined || w.clients !== undefined)) {
-    notes.push('Pooled (keep-alive) or closed-loop workloads: the Little and Erlang-B figures treat every request as a connection of its own, so they understate what pooling sustains.');
-  }
-  const steady = ctx.text.steady;
-  notes.push(
-    `Each probe measures ${ctx.replications === 1 ? 'one run' : `the mean of ${ctx.replications} replications`} over ${steady} of steady state; near the target that ratio is noisy, so the answer can move by more than the ${pct(ctx.precision)} bracket from seed to seed (probes.csv lists every probe; --replications and a longer --duration narrow it). A what-if's probe above the baseline's sustainable load, when the load is the same all run long, simulates a shorter steady window with as many attempts as the baseline's answer (never under 10 port holds, TIME_WAIT plus the mean connection; probes.csv: steady_attempts).`,
-  );
-  return notes;
-}
-
 /** The console output of `portsim capacity`. */
 export function capacitySummary(ctx: CapacityContext, results: readonly ProfileCapacity[], dir: string, files: readonly string[]): string {
   const { plan } = ctx;
-  const header = ['profile', 'current/s', 'sustainable/s', 'headroom', "Little N/hold", 'Erlang-B', 'probes', 'runs'];
+  const nat = plan.gateways !== undefined;
+  const header = ['profile', 'current/s', 'sustainable/s', 'headroom', "Little N/hold", 'Erlang-B', ...(nat ? ['binds first'] : []), 'probes', 'runs'];
   const rows = results.map((c) => [
     c.label,
     rate(c.current),
@@ -331,6 +301,7 @@ export function capacitySummary(ctx: CapacityContext, results: readonly ProfileC
     c.sustainable === undefined ? '-' : `${atLeast(c)}${signedPct(c.sustainable.rate / c.current - 1)}`,
     rate(c.estimate.littleRate),
     rate(c.estimate.erlangRate),
+    ...(nat ? [`${layerText(c.layer)}${c.layer?.from === 'estimate' ? ' (estimate)' : ''}`] : []),
     String(c.probes.length),
     String(c.runs),
   ]);
@@ -342,7 +313,7 @@ export function capacitySummary(ctx: CapacityContext, results: readonly ProfileC
   return [
     title,
     '',
-    formatTable(header, rows, header.map((_, i) => i > 0)),
+    formatTable(header, rows, header.map((h, i) => i > 0 && h !== 'binds first')),
     ...(problems.length > 0 ? ['', ...problems] : []),
     ...results.filter((c) => c.whatIfs !== undefined && c.whatIfs.length > 0).flatMap((c) => {
       const t = whatIfCells(c, ctx.precision);
@@ -360,15 +331,16 @@ export const steadySeconds = (plan: Plan): number => secondsFromTicks(plan.durat
 
 /** report.html's capacity table: one row per profile (the baseline searches). */
 export function capacityReportTable(ctx: CapacityContext, results: readonly ProfileCapacity[]): ReportTable {
-  const header = ['profile', 'current/s', 'sustainable/s', 'headroom', 'Little N/hold', 'Erlang-B', 'busiest pool', 'probes', 'runs', 'status'];
+  const nat = ctx.plan.gateways !== undefined;
+  const header = ['profile', 'current/s', 'sustainable/s', 'headroom', 'Little N/hold', 'Erlang-B', 'busiest pool', ...(nat ? ['binds first'] : []), 'probes', 'runs', 'status'];
   return {
     title: `Capacity at a steady failure ratio ≤ ${pct(ctx.target)}`,
     header,
     rows: results.map((c) => [
       c.label, rate(c.current), c.sustainable === undefined ? '-' : `${atLeast(c)}${rate(c.sustainable.rate)}`, c.sustainable === undefined ? '-' : `${atLeast(c)}${signedPct(c.sustainable.rate / c.current - 1)}`,
-      rate(c.estimate.littleRate), rate(c.estimate.erlangRate), poolName(ctx.plan, c.estimate) ?? '-', String(c.probes.length), String(c.runs), c.status,
+      rate(c.estimate.littleRate), rate(c.estimate.erlangRate), poolName(ctx.plan, c.estimate) ?? '-', ...(nat ? [layerText(c.layer)] : []), String(c.probes.length), String(c.runs), c.status,
     ]),
-    numeric: header.map((_, i) => i >= 1 && i <= 5 || i === 7 || i === 8),
+    numeric: header.map((h, i) => i >= 1 && i <= 5 || h === 'probes' || h === 'runs'),
     note: 'All arrival rates scaled together; capacity.csv has every column, probes.csv every probe.',
   };
 }

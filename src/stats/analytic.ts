@@ -4,6 +4,7 @@ import type { Profile } from '../os/profile';
 import type { Plan, PlanWorkload } from '../sim/plan';
 import { poolLayout, poolOf } from '../sim/pool-layout';
 import { isRandomized } from '../workload/arrivals';
+import { gatewayLoads } from './gateway-loads';
 
 /**
  * Closed-form capacity estimates, to check the simulation against and to aim the capacity
@@ -142,6 +143,17 @@ export interface PoolLoad {
   hold: number;
   /** Offered load, Erlang: rate × hold. */
   load: number;
+  /** A gateway's key (./gateway-loads.ts) rather than an OS pool: the gateway's index (then `host` is the instance whose block it is, -1 for a gateway-wide key, and `sourceIp` -1). */
+  gateway?: number;
+}
+
+/** One layer's busiest pool and where it binds: the hosts' OS pools, or the gateways' keys. */
+export interface LayerEstimate {
+  layer: 'host' | 'gateway';
+  busiest: PoolLoad;
+  /** Multipliers on every rate at which its mean occupancy is its capacity, and its Erlang-B blocking the target. */
+  littleMultiplier: number;
+  erlangMultiplier: number;
 }
 
 /** The analytic figures of one variant of a plan, for its busiest pool. */
@@ -160,6 +172,8 @@ export interface PlanEstimate {
   /** Total attempts per second at those multipliers. */
   littleRate: number;
   erlangRate: number;
+  /** Each layer with traffic (the hosts' OS, then the gateways'), its busiest pool; `busiest` is the one that binds first by the model (loadModel). */
+  layers: LayerEstimate[];
 }
 
 /**
@@ -199,19 +213,46 @@ export function poolLoads(plan: Plan, variant: number, holdHint?: HoldHint): Poo
   }));
 }
 
-/** Little's-law and Erlang-B estimates for the busiest pool of a variant, scaled to total rates. */
-export function planEstimate(plan: Plan, variant: number, target: number, holdHint?: HoldHint): PlanEstimate {
-  const loads = poolLoads(plan, variant, holdHint);
-  const rate = plan.workloads.reduce((a, w) => a + w.arrivals.rate, 0);
+/** The pool with the highest offered load per port (a pool without ports that gets traffic first), or undefined. */
+function busiestOf(loads: readonly PoolLoad[]): PoolLoad | undefined {
   let busiest: PoolLoad | undefined;
-  for (const p of loads) {
-    if (p.load > 0 && (busiest === undefined || p.load / p.capacity > busiest.load / busiest.capacity)) busiest = p;
+  const per = (p: PoolLoad) => (p.capacity > 0 ? p.load / p.capacity : Infinity);
+  for (const p of loads) if (p.load > 0 && (busiest === undefined || per(p) > per(busiest))) busiest = p;
+  return busiest;
+}
+
+/** The gateways' keys as pools (./gateway-loads.ts). */
+function gatewayPools(plan: Plan): PoolLoad[] {
+  return gatewayLoads(plan, meanOpenSeconds).map((k, i) => ({
+    pool: i, host: k.host, sourceIp: -1, destination: k.destination, kind: 'connect', capacity: k.capacity, rate: k.rate, hold: k.hold, load: k.load, gateway: k.gateway,
+  }));
+}
+
+/**
+ * Little's-law and Erlang-B estimates for the busiest pool of a variant, scaled to total rates.
+ * With gateways, the busiest pool of each layer (the hosts' OS pools, the gateways' keys), and the
+ * one that binds first by the model (Little's N/hold for evenly spaced arrivals with fixed holds,
+ * else Erlang-B) is the plan's.
+ */
+export function planEstimate(plan: Plan, variant: number, target: number, holdHint?: HoldHint): PlanEstimate {
+  const rate = plan.workloads.reduce((a, w) => a + w.arrivals.rate, 0);
+  const layers: LayerEstimate[] = [];
+  const add = (layer: LayerEstimate['layer'], busiest: PoolLoad | undefined) => {
+    if (busiest === undefined) return;
+    const littleMultiplier = busiest.capacity / busiest.load;
+    layers.push({ layer, busiest, littleMultiplier, erlangMultiplier: erlangBLoad(busiest.capacity, target) / busiest.load });
+  };
+  const loads = poolLoads(plan, variant, holdHint);
+  add('host', busiestOf(loads));
+  if (plan.gateways !== undefined) add('gateway', busiestOf(gatewayPools(plan)));
+  if (layers.length === 0) {
+    return { rate, pools: loads.length, busiest: undefined, share: 0, littleMultiplier: Infinity, erlangMultiplier: Infinity, littleRate: Infinity, erlangRate: Infinity, layers };
   }
-  if (busiest === undefined) {
-    return { rate, pools: loads.length, busiest, share: 0, littleMultiplier: Infinity, erlangMultiplier: Infinity, littleRate: Infinity, erlangRate: Infinity };
-  }
-  const littleMultiplier = busiest.capacity / busiest.load;
-  const erlangMultiplier = erlangBLoad(busiest.capacity, target) / busiest.load;
+  const kind = trafficKind(plan);
+  const little = !kind.randomArrivals && kind.fixedHold;
+  const binds = (l: LayerEstimate) => (little ? l.littleMultiplier : l.erlangMultiplier);
+  const first = layers.reduce((a, l) => (binds(l) < binds(a) ? l : a));
+  const { busiest, littleMultiplier, erlangMultiplier } = first;
   return {
     rate,
     pools: loads.length,
@@ -221,5 +262,6 @@ export function planEstimate(plan: Plan, variant: number, target: number, holdHi
     erlangMultiplier,
     littleRate: littleMultiplier * rate,
     erlangRate: erlangMultiplier * rate,
+    layers,
   };
 }

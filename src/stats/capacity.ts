@@ -47,6 +47,13 @@ export interface SearchOptions {
    * inside a bracket the prediction comes from the two ends (see `aim`).
    */
   model?: (ratio: number) => number;
+  /**
+   * A bracket known from a search on an equivalent plan (the baseline's, or an earlier what-if's,
+   * whose binding pool the analytic figures cannot tell from this one's): the search starts at its
+   * `low` and, when that passes, probes its `high` next. Only where to look: the answer is still
+   * this search's own probes.
+   */
+  seed?: { low: number; high: number };
 }
 
 export interface ProbeResult {
@@ -110,12 +117,19 @@ export class CapacitySearch {
       this.lastWidth = interpolate ? width : Infinity;
       return interpolate ? aim(low, high, this.opts.target, this.opts.precision, this.predict(high) ?? this.predict(low)) : Math.sqrt(low.multiplier * high.multiplier);
     }
-    const half = 1 + this.opts.precision / 2;
+    const p = this.opts.precision;
+    const half = 1 + p / 2;
+    // A probe at the precision from the only end so far closes the bracket when the answer lies within it.
+    const close = 1 + p * 0.999;
     if (low !== undefined) {
+      const seed = this.opts.seed;
+      if (seed !== undefined && this.probes.length === 1 && seed.high > low.multiplier) return Math.min(seed.high, this.maxMultiplier);
       const predicted = this.predict(low);
+      if (predicted !== undefined && predicted * half <= low.multiplier * (1 + p)) return Math.min(low.multiplier * close, this.maxMultiplier);
       return Math.min(Math.max(low.multiplier * (1 + this.step), predicted === undefined ? 0 : predicted * half), this.maxMultiplier);
     }
     const predicted = this.predict(high!);
+    if (predicted !== undefined && predicted / half >= high!.multiplier / (1 + p)) return Math.max(high!.multiplier / close, this.minMultiplier);
     return Math.max(Math.min(high!.multiplier / (1 + this.step), predicted === undefined ? Infinity : predicted / half), this.minMultiplier);
   }
 
@@ -225,7 +239,7 @@ function stationary(plan: Plan): boolean {
  * steady window that holds as many attempts as the baseline's at `reference` (its sustainable
  * multiplier) did, the statistical footing its answer had: the window shrinks by reference /
  * multiplier, but never below MIN_STEADY_HOLDS of the longest port hold of the variant
- * (TIME_WAIT, or a keep-alive pool's idle timeout, plus the mean connection: failures come in
+ * (TIME_WAIT, a keep-alive pool's idle timeout or a gateway's hold after a FIN, plus the mean connection: failures come in
  * waves of that length) and never beyond the plan's own. Only plans whose load is the same all
  * run long are shortened (a burst, a ramp or a time window stays whole); a probe at 10 × the
  * baseline, which was the costliest of a search and mostly says "no failure", then simulates
@@ -235,7 +249,8 @@ export function probeDuration(plan: Plan, variant: number, multiplier: number, r
   const steady = plan.duration - plan.warmup;
   if (!(multiplier > reference && reference > 0) || !stationary(plan)) return plan.duration;
   const profiles = plan.variants[variant]!.profiles;
-  const hold = Math.max(...plan.workloads.map((w) => Math.max(profiles[w.host]!.timeWait, w.pool?.idleTimeout ?? 0) + new Distribution(w.duration).mean));
+  const gatewayHold = (host: number) => { const g = plan.hosts[host]!.gateway; return g === undefined ? 0 : plan.gateways![g]!.params.finHold ?? 0; };
+  const hold = Math.max(...plan.workloads.map((w) => Math.max(profiles[w.host]!.timeWait, w.pool?.idleTimeout ?? 0, gatewayHold(w.host)) + new Distribution(w.duration).mean));
   const window = Math.max((steady * reference) / multiplier, MIN_STEADY_HOLDS * hold);
   if (!Number.isFinite(window)) return plan.duration;
   return Math.min(plan.duration, plan.warmup + Math.ceil(window / 1e6) * 1e6);

@@ -2,11 +2,14 @@ import { secondsFromTicks, ticksFromSeconds } from '../engine/time';
 import { presetFamily } from '../os/presets';
 import type { Profile } from '../os/profile';
 import { POOL_DEFAULTS } from '../sim/connection-pool';
-import { type HoldHint, meanOpenSeconds } from './analytic';
+import { meanOpenSeconds } from './analytic';
+import type { WhatIf } from './what-if';
 import { type Plan, type PlanDestination, workloadIn } from '../sim/plan';
+import { FLEET_WHAT_IFS } from './fleet-what-ifs';
+import { NAT_WHAT_IFS } from './nat-what-ifs';
 
 /**
- * What-ifs for `portsim capacity`: the standard changes that buy port headroom, each a pure
+ * The what-ifs for `portsim capacity`: the standard changes that buy port headroom, each a pure
  * transformation of a plan (the input is never modified) for one variant (profile set), so the
  * capacity search can run on the changed plan exactly as on the original.
  *
@@ -14,24 +17,8 @@ import { type Plan, type PlanDestination, workloadIn } from '../sim/plan';
  * it is not offered. A what-if without `apply` is one portsim does not model yet: it is listed
  * (with `applies` saying whether it would be relevant) but not searched.
  */
-export interface WhatIf {
-  id: string;
-  title: string;
-  /** `true`, or why the change does not apply to this variant. */
-  applies(plan: Plan, variant: number): true | string;
-  /** The plan with the change made (only called when `applies` is true). Absent: not modelled yet. */
-  apply?(plan: Plan, variant: number): Plan;
-  /** What the change is for this variant, concretely (the setting and its value). */
-  detail(plan: Plan, variant: number): string;
-  /** Why portsim cannot evaluate it yet (what-ifs without `apply`). */
-  notModelled?: string;
-  /**
-   * Analytic hint: the mean port hold per attempt in the changed plan where the one-connection-
-   * per-attempt figure is wrong (./analytic.ts), so that the search starts from, and is bounded
-   * by, the changed scenario's own estimate.
-   */
-  hold?: HoldHint;
-}
+
+export type { WhatIf };
 
 /** Hosts that carry traffic in the plan (indexes). */
 const busyHosts = (plan: Plan): number[] => [...new Set(plan.workloads.map((w) => w.host))].sort((a, b) => a - b);
@@ -93,6 +80,20 @@ export function shortestTimeWait(p: Profile): { seconds: number; how: string } |
 
 const range = (r: readonly [number, number]) => `${r[0]}-${r[1]}`;
 
+/** "web: 1 → 2", a fleet's instances (`<host>/k` behind a gateway) once: "aks (60 instances): 1 → 2". */
+function sourceIpCounts(plan: Plan): string[] {
+  const groups = new Map<string, { name: string; count: number; ips: number }>();
+  for (const h of busyHosts(plan)) {
+    const host = plan.hosts[h]!;
+    const base = host.gateway !== undefined ? /^(.*)\/\d+$/.exec(host.name)?.[1] ?? host.name : host.name;
+    const key = `${base}\u0000${host.sourceIps.length}`;
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, { name: base, count: 1, ips: host.sourceIps.length });
+    else g.count++;
+  }
+  return [...groups.values()].map((g) => `${g.name}${g.count > 1 ? ` (${g.count} instances)` : ''}: ${g.ips} → ${g.ips + 1}`);
+}
+
 /** A name like `base#2` that is not in `taken`. */
 function freshName(base: string, taken: ReadonlySet<string>): string {
   for (let k = 2; ; k++) {
@@ -146,12 +147,12 @@ export function otherLimitNote(base: LimitFigures, changed: LimitFigures, search
   return undefined;
 }
 
-export const WHAT_IFS: readonly WhatIf[] = [
+const OS_WHAT_IFS: readonly WhatIf[] = [
   {
     id: 'source-ip',
     title: 'one more source IP',
     applies: () => true,
-    detail: (plan) => `+1 source IP on every client host (${busyHosts(plan).map((h) => `${plan.hosts[h]!.name}: ${plan.hosts[h]!.sourceIps.length} → ${plan.hosts[h]!.sourceIps.length + 1}`).join(', ')})`,
+    detail: (plan) => `+1 source IP on every client host (${sourceIpCounts(plan).join(', ')})`,
     apply: (plan) => ({
       ...plan,
       hosts: plan.hosts.map((h, i) => (busyHosts(plan).includes(i) ? { ...h, sourceIps: [...h.sourceIps, freshName(h.name, new Set(h.sourceIps))] } : h)),
@@ -268,3 +269,11 @@ export const WHAT_IFS: readonly WhatIf[] = [
     hold: (w, _p, standard) => (w.pool !== undefined && w.protocol === 'tcp' ? meanOpenSeconds(w) : standard),
   },
 ];
+
+/** Every what-if, the one registry: the OS's and the workload's, then the NAT layer's (./nat-what-ifs.ts, ./fleet-what-ifs.ts). */
+export const WHAT_IFS: readonly WhatIf[] = [...OS_WHAT_IFS, ...NAT_WHAT_IFS, ...FLEET_WHAT_IFS];
+
+/** The what-ifs a capacity search lists unless told which: all, but the NAT layer's only for a scenario with gateways. */
+export function defaultWhatIfs(plan: Plan): readonly WhatIf[] {
+  return plan.gateways === undefined ? WHAT_IFS.filter((w) => w.nat !== true) : WHAT_IFS;
+}

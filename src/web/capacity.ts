@@ -1,4 +1,4 @@
-import { CAPACITY_COLUMNS, capacityNotes, capacityReportTable, capacityRows, type CapacityContext, PROBE_COLUMNS, probeRows, whatIfReportTable } from '../report/capacity';
+import { capacityColumns, capacityNotes, capacityReportTable, capacityRows, type CapacityContext, PROBE_COLUMNS, probeRows, whatIfReportTable } from '../report/capacity';
 import { DEFAULT_PRECISION, DEFAULT_TARGET, searchAll } from '../report/capacity-search';
 import { capacityChart, type CapacityReportInput, capacityReportModel } from '../report/capacity-report';
 import type { ReportTable } from '../report/html';
@@ -6,7 +6,7 @@ import { runTask, type TaskOutcome } from '../report/task';
 import { parseScenario, ScenarioError } from '../scenario/load';
 import { formatDuration } from '../scenario/units';
 import { totalRate } from '../stats/capacity';
-import { WHAT_IFS } from '../stats/what-ifs';
+import { defaultWhatIfs } from '../stats/what-ifs';
 import { sha256 } from './hash';
 import { type ReportParts, TextCsv, type StudyFile } from './study';
 
@@ -60,7 +60,7 @@ export async function runCapacityStudy(file: string, text: string, progress: Cap
   };
   let probes = 0;
   let runs = 0;
-  const { results } = await searchAll(plan, WHAT_IFS, target, precision, current, (tasks) => {
+  const { results } = await searchAll(plan, defaultWhatIfs(plan), target, precision, current, (tasks) => {
     const outcomes: TaskOutcome[] = tasks.map((t) => {
       const o = runTask(t);
       progress(probes, ++runs);
@@ -70,7 +70,7 @@ export async function runCapacityStudy(file: string, text: string, progress: Cap
     progress(probes, runs);
     return Promise.resolve(outcomes);
   }, () => undefined); // no budget here: the page's Stop ends a search that takes too long
-  const capacity = new TextCsv(CAPACITY_COLUMNS);
+  const capacity = new TextCsv(capacityColumns(plan));
   for (const r of results) for (const row of capacityRows(ctx, r)) capacity.add(row);
   const probeCsv = new TextCsv(PROBE_COLUMNS);
   for (const r of results) {

@@ -28,6 +28,29 @@ describe('capacity search', () => {
     expect(s.high!.multiplier).toBeGreaterThan(2.005);
   });
 
+  test('a known bracket (seed): its low first, then its high: two probes when both hold, the answer still this search\'s own', () => {
+    const s = new CapacitySearch({ target: 0.001, precision: 0.005, start: 2.0, seed: { low: 2.0, high: 2.009 } });
+    expect(drive(s, cliff(2.005))).toEqual([2.0, 2.009]);
+    expect(s.status).toBe('ok');
+    // a seed that is wrong here (this plan fails earlier) is only where the search starts
+    const t = new CapacitySearch({ target: 0.001, precision: 0.005, start: 2.0, seed: { low: 2.0, high: 2.009 } });
+    drive(t, cliff(1.5));
+    expect(t.status).toBe('ok');
+    expect(t.low!.multiplier).toBeLessThanOrEqual(1.5);
+    expect(t.low!.multiplier).toBeGreaterThan(1.5 / 1.005);
+  });
+
+  test('with a model predicting the answer within the precision of the first probe, the second probe is at the precision from it (a failure there closes the bracket)', () => {
+    // Erlang-B on 1,000 ports: the model's answer at 0.1 %; the first probe 0.2 % above it fails with a ratio the model reads
+    const load = erlangBLoad(1000, 0.001);
+    const model = (r: number) => erlangBLoad(1000, r) / load;
+    const s = new CapacitySearch({ target: 0.001, precision: 0.005, start: 1.002, model });
+    const asked = drive(s, (m) => erlangB(1000, m * load));
+    expect(asked).toHaveLength(2);
+    expect(asked[1]).toBeCloseTo(1.002 / (1 + 0.005 * 0.999), 12);
+    expect(s.status).toBe('ok');
+  });
+
   test('a poor estimate, too low or too high: steps that double until bracketed, then bisection', () => {
     for (const start of [0.01, 50]) {
       const s = new CapacitySearch({ target: 0.001, precision: 0.005, start });

@@ -1,6 +1,6 @@
 import { ticksFromSeconds } from '../../src/engine/time';
 import { planEstimate } from '../../src/stats/analytic';
-import { NOT_BINDING, otherLimitNote, WHAT_IFS, type WhatIf } from '../../src/stats/what-ifs';
+import { defaultWhatIfs, NOT_BINDING, otherLimitNote, WHAT_IFS, type WhatIf } from '../../src/stats/what-ifs';
 import type { Plan } from '../../src/sim/plan';
 import { planOf, simplePlan } from '../helpers/scenario';
 import { existsSync, readdirSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { cli, readCsv, tempDir, tempScenario } from '../helpers/cli';
 
 /** What-ifs: which apply to which preset, and that each is a pure transformation of the plan. */
 const byId = (id: string): WhatIf => WHAT_IFS.find((w) => w.id === id)!;
-const status = (plan: Plan, v = 0) => Object.fromEntries(WHAT_IFS.map((w) => {
+// (the what-ifs a search lists for the plan: the NAT layer's only with gateways)
+const status = (plan: Plan, v = 0) => Object.fromEntries(defaultWhatIfs(plan).map((w) => {
   const a = w.applies(plan, v);
   return [w.id, a !== true ? 'not applicable' : w.apply === undefined ? 'not modelled' : 'evaluated'];
 }));

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { secondsFromTicks } from '../../engine/time';
-import { CAPACITY_COLUMNS, capacityRows, capacitySummary, type CapacityContext, PROBE_COLUMNS, probeRows, type ProfileCapacity, steadySeconds } from '../../report/capacity';
+import { capacityColumns, capacityRows, capacitySummary, type CapacityContext, PROBE_COLUMNS, probeRows, type ProfileCapacity, steadySeconds } from '../../report/capacity';
 import { DEFAULT_PRECISION, DEFAULT_TARGET, searchAll } from '../../report/capacity-search';
 import type { Row } from '../../report/rows';
 import type { LoadedScenario } from '../../scenario/load';
 import { formatDuration } from '../../scenario/units';
 import type { Plan } from '../../sim/plan';
 import { totalRate } from '../../stats/capacity';
-import { type WhatIf, WHAT_IFS } from '../../stats/what-ifs';
+import { defaultWhatIfs, type WhatIf, WHAT_IFS } from '../../stats/what-ifs';
 import { didYouMean } from '../../scenario/issues';
 import { type Budget, estimateJson, expectedAttempts } from '../../stats/estimate';
 import { checkBatches } from '../budget';
@@ -93,9 +93,9 @@ async function runRound(tasks: readonly TaskSpec[], jobs: number | undefined): P
 }
 
 /** The what-ifs --what-ifs names (all by default, none with --no-what-ifs); an unknown id is exit 2 with a did-you-mean. */
-export function chosenWhatIfs(option: boolean | readonly string[] | undefined): readonly WhatIf[] {
+export function chosenWhatIfs(option: boolean | readonly string[] | undefined, plan: Plan): readonly WhatIf[] {
   if (option === false) return [];
-  if (option === undefined || option === true) return WHAT_IFS;
+  if (option === undefined || option === true) return defaultWhatIfs(plan);
   const ids = WHAT_IFS.map((w) => w.id);
   for (const id of option) {
     if (!ids.includes(id)) throw new ExitError(`--what-ifs: unknown change "${id}".${didYouMean(id, ids)} Changes: ${ids.join(', ')}`);
@@ -135,13 +135,13 @@ async function searchAndWrite(loaded: LoadedScenario, opts: CapacityOptions, io:
 
   // Each stage's work is checked before it runs, against the most its searches may simulate: the baselines first, the what-ifs once the baselines' answers fix their caps.
   const budget = { ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), ...(opts.budget !== undefined ? { budget: opts.budget } : {}) };
-  const { results, work } = await searchAll(plan, chosenWhatIfs(opts.whatIfs), target, precision, current, (tasks) => runRound(tasks, opts.jobs),
+  const { results, work } = await searchAll(plan, chosenWhatIfs(opts.whatIfs, plan), target, precision, current, (tasks) => runRound(tasks, opts.jobs),
     (bounds, done) => checkBatches(bounds, 'this capacity search', { ...budget, done }));
   const allRuns = [...results, ...results.flatMap((r) => (r.whatIfs ?? []).flatMap((w) => (w.capacity === undefined ? [] : [w.capacity])))];
 
   const writer = new ResultsWriter(dir);
   try {
-    const csv = writer.csv('capacity.csv', CAPACITY_COLUMNS);
+    const csv = writer.csv('capacity.csv', capacityColumns(plan));
     const rows = results.flatMap((r) => capacityRows(ctx, r));
     for (const row of rows) csv.add(row);
     const probes = writer.csv('probes.csv', PROBE_COLUMNS);
