@@ -37,6 +37,21 @@ export function gcpVmsPerIp(minPortsPerVm: number, portsPerIp = 64_512): number 
   return Math.floor(portsPerIp / minPortsPerVm);
 }
 
+/**
+ * GCP Cloud NAT dynamic port allocation (maxPortsPerVm > 0): the most ports a VM's allocation
+ * reaches when every VM grows alike. Each VM starts at the minimum and doubles (the kernel's rule,
+ * ../kernel/assembly/nat.ts natGrow) up to the maximum, taking ports the NAT IPs have unallocated:
+ * IPs × 64,512 less every VM's minimum, shared evenly by the `vms` VMs (an assumption: a VM that
+ * grows first can take more). The minimum when dynamic allocation is off.
+ */
+export function gcpDynamicPorts(min: number, max: number, ips: number, vms: number, portsPerIp = 64_512): number {
+  if (max <= min || vms <= 0) return min;
+  const share = min + (ips * portsPerIp - vms * min) / vms;
+  let ports = min;
+  while (ports * 2 <= max && ports * 2 <= share) ports *= 2;
+  return ports;
+}
+
 /** AWS NAT Gateway: concurrent connections to one destination, 55,000 per NAT IP (AWS-GW23). */
 export function awsConcurrentPerDestination(ips: number, perIp = 55_000): number {
   return ips * perIp;
@@ -105,7 +120,11 @@ export function vendorArithmetic(g: GatewaySizing): string {
     }
     case 'gcp-nat': {
       const perIp = gcpVmsPerIp(p.minPortsPerVm!, p.portsPerIp);
-      return `VMs per IP = ⌊${n(p.portsPerIp!)} / ${n(p.minPortsPerVm!)} minimum ports⌋ = ${n(perIp)}; ${ip} serve${g.ips === 1 ? 's' : ''} ${n(g.ips * perIp)} VMs, ${g.instances} behind it, ${n(p.minPortsPerVm!)} ports each`;
+      const fixed = `VMs per IP = ⌊${n(p.portsPerIp!)} / ${n(p.minPortsPerVm!)} minimum ports⌋ = ${n(perIp)}; ${ip} serve${g.ips === 1 ? 's' : ''} ${n(g.ips * perIp)} VMs, ${g.instances} behind it, ${n(p.minPortsPerVm!)} ports each`;
+      if ((p.maxPortsPerVm ?? 0) <= 0) return fixed;
+      const vms = Math.min(g.instances, g.ips * perIp);
+      const grown = gcpDynamicPorts(p.minPortsPerVm!, p.maxPortsPerVm!, g.ips, vms, p.portsPerIp);
+      return `${fixed} at the start; dynamic allocation up to ${n(p.maxPortsPerVm!)}: ${ip} × ${n(p.portsPerIp!)} − ${vms} × ${n(p.minPortsPerVm!)} = ${n(g.ips * p.portsPerIp! - vms * p.minPortsPerVm!)} unallocated, ${n((g.ips * p.portsPerIp! - vms * p.minPortsPerVm!) / vms)} more per VM if all grow alike: ${n(grown)} ports each (doubling from ${n(p.minPortsPerVm!)})`;
     }
     case 'aws-natgw':
       return `${n(p.perDestinationCap!)} concurrent connections per IP to one destination × ${ip} = ${n(awsConcurrentPerDestination(g.ips, p.perDestinationCap))}, shared by all ${g.instances} instances`;

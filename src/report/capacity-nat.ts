@@ -99,6 +99,9 @@ export function natNotes(plan: Plan, estimate: PlanEstimate, simulated: string |
   } else if (kind.fixedHold) {
     notes.push("Evenly spaced arrivals with a fixed hold fill a pool exactly at N/hold: the simulated answer sits at Little's figure within the precision.");
   }
+  if (g.preset === 'gcp-nat' && ((g.params.maxPortsPerVm ?? 0) > 0 || (g.steps ?? []).some((s) => (s.maxPortsPerVm ?? 0) > 0))) {
+    notes.push("Dynamic port allocation: the figures take each VM at the most it can grow to by doubling from the minimum, up to maxPortsPerVm, with the NAT IPs' unallocated ports (IPs × 64,512 less every VM's minimum) shared evenly by the VMs (an assumption: the busiest VM assumed to get only its share; one that grows first can take more, and the others then stop lower). Growth happens at once when a destination fills the allocation, so the steady figures ignore the climb.");
+  }
   if (g.steps !== undefined) {
     notes.push('The gateway changes during the run (events): the figures take the smallest size in force during the steady window; flows lost at a change, and the waves one hold later, are not in any formula.');
   }

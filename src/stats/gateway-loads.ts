@@ -1,4 +1,5 @@
 import { secondsFromTicks } from '../engine/time';
+import { gcpDynamicPorts } from '../nat/arithmetic';
 import type { PlanGateway } from '../nat/plan-gateway';
 import type { Plan, PlanWorkload } from '../sim/plan';
 
@@ -11,9 +12,20 @@ import type { Plan, PlanWorkload } from '../sim/plan';
  * after a reset) for the same destination; an instance a GCP gateway does not serve has none.
  */
 
-/** A gateway's ports per key and the instances it serves, while the steady window runs (its smallest over the gateway's changes then). */
+/**
+ * A gateway's ports per key and the instances it serves, while the steady window runs (its
+ * smallest over the gateway's changes then). GCP with dynamic allocation: the most a VM grows to
+ * when all grow alike (../nat/arithmetic.ts gcpDynamicPorts), not the minimum it starts at.
+ */
 export function steadySizing(plan: Plan, g: PlanGateway): { capacity: number; servedInstances: number } {
-  const sizes = [{ t: 0, capacity: g.capacity, servedInstances: g.servedInstances }, ...(g.steps ?? [])];
+  const first = { t: 0, capacity: g.capacity, servedInstances: g.servedInstances, instances: g.instances, ips: g.ips.length, maxPortsPerVm: g.params.maxPortsPerVm };
+  let max = g.params.maxPortsPerVm ?? 0;
+  const sizes = [first, ...(g.steps ?? [])].map((s) => {
+    max = s.maxPortsPerVm ?? max;
+    if (g.preset !== 'gcp-nat' || max <= 0) return s;
+    const vms = Math.min(s.instances, s.servedInstances);
+    return { ...s, capacity: gcpDynamicPorts(s.capacity, max, s.ips, vms, g.params.portsPerIp) };
+  });
   // the size in force when the steady window starts, and every change during it
   const from = sizes.reduce((k, s, i) => (s.t <= plan.warmup ? i : k), 0);
   const live = sizes.slice(from).filter((s, i) => i === 0 || s.t < plan.duration);

@@ -1,4 +1,4 @@
-import { azureOutboundRulePorts, gatewaySize, gcpVmsPerIp, perInstance } from '../nat/arithmetic';
+import { azureOutboundRulePorts, gatewaySize, gcpDynamicPorts, gcpVmsPerIp, perInstance } from '../nat/arithmetic';
 import type { PlanGateway } from '../nat/plan-gateway';
 import { GATEWAY_PRESETS, type GatewayParamName, type GatewayPresetName, presetParams } from '../nat/presets';
 import { secondsFromTicks } from '../engine/time';
@@ -9,7 +9,8 @@ import type { WhatIf } from './what-if';
 /**
  * What-ifs for the NAT layer (cloud-nat.md §7; #13): one more NAT IP, an Azure outbound rule with
  * the most ports per instance that fit, Azure NAT Gateway instead of the load balancer, GCP's
- * minimum ports per VM raised as far as every VM keeps a block, and the same traffic on twice or
+ * minimum ports per VM raised as far as every VM keeps a block, GCP's dynamic port allocation on
+ * (Google's default maximum, 65,536), and the same traffic on twice or
  * half the instances. Each is a pure change of the plan's gateways (and fleets), re-sized by the
  * vendors' arithmetic (../nat/arithmetic.ts), so the capacity search runs the changed plan as any
  * other. Listed only for a scenario with gateways.
@@ -79,7 +80,7 @@ function moreIps(g: PlanGateway, plan: Plan): true | string {
   if (b.capacity > a.capacity || b.servedInstances > a.servedInstances && a.servedInstances < mostInstances(g)) return true;
   if (g.preset === 'azure-lb' && g.params.allocatedOutboundPorts! > 0) return `${g.name}'s outbound rule fixes ${n(g.params.allocatedOutboundPorts!)} ports per instance: another frontend IP gives none more unless the rule is raised (see outbound-rule)`;
   if (g.preset === 'azure-lb') return `${g.name}'s default allocation is already at its ${n(g.params.defaultPortsCap!)}-port cap per instance: more IPs need an outbound rule (see outbound-rule)`;
-  if (g.preset === 'gcp-nat') return `every VM behind ${g.name} already has its block: another IP serves more VMs but gives none more ports (see gcp-min-ports)`;
+  if (g.preset === 'gcp-nat') return `every VM behind ${g.name} already has its block: another IP serves more VMs but gives none more ports (see gcp-min-ports, gcp-dynamic)`;
   return `another IP gives ${g.name} no more ports`;
 }
 
@@ -102,6 +103,21 @@ function gcpMost(g: PlanGateway): number {
 function higherMin(g: PlanGateway): true | string {
   const most = gcpMost(g);
   return most > g.params.minPortsPerVm! ? true : `${g.name}'s ${n(g.params.minPortsPerVm!)} ports per VM is already the most with which its ${g.ips.length} IP${g.ips.length === 1 ? '' : 's'} serve${g.ips.length === 1 ? 's' : ''} all ${mostInstances(g)} VMs: add a NAT IP first (see nat-ip)`;
+}
+
+/** GCP dynamic allocation's maximum the what-if sets: Google's documented default (cloud-nat.md §4, TF-NAT). */
+const GCP_DEFAULT_MAX = 65_536;
+/** Dynamic allocation's smallest minimum (TF-NAT): a static minimum below it is raised to it. */
+const GCP_DYNAMIC_MIN = 32;
+
+const gcpDynamic = (g: PlanGateway): boolean => (g.params.maxPortsPerVm ?? 0) > 0 || (g.steps ?? []).some((s) => (s.maxPortsPerVm ?? 0) > 0);
+const dynamicMin = (g: PlanGateway): number => Math.max(g.params.minPortsPerVm!, GCP_DYNAMIC_MIN);
+
+function canGrow(g: PlanGateway): true | string {
+  if (gcpDynamic(g)) return `${g.name} already has dynamic port allocation (maxPortsPerVm ${n(Math.max(g.params.maxPortsPerVm ?? 0, ...(g.steps ?? []).map((s) => s.maxPortsPerVm ?? 0)))})`;
+  if (dynamicMin(g) >= GCP_DEFAULT_MAX) return `${g.name}'s minimum ${n(g.params.minPortsPerVm!)} leaves no room below the ${n(GCP_DEFAULT_MAX)} maximum`;
+  if (g.ips.length * gcpVmsPerIp(dynamicMin(g), g.params.portsPerIp) < mostInstances(g)) return `dynamic allocation needs a minimum of at least ${GCP_DYNAMIC_MIN} ports per VM, with which ${g.name}'s ${g.ips.length} IP${g.ips.length === 1 ? '' : 's'} would not serve all ${mostInstances(g)} VMs: add a NAT IP first (see nat-ip)`;
+  return true;
 }
 
 const hold = (g: PlanGateway) => `${secondsFromTicks(g.params.finHold ?? 0)} s`;
@@ -159,6 +175,22 @@ export const NAT_WHAT_IFS: readonly WhatIf[] = [
     apply: (plan) => {
       const mine = concerned(plan, ['gcp-nat'], higherMin);
       return withGateways(plan, (g, i) => (mine.has(i) ? resizeGateway(g, { params: { minPortsPerVm: gcpMost(g) } }) : g));
+    },
+  },
+  {
+    id: 'gcp-dynamic',
+    title: "GCP Cloud NAT's dynamic port allocation enabled",
+    nat: true,
+    applies: (plan) => appliesTo(plan, ['gcp-nat'], canGrow, 'no GCP Cloud NAT in the scenario'),
+    detail: (plan) => [...concerned(plan, ['gcp-nat'], canGrow)].map((i) => {
+      const g = plan.gateways![i]!, min = dynamicMin(g);
+      const vms = Math.min(mostInstances(g), g.ips.length * gcpVmsPerIp(min, g.params.portsPerIp));
+      const grown = gcpDynamicPorts(min, GCP_DEFAULT_MAX, g.ips.length, vms, g.params.portsPerIp);
+      return `${g.name}: maxPortsPerVm 0 → ${n(GCP_DEFAULT_MAX)} (Google's documented default maximum), minPortsPerVm ${n(g.params.minPortsPerVm!)}${min === g.params.minPortsPerVm ? ' kept' : ` → ${min} (the least dynamic allocation takes)`}; each VM starts at ${n(min)} and doubles when a destination fills it, with the ${n(g.ips.length * g.params.portsPerIp! - vms * min)} ports its ${g.ips.length} IP${g.ips.length === 1 ? '' : 's'} leave unallocated: ${n(grown)} per VM if all ${vms} grow alike (instead of ${poolWords(plan, g)})`;
+    }).join('; '),
+    apply: (plan) => {
+      const mine = concerned(plan, ['gcp-nat'], canGrow);
+      return withGateways(plan, (g, i) => (mine.has(i) ? resizeGateway(g, { params: { minPortsPerVm: dynamicMin(g), maxPortsPerVm: GCP_DEFAULT_MAX } }) : g));
     },
   },
 ];

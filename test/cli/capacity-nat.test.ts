@@ -49,6 +49,23 @@ workloads:
     connection: { duration: 0s, closedBy: client }
 `;
 
+const gcp = `
+name: gcp2
+duration: 10m
+warmup: 5m
+gateways:
+  - { name: cloudnat, preset: gcp-nat, ips: 1, minPortsPerVm: 64, portsPerIp: 1024 }
+hosts:
+  - { name: gke, profile: linux, via: cloudnat, instances: 2, ratePer: instance }
+destinations:
+  - { name: api, address: 20.0.0.2:443 }
+workloads:
+  - name: q
+    host: gke
+    arrivals: { type: constant, rate: 0.5/s }
+    connection: { duration: 100ms, closedBy: client }
+`;
+
 const within = (x: number, expected: number, below: number) => x <= expected / 0.999 && x >= expected * (1 - below);
 const rows = (dir: string) => Object.fromEntries(readCsv(join(dir, 'capacity.csv')).map((r) => [r.change!, r]));
 
@@ -75,6 +92,22 @@ describe('capacity with a gateway', () => {
     expect(r.out).toMatch(/Vendor arithmetic, lb \(azure-lb\): default table/);
     expect(r.out).toMatch(/Blocks are per instance and never lent/);
     expect(readFileSync(join(out, 'capacity.csv'), 'utf8').split('\n')[0]).toMatch(/,other_limit,binding_layer,binding_layer_from,vendor_figure$/);
+  });
+
+  test('GCP Cloud NAT, static 64 ports binds; gcp-dynamic: each VM grows to its share of what the IP leaves unallocated, and the answer is Little on that', async () => {
+    // 2 VMs, an IP of 1,024 ports: 1,024 − 2 × 64 = 896 unallocated, 448 each: 64 → 128 → 256 → 512 per VM
+    // (exactly 896 taken), held 0.1 s + 120 s: 2 × 512 / 120.1 = 8.526/s (static: 2 × 64 / 120.1 = 1.066/s)
+    const out = tempDir();
+    const r = await cli('capacity', tempScenario(gcp), '--out', out, '--no-report', '--jobs', '2', '--what-ifs', 'gcp-dynamic');
+    expect(r.code).toBe(0);
+    const csv = rows(out);
+    expect(within(Number(csv.baseline!.sustainable_rate_per_s), (2 * 64) / 120.1, 0.01)).toBe(true);
+    expect(csv.baseline).toMatchObject({ binding_layer: 'gateway:cloudnat', pool_capacity: '64' });
+    const dyn = csv['gcp-dynamic']!;
+    expect(dyn).toMatchObject({ status: 'ok', pool_capacity: '512', binding_layer: 'gateway:cloudnat' });
+    expect(within(Number(dyn.sustainable_rate_per_s), (2 * 512) / 120.1, 0.01)).toBe(true);
+    expect(dyn.change_detail).toContain('maxPortsPerVm 0 → 65,536');
+    expect(dyn.vendor_figure).toContain('1 IP × 1,024 − 2 × 64 = 896 unallocated, 448 more per VM if all grow alike: 512 ports each');
   });
 
   test('Azure NAT Gateway over one Linux host: the OS binds first (EADDRNOTAVAIL before the gateway runs out)', async () => {

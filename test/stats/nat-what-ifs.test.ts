@@ -107,7 +107,7 @@ describe('NAT what-ifs change the plan as the vendor says', () => {
     expect(JSON.stringify(s14)).toBe(before);
     const plain = simplePlan({ profile: 'linux', rate: '1/s' });
     expect(defaultWhatIfs(plain).some((w) => w.nat === true)).toBe(false);
-    expect(defaultWhatIfs(s14).map((w) => w.id)).toEqual(expect.arrayContaining(['nat-ip', 'outbound-rule', 'nat-gateway', 'gcp-min-ports', 'more-instances', 'fewer-instances']));
+    expect(defaultWhatIfs(s14).map((w) => w.id)).toEqual(expect.arrayContaining(['nat-ip', 'outbound-rule', 'nat-gateway', 'gcp-min-ports', 'gcp-dynamic', 'more-instances', 'fewer-instances']));
   });
 
   test('nat-ip: a second frontend IP doubles the default table\'s 512 to its 1,024 cap', () => {
@@ -140,6 +140,28 @@ describe('NAT what-ifs change the plan as the vendor says', () => {
     expect(p.gateways![0]).toMatchObject({ capacity: 4096, params: expect.objectContaining({ minPortsPerVm: 4096 }) });
     expect(p.gateways![0]!.servedInstances).toBeGreaterThanOrEqual(10);
     expect(byId('gcp-min-ports').applies(fleet({ preset: 'gcp-nat', instances: 1008, rate: '0.01/s' }), 0)).toMatch(/already the most with which its 1 IP serves all 1008 VMs/);
+  });
+
+  test('gcp-dynamic: maxPortsPerVm 0 → 65,536 (Google\'s default maximum), the minimum kept (raised to 32 if below); each VM grows to its even share of the unallocated ports', () => {
+    const gcp = deepFreeze(fleet({ preset: 'gcp-nat', instances: 40, rate: '2/s', duration: '200ms' }));
+    const p = byId('gcp-dynamic').apply!(gcp, 0);
+    const g = p.gateways![0]!, was = gcp.gateways![0]!;
+    expect(g.params).toEqual({ ...was.params, maxPortsPerVm: 65_536 });
+    expect(g).toEqual({ ...was, params: g.params });
+    expect(p.hosts).toBe(gcp.hosts);
+    expect(p.workloads).toBe(gcp.workloads);
+    // 64,512 − 40 × 64 = 61,952 unallocated, 1,548.8 more each: 64 + 1,548.8 = 1,612.8 → 1,024 by doubling
+    expect(planEstimate(p, 0, T).busiest).toMatchObject({ gateway: 0, capacity: 1024 });
+    expect(planEstimate(p, 0, T).littleRate).toBeCloseTo((40 * 1024) / 120.2, 6);
+    expect(planEstimate(gcp, 0, T).littleRate).toBeCloseTo((40 * 64) / 120.2, 6);
+    expect(byId('gcp-dynamic').detail(gcp, 0)).toContain('maxPortsPerVm 0 → 65,536 (Google\'s documented default maximum), minPortsPerVm 64 kept');
+    expect(byId('gcp-dynamic').detail(gcp, 0)).toContain('61,952 ports its 1 IP leave unallocated: 1,024 per VM if all 40 grow alike');
+    const low = byId('gcp-dynamic').apply!(fleet({ preset: 'gcp-nat', instances: 2, rate: '1/s', extra: ', minPortsPerVm: 16' }), 0).gateways![0]!;
+    expect(low).toMatchObject({ capacity: 32, params: expect.objectContaining({ minPortsPerVm: 32, maxPortsPerVm: 65_536 }) });
+    // the already dynamic and the other clouds: not applicable, with the reason
+    expect(byId('gcp-dynamic').applies(p, 0)).toBe('gw already has dynamic port allocation (maxPortsPerVm 65,536)');
+    expect(byId('gcp-dynamic').applies(fleet({ preset: 'gcp-nat', instances: 2, rate: '1/s', extra: ', minPortsPerVm: 32, maxPortsPerVm: 128' }), 0)).toMatch(/already has dynamic port allocation \(maxPortsPerVm 128\)/);
+    expect(byId('gcp-dynamic').applies(s14, 0)).toBe('no GCP Cloud NAT in the scenario');
   });
 
   test('more/fewer instances: the same total traffic, the gateway re-sized by its pool size (Azure: 120 → 256 each, 30 → 1,024 each)', () => {
