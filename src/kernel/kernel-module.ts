@@ -46,6 +46,7 @@ export interface KernelExports {
   requestsInit(...args: (number | boolean)[]): void;
   /** The NAT layer's regions (./assembly/nat.ts), for plans with gateways. */
   natInit(hosts: number, keys: number, gateways: number, stats: number, pools: number, nGateways: number, nKeys: number, events: number, nEvents: number, ghosts: number): void;
+  masqInit(gateways: number, keys: number, blocks: number, poolSlots: number, slots: number, nGateways: number): void;
   start(): void;
   runChunk(max: number): number;
   finish(): void;
@@ -59,7 +60,7 @@ export interface KernelExports {
 }
 
 /** A gateway's figures over a sample interval, as the kernel hands them out (./assembly/nat.ts natSample). */
-export type NatSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number, lost: number, idle: number, allocated: number) => void;
+export type NatSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number, lost: number, idle: number, allocated: number, missed: number) => void;
 
 /** A kernel instance on a fresh memory of `bytes` bytes (the math test uses it too). */
 export function instantiate(module: WebAssembly.Module, bytes: number, sample: KernelSample = () => {}, natSample: NatSample = () => {}): { exports: KernelExports; memory: WebAssembly.Memory } {

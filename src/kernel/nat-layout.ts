@@ -1,4 +1,5 @@
 import type { Tick } from '../engine/time';
+import type { RandomStreams } from '../random/stream';
 import type { Plan } from '../sim/plan';
 
 /**
@@ -28,6 +29,8 @@ export interface GatewayFigures {
   lostFlows: number;
   /** Mappings the gateway's idle timeout ended while their connection was open (AWS IdleTimeoutCount). */
   idleTimeouts: number;
+  /** Linux masquerade: SYNs dropped although the NAT IP had a free port for that destination (the 128-probe search missed it). */
+  missedFreePorts: number;
 }
 const FIGURES: readonly (keyof GatewayFigures)[] = ['attempts', 'failures', 'steadyFailures', 'firstFailure', 'active', 'held', 'peakActive', 'peakUsed'];
 /**
@@ -35,28 +38,34 @@ const FIGURES: readonly (keyof GatewayFigures)[] = ['attempts', 'failures', 'ste
  * flows and idle timeouts, each over the run and over the interval, then the idle timeout (ticks),
  * then dynamic allocation's unallocated ports, most per VM, most one VM had over the interval.
  */
-const STRIDE = 20;
-const LOST = 12, IDLE = 14, IDLE_AFTER = 16, FREE = 17, MAX_ALLOC = 18;
+const STRIDE = 22;
+const LOST = 12, IDLE = 14, IDLE_AFTER = 16, FREE = 17, MAX_ALLOC = 18, MISSED = 20;
+/** Linux masquerade's search range: 1024-65535 (./assembly/masquerade.ts). */
+const MASQ_RANGE = 64_512;
 /** Bytes of a change in NATE: f64 time, i32 host (-1: the gateway's own), capacity, keys to check, gateway, unallocated ports added, most per VM. */
 const EVENT_BYTES = 32;
 
 /** A gateway's figures over one sample interval ending at `t` (ticks), as ./assembly/nat.ts natSample emits them. */
-export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number; lost: number; idle: number; allocated: number }
+export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number; lost: number; idle: number; allocated: number; missed: number }
 
 /** Lanes the NAT layer adds to the kernel's (their delays; each starts with `firstCapacity` entries and grows). */
 export interface NatLanes { delay: Tick[]; cap: number[] }
 
 export interface NatLayout {
   /** Bytes of the four regions. */
-  bytes: { hosts: number; keys: number; gateways: number; stats: number; pools: number; events: number; ghosts: number };
-  /** Writes the regions at `at` (byte offsets into `buf`). */
-  fill(buf: ArrayBuffer, at: NatRegions): void;
+  bytes: NatRegions;
+  /** Writes the regions at `at` (byte offsets into `buf`); masquerade gateways' random streams from `streams`. */
+  fill(buf: ArrayBuffer, at: NatRegions, streams: RandomStreams): void;
   /** The gateways' figures from the stats region. */
   figures(buf: ArrayBuffer, at: NatRegions, intervals: GatewayInterval[]): NatFigures;
   /** Gateways, keys and changes, for natInit. */
   counts: { gateways: number; keys: number; events: number };
 }
-export interface NatRegions { hosts: number; keys: number; gateways: number; stats: number; pools: number; events: number; ghosts: number }
+export interface NatRegions {
+  hosts: number; keys: number; gateways: number; stats: number; pools: number; events: number; ghosts: number;
+  /** Linux masquerade's port search (./assembly/masquerade.ts: MQG, MQK, MQB, MQP, MQC). */
+  masqGateways: number; masqKeys: number; masqBlocks: number; masqPools: number; masqSlots: number;
+}
 
 /** What the NAT layer reports of a run: per gateway its figures, per OS pool its attempts the gateway dropped, per sample interval and gateway its figures. */
 export interface NatFigures { gateways: GatewayFigures[]; poolFailures: number[]; intervals: GatewayInterval[] }
@@ -65,7 +74,8 @@ export interface NatFigures { gateways: GatewayFigures[]; poolFailures: number[]
  * The NAT layout of a plan (undefined without gateways); its lanes are appended to `lanes`
  * (the kernel's list, one entry per lane), each with `firstCapacity` entries.
  */
-export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, nPools: number): NatLayout | undefined {
+export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, poolSizes: readonly number[]): NatLayout | undefined {
+  const nPools = poolSizes.length;
   const gateways = plan.gateways;
   if (gateways === undefined) return undefined;
   const nDest = plan.destinations.length;
@@ -93,10 +103,12 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, nP
   });
   const events = natEvents(plan, nDest);
   const keyGateway = gateways.flatMap((g, i) => new Array<number>((g.perInstance ? laidOut[i]! : 1) * nDest).fill(i));
+  const masq = masqLayout(plan, keyGateway, poolSizes);
   return {
-    bytes: { hosts: hosts.length * 16, keys: nKeys * 8, gateways: gateways.length * 16 + 16, stats: gateways.length * STRIDE * 8, pools: nPools * 8, events: events.length * EVENT_BYTES, ghosts: nKeys * 4 },
+    bytes: { hosts: hosts.length * 16, keys: nKeys * 8, gateways: gateways.length * 16 + 16, stats: gateways.length * STRIDE * 8, pools: nPools * 8, events: events.length * EVENT_BYTES, ghosts: nKeys * 4, ...masq.bytes },
     counts: { gateways: gateways.length, keys: nKeys, events: events.length },
-    fill(buf, at) {
+    fill(buf, at, streams) {
+      masq.fill(buf, at, streams);
       const H = new Int32Array(buf, at.hosts, hosts.length * 4);
       hosts.forEach((row, i) => H.set(row, i * 4));
       const K = new Int32Array(buf, at.keys, nKeys * 2);
@@ -119,7 +131,7 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, nP
       const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
       return {
         intervals,
-        gateways: gateways.map((_, g) => ({ ...Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])), lostFlows: S[g * STRIDE + LOST]!, idleTimeouts: S[g * STRIDE + IDLE]! }) as unknown as GatewayFigures),
+        gateways: gateways.map((_, g) => ({ ...Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])), lostFlows: S[g * STRIDE + LOST]!, idleTimeouts: S[g * STRIDE + IDLE]!, missedFreePorts: S[g * STRIDE + MISSED]! }) as unknown as GatewayFigures),
         poolFailures: Array.from(new Float64Array(buf, at.pools, nPools)),
       };
     },
@@ -156,4 +168,39 @@ function natEvents(plan: Plan, nDest: number): NatEvent[] {
     }
   });
   return out.map((e, i) => ({ e, i })).sort((a, b) => a.e.t - b.e.t || a.i - b.i).map((x) => x.e);
+}
+
+/**
+ * Linux masquerade's regions (./assembly/masquerade.ts's header): per gateway its stream, NAT IPs
+ * laid out (the most it has over the run) and range size; per key its blocks' offset (-1: not
+ * masquerade); per masquerade key and IP a block of (1 + ⌈size / 32⌉) i32; per pool its first
+ * slot and per slot the NAT port (only when some gateway is a masquerade).
+ */
+function masqLayout(plan: Plan, keyGateway: readonly number[], poolSizes: readonly number[]) {
+  const gateways = plan.gateways!;
+  const size = gateways.map((g) => (g.preset === 'linux-masquerade' ? Math.min(g.params.portsPerIp ?? MASQ_RANGE, MASQ_RANGE) : 0));
+  const ips = gateways.map((g) => Math.max(g.ips.length, ...(g.steps ?? []).map((s) => s.ips)));
+  const blockBytes = (g: number): number => ips[g]! * (1 + Math.ceil(size[g]! / 32)) * 4;
+  let off = 0;
+  const keyAt = keyGateway.map((g) => {
+    if (size[g] === 0) return -1;
+    off += blockBytes(g);
+    return off - blockBytes(g);
+  });
+  const any = off > 0;
+  const slotBase = poolSizes.map((_, p) => poolSizes.slice(0, p).reduce((a, b) => a + b, 0));
+  const slots = poolSizes.reduce((a, b) => a + b, 0);
+  return {
+    bytes: { masqGateways: gateways.length * 32, masqKeys: keyGateway.length * 4, masqBlocks: off, masqPools: any ? poolSizes.length * 4 : 0, masqSlots: any ? slots * 4 : 0 },
+    fill(buf: ArrayBuffer, at: NatRegions, streams: RandomStreams): void {
+      gateways.forEach((g, i) => {
+        const G = new Int32Array(buf, at.masqGateways + i * 32, 8);
+        if (size[i] === 0) return;
+        G.set(streams.stream(`gateway/${g.name}/masquerade`).state);
+        G.set([0, ips[i]!, size[i]!], 4);
+      });
+      new Int32Array(buf, at.masqKeys, keyAt.length).set(keyAt);
+      if (any) new Int32Array(buf, at.masqPools, slotBase.length).set(slotBase);
+    },
+  };
 }

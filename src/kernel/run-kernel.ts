@@ -82,8 +82,8 @@ export function runKernel(
   const L = layOut(plan, variant, initial, levels);
   const streams = new RandomStreams(plan.seed, replication);
   const intervals: GatewayInterval[] = [];
-  const natSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number, lost: number, idle: number, allocated: number) =>
-    intervals.push({ t, gateway, attempts, failures, peakActive, peakUsed, active, held, lost, idle, allocated });
+  const natSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number, lost: number, idle: number, allocated: number, missed: number) =>
+    intervals.push({ t, gateway, attempts, failures, peakActive, peakUsed, active, held, lost, idle, allocated, missed });
   const { exports: k, memory } = instantiate(module, L.end, onSample, natSample);
   if (k.heapBase() > FIRST) throw new Error(`kernel: static data (${k.heapBase()} bytes) overlaps its regions`);
   const buf = memory.buffer;
@@ -97,9 +97,10 @@ export function runKernel(
     at.slots, at.heap, at.lanes, at.laneDelay, at.stats, at.thresh, at.hist, at.histT, at.poolStat);
   fillRequests(k, buf, L.requests, L.workloads, L.base, streams, initial.workloadRetries);
   if (L.nat !== undefined) {
-    L.nat.layout.fill(buf, L.nat.at);
+    L.nat.layout.fill(buf, L.nat.at, streams);
     const n = L.nat.at, c = L.nat.layout.counts;
     k.natInit(n.hosts, n.keys, n.gateways, n.stats, n.pools, c.gateways, c.keys, n.events, c.events, n.ghosts);
+    k.masqInit(n.masqGateways, n.masqKeys, n.masqBlocks, n.masqPools, n.masqSlots, c.gateways);
   }
   run(k, memory, L);
   const gateways = L.nat?.layout.figures(memory.buffer, L.nat.at, intervals);
@@ -117,7 +118,7 @@ function layOut(plan: Plan, variant: number, initial: StatsArrays, levels: reado
   const size = layout.info.map((i) => profiles[i.host]!.portRange[1] - profiles[i.host]!.portRange[0] + 1);
   const slots = size.reduce((a, b) => a + b, 0);
   const lanes = planLanes(plan, layout, profiles, size);
-  const natPlan = natLayout(plan, lanes, FIRST_CAPACITY, layout.info.length);
+  const natPlan = natLayout(plan, lanes, FIRST_CAPACITY, size);
   const nPick = workloads.reduce((a, w) => a + w.destinations.length, 0);
   const r = new Regions();
   const at = regionsOf(r, { nPools, nHosts, nWl, nDest, nSlots, nPick, slots, nLanes: lanes.delay.length, counters: initial.counters.length, thresholds: levels.length, buckets: initial.histogramCounts.length });
@@ -146,8 +147,7 @@ function layOut(plan: Plan, variant: number, initial: StatsArrays, levels: reado
   const base = size.map((_, p) => size.slice(0, p).reduce((x, y) => x + y, 0));
   const requests = layOutRequests(workloads, nDest, nPools, slots, (bytes) => r.take(bytes));
   const nat = natPlan === undefined ? undefined
-    : { layout: natPlan, at: { hosts: r.take(natPlan.bytes.hosts), keys: r.take(natPlan.bytes.keys), gateways: r.take(natPlan.bytes.gateways), stats: r.take(natPlan.bytes.stats), pools: r.take(natPlan.bytes.pools),
-      events: r.take(natPlan.bytes.events), ghosts: r.take(natPlan.bytes.ghosts) } };
+    : { layout: natPlan, at: Object.fromEntries(Object.entries(natPlan.bytes).map(([name, bytes]) => [name, r.take(bytes)])) as unknown as NatRegions };
   return { ...(nat !== undefined ? { nat } : {}), layout, profiles, workloads, nPools, nHosts, nWl, nDest, nSlots, nPick, size, slots, lanes, at, trafficAt, traffic,
     linuxAt, bindStateAt, templates, templateAt, bookAt, kinds, periods, periodAt, base, requests, end: r.end };
 }

@@ -152,16 +152,18 @@ const LINUX: GatewayPreset = {
   keying: 'gateway-per-destination',
   source: 'Linux nf_nat: reply tuple (NAT IP, port, destination) must be unique, ports 1024-65535, silent drop on failure; conntrack TIME_WAIT 120 s, CLOSE 10 s (L-NAT; L-CT)',
   params: {
-    portsPerIp: { value: 64_512, source: 'ports 1024-65535 when the inside port is ≥ 1024 and no --to-ports (L-NAT)' },
+    portsPerIp: { value: 64_512, source: 'ports 1024-65535 when the inside port is ≥ 1024 and no --to-ports (L-NAT); a smaller value narrows the search to 1024 .. 1023 + portsPerIp, as --to-ports would' },
     finHold: { value: s(120), source: 'conntrack TCP TIME_WAIT 120 s (L-CT)' },
     rstHold: { value: s(10), source: 'conntrack TCP CLOSE 10 s after an RST (L-CT)' },
     synTimeout: SYN_TIMEOUT,
   },
   assumptions: [
     'connections are active through their whole duration: the idle timeout (ESTABLISHED 432,000 s, L-CT) never ends one, and IdleTimeoutCount-like figures are not produced',
-    'a connection fails only when every port is taken for its destination: the 128-probe search (L-NAT), which can miss a free port in a nearly full range, and port preservation are not modelled',
+    'port choice as Linux ≥ 5.10 nf_nat (L-NAT): the inside port is kept when its reply tuple is unused, else probes from random offsets in rounds of 128, 64, 32, 16 and 8 ports, and the SYN is dropped when they all hit used tuples, even if a free port remains (gateway.csv drops_with_free_ports); no --random/--random-fully, no --to-ports; an inside port below 1024 is searched for in 1024-65535 (the kernel would use 1-511 or 600-1023)',
+    'a new connection never reuses an existing mapping of the same inside (IP, port) to another destination (find_appropriate_src, step 1b)',
+    'the 2023 TIME_WAIT eviction in the last 32 attempts (L-EVICT) is not modelled: a TIME_WAIT tuple always blocks its port for 120 s',
     'the confirm race (insert_failed) is not modelled (confirmWindow UNDOC)',
-    'NAT IP = hash(source IP, destination IP) with several IPs: one IP per (source, destination) pair',
+    'NAT IP = hash(host, source IP, destination) with several IPs (a seeded mix standing in for the kernel\'s jhash with its boot-time seed): one IP per (source, destination) pair',
   ],
 };
 

@@ -45,7 +45,7 @@ export function gatewaySummaryCells(r: RunResult, plan?: Plan): Row {
 export const GATEWAY_COLUMNS = ['profile', 'replication', 'gateway', 'preset', 'start_s', 'end_s', 'metric', 'statistic', 'value', 'meaning'] as const;
 
 /** What a metric reads: a gateway's figures over an interval (../kernel/nat-layout.ts GatewayInterval). */
-type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number; lost: number; idle: number };
+type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number; lost: number; idle: number; missed: number };
 type Metric = { metric: string; statistic: string; meaning: string; value: (f: Figures, capacity: number) => number };
 
 /** Per cloud, its metrics' names (cloud-nat.md §1-§5) for the figures the NAT layer keeps. */
@@ -75,7 +75,8 @@ const METRICS: Record<GatewayPresetName, Metric[]> = {
   ],
   'linux-masquerade': [
     { metric: 'conntrack new', statistic: 'Sum', meaning: 'attempts that reached the SNAT', value: (f) => f.attempts },
-    { metric: 'conntrack drop', statistic: 'Sum', meaning: 'SYNs dropped: no free reply tuple for that destination', value: (f) => f.failures },
+    { metric: 'conntrack drop', statistic: 'Sum', meaning: 'SYNs dropped: the port search found no free reply tuple for that destination', value: (f) => f.failures },
+    { metric: 'drops_with_free_ports', statistic: 'Sum', meaning: 'of those, SYNs dropped although the NAT IP had a free port for that destination: the search (kept inside port, then 128 + 64 + 32 + 16 + 8 probes from random offsets) missed it (not a conntrack counter)', value: (f) => f.missed },
     { metric: 'conntrack entries', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive },
   ],
 };

@@ -81,11 +81,16 @@ describe('vendor arithmetic, reproduced by the simulation', () => {
 });
 
 describe('the other presets and the hold after an RST', () => {
-  test('Azure NAT Gateway: 50,000 per IP to one destination; Linux SNAT: 64,512', () => {
+  test('Azure NAT Gateway: 50,000 per IP to one destination; Linux SNAT: at most 64,512, its search misses some (test/nat/masquerade.test.ts)', () => {
     const natgw = run(scenario({ duration: '51s', gateway: '{ name: nat, preset: azure-natgw }', host: '{ name: h, profile: linux, via: nat, sourceIps: 2 }', rate: '1000/s', connection: LONG }));
     expect([natgw.r.stats.successes, natgw.g.failures, natgw.g.firstFailure, natgw.hostFailures]).toEqual([50_000, 1000, 50 * S, 0]);
     const snat = run(scenario({ duration: '65s', gateway: '{ name: node, preset: linux-masquerade }', host: '{ name: h, profile: linux, via: node, sourceIps: 3 }', rate: '1000/s', connection: LONG }));
-    expect([snat.r.stats.successes, snat.g.failures, snat.g.firstFailure, snat.hostFailures]).toEqual([64_512, 488, 64_512_000, 0]);
+    // 65,000 attempts, none closed: a drop either missed a free tuple or found all 64,512 taken
+    const full = snat.g.failures - snat.g.missedFreePorts;
+    expect(snat.r.stats.successes + snat.g.failures).toBe(65_000);
+    expect(snat.hostFailures).toBe(0);
+    expect(snat.g.missedFreePorts).toBeGreaterThan(0);
+    expect(full === 0 ? snat.r.stats.successes <= 64_512 : snat.r.stats.successes === 64_512).toBe(true);
   });
 
   test('the gateway holds a port finHold after a FIN and rstHold after an RST (Azure NAT Gateway: 65 s, 16 s)', () => {

@@ -42,6 +42,7 @@ import { becameReusable, timeWaitEnds } from './tw-reuse';
 
 export { init } from './state';
 export { natInit } from './nat';
+export { masqInit } from './masquerade';
 export { requestsInit } from './requests';
 // V8's Math functions as the kernel computes them, for the tests (test/kernel/traffic.test.ts, equivalence.test.ts).
 export { v8cos, v8exp, v8log, v8pow } from './math';
@@ -160,7 +161,7 @@ function fullChunk(max: i32): i32 { return chunk(max, true); }
     heapPop();
     if (!full) close(pool, port, by, false); // a plain run's heap holds CLOSE events only
     else if (kind != CLOSE) requestEvent(kind, pool, port);
-    else if (!REQUESTS || !closeOwned(pool, port, by)) close(pool, port, NAT_ON && by >= 1 << NAT_SHIFT ? natClosed(by) : by);
+    else if (!REQUESTS || !closeOwned(pool, port, by)) close(pool, port, NAT_ON && by >= 1 << NAT_SHIFT ? natClosed(by, pool, port) : by);
   } else if (from < -1) {
     idleLaneRun(-2 - from);
   } else {

@@ -98,7 +98,7 @@ export function plainArrival(w: i32): void { arrive(w, false); }
   let by = closedBy;
   if (full && NAT_ON) {
     // the gateway's port, after the OS's (./nat.ts)
-    const key = natTake(host, destination, latency + duration);
+    const key = natTake(host, destination, latency + duration, pool, port);
     if (key == -1) {
       natDropped(pool, port, host, w);
       return;

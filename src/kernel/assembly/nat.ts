@@ -3,8 +3,11 @@
 // nowhere else). A connection of a host behind a gateway needs a port from its OS (the attempt's
 // own steps, ./attempt.ts) and then one from the gateway: a counter per pool key — (gateway,
 // destination), or (instance, destination) for the presets with a block per instance — below the
-// pool's capacity (../../nat/arithmetic.ts poolCapacity). Which port number the gateway picks
-// does not change whether one is free for that key, so the count is the whole state.
+// pool's capacity (../../nat/arithmetic.ts poolCapacity). For those presets which port number the
+// gateway picks does not change whether one is free for that key, so the count is the whole
+// state. Linux masquerade is the exception: its search can miss a free port and keeps the inside
+// port when free, so its keys also have the ports themselves (./masquerade.ts), and a connection
+// carries its NAT port to the release (natClosed reads it by OS slot, the hold's lane entry keeps it).
 //
 // When the gateway has none the SYN is dropped: the OS port stays held (SYN_SENT) for the
 // gateway's synTimeout, on a lane of its own, and is then released as a FIN_WAIT_2 end is; the
@@ -43,6 +46,7 @@
 
 import { FIN_WAIT_END, NAT_RELEASE } from '../../sim/events';
 import { BY_RESET } from '../../workload/closing-sides';
+import { masqFree, masqKey, masqOf, masqTake } from './masquerade';
 import { lanePush } from './queue';
 import {
   addSt, fget, fset, H_STEADY_FAILURES, hostAt, iget, NOW, S_FAILURES, S_FIRST_FAILURE, S_I_FAILURES, S_LAST_FAILURE, S_STEADY,
@@ -56,7 +60,7 @@ let NAT_NEXT: f64 = Infinity;
 const EV_STRIDE = 32;
 
 @external("env", "natSample")
-declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64, lost: f64, idle: f64, allocated: f64): void;
+declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64, lost: f64, idle: f64, allocated: f64, missed: f64): void;
 /** Some host is behind a gateway (the attempt path's one test when none is). */
 export let NAT_ON = false;
 
@@ -71,7 +75,9 @@ const GS_LOST = 12, GS_I_LOST = 13;
 const GS_IDLE = 14, GS_I_IDLE = 15, GS_IDLE_AFTER = 16;
 // dynamic allocation: unallocated ports, the most per VM (0: static), the most one VM had over the interval
 const GS_FREE = 17, GS_MAX_ALLOC = 18, GS_I_PEAK_ALLOC = 19;
-const GS_STRIDE = 20;
+// masquerade: SYNs dropped although the NAT IP had a free port (the search missed it; over the run, over the interval)
+const GS_MISSED = 20, GS_I_MISSED = 21;
+const GS_STRIDE = 22;
 
 /**
  * A closing side carries the connection's gateway key above its low bits: side | IDLE_BIT when the
@@ -137,7 +143,7 @@ function natChanges(until: f64, inclusive: bool): void {
  * connection's gateway key (≥ 0), -1 when the gateway dropped the SYN, -2 when the host is not
  * behind a gateway.
  */
-export function natTake(host: i32, destination: i32, open: f64): i32 {
+export function natTake(host: i32, destination: i32, open: f64, pool: i32, port: i32): i32 {
   const h = NATH + (<usize>host << 4);
   const g = load<i32>(h);
   if (g < 0) return -2;
@@ -148,7 +154,16 @@ export function natTake(host: i32, destination: i32, open: f64): i32 {
   const key = load<i32>(h, 4) + destination;
   const k = NATK + (<usize>key << 3);
   const held = load<i32>(k);
-  if (held >= load<i32>(h, 8) && !natGrow(h, S, held)) {
+  // a masquerade key searches its ports (./masquerade.ts); the others need only a count
+  const mk = masqKey(key);
+  let np = -1;
+  if (mk >= 0) np = masqTake(g, mk, host, destination, pool, port, load<i32>(h, 8));
+  if (mk >= 0 ? np < 0 : held >= load<i32>(h, 8) && !natGrow(h, S, held)) {
+    // the search missed a free port (masquerade: np ≤ -2)
+    if (np < -1) {
+      fset(S, GS_MISSED, fget(S, GS_MISSED) + 1);
+      fset(S, GS_I_MISSED, fget(S, GS_I_MISSED) + 1);
+    }
     fset(S, GS_FAILURES, fget(S, GS_FAILURES) + 1);
     fset(S, GS_I_FAILURES, fget(S, GS_I_FAILURES) + 1);
     fset(S, GS_STEADY_FAILURES, fget(S, GS_STEADY_FAILURES) + st(S_STEADY));
@@ -164,7 +179,7 @@ export function natTake(host: i32, destination: i32, open: f64): i32 {
   if (active > fget(S, GS_I_PEAK_ACTIVE)) fset(S, GS_I_PEAK_ACTIVE, active);
   const idleLane = load<i32>(NATG + (<usize>g << 4), 8);
   if (idleLane >= 0 && open > fget(S, GS_IDLE_AFTER)) {
-    lanePush(idleLane, NAT_RELEASE, key, 2);
+    lanePush(idleLane, NAT_RELEASE, key, 2 | ((np + 1) << 2));
     return key | KEY_IDLE;
   }
   return key;
@@ -225,7 +240,7 @@ export function natDropped(pool: i32, port: i32, host: i32, w: i32): void {
 }
 
 /** The connection closes (side `tagged`, withKey's): the gateway's hold for its key starts; returns the plain closing side. */
-export function natClosed(tagged: i32): i32 {
+export function natClosed(tagged: i32, pool: i32, port: i32): i32 {
   const by = tagged & SIDE_MASK, key = (tagged >> NAT_SHIFT) - 1;
   // the idle timeout ended the mapping (see the header): the client's FIN meets an RST
   if (tagged & IDLE_BIT) return BY_RESET;
@@ -234,19 +249,25 @@ export function natClosed(tagged: i32): i32 {
   const S = gs(g);
   fset(S, GS_ACTIVE, fget(S, GS_ACTIVE) - 1);
   const lane = load<i32>(NATG + (<usize>g << 4) + (by == BY_RESET ? 4 : 0));
+  // the NAT port a masquerade connection holds, +1 (0: none), above the hold's low bits
+  const np = masqKey(key) >= 0 ? (masqOf(pool, port) + 1) << 2 : 0;
   if (lane < 0) {
-    natReleased(key);
+    natReleased(key, np);
   } else {
     fset(S, GS_HELD, fget(S, GS_HELD) + 1);
-    lanePush(lane, NAT_RELEASE, key, 1);
+    lanePush(lane, NAT_RELEASE, key, 1 | np);
   }
   return by;
 }
 
-/** The gateway's hold of a port for `key` ends (`held`: 1 after a hold, 0 at the close, 2 at an open connection's idle timeout). */
-export function natReleased(key: i32, held: i32 = 0): void {
+/**
+ * The gateway's hold of a port for `key` ends (`tag` & 3, held: 1 after a hold, 0 at the close, 2
+ * at an open connection's idle timeout; tag >> 2: a masquerade connection's NAT port + 1, 0: none).
+ */
+export function natReleased(key: i32, tag: i32 = 0): void {
   natCatchUp();
-  const k = NATK + (<usize>key << 3);
+  const k = NATK + (<usize>key << 3), held = tag & 3;
+  if (tag >> 2 > 0) masqFree(load<i32>(k, 4), masqKey(key), (tag >> 2) - 1);
   if (held == 2) {
     const S = gs(load<i32>(k, 4));
     fset(S, GS_ACTIVE, fget(S, GS_ACTIVE) - 1);
@@ -272,7 +293,8 @@ export function natSample(t: f64): void {
   if (NAT_NEXT < t) natChanges(t, false);
   for (let g = 0; g < NGATEWAYS; g++) {
     const S = gs(g);
-    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST), fget(S, GS_I_IDLE), fget(S, GS_I_PEAK_ALLOC));
+    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST), fget(S, GS_I_IDLE), fget(S, GS_I_PEAK_ALLOC), fget(S, GS_I_MISSED));
+    fset(S, GS_I_MISSED, 0);
     fset(S, GS_I_LOST, 0);
     fset(S, GS_I_IDLE, 0);
     fset(S, GS_I_ATTEMPTS, 0);
