@@ -3,7 +3,6 @@ import type { PlanGateway } from '../nat/plan-gateway';
 import { DURATION_PARAMS, GATEWAY_PRESETS, type GatewayParamName, presetParams } from '../nat/presets';
 import { Distribution } from '../random/distributions';
 import type { Plan, PlanHost, PlanWorkload } from '../sim/plan';
-import type { Issue } from './issues';
 import { gatewayParam, poolSizes } from './rules-gateways';
 import { eventOrder, fleetTimeline } from './rules-events';
 import type { ScenarioInput } from './schema';
@@ -138,21 +137,4 @@ function warmupWith(plan: Plan, s: ScenarioInput, gateways: readonly PlanGateway
   const hold = Math.max(...gateways.map((g) => g.params.finHold ?? 0));
   const maxMean = Math.max(...s.workloads.map((w) => new Distribution(w.connection.duration).mean));
   return Math.max(plan.warmup, Math.ceil((2 * (hold + maxMean)) / 1_000_000) * 1_000_000);
-}
-
-/**
- * The NAT layer (../kernel/assembly/nat.ts) hooks the plain connection path only: a plan with a
- * request-layer workload (clients, pool, retry) behind a gateway is refused rather than run
- * without its gateway.
- */
-export function gatewayKernelIssues(plan: Plan): Issue[] {
-  if (plan.gateways === undefined) return [];
-  const issues: Issue[] = [];
-  plan.workloads.forEach((w, i) => {
-    if (plan.hosts[w.host]!.gateway !== undefined && (w.clients !== undefined || w.pool !== undefined || w.retry !== undefined)) {
-      const field = w.clients !== undefined ? 'clients' : w.pool !== undefined ? 'pool' : 'retry';
-      issues.push({ path: ['workloads', i, field], code: 'unsupported', message: `a workload behind a gateway has no ${field} yet: the NAT layer runs on the plain connection path (open arrivals, one connection each)` });
-    }
-  });
-  return issues;
 }

@@ -1,7 +1,6 @@
 import type { Plan } from '../sim/plan';
 import type { Issue } from './issues';
 import { normalize } from './normalize';
-import { gatewayKernelIssues } from './normalize-gateways';
 import { formatDuration } from './units';
 import { checkRules } from './rules';
 import { type ScenarioInput, scenarioSchema } from './schema';
@@ -24,8 +23,6 @@ export function validateScenario(doc: unknown): Validation {
   if (issues.length > 0) return { ok: false, issues };
   // normalize
   const plan = normalize(parsed.data);
-  const kernelOnly = gatewayKernelIssues(plan);
-  if (kernelOnly.length > 0) return { ok: false, issues: kernelOnly };
   return { ok: true, plan, input: parsed.data, warnings: warnings(plan, parsed.data) };
 }
 

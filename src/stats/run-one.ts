@@ -32,10 +32,6 @@ export function statsFor(plan: Plan, variant: number, onSample?: (row: SampleRow
  */
 export function runOne(plan: Plan, variant: number, replication: number, onSample?: (row: SampleRow) => void): RunResult {
   const stats = statsFor(plan, variant, onSample);
-  // The NAT layer hooks only the plain connection path (../kernel/assembly/nat.ts): never run a request-layer workload past its gateway.
-  if (plan.gateways !== undefined && plan.workloads.some((w) => plan.hosts[w.host]!.gateway !== undefined && (w.clients !== undefined || w.pool !== undefined || w.retry !== undefined))) {
-    throw new Error('a workload behind a gateway has no clients, pool or retry yet: the NAT layer runs on the plain connection path only');
-  }
   const module = kernelModule();
   if (module === undefined) throw new Error('the WebAssembly kernel is not built (dist/kernel.wasm): run npm run build');
   const sample = onSample && ((t: number, established: number, timeWait: number, attempts: number, failures: number, maxPoolUtilization: number) =>

@@ -255,11 +255,7 @@ const OS_WHAT_IFS: readonly WhatIf[] = [
   {
     id: 'keep-alive',
     title: 'keep-alive (connection pooling)',
-    applies: (plan) => (plan.gateways !== undefined
-      ? 'not modelled behind a gateway yet: the NAT layer runs on the plain connection path only'
-      : plan.workloads.some((w) => w.pool === undefined && w.protocol === 'tcp')
-        ? true
-        : 'every TCP workload already pools its connections'),
+    applies: (plan) => (plan.workloads.some((w) => w.pool === undefined && w.protocol === 'tcp') ? true : 'every TCP workload already pools its connections'),
     detail: (plan) => `a keep-alive pool per destination (no size cap, idle connections kept ${secondsFromTicks(POOL_DEFAULTS.idleTimeout)} s) for ${plan.workloads.filter((w) => w.pool === undefined && w.protocol === 'tcp').map((w) => w.name).join(', ')}: requests reuse open connections instead of one connection each`,
     apply: (plan) => ({
       ...plan,

@@ -55,11 +55,13 @@ test('a scenario without gateways writes no gateway columns or file', async () =
   expect(() => readFileSync(join(out, 'gateway.csv'))).toThrow();
 });
 
-test('what the NAT layer does not run yet is refused, never run without its gateway', async () => {
+test('a pooled workload behind a gateway validates and runs through its gateway', async () => {
   const pooled = tempScenario(SCENARIO.replace('connection: { duration: 1s, closedBy: client } }', 'connection: { duration: 1s }, pool: { maxSize: 10 } }'));
-  const r = await cli('validate', pooled);
-  expect(r.code).toBe(2);
-  expect(r.err).toMatch(/workloads\[0\]\.pool: a workload behind a gateway has no pool yet/);
+  expect((await cli('validate', pooled)).code).toBe(0);
+  const out = tempDir();
+  const r = await cli('run', pooled, '--no-report', '--quiet', '--out', out);
+  expect(r.code).toBe(0);
+  expect(readCsv(join(out, 'gateway.csv')).length).toBeGreaterThan(0);
 });
 
 test('a sweep over a gateway scenario keeps the failures by layer in sweep.csv', async () => {

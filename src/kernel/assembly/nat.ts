@@ -49,8 +49,8 @@ import { BY_RESET } from '../../workload/closing-sides';
 import { masqFree, masqKey, masqOf, masqTake } from './masquerade';
 import { lanePush } from './queue';
 import {
-  addSt, fget, fset, H_STEADY_FAILURES, hostAt, iget, NOW, S_FAILURES, S_FIRST_FAILURE, S_I_FAILURES, S_LAST_FAILURE, S_STEADY,
-  S_STEADY_FAILURES, S_SUCCESSES, setSt, st, W_FAILURES, W_FIRSTFAIL, WI_HOST, wlAt, wlIntsAt,
+  addSt, fget, fset, H_STEADY_FAILURES, hostAt, iget, NOW, S_FAILURES, S_FIRST_FAILURE, S_I_FAILURES, S_IS_RETRY, S_LAST_FAILURE,
+  S_RETRY_FAILURES, S_STEADY, S_STEADY_FAILURES, S_SUCCESSES, setSt, st, W_FAILURES, W_FIRSTFAIL, WI_HOST, wlAt, wlIntsAt,
 } from './state';
 
 let NATH: usize = 0, NATK: usize = 0, NATG: usize = 0, NATS: usize = 0, NATP: usize = 0, NGATEWAYS: i32 = 0, NKEYS: i32 = 0;
@@ -221,6 +221,7 @@ export function natDropped(pool: i32, port: i32, host: i32, w: i32): void {
   addSt(S_SUCCESSES, -1); // counted by takePort for the OS's allocation; the connection did not succeed
   addSt(S_FAILURES, 1);
   addSt(S_I_FAILURES, 1);
+  addSt(S_RETRY_FAILURES, st(S_IS_RETRY)); // a request layer's retry (./request-gateway.ts); 0 on the plain path
   addSt(S_STEADY_FAILURES, st(S_STEADY));
   const H = hostAt(iget(wlIntsAt(w), WI_HOST));
   fset(H, H_STEADY_FAILURES, fget(H, H_STEADY_FAILURES) + st(S_STEADY));

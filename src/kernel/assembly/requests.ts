@@ -2,8 +2,8 @@
 // ../../workload/clients.ts, ../../workload/retry.ts), run by ./index.ts's event loop: requests
 // rather than connections arrive; a request takes an idle pooled connection, opens a new one (its
 // own, or one for its pool), or waits for one; a failed connect() is retried after a backoff or
-// given up; closed-loop clients think between requests. Same events, same order (keys counted as
-// the JS Engine counts them), same draws from the same streams as the JS engine.
+// given up; closed-loop clients think between requests; behind a gateway each connection also
+// takes the gateway's port (./request-gateway.ts). Same events, order and draws as the JS engine.
 //
 // Layout (../request-layout.ts fills it before the run; tables whose size the plan does not bound
 // grow in ./arena.ts): per workload its request-layer fields; per (workload, destination) a
@@ -18,7 +18,7 @@ import { closingCode, idleHold, WK_STRIDE } from './binds';
 import { drawRecord } from './distributions';
 import { idleLanePush, idleLanesInit } from './idle-lanes';
 import { drawCloser, drawLatency, nextPool, pickDestination, pickPort, recordAttempt, sampleDuration, takePort } from './attempt';
-import { close } from './lifecycle';
+import { closeConnection, requestNatTake } from './request-gateway';
 import { heapPush, nextSeq } from './queue';
 import { uniform } from './random';
 import { recordFailed } from './statistics';
@@ -176,7 +176,9 @@ function attemptRequest(r: i32, retry: bool): void {
   takePort(pool, pp, port, host);
   const id = connId(pool, port), c = connAt(id);
   const WK = WLK + <usize>(w * WK_STRIDE) * 4; // its sockets: connect(), bind(ip, 0) or UDP (./binds.ts)
-  const closedBy = closingCode(WK, load<i32>(q, 24));
+  const open = cp != 0 ? 0 : latency + load<f64>(q) + idleHold(WK); // then the gateway's port (./request-gateway.ts)
+  const closedBy = requestNatTake(w, host, destination, open, pool, port, closingCode(WK, load<i32>(q, 24)));
+  if (closedBy == -1) { connectFailed(r, cp); return; }
   store<i32>(c, closedBy, 32);
   store<i32>(c, pool, 36);
   store<i32>(c, 0, 12);
@@ -188,7 +190,7 @@ function attemptRequest(r: i32, retry: bool): void {
   } else {
     store<i32>(c, 0, 16);
     store<i32>(c, r + 1, 8);
-    heapPush(NOW + (latency + load<f64>(q) + idleHold(WK)), key(), pool, port, closedBy, CLOSE);
+    heapPush(NOW + open, key(), pool, port, closedBy, CLOSE);
   }
 }
 
@@ -197,8 +199,7 @@ function connectFailed(r: i32, cp: usize): void {
   const q = rqAt(r);
   const w = load<i32>(q, 8);
   const maxAttempts = rwi(w, RI_ATTEMPTS); // 0: no retry policy
-  if (maxAttempts > 0 && rwi(w, RI_FLUSH) != 0) {
-    // The error path closes every idle connection of the workload's pools (user-needs.md P12).
+  if (maxAttempts > 0 && rwi(w, RI_FLUSH) != 0) { // the error path closes every idle connection of the workload's pools (user-needs.md P12)
     for (let d = 0; d < NDEST; d++) {
       const other = cpAt(w, d);
       while (cget(other, CP_IDLE) > 0) {
@@ -206,7 +207,7 @@ function connectFailed(r: i32, cp: usize): void {
         cset(other, CP_OPEN, cget(other, CP_OPEN) - 1);
         store<i32>(c, 0, 16);
         const pool = load<i32>(c, 36);
-        close(pool, connPort(c, pool), load<i32>(c, 32));
+        closeConnection(pool, connPort(c, pool), load<i32>(c, 32));
       }
     }
   }
@@ -298,7 +299,7 @@ function closePooled(cp: usize, w: i32, c: usize): void {
   cset(cp, CP_OPEN, cget(cp, CP_OPEN) - 1);
   store<i32>(c, 0, 16);
   const pool = load<i32>(c, 36);
-  close(pool, connPort(c, pool), load<i32>(c, 32));
+  closeConnection(pool, connPort(c, pool), load<i32>(c, 32));
   drainWaiters(cp, w);
 }
 
@@ -311,7 +312,7 @@ export function closeOwned(pool: i32, port: i32, by: i32): bool {
   const owner = load<i32>(c, 8) - 1;
   if (owner < 0) return false;
   store<i32>(c, 0, 8);
-  close(pool, port, by);
+  closeConnection(pool, port, by);
   requestEnded(owner);
   return true;
 }
