@@ -53,7 +53,7 @@ const METRICS: Record<GatewayPresetName, Metric[]> = {
   'aws-natgw': [
     { metric: 'ConnectionAttemptCount', statistic: 'Sum', meaning: 'attempts that reached the gateway', value: (f) => f.attempts },
     { metric: 'ErrorPortAllocation', statistic: 'Sum', meaning: 'SYNs dropped: no port for that destination', value: (f) => f.failures },
-    { metric: 'ActiveConnectionCount', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive },
+    { metric: 'ActiveConnectionCount', statistic: 'Max', meaning: 'most connections open at once; ports in their hold after a close are not connections and are not counted (ErrorPortAllocation can rise while this falls)', value: (f) => f.peakActive },
     { metric: 'IdleTimeoutCount', statistic: 'Sum', meaning: 'open connections whose mapping the idle timeout (350 s) ended: the model has no traffic between open and close, so every connection open longer is idle', value: (f) => f.idle },
   ],
   'azure-lb': [
