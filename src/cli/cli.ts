@@ -394,11 +394,6 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
-      // Everything is written by now (results with blocking writes; the renderer's and the pool's
-      // threads stopped): end here rather than let Node tear down the heap and the kernel's memory
-      // mapping by mapping, 8-10 ms of bench-steady's wall. Not while the console still holds
-      // output (a pipe is asynchronous on macOS): then Node ends by itself once it is written.
-      if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
     },
     (e: unknown) => {
       process.stderr.write(`${String(e)}\n`);
