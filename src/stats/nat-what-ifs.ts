@@ -1,5 +1,5 @@
 import { azureOutboundRulePorts, gatewaySize, gcpDynamicPorts, gcpVmsPerIp, perInstance } from '../nat/arithmetic';
-import type { PlanGateway } from '../nat/plan-gateway';
+import type { GatewayStep, PlanGateway } from '../nat/plan-gateway';
 import { GATEWAY_PRESETS, type GatewayParamName, type GatewayPresetName, presetParams } from '../nat/presets';
 import { secondsFromTicks } from '../engine/time';
 import type { Plan } from '../sim/plan';
@@ -26,6 +26,21 @@ const n = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigi
 /** The most instances behind a gateway at any time of the run (its events' scale-outs). */
 const mostInstances = (g: PlanGateway): number => Math.max(g.instances, ...(g.steps ?? []).map((s) => s.instances));
 
+/**
+ * The parameters in force at a step of a changed gateway. GCP steps carry the scenario's minimum
+ * (a GCP step's capacity is its minPortsPerVm, ../nat/plan-gateway.ts) and maximum per VM from
+ * then on (`configure` events): one that differs from the gateway's starting value is the
+ * scenario's own change and is kept; one equal to it follows the what-if's value (the what-if
+ * changes the gateway's configuration, a later `configure` still changes what it changes).
+ */
+function stepParams(g: PlanGateway, s: GatewayStep, params: Params): Params {
+  if (g.preset !== 'gcp-nat') return params;
+  const mine = { ...params };
+  if (s.capacity !== g.params.minPortsPerVm) mine.minPortsPerVm = s.capacity;
+  if (s.maxPortsPerVm !== undefined && s.maxPortsPerVm !== (g.params.maxPortsPerVm ?? 0)) mine.maxPortsPerVm = s.maxPortsPerVm;
+  return mine;
+}
+
 /** A gateway changed — its preset, parameters, IPs added or instances behind it — re-sized at the start and after each of its steps. */
 export function resizeGateway(g: PlanGateway, change: { preset?: GatewayPresetName; params?: Params; addIps?: number; instances?: number }): PlanGateway {
   const preset = change.preset ?? g.preset;
@@ -36,7 +51,10 @@ export function resizeGateway(g: PlanGateway, change: { preset?: GatewayPresetNa
   const ips = [...g.ips];
   for (let k = g.ips.length + 1; ips.length < g.ips.length + add; k++) if (!taken.has(`${g.name}#${k}`)) ips.push(`${g.name}#${k}`);
   const instances = change.instances ?? g.instances;
-  const steps = g.steps?.map((s) => ({ t: s.t, instances: s.instances, ips: s.ips + add, ...gatewaySize(preset, params, s.ips + add, s.instances) }));
+  const steps = g.steps?.map((s) => {
+    const mine = stepParams(g, s, params);
+    return { ...s, ips: s.ips + add, ...gatewaySize(preset, mine, s.ips + add, s.instances), ...(preset === 'gcp-nat' ? { maxPortsPerVm: mine.maxPortsPerVm ?? 0 } : {}) };
+  });
   const assumptions = change.preset === undefined ? g.assumptions : [
     ...presetParams(preset).filter((p) => GATEWAY_PRESETS[preset].params[p]!.assumption !== undefined).map((p) => `${p}: ${GATEWAY_PRESETS[preset].params[p]!.assumption!}`),
     ...GATEWAY_PRESETS[preset].assumptions,

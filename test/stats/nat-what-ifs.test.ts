@@ -7,6 +7,7 @@ import { loadScenario } from '../../src/scenario/load';
 import type { Plan } from '../../src/sim/plan';
 import { planEstimate } from '../../src/stats/analytic';
 import { fleets } from '../../src/stats/fleet-what-ifs';
+import { resizeGateway } from '../../src/stats/nat-what-ifs';
 import { defaultWhatIfs, WHAT_IFS, type WhatIf } from '../../src/stats/what-ifs';
 import { planOf, simplePlan } from '../helpers/scenario';
 
@@ -21,7 +22,7 @@ const byId = (id: string): WhatIf => WHAT_IFS.find((w) => w.id === id)!;
 const T = 0.001;
 
 /** A fleet of `instances` Linux VMs behind one gateway, evenly spaced arrivals of `rate` per instance to one destination, connections of `duration`. */
-const fleet = (o: { preset: string; instances: number; rate: string; duration?: string; ips?: number; extra?: string; arrivals?: string }) => planOf(`
+const fleet = (o: { preset: string; instances: number; rate: string; duration?: string; ips?: number; extra?: string; arrivals?: string; events?: string }) => planOf(`
 name: nat
 duration: 10m
 warmup: 5m
@@ -36,7 +37,7 @@ workloads:
     host: vm
     arrivals: { type: ${o.arrivals ?? 'constant'}, rate: ${o.rate} }
     connection: { duration: ${o.duration ?? '100ms'}, closedBy: client }
-`);
+${o.events !== undefined ? `events:\n${o.events}\n` : ''}`);
 
 const deepFreeze = <T>(x: T): T => {
   if (x !== null && typeof x === 'object') {
@@ -198,5 +199,37 @@ describe('NAT what-ifs change the plan as the vendor says', () => {
     expect(sameLimit(planEstimate(byId('source-ip').apply!(s14, 0), 0, T), e)).toBe(true);
     expect(sameLimit(planEstimate(byId('nat-ip').apply!(s14, 0), 0, T), e)).toBe(false);
     expect(sameLimit(planEstimate(byId('outbound-rule').apply!(s14, 0), 0, T), e)).toBe(false);
+  });
+});
+
+describe('a resized gateway keeps its steps whole (GCP configure events)', () => {
+  // 20 VMs at a minimum of 2,048 (⌊64,512 / 2,048⌋ = 31 per IP: all served); at 5 s a configure
+  // event raises it to 4,096 (15 per IP: 5 VMs lose their block) and resets every VM
+  const gcp = deepFreeze(fleet({ preset: 'gcp-nat', instances: 20, rate: '1/s', extra: ', minPortsPerVm: 2048', events: '  - { at: 5s, configure: { gateway: gw, minPortsPerVm: 4096 } }' }));
+  const S = 1_000_000;
+
+  test('the plan\'s step: the reset and the configured minimum', () => {
+    expect(gcp.gateways![0]!.steps).toEqual([{ t: 5 * S, instances: 20, ips: 1, capacity: 4096, servedInstances: 15, maxPortsPerVm: 0, reset: true }]);
+  });
+
+  test('re-sized with no change, a gateway is the same gateway', () => {
+    expect(resizeGateway(gcp.gateways![0]!, {})).toEqual(gcp.gateways![0]);
+  });
+
+  test('nat-ip: the step keeps its reset and its own minimum (4,096: 2 × 15 VMs served), the start its 2,048', () => {
+    expect(byId('nat-ip').applies(gcp, 0)).toBe(true);
+    const g = byId('nat-ip').apply!(gcp, 0).gateways![0]!;
+    expect(g).toMatchObject({ ips: ['gw#1', 'gw#2'], capacity: 2048, servedInstances: 62 });
+    expect(g.steps).toEqual([{ t: 5 * S, instances: 20, ips: 2, capacity: 4096, servedInstances: 30, maxPortsPerVm: 0, reset: true }]);
+  });
+
+  test('gcp-min-ports and gcp-dynamic change the start; the configured minimum stays the scenario\'s, a maximum it left alone follows the what-if', () => {
+    const low = deepFreeze(fleet({ preset: 'gcp-nat', instances: 10, rate: '1/s', events: '  - { at: 5s, configure: { gateway: gw, minPortsPerVm: 128 } }' }));
+    const g = byId('gcp-min-ports').apply!(low, 0).gateways![0]!;
+    expect(g).toMatchObject({ capacity: 4096, servedInstances: 15 });
+    expect(g.steps).toEqual([{ t: 5 * S, instances: 10, ips: 1, capacity: 128, servedInstances: 504, maxPortsPerVm: 0, reset: true }]);
+    const d = byId('gcp-dynamic').apply!(low, 0).gateways![0]!;
+    expect(d.params).toMatchObject({ minPortsPerVm: 64, maxPortsPerVm: 65_536 });
+    expect(d.steps).toEqual([{ t: 5 * S, instances: 10, ips: 1, capacity: 128, servedInstances: 504, maxPortsPerVm: 65_536, reset: true }]);
   });
 });
