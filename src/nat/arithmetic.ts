@@ -92,7 +92,12 @@ export function perInstance(preset: GatewayPresetName): boolean {
   return GATEWAY_PRESETS[preset].keying === 'instance-block-per-destination';
 }
 
-/** What a gateway's IPs and instances give: ports per pool key, and how many instances get a pool (GCP: ⌊64,512 / minimum⌋ per IP; the others: all). */
+/**
+ * What a gateway's IPs and instances give: ports per pool key, and how many instances get a pool
+ * (GCP: ⌊64,512 / minimum⌋ per IP; the others: all). The one sizing rule: the scenario's gateways
+ * and their event steps (../scenario/normalize-gateways.ts) and the capacity what-ifs
+ * (../stats/nat-what-ifs.ts) are sized by it.
+ */
 export function gatewaySize(preset: GatewayPresetName, params: Partial<Record<GatewayParamName, number>>, ips: number, instances: number): { capacity: number; servedInstances: number } {
   return {
     capacity: poolCapacity({ preset, ips, params, instances }) ?? 0,

@@ -1,4 +1,4 @@
-import { gcpVmsPerIp, perInstance, poolCapacity } from '../nat/arithmetic';
+import { gatewaySize, perInstance } from '../nat/arithmetic';
 import type { PlanGateway } from '../nat/plan-gateway';
 import { DURATION_PARAMS, GATEWAY_PRESETS, type GatewayParamName, presetParams } from '../nat/presets';
 import { Distribution } from '../random/distributions';
@@ -20,14 +20,6 @@ type GatewayInput = NonNullable<ScenarioInput['gateways']>[number];
 
 const valueText = (p: GatewayParamName, v: number): string => (DURATION_PARAMS.includes(p) ? `${v / 1_000_000}s` : String(v));
 
-/** What a gateway's IPs and instances give: ports per pool key, and how many instances get a pool. */
-function sized(g: GatewayInput, params: Partial<Record<GatewayParamName, number>>, ips: number, instances: number): { capacity: number; servedInstances: number } {
-  return {
-    capacity: poolCapacity({ preset: g.preset, ips, params, instances }) ?? 0,
-    servedInstances: g.preset === 'gcp-nat' ? ips * gcpVmsPerIp(params.minPortsPerVm!, params.portsPerIp) : Infinity,
-  };
-}
-
 function planGateway(g: GatewayInput, instances: number): PlanGateway {
   const preset = GATEWAY_PRESETS[g.preset];
   const params: Partial<Record<GatewayParamName, number>> = {};
@@ -40,7 +32,7 @@ function planGateway(g: GatewayInput, instances: number): PlanGateway {
   ];
   return {
     name: g.name, preset: g.preset, ips, params, instances,
-    ...sized(g, params, ips.length, instances),
+    ...gatewaySize(g.preset, params, ips.length, instances),
     perInstance: perInstance(g.preset),
     assumptions,
   };
@@ -108,7 +100,7 @@ function gatewaySteps(s: ScenarioInput, gateways: PlanGateway[]): void {
   const step = (g: number, t: number, instances: number, ips: number, reset = false): void => {
     const gw = gateways[g]!, p = params[g]!;
     const gcp = gw.preset === 'gcp-nat' ? { maxPortsPerVm: p.maxPortsPerVm!, ...(reset ? { reset } : {}) } : {};
-    (gw.steps ??= []).push({ t, instances, ips, ...sized(inputs[g]!, p, ips, instances), ...gcp });
+    (gw.steps ??= []).push({ t, instances, ips, ...gatewaySize(gw.preset, p, ips, instances), ...gcp });
   };
   for (const { e } of eventOrder(s)) {
     if (e.scale !== undefined) {
