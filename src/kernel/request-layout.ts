@@ -1,7 +1,8 @@
 import type { Tick } from '../engine/time';
 import { Distribution } from '../random/distributions';
 import type { RandomStreams } from '../random/stream';
-import type { PlanWorkload } from '../sim/plan';
+import type { Plan, PlanWorkload } from '../sim/plan';
+import { pooledGatewayIdle } from '../sim/pool-gateway';
 import { activeIntervals, maxClients } from '../workload/clients';
 import { RETRY_CODES } from '../workload/retry';
 
@@ -13,7 +14,7 @@ import { RETRY_CODES } from '../workload/retry';
  */
 
 // Field layouts: the constants of the same names in ./assembly/requests.ts.
-const RQW_STRIDE = 7, RQWI_STRIDE = 10, CP_BYTES = 32, C_BYTES = 48, Q_BYTES = 48, LANE_ENTRY = 32;
+const RQW_STRIDE = 8, RQWI_STRIDE = 11, CP_BYTES = 32, C_BYTES = 48, Q_BYTES = 48, LANE_ENTRY = 32;
 const R_RETRIES = 6;
 /** First room of the request table and of each idle lane (both grow in the kernel). */
 const FIRST_ROOM = 1024;
@@ -22,8 +23,10 @@ export interface RequestRegions {
   on: boolean;
   rqw: number; rqwi: number; rng: number; cps: number; connBase: number; conn: number; clients: number; intervals: number;
   idleLanes: number; idleDelay: number; laneEntries: number; req: number;
-  /** Idle timeouts, one lane each. */
+  /** Idle timeouts, one lane each: the pools' own, then the gateways' that can end a pooled connection first. */
   idleDelays: Tick[];
+  /** Per workload, the gateway's idle timeout that can end its pooled connections (../sim/pool-gateway.ts; 0: none). */
+  gatewayIdle: readonly Tick[];
   /** Per workload, its clients' active intervals (empty: not closed-loop). */
   clientIntervals: [Tick, Tick][][][];
   nIntervals: number;
@@ -32,8 +35,13 @@ export interface RequestRegions {
 /** Whether the workload's requests go through the request layer. */
 export const usesRequestLayer = (w: PlanWorkload): boolean => w.clients !== undefined || w.pool !== undefined || w.retry !== undefined;
 
-/** Takes the request layer's regions (`take`: bytes → byte offset, 8-byte aligned). */
-export function layOutRequests(workloads: readonly PlanWorkload[], nDest: number, nPools: number, slots: number, take: (bytes: number) => number): RequestRegions {
+/**
+ * Takes the request layer's regions (`take`: bytes → byte offset, 8-byte aligned); `plan` (the
+ * workloads' plan) tells the gateways' idle timeouts that can end a pooled connection.
+ */
+export function layOutRequests(
+  workloads: readonly PlanWorkload[], nDest: number, nPools: number, slots: number, take: (bytes: number) => number, plan?: Plan,
+): RequestRegions {
   const on = workloads.some(usesRequestLayer);
   const nWl = workloads.length;
   const idleDelays: Tick[] = [];
@@ -41,6 +49,8 @@ export function layOutRequests(workloads: readonly PlanWorkload[], nDest: number
     const t = w.pool?.idleTimeout;
     if (t !== undefined && Number.isFinite(t) && !idleDelays.includes(t)) idleDelays.push(t);
   }
+  const gatewayIdle = workloads.map((w) => (plan === undefined ? 0 : pooledGatewayIdle(plan, w)));
+  for (const t of gatewayIdle) if (t > 0 && !idleDelays.includes(t)) idleDelays.push(t);
   const clientIntervals = workloads.map((w) => (w.clients === undefined ? [] : Array.from({ length: maxClients(w.clients) }, (_, k) => activeIntervals(w.clients!, k))));
   const nClients = clientIntervals.reduce((a, c) => a + c.length, 0);
   const nIntervals = clientIntervals.reduce((a, c) => a + c.reduce((b, iv) => b + iv.length, 0), 0);
@@ -50,7 +60,7 @@ export function layOutRequests(workloads: readonly PlanWorkload[], nDest: number
     rqw: take(nWl * RQW_STRIDE * 8), rqwi: take(nWl * RQWI_STRIDE * 4), rng: take(nWl * 32), cps: take(n(nWl * nDest * CP_BYTES)),
     connBase: take(n(nPools * 4)), conn: take(n(slots * C_BYTES)), clients: take(nClients * 8), intervals: take(nIntervals * 16),
     idleLanes: take(idleDelays.length * 16), idleDelay: take(idleDelays.length * 8), laneEntries: take(idleDelays.length * FIRST_ROOM * LANE_ENTRY),
-    req: take(n(FIRST_ROOM * Q_BYTES)), idleDelays, clientIntervals, nIntervals,
+    req: take(n(FIRST_ROOM * Q_BYTES)), idleDelays, gatewayIdle, clientIntervals, nIntervals,
   };
 }
 
@@ -72,10 +82,12 @@ export function fillRequests(
   workloads.forEach((w, i) => {
     const p = w.pool, r = w.retry;
     const think = w.clients === undefined ? undefined : new Distribution(w.clients.think);
-    F.set([p?.maxSize ?? 0, p?.maxIdle ?? 0, p?.idleTimeout ?? 0, p?.maxRequests ?? 0, r?.base ?? 0, r?.max ?? 0, retries[i]!], i * RQW_STRIDE);
+    const natIdle = at.gatewayIdle[i] ?? 0;
+    F.set([p?.maxSize ?? 0, p?.maxIdle ?? 0, p?.idleTimeout ?? 0, p?.maxRequests ?? 0, r?.base ?? 0, r?.max ?? 0, retries[i]!, natIdle], i * RQW_STRIDE);
     const lane = p === undefined ? -1 : at.idleDelays.indexOf(p.idleTimeout);
     I.set([usesRequestLayer(w) ? 1 : 0, p === undefined ? 0 : 1, lane, r?.maxAttempts ?? 0, r === undefined ? 0 : RETRY_CODES.backoff[r.backoff],
-      r === undefined ? 0 : RETRY_CODES.jitter[r.jitter], r?.flushPool === true ? 1 : 0, think?.kind ?? -1, client, at.clientIntervals[i]!.length], i * RQWI_STRIDE);
+      r === undefined ? 0 : RETRY_CODES.jitter[r.jitter], r?.flushPool === true ? 1 : 0, think?.kind ?? -1, client, at.clientIntervals[i]!.length,
+      natIdle > 0 ? at.idleDelays.indexOf(natIdle) : -1], i * RQWI_STRIDE);
     const name = `workload/${w.name}`;
     if (r !== undefined) R.set(streams.stream(`${name}/retry`).state, i * 8);
     if (think !== undefined) R.set(streams.stream(`${name}/think`).state, i * 8 + 4);

@@ -145,7 +145,7 @@ function layOut(plan: Plan, variant: number, initial: StatsArrays, levels: reado
   const periodAt = periods.map((c) => (c === undefined ? 0 : r.take(8 + c.length * 4)));
   // Where each pool's port slots start in a plan-wide numbering (the request layer's connection records).
   const base = size.map((_, p) => size.slice(0, p).reduce((x, y) => x + y, 0));
-  const requests = layOutRequests(workloads, nDest, nPools, slots, (bytes) => r.take(bytes));
+  const requests = layOutRequests(workloads, nDest, nPools, slots, (bytes) => r.take(bytes), plan);
   const nat = natPlan === undefined ? undefined
     : { layout: natPlan, at: Object.fromEntries(Object.entries(natPlan.bytes).map(([name, bytes]) => [name, r.take(bytes)])) as unknown as NatRegions };
   return { ...(nat !== undefined ? { nat } : {}), layout, profiles, workloads, nPools, nHosts, nWl, nDest, nSlots, nPick, size, slots, lanes, at, trafficAt, traffic,

@@ -2,6 +2,7 @@ import { secondsFromTicks } from '../engine/time';
 import type { PlanGateway } from '../nat/plan-gateway';
 import type { GatewayPresetName } from '../nat/presets';
 import type { Plan } from '../sim/plan';
+import { staleResetsPossible } from '../sim/pool-gateway';
 import type { RunResult } from '../stats/run-one';
 import type { Row } from './row';
 
@@ -22,12 +23,18 @@ const changes = (plan: Plan | undefined): boolean => plan?.gateways?.some((g) =>
 
 export function withGatewayColumns<T extends string>(plan: Plan | undefined, columns: readonly T[], extra: readonly string[]): readonly string[] {
   if (plan?.gateways === undefined) return columns;
-  return [...columns, ...extra, ...(extra === GATEWAY_SUMMARY_COLUMNS && changes(plan) ? ['gateway_lost_flows'] : [])];
+  const summary = extra === GATEWAY_SUMMARY_COLUMNS;
+  return [...columns, ...extra, ...(summary && changes(plan) ? ['gateway_lost_flows'] : []), ...(summary && staleResetsPossible(plan) ? ['stale_connection_resets'] : [])];
 }
 
 const sec = (t: number): number | undefined => (t < 0 ? undefined : secondsFromTicks(t));
 
-/** A summary row's NAT cells (none for a run without gateways): host failures (EADDRNOTAVAIL) apart from gateway drops; flows lost to a change during the run (with events). */
+/**
+ * A summary row's NAT cells (none for a run without gateways): host failures (EADDRNOTAVAIL) apart
+ * from gateway drops; flows lost to a change during the run (with events); requests that met the
+ * gateway's RST on a pooled connection whose mapping its idle timeout had ended (when a pool keeps
+ * idle connections longer than its gateway: ../sim/pool-gateway.ts).
+ */
 export function gatewaySummaryCells(r: RunResult, plan?: Plan): Row {
   if (r.gateways === undefined) return {};
   const g = r.gateways.gateways;
@@ -39,6 +46,7 @@ export function gatewaySummaryCells(r: RunResult, plan?: Plan): Row {
     gateway_steady_failures: g.reduce((a, x) => a + x.steadyFailures, 0),
     gateway_first_failure_s: firsts.length === 0 ? undefined : sec(Math.min(...firsts)),
     ...(changes(plan) ? { gateway_lost_flows: g.reduce((a, x) => a + x.lostFlows, 0) } : {}),
+    ...(staleResetsPossible(plan) ? { stale_connection_resets: r.stats.staleResets } : {}),
   };
 }
 
@@ -54,7 +62,7 @@ const METRICS: Record<GatewayPresetName, Metric[]> = {
     { metric: 'ConnectionAttemptCount', statistic: 'Sum', meaning: 'attempts that reached the gateway', value: (f) => f.attempts },
     { metric: 'ErrorPortAllocation', statistic: 'Sum', meaning: 'SYNs dropped: no port for that destination', value: (f) => f.failures },
     { metric: 'ActiveConnectionCount', statistic: 'Max', meaning: 'most connections open at once; ports in their hold after a close are not connections and are not counted (ErrorPortAllocation can rise while this falls)', value: (f) => f.peakActive },
-    { metric: 'IdleTimeoutCount', statistic: 'Sum', meaning: 'open connections whose mapping the idle timeout (350 s) ended: the model has no traffic between open and close, so every connection open longer is idle', value: (f) => f.idle },
+    { metric: 'IdleTimeoutCount', statistic: 'Sum', meaning: 'connections whose mapping the idle timeout (350 s) ended: one of its own open longer (the model has no traffic between its open and its close), a pooled one idle longer between its requests', value: (f) => f.idle },
   ],
   'azure-lb': [
     { metric: 'SnatConnectionCount{ConnectionState=Attempted}', statistic: 'Sum', meaning: 'attempts that reached the load balancer', value: (f) => f.attempts },

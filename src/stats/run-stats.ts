@@ -32,9 +32,9 @@ export const FAIL_TW = 5, FAIL_EST = 6, EST = 7, TW = 8, PEAK_EST = 9, PEAK_TW =
 export const REUSES = 12, I_ATTEMPTS = 13, I_FAILURES = 14, I_PEAK_UTIL = 15, MAX_UTIL = 16;
 export const FIRST_FAILURE = 17, STEADY = 18, TW_REUSES = 19, TW_OVERFLOWS = 20, FIN_WAIT_2S = 21;
 export const RETRIES = 22, RETRY_FAILURES = 23, IS_RETRY = 24, GAVE_UP = 25, POOLED = 26, POOLED_REUSED = 27, POOLED_WAITED = 28;
-export const NEXT_THRESHOLD = 29, LAST_FAILURE = 30;
+export const NEXT_THRESHOLD = 29, LAST_FAILURE = 30, STALE_RESETS = 31;
 /** Number of counters (the WebAssembly kernel, ../kernel/assembly, keeps the same indexes: its S_* constants). */
-const N_COUNTERS = 31;
+const N_COUNTERS = 32;
 
 
 /**
@@ -172,6 +172,8 @@ export class RunStats {
   get pooledRequests(): number { return this.counters[POOLED]!; }
   get pooledReused(): number { return this.counters[POOLED_REUSED]!; }
   get pooledWaited(): number { return this.counters[POOLED_WAITED]!; }
+  /** Requests handed a pooled connection whose mapping the gateway's idle timeout had ended: they met an RST and took another connection. */
+  get staleResets(): number { return this.counters[STALE_RESETS]!; }
   /** Closes that waited in FIN_WAIT_2 for a peer that never closed. */
   get finWait2Closes(): number { return this.counters[FIN_WAIT_2S]!; }
   /** First failure time in ticks, or -1. */

@@ -20,7 +20,8 @@
 // the gateway drops its mapping at the attempt + the idle timeout (the idle lane: the port is
 // free at once, no hold; counted, GS_IDLE) and the connection's closing side carries IDLE_BIT.
 // At its close the gateway has nothing left to do; the client's FIN meets the gateway's RST, so
-// the OS side closes as after a reset (BY_RESET: no TIME_WAIT).
+// the OS side closes as after a reset (BY_RESET: no TIME_WAIT). A pooled connection is idle between its requests
+// instead (./request-gateway.ts, natIdleExpired).
 //
 // Dynamic port allocation (GCP, GS_MAX_ALLOC > 0): a host's capacity is its VM's allocation; when
 // its connections to one destination fill it, it doubles (up to GS_MAX_ALLOC) if the gateway's
@@ -259,6 +260,17 @@ export function natClosed(tagged: i32, pool: i32, port: i32): i32 {
     lanePush(lane, NAT_RELEASE, key, 1 | np);
   }
   return by;
+}
+
+/**
+ * A pooled connection (side `tagged`, withKey's) sat idle past the gateway's idle timeout
+ * (./request-gateway.ts): its mapping ends now, as natTake's idle lane ends an open one's; returns
+ * its side marked so that its close meets the gateway's RST.
+ */
+export function natIdleExpired(tagged: i32, pool: i32, port: i32): i32 {
+  const key = (tagged >> NAT_SHIFT) - 1;
+  natReleased(key, 2 | (masqKey(key) >= 0 ? (masqOf(pool, port) + 1) << 2 : 0));
+  return tagged | IDLE_BIT;
 }
 
 /**

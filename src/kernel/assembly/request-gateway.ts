@@ -7,11 +7,21 @@
 // gateway's synTimeout (./nat.ts natDropped).
 //
 // The gateway's own idle timeout (AWS NAT Gateway's 350 s) is applied to a connection of a
-// request's own as on the plain path (open for latency + duration); a pooled connection is taken
-// as kept alive by its requests, so the gateway never ends its mapping as idle.
+// request's own as on the plain path (open for latency + duration). A pooled connection is kept
+// alive by its requests and idle between them: when it has sat idle in its pool longer than the
+// timeout (its last request's end + the timeout, a lane of the pool's idle lanes: ./requests.ts
+// idleEnd), the gateway ends its mapping then (its port free at once, counted as IdleTimeoutCount;
+// pooledIdleExpired). The client does not know: the connection stays in its pool, and the next
+// request handed it meets the gateway's RST (AWS-CMP, cloud-nat.md §1) — its OS port is freed as
+// after a reset (no TIME_WAIT), counted (S_STALE_RESETS, summary.csv stale_connection_resets), and
+// the request takes another pooled connection or opens one, as HTTP clients retry a request on a
+// stale pooled connection (not a retry of the retry policy: no backoff). The RST comes from the
+// gateway, a round trip inside the cloud network: taken as instantaneous. A pool whose own idle
+// timeout is not longer than the gateway's closes the connection first: nothing of this happens
+// (../../sim/pool-gateway.ts).
 
 import { close } from './lifecycle';
-import { NAT_ON, NAT_SHIFT, natClosed, natDropped, natTake, withKey } from './nat';
+import { NAT_ON, NAT_SHIFT, natClosed, natDropped, natIdleExpired, natTake, withKey } from './nat';
 
 /**
  * The gateway's part of a connection of workload w that the request layer opened on OS port
@@ -31,4 +41,9 @@ export function requestNatTake(w: i32, host: i32, destination: i32, open: f64, p
 /** A request-layer connection closes on side `by` (requestNatTake's): the OS's close, after the gateway's hold starts. */
 export function closeConnection(pool: i32, port: i32, by: i32): void {
   close(pool, port, NAT_ON && by >= 1 << NAT_SHIFT ? natClosed(by, pool, port) : by);
+}
+
+/** Pooled connection (pool, port), closing side `by`, sat idle past the gateway's idle timeout: the gateway ends its mapping; its side from now on. */
+export function pooledIdleExpired(pool: i32, port: i32, by: i32): i32 {
+  return NAT_ON && by >= 1 << NAT_SHIFT ? natIdleExpired(by, pool, port) : by;
 }

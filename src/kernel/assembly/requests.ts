@@ -18,12 +18,12 @@ import { closingCode, idleHold, WK_STRIDE } from './binds';
 import { drawRecord } from './distributions';
 import { idleLanePush, idleLanesInit } from './idle-lanes';
 import { drawCloser, drawLatency, nextPool, pickDestination, pickPort, recordAttempt, sampleDuration, takePort } from './attempt';
-import { closeConnection, requestNatTake } from './request-gateway';
+import { closeConnection, pooledIdleExpired, requestNatTake } from './request-gateway';
 import { heapPush, nextSeq } from './queue';
 import { uniform } from './random';
 import { recordFailed } from './statistics';
 import {
-  addSt, DURATION, fget, iget, NDEST, NORMAL, NOW, poolAt, PRIORITY_SPAN, S_GAVE_UP, S_POOLED, S_POOLED_REUSED, S_POOLED_WAITED, WI_HOST,
+  addSt, DURATION, fget, iget, NDEST, NORMAL, NOW, poolAt, PRIORITY_SPAN, S_GAVE_UP, S_POOLED, S_POOLED_REUSED, S_POOLED_WAITED, S_STALE_RESETS, WI_HOST,
   WLK, wlAt, wlIntsAt, WLRNG,
 } from './state';
 import { jsRound } from './math';
@@ -31,11 +31,12 @@ import { thinkRecord } from './traffic';
 import { P_TW, pget } from './pools';
 
 // Per workload, f64 fields (RQW) and i32 fields (RQWI), written by ../request-layout.ts.
-const R_MAXSIZE = 0, R_MAXIDLE = 1, R_IDLETIMEOUT = 2, R_MAXREQ = 3, R_BASE = 4, R_MAX = 5, R_RETRIES = 6;
-const RQW_STRIDE = 7;
+// R_NATIDLE, RI_NATLANE: the gateway's idle timeout that can end a pooled connection, and its idle lane (-1: none; ./request-gateway.ts).
+const R_MAXSIZE = 0, R_MAXIDLE = 1, R_IDLETIMEOUT = 2, R_MAXREQ = 3, R_BASE = 4, R_MAX = 5, R_RETRIES = 6, R_NATIDLE = 7;
+const RQW_STRIDE = 8;
 const RI_REQUESTS = 0, RI_POOL = 1, RI_IDLELANE = 2, RI_ATTEMPTS = 3, RI_BACKOFF = 4, RI_JITTER = 5, RI_FLUSH = 6, RI_THINK = 7;
-const RI_CLIENTS = 8, RI_NCLIENTS = 9;
-const RQWI_STRIDE = 10;
+const RI_CLIENTS = 8, RI_NCLIENTS = 9, RI_NATLANE = 10;
+const RQWI_STRIDE = 11;
 // Connection pool, per (workload, destination), i32: open connections, idle stack top (connection
 // + 1; 0: none), idle connections, first and last waiting request (request + 1), waiting requests.
 const CP_OPEN = 0, CP_TOP = 1, CP_IDLE = 2, CP_HEAD = 3, CP_TAIL = 4, CP_WAITERS = 5;
@@ -43,7 +44,7 @@ const CP_BYTES = 32;
 // Connection record, per port slot (the pool's CONNBASE + port), 48 bytes: idle since f64 @0; i32:
 // request + 1 @8 (0: none), requests served @12, workload + 1 @16 (0: not pooled), destination
 // @20, idle stack links (connection + 1) below @24 and above @28, closing side @32, pool @36,
-// idle @40.
+// idle @40, its gateway mapping ended by the gateway's idle timeout @44 (./request-gateway.ts).
 const C_BYTES = 48;
 // Request record, 48 bytes: its duration f64 @0 (drawn at its arrival, whatever the distribution:
 // ./attempt.ts sampleDuration); i32: workload @8, client @12 (-1: open loop),
@@ -126,10 +127,15 @@ export function dispatch(r: i32, retry: bool): void {
     return;
   }
   const cp = cpAt(w, load<i32>(q, 16));
-  if (cget(cp, CP_IDLE) > 0) {
-    const c = popIdle(cp);
-    serve(r, c);
-  } else if (<f64>cget(cp, CP_OPEN) < rwf(w, R_MAXSIZE)) {
+  while (cget(cp, CP_IDLE) > 0) {
+    const id = popIdle(cp);
+    if (load<i32>(connAt(id), 44) == 0) {
+      serve(r, id);
+      return;
+    }
+    staleReset(cp, connAt(id));
+  }
+  if (<f64>cget(cp, CP_OPEN) < rwf(w, R_MAXSIZE)) {
     attemptRequest(r, retry);
   } else {
     store<i32>(q, 1, 28);
@@ -182,6 +188,7 @@ function attemptRequest(r: i32, retry: bool): void {
   store<i32>(c, closedBy, 32);
   store<i32>(c, pool, 36);
   store<i32>(c, 0, 12);
+  store<i32>(c, 0, 44);
   if (cp != 0) {
     cset(cp, CP_OPEN, cget(cp, CP_OPEN) + 1);
     store<i32>(c, w + 1, 16);
@@ -275,23 +282,41 @@ export function requestServed(pool: i32, port: i32): void {
     else if (<f64>cget(cp, CP_IDLE) < rwf(w, R_MAXIDLE)) {
       pushIdle(cp, id);
       store<f64>(c, NOW);
-      const lane = rwi(w, RI_IDLELANE);
+      const lane = rwi(w, RI_IDLELANE), natLane = rwi(w, RI_NATLANE);
       if (lane >= 0) idleLanePush(lane, pool, port);
+      if (natLane >= 0) idleLanePush(natLane, pool, port);
     } else closePooled(cp, w, c);
   }
   requestEnded(r);
 }
 
-/** An idle timeout: the connection closes if it has been idle since that timer was set. */
+/**
+ * An idle timeout of the connection, if it has been idle since that timer was set: the pool's
+ * closes it; the gateway's (./request-gateway.ts) ends its mapping, the connection left in the pool.
+ */
 export function idleEnd(pool: i32, port: i32): void {
   const c = connAt(connId(pool, port));
   const w = load<i32>(c, 16) - 1;
   if (w < 0 || load<i32>(c, 8) != 0) return;
-  if (load<f64>(c) + rwf(w, R_IDLETIMEOUT) != NOW) return;
   if (load<i32>(c, 40) == 0) return; // not idle (ConnectionPool.removeIdle fails)
-  const cp = cpAt(w, load<i32>(c, 20));
-  removeIdle(cp, c);
-  closePooled(cp, w, c);
+  const since = load<f64>(c);
+  if (since + rwf(w, R_IDLETIMEOUT) == NOW) {
+    const cp = cpAt(w, load<i32>(c, 20));
+    removeIdle(cp, c);
+    closePooled(cp, w, c);
+  } else if (rwi(w, RI_NATLANE) >= 0 && since + rwf(w, R_NATIDLE) == NOW && load<i32>(c, 44) == 0) {
+    store<i32>(c, 1, 44);
+    store<i32>(c, pooledIdleExpired(pool, port, load<i32>(c, 32)), 32);
+  }
+}
+
+/** A request was handed idle connection c, whose gateway mapping is gone: the gateway's RST closes it (no TIME_WAIT). */
+function staleReset(cp: usize, c: usize): void {
+  addSt(S_STALE_RESETS, 1);
+  cset(cp, CP_OPEN, cget(cp, CP_OPEN) - 1);
+  store<i32>(c, 0, 16);
+  const pool = load<i32>(c, 36);
+  closeConnection(pool, connPort(c, pool), load<i32>(c, 32));
 }
 
 /** Closes a pooled connection; if requests wait, the freed room opens a connection for them. */
