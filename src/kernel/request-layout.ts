@@ -2,7 +2,7 @@ import type { Tick } from '../engine/time';
 import { Distribution } from '../random/distributions';
 import type { RandomStreams } from '../random/stream';
 import type { Plan, PlanWorkload } from '../sim/plan';
-import { pooledGatewayIdle } from '../sim/pool-gateway';
+import { connectWait, pooledGatewayIdle } from '../sim/request-gateway';
 import { activeIntervals, maxClients } from '../workload/clients';
 import { RETRY_CODES } from '../workload/retry';
 
@@ -14,7 +14,7 @@ import { RETRY_CODES } from '../workload/retry';
  */
 
 // Field layouts: the constants of the same names in ./assembly/requests.ts.
-const RQW_STRIDE = 8, RQWI_STRIDE = 11, CP_BYTES = 32, C_BYTES = 48, Q_BYTES = 48, LANE_ENTRY = 32;
+const RQW_STRIDE = 9, RQWI_STRIDE = 11, CP_BYTES = 32, C_BYTES = 48, Q_BYTES = 48, LANE_ENTRY = 32;
 const R_RETRIES = 6;
 /** First room of the request table and of each idle lane (both grow in the kernel). */
 const FIRST_ROOM = 1024;
@@ -25,8 +25,9 @@ export interface RequestRegions {
   idleLanes: number; idleDelay: number; laneEntries: number; req: number;
   /** Idle timeouts, one lane each: the pools' own, then the gateways' that can end a pooled connection first. */
   idleDelays: Tick[];
-  /** Per workload, the gateway's idle timeout that can end its pooled connections (../sim/pool-gateway.ts; 0: none). */
+  /** Per workload, the gateway's idle timeout that can end its pooled connections, and how long a dropped SYN keeps its connect() waiting (../sim/request-gateway.ts; 0: none). */
   gatewayIdle: readonly Tick[];
+  connectWait: readonly Tick[];
   /** Per workload, its clients' active intervals (empty: not closed-loop). */
   clientIntervals: [Tick, Tick][][][];
   nIntervals: number;
@@ -50,6 +51,7 @@ export function layOutRequests(
     if (t !== undefined && Number.isFinite(t) && !idleDelays.includes(t)) idleDelays.push(t);
   }
   const gatewayIdle = workloads.map((w) => (plan === undefined ? 0 : pooledGatewayIdle(plan, w)));
+  const wait = workloads.map((w) => (plan === undefined ? 0 : connectWait(plan, w)));
   for (const t of gatewayIdle) if (t > 0 && !idleDelays.includes(t)) idleDelays.push(t);
   const clientIntervals = workloads.map((w) => (w.clients === undefined ? [] : Array.from({ length: maxClients(w.clients) }, (_, k) => activeIntervals(w.clients!, k))));
   const nClients = clientIntervals.reduce((a, c) => a + c.length, 0);
@@ -60,7 +62,7 @@ export function layOutRequests(
     rqw: take(nWl * RQW_STRIDE * 8), rqwi: take(nWl * RQWI_STRIDE * 4), rng: take(nWl * 32), cps: take(n(nWl * nDest * CP_BYTES)),
     connBase: take(n(nPools * 4)), conn: take(n(slots * C_BYTES)), clients: take(nClients * 8), intervals: take(nIntervals * 16),
     idleLanes: take(idleDelays.length * 16), idleDelay: take(idleDelays.length * 8), laneEntries: take(idleDelays.length * FIRST_ROOM * LANE_ENTRY),
-    req: take(n(FIRST_ROOM * Q_BYTES)), idleDelays, gatewayIdle, clientIntervals, nIntervals,
+    req: take(n(FIRST_ROOM * Q_BYTES)), idleDelays, gatewayIdle, connectWait: wait, clientIntervals, nIntervals,
   };
 }
 
@@ -83,7 +85,7 @@ export function fillRequests(
     const p = w.pool, r = w.retry;
     const think = w.clients === undefined ? undefined : new Distribution(w.clients.think);
     const natIdle = at.gatewayIdle[i] ?? 0;
-    F.set([p?.maxSize ?? 0, p?.maxIdle ?? 0, p?.idleTimeout ?? 0, p?.maxRequests ?? 0, r?.base ?? 0, r?.max ?? 0, retries[i]!, natIdle], i * RQW_STRIDE);
+    F.set([p?.maxSize ?? 0, p?.maxIdle ?? 0, p?.idleTimeout ?? 0, p?.maxRequests ?? 0, r?.base ?? 0, r?.max ?? 0, retries[i]!, natIdle, at.connectWait[i] ?? 0], i * RQW_STRIDE);
     const lane = p === undefined ? -1 : at.idleDelays.indexOf(p.idleTimeout);
     I.set([usesRequestLayer(w) ? 1 : 0, p === undefined ? 0 : 1, lane, r?.maxAttempts ?? 0, r === undefined ? 0 : RETRY_CODES.backoff[r.backoff],
       r === undefined ? 0 : RETRY_CODES.jitter[r.jitter], r?.flushPool === true ? 1 : 0, think?.kind ?? -1, client, at.clientIntervals[i]!.length,

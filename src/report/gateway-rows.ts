@@ -2,7 +2,7 @@ import { secondsFromTicks } from '../engine/time';
 import type { PlanGateway } from '../nat/plan-gateway';
 import type { GatewayPresetName } from '../nat/presets';
 import type { Plan } from '../sim/plan';
-import { staleResetsPossible } from '../sim/pool-gateway';
+import { staleResetsPossible } from '../sim/request-gateway';
 import type { RunResult } from '../stats/run-one';
 import type { Row } from './row';
 
@@ -33,7 +33,7 @@ const sec = (t: number): number | undefined => (t < 0 ? undefined : secondsFromT
  * A summary row's NAT cells (none for a run without gateways): host failures (EADDRNOTAVAIL) apart
  * from gateway drops; flows lost to a change during the run (with events); requests that met the
  * gateway's RST on a pooled connection whose mapping its idle timeout had ended (when a pool keeps
- * idle connections longer than its gateway: ../sim/pool-gateway.ts).
+ * idle connections longer than its gateway: ../sim/request-gateway.ts).
  */
 export function gatewaySummaryCells(r: RunResult, plan?: Plan): Row {
   if (r.gateways === undefined) return {};

@@ -105,6 +105,7 @@ export function normalize(s: ScenarioInput): Plan {
       reuseAddr: w.connection.reuseAddr ?? false,
       idleTimeout: w.connection.idleTimeout ?? 0,
       ...(w.connection.connectLatency !== undefined ? { connectLatency: w.connection.connectLatency } : {}),
+      ...(w.connection.connectTimeout !== undefined ? { connectTimeout: w.connection.connectTimeout } : {}),
       ...requestLayer(w, s.duration),
     };
   });

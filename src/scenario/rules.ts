@@ -200,6 +200,15 @@ const requestLayer: Rule = (s, issues) => {
     if (r !== undefined && r.base !== undefined && r.max !== undefined && r.max < r.base) {
       issues.push({ path: [...at, 'retry', 'max'], code: 'too_small', message: `must not be below base (${formatDuration(r.base)}), got ${formatDuration(r.max)}` });
     }
+    if (w.connection.connectTimeout !== undefined) {
+      const h = s.hosts.find((x) => x.name === (w.host ?? s.hosts[0]?.name));
+      const where = [...at, 'connection', 'connectTimeout'];
+      if (w.clients === undefined && w.pool === undefined && w.retry === undefined) {
+        issues.push({ path: where, code: 'conflict', message: 'applies to the request layer only (clients, pool or retry): without it a dropped SYN is a failed attempt at once, its port held for the gateway\'s synTimeout' });
+      } else if (h !== undefined && h.via === undefined) {
+        issues.push({ path: where, code: 'conflict', message: `applies behind a gateway only: in this model only a gateway drops a SYN, and host ${h.name} has no via` });
+      }
+    }
     if (r?.flushPool === true && w.pool === undefined) {
       issues.push({ path: [...at, 'retry', 'flushPool'], code: 'conflict', message: 'closes the idle connections of the workload\'s pool on a failure; it needs pool' });
     }

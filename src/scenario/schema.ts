@@ -302,6 +302,7 @@ const workload = z.strictObject({
     reuseAddr: z.boolean().optional(),
     idleTimeout: duration().optional(),
     connectLatency: distribution.optional(),
+    connectTimeout: duration({ positive: true }).optional(),
   }),
   clients: clientsSchema.optional(),
   pool: poolSchema.optional(),

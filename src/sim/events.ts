@@ -9,4 +9,5 @@ export const REQUEST_DONE = 6; // a = pool, b = port index: the request on this 
 export const IDLE_END = 7; // a = pool, b = port index: an idle pooled connection reaches its idle timeout
 export const CLIENT_NEXT = 8; // a = workload, b = client: a closed-loop client starts its next request
 export const RETRY = 9; // a = request slot
+export const CONNECT_TIMEOUT = 11; // a = pool, b = port index: a request-layer connect() whose SYN a gateway dropped fails (kernel only: ../kernel/assembly/requests.ts)
 export const NAT_RELEASE = 10; // a = gateway key, b = 1: a gateway's hold of a port ends (kernel only: ../kernel/assembly/nat.ts)

@@ -83,6 +83,12 @@ export interface PlanWorkload {
   clients?: ClientsSpec;
   /** Time from connect() to an open connection, in ticks (the port is held through it); absent: 0. */
   connectLatency?: DistributionSpec;
+  /**
+   * The request layer behind a gateway: how long its connect() waits for an answer to a SYN the
+   * gateway dropped before it fails (the client's connect timeout), in ticks; absent: the
+   * kernel's own SYN retries, the gateway's synTimeout (./request-gateway.ts connectWait).
+   */
+  connectTimeout?: Tick;
   /** Requests are served on pooled connections (keep-alive) instead of one connection each. */
   pool?: PoolSpec;
   /** What a failed connect() leads to; absent: the request fails at once. */

@@ -89,7 +89,7 @@ const cases: Case[] = [
   {
     name: 'unknown key in connection: closedby',
     text: edit({ 25: '      closedby: client' }),
-    err: [':25:7: workloads[0].connection.closedby: unknown key "closedby". Did you mean "closedBy"? Allowed here: duration, closedBy, protocol, bind, reuseAddr, idleTimeout, connectLatency'],
+    err: [':25:7: workloads[0].connection.closedby: unknown key "closedby". Did you mean "closedBy"? Allowed here: duration, closedBy, protocol, bind, reuseAddr, idleTimeout, connectLatency, connectTimeout'],
   },
   {
     name: 'unknown key in a profile: timewait',
@@ -323,7 +323,7 @@ const cases: Case[] = [
       `:3:11: duration: must be ${DURATION}, got "10 sec" (string). Did you mean "10s"?`,
       `:8:15: hosts[0].profile.preset: unknown preset "linx" (string). Did you mean "linux"? ${PRESET_CHOICES}`,
       `:20:13: workloads[0].arrivals.rate: must be ${RATE}, got 100 (number). Did you mean "100/s"?`,
-      ':25:7: workloads[0].connection.closedby: unknown key "closedby". Did you mean "closedBy"? Allowed here: duration, closedBy, protocol, bind, reuseAddr, idleTimeout, connectLatency',
+      ':25:7: workloads[0].connection.closedby: unknown key "closedby". Did you mean "closedBy"? Allowed here: duration, closedBy, protocol, bind, reuseAddr, idleTimeout, connectLatency, connectTimeout',
     ],
   },
 

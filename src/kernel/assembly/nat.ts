@@ -215,9 +215,9 @@ function natAllocStart(): void {
 /**
  * The gateway dropped the SYN of workload w's attempt, whose OS port (pool, port) was taken: the
  * attempt fails (RunStats.failed, but not its pool's: the OS allocated) and the port is held for
- * the synTimeout of the host's gateway.
+ * the synTimeout of the host's gateway (`hold`; else the request layer ends the hold: ./request-gateway.ts).
  */
-export function natDropped(pool: i32, port: i32, host: i32, w: i32): void {
+export function natDropped(pool: i32, port: i32, host: i32, w: i32, hold: bool = true): void {
   const t = NOW;
   addSt(S_SUCCESSES, -1); // counted by takePort for the OS's allocation; the connection did not succeed
   addSt(S_FAILURES, 1);
@@ -233,7 +233,7 @@ export function natDropped(pool: i32, port: i32, host: i32, w: i32): void {
   if (fget(W, W_FIRSTFAIL) < 0) fset(W, W_FIRSTFAIL, t);
   const p = NATP + (<usize>pool << 3);
   store<f64>(p, load<f64>(p) + 1);
-  lanePush(load<i32>(NATH + (<usize>host << 4), 12), FIN_WAIT_END, pool, port);
+  if (hold) lanePush(load<i32>(NATH + (<usize>host << 4), 12), FIN_WAIT_END, pool, port);
 }
 
 /** A closing side with the connection's gateway key (natTake's) in it. */

@@ -3,8 +3,12 @@
 // attempt does (./lifecycle.ts arrive). A pooled connection holds its gateway port for its whole
 // life, across its requests; the gateway's hold after the FIN starts when the pool closes it
 // (idle timeout, max requests, error-path flush). A drop fails the connect() as an OS failure
-// does (the request layer retries it or gives it up), its OS port held in SYN_SENT for the
-// gateway's synTimeout (./nat.ts natDropped).
+// does (the request layer retries it or gives it up), but not at once: the connect() waits in
+// SYN_SENT, its OS port held, for the workload's connect timeout or, without one or when longer,
+// the kernel's SYN retries (the gateway's synTimeout; ../../sim/request-gateway.ts connectWait),
+// then the port is freed and the request sees the failure (./requests.ts synSent). A pooled
+// connect() takes its room in the pool while it waits. The attempt counts as failed at the drop,
+// as on the plain path.
 //
 // The gateway's own idle timeout (AWS NAT Gateway's 350 s) is applied to a connection of a
 // request's own as on the plain path (open for latency + duration). A pooled connection is kept
@@ -18,9 +22,9 @@
 // stale pooled connection (not a retry of the retry policy: no backoff). The RST comes from the
 // gateway, a round trip inside the cloud network: taken as instantaneous. A pool whose own idle
 // timeout is not longer than the gateway's closes the connection first: nothing of this happens
-// (../../sim/pool-gateway.ts).
+// (../../sim/request-gateway.ts).
 
-import { close } from './lifecycle';
+import { close, release } from './lifecycle';
 import { NAT_ON, NAT_SHIFT, natClosed, natDropped, natIdleExpired, natTake, withKey } from './nat';
 
 /**
@@ -32,10 +36,15 @@ export function requestNatTake(w: i32, host: i32, destination: i32, open: f64, p
   if (!NAT_ON) return by;
   const key = natTake(host, destination, open, pool, port);
   if (key == -1) {
-    natDropped(pool, port, host, w);
+    natDropped(pool, port, host, w, false); // the request layer ends the SYN_SENT (./requests.ts synSent)
     return -1;
   }
   return key >= 0 ? withKey(by, key) : by;
+}
+
+/** A connect() that waited in SYN_SENT gives up: its OS port is free, as at the end of the kernel's SYN retries (./nat.ts natDropped). */
+export function synSentEnds(pool: i32, port: i32): void {
+  release(pool, port, false);
 }
 
 /** A request-layer connection closes on side `by` (requestNatTake's): the OS's close, after the gateway's hold starts. */

@@ -11,14 +11,14 @@
 // closed-loop clients' active intervals; one FIFO lane of IDLE_END events per idle timeout
 // (./idle-lanes.ts).
 
-import { CLIENT_NEXT, CLOSE, REQUEST_DONE, RETRY } from '../../sim/events';
+import { CLIENT_NEXT, CLOSE, CONNECT_TIMEOUT, REQUEST_DONE, RETRY } from '../../sim/events';
 import { BACKOFF_FIXED, JITTER_FULL, JITTER_NONE } from '../../workload/retry-codes';
 import { reserve } from './arena';
 import { closingCode, idleHold, WK_STRIDE } from './binds';
 import { drawRecord } from './distributions';
 import { idleLanePush, idleLanesInit } from './idle-lanes';
 import { drawCloser, drawLatency, nextPool, pickDestination, pickPort, recordAttempt, sampleDuration, takePort } from './attempt';
-import { closeConnection, pooledIdleExpired, requestNatTake } from './request-gateway';
+import { closeConnection, pooledIdleExpired, requestNatTake, synSentEnds } from './request-gateway';
 import { heapPush, nextSeq } from './queue';
 import { uniform } from './random';
 import { recordFailed } from './statistics';
@@ -32,8 +32,9 @@ import { P_TW, pget } from './pools';
 
 // Per workload, f64 fields (RQW) and i32 fields (RQWI), written by ../request-layout.ts.
 // R_NATIDLE, RI_NATLANE: the gateway's idle timeout that can end a pooled connection, and its idle lane (-1: none; ./request-gateway.ts).
-const R_MAXSIZE = 0, R_MAXIDLE = 1, R_IDLETIMEOUT = 2, R_MAXREQ = 3, R_BASE = 4, R_MAX = 5, R_RETRIES = 6, R_NATIDLE = 7;
-const RQW_STRIDE = 8;
+// R_CONNECT: how long a connect() whose SYN the gateway dropped waits (../../sim/request-gateway.ts connectWait).
+const R_MAXSIZE = 0, R_MAXIDLE = 1, R_IDLETIMEOUT = 2, R_MAXREQ = 3, R_BASE = 4, R_MAX = 5, R_RETRIES = 6, R_NATIDLE = 7, R_CONNECT = 8;
+const RQW_STRIDE = 9;
 const RI_REQUESTS = 0, RI_POOL = 1, RI_IDLELANE = 2, RI_ATTEMPTS = 3, RI_BACKOFF = 4, RI_JITTER = 5, RI_FLUSH = 6, RI_THINK = 7;
 const RI_CLIENTS = 8, RI_NCLIENTS = 9, RI_NATLANE = 10;
 const RQWI_STRIDE = 11;
@@ -184,7 +185,7 @@ function attemptRequest(r: i32, retry: bool): void {
   const WK = WLK + <usize>(w * WK_STRIDE) * 4; // its sockets: connect(), bind(ip, 0) or UDP (./binds.ts)
   const open = cp != 0 ? 0 : latency + load<f64>(q) + idleHold(WK); // then the gateway's port (./request-gateway.ts)
   const closedBy = requestNatTake(w, host, destination, open, pool, port, closingCode(WK, load<i32>(q, 24)));
-  if (closedBy == -1) { connectFailed(r, cp); return; }
+  if (closedBy == -1) { synSent(r, cp, pool, port, c); return; }
   store<i32>(c, closedBy, 32);
   store<i32>(c, pool, 36);
   store<i32>(c, 0, 12);
@@ -199,6 +200,32 @@ function attemptRequest(r: i32, retry: bool): void {
     store<i32>(c, r + 1, 8);
     heapPush(NOW + open, key(), pool, port, closedBy, CLOSE);
   }
+}
+
+/**
+ * The gateway dropped the SYN of request r's connect() on OS port (pool, port), record c: it waits
+ * in SYN_SENT for its workload's connect wait (./request-gateway.ts), taking its room in the pool.
+ */
+function synSent(r: i32, cp: usize, pool: i32, port: i32, c: usize): void {
+  store<i32>(c, r + 1, 8);
+  store<i32>(c, 0, 16);
+  if (cp != 0) cset(cp, CP_OPEN, cget(cp, CP_OPEN) + 1);
+  heapPush(NOW + rwf(load<i32>(rqAt(r), 8), R_CONNECT), key(), pool, port, 0, CONNECT_TIMEOUT);
+}
+
+/** The connect() waiting on OS port (pool, port) gives up: the port leaves SYN_SENT, the request sees the failure. */
+function connectTimedOut(pool: i32, port: i32): void {
+  const c = connAt(connId(pool, port));
+  const r = load<i32>(c, 8) - 1;
+  store<i32>(c, 0, 8);
+  synSentEnds(pool, port);
+  const q = rqAt(r), w = load<i32>(q, 8);
+  let cp: usize = 0;
+  if (rwi(w, RI_POOL) != 0) {
+    cp = cpAt(w, load<i32>(q, 16));
+    cset(cp, CP_OPEN, cget(cp, CP_OPEN) - 1);
+  }
+  connectFailed(r, cp);
 }
 
 /** connect() failed for request r: retry after a backoff, or give the request up. */
@@ -423,4 +450,5 @@ export function requestEvent(kind: i32, a: i32, b: i32): void {
   if (kind == REQUEST_DONE) requestServed(a, b);
   else if (kind == CLIENT_NEXT) clientNext(a, b);
   else if (kind == RETRY) dispatch(a, true);
+  else if (kind == CONNECT_TIMEOUT) connectTimedOut(a, b);
 }
