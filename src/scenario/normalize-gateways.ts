@@ -1,9 +1,9 @@
 import { gcpVmsPerIp, perInstance, poolCapacity } from '../nat/arithmetic';
 import type { PlanGateway } from '../nat/plan-gateway';
-import { DURATION_PARAMS, GATEWAY_PRESETS, type GatewayParamName, presetParams } from '../nat/presets';
+import { DURATION_PARAMS, GATEWAY_PRESETS, type GatewayParamName, presetParams, UDP_PARAMS } from '../nat/presets';
 import { Distribution } from '../random/distributions';
 import type { Plan, PlanHost, PlanWorkload } from '../sim/plan';
-import { gatewayParam, poolSizes } from './rules-gateways';
+import { gatewayParam, poolSizes, udpGateways } from './rules-gateways';
 import { eventOrder, fleetTimeline } from './rules-events';
 import type { ScenarioInput } from './schema';
 
@@ -28,15 +28,18 @@ function sized(g: GatewayInput, params: Partial<Record<GatewayParamName, number>
   };
 }
 
-function planGateway(g: GatewayInput, instances: number): PlanGateway {
+/** `udp`: a UDP workload goes through it (else its UDP parameters and assumptions are left out). */
+function planGateway(g: GatewayInput, instances: number, udp: boolean): PlanGateway {
   const preset = GATEWAY_PRESETS[g.preset];
   const params: Partial<Record<GatewayParamName, number>> = {};
-  for (const p of presetParams(g.preset)) params[p] = gatewayParam(g, p)!;
+  const used = presetParams(g.preset).filter((p) => udp || !UDP_PARAMS.includes(p));
+  for (const p of used) params[p] = gatewayParam(g, p)!;
   const ips = typeof g.ips === 'object' ? g.ips : Array.from({ length: g.ips ?? 1 }, (_, k) => `${g.name}#${k + 1}`);
   const assumptions = [
-    ...presetParams(g.preset).filter((p) => preset.params[p]!.assumption !== undefined && g[p] === undefined)
+    ...used.filter((p) => preset.params[p]!.assumption !== undefined && g[p] === undefined)
       .map((p) => `${p} = ${valueText(p, params[p]!)}: ${preset.params[p]!.assumption!}`),
     ...preset.assumptions,
+    ...(udp ? preset.udp : []),
   ];
   return {
     name: g.name, preset: g.preset, ips, params, instances,
@@ -50,7 +53,8 @@ function planGateway(g: GatewayInput, instances: number): PlanGateway {
 export function withGateways(plan: Plan, s: ScenarioInput): Plan {
   if (s.gateways === undefined && s.events === undefined && s.hosts.every((h) => (h.instances ?? 1) === 1)) return plan;
   const sizes = poolSizes(s);
-  const gateways = (s.gateways ?? []).map((g) => planGateway(g, sizes.get(g.name) ?? 0));
+  const udp = udpGateways(s);
+  const gateways = (s.gateways ?? []).map((g) => planGateway(g, sizes.get(g.name) ?? 0, udp.has(g.name)));
   gatewaySteps(s, gateways);
   const gatewayIndex = new Map(gateways.map((g, i) => [g.name, i]));
   const nextInstance = gateways.map(() => 0);
