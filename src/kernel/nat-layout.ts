@@ -1,5 +1,6 @@
 import type { Tick } from '../engine/time';
 import type { RandomStreams } from '../random/stream';
+import { udpKeySlots } from '../nat/udp';
 import type { Plan } from '../sim/plan';
 
 /**
@@ -176,8 +177,8 @@ function natEvents(plan: Plan, block: readonly number[]): NatEvent[] {
 
 /**
  * UDP through the gateways (./assembly/nat.ts natUdpKey): a gateway a UDP workload goes through
- * has UDP keys after its TCP ones in each block — one per destination, or per destination IP for
- * Azure LB (UDP keyed by destination IP only: destinations that differ only by port share one) —
+ * has UDP keys after its TCP ones in each block (../nat/udp.ts udpKeySlots: one per destination,
+ * or per destination IP for Azure LB) —
  * and a record after NATG's gateways and host count, at the byte offset in the gateway's fourth
  * i32 (-1: no UDP): f64 × 4 (idle timeout, hold after it, stream timeout, stream after; ticks),
  * then per destination i32 its UDP key's offset in the block (destinations + slot).
@@ -185,13 +186,7 @@ function natEvents(plan: Plan, block: readonly number[]): NatEvent[] {
 function udpLayout(plan: Plan): { keys: number[]; at: number[]; bytes: number; fill(buf: ArrayBuffer, natg: number): void } {
   const gateways = plan.gateways!, nDest = plan.destinations.length;
   const carries = gateways.map((_, gi) => plan.workloads.some((w) => w.protocol === 'udp' && plan.hosts[w.host]!.gateway === gi));
-  const ipOf = (address: string): string => address.slice(0, address.lastIndexOf(':'));
-  const slots = gateways.map((g, gi) => {
-    if (!carries[gi]) return [];
-    if (g.preset !== 'azure-lb') return plan.destinations.map((_, d) => d);
-    const ips = [...new Set(plan.destinations.map((d) => ipOf(d.address)))];
-    return plan.destinations.map((d) => ips.indexOf(ipOf(d.address)));
-  });
+  const slots = gateways.map((g, gi) => (carries[gi] ? udpKeySlots(g.preset, plan.destinations.map((d) => d.address)) : []));
   const recordBytes = 32 + Math.ceil((nDest * 4) / 8) * 8;
   let end = gateways.length * 16 + 16;
   const at = carries.map((c) => (c ? (end += recordBytes) - recordBytes : -1));

@@ -1,5 +1,6 @@
 import { gcpVmsPerIp, perInstance, poolCapacity } from '../nat/arithmetic';
 import type { PlanGateway } from '../nat/plan-gateway';
+import { longestHold } from '../nat/udp';
 import { DURATION_PARAMS, GATEWAY_PRESETS, type GatewayParamName, presetParams, UDP_PARAMS } from '../nat/presets';
 import { Distribution } from '../random/distributions';
 import type { Plan, PlanHost, PlanWorkload } from '../sim/plan';
@@ -134,11 +135,12 @@ function gatewaySteps(s: ScenarioInput, gateways: PlanGateway[]): void {
 
 /**
  * The default warm-up counts the gateways' holds too: twice the longest hold a port can see
- * (connection mean + the longer of TIME_WAIT and the gateway's hold after a FIN), whole seconds.
+ * (connection mean + the longer of TIME_WAIT and the gateway's hold after a FIN, or after a UDP
+ * flow's last datagram), whole seconds.
  */
 function warmupWith(plan: Plan, s: ScenarioInput, gateways: readonly PlanGateway[]): number {
   if (s.warmup !== undefined || gateways.length === 0) return plan.warmup;
-  const hold = Math.max(...gateways.map((g) => g.params.finHold ?? 0));
+  const hold = Math.max(...gateways.map((g) => longestHold(g.params)));
   const maxMean = Math.max(...s.workloads.map((w) => new Distribution(w.connection.duration).mean));
   return Math.max(plan.warmup, Math.ceil((2 * (hold + maxMean)) / 1_000_000) * 1_000_000);
 }

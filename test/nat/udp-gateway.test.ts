@@ -1,5 +1,6 @@
 import { gatewayRows, gatewaySummaryCells } from '../../src/report/gateway-rows';
 import { parseScenario } from '../../src/scenario/load';
+import { gatewayLoads } from '../../src/stats/gateway-loads';
 import { runOne } from '../../src/stats/run-one';
 
 /**
@@ -170,5 +171,26 @@ describe('the scenario accepts UDP behind a gateway and states its parameters', 
     const tcpOnly = parseScenario('t.yaml', scenario('preset: aws-natgw', tcp('1/s', '1s'))).plan.gateways![0]!;
     expect(tcpOnly.params.udpIdleTimeout).toBeUndefined();
     expect(tcpOnly.assumptions.some((a) => /UDP/.test(a))).toBe(false);
+  });
+});
+
+describe('the analytic figures key and hold UDP as the kernel does (src/stats/gateway-loads.ts)', () => {
+  const open = () => 0.01;
+
+  test('Azure LB: one UDP key per instance for one IP on two ports, held the flow + 240 s', () => {
+    const { plan } = parseScenario('t.yaml', scenario('preset: azure-lb, allocatedOutboundPorts: 16', udp('10/s', '10ms')));
+    const keys = gatewayLoads(plan, open);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.rate).toBe(10);
+    expect(keys[0]!.hold).toBeCloseTo(240.01, 9);
+  });
+
+  test('Azure NAT Gateway: a UDP key and a TCP key to one destination; UDP held the flow + 240 s + 65 s, TCP the FIN hold 65 s', () => {
+    const only = ', destinations: [dns-a]';
+    const { plan } = parseScenario('t.yaml', scenario('preset: azure-natgw', `${udp('1/s', '10ms', only)}\n${tcp('1/s', '10ms', only)}`));
+    const holds = gatewayLoads(plan, open).map((k) => k.hold).sort((a, b) => a - b);
+    expect(holds).toHaveLength(2);
+    expect(holds[0]).toBeCloseTo(65.01, 9);
+    expect(holds[1]).toBeCloseTo(305.01, 9);
   });
 });
