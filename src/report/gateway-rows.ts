@@ -46,37 +46,40 @@ export const GATEWAY_COLUMNS = ['profile', 'replication', 'gateway', 'preset', '
 
 /** What a metric reads: a gateway's figures over an interval (../kernel/nat-layout.ts GatewayInterval). */
 type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number; lost: number; idle: number; missed: number };
-/** `tcp`: the metric counts TCP connections only (open ones, or idle timeouts), which a gateway carrying UDP says. */
-type Metric = { metric: string; statistic: string; meaning: string; value: (f: Figures, capacity: number) => number; tcp?: true };
+/**
+ * `tcp`: the metric counts TCP connections only (open ones, or idle timeouts); `drops`: it counts
+ * drops, a UDP flow's too. A gateway carrying UDP says which.
+ */
+type Metric = { metric: string; statistic: string; meaning: string; value: (f: Figures, capacity: number) => number; tcp?: true; drops?: true };
 
 /** Per cloud, its metrics' names (cloud-nat.md §1-§5) for the figures the NAT layer keeps. */
 const METRICS: Record<GatewayPresetName, Metric[]> = {
   'aws-natgw': [
     { metric: 'ConnectionAttemptCount', statistic: 'Sum', meaning: 'attempts that reached the gateway', value: (f) => f.attempts },
-    { metric: 'ErrorPortAllocation', statistic: 'Sum', meaning: 'SYNs dropped: no port for that destination', value: (f) => f.failures },
+    { metric: 'ErrorPortAllocation', statistic: 'Sum', meaning: 'SYNs dropped: no port for that destination', value: (f) => f.failures, drops: true },
     { metric: 'ActiveConnectionCount', statistic: 'Max', meaning: 'most connections open at once; ports in their hold after a close are not connections and are not counted (ErrorPortAllocation can rise while this falls)', value: (f) => f.peakActive, tcp: true },
     { metric: 'IdleTimeoutCount', statistic: 'Sum', meaning: 'open connections whose mapping the idle timeout (350 s) ended: the model has no traffic between open and close, so every connection open longer is idle', value: (f) => f.idle, tcp: true },
   ],
   'azure-lb': [
     { metric: 'SnatConnectionCount{ConnectionState=Attempted}', statistic: 'Sum', meaning: 'attempts that reached the load balancer', value: (f) => f.attempts },
-    { metric: 'SnatConnectionCount{ConnectionState=Failed}', statistic: 'Sum', meaning: 'SYNs dropped: the instance\'s block had no port for that destination', value: (f) => f.failures },
+    { metric: 'SnatConnectionCount{ConnectionState=Failed}', statistic: 'Sum', meaning: 'SYNs dropped: the instance\'s block had no port for that destination', value: (f) => f.failures, drops: true },
     { metric: 'UsedSnatPorts', statistic: 'Max', meaning: 'most ports one instance held for one destination (open or in the hold after a close)', value: (f) => f.peakUsed },
     { metric: 'AllocatedSnatPorts', statistic: 'Max', meaning: 'ports preallocated per instance', value: (_, c) => c },
   ],
   'azure-natgw': [
     { metric: 'SNATConnectionCount{ConnectionState=Attempted}', statistic: 'Sum', meaning: 'attempts that reached the gateway', value: (f) => f.attempts },
-    { metric: 'SNATConnectionCount{ConnectionState=Failed}', statistic: 'Sum', meaning: 'connections failed: no port for that destination', value: (f) => f.failures },
+    { metric: 'SNATConnectionCount{ConnectionState=Failed}', statistic: 'Sum', meaning: 'connections failed: no port for that destination', value: (f) => f.failures, drops: true },
     { metric: 'TotalConnectionCount', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive, tcp: true },
   ],
   'gcp-nat': [
     { metric: 'nat/new_connections_count', statistic: 'Sum', meaning: 'attempts that reached Cloud NAT', value: (f) => f.attempts },
-    { metric: 'nat/dropped_sent_packets_count{reason=OUT_OF_RESOURCES}', statistic: 'Sum', meaning: 'connections whose SYN was dropped (a count of connections, not of packets)', value: (f) => f.failures },
+    { metric: 'nat/dropped_sent_packets_count{reason=OUT_OF_RESOURCES}', statistic: 'Sum', meaning: 'connections whose SYN was dropped (a count of connections, not of packets)', value: (f) => f.failures, drops: true },
     { metric: 'nat/port_usage', statistic: 'Max', meaning: 'most ports one VM held for one destination', value: (f) => f.peakUsed },
     { metric: 'nat/allocated_ports', statistic: 'Max', meaning: 'ports allocated per VM', value: (_, c) => c },
   ],
   'linux-masquerade': [
     { metric: 'conntrack new', statistic: 'Sum', meaning: 'attempts that reached the SNAT', value: (f) => f.attempts },
-    { metric: 'conntrack drop', statistic: 'Sum', meaning: 'SYNs dropped: the port search found no free reply tuple for that destination', value: (f) => f.failures },
+    { metric: 'conntrack drop', statistic: 'Sum', meaning: 'SYNs dropped: the port search found no free reply tuple for that destination', value: (f) => f.failures, drops: true },
     { metric: 'drops_with_free_ports', statistic: 'Sum', meaning: 'of those, SYNs dropped although the NAT IP had a free port for that destination: the search (kept inside port, then 128 + 64 + 32 + 16 + 8 probes from random offsets) missed it (not a conntrack counter)', value: (f) => f.missed },
     { metric: 'conntrack entries', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive, tcp: true },
   ],
@@ -101,7 +104,9 @@ const carriesUdp = (g: PlanGateway): boolean => g.params.udpIdleTimeout !== unde
 
 /** A metric's meaning behind a gateway that carries UDP: the connection figures count TCP only (../kernel/assembly/nat.ts). */
 function withUdp(m: Metric): Metric {
-  return m.tcp === true ? { ...m, meaning: `${m.meaning}; TCP only: UDP mappings are not counted here` } : m;
+  if (m.tcp === true) return { ...m, meaning: `${m.meaning}; TCP only: UDP mappings are not counted here` };
+  if (m.drops === true) return { ...m, meaning: `${m.meaning}; a UDP flow with no port is counted here at its first datagram (no retries)` };
+  return m;
 }
 
 /** gateway.csv: per sample interval and gateway, its cloud's metrics over that interval. */

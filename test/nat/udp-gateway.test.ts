@@ -153,6 +153,10 @@ describe('a dropped UDP flow (AWS NAT Gateway)', () => {
     expect(cells.gateway_failures).toBe(595);
     // pools.csv: the drops are on the host's udp pool
     expect(r.gateways!.poolFailures.reduce((a, b) => a + b, 0)).toBe(595);
+    // gateway.csv: ErrorPortAllocation counts them, and says so
+    const rows = [...gatewayRows(plan, r)].filter((x) => x.metric === 'ErrorPortAllocation');
+    expect(rows.reduce((a, x) => a + (x.value as number), 0)).toBe(595);
+    expect(rows[0]!.meaning).toMatch(/UDP flow/);
     // every socket, dropped or not, is open 1.01 s: 11 at once (flows k-10..k), not the 5 the gateway mapped
     expect(r.stats.peakInUse).toBe(11);
   });
