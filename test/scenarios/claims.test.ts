@@ -345,7 +345,7 @@ describe('user-needs scenarios S1–S13 and the NAT incidents', () => {
     const s = summary[0]!;
     // per VM and resolver 7,500 queries: Azure LB drops 1,024-6,000 and 7,025-7,499 (5,452); GCP 6,860 (10 cycles of 751, 64 through)
     expect([s.attempts, s.host_failures, s.gateway_failures, s.gateway_first_failure_s]).toEqual(['300000', '0', String(4 * 2 * (5452 + 6860)), '2.56']);
-    const byHost = (prefix: string) => pools.filter((p) => p.host.startsWith(`${prefix}/`));
+    const byHost = (prefix: string) => pools.filter((p) => p.host?.startsWith(`${prefix}/`) === true);
     expect(byHost('vmss').every((p) => p.kind === 'udp' && p.failures === '0' && p.gateway_failures === '10904' && p.first_failure_s === '')).toBe(true);
     expect(byHost('gke').every((p) => p.gateway_failures === '13720')).toBe(true);
     for (const h of ['ec2', 'vms', 'pods']) expect(byHost(h).every((p) => p.gateway_failures === '0')).toBe(true);
