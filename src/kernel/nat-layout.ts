@@ -1,5 +1,6 @@
 import type { Tick } from '../engine/time';
 import type { RandomStreams } from '../random/stream';
+import { udpKeySlots } from '../nat/udp';
 import type { Plan } from '../sim/plan';
 
 /**
@@ -85,27 +86,30 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, po
     lanes.cap.push(firstCapacity);
     return lanes.delay.length - 1;
   };
-  const gwLanes = gateways.map((g) => [lane(g.params.finHold ?? 0), lane(g.params.rstHold ?? 0), lane(g.params.idleTimeout ?? 0), 0]);
+  const udp = udpLayout(plan);
+  const gwLanes = gateways.map((g, gi) => [lane(g.params.finHold ?? 0), lane(g.params.rstHold ?? 0), lane(g.params.idleTimeout ?? 0), udp.at[gi]!]);
   const synLane = gateways.map((g) => lane(g.params.synTimeout!));
   // instances laid out behind each gateway: with events, the most at any time (PlanGateway.instances is the count at the start)
   const laidOut = gateways.map((_, gi) => plan.hosts.filter((h) => h.gateway === gi).length);
+  // keys of one block (the gateway's, or one instance's): its TCP keys, one per destination, then its UDP keys
+  const block = gateways.map((_, gi) => nDest + udp.keys[gi]!);
   const keyBase: number[] = [];
   let nKeys = 0;
   gateways.forEach((g, gi) => {
     keyBase.push(nKeys);
-    nKeys += (g.perInstance ? laidOut[gi]! : 1) * nDest;
+    nKeys += (g.perInstance ? laidOut[gi]! : 1) * block[gi]!;
   });
   const hosts = plan.hosts.map((h) => {
     if (h.gateway === undefined) return [-1, 0, 0, -1];
     const g = gateways[h.gateway]!, instance = h.instance ?? 0;
     const capacity = instance < g.servedInstances ? g.capacity : 0;
-    return [h.gateway, keyBase[h.gateway]! + (g.perInstance ? instance * nDest : 0), capacity, synLane[h.gateway]!];
+    return [h.gateway, keyBase[h.gateway]! + (g.perInstance ? instance * block[h.gateway]! : 0), capacity, synLane[h.gateway]!];
   });
-  const events = natEvents(plan, nDest);
-  const keyGateway = gateways.flatMap((g, i) => new Array<number>((g.perInstance ? laidOut[i]! : 1) * nDest).fill(i));
+  const events = natEvents(plan, block);
+  const keyGateway = gateways.flatMap((g, i) => new Array<number>((g.perInstance ? laidOut[i]! : 1) * block[i]!).fill(i));
   const masq = masqLayout(plan, keyGateway, poolSizes);
   return {
-    bytes: { hosts: hosts.length * 16, keys: nKeys * 8, gateways: gateways.length * 16 + 16, stats: gateways.length * STRIDE * 8, pools: nPools * 8, events: events.length * EVENT_BYTES, ghosts: nKeys * 4, ...masq.bytes },
+    bytes: { hosts: hosts.length * 16, keys: nKeys * 8, gateways: gateways.length * 16 + 16 + udp.bytes, stats: gateways.length * STRIDE * 8, pools: nPools * 8, events: events.length * EVENT_BYTES, ghosts: nKeys * 4, ...masq.bytes },
     counts: { gateways: gateways.length, keys: nKeys, events: events.length },
     fill(buf, at, streams) {
       masq.fill(buf, at, streams);
@@ -114,6 +118,7 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, po
       const K = new Int32Array(buf, at.keys, nKeys * 2);
       keyGateway.forEach((g, k) => K.set([0, g], k * 2));
       new Int32Array(buf, at.gateways, gateways.length * 4 + 1).set([...gwLanes.flat(), hosts.length]);
+      udp.fill(buf, at.gateways);
       const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
       gateways.forEach((gw, g) => {
         S.set(FIGURES.map((f) => (f === 'firstFailure' ? -1 : 0)), g * STRIDE);
@@ -148,7 +153,7 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, po
  * others keep what they grew to).
  */
 type NatEvent = { t: number; host: number; capacity: number; check: number; gateway: number; free: number; maxAlloc: number };
-function natEvents(plan: Plan, nDest: number): NatEvent[] {
+function natEvents(plan: Plan, block: readonly number[]): NatEvent[] {
   const out: NatEvent[] = [];
   plan.gateways!.forEach((g, gi) => {
     const perIp = g.params.portsPerIp ?? 0;
@@ -160,7 +165,7 @@ function natEvents(plan: Plan, nDest: number): NatEvent[] {
         if (h.gateway !== gi) return;
         const now = (h.instance ?? 0) < step.servedInstances, before = (h.instance ?? 0) < served;
         if (dynamic && now === before) return;
-        out.push({ t: step.t, host, capacity: now ? step.capacity : 0, check: g.perInstance ? nDest : 0, gateway: gi, free: 0, maxAlloc: 0 });
+        out.push({ t: step.t, host, capacity: now ? step.capacity : 0, check: g.perInstance ? block[gi]! : 0, gateway: gi, free: 0, maxAlloc: 0 });
       });
       ips = step.ips;
       served = step.servedInstances;
@@ -168,6 +173,36 @@ function natEvents(plan: Plan, nDest: number): NatEvent[] {
     }
   });
   return out.map((e, i) => ({ e, i })).sort((a, b) => a.e.t - b.e.t || a.i - b.i).map((x) => x.e);
+}
+
+/**
+ * UDP through the gateways (./assembly/nat.ts natUdpKey): a gateway a UDP workload goes through
+ * has UDP keys after its TCP ones in each block (../nat/udp.ts udpKeySlots: one per destination,
+ * or per destination IP for Azure LB) —
+ * and a record after NATG's gateways and host count, at the byte offset in the gateway's fourth
+ * i32 (-1: no UDP): f64 × 4 (idle timeout, hold after it, stream timeout, stream after; ticks),
+ * then per destination i32 its UDP key's offset in the block (destinations + slot).
+ */
+function udpLayout(plan: Plan): { keys: number[]; at: number[]; bytes: number; fill(buf: ArrayBuffer, natg: number): void } {
+  const gateways = plan.gateways!, nDest = plan.destinations.length;
+  const carries = gateways.map((_, gi) => plan.workloads.some((w) => w.protocol === 'udp' && plan.hosts[w.host]!.gateway === gi));
+  const slots = gateways.map((g, gi) => (carries[gi] ? udpKeySlots(g.preset, plan.destinations.map((d) => d.address)) : []));
+  const recordBytes = 32 + Math.ceil((nDest * 4) / 8) * 8;
+  let end = gateways.length * 16 + 16;
+  const at = carries.map((c) => (c ? (end += recordBytes) - recordBytes : -1));
+  return {
+    keys: slots.map((s) => (s.length === 0 ? 0 : Math.max(...s) + 1)),
+    at,
+    bytes: end - (gateways.length * 16 + 16),
+    fill(buf, natg) {
+      gateways.forEach((g, gi) => {
+        if (at[gi]! < 0) return;
+        const p = g.params, idle = p.udpIdleTimeout ?? 0;
+        new Float64Array(buf, natg + at[gi]!, 4).set([idle, p.udpHold ?? 0, p.udpStreamTimeout ?? idle, p.udpStreamAfter ?? Infinity]);
+        new Int32Array(buf, natg + at[gi]! + 32, nDest).set(slots[gi]!.map((slot) => nDest + slot));
+      });
+    },
+  };
 }
 
 /**

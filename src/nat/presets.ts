@@ -15,12 +15,19 @@ export type GatewayPresetName = (typeof GATEWAY_PRESET_NAMES)[number];
 /** Every parameter any preset has; each preset has a subset (`GatewayPreset.params`). */
 export const GATEWAY_PARAM_NAMES = [
   'maxIps', 'portsPerIp', 'perDestinationCap', 'allocatedOutboundPorts', 'defaultPortsCap', 'minPortsPerVm', 'maxPortsPerVm',
-  'finHold', 'rstHold', 'synTimeout', 'idleTimeout',
+  'finHold', 'rstHold', 'synTimeout', 'idleTimeout', 'udpIdleTimeout', 'udpHold', 'udpStreamTimeout', 'udpStreamAfter',
 ] as const;
 export type GatewayParamName = (typeof GATEWAY_PARAM_NAMES)[number];
 
 /** Durations are in ticks (written with units in a scenario); the others are counts. */
-export const DURATION_PARAMS: readonly GatewayParamName[] = ['finHold', 'rstHold', 'synTimeout', 'idleTimeout'];
+export const DURATION_PARAMS: readonly GatewayParamName[] = ['finHold', 'rstHold', 'synTimeout', 'idleTimeout', 'udpIdleTimeout', 'udpHold', 'udpStreamTimeout', 'udpStreamAfter'];
+
+/**
+ * The parameters of UDP through the gateway (scenarios/README.md, `## gateways`, UDP): a run's
+ * gateway has them (in meta.json, with their assumptions) only when a UDP workload goes through
+ * it, so that a TCP-only run states only what it uses.
+ */
+export const UDP_PARAMS: readonly GatewayParamName[] = ['udpIdleTimeout', 'udpHold', 'udpStreamTimeout', 'udpStreamAfter'];
 
 export interface GatewayParam {
   value: number;
@@ -46,6 +53,8 @@ export interface GatewayPreset {
   params: Partial<Record<GatewayParamName, GatewayParam>>;
   /** Behaviour no source documents, as modelled (not numbers: they are the model's choices). */
   assumptions: string[];
+  /** How UDP goes through it (its key, its inventory), sourced or assumed: stated for a run only when a UDP workload goes through the gateway. */
+  udp: string[];
 }
 
 const s = ticksFromSeconds;
@@ -55,6 +64,18 @@ const SYN_TIMEOUT: GatewayParam = {
   value: s(127),
   source: 'client OS, not the gateway: Linux tcp_syn_retries default 6 → 1+2+4+8+16+32+64 = 127 s before connect() fails with ETIMEDOUT (ip-sysctl.rst; os-semantics.md); the client port stays in SYN_SENT meanwhile (cloud-nat.md §7.6)',
 };
+
+/**
+ * How every preset carries UDP (`udp` of each preset adds its own key and inventory): a UDP flow
+ * (the workload's `duration`: first datagram to last) takes the OS's UDP port, then the
+ * gateway's; the gateway keeps the mapping to the last datagram + udpIdleTimeout (a UDP mapping
+ * has no FIN: it ends by idle expiry).
+ */
+const UDP_COMMON: readonly string[] = [
+  'a UDP mapping lives from the flow\'s first datagram to its last + udpIdleTimeout (no FIN or RST: it ends by idle expiry); every flow is taken to be answered',
+  'a UDP flow the gateway has no port for is dropped: no SYN retries, its datagrams are lost, counted as the gateway\'s failure at the first datagram (as a dropped SYN is); the OS socket still lives its flow and idle time as without a gateway (the application learns only by its own timeout) (UNDOC)',
+  'UDP mappings are not counted in the connection figures (ActiveConnectionCount, TotalConnectionCount, conntrack entries: open TCP connections only) nor in IdleTimeoutCount; their ports are in the ports-used figures (a key\'s ports held)',
+];
 
 const AWS: GatewayPreset = {
   name: 'aws-natgw',
@@ -72,6 +93,10 @@ const AWS: GatewayPreset = {
     rstHold: { value: 0, source: 'hold after an RST', assumption: 'UNDOC; 0 s (the mapping is freed at once)' },
     synTimeout: SYN_TIMEOUT,
     idleTimeout: { value: s(350), source: 'a connection idle for 350 s times out; not configurable (AWS-TS); counted as IdleTimeoutCount (AWS-CW)' },
+    udpIdleTimeout: {
+      value: s(350), source: 'a UDP mapping ends this long after its last datagram',
+      assumption: 'UNDOC; the TCP idle timeout (350 s, AWS-TS) taken for UDP too, as cloud-nat.md §7.1 suggests',
+    },
   },
   assumptions: [
     'a connection carries no traffic between its open and its close, so one open longer than idleTimeout is an idle one: the gateway frees its port at the attempt + idleTimeout (the idle time counted from the SYN), counted as IdleTimeoutCount, with no hold after (UNDOC)',
@@ -79,6 +104,11 @@ const AWS: GatewayPreset = {
     'NAT IP choice among several: fill-first (UNDOC; the count that fits is the same for any choice)',
     'on exhaustion the SYN is dropped silently (UNDOC; AWS-CW reads attempts without response as such), counted as ErrorPortAllocation',
     'a hard limit at 55,000, not the "increased chance" soft limit of AWS-GW18 (UNDOC shape)',
+  ],
+  udp: [
+    ...UDP_COMMON,
+    'UDP key: (NAT IP, destination IP, port, protocol), 55,000 per NAT IP to each (AWS-GW23: a destination includes its protocol), so UDP and TCP to the same destination do not compete',
+    'no hold after a UDP mapping ends (UNDOC, as after TCP\'s idle timeout)',
   ],
 };
 
@@ -94,12 +124,19 @@ const AZURE_LB: GatewayPreset = {
     finHold: { value: s(240), source: 'port released 240 s after a FIN/ACK from either side (AZ-LBOUT19; AZ-APP)' },
     rstHold: { value: s(15), source: 'port released 15 s after an RST (AZ-LBOUT19; AZ-APP)' },
     synTimeout: SYN_TIMEOUT,
+    udpIdleTimeout: { value: s(240), source: 'UDP SNAT ports are released by the idle timeout only (AZ-LBOUT19): 4 min by default, 4-120 min with an outbound rule (AZ-RULES)' },
   },
   assumptions: [
     'connections are active through their whole duration: the idle timeout (4 min default, 4-120 min, AZ-RULES) never ends one, and IdleTimeoutCount-like figures are not produced',
     'the 240 s / 15 s hold blocks the port for the same destination only (UNDOC; consistent with per-destination keying, cloud-nat.md §7.2)',
     'lowest free port of the instance\'s block first (AZ-LBOUT19, 2019 text; whether it still holds is UNDOC)',
     'exhaustion drops the SYN (AZ-LBTS: "connection timeouts leading to dropped packets")',
+  ],
+  udp: [
+    ...UDP_COMMON,
+    'UDP key: (instance block, destination IP): one UDP SNAT port per destination IP, whatever its port ("port-restricted cone", AZ-LBOUT), so destinations that differ only by port share the block\'s ports; the 2018 text (one port per flow, AZ-LBOUT19) conflicts (cloud-nat.md C4), and the current one is modelled',
+    'a separate UDP block per instance, the same size as the TCP one (AZ-LBOUT19: TCP and UDP preallocated separately, same count each): TCP and UDP do not compete',
+    'no hold after a UDP mapping ends (AZ-LBOUT19: UDP released by the idle timeout only)',
   ],
 };
 
@@ -115,12 +152,19 @@ const AZURE_NATGW: GatewayPreset = {
     finHold: { value: s(65), source: 'TCP FIN: 65 s before reuse to the same destination (AZ-NATRES, "subject to change")' },
     rstHold: { value: s(16), source: 'TCP RST: 16 s before reuse to the same destination (AZ-NATRES)' },
     synTimeout: SYN_TIMEOUT,
+    udpIdleTimeout: { value: s(240), source: 'UDP idle timeout fixed at 4 minutes, not configurable (AZ-NATRES)' },
+    udpHold: { value: s(65), source: 'UDP: after a connection closes, the port is held 65 s before reuse to the same destination (AZ-NATRES, "subject to change")' },
   },
   assumptions: [
     'connections are active through their whole duration: the idle timeout (4 min default, AZ-NATRES) never ends one, and IdleTimeoutCount-like figures are not produced',
     'NAT IP choice among several: fill-first (UNDOC)',
     'the 2 M total-connection limit is not modelled (AZ-NATSKU: "possible to exceed")',
     'exhaustion drops the SYN (UNDOC: drop vs RST)',
+  ],
+  udp: [
+    ...UDP_COMMON,
+    'UDP key: (NAT IP, destination IP and port), at most 50,000 per IP to one destination (AZ-NATRES: "TCP and UDP"); TCP and UDP inventories are separate (AZ-NATRES), so they do not compete',
+    'a UDP mapping "closes" at its idle expiry (udpIdleTimeout after the last datagram), and its port then waits udpHold for the same destination: held last datagram + 4 min + 65 s in all (AZ-NATRES gives both timers; that they add is the reading modelled)',
   ],
 };
 
@@ -136,6 +180,7 @@ const GCP: GatewayPreset = {
     finHold: { value: s(120), source: 'TCP TIME_WAIT 120 s for gateways created before the 2026 rollout; 30 s for new ones (gardener-extension-provider-gcp#692; GCP-TW)' },
     rstHold: { value: s(30), source: 'hold after an RST', assumption: 'UNDOC whether an RST-closed flow gets TIME_WAIT or the transitory timeout; 30 s transitory (TF-NAT) assumed' },
     synTimeout: SYN_TIMEOUT,
+    udpIdleTimeout: { value: s(30), source: 'UDP mapping idle timeout, default 30 s (TF-NAT udp_idle_timeout_sec)' },
   },
   assumptions: [
     'connections are active through their whole duration: the idle timeout (established 1,200 s, TF-NAT) never ends one, and IdleTimeoutCount-like figures are not produced',
@@ -143,6 +188,11 @@ const GCP: GatewayPreset = {
     'dynamic port allocation (maxPortsPerVm > 0): a VM\'s allocation doubles at once when its connections to one destination fill it, up to maxPortsPerVm, if the NAT IPs have that many ports unallocated (else the SYN is dropped); it never shrinks during the run; every VM the run lays out (those an event adds too) has its minimum from the start (growth step, trigger, delay and shrink are UNDOC; ×2 at 100 % as cloud-nat.md §7.4 suggests)',
     'a configuration change (configure event) resets every VM to the (new) minimum at once; the flows on ports above it are lost, as on Azure LB\'s halving (UNDOC: cloud-nat.md §4 says only that it resets, 3P)',
     'exhaustion drops the packet (OUT_OF_RESOURCES)',
+  ],
+  udp: [
+    ...UDP_COMMON,
+    'UDP key: (VM block, destination IP, port, protocol): a VM\'s ports serve TCP and UDP alike, each protocol\'s flows to one destination counted apart (the 5-tuple includes the protocol), so a VM with 64 ports has 64 for TCP and 64 for UDP to each destination (UNDOC: no source found says whether Cloud NAT counts the protocols apart); with dynamic allocation either protocol filling its key grows the VM\'s allocation',
+    'no hold after a UDP mapping ends (TF-NAT gives only the idle timeout)',
   ],
 };
 
@@ -156,6 +206,9 @@ const LINUX: GatewayPreset = {
     finHold: { value: s(120), source: 'conntrack TCP TIME_WAIT 120 s (L-CT)' },
     rstHold: { value: s(10), source: 'conntrack TCP CLOSE 10 s after an RST (L-CT)' },
     synTimeout: SYN_TIMEOUT,
+    udpIdleTimeout: { value: s(30), source: 'nf_conntrack_udp_timeout 30 s (L-CT): an answered flow whose last datagram comes within udpStreamAfter of its first' },
+    udpStreamTimeout: { value: s(120), source: 'nf_conntrack_udp_timeout_stream 120 s (L-CT): an answered flow still active after udpStreamAfter' },
+    udpStreamAfter: { value: s(2), source: 'nf_conntrack_proto_udp.c nf_conntrack_udp_packet: stream_ts = first packet + 2 s, "Still active after two seconds? Extend timeout" to the stream timeout (torvalds/linux)' },
   },
   assumptions: [
     'connections are active through their whole duration: the idle timeout (ESTABLISHED 432,000 s, L-CT) never ends one, and IdleTimeoutCount-like figures are not produced',
@@ -164,6 +217,11 @@ const LINUX: GatewayPreset = {
     'the 2023 TIME_WAIT eviction in the last 32 attempts (L-EVICT) is not modelled: a TIME_WAIT tuple always blocks its port for 120 s',
     'the confirm race (insert_failed) is not modelled (confirmWindow UNDOC)',
     'NAT IP = hash(host, source IP, destination) with several IPs (a seeded mix standing in for the kernel\'s jhash with its boot-time seed): one IP per (source, destination) pair',
+  ],
+  udp: [
+    ...UDP_COMMON,
+    'UDP key: the reply tuple (NAT IP, port, destination IP, port, protocol) (L-NAT): UDP tuples are apart from TCP ones, searched for as TCP\'s are (inside port kept when free, else the 128/64/32/16/8 probes)',
+    'the conntrack entry of a flow lasting more than udpStreamAfter (2 s) ends udpStreamTimeout (120 s) after its last datagram, a shorter one udpIdleTimeout (30 s) after it (nf_conntrack_proto_udp.c)',
   ],
 };
 

@@ -91,6 +91,10 @@ export function natNotes(plan: Plan, estimate: PlanEstimate, simulated: string |
   notes.push(
     `The gateway holds its port for the connection (${fmt(Math.max(0, open))} s) and then ${secondsFromTicks(g.params.finHold ?? 0)} s after a FIN from either side (${secondsFromTicks(g.params.rstHold ?? 0)} s after a reset), not the OS's TIME_WAIT: its N/hold uses that hold${osHold === undefined ? '' : ` (the OS's busiest pool holds ${fmt(osHold.busiest.hold)} s per connection and would bind at about ${fmt(osHold.littleMultiplier * estimate.rate)}/s by Little)`}.`,
   );
+  if (g.params.udpIdleTimeout !== undefined) {
+    const after = secondsFromTicks(g.params.udpIdleTimeout), hold = secondsFromTicks(g.params.udpHold ?? 0);
+    notes.push(`UDP flows hold their gateway port from the first datagram to the last + ${after} s${hold > 0 ? `, then ${hold} s more for the same destination` : ''} (no FIN), on keys apart from TCP's${g.preset === 'azure-lb' ? ' (one per destination IP: destinations that differ only by port share its ports)' : ''}; the FIN and reset holds above are TCP's.`);
+  }
   if (GATEWAY_PRESETS[g.preset].keying === 'instance-block-per-destination') {
     notes.push('Blocks are per instance and never lent: an instance whose block is full drops SYNs while others have free ports, so the fleet binds at its busiest instance, not at its total ports (the vendor totals assume even load).');
   }

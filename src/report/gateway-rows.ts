@@ -54,38 +54,42 @@ export const GATEWAY_COLUMNS = ['profile', 'replication', 'gateway', 'preset', '
 
 /** What a metric reads: a gateway's figures over an interval (../kernel/nat-layout.ts GatewayInterval). */
 type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number; lost: number; idle: number; missed: number };
-type Metric = { metric: string; statistic: string; meaning: string; value: (f: Figures, capacity: number) => number };
+/**
+ * `tcp`: the metric counts TCP connections only (open ones, or idle timeouts); `drops`: it counts
+ * drops, a UDP flow's too. A gateway carrying UDP says which.
+ */
+type Metric = { metric: string; statistic: string; meaning: string; value: (f: Figures, capacity: number) => number; tcp?: true; drops?: true };
 
 /** Per cloud, its metrics' names (cloud-nat.md §1-§5) for the figures the NAT layer keeps. */
 const METRICS: Record<GatewayPresetName, Metric[]> = {
   'aws-natgw': [
     { metric: 'ConnectionAttemptCount', statistic: 'Sum', meaning: 'attempts that reached the gateway', value: (f) => f.attempts },
-    { metric: 'ErrorPortAllocation', statistic: 'Sum', meaning: 'SYNs dropped: no port for that destination', value: (f) => f.failures },
-    { metric: 'ActiveConnectionCount', statistic: 'Max', meaning: 'most connections open at once; ports in their hold after a close are not connections and are not counted (ErrorPortAllocation can rise while this falls)', value: (f) => f.peakActive },
-    { metric: 'IdleTimeoutCount', statistic: 'Sum', meaning: 'connections whose mapping the idle timeout (350 s) ended: one of its own open longer (the model has no traffic between its open and its close), a pooled one idle longer between its requests', value: (f) => f.idle },
+    { metric: 'ErrorPortAllocation', statistic: 'Sum', meaning: 'SYNs dropped: no port for that destination', value: (f) => f.failures, drops: true },
+    { metric: 'ActiveConnectionCount', statistic: 'Max', meaning: 'most connections open at once; ports in their hold after a close are not connections and are not counted (ErrorPortAllocation can rise while this falls)', value: (f) => f.peakActive, tcp: true },
+    { metric: 'IdleTimeoutCount', statistic: 'Sum', meaning: 'connections whose mapping the idle timeout (350 s) ended: one of its own open longer (the model has no traffic between its open and its close), a pooled one idle longer between its requests', value: (f) => f.idle, tcp: true },
   ],
   'azure-lb': [
     { metric: 'SnatConnectionCount{ConnectionState=Attempted}', statistic: 'Sum', meaning: 'attempts that reached the load balancer', value: (f) => f.attempts },
-    { metric: 'SnatConnectionCount{ConnectionState=Failed}', statistic: 'Sum', meaning: 'SYNs dropped: the instance\'s block had no port for that destination', value: (f) => f.failures },
+    { metric: 'SnatConnectionCount{ConnectionState=Failed}', statistic: 'Sum', meaning: 'SYNs dropped: the instance\'s block had no port for that destination', value: (f) => f.failures, drops: true },
     { metric: 'UsedSnatPorts', statistic: 'Max', meaning: 'most ports one instance held for one destination (open or in the hold after a close)', value: (f) => f.peakUsed },
     { metric: 'AllocatedSnatPorts', statistic: 'Max', meaning: 'ports preallocated per instance', value: (_, c) => c },
   ],
   'azure-natgw': [
     { metric: 'SNATConnectionCount{ConnectionState=Attempted}', statistic: 'Sum', meaning: 'attempts that reached the gateway', value: (f) => f.attempts },
-    { metric: 'SNATConnectionCount{ConnectionState=Failed}', statistic: 'Sum', meaning: 'connections failed: no port for that destination', value: (f) => f.failures },
-    { metric: 'TotalConnectionCount', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive },
+    { metric: 'SNATConnectionCount{ConnectionState=Failed}', statistic: 'Sum', meaning: 'connections failed: no port for that destination', value: (f) => f.failures, drops: true },
+    { metric: 'TotalConnectionCount', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive, tcp: true },
   ],
   'gcp-nat': [
     { metric: 'nat/new_connections_count', statistic: 'Sum', meaning: 'attempts that reached Cloud NAT', value: (f) => f.attempts },
-    { metric: 'nat/dropped_sent_packets_count{reason=OUT_OF_RESOURCES}', statistic: 'Sum', meaning: 'connections whose SYN was dropped (a count of connections, not of packets)', value: (f) => f.failures },
+    { metric: 'nat/dropped_sent_packets_count{reason=OUT_OF_RESOURCES}', statistic: 'Sum', meaning: 'connections whose SYN was dropped (a count of connections, not of packets)', value: (f) => f.failures, drops: true },
     { metric: 'nat/port_usage', statistic: 'Max', meaning: 'most ports one VM held for one destination', value: (f) => f.peakUsed },
     { metric: 'nat/allocated_ports', statistic: 'Max', meaning: 'ports allocated per VM', value: (_, c) => c },
   ],
   'linux-masquerade': [
     { metric: 'conntrack new', statistic: 'Sum', meaning: 'attempts that reached the SNAT', value: (f) => f.attempts },
-    { metric: 'conntrack drop', statistic: 'Sum', meaning: 'SYNs dropped: the port search found no free reply tuple for that destination', value: (f) => f.failures },
+    { metric: 'conntrack drop', statistic: 'Sum', meaning: 'SYNs dropped: the port search found no free reply tuple for that destination', value: (f) => f.failures, drops: true },
     { metric: 'drops_with_free_ports', statistic: 'Sum', meaning: 'of those, SYNs dropped although the NAT IP had a free port for that destination: the search (kept inside port, then 128 + 64 + 32 + 16 + 8 probes from random offsets) missed it (not a conntrack counter)', value: (f) => f.missed },
-    { metric: 'conntrack entries', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive },
+    { metric: 'conntrack entries', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive, tcp: true },
   ],
 };
 
@@ -103,12 +107,22 @@ function capacityIn(g: PlanGateway, start: number, end: number): number {
 /** Whether GCP's dynamic port allocation is on at some time in the run. */
 const dynamic = (g: PlanGateway): boolean => (g.params.maxPortsPerVm ?? 0) > 0 || (g.steps ?? []).some((s) => (s.maxPortsPerVm ?? 0) > 0);
 
+/** Whether a UDP workload goes through the gateway (the plan then has its UDP parameters, ../nat/presets.ts UDP_PARAMS). */
+const carriesUdp = (g: PlanGateway): boolean => g.params.udpIdleTimeout !== undefined;
+
+/** A metric's meaning behind a gateway that carries UDP: the connection figures count TCP only (../kernel/assembly/nat.ts). */
+function withUdp(m: Metric): Metric {
+  if (m.tcp === true) return { ...m, meaning: `${m.meaning}; TCP only: UDP mappings are not counted here` };
+  if (m.drops === true) return { ...m, meaning: `${m.meaning}; a UDP flow with no port is counted here at its first datagram (no retries)` };
+  return m;
+}
+
 /** gateway.csv: per sample interval and gateway, its cloud's metrics over that interval. */
 export function* gatewayRows(plan: Plan, r: RunResult): Generator<Row> {
   if (r.gateways === undefined || plan.gateways === undefined) return;
   const label = plan.variants[r.variant]!.label;
   const start = plan.gateways.map(() => 0);
-  const metrics = (g: PlanGateway): Metric[] => (changes(plan) ? [...METRICS[g.preset], LOST] : METRICS[g.preset]);
+  const metrics = (g: PlanGateway): Metric[] => (changes(plan) ? [...METRICS[g.preset], LOST] : METRICS[g.preset]).map((m) => (carriesUdp(g) ? withUdp(m) : m));
   for (const f of r.gateways.intervals) {
     const g = plan.gateways[f.gateway]!;
     // GCP dynamic allocation: the most one VM had in the interval, as the kernel grew it

@@ -1,9 +1,10 @@
 import { gatewaySize, perInstance } from '../nat/arithmetic';
 import type { PlanGateway } from '../nat/plan-gateway';
-import { DURATION_PARAMS, GATEWAY_PRESETS, type GatewayParamName, presetParams } from '../nat/presets';
+import { longestHold } from '../nat/udp';
+import { DURATION_PARAMS, GATEWAY_PRESETS, type GatewayParamName, presetParams, UDP_PARAMS } from '../nat/presets';
 import { Distribution } from '../random/distributions';
 import type { Plan, PlanHost, PlanWorkload } from '../sim/plan';
-import { gatewayParam, poolSizes } from './rules-gateways';
+import { gatewayParam, poolSizes, udpGateways } from './rules-gateways';
 import { eventOrder, fleetTimeline } from './rules-events';
 import type { ScenarioInput } from './schema';
 
@@ -20,15 +21,18 @@ type GatewayInput = NonNullable<ScenarioInput['gateways']>[number];
 
 const valueText = (p: GatewayParamName, v: number): string => (DURATION_PARAMS.includes(p) ? `${v / 1_000_000}s` : String(v));
 
-function planGateway(g: GatewayInput, instances: number): PlanGateway {
+/** `udp`: a UDP workload goes through it (else its UDP parameters and assumptions are left out). */
+function planGateway(g: GatewayInput, instances: number, udp: boolean): PlanGateway {
   const preset = GATEWAY_PRESETS[g.preset];
   const params: Partial<Record<GatewayParamName, number>> = {};
-  for (const p of presetParams(g.preset)) params[p] = gatewayParam(g, p)!;
+  const used = presetParams(g.preset).filter((p) => udp || !UDP_PARAMS.includes(p));
+  for (const p of used) params[p] = gatewayParam(g, p)!;
   const ips = typeof g.ips === 'object' ? g.ips : Array.from({ length: g.ips ?? 1 }, (_, k) => `${g.name}#${k + 1}`);
   const assumptions = [
-    ...presetParams(g.preset).filter((p) => preset.params[p]!.assumption !== undefined && g[p] === undefined)
+    ...used.filter((p) => preset.params[p]!.assumption !== undefined && g[p] === undefined)
       .map((p) => `${p} = ${valueText(p, params[p]!)}: ${preset.params[p]!.assumption!}`),
     ...preset.assumptions,
+    ...(udp ? preset.udp : []),
   ];
   return {
     name: g.name, preset: g.preset, ips, params, instances,
@@ -42,7 +46,8 @@ function planGateway(g: GatewayInput, instances: number): PlanGateway {
 export function withGateways(plan: Plan, s: ScenarioInput): Plan {
   if (s.gateways === undefined && s.events === undefined && s.hosts.every((h) => (h.instances ?? 1) === 1)) return plan;
   const sizes = poolSizes(s);
-  const gateways = (s.gateways ?? []).map((g) => planGateway(g, sizes.get(g.name) ?? 0));
+  const udp = udpGateways(s);
+  const gateways = (s.gateways ?? []).map((g) => planGateway(g, sizes.get(g.name) ?? 0, udp.has(g.name)));
   gatewaySteps(s, gateways);
   const gatewayIndex = new Map(gateways.map((g, i) => [g.name, i]));
   const nextInstance = gateways.map(() => 0);
@@ -122,11 +127,12 @@ function gatewaySteps(s: ScenarioInput, gateways: PlanGateway[]): void {
 
 /**
  * The default warm-up counts the gateways' holds too: twice the longest hold a port can see
- * (connection mean + the longer of TIME_WAIT and the gateway's hold after a FIN), whole seconds.
+ * (connection mean + the longer of TIME_WAIT and the gateway's hold after a FIN, or after a UDP
+ * flow's last datagram), whole seconds.
  */
 function warmupWith(plan: Plan, s: ScenarioInput, gateways: readonly PlanGateway[]): number {
   if (s.warmup !== undefined || gateways.length === 0) return plan.warmup;
-  const hold = Math.max(...gateways.map((g) => g.params.finHold ?? 0));
+  const hold = Math.max(...gateways.map((g) => longestHold(g.params)));
   const maxMean = Math.max(...s.workloads.map((w) => new Distribution(w.connection.duration).mean));
   return Math.max(plan.warmup, Math.ceil((2 * (hold + maxMean)) / 1_000_000) * 1_000_000);
 }

@@ -18,6 +18,16 @@ export function gatewayParam(g: GatewayInput, p: GatewayParamName): number | und
   return g[p] ?? GATEWAY_PRESETS[g.preset].params[p]?.value;
 }
 
+/** The gateways (by name) a UDP workload goes through: they carry UDP, and state its parameters (../nat/presets.ts UDP_PARAMS). */
+export function udpGateways(s: ScenarioInput): Set<string> {
+  const out = new Set<string>();
+  for (const w of s.workloads) {
+    const h = s.hosts.find((x) => x.name === (w.host ?? s.hosts[0]!.name));
+    if (h?.via !== undefined && w.connection.protocol === 'udp') out.add(h.via);
+  }
+  return out;
+}
+
 /** Instances behind each gateway, by name: every host `via` it, counted `instances` times. */
 export function poolSizes(s: ScenarioInput): Map<string, number> {
   const out = new Map<string, number>();
@@ -96,9 +106,6 @@ export const gatewayRules = (s: ScenarioInput, issues: Issue[]): void => {
   s.workloads.forEach((w, i) => {
     const h = s.hosts.find((x) => x.name === (w.host ?? s.hosts[0]!.name));
     if (h === undefined) return;
-    if (h.via !== undefined && w.connection.protocol === 'udp') {
-      issues.push({ path: ['workloads', i, 'connection', 'protocol'], code: 'unsupported', message: `UDP through a gateway is not modelled yet (host ${h.name} is via ${h.via}); use tcp, or a host without via` });
-    }
     if (h.ratePer === 'total' && (h.instances ?? 1) > 1) {
       if (w.clients !== undefined) issues.push({ path: ['workloads', i, 'clients'], code: 'conflict', message: `closed-loop clients are counted per instance; host ${h.name} has ratePer: total (write ratePer: instance)` });
       else if (w.arrivals?.type === 'trace' && w.arrivals.file.data.kind === 'times') issues.push({ path: ['workloads', i, 'arrivals'], code: 'conflict', message: `a timestamp trace cannot be split among instances; host ${h.name} has ratePer: total (write ratePer: instance)` });

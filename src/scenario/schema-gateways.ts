@@ -56,6 +56,10 @@ export const gatewaySchema = z.strictObject({
   rstHold: duration().optional(),
   synTimeout: duration({ positive: true }).optional(),
   idleTimeout: duration().optional(),
+  udpIdleTimeout: duration().optional(),
+  udpHold: duration().optional(),
+  udpStreamTimeout: duration().optional(),
+  udpStreamAfter: duration().optional(),
 });
 
 export const MAX_INSTANCES = 10_000;

@@ -1,3 +1,4 @@
+import { longestHold } from '../nat/udp';
 import { Distribution } from '../random/distributions';
 import type { Plan } from '../sim/plan';
 import type { RunBatch } from './estimate';
@@ -249,7 +250,7 @@ export function probeDuration(plan: Plan, variant: number, multiplier: number, r
   const steady = plan.duration - plan.warmup;
   if (!(multiplier > reference && reference > 0) || !stationary(plan)) return plan.duration;
   const profiles = plan.variants[variant]!.profiles;
-  const gatewayHold = (host: number) => { const g = plan.hosts[host]!.gateway; return g === undefined ? 0 : plan.gateways![g]!.params.finHold ?? 0; };
+  const gatewayHold = (host: number) => { const g = plan.hosts[host]!.gateway; return g === undefined ? 0 : longestHold(plan.gateways![g]!.params); };
   const hold = Math.max(...plan.workloads.map((w) => Math.max(profiles[w.host]!.timeWait, w.pool?.idleTimeout ?? 0, gatewayHold(w.host)) + new Distribution(w.duration).mean));
   const window = Math.max((steady * reference) / multiplier, MIN_STEADY_HOLDS * hold);
   if (!Number.isFinite(window)) return plan.duration;

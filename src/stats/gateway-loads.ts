@@ -1,6 +1,7 @@
-import { secondsFromTicks } from '../engine/time';
+import { secondsFromTicks, ticksFromSeconds } from '../engine/time';
 import { gcpDynamicPorts } from '../nat/arithmetic';
 import type { PlanGateway } from '../nat/plan-gateway';
+import { udpHoldAfter, udpKeySlots } from '../nat/udp';
 import type { Plan, PlanWorkload } from '../sim/plan';
 
 /**
@@ -9,7 +10,8 @@ import type { Plan, PlanWorkload } from '../sim/plan';
  * (gateway, destination) for the others — with the ports it holds during the steady window and
  * the attempts and holds it gets at the plan's rates. Mirrors what the kernel's NAT layer counts
  * (../kernel/assembly/nat.ts): a port per open connection, kept finHold after a close (rstHold
- * after a reset) for the same destination; an instance a GCP gateway does not serve has none.
+ * after a reset) for the same destination, or per UDP flow, kept its UDP idle timeout and hold
+ * after its last datagram, on keys of its own; an instance a GCP gateway does not serve has none.
  */
 
 /**
@@ -35,8 +37,12 @@ export function steadySizing(plan: Plan, g: PlanGateway): { capacity: number; se
   };
 }
 
-/** Mean time the gateway holds a port per attempt of a workload, seconds: open, then finHold (rstHold for the resets). */
+/**
+ * Mean time the gateway holds a port per attempt of a workload, seconds: open, then finHold
+ * (rstHold for the resets); a UDP flow's, open then its UDP idle timeout and hold (../nat/udp.ts).
+ */
 export function gatewayHoldSeconds(w: PlanWorkload, g: PlanGateway, openSeconds: number): number {
+  if (w.protocol === 'udp') return openSeconds + secondsFromTicks(udpHoldAfter(g.params, ticksFromSeconds(openSeconds)));
   const fin = secondsFromTicks(g.params.finHold ?? 0), rst = secondsFromTicks(g.params.rstHold ?? 0);
   return openSeconds + (1 - w.closedBy.reset) * fin + w.closedBy.reset * rst;
 }
@@ -65,9 +71,11 @@ export function gatewayLoads(plan: Plan, open: (w: PlanWorkload) => number): Gat
     const size = sizes[h.gateway]!;
     const hold = gatewayHoldSeconds(w, g, open(w));
     const totalWeight = w.weights.reduce((a, b) => a + b, 0);
+    // UDP keys are apart from TCP ones (Azure LB: one per destination IP)
+    const slots = w.protocol === 'udp' ? udpKeySlots(g.preset, plan.destinations.map((x) => x.address)) : undefined;
     w.destinations.forEach((d, k) => {
       const host = g.perInstance ? w.host : -1;
-      const id = `${h.gateway}/${host}/${d}`;
+      const id = `${h.gateway}/${host}/${slots === undefined ? d : `udp${slots[d]!}`}`;
       let key = keys.get(id);
       if (key === undefined) {
         const served = !g.perInstance || (h.instance ?? 0) < size.servedInstances;

@@ -53,7 +53,7 @@ describe('bad gateway definitions are refused with file, line, field, allowed va
     ));
     expect(m.split('\n')).toEqual([
       't.yaml:5:42: gateways[0].ips: aws-natgw takes at most 8 public IPs (maxIps), got 9',
-      't.yaml:5:45: gateways[0].minPortsPerVm: aws-natgw has no parameter "minPortsPerVm". Its parameters: maxIps, portsPerIp, perDestinationCap, finHold, rstHold, synTimeout, idleTimeout ("portsim profiles show aws-natgw")',
+      't.yaml:5:45: gateways[0].minPortsPerVm: aws-natgw has no parameter "minPortsPerVm". Its parameters: maxIps, portsPerIp, perDestinationCap, finHold, rstHold, synTimeout, idleTimeout, udpIdleTimeout ("portsim profiles show aws-natgw")',
       't.yaml:6:48: gateways[1].minPortsPerVm: must be a power of 2 (Cloud NAT rounds it up), got 100. Did you mean 128?',
       't.yaml:8:5: hosts[0].ratePer: is required with instances: 3: say whether each workload\'s rate on this host is each instance\'s (instance) or the fleet\'s in total (total)',
     ]);

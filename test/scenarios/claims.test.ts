@@ -341,6 +341,20 @@ describe('user-needs scenarios S1–S13 and the NAT incidents', () => {
     expect(gateway.filter((g) => g.metric === 'AllocatedSnatPorts').every((g) => g.value === '64000')).toBe(true);
   });
 
+  claim('s18-dns-behind-gateways', 'DNS over UDP from 4 VMs behind each preset: Azure LB drops from 40.960 s, GCP from 2.560 s, the others never; the OS never binds', ({ summary, pools, gateway }) => {
+    const s = summary[0]!;
+    // per VM and resolver 7,500 queries: Azure LB drops 1,024-6,000 and 7,025-7,499 (5,452); GCP 6,860 (10 cycles of 751, 64 through)
+    expect([s.attempts, s.host_failures, s.gateway_failures, s.gateway_first_failure_s]).toEqual(['300000', '0', String(4 * 2 * (5452 + 6860)), '2.56']);
+    const byHost = (prefix: string) => pools.filter((p) => p.host?.startsWith(`${prefix}/`) === true);
+    expect(byHost('vmss').every((p) => p.kind === 'udp' && p.failures === '0' && p.gateway_failures === '10904' && p.first_failure_s === '')).toBe(true);
+    expect(byHost('gke').every((p) => p.gateway_failures === '13720')).toBe(true);
+    for (const h of ['ec2', 'vms', 'pods']) expect(byHost(h).every((p) => p.gateway_failures === '0')).toBe(true);
+    const drops = (metric: string) => gateway.filter((g) => g.metric === metric).reduce((a, g) => a + num(g.value), 0);
+    expect(drops('SnatConnectionCount{ConnectionState=Failed}')).toBe(43616);
+    expect(drops('nat/dropped_sent_packets_count{reason=OUT_OF_RESOURCES}')).toBe(54880);
+    expect(drops('ErrorPortAllocation') + drops('conntrack drop') + drops('SNATConnectionCount{ConnectionState=Failed}')).toBe(0);
+  });
+
   test('every scenarios/sNN-*.yaml has a claims test', () => {
     // The numbered scenarios (s01-… on); server-close.yaml and source-ips.yaml
     // are older examples, not part of this series.

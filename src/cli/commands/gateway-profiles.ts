@@ -59,5 +59,8 @@ export function showGateway(name: string, opts: { json?: boolean; width?: number
     '',
     'assumed behaviour (no source documents it):',
     ...g.assumptions.map((a) => `  - ${a}`),
+    '',
+    'UDP through it (stated in a run only when a UDP workload goes through the gateway):',
+    ...g.udp.map((a) => `  - ${a}`),
   ].join('\n');
 }

@@ -99,10 +99,8 @@ export function plainArrival(w: i32): void { arrive(w, false); }
   if (full && NAT_ON) {
     // the gateway's port, after the OS's (./nat.ts)
     const key = natTake(host, destination, latency + duration, pool, port);
-    if (key == -1) {
-      natDropped(pool, port, host, w);
-      return;
-    }
+    // a dropped SYN holds the OS port in SYN_SENT; a dropped UDP flow's socket lives on (./nat.ts)
+    if (key == -1 && natDropped(pool, port, host, w)) return;
     if (key >= 0) by = withKey(closedBy, key);
   }
   // closed after its connect latency (held on the port) and its duration; a UDP socket stays open

@@ -29,10 +29,21 @@
 // of -1 is the gateway's own: its unallocated ports grow by the i32 at 24 (IPs added), its
 // maximum becomes the one at 28.
 //
+// UDP (cloud-nat.md §7; ../../nat/presets.ts `udp`): a flow of a UDP socket (its pool's kind)
+// takes a key of its own (natUdpKey: the block's UDP keys, after its TCP ones; per destination,
+// or per destination IP for Azure LB), so TCP and UDP never compete. It has no FIN: the gateway
+// keeps the mapping from the first datagram (the attempt) to the last (+ the flow) + the UDP idle
+// timeout (the stream timeout for a flow longer than `stream after`: Linux conntrack), then the
+// port waits the UDP hold (Azure NAT Gateway's 65 s) and is free: NAT_RELEASE events on the heap
+// (tag 3: the mapping ends; then 1: the hold ends), since each flow's end is its own. UDP
+// mappings are not connections (GS_ACTIVE, GS_IDLE: TCP only); their ports count in their keys. A
+// dropped UDP flow fails at once, with no SYN_SENT: its socket lives on as without a gateway.
+//
 // Regions, laid out by ../nat-layout.ts: NATH i32 × 4 per host (gateway, -1: none; key base;
 // capacity; its SYN_SENT lane), NATK i32 × 2 per key (ports held, gateway), NATG i32 × 4 per
-// gateway (FIN lane, RST lane; -1: free at the close; idle lane, -1: no idle timeout; unused)
-// then the number of hosts,
+// gateway (FIN lane, RST lane; -1: free at the close; idle lane, -1: no idle timeout; the byte
+// offset of its UDP record, -1: none) then the number of hosts, then the UDP records (f64 idle
+// timeout, hold, stream timeout, stream after; i32 per destination its UDP key's offset in a block),
 // NATS f64 × GS_STRIDE per gateway, NATP f64 per OS pool: its attempts the gateway dropped.
 //
 // Changes during the run (`events`, ../nat-layout.ts natSteps): NATE, per change of one host's
@@ -48,9 +59,11 @@
 import { FIN_WAIT_END, NAT_RELEASE } from '../../sim/events';
 import { BY_RESET } from '../../workload/closing-sides';
 import { masqFree, masqKey, masqOf, masqTake } from './masquerade';
-import { lanePush } from './queue';
+import { KIND_UDP } from '../../sim/pool-kind-codes';
+import { P_KIND, pget } from './pools';
+import { heapPush, lanePush, nextSeq } from './queue';
 import {
-  addSt, fget, fset, H_STEADY_FAILURES, hostAt, iget, NOW, S_FAILURES, S_FIRST_FAILURE, S_I_FAILURES, S_IS_RETRY, S_LAST_FAILURE,
+  addSt, fget, fset, H_STEADY_FAILURES, hostAt, iget, NORMAL, NOW, poolAt, PRIORITY_SPAN, S_FAILURES, S_FIRST_FAILURE, S_I_FAILURES, S_IS_RETRY, S_LAST_FAILURE,
   S_RETRY_FAILURES, S_STEADY, S_STEADY_FAILURES, S_SUCCESSES, setSt, st, W_FAILURES, W_FIRSTFAIL, WI_HOST, wlAt, wlIntsAt,
 } from './state';
 
@@ -152,7 +165,8 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
   const S = gs(g);
   fset(S, GS_ATTEMPTS, fget(S, GS_ATTEMPTS) + 1);
   fset(S, GS_I_ATTEMPTS, fget(S, GS_I_ATTEMPTS) + 1);
-  const key = load<i32>(h, 4) + destination;
+  const udp = pget(poolAt(pool), P_KIND) == KIND_UDP;
+  const key = load<i32>(h, 4) + (udp ? natUdpKey(g, destination) : destination);
   const k = NATK + (<usize>key << 3);
   const held = load<i32>(k);
   // a masquerade key searches its ports (./masquerade.ts); the others need only a count
@@ -174,6 +188,10 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
   store<i32>(k, held + 1);
   if (<f64>(held + 1) > fget(S, GS_PEAK_USED)) fset(S, GS_PEAK_USED, <f64>(held + 1));
   if (<f64>(held + 1) > fget(S, GS_I_PEAK_USED)) fset(S, GS_I_PEAK_USED, <f64>(held + 1));
+  if (udp) {
+    natUdpMapped(g, key, open, np);
+    return key;
+  }
   const active = fget(S, GS_ACTIVE) + 1;
   fset(S, GS_ACTIVE, active);
   if (active > fget(S, GS_PEAK_ACTIVE)) fset(S, GS_PEAK_ACTIVE, active);
@@ -184,6 +202,21 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
     return key | KEY_IDLE;
   }
   return key;
+}
+
+/** The UDP record of gateway g (see the header). */
+@inline function udpRecord(g: i32): usize { return NATG + <usize>load<i32>(NATG + (<usize>g << 4), 12); }
+
+/** The offset in its block of the UDP key of gateway g's flows to `destination` (see the header). */
+@inline function natUdpKey(g: i32, destination: i32): i32 {
+  return load<i32>(udpRecord(g) + 32 + (<usize>destination << 2));
+}
+
+/** A UDP flow of `open` ticks took key's port (np: a masquerade NAT port, -1: none): its mapping ends at its last datagram + the idle (or stream) timeout. */
+function natUdpMapped(g: i32, key: i32, open: f64, np: i32): void {
+  const u = udpRecord(g);
+  const idle = open > load<f64>(u, 24) ? load<f64>(u, 16) : load<f64>(u);
+  heapPush(NOW + open + idle, NORMAL * PRIORITY_SPAN + nextSeq(), key, 3 | ((np + 1) << 2), 0, NAT_RELEASE);
 }
 
 /** Dynamic allocation (see the header): doubles host h's allocation until it exceeds `held`; whether it now does. */
@@ -215,9 +248,11 @@ function natAllocStart(): void {
 /**
  * The gateway dropped the SYN of workload w's attempt, whose OS port (pool, port) was taken: the
  * attempt fails (RunStats.failed, but not its pool's: the OS allocated) and the port is held for
- * the synTimeout of the host's gateway (`hold`; else the request layer ends the hold: ./request-gateway.ts).
+ * the synTimeout of the host's gateway (`hold`; else the request layer ends the hold:
+ * ./request-gateway.ts); true. A UDP flow's datagrams are lost: it fails, and its socket lives
+ * on as without a gateway (the caller schedules its close); false.
  */
-export function natDropped(pool: i32, port: i32, host: i32, w: i32, hold: bool = true): void {
+export function natDropped(pool: i32, port: i32, host: i32, w: i32, hold: bool = true): bool {
   const t = NOW;
   addSt(S_SUCCESSES, -1); // counted by takePort for the OS's allocation; the connection did not succeed
   addSt(S_FAILURES, 1);
@@ -233,7 +268,9 @@ export function natDropped(pool: i32, port: i32, host: i32, w: i32, hold: bool =
   if (fget(W, W_FIRSTFAIL) < 0) fset(W, W_FIRSTFAIL, t);
   const p = NATP + (<usize>pool << 3);
   store<f64>(p, load<f64>(p) + 1);
+  if (pget(poolAt(pool), P_KIND) == KIND_UDP) return false;
   if (hold) lanePush(load<i32>(NATH + (<usize>host << 4), 12), FIN_WAIT_END, pool, port);
+  return true;
 }
 
 /** A closing side with the connection's gateway key (natTake's) in it. */
@@ -275,11 +312,22 @@ export function natIdleExpired(tagged: i32, pool: i32, port: i32): i32 {
 
 /**
  * The gateway's hold of a port for `key` ends (`tag` & 3, held: 1 after a hold, 0 at the close, 2
- * at an open connection's idle timeout; tag >> 2: a masquerade connection's NAT port + 1, 0: none).
+ * at an open connection's idle timeout, 3 at a UDP mapping's idle expiry; tag >> 2: a masquerade
+ * connection's NAT port + 1, 0: none).
  */
 export function natReleased(key: i32, tag: i32 = 0): void {
   natCatchUp();
   const k = NATK + (<usize>key << 3), held = tag & 3;
+  if (held == 3) {
+    // a UDP mapping ends (see the header): its port waits the hold first, if the gateway has one
+    const g = load<i32>(k, 4), hold = load<f64>(udpRecord(g), 8);
+    if (hold > 0) {
+      const S = gs(g);
+      fset(S, GS_HELD, fget(S, GS_HELD) + 1);
+      heapPush(NOW + hold, NORMAL * PRIORITY_SPAN + nextSeq(), key, 1 | (tag & ~3), 0, NAT_RELEASE);
+      return;
+    }
+  }
   if (tag >> 2 > 0) masqFree(load<i32>(k, 4), masqKey(key), (tag >> 2) - 1);
   if (held == 2) {
     const S = gs(load<i32>(k, 4));
