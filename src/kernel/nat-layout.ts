@@ -1,5 +1,6 @@
 import type { Tick } from '../engine/time';
 import type { RandomStreams } from '../random/stream';
+import type { PlanGateway } from '../nat/plan-gateway';
 import type { Plan } from '../sim/plan';
 
 /**
@@ -31,22 +32,25 @@ export interface GatewayFigures {
   idleTimeouts: number;
   /** Linux masquerade: SYNs dropped although the NAT IP had a free port for that destination (the 128-probe search missed it). */
   missedFreePorts: number;
+  /** GCP with endpoint-independent mapping: of `failures`, SYNs dropped as ENDPOINT_INDEPENDENCE_CONFLICT (./assembly/eim.ts). */
+  conflicts: number;
 }
 const FIGURES: readonly (keyof GatewayFigures)[] = ['attempts', 'failures', 'steadyFailures', 'firstFailure', 'active', 'held', 'peakActive', 'peakUsed'];
 /**
  * f64 per gateway in NATS: FIGURES, then the same four over the current sample interval, then lost
  * flows and idle timeouts, each over the run and over the interval, then the idle timeout (ticks),
- * then dynamic allocation's unallocated ports, most per VM, most one VM had over the interval.
+ * then dynamic allocation's unallocated ports, most per VM, most one VM had over the interval,
+ * then masquerade's missed free ports and EIM's conflicts, each over the run and over the interval.
  */
-const STRIDE = 22;
-const LOST = 12, IDLE = 14, IDLE_AFTER = 16, FREE = 17, MAX_ALLOC = 18, MISSED = 20;
+const STRIDE = 24;
+const LOST = 12, IDLE = 14, IDLE_AFTER = 16, FREE = 17, MAX_ALLOC = 18, MISSED = 20, CONFLICTS = 22;
 /** Linux masquerade's search range: 1024-65535 (./assembly/masquerade.ts). */
 const MASQ_RANGE = 64_512;
 /** Bytes of a change in NATE: f64 time, i32 host (-1: the gateway's own), capacity, keys to check, gateway, unallocated ports added, most per VM. */
 const EVENT_BYTES = 32;
 
 /** A gateway's figures over one sample interval ending at `t` (ticks), as ./assembly/nat.ts natSample emits them. */
-export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number; lost: number; idle: number; allocated: number; missed: number }
+export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number; lost: number; idle: number; allocated: number; missed: number; conflicts: number }
 
 /** Lanes the NAT layer adds to the kernel's (their delays; each starts with `firstCapacity` entries and grows). */
 export interface NatLanes { delay: Tick[]; cap: number[] }
@@ -85,7 +89,9 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, po
     lanes.cap.push(firstCapacity);
     return lanes.delay.length - 1;
   };
-  const gwLanes = gateways.map((g) => [lane(g.params.finHold ?? 0), lane(g.params.rstHold ?? 0), lane(g.params.idleTimeout ?? 0), 0]);
+  // the fourth: with endpoint-independent mapping, the most ports a VM has over the run (./assembly/eim.ts), else 0
+  const eimBlock = (g: PlanGateway): number => ((g.params.endpointIndependentMapping ?? 0) > 0 ? Math.max(g.capacity, ...(g.steps ?? []).map((s) => s.capacity)) : 0);
+  const gwLanes = gateways.map((g) => [lane(g.params.finHold ?? 0), lane(g.params.rstHold ?? 0), lane(g.params.idleTimeout ?? 0), eimBlock(g)]);
   const synLane = gateways.map((g) => lane(g.params.synTimeout!));
   // instances laid out behind each gateway: with events, the most at any time (PlanGateway.instances is the count at the start)
   const laidOut = gateways.map((_, gi) => plan.hosts.filter((h) => h.gateway === gi).length);
@@ -131,7 +137,7 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, po
       const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
       return {
         intervals,
-        gateways: gateways.map((_, g) => ({ ...Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])), lostFlows: S[g * STRIDE + LOST]!, idleTimeouts: S[g * STRIDE + IDLE]!, missedFreePorts: S[g * STRIDE + MISSED]! }) as unknown as GatewayFigures),
+        gateways: gateways.map((_, g) => ({ ...Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])), lostFlows: S[g * STRIDE + LOST]!, idleTimeouts: S[g * STRIDE + IDLE]!, missedFreePorts: S[g * STRIDE + MISSED]!, conflicts: S[g * STRIDE + CONFLICTS]! }) as unknown as GatewayFigures),
         poolFailures: Array.from(new Float64Array(buf, at.pools, nPools)),
       };
     },

@@ -127,6 +127,9 @@ function configureIssues(s: ScenarioInput, c: NonNullable<EventInput['configure'
     if (e.configure === c) break;
   }
   gcpPortIssues(min, max, at, issues);
+  if (max > 0 && gatewayParam(g, 'endpointIndependentMapping') === 1) {
+    issues.push({ path: [...at, 'maxPortsPerVm'], code: 'conflict', message: `${g.name} has endpointIndependentMapping: true, and Cloud NAT refuses dynamic port allocation with it (TF-NAT): keep maxPortsPerVm 0` });
+  }
 }
 
 /** The gateways' sizes after each event, for the vendors' limits (Azure's default table, maxIps). */

@@ -56,6 +56,7 @@ export const gatewaySchema = z.strictObject({
   rstHold: duration().optional(),
   synTimeout: duration({ positive: true }).optional(),
   idleTimeout: duration().optional(),
+  endpointIndependentMapping: z.boolean().optional(),
 });
 
 export const MAX_INSTANCES = 10_000;

@@ -8,6 +8,8 @@
 // state. Linux masquerade is the exception: its search can miss a free port and keeps the inside
 // port when free, so its keys also have the ports themselves (./masquerade.ts), and a connection
 // carries its NAT port to the release (natClosed reads it by OS slot, the hold's lane entry keeps it).
+// GCP with endpoint-independent mapping is the other (./eim.ts): an inside port's NAT port is
+// sticky across destinations, so its keys keep their ports too, carried to the release the same way.
 //
 // When the gateway has none the SYN is dropped: the OS port stays held (SYN_SENT) for the
 // gateway's synTimeout, on a lane of its own, and is then released as a FIN_WAIT_2 end is; the
@@ -30,7 +32,8 @@
 //
 // Regions, laid out by ../nat-layout.ts: NATH i32 × 4 per host (gateway, -1: none; key base;
 // capacity; its SYN_SENT lane), NATK i32 × 2 per key (ports held, gateway), NATG i32 × 4 per
-// gateway (FIN lane, RST lane; -1: free at the close; idle lane, -1: no idle timeout; unused)
+// gateway (FIN lane, RST lane; -1: free at the close; idle lane, -1: no idle timeout; EIM block
+// size, 0: endpoint-independent mapping off)
 // then the number of hosts,
 // NATS f64 × GS_STRIDE per gateway, NATP f64 per OS pool: its attempts the gateway dropped.
 //
@@ -46,6 +49,7 @@
 
 import { FIN_WAIT_END, NAT_RELEASE } from '../../sim/events';
 import { BY_RESET } from '../../workload/closing-sides';
+import { EIM_CONFLICT, eimFree, eimInit, eimOf, eimOn, eimTake } from './eim';
 import { masqFree, masqKey, masqOf, masqTake } from './masquerade';
 import { lanePush } from './queue';
 import {
@@ -60,7 +64,7 @@ let NAT_NEXT: f64 = Infinity;
 const EV_STRIDE = 32;
 
 @external("env", "natSample")
-declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64, lost: f64, idle: f64, allocated: f64, missed: f64): void;
+declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64, lost: f64, idle: f64, allocated: f64, missed: f64, conflicts: f64): void;
 /** Some host is behind a gateway (the attempt path's one test when none is). */
 export let NAT_ON = false;
 
@@ -77,7 +81,9 @@ const GS_IDLE = 14, GS_I_IDLE = 15, GS_IDLE_AFTER = 16;
 const GS_FREE = 17, GS_MAX_ALLOC = 18, GS_I_PEAK_ALLOC = 19;
 // masquerade: SYNs dropped although the NAT IP had a free port (the search missed it; over the run, over the interval)
 const GS_MISSED = 20, GS_I_MISSED = 21;
-const GS_STRIDE = 22;
+// endpoint-independent mapping: SYNs dropped as ENDPOINT_INDEPENDENCE_CONFLICT (over the run, over the interval; ./eim.ts)
+const GS_CONFLICTS = 22, GS_I_CONFLICTS = 23;
+const GS_STRIDE = 24;
 
 /**
  * A closing side carries the connection's gateway key above its low bits: side | IDLE_BIT when the
@@ -93,6 +99,7 @@ export function natInit(hosts: usize, keys: usize, gateways: usize, stats: usize
   NATE = events; NEVENTS = nEvents; NATX = ghosts; EVENT = 0;
   NHOSTS = load<i32>(gateways + (<usize>nGateways << 4));
   natAllocStart();
+  eimInit(gateways, nGateways, nKeys, NHOSTS);
   NAT_NEXT = nEvents > 0 ? load<f64>(events) : Infinity;
   NAT_ON = true;
 }
@@ -157,12 +164,15 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
   // a masquerade key searches its ports (./masquerade.ts); the others need only a count
   const mk = masqKey(key);
   let np = -1;
+  const eim = mk < 0 && eimOn(g);
   if (mk >= 0) np = masqTake(g, mk, host, destination, pool, port, load<i32>(h, 8));
-  if (mk >= 0 ? np < 0 : held >= load<i32>(h, 8) && !natGrow(h, S, held)) {
-    // the search missed a free port (masquerade: np ≤ -2)
+  else if (eim) np = eimTake(g, key, host, pool, port, load<i32>(h, 8));
+  if (mk >= 0 || eim ? np < 0 : held >= load<i32>(h, 8) && !natGrow(h, S, held)) {
+    // the search missed a free port (masquerade: np ≤ -2), or an EIM conflict (./eim.ts)
     if (np < -1) {
-      fset(S, GS_MISSED, fget(S, GS_MISSED) + 1);
-      fset(S, GS_I_MISSED, fget(S, GS_I_MISSED) + 1);
+      const f = eim && np == EIM_CONFLICT ? GS_CONFLICTS : GS_MISSED;
+      fset(S, f, fget(S, f) + 1);
+      fset(S, f + 1, fget(S, f + 1) + 1);
     }
     fset(S, GS_FAILURES, fget(S, GS_FAILURES) + 1);
     fset(S, GS_I_FAILURES, fget(S, GS_I_FAILURES) + 1);
@@ -250,8 +260,8 @@ export function natClosed(tagged: i32, pool: i32, port: i32): i32 {
   const S = gs(g);
   fset(S, GS_ACTIVE, fget(S, GS_ACTIVE) - 1);
   const lane = load<i32>(NATG + (<usize>g << 4) + (by == BY_RESET ? 4 : 0));
-  // the NAT port a masquerade connection holds, +1 (0: none), above the hold's low bits
-  const np = masqKey(key) >= 0 ? (masqOf(pool, port) + 1) << 2 : 0;
+  // the NAT port a masquerade or EIM connection holds, +1 (0: none), above the hold's low bits
+  const np = masqKey(key) >= 0 ? (masqOf(pool, port) + 1) << 2 : eimOn(g) ? (eimOf(g, pool, port) + 1) << 2 : 0;
   if (lane < 0) {
     natReleased(key, np);
   } else {
@@ -268,7 +278,11 @@ export function natClosed(tagged: i32, pool: i32, port: i32): i32 {
 export function natReleased(key: i32, tag: i32 = 0): void {
   natCatchUp();
   const k = NATK + (<usize>key << 3), held = tag & 3;
-  if (tag >> 2 > 0) masqFree(load<i32>(k, 4), masqKey(key), (tag >> 2) - 1);
+  if (tag >> 2 > 0) {
+    const g = load<i32>(k, 4);
+    if (eimOn(g)) eimFree(g, key, (tag >> 2) - 1);
+    else masqFree(g, masqKey(key), (tag >> 2) - 1);
+  }
   if (held == 2) {
     const S = gs(load<i32>(k, 4));
     fset(S, GS_ACTIVE, fget(S, GS_ACTIVE) - 1);
@@ -294,8 +308,9 @@ export function natSample(t: f64): void {
   if (NAT_NEXT < t) natChanges(t, false);
   for (let g = 0; g < NGATEWAYS; g++) {
     const S = gs(g);
-    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST), fget(S, GS_I_IDLE), fget(S, GS_I_PEAK_ALLOC), fget(S, GS_I_MISSED));
+    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST), fget(S, GS_I_IDLE), fget(S, GS_I_PEAK_ALLOC), fget(S, GS_I_MISSED), fget(S, GS_I_CONFLICTS));
     fset(S, GS_I_MISSED, 0);
+    fset(S, GS_I_CONFLICTS, 0);
     fset(S, GS_I_LOST, 0);
     fset(S, GS_I_IDLE, 0);
     fset(S, GS_I_ATTEMPTS, 0);
