@@ -1,4 +1,5 @@
 import { gatewayRows } from '../../src/report/gateway-rows';
+import type { Row } from '../../src/report/row';
 import { parseScenario } from '../../src/scenario/load';
 import { runOne } from '../../src/stats/run-one';
 import { refusalOf } from '../helpers/scenario';
@@ -37,8 +38,7 @@ function run(yaml: string) {
   return { plan, r, g: r.gateways!.gateways[0]! };
 }
 
-const sum = (rows: { metric: unknown; value: unknown }[], metric: string): number =>
-  rows.filter((x) => x.metric === metric).reduce((a, x) => a + Number(x.value), 0);
+const sum = (rows: Row[], metric: string): number => rows.filter((x) => x.metric === metric).reduce((a, x) => a + Number(x.value), 0);
 const OOR = 'nat/dropped_sent_packets_count{reason=OUT_OF_RESOURCES}';
 const EIC = 'nat/dropped_sent_packets_count{reason=ENDPOINT_INDEPENDENCE_CONFLICT}';
 
