@@ -127,8 +127,11 @@ function configureIssues(s: ScenarioInput, c: NonNullable<EventInput['configure'
     if (e.configure === c) break;
   }
   gcpPortIssues(min, max, at, issues);
-  if (max > 0 && gatewayParam(g, 'endpointIndependentMapping') === 1) {
-    issues.push({ path: [...at, 'maxPortsPerVm'], code: 'conflict', message: `${g.name} has endpointIndependentMapping: true, and Cloud NAT refuses dynamic port allocation with it (TF-NAT): keep maxPortsPerVm 0` });
+  if (gatewayParam(g, 'endpointIndependentMapping') === 1) {
+    issues.push({
+      path: [...at, 'gateway'], code: 'unsupported',
+      message: `${g.name} has endpointIndependentMapping: true: a configuration change of it is not modelled (which mappings a smaller block loses is not known, and Cloud NAT refuses dynamic port allocation with it, TF-NAT); set the new minPortsPerVm on the gateway in a second run`,
+    });
   }
 }
 
