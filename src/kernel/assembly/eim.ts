@@ -25,16 +25,17 @@
 // the byte offset of its block (0: not yet used); a key's block: its host (i32, then 4 bytes
 // unused), a bit per NAT port of the VM's block (set: it carries this destination), then per NAT
 // port its carrier's inside index + 1 (0: none); per host the byte offset of its inside table:
-// per source IP × 65,536 port numbers an i32, (NAT port + 1) | references << 17 (0: no mapping),
+// per source IP × the host's range (every pool of a host spans it) an i32, (NAT port + 1) |
+// references << 17 (0: no mapping),
 // references = flows and holds of that inside port; then a bit per NAT port of the block (set:
 // some inside port is mapped to it) and per NAT port the number of inside ports mapped to it.
 
 import { reserve } from './arena';
-import { P_HOST, P_IP, P_LO, pget } from './pools';
+import { P_HOST, P_IP, P_SIZE, pget } from './pools';
 import { HI_NIPS, hostIntsAt, iget, poolAt } from './state';
 
 let EG: usize = 0, KEYTAB: usize = 0, HOSTTAB: usize = 0;
-const MAP_MASK = 0x1FFFF, REF_SHIFT = 17, PORTS = 65_536;
+const MAP_MASK = 0x1FFFF, REF_SHIFT = 17;
 /** eimTake's answer when the inside port's NAT port already carries the destination. */
 export const EIM_CONFLICT = -2;
 
@@ -71,12 +72,12 @@ function keyBlock(key: i32, host: i32, ports: i32): usize {
   store<u32>(w, load<u32>(w) ^ (1 << (x & 31)));
 }
 
-/** The inside table of a host (laid out on first use, for a block of `ports`). */
-function insideTable(host: i32, ports: i32): usize {
+/** The inside table of a host (laid out on first use, for a block of `ports` and OS pools of `span` ports). */
+function insideTable(host: i32, ports: i32, span: i32): usize {
   const at = HOSTTAB + (<usize>host << 2);
   let t = <usize>load<u32>(at);
   if (t == 0) {
-    const n = <usize>iget(hostIntsAt(host), HI_NIPS) * PORTS;
+    const n = <usize>iget(hostIntsAt(host), HI_NIPS) * <usize>span;
     t = reserve(8 + (n << 2) + (<usize>((ports + 31) >> 5) << 2) + (<usize>ports << 2));
     store<usize>(t, n << 2); // where its mapped bits start, past the header
     store<u32>(at, <u32>t);
@@ -96,7 +97,7 @@ function mapped(t: usize, ports: i32, x: i32, by: i32): void {
 }
 @inline function insideOf(pool: i32, port: i32): i32 {
   const pp = poolAt(pool);
-  return pget(pp, P_IP) * PORTS + pget(pp, P_LO) + port;
+  return pget(pp, P_IP) * pget(pp, P_SIZE) + port;
 }
 
 /**
@@ -108,7 +109,7 @@ function mapped(t: usize, ports: i32, x: i32, by: i32): void {
 export function eimTake(g: i32, key: i32, host: i32, pool: i32, port: i32, cap: i32): i32 {
   const ports = blockOf(g), kb = keyBlock(key, host, ports);
   const inside = insideOf(pool, port);
-  const t = insideTable(host, ports), e = insideAt(t, inside);
+  const t = insideTable(host, ports, pget(poolAt(pool), P_SIZE)), e = insideAt(t, inside);
   const m = load<u32>(e);
   let x = <i32>(m & MAP_MASK) - 1;
   if (x >= cap) return -1; // a change took the port from its VM
@@ -142,7 +143,8 @@ function lowestClear(bits: usize, cap: i32): i32 {
 
 /** The NAT port the inside port of OS slot (pool, port) is mapped to (an open connection's: it has one). */
 export function eimOf(g: i32, pool: i32, port: i32): i32 {
-  const e = insideAt(insideTable(pget(poolAt(pool), P_HOST), blockOf(g)), insideOf(pool, port));
+  const pp = poolAt(pool);
+  const e = insideAt(insideTable(pget(pp, P_HOST), blockOf(g), pget(pp, P_SIZE)), insideOf(pool, port));
   return <i32>(load<u32>(e) & MAP_MASK) - 1;
 }
 
@@ -152,7 +154,7 @@ export function eimFree(g: i32, key: i32, x: i32): void {
   const o = ownersAt(kb, ports) + (<usize>x << 2), inside = load<i32>(o) - 1;
   flip(kb, x);
   store<i32>(o, 0);
-  const t = insideTable(load<i32>(kb), ports), e = insideAt(t, inside);
+  const t = insideTable(load<i32>(kb), ports, 0), e = insideAt(t, inside); // laid out by the take
   const m = load<u32>(e), refs = (m >>> REF_SHIFT) - 1;
   store<u32>(e, refs == 0 ? 0 : (m & MAP_MASK) | (refs << REF_SHIFT));
   if (refs == 0) mapped(t, ports, x, -1);
