@@ -1,6 +1,7 @@
 import type { Tick } from '../engine/time';
 import type { RandomStreams } from '../random/stream';
 import { udpKeySlots } from '../nat/udp';
+import type { PlanGateway } from '../nat/plan-gateway';
 import type { Plan } from '../sim/plan';
 
 /**
@@ -32,22 +33,25 @@ export interface GatewayFigures {
   idleTimeouts: number;
   /** Linux masquerade: SYNs dropped although the NAT IP had a free port for that destination (the 128-probe search missed it). */
   missedFreePorts: number;
+  /** GCP with endpoint-independent mapping: of `failures`, SYNs dropped as ENDPOINT_INDEPENDENCE_CONFLICT (./assembly/eim.ts). */
+  conflicts: number;
 }
 const FIGURES: readonly (keyof GatewayFigures)[] = ['attempts', 'failures', 'steadyFailures', 'firstFailure', 'active', 'held', 'peakActive', 'peakUsed'];
 /**
  * f64 per gateway in NATS: FIGURES, then the same four over the current sample interval, then lost
  * flows and idle timeouts, each over the run and over the interval, then the idle timeout (ticks),
- * then dynamic allocation's unallocated ports, most per VM, most one VM had over the interval.
+ * then dynamic allocation's unallocated ports, most per VM, most one VM had over the interval,
+ * then masquerade's missed free ports and EIM's conflicts, each over the run and over the interval.
  */
-const STRIDE = 22;
-const LOST = 12, IDLE = 14, IDLE_AFTER = 16, FREE = 17, MAX_ALLOC = 18, MISSED = 20;
+const STRIDE = 24;
+const LOST = 12, IDLE = 14, IDLE_AFTER = 16, FREE = 17, MAX_ALLOC = 18, MISSED = 20, CONFLICTS = 22;
 /** Linux masquerade's search range: 1024-65535 (./assembly/masquerade.ts). */
 const MASQ_RANGE = 64_512;
 /** Bytes of a change in NATE: f64 time, i32 host (-1: the gateway's own), capacity, keys to check, gateway, unallocated ports added, most per VM. */
 const EVENT_BYTES = 32;
 
 /** A gateway's figures over one sample interval ending at `t` (ticks), as ./assembly/nat.ts natSample emits them. */
-export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number; lost: number; idle: number; allocated: number; missed: number }
+export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number; lost: number; idle: number; allocated: number; missed: number; conflicts: number }
 
 /** Lanes the NAT layer adds to the kernel's (their delays; each starts with `firstCapacity` entries and grows). */
 export interface NatLanes { delay: Tick[]; cap: number[] }
@@ -87,7 +91,9 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, po
     return lanes.delay.length - 1;
   };
   const udp = udpLayout(plan);
-  const gwLanes = gateways.map((g, gi) => [lane(g.params.finHold ?? 0), lane(g.params.rstHold ?? 0), lane(g.params.idleTimeout ?? 0), udp.at[gi]!]);
+  // the fifth: with endpoint-independent mapping, the most ports a VM has over the run (./assembly/eim.ts), else 0
+  const eimBlock = (g: PlanGateway): number => ((g.params.endpointIndependentMapping ?? 0) > 0 ? Math.max(g.capacity, ...(g.steps ?? []).map((s) => s.capacity)) : 0);
+  const gwLanes = gateways.map((g, gi) => [lane(g.params.finHold ?? 0), lane(g.params.rstHold ?? 0), lane(g.params.idleTimeout ?? 0), udp.at[gi]!, eimBlock(g), 0, 0, 0]);
   const synLane = gateways.map((g) => lane(g.params.synTimeout!));
   // instances laid out behind each gateway: with events, the most at any time (PlanGateway.instances is the count at the start)
   const laidOut = gateways.map((_, gi) => plan.hosts.filter((h) => h.gateway === gi).length);
@@ -109,7 +115,7 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, po
   const keyGateway = gateways.flatMap((g, i) => new Array<number>((g.perInstance ? laidOut[i]! : 1) * block[i]!).fill(i));
   const masq = masqLayout(plan, keyGateway, poolSizes);
   return {
-    bytes: { hosts: hosts.length * 16, keys: nKeys * 8, gateways: gateways.length * 16 + 16 + udp.bytes, stats: gateways.length * STRIDE * 8, pools: nPools * 8, events: events.length * EVENT_BYTES, ghosts: nKeys * 4, ...masq.bytes },
+    bytes: { hosts: hosts.length * 16, keys: nKeys * 8, gateways: gateways.length * 32 + 16 + udp.bytes, stats: gateways.length * STRIDE * 8, pools: nPools * 8, events: events.length * EVENT_BYTES, ghosts: nKeys * 4, ...masq.bytes },
     counts: { gateways: gateways.length, keys: nKeys, events: events.length },
     fill(buf, at, streams) {
       masq.fill(buf, at, streams);
@@ -117,7 +123,7 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, po
       hosts.forEach((row, i) => H.set(row, i * 4));
       const K = new Int32Array(buf, at.keys, nKeys * 2);
       keyGateway.forEach((g, k) => K.set([0, g], k * 2));
-      new Int32Array(buf, at.gateways, gateways.length * 4 + 1).set([...gwLanes.flat(), hosts.length]);
+      new Int32Array(buf, at.gateways, gateways.length * 8 + 1).set([...gwLanes.flat(), hosts.length]);
       udp.fill(buf, at.gateways);
       const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
       gateways.forEach((gw, g) => {
@@ -136,7 +142,7 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, po
       const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
       return {
         intervals,
-        gateways: gateways.map((_, g) => ({ ...Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])), lostFlows: S[g * STRIDE + LOST]!, idleTimeouts: S[g * STRIDE + IDLE]!, missedFreePorts: S[g * STRIDE + MISSED]! }) as unknown as GatewayFigures),
+        gateways: gateways.map((_, g) => ({ ...Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])), lostFlows: S[g * STRIDE + LOST]!, idleTimeouts: S[g * STRIDE + IDLE]!, missedFreePorts: S[g * STRIDE + MISSED]!, conflicts: S[g * STRIDE + CONFLICTS]! }) as unknown as GatewayFigures),
         poolFailures: Array.from(new Float64Array(buf, at.pools, nPools)),
       };
     },
@@ -180,7 +186,7 @@ function natEvents(plan: Plan, block: readonly number[]): NatEvent[] {
  * has UDP keys after its TCP ones in each block (../nat/udp.ts udpKeySlots: one per destination,
  * or per destination IP for Azure LB) —
  * and a record after NATG's gateways and host count, at the byte offset in the gateway's fourth
- * i32 (-1: no UDP): f64 × 4 (idle timeout, hold after it, stream timeout, stream after; ticks),
+ * i32 of eight (-1: no UDP): f64 × 4 (idle timeout, hold after it, stream timeout, stream after; ticks),
  * then per destination i32 its UDP key's offset in the block (destinations + slot).
  */
 function udpLayout(plan: Plan): { keys: number[]; at: number[]; bytes: number; fill(buf: ArrayBuffer, natg: number): void } {
@@ -188,12 +194,12 @@ function udpLayout(plan: Plan): { keys: number[]; at: number[]; bytes: number; f
   const carries = gateways.map((_, gi) => plan.workloads.some((w) => w.protocol === 'udp' && plan.hosts[w.host]!.gateway === gi));
   const slots = gateways.map((g, gi) => (carries[gi] ? udpKeySlots(g.preset, plan.destinations.map((d) => d.address)) : []));
   const recordBytes = 32 + Math.ceil((nDest * 4) / 8) * 8;
-  let end = gateways.length * 16 + 16;
+  let end = gateways.length * 32 + 16;
   const at = carries.map((c) => (c ? (end += recordBytes) - recordBytes : -1));
   return {
     keys: slots.map((s) => (s.length === 0 ? 0 : Math.max(...s) + 1)),
     at,
-    bytes: end - (gateways.length * 16 + 16),
+    bytes: end - (gateways.length * 32 + 16),
     fill(buf, natg) {
       gateways.forEach((g, gi) => {
         if (at[gi]! < 0) return;

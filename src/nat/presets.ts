@@ -15,7 +15,7 @@ export type GatewayPresetName = (typeof GATEWAY_PRESET_NAMES)[number];
 /** Every parameter any preset has; each preset has a subset (`GatewayPreset.params`). */
 export const GATEWAY_PARAM_NAMES = [
   'maxIps', 'portsPerIp', 'perDestinationCap', 'allocatedOutboundPorts', 'defaultPortsCap', 'minPortsPerVm', 'maxPortsPerVm',
-  'finHold', 'rstHold', 'synTimeout', 'idleTimeout', 'udpIdleTimeout', 'udpHold', 'udpStreamTimeout', 'udpStreamAfter',
+  'finHold', 'rstHold', 'synTimeout', 'idleTimeout', 'udpIdleTimeout', 'udpHold', 'udpStreamTimeout', 'udpStreamAfter', 'endpointIndependentMapping',
 ] as const;
 export type GatewayParamName = (typeof GATEWAY_PARAM_NAMES)[number];
 
@@ -28,6 +28,13 @@ export const DURATION_PARAMS: readonly GatewayParamName[] = ['finHold', 'rstHold
  * it, so that a TCP-only run states only what it uses.
  */
 export const UDP_PARAMS: readonly GatewayParamName[] = ['udpIdleTimeout', 'udpHold', 'udpStreamTimeout', 'udpStreamAfter'];
+/** Written true / false in a scenario, held as 1 / 0. */
+export const BOOLEAN_PARAMS: readonly GatewayParamName[] = ['endpointIndependentMapping'];
+
+/** A parameter's value as a scenario writes it (durations in seconds, booleans as true / false). */
+export function gatewayParamText(p: GatewayParamName, v: number): string {
+  return DURATION_PARAMS.includes(p) ? `${v / 1_000_000}s` : BOOLEAN_PARAMS.includes(p) ? String(v !== 0) : String(v);
+}
 
 export interface GatewayParam {
   value: number;
@@ -170,7 +177,7 @@ const AZURE_NATGW: GatewayPreset = {
 
 const GCP: GatewayPreset = {
   name: 'gcp-nat',
-  title: 'GCP Cloud NAT, static or dynamic port allocation (endpoint-independent mapping off)',
+  title: 'GCP Cloud NAT, static or dynamic port allocation, endpoint-independent mapping off or on',
   keying: 'instance-block-per-destination',
   source: 'GCP Cloud NAT static allocation: each VM gets minPortsPerVm (default 64) of a NAT IP\'s 64,512 ports, a port reused across destinations; TCP TIME_WAIT 120 s, transitory 30 s, established idle 1,200 s (TF-NAT; gardener-extension-provider-gcp#692; cloud-nat.md §4)',
   params: {
@@ -181,10 +188,16 @@ const GCP: GatewayPreset = {
     rstHold: { value: s(30), source: 'hold after an RST', assumption: 'UNDOC whether an RST-closed flow gets TIME_WAIT or the transitory timeout; 30 s transitory (TF-NAT) assumed' },
     synTimeout: SYN_TIMEOUT,
     udpIdleTimeout: { value: s(30), source: 'UDP mapping idle timeout, default 30 s (TF-NAT udp_idle_timeout_sec)' },
+    endpointIndependentMapping: {
+      value: 0,
+      source: 'enableEndpointIndependentMapping (TF-NAT); false is Google\'s API default (terraform-google-modules/terraform-google-cloud-nat#112; gardener-extension-provider-gcp#571), but the default depends on the tool that made the gateway: the Terraform provider left unset turned it on, and users then saw ENDPOINT_INDEPENDENCE_CONFLICT drops (kbst/terraform-kubestack#212; cloud-nat.md C9). Mutually exclusive with dynamic port allocation (TF-NAT)',
+    },
   },
   assumptions: [
     'connections are active through their whole duration: the idle timeout (established 1,200 s, TF-NAT) never ends one, and IdleTimeoutCount-like figures are not produced',
-    'endpoint-independent mapping off (the Google API default; cloud-nat.md C9); no ENDPOINT_INDEPENDENCE_CONFLICT drops',
+    'endpoint-independent mapping (endpointIndependentMapping: true): an inside (VM, source IP, port) keeps its NAT port for every destination while any flow or hold (TIME_WAIT) of that inside port lasts, and its mapping ends with the last of them (mapping lifetime UNDOC, cloud-nat.md §7.7)',
+    'endpoint-independent mapping: an inside port without a mapping takes the lowest port of its VM\'s block that no inside port is mapped to; when every port is mapped, the lowest that carries nothing to this destination, so one NAT port then serves several inside ports for different destinations (port choice UNDOC: unmapped ports first as Azure NAT Gateway documents for its own choice, AZ-61676ad, which makes raising minPortsPerVm the fix users report; lowest-first rather than random, as Azure LB documents)',
+    'endpoint-independent mapping: a connection whose inside port\'s NAT port already carries this destination (a flow or hold of another inside port, or the TIME_WAIT of this inside port\'s own earlier connection there) is dropped as ENDPOINT_INDEPENDENCE_CONFLICT, even if other ports of the block are free for it (cloud-nat.md §4; whether the own-TIME_WAIT case is dropped is UNDOC: the hold blocks that (NAT port, destination) as it does with the mapping off)',
     'dynamic port allocation (maxPortsPerVm > 0): a VM\'s allocation doubles at once when its connections to one destination fill it, up to maxPortsPerVm, if the NAT IPs have that many ports unallocated (else the SYN is dropped); it never shrinks during the run; every VM the run lays out (those an event adds too) has its minimum from the start (growth step, trigger, delay and shrink are UNDOC; ×2 at 100 % as cloud-nat.md §7.4 suggests)',
     'a configuration change (configure event) resets every VM to the (new) minimum at once; the flows on ports above it are lost, as on Azure LB\'s halving (UNDOC: cloud-nat.md §4 says only that it resets, 3P)',
     'exhaustion drops the packet (OUT_OF_RESOURCES)',

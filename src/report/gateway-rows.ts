@@ -53,7 +53,7 @@ export function gatewaySummaryCells(r: RunResult, plan?: Plan): Row {
 export const GATEWAY_COLUMNS = ['profile', 'replication', 'gateway', 'preset', 'start_s', 'end_s', 'metric', 'statistic', 'value', 'meaning'] as const;
 
 /** What a metric reads: a gateway's figures over an interval (../kernel/nat-layout.ts GatewayInterval). */
-type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number; lost: number; idle: number; missed: number };
+type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number; lost: number; idle: number; missed: number; conflicts: number };
 /**
  * `tcp`: the metric counts TCP connections only (open ones, or idle timeouts); `drops`: it counts
  * drops, a UDP flow's too. A gateway carrying UDP says which.
@@ -81,7 +81,7 @@ const METRICS: Record<GatewayPresetName, Metric[]> = {
   ],
   'gcp-nat': [
     { metric: 'nat/new_connections_count', statistic: 'Sum', meaning: 'attempts that reached Cloud NAT', value: (f) => f.attempts },
-    { metric: 'nat/dropped_sent_packets_count{reason=OUT_OF_RESOURCES}', statistic: 'Sum', meaning: 'connections whose SYN was dropped (a count of connections, not of packets)', value: (f) => f.failures, drops: true },
+    { metric: 'nat/dropped_sent_packets_count{reason=OUT_OF_RESOURCES}', statistic: 'Sum', meaning: 'connections whose SYN was dropped (a count of connections, not of packets)', value: (f) => f.failures - f.conflicts, drops: true },
     { metric: 'nat/port_usage', statistic: 'Max', meaning: 'most ports one VM held for one destination', value: (f) => f.peakUsed },
     { metric: 'nat/allocated_ports', statistic: 'Max', meaning: 'ports allocated per VM', value: (_, c) => c },
   ],
@@ -92,6 +92,14 @@ const METRICS: Record<GatewayPresetName, Metric[]> = {
     { metric: 'conntrack entries', statistic: 'Max', meaning: 'most connections open at once', value: (f) => f.peakActive, tcp: true },
   ],
 };
+
+/** GCP with endpoint-independent mapping on: its other drop reason (../kernel/assembly/eim.ts), right after OUT_OF_RESOURCES. */
+const EIM_CONFLICT: Metric = {
+  metric: 'nat/dropped_sent_packets_count{reason=ENDPOINT_INDEPENDENCE_CONFLICT}', statistic: 'Sum',
+  meaning: 'connections whose SYN was dropped because their inside port\'s sticky NAT port already carried that destination (another inside port\'s flow or hold, or its own TIME_WAIT there), whatever ports were free (a count of connections, not of packets)',
+  value: (f) => f.conflicts,
+};
+const eimOn = (g: PlanGateway): boolean => (g.params.endpointIndependentMapping ?? 0) > 0;
 
 /** With events: the flows a change reclaimed the ports of (no cloud reports it; AWS and Azure NAT Gateway never reclaim). */
 const LOST: Metric = { metric: 'gateway_lost_flows', statistic: 'Sum', meaning: 'flows on ports a change during the run reclaimed (Azure LB: the block halved on a scale-out; GCP Cloud NAT: every VM reset to the minimum by a configuration change)', value: (f) => f.lost };
@@ -122,7 +130,8 @@ export function* gatewayRows(plan: Plan, r: RunResult): Generator<Row> {
   if (r.gateways === undefined || plan.gateways === undefined) return;
   const label = plan.variants[r.variant]!.label;
   const start = plan.gateways.map(() => 0);
-  const metrics = (g: PlanGateway): Metric[] => (changes(plan) ? [...METRICS[g.preset], LOST] : METRICS[g.preset]).map((m) => (carriesUdp(g) ? withUdp(m) : m));
+  const own = (g: PlanGateway): Metric[] => (eimOn(g) ? METRICS[g.preset].flatMap((m, i) => (i === 1 ? [m, EIM_CONFLICT] : [m])) : METRICS[g.preset]);
+  const metrics = (g: PlanGateway): Metric[] => (changes(plan) ? [...own(g), LOST] : own(g)).map((m) => (carriesUdp(g) ? withUdp(m) : m));
   for (const f of r.gateways.intervals) {
     const g = plan.gateways[f.gateway]!;
     // GCP dynamic allocation: the most one VM had in the interval, as the kernel grew it

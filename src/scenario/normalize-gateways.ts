@@ -1,7 +1,7 @@
 import { gatewaySize, perInstance } from '../nat/arithmetic';
 import type { PlanGateway } from '../nat/plan-gateway';
 import { longestHold } from '../nat/udp';
-import { DURATION_PARAMS, GATEWAY_PRESETS, type GatewayParamName, presetParams, UDP_PARAMS } from '../nat/presets';
+import { GATEWAY_PRESETS, type GatewayParamName, gatewayParamText, presetParams, UDP_PARAMS } from '../nat/presets';
 import { Distribution } from '../random/distributions';
 import type { Plan, PlanHost, PlanWorkload } from '../sim/plan';
 import { gatewayParam, poolSizes, udpGateways } from './rules-gateways';
@@ -19,8 +19,6 @@ import type { ScenarioInput } from './schema';
 
 type GatewayInput = NonNullable<ScenarioInput['gateways']>[number];
 
-const valueText = (p: GatewayParamName, v: number): string => (DURATION_PARAMS.includes(p) ? `${v / 1_000_000}s` : String(v));
-
 /** `udp`: a UDP workload goes through it (else its UDP parameters and assumptions are left out). */
 function planGateway(g: GatewayInput, instances: number, udp: boolean): PlanGateway {
   const preset = GATEWAY_PRESETS[g.preset];
@@ -30,7 +28,7 @@ function planGateway(g: GatewayInput, instances: number, udp: boolean): PlanGate
   const ips = typeof g.ips === 'object' ? g.ips : Array.from({ length: g.ips ?? 1 }, (_, k) => `${g.name}#${k + 1}`);
   const assumptions = [
     ...used.filter((p) => preset.params[p]!.assumption !== undefined && g[p] === undefined)
-      .map((p) => `${p} = ${valueText(p, params[p]!)}: ${preset.params[p]!.assumption!}`),
+      .map((p) => `${p} = ${gatewayParamText(p, params[p]!)}: ${preset.params[p]!.assumption!}`),
     ...preset.assumptions,
     ...(udp ? preset.udp : []),
   ];

@@ -127,6 +127,12 @@ function configureIssues(s: ScenarioInput, c: NonNullable<EventInput['configure'
     if (e.configure === c) break;
   }
   gcpPortIssues(min, max, at, issues);
+  if (gatewayParam(g, 'endpointIndependentMapping') === 1) {
+    issues.push({
+      path: [...at, 'gateway'], code: 'unsupported',
+      message: `${g.name} has endpointIndependentMapping: true: a configuration change of it is not modelled (which mappings a smaller block loses is not known, and Cloud NAT refuses dynamic port allocation with it, TF-NAT); set the new minPortsPerVm on the gateway in a second run`,
+    });
+  }
 }
 
 /** The gateways' sizes after each event, for the vendors' limits (Azure's default table, maxIps). */

@@ -15,7 +15,8 @@ const ipCount = (g: GatewayInput): number => (g.ips === undefined ? 1 : typeof g
 
 /** The value of a gateway's parameter: its override, else its preset's. */
 export function gatewayParam(g: GatewayInput, p: GatewayParamName): number | undefined {
-  return g[p] ?? GATEWAY_PRESETS[g.preset].params[p]?.value;
+  const v = g[p];
+  return typeof v === 'boolean' ? Number(v) : v ?? GATEWAY_PRESETS[g.preset].params[p]?.value;
 }
 
 /** The gateways (by name) a UDP workload goes through: they carry UDP, and state its parameters (../nat/presets.ts UDP_PARAMS). */
@@ -50,6 +51,9 @@ function gatewayIssues(g: GatewayInput, i: number, instances: number, issues: Is
   }
   if (g.preset === 'azure-lb') azureLbIssues(g, at, ips, instances, issues);
   if (g.preset === 'gcp-nat') gcpPortIssues(gatewayParam(g, 'minPortsPerVm')!, gatewayParam(g, 'maxPortsPerVm')!, at, issues);
+  if (g.preset === 'gcp-nat' && gatewayParam(g, 'endpointIndependentMapping') === 1 && gatewayParam(g, 'maxPortsPerVm')! > 0) {
+    issues.push({ path: [...at, 'endpointIndependentMapping'], code: 'conflict', message: `cannot be true with dynamic port allocation (maxPortsPerVm: ${gatewayParam(g, 'maxPortsPerVm')}): Cloud NAT refuses the combination (TF-NAT). Set maxPortsPerVm: 0 or endpointIndependentMapping: false` });
+  }
 }
 
 /** GCP's rules on a VM's ports (TF-NAT): powers of 2; with dynamic allocation (max > 0) a minimum ≥ 32 and a maximum above it. */

@@ -60,6 +60,7 @@ export const gatewaySchema = z.strictObject({
   udpHold: duration().optional(),
   udpStreamTimeout: duration().optional(),
   udpStreamAfter: duration().optional(),
+  endpointIndependentMapping: z.boolean().optional(),
 });
 
 export const MAX_INSTANCES = 10_000;

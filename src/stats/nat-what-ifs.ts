@@ -204,11 +204,11 @@ export const NAT_WHAT_IFS: readonly WhatIf[] = [
       const g = plan.gateways![i]!, min = dynamicMin(g);
       const vms = Math.min(mostInstances(g), g.ips.length * gcpVmsPerIp(min, g.params.portsPerIp));
       const grown = gcpDynamicPorts(min, GCP_DEFAULT_MAX, g.ips.length, vms, g.params.portsPerIp);
-      return `${g.name}: maxPortsPerVm 0 → ${n(GCP_DEFAULT_MAX)} (Google's documented default maximum), minPortsPerVm ${n(g.params.minPortsPerVm!)}${min === g.params.minPortsPerVm ? ' kept' : ` → ${min} (the least dynamic allocation takes)`}; each VM starts at ${n(min)} and doubles when a destination fills it, with the ${n(g.ips.length * g.params.portsPerIp! - vms * min)} ports its ${g.ips.length} IP${g.ips.length === 1 ? '' : 's'} leave unallocated: ${n(grown)} per VM if all ${vms} grow alike (instead of ${poolWords(plan, g)})`;
+      return `${g.name}: maxPortsPerVm 0 → ${n(GCP_DEFAULT_MAX)} (Google's documented default maximum), minPortsPerVm ${n(g.params.minPortsPerVm!)}${min === g.params.minPortsPerVm ? ' kept' : ` → ${min} (the least dynamic allocation takes)`}; each VM starts at ${n(min)} and doubles when a destination fills it, with the ${n(g.ips.length * g.params.portsPerIp! - vms * min)} ports its ${g.ips.length} IP${g.ips.length === 1 ? '' : 's'} leave unallocated: ${n(grown)} per VM if all ${vms} grow alike (instead of ${poolWords(plan, g)})${(g.params.endpointIndependentMapping ?? 0) > 0 ? '; endpoint-independent mapping turned off (Cloud NAT refuses it with dynamic allocation)' : ''}`;
     }).join('; '),
     apply: (plan) => {
       const mine = concerned(plan, ['gcp-nat'], canGrow);
-      return withGateways(plan, (g, i) => (mine.has(i) ? resizeGateway(g, { params: { minPortsPerVm: dynamicMin(g), maxPortsPerVm: GCP_DEFAULT_MAX } }) : g));
+      return withGateways(plan, (g, i) => (mine.has(i) ? resizeGateway(g, { params: { minPortsPerVm: dynamicMin(g), maxPortsPerVm: GCP_DEFAULT_MAX, endpointIndependentMapping: 0 } }) : g));
     },
   },
 ];

@@ -1,4 +1,4 @@
-import { DURATION_PARAMS, GATEWAY_PRESETS, type GatewayParamName, type GatewayPreset, isGatewayPreset, presetParams } from '../../nat/presets';
+import { GATEWAY_PRESETS, type GatewayParamName, type GatewayPreset, gatewayParamText, isGatewayPreset, presetParams } from '../../nat/presets';
 import { formatTable } from '../../report/table';
 
 /**
@@ -17,7 +17,7 @@ export function searchGateways(search?: string): GatewayPreset[] {
   return all.filter((g) => words.every((w) => fold(`${g.name} ${g.title} ${g.source}`).includes(w)));
 }
 
-export const paramText = (p: GatewayParamName, v: number): string => (DURATION_PARAMS.includes(p) ? `${v / 1_000_000}s` : String(v));
+export const paramText = (p: GatewayParamName, v: number): string => gatewayParamText(p, v);
 
 const param = (g: GatewayPreset, p: GatewayParamName): string => {
   const x = g.params[p];

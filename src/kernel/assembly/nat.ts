@@ -8,6 +8,8 @@
 // state. Linux masquerade is the exception: its search can miss a free port and keeps the inside
 // port when free, so its keys also have the ports themselves (./masquerade.ts), and a connection
 // carries its NAT port to the release (natClosed reads it by OS slot, the hold's lane entry keeps it).
+// GCP with endpoint-independent mapping is the other (./eim.ts): an inside port's NAT port is
+// sticky across destinations, so its keys keep their ports too, carried to the release the same way.
 //
 // When the gateway has none the SYN is dropped: the OS port stays held (SYN_SENT) for the
 // gateway's synTimeout, on a lane of its own, and is then released as a FIN_WAIT_2 end is; the
@@ -42,8 +44,9 @@
 // Regions, laid out by ../nat-layout.ts: NATH i32 × 4 per host (gateway, -1: none; key base;
 // capacity; its SYN_SENT lane), NATK i32 × 2 per key (ports held, gateway), NATG i32 × 4 per
 // gateway (FIN lane, RST lane; -1: free at the close; idle lane, -1: no idle timeout; the byte
-// offset of its UDP record, -1: none) then the number of hosts, then the UDP records (f64 idle
-// timeout, hold, stream timeout, stream after; i32 per destination its UDP key's offset in a block),
+// offset of its UDP record, -1: none; EIM block size, 0: endpoint-independent mapping off; 3
+// unused) then the number of hosts, then the UDP records (f64 idle timeout, hold, stream timeout,
+// stream after; i32 per destination its UDP key's offset in a block),
 // NATS f64 × GS_STRIDE per gateway, NATP f64 per OS pool: its attempts the gateway dropped.
 //
 // Changes during the run (`events`, ../nat-layout.ts natSteps): NATE, per change of one host's
@@ -58,6 +61,7 @@
 
 import { FIN_WAIT_END, NAT_RELEASE } from '../../sim/events';
 import { BY_RESET } from '../../workload/closing-sides';
+import { EIM_CONFLICT, eimFree, eimInit, eimOf, eimOn, eimTake } from './eim';
 import { masqFree, masqKey, masqOf, masqTake } from './masquerade';
 import { KIND_UDP } from '../../sim/pool-kind-codes';
 import { P_KIND, pget } from './pools';
@@ -74,7 +78,7 @@ let NAT_NEXT: f64 = Infinity;
 const EV_STRIDE = 32;
 
 @external("env", "natSample")
-declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64, lost: f64, idle: f64, allocated: f64, missed: f64): void;
+declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64, lost: f64, idle: f64, allocated: f64, missed: f64, conflicts: f64): void;
 /** Some host is behind a gateway (the attempt path's one test when none is). */
 export let NAT_ON = false;
 
@@ -91,7 +95,9 @@ const GS_IDLE = 14, GS_I_IDLE = 15, GS_IDLE_AFTER = 16;
 const GS_FREE = 17, GS_MAX_ALLOC = 18, GS_I_PEAK_ALLOC = 19;
 // masquerade: SYNs dropped although the NAT IP had a free port (the search missed it; over the run, over the interval)
 const GS_MISSED = 20, GS_I_MISSED = 21;
-const GS_STRIDE = 22;
+// endpoint-independent mapping: SYNs dropped as ENDPOINT_INDEPENDENCE_CONFLICT (over the run, over the interval; ./eim.ts)
+const GS_CONFLICTS = 22, GS_I_CONFLICTS = 23;
+const GS_STRIDE = 24;
 
 /**
  * A closing side carries the connection's gateway key above its low bits: side | IDLE_BIT when the
@@ -105,8 +111,9 @@ const KEY_IDLE = 1 << 30;
 export function natInit(hosts: usize, keys: usize, gateways: usize, stats: usize, pools: usize, nGateways: i32, nKeys: i32, events: usize, nEvents: i32, ghosts: usize): void {
   NATH = hosts; NATK = keys; NATG = gateways; NATS = stats; NATP = pools; NGATEWAYS = nGateways; NKEYS = nKeys;
   NATE = events; NEVENTS = nEvents; NATX = ghosts; EVENT = 0;
-  NHOSTS = load<i32>(gateways + (<usize>nGateways << 4));
+  NHOSTS = load<i32>(gateways + (<usize>nGateways << 5));
   natAllocStart();
+  eimInit(gateways, nGateways, nKeys, NHOSTS);
   NAT_NEXT = nEvents > 0 ? load<f64>(events) : Infinity;
   NAT_ON = true;
 }
@@ -172,12 +179,15 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
   // a masquerade key searches its ports (./masquerade.ts); the others need only a count
   const mk = masqKey(key);
   let np = -1;
+  const eim = mk < 0 && eimOn(g);
   if (mk >= 0) np = masqTake(g, mk, host, destination, pool, port, load<i32>(h, 8));
-  if (mk >= 0 ? np < 0 : held >= load<i32>(h, 8) && !natGrow(h, S, held)) {
-    // the search missed a free port (masquerade: np ≤ -2)
+  else if (eim) np = eimTake(g, key, host, pool, port, load<i32>(h, 8));
+  if (mk >= 0 || eim ? np < 0 : held >= load<i32>(h, 8) && !natGrow(h, S, held)) {
+    // the search missed a free port (masquerade: np ≤ -2), or an EIM conflict (./eim.ts)
     if (np < -1) {
-      fset(S, GS_MISSED, fget(S, GS_MISSED) + 1);
-      fset(S, GS_I_MISSED, fget(S, GS_I_MISSED) + 1);
+      const f = eim && np == EIM_CONFLICT ? GS_CONFLICTS : GS_MISSED;
+      fset(S, f, fget(S, f) + 1);
+      fset(S, f + 1, fget(S, f + 1) + 1);
     }
     fset(S, GS_FAILURES, fget(S, GS_FAILURES) + 1);
     fset(S, GS_I_FAILURES, fget(S, GS_I_FAILURES) + 1);
@@ -196,7 +206,7 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
   fset(S, GS_ACTIVE, active);
   if (active > fget(S, GS_PEAK_ACTIVE)) fset(S, GS_PEAK_ACTIVE, active);
   if (active > fget(S, GS_I_PEAK_ACTIVE)) fset(S, GS_I_PEAK_ACTIVE, active);
-  const idleLane = load<i32>(NATG + (<usize>g << 4), 8);
+  const idleLane = load<i32>(NATG + (<usize>g << 5), 8);
   if (idleLane >= 0 && open > fget(S, GS_IDLE_AFTER)) {
     lanePush(idleLane, NAT_RELEASE, key, 2 | ((np + 1) << 2));
     return key | KEY_IDLE;
@@ -205,7 +215,7 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
 }
 
 /** The UDP record of gateway g (see the header). */
-@inline function udpRecord(g: i32): usize { return NATG + <usize>load<i32>(NATG + (<usize>g << 4), 12); }
+@inline function udpRecord(g: i32): usize { return NATG + <usize>load<i32>(NATG + (<usize>g << 5), 12); }
 
 /** The offset in its block of the UDP key of gateway g's flows to `destination` (see the header). */
 @inline function natUdpKey(g: i32, destination: i32): i32 {
@@ -287,9 +297,9 @@ export function natClosed(tagged: i32, pool: i32, port: i32): i32 {
   const g = load<i32>(NATK + (<usize>key << 3), 4);
   const S = gs(g);
   fset(S, GS_ACTIVE, fget(S, GS_ACTIVE) - 1);
-  const lane = load<i32>(NATG + (<usize>g << 4) + (by == BY_RESET ? 4 : 0));
-  // the NAT port a masquerade connection holds, +1 (0: none), above the hold's low bits
-  const np = masqKey(key) >= 0 ? (masqOf(pool, port) + 1) << 2 : 0;
+  const lane = load<i32>(NATG + (<usize>g << 5) + (by == BY_RESET ? 4 : 0));
+  // the NAT port a masquerade or EIM connection holds, +1 (0: none), above the hold's low bits
+  const np = masqKey(key) >= 0 ? (masqOf(pool, port) + 1) << 2 : eimOn(g) ? (eimOf(g, pool, port) + 1) << 2 : 0;
   if (lane < 0) {
     natReleased(key, np);
   } else {
@@ -328,7 +338,11 @@ export function natReleased(key: i32, tag: i32 = 0): void {
       return;
     }
   }
-  if (tag >> 2 > 0) masqFree(load<i32>(k, 4), masqKey(key), (tag >> 2) - 1);
+  if (tag >> 2 > 0) {
+    const g = load<i32>(k, 4);
+    if (eimOn(g)) eimFree(g, key, (tag >> 2) - 1);
+    else masqFree(g, masqKey(key), (tag >> 2) - 1);
+  }
   if (held == 2) {
     const S = gs(load<i32>(k, 4));
     fset(S, GS_ACTIVE, fget(S, GS_ACTIVE) - 1);
@@ -354,8 +368,9 @@ export function natSample(t: f64): void {
   if (NAT_NEXT < t) natChanges(t, false);
   for (let g = 0; g < NGATEWAYS; g++) {
     const S = gs(g);
-    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST), fget(S, GS_I_IDLE), fget(S, GS_I_PEAK_ALLOC), fget(S, GS_I_MISSED));
+    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST), fget(S, GS_I_IDLE), fget(S, GS_I_PEAK_ALLOC), fget(S, GS_I_MISSED), fget(S, GS_I_CONFLICTS));
     fset(S, GS_I_MISSED, 0);
+    fset(S, GS_I_CONFLICTS, 0);
     fset(S, GS_I_LOST, 0);
     fset(S, GS_I_IDLE, 0);
     fset(S, GS_I_ATTEMPTS, 0);
