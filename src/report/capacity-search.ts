@@ -276,6 +276,7 @@ function toCapacity(plan: Plan, current: number, s: Search): ProfileCapacity {
   const layer = layerFinding(s.plan, s.estimate, pick(s.search.high?.multiplier)?.layers);
   return {
     label: plan.variants[s.v]!.label,
+    plan: s.plan,
     current,
     estimate: s.estimate,
     status: s.search.status!,

@@ -40,6 +40,8 @@ export interface ProbeRecord {
 
 export interface ProfileCapacity {
   label: string;
+  /** The plan the search ran: the scenario's, or a what-if's changed one (its hosts, gateways and pools are the ones `estimate` names). */
+  plan: Plan;
   /** Total attempts per second as the scenario says. */
   current: number;
   estimate: PlanEstimate;
@@ -197,7 +199,7 @@ export function capacityRow(ctx: CapacityContext, c: ProfileCapacity, change?: {
     failing_failure_ratio: c.failing?.ratio,
     precision: ctx.precision,
     pools: e.pools,
-    busiest_pool: poolName(ctx.plan, e),
+    busiest_pool: poolName(c.plan, e),
     busiest_pool_share: e.busiest === undefined ? undefined : e.share,
     // The sustainable rate seen by the busiest pool: the per-pool figure to set beside N/hold.
     busiest_pool_rate_per_s: e.busiest === undefined || c.sustainable === undefined ? undefined : c.sustainable.rate * e.share,
@@ -338,7 +340,7 @@ export function capacityReportTable(ctx: CapacityContext, results: readonly Prof
     header,
     rows: results.map((c) => [
       c.label, rate(c.current), c.sustainable === undefined ? '-' : `${atLeast(c)}${rate(c.sustainable.rate)}`, c.sustainable === undefined ? '-' : `${atLeast(c)}${signedPct(c.sustainable.rate / c.current - 1)}`,
-      rate(c.estimate.littleRate), rate(c.estimate.erlangRate), poolName(ctx.plan, c.estimate) ?? '-', ...(nat ? [layerText(c.layer)] : []), String(c.probes.length), String(c.runs), c.status,
+      rate(c.estimate.littleRate), rate(c.estimate.erlangRate), poolName(c.plan, c.estimate) ?? '-', ...(nat ? [layerText(c.layer)] : []), String(c.probes.length), String(c.runs), c.status,
     ]),
     numeric: header.map((h, i) => i >= 1 && i <= 5 || h === 'probes' || h === 'runs'),
     note: 'All arrival rates scaled together; capacity.csv has every column, probes.csv every probe.',
