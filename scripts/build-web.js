@@ -8,7 +8,7 @@
  * src/web/page.html. Run after build:kernel (npm run build does).
  */
 const { readdirSync, readFileSync, mkdirSync, writeFileSync, statSync } = require('node:fs');
-const { dirname, join } = require('node:path');
+const { join } = require('node:path');
 const esbuild = require('esbuild');
 
 const root = join(__dirname, '..');
@@ -38,19 +38,8 @@ function virtual(modules) {
   };
 }
 
-/**
- * zod's message translations: its namespace export (z.locales) pulls in every language
- * (about 380 KiB minified, in each of the two bundles); portsim's messages are its own and English.
- */
-const englishOnlyZod = {
-  name: 'zod-english-only',
-  setup(build) {
-    build.onResolve({ filter: /locales\/index\.js$/ }, (a) => (/[\\/]zod[\\/]/.test(a.importer)
-      ? { path: join(a.resolveDir, dirname(a.path), 'en.js'), namespace: 'zod-en' }
-      : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'zod-en' }, (a) => ({ contents: `export { default as en } from ${JSON.stringify(a.path)};`, resolveDir: root }));
-  },
-};
+/** zod's message translations: English only (./zod-english-only.js). */
+const englishOnlyZod = require('./zod-english-only');
 
 function scenarios() {
   const dir = join(root, 'scenarios');

@@ -24,11 +24,12 @@ import { isMainThread, workerData } from 'node:worker_threads';
  * Node version). Either way cli.js is compiled from source as without a cache: the cache changes
  * how fast the CLI starts, never what it does. Only Node built-ins here.
  *
- * The bundle is built without comments or indentation and in ASCII only (package.json build:bundle:
+ * The bundle is built without comments or indentation and in ASCII only (scripts/bundle-cli.js:
  * --minify-whitespace --charset=ascii; names and line structure of the code are kept): 1.35 MB
  * instead of 1.85 MB to read, hash and decode, and one non-ASCII character (a µ or → in a comment)
  * made V8 decode and hold the whole source as a two-byte string. `portsim validate` of a small
- * file: 826 M instructions instead of 863 M (cachegrind; `node -e 0` alone is 506 M). esbuild
+ * file: 826 M instructions instead of 863 M (cachegrind; `node -e 0` alone is 506 M); with zod's
+ * messages in English only (scripts/zod-english-only.js) 1.08 MB and 784 M. esbuild
  * escapes non-ASCII in string literals but not in regular-expression literals: write such
  * characters there as \u escapes (src/scenario/units.ts).
  */
