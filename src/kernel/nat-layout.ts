@@ -35,16 +35,19 @@ export interface GatewayFigures {
   missedFreePorts: number;
   /** GCP with endpoint-independent mapping: of `failures`, SYNs dropped as ENDPOINT_INDEPENDENCE_CONFLICT (./assembly/eim.ts). */
   conflicts: number;
+  /** UDP flows that joined their OS slot's live mapping for the same key (no new port, not in `attempts`; ./assembly/udp-reuse.ts). */
+  udpJoins: number;
 }
 const FIGURES: readonly (keyof GatewayFigures)[] = ['attempts', 'failures', 'steadyFailures', 'firstFailure', 'active', 'held', 'peakActive', 'peakUsed'];
 /**
  * f64 per gateway in NATS: FIGURES, then the same four over the current sample interval, then lost
  * flows and idle timeouts, each over the run and over the interval, then the idle timeout (ticks),
  * then dynamic allocation's unallocated ports, most per VM, most one VM had over the interval,
- * then masquerade's missed free ports and EIM's conflicts, each over the run and over the interval.
+ * then masquerade's missed free ports and EIM's conflicts, each over the run and over the interval,
+ * then UDP joins over the run (and one unused).
  */
-const STRIDE = 24;
-const LOST = 12, IDLE = 14, IDLE_AFTER = 16, FREE = 17, MAX_ALLOC = 18, MISSED = 20, CONFLICTS = 22;
+const STRIDE = 26;
+const LOST = 12, IDLE = 14, IDLE_AFTER = 16, FREE = 17, MAX_ALLOC = 18, MISSED = 20, CONFLICTS = 22, JOINS = 24;
 /** Linux masquerade's search range: 1024-65535 (./assembly/masquerade.ts). */
 const MASQ_RANGE = 64_512;
 /** Bytes of a change in NATE: f64 time, i32 host (-1: the gateway's own), capacity, keys to check, gateway, unallocated ports added, most per VM. */
@@ -142,7 +145,7 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, po
       const S = new Float64Array(buf, at.stats, gateways.length * STRIDE);
       return {
         intervals,
-        gateways: gateways.map((_, g) => ({ ...Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])), lostFlows: S[g * STRIDE + LOST]!, idleTimeouts: S[g * STRIDE + IDLE]!, missedFreePorts: S[g * STRIDE + MISSED]!, conflicts: S[g * STRIDE + CONFLICTS]! }) as unknown as GatewayFigures),
+        gateways: gateways.map((_, g) => ({ ...Object.fromEntries(FIGURES.map((f, i) => [f, S[g * STRIDE + i]!])), lostFlows: S[g * STRIDE + LOST]!, idleTimeouts: S[g * STRIDE + IDLE]!, missedFreePorts: S[g * STRIDE + MISSED]!, conflicts: S[g * STRIDE + CONFLICTS]!, udpJoins: S[g * STRIDE + JOINS]! }) as unknown as GatewayFigures),
         poolFailures: Array.from(new Float64Array(buf, at.pools, nPools)),
       };
     },

@@ -91,6 +91,26 @@ describe('GCP endpoint-independent mapping', () => {
     expect(run(scenario({ block: 4, insidePorts: 5, eim: false, duration: '7s' })).g.failures).toBe(0);
   });
 
+  test('TCP and UDP map apart: a UDP flow on the same inside port number has its own mapping (GCP maps (VM, port, protocol)), so the TCP figures above do not move', () => {
+    // The 65-inside-port TCP case above plus UDP flows from the same range (1 a second, 500 ms,
+    // to c: each mapping lives 0.5 + 30 s, so ~31 at once). UDP keys are apart from TCP ones, and
+    // the inside tables too: TCP still first fails at 66 s with the same drops, and UDP, 31 of
+    // its own 64, never fails. With one table for both, the UDP mappings would take unmapped
+    // ports from TCP and TCP would share (and conflict) earlier.
+    const tcp = run(scenario({ block: 64, insidePorts: 65, eim: true }));
+    const both = run(scenario({ block: 64, insidePorts: 65, eim: true }).replace('destinations: [{ name: a', 'destinations: [{ name: c, address: 10.0.0.3:53 }, { name: a')
+      + '  - { name: u, host: vm, destinations: [c], arrivals: { type: constant, rate: 1/s }, connection: { protocol: udp, duration: 500ms } }\n');
+    expect(both.g.firstFailure).toBe(66 * S);
+    expect(both.g.failures).toBe(tcp.g.failures);
+    expect(both.g.conflicts).toBe(tcp.g.conflicts);
+    // the 200 UDP flows reach the gateway: as new mappings (attempts) or, when their random OS port
+    // (random start, 65 ports) still has its live mapping to c, joining it (udpJoins: no new port,
+    // no conflict with their own mapping; src/kernel/assembly/udp-reuse.ts)
+    expect(both.g.attempts + both.g.udpJoins).toBe(tcp.g.attempts + 200);
+    expect(both.g.udpJoins).toBeGreaterThan(0);
+    expect(tcp.g.udpJoins).toBe(0);
+  });
+
   test('refused with dynamic port allocation, and with a configure event', () => {
     const base = scenario({ block: 64, insidePorts: 65, eim: true });
     expect(refusalOf(base.replace('endpointIndependentMapping: true', 'endpointIndependentMapping: true, maxPortsPerVm: 128'))).toMatch(/endpointIndependentMapping: cannot be true with dynamic port allocation/);

@@ -160,7 +160,7 @@ function fullChunk(max: i32): i32 { return chunk(max, true); }
     const pool = load<i32>(HEAP, 16), port = load<i32>(HEAP, 20), by = load<i32>(HEAP, 24), kind = load<i32>(HEAP, 28);
     heapPop();
     if (!full) close(pool, port, by, false); // a plain run's heap holds CLOSE events only
-    else if (kind == NAT_RELEASE) natReleased(pool, port); // a UDP mapping's end (./nat.ts)
+    else if (kind == NAT_RELEASE) natReleased(pool, port, by); // a UDP mapping's end (./nat.ts)
     else if (kind != CLOSE) requestEvent(kind, pool, port);
     else if (!REQUESTS || !closeOwned(pool, port, by)) close(pool, port, NAT_ON && by >= 1 << NAT_SHIFT ? natClosed(by, pool, port) : by);
   } else if (from < -1) {

@@ -39,7 +39,9 @@
 // port waits the UDP hold (Azure NAT Gateway's 65 s) and is free: NAT_RELEASE events on the heap
 // (tag 3: the mapping ends; then 1: the hold ends), since each flow's end is its own. UDP
 // mappings are not connections (GS_ACTIVE, GS_IDLE: TCP only); their ports count in their keys. A
-// dropped UDP flow fails at once, with no SYN_SENT: its socket lives on as without a gateway.
+// dropped UDP flow fails at once, with no SYN_SENT: its socket lives on as without a gateway. A
+// flow whose OS slot still has a live mapping for its key joins it (./udp-reuse.ts): no new port
+// and no attempt (GS_JOINS counts it); the mapping's end moves to this flow's.
 //
 // Regions, laid out by ../nat-layout.ts: NATH i32 × 4 per host (gateway, -1: none; key base;
 // capacity; its SYN_SENT lane), NATK i32 × 2 per key (ports held, gateway), NATG i32 × 4 per
@@ -63,6 +65,7 @@ import { FIN_WAIT_END, NAT_RELEASE } from '../../sim/events';
 import { BY_RESET } from '../../workload/closing-sides';
 import { EIM_CONFLICT, eimFree, eimInit, eimOf, eimOn, eimTake } from './eim';
 import { masqFree, masqKey, masqOf, masqTake } from './masquerade';
+import { udpEntry, udpExtended, udpJoin, udpMapped, udpReuseInit } from './udp-reuse';
 import { KIND_UDP } from '../../sim/pool-kind-codes';
 import { P_KIND, pget } from './pools';
 import { heapPush, lanePush, nextSeq } from './queue';
@@ -97,7 +100,9 @@ const GS_FREE = 17, GS_MAX_ALLOC = 18, GS_I_PEAK_ALLOC = 19;
 const GS_MISSED = 20, GS_I_MISSED = 21;
 // endpoint-independent mapping: SYNs dropped as ENDPOINT_INDEPENDENCE_CONFLICT (over the run, over the interval; ./eim.ts)
 const GS_CONFLICTS = 22, GS_I_CONFLICTS = 23;
-const GS_STRIDE = 24;
+// UDP flows that joined their slot's live mapping (over the run; 25 unused; ./udp-reuse.ts)
+const GS_JOINS = 24;
+const GS_STRIDE = 26;
 
 /**
  * A closing side carries the connection's gateway key above its low bits: side | IDLE_BIT when the
@@ -113,6 +118,7 @@ export function natInit(hosts: usize, keys: usize, gateways: usize, stats: usize
   NATE = events; NEVENTS = nEvents; NATX = ghosts; EVENT = 0;
   NHOSTS = load<i32>(gateways + (<usize>nGateways << 5));
   natAllocStart();
+  udpReuseInit();
   eimInit(gateways, nGateways, nKeys, NHOSTS);
   NAT_NEXT = nEvents > 0 ? load<f64>(events) : Infinity;
   NAT_ON = true;
@@ -170,10 +176,16 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
   if (g < 0) return -2;
   natCatchUp();
   const S = gs(g);
-  fset(S, GS_ATTEMPTS, fget(S, GS_ATTEMPTS) + 1);
-  fset(S, GS_I_ATTEMPTS, fget(S, GS_I_ATTEMPTS) + 1);
   const udp = pget(poolAt(pool), P_KIND) == KIND_UDP;
   const key = load<i32>(h, 4) + (udp ? natUdpKey(g, destination) : destination);
+  // a UDP flow on a slot whose mapping for this key lives joins it (./udp-reuse.ts)
+  const e = udp ? udpEntry(pool, port) : 0;
+  if (udp && udpJoin(e, key, NOW + open + udpTimeout(g, open))) {
+    fset(S, GS_JOINS, fget(S, GS_JOINS) + 1);
+    return key;
+  }
+  fset(S, GS_ATTEMPTS, fget(S, GS_ATTEMPTS) + 1);
+  fset(S, GS_I_ATTEMPTS, fget(S, GS_I_ATTEMPTS) + 1);
   const k = NATK + (<usize>key << 3);
   const held = load<i32>(k);
   // a masquerade key searches its ports (./masquerade.ts); the others need only a count
@@ -199,7 +211,7 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
   if (<f64>(held + 1) > fget(S, GS_PEAK_USED)) fset(S, GS_PEAK_USED, <f64>(held + 1));
   if (<f64>(held + 1) > fget(S, GS_I_PEAK_USED)) fset(S, GS_I_PEAK_USED, <f64>(held + 1));
   if (udp) {
-    natUdpMapped(g, key, open, np);
+    natUdpMapped(key, NOW + open + udpTimeout(g, open), np, e);
     return key;
   }
   const active = fget(S, GS_ACTIVE) + 1;
@@ -222,11 +234,15 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
   return load<i32>(udpRecord(g) + 32 + (<usize>destination << 2));
 }
 
-/** A UDP flow of `open` ticks took key's port (np: a masquerade NAT port, -1: none): its mapping ends at its last datagram + the idle (or stream) timeout. */
-function natUdpMapped(g: i32, key: i32, open: f64, np: i32): void {
+/** Gateway g's UDP idle timeout for a flow of `open` ticks (the stream timeout past `stream after`). */
+@inline function udpTimeout(g: i32, open: f64): f64 {
   const u = udpRecord(g);
-  const idle = open > load<f64>(u, 24) ? load<f64>(u, 16) : load<f64>(u);
-  heapPush(NOW + open + idle, NORMAL * PRIORITY_SPAN + nextSeq(), key, 3 | ((np + 1) << 2), 0, NAT_RELEASE);
+  return open > load<f64>(u, 24) ? load<f64>(u, 16) : load<f64>(u);
+}
+
+/** A UDP flow took key's port (np: a masquerade or EIM NAT port, -1: none) on slot entry e: its mapping ends at `end` (its last datagram + the timeout). */
+function natUdpMapped(key: i32, end: f64, np: i32, e: usize): void {
+  heapPush(end, NORMAL * PRIORITY_SPAN + nextSeq(), key, 3 | ((np + 1) << 2), udpMapped(e, key, end), NAT_RELEASE);
 }
 
 /** Dynamic allocation (see the header): doubles host h's allocation until it exceeds `held`; whether it now does. */
@@ -323,12 +339,18 @@ export function natIdleExpired(tagged: i32, pool: i32, port: i32): i32 {
 /**
  * The gateway's hold of a port for `key` ends (`tag` & 3, held: 1 after a hold, 0 at the close, 2
  * at an open connection's idle timeout, 3 at a UDP mapping's idle expiry; tag >> 2: a masquerade
- * connection's NAT port + 1, 0: none).
+ * connection's NAT port + 1, 0: none; `at`: a UDP mapping's slot entry, ./udp-reuse.ts).
  */
-export function natReleased(key: i32, tag: i32 = 0): void {
+export function natReleased(key: i32, tag: i32 = 0, at: i32 = 0): void {
   natCatchUp();
   const k = NATK + (<usize>key << 3), held = tag & 3;
   if (held == 3) {
+    // a flow joined the mapping: it now ends later
+    const end = udpExtended(at, key);
+    if (end >= 0) {
+      heapPush(end, NORMAL * PRIORITY_SPAN + nextSeq(), key, tag, at, NAT_RELEASE);
+      return;
+    }
     // a UDP mapping ends (see the header): its port waits the hold first, if the gateway has one
     const g = load<i32>(k, 4), hold = load<f64>(udpRecord(g), 8);
     if (hold > 0) {
