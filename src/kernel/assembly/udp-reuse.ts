@@ -8,10 +8,12 @@
 // the gateway has one) follows from there. A mapping that has ended (its port in Azure NAT
 // Gateway's udpHold) is not rejoined: the next flow takes a new one.
 //
-// One entry per OS slot, its latest mapping: a socket talks to one destination at a time, so an
-// older mapping of the same slot to another key (the slot's earlier socket went elsewhere, or
-// the key changed) is not rejoined when the slot comes back to it while it lives: the next flow
-// takes a port of its own, an overcount bounded by the mappings a slot can have live at once.
+// WAYS (2) entries per OS slot, its latest mappings: a new mapping takes an entry whose mapping
+// has ended, else the one that ends first. So a slot's sockets alternating between two
+// destinations (a DNS client's two resolvers) rejoin both; with more keys live on one slot at
+// once, an older mapping whose entry was taken is not rejoined when the slot comes back to its
+// key while it lives: the next flow takes a port of its own, an overcount bounded by the mappings
+// a slot has live at once beyond WAYS.
 //
 // The mapping's release (NAT_RELEASE, tag 3) carries its entry (address >> 3) in the heap's spare
 // field; when it fires, udpExtended says whether the mapping was extended (the entry's key and
@@ -19,40 +21,50 @@
 // it was due), and then it is pushed again at its new end instead of freeing the port.
 //
 // Memory, from the arena on first use (./arena.ts): per OS pool the byte offset of its table (0:
-// none yet); per slot of a UDP pool 24 bytes: key + 1 (i32; 0: no live mapping), 4 unused, f64
-// the mapping's end, f64 the time its release event is due.
+// none yet); per slot of a UDP pool WAYS entries of 24 bytes: key + 1 (i32; 0: no live mapping),
+// 4 unused, f64 the mapping's end, f64 the time its release event is due.
 
 import { reserve } from './arena';
 import { P_SIZE, pget } from './pools';
 import { NOW, NPOOLS, poolAt } from './state';
 
 let TAB: usize = 0;
-const ENTRY = 24;
+const ENTRY = 24, WAYS = 2;
 
 /** Called by natInit: no table yet (laid out on the first UDP flow through a gateway). */
 export function udpReuseInit(): void { TAB = 0; }
 
-/** The entry of OS slot (pool, port) (see the header). */
+/** The entries of OS slot (pool, port) (see the header). */
 export function udpEntry(pool: i32, port: i32): usize {
   if (TAB == 0) TAB = reserve(<usize>NPOOLS << 2);
   const at = TAB + (<usize>pool << 2);
   let t = <usize>load<u32>(at);
   if (t == 0) {
-    t = reserve(<usize>pget(poolAt(pool), P_SIZE) * ENTRY);
+    t = reserve(<usize>pget(poolAt(pool), P_SIZE) * (ENTRY * WAYS));
     store<u32>(at, <u32>t);
   }
-  return t + <usize>port * ENTRY;
+  return t + <usize>port * (ENTRY * WAYS);
 }
 
-/** A flow on entry e's slot for `key` whose last datagram + timeout is at `end`: whether it joins a live mapping (then extended to `end`). */
-export function udpJoin(e: usize, key: i32, end: f64): bool {
-  if (load<i32>(e) != key + 1 || load<f64>(e, 8) <= NOW) return false;
-  if (end > load<f64>(e, 8)) store<f64>(e, end, 8);
-  return true;
+/** A flow on slot s (udpEntry's) for `key` whose last datagram + timeout is at `end`: whether it joins a live mapping (then extended to `end`). */
+export function udpJoin(s: usize, key: i32, end: f64): bool {
+  for (let w = 0; w < WAYS; w++) {
+    const e = s + <usize>(w * ENTRY);
+    if (load<i32>(e) != key + 1 || load<f64>(e, 8) <= NOW) continue;
+    if (end > load<f64>(e, 8)) store<f64>(e, end, 8);
+    return true;
+  }
+  return false;
 }
 
-/** A new mapping for `key` on entry e's slot, ending (and its release due) at `end`; returns what its release event carries. */
-export function udpMapped(e: usize, key: i32, end: f64): i32 {
+/** A new mapping for `key` on slot s, ending (and its release due) at `end`; returns what its release event carries. */
+export function udpMapped(s: usize, key: i32, end: f64): i32 {
+  // the entry whose mapping ends first (an ended or empty one ends at or before now)
+  let e = s;
+  for (let w = 1; w < WAYS; w++) {
+    const x = s + <usize>(w * ENTRY);
+    if (load<i32>(x) == 0 || load<f64>(x, 8) < load<f64>(e, 8)) e = x;
+  }
   store<i32>(e, key + 1);
   store<f64>(e, end, 8);
   store<f64>(e, end, 16);
