@@ -60,7 +60,7 @@ export interface KernelExports {
 }
 
 /** A gateway's figures over a sample interval, as the kernel hands them out (./assembly/nat.ts natSample). */
-export type NatSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number, lost: number, idle: number, allocated: number, missed: number, conflicts: number) => void;
+export type NatSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number, lost: number, idle: number, allocated: number, missed: number, conflicts: number, joins: number) => void;
 
 /** A kernel instance on a fresh memory of `bytes` bytes (the math test uses it too). */
 export function instantiate(module: WebAssembly.Module, bytes: number, sample: KernelSample = () => {}, natSample: NatSample = () => {}): { exports: KernelExports; memory: WebAssembly.Memory } {

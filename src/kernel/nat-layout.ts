@@ -44,7 +44,7 @@ const FIGURES: readonly (keyof GatewayFigures)[] = ['attempts', 'failures', 'ste
  * flows and idle timeouts, each over the run and over the interval, then the idle timeout (ticks),
  * then dynamic allocation's unallocated ports, most per VM, most one VM had over the interval,
  * then masquerade's missed free ports and EIM's conflicts, each over the run and over the interval,
- * then UDP joins over the run (and one unused).
+ * then UDP joins, over the run and over the interval.
  */
 const STRIDE = 26;
 const LOST = 12, IDLE = 14, IDLE_AFTER = 16, FREE = 17, MAX_ALLOC = 18, MISSED = 20, CONFLICTS = 22, JOINS = 24;
@@ -54,7 +54,7 @@ const MASQ_RANGE = 64_512;
 const EVENT_BYTES = 32;
 
 /** A gateway's figures over one sample interval ending at `t` (ticks), as ./assembly/nat.ts natSample emits them. */
-export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number; lost: number; idle: number; allocated: number; missed: number; conflicts: number }
+export interface GatewayInterval { t: number; gateway: number; attempts: number; failures: number; peakActive: number; peakUsed: number; active: number; held: number; lost: number; idle: number; allocated: number; missed: number; conflicts: number; joins: number }
 
 /** Lanes the NAT layer adds to the kernel's (their delays; each starts with `firstCapacity` entries and grows). */
 export interface NatLanes { delay: Tick[]; cap: number[] }

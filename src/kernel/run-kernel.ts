@@ -82,8 +82,8 @@ export function runKernel(
   const L = layOut(plan, variant, initial, levels);
   const streams = new RandomStreams(plan.seed, replication);
   const intervals: GatewayInterval[] = [];
-  const natSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number, lost: number, idle: number, allocated: number, missed: number, conflicts: number) =>
-    intervals.push({ t, gateway, attempts, failures, peakActive, peakUsed, active, held, lost, idle, allocated, missed, conflicts });
+  const natSample = (t: number, gateway: number, attempts: number, failures: number, peakActive: number, peakUsed: number, active: number, held: number, lost: number, idle: number, allocated: number, missed: number, conflicts: number, joins: number) =>
+    intervals.push({ t, gateway, attempts, failures, peakActive, peakUsed, active, held, lost, idle, allocated, missed, conflicts, joins });
   const { exports: k, memory } = instantiate(module, L.end, onSample, natSample);
   if (k.heapBase() > FIRST) throw new Error(`kernel: static data (${k.heapBase()} bytes) overlaps its regions`);
   const buf = memory.buffer;

@@ -53,7 +53,7 @@ export function gatewaySummaryCells(r: RunResult, plan?: Plan): Row {
 export const GATEWAY_COLUMNS = ['profile', 'replication', 'gateway', 'preset', 'start_s', 'end_s', 'metric', 'statistic', 'value', 'meaning'] as const;
 
 /** What a metric reads: a gateway's figures over an interval (../kernel/nat-layout.ts GatewayInterval). */
-type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number; lost: number; idle: number; missed: number; conflicts: number };
+type Figures = { attempts: number; failures: number; peakActive: number; peakUsed: number; lost: number; idle: number; missed: number; conflicts: number; joins: number };
 /**
  * `tcp`: the metric counts TCP connections only (open ones, or idle timeouts); `drops`: it counts
  * drops, a UDP flow's too. A gateway carrying UDP says which.
@@ -104,6 +104,13 @@ const eimOn = (g: PlanGateway): boolean => (g.params.endpointIndependentMapping 
 /** With events: the flows a change reclaimed the ports of (no cloud reports it; AWS and Azure NAT Gateway never reclaim). */
 const LOST: Metric = { metric: 'gateway_lost_flows', statistic: 'Sum', meaning: 'flows on ports a change during the run reclaimed (Azure LB: the block halved on a scale-out; GCP Cloud NAT: every VM reset to the minimum by a configuration change)', value: (f) => f.lost };
 
+/** Behind a gateway that carries UDP, last: the flows that joined a live mapping (../kernel/assembly/udp-reuse.ts; no cloud reports them apart). */
+const UDP_JOINED: Metric = {
+  metric: 'udp_flows_joined', statistic: 'Sum',
+  meaning: 'UDP flows whose OS port still had a live mapping to the same destination at the gateway (a new socket reused the port within the UDP idle timeout): they joined it, no new port, its idle timer restarted; not in the attempts above (not a cloud metric)',
+  value: (f) => f.joins,
+};
+
 /** The most ports per pool key the gateway gave in [start, end): its capacity at start and after each change in the interval. */
 function capacityIn(g: PlanGateway, start: number, end: number): number {
   let c = g.capacity;
@@ -131,7 +138,7 @@ export function* gatewayRows(plan: Plan, r: RunResult): Generator<Row> {
   const label = plan.variants[r.variant]!.label;
   const start = plan.gateways.map(() => 0);
   const own = (g: PlanGateway): Metric[] => (eimOn(g) ? METRICS[g.preset].flatMap((m, i) => (i === 1 ? [m, EIM_CONFLICT] : [m])) : METRICS[g.preset]);
-  const metrics = (g: PlanGateway): Metric[] => (changes(plan) ? [...own(g), LOST] : own(g)).map((m) => (carriesUdp(g) ? withUdp(m) : m));
+  const metrics = (g: PlanGateway): Metric[] => (changes(plan) ? [...own(g), LOST] : own(g)).map((m) => (carriesUdp(g) ? withUdp(m) : m)).concat(carriesUdp(g) ? [UDP_JOINED] : []);
   for (const f of r.gateways.intervals) {
     const g = plan.gateways[f.gateway]!;
     // GCP dynamic allocation: the most one VM had in the interval, as the kernel grew it

@@ -1,3 +1,4 @@
+import { gatewayRows } from '../../src/report/gateway-rows';
 import { parseScenario } from '../../src/scenario/load';
 import { runOne } from '../../src/stats/run-one';
 
@@ -40,12 +41,17 @@ describe('UDP flows rejoin their slot\'s live mapping: gateway ports = inside po
   // 4 inside ports, 60 flows to a: flow k (k ≥ 4) is on flow k-4's slot, whose mapping ends at
   // (k - 4) + 0.5 + 30 s (GCP) > k: it joins. New mappings: flows 0-3 only.
   test('gcp-nat, 8 ports per VM: 4 mappings, 56 joins, no drop (one port per flow would drop flow 8 at 8.000 s)', () => {
-    const { g, r } = run(scenario({ gateway: 'preset: gcp-nat, minPortsPerVm: 8', ports: 4, rate: '1/s', duration: '60s' }));
+    const { plan, g, r } = run(scenario({ gateway: 'preset: gcp-nat, minPortsPerVm: 8', ports: 4, rate: '1/s', duration: '60s' }));
     expect(g.attempts).toBe(4);
     expect(g.udpJoins).toBe(56);
     expect(g.failures).toBe(0);
     expect(g.peakUsed).toBe(4);
     expect(r.stats.failures).toBe(0);
+    // gateway.csv: per interval, the joins apart from the attempts (flows 0-3 new in [0, 10), then 6 + 10 × 5 joins)
+    const rows = [...gatewayRows(plan, r)];
+    const per = (metric: string) => rows.filter((x) => x.metric === metric).map((x) => x.value);
+    expect(per('udp_flows_joined')).toEqual([6, 10, 10, 10, 10, 10]);
+    expect(per('nat/new_connections_count')).toEqual([4, 0, 0, 0, 0, 0]);
   });
 
   test('azure-natgw, 5 ports to a: the same 4 mappings (the 65 s hold never starts: every mapping is extended)', () => {

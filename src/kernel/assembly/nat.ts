@@ -81,7 +81,7 @@ let NAT_NEXT: f64 = Infinity;
 const EV_STRIDE = 32;
 
 @external("env", "natSample")
-declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64, lost: f64, idle: f64, allocated: f64, missed: f64, conflicts: f64): void;
+declare function emitNatSample(t: f64, g: i32, attempts: f64, failures: f64, peakActive: f64, peakUsed: f64, active: f64, held: f64, lost: f64, idle: f64, allocated: f64, missed: f64, conflicts: f64, joins: f64): void;
 /** Some host is behind a gateway (the attempt path's one test when none is). */
 export let NAT_ON = false;
 
@@ -100,8 +100,8 @@ const GS_FREE = 17, GS_MAX_ALLOC = 18, GS_I_PEAK_ALLOC = 19;
 const GS_MISSED = 20, GS_I_MISSED = 21;
 // endpoint-independent mapping: SYNs dropped as ENDPOINT_INDEPENDENCE_CONFLICT (over the run, over the interval; ./eim.ts)
 const GS_CONFLICTS = 22, GS_I_CONFLICTS = 23;
-// UDP flows that joined their slot's live mapping (over the run; 25 unused; ./udp-reuse.ts)
-const GS_JOINS = 24;
+// UDP flows that joined their slot's live mapping (over the run, over the interval; ./udp-reuse.ts)
+const GS_JOINS = 24, GS_I_JOINS = 25;
 const GS_STRIDE = 26;
 
 /**
@@ -182,6 +182,7 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
   const e = udp ? udpEntry(pool, port) : 0;
   if (udp && udpJoin(e, key, NOW + open + udpTimeout(g, open))) {
     fset(S, GS_JOINS, fget(S, GS_JOINS) + 1);
+    fset(S, GS_I_JOINS, fget(S, GS_I_JOINS) + 1);
     return key;
   }
   fset(S, GS_ATTEMPTS, fget(S, GS_ATTEMPTS) + 1);
@@ -390,7 +391,8 @@ export function natSample(t: f64): void {
   if (NAT_NEXT < t) natChanges(t, false);
   for (let g = 0; g < NGATEWAYS; g++) {
     const S = gs(g);
-    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST), fget(S, GS_I_IDLE), fget(S, GS_I_PEAK_ALLOC), fget(S, GS_I_MISSED), fget(S, GS_I_CONFLICTS));
+    emitNatSample(t, g, fget(S, GS_I_ATTEMPTS), fget(S, GS_I_FAILURES), fget(S, GS_I_PEAK_ACTIVE), fget(S, GS_I_PEAK_USED), fget(S, GS_ACTIVE), fget(S, GS_HELD), fget(S, GS_I_LOST), fget(S, GS_I_IDLE), fget(S, GS_I_PEAK_ALLOC), fget(S, GS_I_MISSED), fget(S, GS_I_CONFLICTS), fget(S, GS_I_JOINS));
+    fset(S, GS_I_JOINS, 0);
     fset(S, GS_I_MISSED, 0);
     fset(S, GS_I_CONFLICTS, 0);
     fset(S, GS_I_LOST, 0);
