@@ -26,7 +26,7 @@ gateways:
   - { name: gw, ${opts.gateway} }
 hosts:
   - { name: vm, profile: { preset: macos, portRange: [50000, ${50000 + opts.ports - 1}] }, via: gw }
-destinations: [{ name: a, address: 10.0.0.1:53 }, { name: b, address: 10.0.0.2:53 }]
+destinations: [{ name: a, address: 10.0.0.1:53 }, { name: b, address: 10.0.0.2:53 }, { name: c, address: 10.0.0.3:53 }]
 workloads:
   - { name: q, host: vm, destinations: [${opts.destinations ?? 'a'}], selection: round-robin, arrivals: { type: constant, rate: ${opts.rate} }, connection: { protocol: udp, duration: 500ms, idleTimeout: ${opts.idle ?? '3s'} } }
 ${opts.events ?? ''}`;
@@ -91,9 +91,15 @@ describe('the mapping ends at the last joined flow\'s last datagram + the idle t
   });
 });
 
-describe('two destinations on one slot: both mappings are kept (two entries per slot)', () => {
+describe('several destinations on one slot: each live mapping is kept', () => {
   test('1 inside port alternating a and b every second: 2 mappings, every later flow joins its own', () => {
     const { g } = run(scenario({ gateway: 'preset: gcp-nat, minPortsPerVm: 8', ports: 1, rate: '1/s', duration: '60s', idle: '0s', destinations: 'a, b' }));
     expect([g.attempts, g.udpJoins, g.failures, g.peakUsed]).toEqual([2, 58, 0, 1]);
+  });
+
+  test('1 inside port cycling a, b, c: 3 mappings (each back within 3 s of its 30.5 s life), 57 joins', () => {
+    // keeping only the slot's latest mapping (or latest two) would give every flow a new port here
+    const { g } = run(scenario({ gateway: 'preset: gcp-nat, minPortsPerVm: 8', ports: 1, rate: '1/s', duration: '60s', idle: '0s', destinations: 'a, b, c' }));
+    expect([g.attempts, g.udpJoins, g.failures, g.peakUsed]).toEqual([3, 57, 0, 1]);
   });
 });

@@ -347,7 +347,7 @@ export function natReleased(key: i32, tag: i32 = 0, at: i32 = 0): void {
   const k = NATK + (<usize>key << 3), held = tag & 3;
   if (held == 3) {
     // a flow joined the mapping: it now ends later
-    const end = udpExtended(at, key);
+    const end = udpExtended(at);
     if (end >= 0) {
       heapPush(end, NORMAL * PRIORITY_SPAN + nextSeq(), key, tag, at, NAT_RELEASE);
       return;

@@ -8,48 +8,46 @@
 // the gateway has one) follows from there. A mapping that has ended (its port in Azure NAT
 // Gateway's udpHold) is not rejoined: the next flow takes a new one.
 //
-// WAYS (2) entries per OS slot, its latest mappings: a new mapping takes an entry whose mapping
-// has ended, else the one that ends first. So a slot's sockets alternating between two
-// destinations (a DNS client's two resolvers) rejoin both; with more keys live on one slot at
-// once, an older mapping whose entry was taken is not rejoined when the slot comes back to its
-// key while it lives: the next flow takes a port of its own, an overcount bounded by the mappings
-// a slot has live at once beyond WAYS.
+// Every live mapping of a slot is kept (at most one per key: a second flow for a key joins), so a
+// slot's sockets alternating between destinations (a DNS client's resolvers) rejoin each.
 //
 // The mapping's release (NAT_RELEASE, tag 3) carries its entry (address >> 3) in the heap's spare
-// field; when it fires, udpExtended says whether the mapping was extended (the entry's key and
-// due time are this event's: an event of an older, overwritten mapping of the slot is released as
-// it was due), and then it is pushed again at its new end instead of freeing the port.
+// field; an entry has exactly that one event pending. When it fires, udpExtended says whether a
+// join extended the mapping: then it is pushed again at its new end instead of freeing the port;
+// else the entry leaves its slot's list and is free for another mapping.
 //
 // Memory, from the arena on first use (./arena.ts): per OS pool the byte offset of its table (0:
-// none yet); per slot of a UDP pool WAYS entries of 24 bytes: key + 1 (i32; 0: no live mapping),
-// 4 unused, f64 the mapping's end, f64 the time its release event is due.
+// none yet); per slot of a UDP pool the address of its first live mapping's entry (u32, 0: none);
+// entries of 32 bytes, in chunks, reused through a free list: key + 1 (i32), the slot's next entry
+// (u32, 0: none), f64 the mapping's end, f64 the time its release is due, the address of the
+// slot's cell (u32), 4 unused. So a UDP slot costs 4 bytes, a live mapping 32.
 
 import { reserve } from './arena';
 import { P_SIZE, pget } from './pools';
 import { NOW, NPOOLS, poolAt } from './state';
 
-let TAB: usize = 0;
-const ENTRY = 24, WAYS = 2;
+let TAB: usize = 0, FREE: usize = 0;
+const ENTRY = 32, CHUNK = 1024;
 
 /** Called by natInit: no table yet (laid out on the first UDP flow through a gateway). */
-export function udpReuseInit(): void { TAB = 0; }
+export function udpReuseInit(): void { TAB = 0; FREE = 0; }
 
-/** The entries of OS slot (pool, port) (see the header). */
+/** The cell of OS slot (pool, port) (see the header). */
 export function udpEntry(pool: i32, port: i32): usize {
   if (TAB == 0) TAB = reserve(<usize>NPOOLS << 2);
   const at = TAB + (<usize>pool << 2);
   let t = <usize>load<u32>(at);
   if (t == 0) {
-    t = reserve(<usize>pget(poolAt(pool), P_SIZE) * (ENTRY * WAYS));
+    t = reserve(<usize>pget(poolAt(pool), P_SIZE) << 2);
     store<u32>(at, <u32>t);
   }
-  return t + <usize>port * (ENTRY * WAYS);
+  return t + (<usize>port << 2);
 }
 
-/** A flow on slot s (udpEntry's) for `key` whose last datagram + timeout is at `end`: whether it joins a live mapping (then extended to `end`). */
-export function udpJoin(s: usize, key: i32, end: f64): bool {
-  for (let w = 0; w < WAYS; w++) {
-    const e = s + <usize>(w * ENTRY);
+/** A flow on slot cell c for `key` whose last datagram + timeout is at `end`: whether it joins a live mapping (then extended to `end`). */
+export function udpJoin(c: usize, key: i32, end: f64): bool {
+  for (let e = <usize>load<u32>(c); e != 0; e = <usize>load<u32>(e, 4)) {
+    // a mapping that ends now (its release not yet run) is not live
     if (load<i32>(e) != key + 1 || load<f64>(e, 8) <= NOW) continue;
     if (end > load<f64>(e, 8)) store<f64>(e, end, 8);
     return true;
@@ -57,33 +55,41 @@ export function udpJoin(s: usize, key: i32, end: f64): bool {
   return false;
 }
 
-/** A new mapping for `key` on slot s, ending (and its release due) at `end`; returns what its release event carries. */
-export function udpMapped(s: usize, key: i32, end: f64): i32 {
-  // the entry whose mapping ends first (an ended or empty one ends at or before now)
-  let e = s;
-  for (let w = 1; w < WAYS; w++) {
-    const x = s + <usize>(w * ENTRY);
-    if (load<i32>(x) == 0 || load<f64>(x, 8) < load<f64>(e, 8)) e = x;
+/** A new mapping for `key` on slot cell c, ending (and its release due) at `end`; returns what its release event carries. */
+export function udpMapped(c: usize, key: i32, end: f64): i32 {
+  if (FREE == 0) {
+    const block = reserve(CHUNK * ENTRY);
+    for (let i = 0; i < CHUNK; i++) store<u32>(block + <usize>(i * ENTRY), i + 1 < CHUNK ? <u32>(block + <usize>((i + 1) * ENTRY)) : 0, 4);
+    FREE = block;
   }
+  const e = FREE;
+  FREE = <usize>load<u32>(e, 4);
   store<i32>(e, key + 1);
+  store<u32>(e, load<u32>(c), 4);
   store<f64>(e, end, 8);
   store<f64>(e, end, 16);
+  store<u32>(e, <u32>c, 24);
+  store<u32>(c, <u32>e);
   return <i32>(e >> 3);
 }
 
 /**
- * The release of a mapping for `key` (its event carried `at`, udpMapped's) is due now: its new end
- * when a join extended it (the event is then due again then), else -1 (the entry is cleared when
- * it is this mapping's: the slot has no live mapping now).
+ * The release of the mapping whose event carried `at` (udpMapped's) is due now: its new end when
+ * a join extended it (its release is then due again then), else -1 (its entry is freed).
  */
-export function udpExtended(at: i32, key: i32): f64 {
+export function udpExtended(at: i32): f64 {
   const e = <usize>at << 3;
-  if (load<i32>(e) != key + 1 || load<f64>(e, 16) != NOW) return -1;
   const end = load<f64>(e, 8);
   if (end > NOW) {
     store<f64>(e, end, 16);
     return end;
   }
+  // unlink it from its slot's list
+  let p = <usize>load<u32>(e, 24);
+  while (<usize>load<u32>(p) != e) p = <usize>load<u32>(p) + 4;
+  store<u32>(p, load<u32>(e, 4));
   store<i32>(e, 0);
+  store<u32>(e, <u32>FREE, 4);
+  FREE = e;
   return -1;
 }
