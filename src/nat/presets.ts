@@ -82,6 +82,7 @@ const UDP_COMMON: readonly string[] = [
   'a UDP mapping lives from the flow\'s first datagram to its last + udpIdleTimeout (no FIN or RST: it ends by idle expiry); every flow is taken to be answered',
   'a UDP flow the gateway has no port for is dropped: no SYN retries, its datagrams are lost, counted as the gateway\'s failure at the first datagram (as a dropped SYN is); the OS socket still lives its flow and idle time as without a gateway (the application learns only by its own timeout) (UNDOC)',
   'UDP mappings are not counted in the connection figures (ActiveConnectionCount, TotalConnectionCount, conntrack entries: open TCP connections only) nor in IdleTimeoutCount; their ports are in the ports-used figures (a key\'s ports held)',
+  'a UDP flow whose OS port (a new socket on a closed one\'s port) still has a live mapping for the same key joins it: no new port, not an attempt, the idle timer restarts from this flow (conntrack looks a packet up by its tuple, L-CT; the cloud NATs taken to do the same, as a NAT mapping keyed by its inside address and port does: RFC 4787 §4.1); a mapping in its hold is not rejoined (UNDOC); counted in gateway.csv udp_flows_joined',
 ];
 
 const AWS: GatewayPreset = {
