@@ -96,7 +96,7 @@ export function natLayout(plan: Plan, lanes: NatLanes, firstCapacity: number, po
   const udp = udpLayout(plan);
   // the fifth: with endpoint-independent mapping, the most ports a VM has over the run (./assembly/eim.ts), else 0
   const eimBlock = (g: PlanGateway): number => ((g.params.endpointIndependentMapping ?? 0) > 0 ? Math.max(g.capacity, ...(g.steps ?? []).map((s) => s.capacity)) : 0);
-  const gwLanes = gateways.map((g, gi) => [lane(g.params.finHold ?? 0), lane(g.params.rstHold ?? 0), lane(g.params.idleTimeout ?? 0), udp.at[gi]!, eimBlock(g), 0, 0, 0]);
+  const gwLanes = gateways.map((g, gi) => [lane(g.params.finHold ?? 0), lane(g.params.rstHold ?? 0), lane(g.params.idleTimeout ?? 0), udp.at[gi]!, eimBlock(g), udp.at[gi]! >= 0 ? lane((g.params.udpIdleTimeout ?? 0) - 1) : -1, 0, 0]);
   const synLane = gateways.map((g) => lane(g.params.synTimeout!));
   // instances laid out behind each gateway: with events, the most at any time (PlanGateway.instances is the count at the start)
   const laidOut = gateways.map((_, gi) => plan.hosts.filter((h) => h.gateway === gi).length);

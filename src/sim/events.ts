@@ -10,4 +10,5 @@ export const IDLE_END = 7; // a = pool, b = port index: an idle pooled connectio
 export const CLIENT_NEXT = 8; // a = workload, b = client: a closed-loop client starts its next request
 export const RETRY = 9; // a = request slot
 export const CONNECT_TIMEOUT = 11; // a = pool, b = port index: a request-layer connect() whose SYN a gateway dropped fails (kernel only: ../kernel/assembly/requests.ts)
+export const NAT_UDP_DUE = 12; // a = a UDP mapping's slot entry: its release is near, and goes onto the heap now (kernel only: ../kernel/assembly/nat.ts)
 export const NAT_RELEASE = 10; // a = gateway key, b = 1: a gateway's hold of a port ends (kernel only: ../kernel/assembly/nat.ts)

@@ -19,7 +19,7 @@
 // first use, the heap and the lanes as they fill — comes from ./arena.ts, so the loop only loads
 // and stores, and grows the memory when the run reaches further.
 
-import { CLOSE, NAT_RELEASE, TIME_WAIT_END, TW_REUSABLE } from '../../sim/events';
+import { CLOSE, NAT_RELEASE, NAT_UDP_DUE, TIME_WAIT_END, TW_REUSABLE } from '../../sim/events';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
 import { arenaEnd } from './arena';
 import { bindHeld, HK_BOOK, HK_REUSEAGE_AT, HK_STRIDE } from './binds';
@@ -27,7 +27,7 @@ import { idleLaneHead, idleLaneRun, NIDLE } from './idle-lanes';
 import { plainRun } from './features';
 import { arrival, close, plainArrival, release } from './lifecycle';
 import { jsRound } from './math';
-import { NAT_ON, NAT_SHIFT, natClosed, natReleased, natSample } from './nat';
+import { NAT_ON, NAT_SHIFT, natClosed, natReleased, natSample, natUdpDue } from './nat';
 import { P_HOST, P_TWSINCE, pget } from './pools';
 import { heapPop, setSlot, slotAt } from './queue';
 import { exp1 } from './random';
@@ -149,6 +149,8 @@ function fullChunk(max: i32): i32 { return chunk(max, true); }
     becameReusable(pp, port, lt, load<f64>(hk, HK_REUSEAGE_AT), load<i32>(hk, HK_BOOK << 2) != 0 && bindHeld(hk, pp, port));
   } else if (kind == NAT_RELEASE) {
     natReleased(pool, port);
+  } else if (kind == NAT_UDP_DUE) {
+    natUdpDue(pool);
   } else {
     release(pool, port, false);
   }

@@ -37,6 +37,7 @@
 // keeps the mapping from the first datagram (the attempt) to the last (+ the flow) + the UDP idle
 // timeout (the stream timeout for a flow longer than `stream after`: Linux conntrack), then the
 // port waits the UDP hold (Azure NAT Gateway's 65 s) and is free: NAT_RELEASE events on the heap
+// (a mapping waits on the gateway's UDP lane until its end is within the idle timeout: udpRelease)
 // (tag 3: the mapping ends; then 1: the hold ends), since each flow's end is its own. UDP
 // mappings are not connections (GS_ACTIVE, GS_IDLE: TCP only); their ports count in their keys. A
 // dropped UDP flow fails at once, with no SYN_SENT: its socket lives on as without a gateway. A
@@ -44,10 +45,10 @@
 // and no attempt (GS_JOINS counts it); the mapping's end moves to this flow's.
 //
 // Regions, laid out by ../nat-layout.ts: NATH i32 × 4 per host (gateway, -1: none; key base;
-// capacity; its SYN_SENT lane), NATK i32 × 2 per key (ports held, gateway), NATG i32 × 4 per
+// capacity; its SYN_SENT lane), NATK i32 × 2 per key (ports held, gateway), NATG i32 × 8 per
 // gateway (FIN lane, RST lane; -1: free at the close; idle lane, -1: no idle timeout; the byte
-// offset of its UDP record, -1: none; EIM block size, 0: endpoint-independent mapping off; 3
-// unused) then the number of hosts, then the UDP records (f64 idle timeout, hold, stream timeout,
+// offset of its UDP record, -1: none; EIM block size, 0: endpoint-independent mapping off; UDP
+// lane, its delay the UDP idle timeout less 1 tick, -1: none; 2 unused) then the number of hosts, then the UDP records (f64 idle timeout, hold, stream timeout,
 // stream after; i32 per destination its UDP key's offset in a block),
 // NATS f64 × GS_STRIDE per gateway, NATP f64 per OS pool: its attempts the gateway dropped.
 //
@@ -61,11 +62,11 @@
 // releases (NATX, per key) are taken to be theirs — which connection held which port is not
 // tracked, only how many.
 
-import { FIN_WAIT_END, NAT_RELEASE } from '../../sim/events';
+import { FIN_WAIT_END, NAT_RELEASE, NAT_UDP_DUE } from '../../sim/events';
 import { BY_RESET } from '../../workload/closing-sides';
 import { EIM_CONFLICT, eimFree, eimInit, eimOf, eimOn, eimTake } from './eim';
 import { masqFree, masqKey, masqOf, masqTake } from './masquerade';
-import { udpEntry, udpExtended, udpJoin, udpMapped, udpReuseInit } from './udp-reuse';
+import { udpEndOf, udpEntry, udpExtended, udpJoin, udpKeyOf, udpMapped, udpReuseInit, udpSeqOf, udpSetSeq, udpTagOf } from './udp-reuse';
 import { KIND_UDP } from '../../sim/pool-kind-codes';
 import { P_KIND, pget } from './pools';
 import { heapPush, lanePush, nextSeq } from './queue';
@@ -212,7 +213,7 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
   if (<f64>(held + 1) > fget(S, GS_PEAK_USED)) fset(S, GS_PEAK_USED, <f64>(held + 1));
   if (<f64>(held + 1) > fget(S, GS_I_PEAK_USED)) fset(S, GS_I_PEAK_USED, <f64>(held + 1));
   if (udp) {
-    natUdpMapped(key, NOW + open + udpTimeout(g, open), np, e);
+    natUdpMapped(g, key, NOW + open + udpTimeout(g, open), np, e);
     return key;
   }
   const active = fget(S, GS_ACTIVE) + 1;
@@ -241,9 +242,30 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
   return open > load<f64>(u, 24) ? load<f64>(u, 16) : load<f64>(u);
 }
 
-/** A UDP flow took key's port (np: a masquerade or EIM NAT port, -1: none) on slot entry e: its mapping ends at `end` (its last datagram + the timeout). */
-function natUdpMapped(key: i32, end: f64, np: i32, e: usize): void {
-  heapPush(end, NORMAL * PRIORITY_SPAN + nextSeq(), key, 3 | ((np + 1) << 2), udpMapped(e, key, end), NAT_RELEASE);
+/** A UDP flow of gateway g took key's port (np: a masquerade or EIM NAT port, -1: none) on slot entry e: its mapping ends at `end` (its last datagram + the timeout). */
+function natUdpMapped(g: i32, key: i32, end: f64, np: i32, e: usize): void {
+  const tag = 3 | ((np + 1) << 2), seq = nextSeq();
+  udpRelease(g, key, tag, udpMapped(e, key, end, tag, seq), end, seq);
+}
+
+/**
+ * Schedules the release of UDP mapping `at` (key, tag) of gateway g at `end`, the heap key
+ * `seq` (see the header): onto the gateway's UDP lane while its end is more than the lane's delay
+ * (the UDP idle timeout less 1 tick) away, whence natUdpDue brings it back; onto the heap when it is
+ * near. why: the heap held every live mapping (at DNS rates, 10^5 with a 240-350 s timeout) and
+ * each push and pop paid for its depth; a lane is a FIFO at a fixed delay. The release itself runs
+ * from the heap at `end` with `seq`, in the order it always had.
+ */
+function udpRelease(g: i32, key: i32, tag: i32, at: i32, end: f64, seq: f64): void {
+  const lane = load<i32>(NATG + (<usize>g << 5), 20);
+  if (lane >= 0 && end - NOW > load<f64>(udpRecord(g)) - 1) lanePush(lane, NAT_UDP_DUE, at, 0);
+  else heapPush(end, NORMAL * PRIORITY_SPAN + seq, key, tag, at, NAT_RELEASE);
+}
+
+/** A UDP mapping's lane entry (udpRelease's) is due: its release goes back to the lane or onto the heap. */
+export function natUdpDue(at: i32): void {
+  const key = udpKeyOf(at);
+  udpRelease(load<i32>(NATK + (<usize>key << 3), 4), key, udpTagOf(at), at, udpEndOf(at), udpSeqOf(at));
 }
 
 /** Dynamic allocation (see the header): doubles host h's allocation until it exceeds `held`; whether it now does. */
@@ -349,7 +371,9 @@ export function natReleased(key: i32, tag: i32 = 0, at: i32 = 0): void {
     // a flow joined the mapping: it now ends later
     const end = udpExtended(at);
     if (end >= 0) {
-      heapPush(end, NORMAL * PRIORITY_SPAN + nextSeq(), key, tag, at, NAT_RELEASE);
+      const seq = nextSeq();
+      udpSetSeq(at, seq);
+      udpRelease(load<i32>(k, 4), key, tag, at, end, seq);
       return;
     }
     // a UDP mapping ends (see the header): its port waits the hold first, if the gateway has one

@@ -19,8 +19,9 @@
 // Memory, from the arena on first use (./arena.ts): per OS pool the byte offset of its table (0:
 // none yet); per slot of a UDP pool the address of its first live mapping's entry (u32, 0: none);
 // entries of 32 bytes, in chunks, reused through a free list: key + 1 (i32), the slot's next entry
-// (u32, 0: none), f64 the mapping's end, f64 the time its release is due, the address of the
-// slot's cell (u32), 4 unused. So a UDP slot costs 4 bytes, a live mapping 32.
+// (u32, 0: none), f64 the mapping's end, f64 the heap key (sequence) its release event will have,
+// the address of the slot's cell (u32), the release's tag (i32, ./nat.ts natReleased). So a UDP
+// slot costs 4 bytes, a live mapping 32.
 
 import { reserve } from './arena';
 import { P_SIZE, pget } from './pools';
@@ -55,8 +56,8 @@ export function udpJoin(c: usize, key: i32, end: f64): bool {
   return false;
 }
 
-/** A new mapping for `key` on slot cell c, ending (and its release due) at `end`; returns what its release event carries. */
-export function udpMapped(c: usize, key: i32, end: f64): i32 {
+/** A new mapping for `key` on slot cell c, ending at `end`, its release tagged `tag` with heap sequence `seq`; returns what its release event carries. */
+export function udpMapped(c: usize, key: i32, end: f64, tag: i32, seq: f64): i32 {
   if (FREE == 0) {
     const block = reserve(CHUNK * ENTRY);
     for (let i = 0; i < CHUNK; i++) store<u32>(block + <usize>(i * ENTRY), i + 1 < CHUNK ? <u32>(block + <usize>((i + 1) * ENTRY)) : 0, 4);
@@ -67,11 +68,20 @@ export function udpMapped(c: usize, key: i32, end: f64): i32 {
   store<i32>(e, key + 1);
   store<u32>(e, load<u32>(c), 4);
   store<f64>(e, end, 8);
-  store<f64>(e, end, 16);
+  store<f64>(e, seq, 16);
   store<u32>(e, <u32>c, 24);
+  store<i32>(e, tag, 28);
   store<u32>(c, <u32>e);
   return <i32>(e >> 3);
 }
+
+/** Mapping `at`'s (udpMapped's) key, end, release tag and the heap sequence its release has. */
+@inline export function udpKeyOf(at: i32): i32 { return load<i32>(<usize>at << 3) - 1; }
+@inline export function udpEndOf(at: i32): f64 { return load<f64>(<usize>at << 3, 8); }
+@inline export function udpTagOf(at: i32): i32 { return load<i32>(<usize>at << 3, 28); }
+@inline export function udpSeqOf(at: i32): f64 { return load<f64>(<usize>at << 3, 16); }
+/** Its release, pushed again, has heap sequence `seq`. */
+@inline export function udpSetSeq(at: i32, seq: f64): void { store<f64>(<usize>at << 3, seq, 16); }
 
 /**
  * The release of the mapping whose event carried `at` (udpMapped's) is due now: its new end when
@@ -80,10 +90,7 @@ export function udpMapped(c: usize, key: i32, end: f64): i32 {
 export function udpExtended(at: i32): f64 {
   const e = <usize>at << 3;
   const end = load<f64>(e, 8);
-  if (end > NOW) {
-    store<f64>(e, end, 16);
-    return end;
-  }
+  if (end > NOW) return end;
   // unlink it from its slot's list
   let p = <usize>load<u32>(e, 24);
   while (<usize>load<u32>(p) != e) p = <usize>load<u32>(p) + 4;
