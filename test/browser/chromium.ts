@@ -121,6 +121,8 @@ export class Browser {
     const exited = new Promise((r) => this.proc.once('exit', r));
     this.proc.kill();
     await exited;
-    rmSync(this.profile, { recursive: true, force: true });
+    // Chromium's helper processes can still be writing into the profile for a moment after the
+    // browser process exits (a CI run failed with ENOTEMPTY here): Node retries such errors
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }

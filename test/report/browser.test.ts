@@ -37,7 +37,8 @@ function chromium(args: string[]): string {
       '--hide-scrollbars', '--force-device-scale-factor=1', `--user-data-dir=${profile}`, ...args,
     ], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
   } finally {
-    rmSync(profile, { recursive: true, force: true });
+    // Chromium's helpers may still write into the profile as the browser exits: retried (test/browser/chromium.ts)
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 
