@@ -37,8 +37,8 @@
 // keeps the mapping from the first datagram (the attempt) to the last (+ the flow) + the UDP idle
 // timeout (the stream timeout for a flow longer than `stream after`: Linux conntrack), then the
 // port waits the UDP hold (Azure NAT Gateway's 65 s) and is free: NAT_RELEASE events on the heap
-// (a mapping waits on the gateway's UDP lane until its end is within the idle timeout: udpRelease)
-// (tag 3: the mapping ends; then 1: the hold ends), since each flow's end is its own. UDP
+// (tag 3: the mapping ends; then 1: the hold ends), since each flow's end is its own; a mapping
+// waits on the gateway's UDP lane until its end is within the idle timeout (udpRelease). UDP
 // mappings are not connections (GS_ACTIVE, GS_IDLE: TCP only); their ports count in their keys. A
 // dropped UDP flow fails at once, with no SYN_SENT: its socket lives on as without a gateway. A
 // flow whose OS slot still has a live mapping for its key joins it (./udp-reuse.ts): no new port
@@ -48,8 +48,9 @@
 // capacity; its SYN_SENT lane), NATK i32 × 2 per key (ports held, gateway), NATG i32 × 8 per
 // gateway (FIN lane, RST lane; -1: free at the close; idle lane, -1: no idle timeout; the byte
 // offset of its UDP record, -1: none; EIM block size, 0: endpoint-independent mapping off; UDP
-// lane, its delay the UDP idle timeout less 1 tick, -1: none; 2 unused) then the number of hosts, then the UDP records (f64 idle timeout, hold, stream timeout,
-// stream after; i32 per destination its UDP key's offset in a block),
+// lane, its delay the UDP idle timeout less 1 tick, -1: none; 2 unused) then the number of
+// hosts, then the UDP records (f64 idle timeout, hold, stream timeout, stream after; i32 per
+// destination its UDP key's offset in a block),
 // NATS f64 × GS_STRIDE per gateway, NATP f64 per OS pool: its attempts the gateway dropped.
 //
 // Changes during the run (`events`, ../nat-layout.ts natSteps): NATE, per change of one host's
