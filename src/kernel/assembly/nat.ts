@@ -32,13 +32,13 @@
 // maximum becomes the one at 28.
 //
 // UDP (cloud-nat.md §7; ../../nat/presets.ts `udp`): a flow of a UDP socket (its pool's kind)
-// takes a key of its own (natUdpKey: the block's UDP keys, after its TCP ones; per destination,
+// takes a key of its own (./nat-udp.ts natUdpKey: the block's UDP keys, after its TCP ones; per destination,
 // or per destination IP for Azure LB), so TCP and UDP never compete. It has no FIN: the gateway
 // keeps the mapping from the first datagram (the attempt) to the last (+ the flow) + the UDP idle
 // timeout (the stream timeout for a flow longer than `stream after`: Linux conntrack), then the
 // port waits the UDP hold (Azure NAT Gateway's 65 s) and is free: NAT_RELEASE events on the heap
 // (tag 3: the mapping ends; then 1: the hold ends), since each flow's end is its own; a mapping
-// waits on the gateway's UDP lane until its end is within the idle timeout (udpRelease). UDP
+// waits on the gateway's UDP lane until its end is within the idle timeout (./nat-udp.ts). UDP
 // mappings are not connections (GS_ACTIVE, GS_IDLE: TCP only); their ports count in their keys. A
 // dropped UDP flow fails at once, with no SYN_SENT: its socket lives on as without a gateway. A
 // flow whose OS slot still has a live mapping for its key joins it (./udp-reuse.ts): no new port
@@ -63,11 +63,12 @@
 // releases (NATX, per key) are taken to be theirs — which connection held which port is not
 // tracked, only how many.
 
-import { FIN_WAIT_END, NAT_RELEASE, NAT_UDP_DUE } from '../../sim/events';
+import { FIN_WAIT_END, NAT_RELEASE } from '../../sim/events';
 import { BY_RESET } from '../../workload/closing-sides';
 import { EIM_CONFLICT, eimFree, eimInit, eimOf, eimOn, eimTake } from './eim';
 import { masqFree, masqKey, masqOf, masqTake } from './masquerade';
-import { udpEndOf, udpEntry, udpExtended, udpJoin, udpKeyOf, udpMapped, udpReuseInit, udpSeqOf, udpSetSeq, udpTagOf } from './udp-reuse';
+import { natUdpExtended, natUdpInit, natUdpKey, natUdpMapped, udpHold, udpTimeout } from './nat-udp';
+import { udpEntry, udpJoin, udpReuseInit } from './udp-reuse';
 import { KIND_UDP } from '../../sim/pool-kind-codes';
 import { P_KIND, pget } from './pools';
 import { heapPush, lanePush, nextSeq } from './queue';
@@ -121,6 +122,7 @@ export function natInit(hosts: usize, keys: usize, gateways: usize, stats: usize
   NHOSTS = load<i32>(gateways + (<usize>nGateways << 5));
   natAllocStart();
   udpReuseInit();
+  natUdpInit(gateways, keys);
   eimInit(gateways, nGateways, nKeys, NHOSTS);
   NAT_NEXT = nEvents > 0 ? load<f64>(events) : Infinity;
   NAT_ON = true;
@@ -229,46 +231,6 @@ export function natTake(host: i32, destination: i32, open: f64, pool: i32, port:
   return key;
 }
 
-/** The UDP record of gateway g (see the header). */
-@inline function udpRecord(g: i32): usize { return NATG + <usize>load<i32>(NATG + (<usize>g << 5), 12); }
-
-/** The offset in its block of the UDP key of gateway g's flows to `destination` (see the header). */
-@inline function natUdpKey(g: i32, destination: i32): i32 {
-  return load<i32>(udpRecord(g) + 32 + (<usize>destination << 2));
-}
-
-/** Gateway g's UDP idle timeout for a flow of `open` ticks (the stream timeout past `stream after`). */
-@inline function udpTimeout(g: i32, open: f64): f64 {
-  const u = udpRecord(g);
-  return open > load<f64>(u, 24) ? load<f64>(u, 16) : load<f64>(u);
-}
-
-/** A UDP flow of gateway g took key's port (np: a masquerade or EIM NAT port, -1: none) on slot entry e: its mapping ends at `end` (its last datagram + the timeout). */
-function natUdpMapped(g: i32, key: i32, end: f64, np: i32, e: usize): void {
-  const tag = 3 | ((np + 1) << 2), seq = nextSeq();
-  udpRelease(g, key, tag, udpMapped(e, key, end, tag, seq), end, seq);
-}
-
-/**
- * Schedules the release of UDP mapping `at` (key, tag) of gateway g at `end`, the heap key
- * `seq` (see the header): onto the gateway's UDP lane while its end is more than the lane's delay
- * (the UDP idle timeout less 1 tick) away, whence natUdpDue brings it back; onto the heap when it is
- * near. why: the heap held every live mapping (at DNS rates, 10^5 with a 240-350 s timeout) and
- * each push and pop paid for its depth; a lane is a FIFO at a fixed delay. The release itself runs
- * from the heap at `end` with `seq`, in the order it always had.
- */
-function udpRelease(g: i32, key: i32, tag: i32, at: i32, end: f64, seq: f64): void {
-  const lane = load<i32>(NATG + (<usize>g << 5), 20);
-  if (lane >= 0 && end - NOW > load<f64>(udpRecord(g)) - 1) lanePush(lane, NAT_UDP_DUE, at, 0);
-  else heapPush(end, NORMAL * PRIORITY_SPAN + seq, key, tag, at, NAT_RELEASE);
-}
-
-/** A UDP mapping's lane entry (udpRelease's) is due: its release goes back to the lane or onto the heap. */
-export function natUdpDue(at: i32): void {
-  const key = udpKeyOf(at);
-  udpRelease(load<i32>(NATK + (<usize>key << 3), 4), key, udpTagOf(at), at, udpEndOf(at), udpSeqOf(at));
-}
-
 /** Dynamic allocation (see the header): doubles host h's allocation until it exceeds `held`; whether it now does. */
 function natGrow(h: usize, S: usize, held: i32): bool {
   const most = fget(S, GS_MAX_ALLOC);
@@ -369,16 +331,11 @@ export function natReleased(key: i32, tag: i32 = 0, at: i32 = 0): void {
   natCatchUp();
   const k = NATK + (<usize>key << 3), held = tag & 3;
   if (held == 3) {
-    // a flow joined the mapping: it now ends later
-    const end = udpExtended(at);
-    if (end >= 0) {
-      const seq = nextSeq();
-      udpSetSeq(at, seq);
-      udpRelease(load<i32>(k, 4), key, tag, at, end, seq);
-      return;
-    }
+    // a flow joined the mapping: it now ends later (./nat-udp.ts)
+    const g = load<i32>(k, 4);
+    if (natUdpExtended(g, key, tag, at)) return;
     // a UDP mapping ends (see the header): its port waits the hold first, if the gateway has one
-    const g = load<i32>(k, 4), hold = load<f64>(udpRecord(g), 8);
+    const hold = udpHold(g);
     if (hold > 0) {
       const S = gs(g);
       fset(S, GS_HELD, fget(S, GS_HELD) + 1);
