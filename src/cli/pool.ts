@@ -35,24 +35,49 @@ export interface WorkerData {
   failTask?: number;
 }
 
+/** Asks a worker with no job left to end (the build's training run: its code cache is written as it exits). */
+export interface StopMessage {
+  stop: true;
+}
+
 /**
- * The worker script: worker.js beside this file once built (the bundle, or tsc's output). Run
- * from the .ts sources (under ts-jest) there is none beside it, and whoever runs from sources
- * names one: the tests' setup bundles src/cli/worker.ts before they start (test/build-kernel.js).
+ * The worker script: worker.js beside this file once built (the bundle), started through the
+ * launcher beside it (main.ts), which loads it with V8's code cache of it (worker.js.cache,
+ * made by the build's training run), as it loads cli.js: a worker then compiles none of its code
+ * from source, on the thread whose start every job after the first waits for. Run from the .ts
+ * sources (under ts-jest) there is none beside it, and whoever runs from sources names one: the
+ * tests' setup bundles src/cli/worker.ts before they start (test/build-kernel.js), and that one
+ * starts as it is.
  */
 let workerScript: string | undefined = __filename.endsWith('.ts') ? undefined : join(__dirname, 'worker.js');
+let launched = workerScript !== undefined;
 
 /** Uses this worker script (a bundle of worker.ts) instead of worker.js beside this file. */
 export function useWorkerScript(file: string): void {
   workerScript = file;
+  launched = false;
 }
+
+/** The build's training run (scripts/build-code-cache.js): workers end themselves, so that the launcher writes their code cache. */
+const TRAINING = process.env.PORTSIM_WRITE_CODE_CACHE === '1';
 
 function spawn(): Worker {
   if (workerScript === undefined) throw new Error('no worker script: running from the .ts sources, call useWorkerScript with a build of src/cli/worker.ts');
   // The environment is passed explicitly: under jest, `process.env` here is the test's own copy.
   const failTask = injectedTaskFailure();
   const workerData: WorkerData = { kernel: kernelModule(), ...(failTask !== undefined ? { failTask } : {}) }; // the kernel: see useKernelModule
-  return new Worker(workerScript, { env: process.env, workerData });
+  if (!launched) return new Worker(workerScript, { env: process.env, workerData });
+  return new Worker(join(__dirname, 'main.js'), { env: process.env, workerData: { ...workerData, bundle: 'worker.js' } });
+}
+
+/** Ends the workers: at once (terminate), or, in the training run, by asking each to end itself. */
+function end(workers: readonly Worker[], asked: boolean): Promise<unknown> {
+  if (!asked) return Promise.allSettled(workers.map((w) => w.terminate()));
+  return Promise.allSettled(workers.map((w) => new Promise((done) => {
+    w.removeAllListeners('exit');
+    w.once('exit', done);
+    w.postMessage({ stop: true } satisfies StopMessage);
+  })));
 }
 
 /**
@@ -70,10 +95,10 @@ export function runOnThreads(
     let delivered = 0;
     let settled = false;
 
-    const stop = (then: () => void) => {
+    const stop = (then: () => void, done = false) => {
       settled = true;
       Atomics.store(next, 0, jobs.length); // nothing more is claimed
-      void Promise.allSettled(workers.map((w) => w.terminate())).then(then);
+      void end(workers, done && TRAINING).then(then);
     };
     const fail = (e: Error) => {
       if (!settled) stop(() => reject(e));
@@ -95,7 +120,7 @@ export function runOnThreads(
         fail(e as Error);
         return;
       }
-      if (delivered === jobs.length) stop(resolve);
+      if (delivered === jobs.length) stop(resolve, true);
     };
 
     if (jobs.length === 0) {

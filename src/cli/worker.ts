@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { useKernelModule } from '../kernel/run-kernel';
 import { runJob } from './job';
 import { injectTaskFailure } from './task';
-import type { JobList, WorkerData, WorkerReply } from './pool';
+import type { JobList, StopMessage, WorkerData, WorkerReply } from './pool';
 
 /**
  * The worker-thread entry (see pool.ts): given the study's job list, it claims jobs from the
@@ -15,7 +15,9 @@ const data = workerData as WorkerData | null;
 if (data?.kernel !== undefined) useKernelModule(data.kernel);
 injectTaskFailure(data?.failTask);
 
-port.on('message', ({ jobs, next }: JobList) => {
+port.on('message', (message: JobList | StopMessage) => {
+  if ('stop' in message) process.exit(0); // the launcher writes this thread's code cache as it exits (pool.ts)
+  const { jobs, next } = message;
   const counter = new Int32Array(next);
   for (let k = Atomics.add(counter, 0, 1); k < jobs.length; k = Atomics.add(counter, 0, 1)) {
     const job = jobs[k]!;
