@@ -2,6 +2,7 @@
 // `import … = require`: esbuild then bundles yargs' CommonJS build, whose help wraps at word
 // boundaries (wrap-ansi); its ESM build, which an `import` statement would pick, breaks words.
 import yargs = require('yargs');
+import { endEarlyWorker } from './early-worker';
 import type { Argv } from 'yargs';
 import type { LoadedScenario, LoadOptions } from '../scenario/load';
 import { type CommonArgs, JOBS, JSON_OPTION, loadOptions, QUIET, SCENARIO_OPTIONS, SHARD } from './options';
@@ -148,15 +149,19 @@ function addRun(cli: Argv, ctx: CommandContext): void {
       const parallel = parallelOptions(a);
       const cio = a.json === true ? lazy.json().tableToStderr(io) : io;
       const runs: unknown[] = [];
-      for (const l of loadAll(files, loadOptions(a as unknown as CommonArgs), io)) {
-        ctx.seed = l.plan.seed;
-        const opts: RunOptions = { argv: ['portsim', ...argv], ...parallel };
-        if (a.out !== undefined) opts.out = a.out;
-        if (a.quiet === true) opts.quiet = true;
-        if (a.report === false) opts.report = false;
-        const outcome = await lazy.run().runScenario(l, opts, cio);
-        if (a.json === true) runs.push(lazy.json().runJson(l, outcome));
-        if (files.length > 1 && a.quiet !== true) cio.out('');
+      try {
+        for (const l of loadAll(files, loadOptions(a as unknown as CommonArgs), io)) {
+          ctx.seed = l.plan.seed;
+          const opts: RunOptions = { argv: ['portsim', ...argv], ...parallel };
+          if (a.out !== undefined) opts.out = a.out;
+          if (a.quiet === true) opts.quiet = true;
+          if (a.report === false) opts.report = false;
+          const outcome = await lazy.run().runScenario(l, opts, cio);
+          if (a.json === true) runs.push(lazy.json().runJson(l, outcome));
+          if (files.length > 1 && a.quiet !== true) cio.out('');
+        }
+      } finally {
+        await endEarlyWorker(); // the launcher's early thread, if no run took it (main.ts)
       }
       if (a.json === true) lazy.json().printJson(io, 'run', version(), { runs });
     },

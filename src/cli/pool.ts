@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { kernelModule } from '../kernel/run-kernel';
+import { earlyWorker } from './early-worker';
 import { runJob, type WorkerJob } from './job';
 import { type DetailSinks, injectedTaskFailure, type TaskOutcome, type TaskSpec } from './task';
 
@@ -19,11 +20,13 @@ import { type DetailSinks, injectedTaskFailure, type TaskOutcome, type TaskSpec 
  */
 export type { PartPaths, WorkerJob } from './job';
 
-/** What a worker is sent, once: every job of the study, and the shared next-job counter. */
+/** What a worker is sent, once: every job of the study, and the shared next-job counter (and, to a worker started early, its WorkerData). */
 export interface JobList {
   jobs: readonly WorkerJob[];
   next: SharedArrayBuffer;
+  data?: WorkerData;
 }
+
 
 export type WorkerReply =
   | { pos: number; ok: true; outcome: TaskOutcome }
@@ -61,13 +64,19 @@ export function useWorkerScript(file: string): void {
 /** The build's training run (scripts/build-code-cache.js): workers end themselves, so that the launcher writes their code cache. */
 const TRAINING = process.env.PORTSIM_WRITE_CODE_CACHE === '1';
 
-function spawn(): Worker {
+/** A worker and what it must be sent with its job list (the early one was started without its WorkerData). */
+function spawn(): { w: Worker; data?: WorkerData } {
   if (workerScript === undefined) throw new Error('no worker script: running from the .ts sources, call useWorkerScript with a build of src/cli/worker.ts');
   // The environment is passed explicitly: under jest, `process.env` here is the test's own copy.
   const failTask = injectedTaskFailure();
   const workerData: WorkerData = { kernel: kernelModule(), ...(failTask !== undefined ? { failTask } : {}) }; // the kernel: see useKernelModule
-  if (!launched) return new Worker(workerScript, { env: process.env, workerData });
-  return new Worker(join(__dirname, 'main.js'), { env: process.env, workerData: { ...workerData, bundle: 'worker.js' } });
+  const early = launched ? earlyWorker() : undefined;
+  if (early !== undefined) {
+    early.ref();
+    return { w: early, data: workerData };
+  }
+  if (!launched) return { w: new Worker(workerScript, { env: process.env, workerData }) };
+  return { w: new Worker(join(__dirname, 'main.js'), { env: process.env, workerData: { ...workerData, bundle: 'worker.js' } }) };
 }
 
 /** Ends the workers: at once (terminate), or, in the training run, by asking each to end itself. */
@@ -129,7 +138,7 @@ export function runOnThreads(
     }
     const list: JobList = { jobs, next: next.buffer as SharedArrayBuffer };
     for (let i = 0; i < Math.min(threads, jobs.length) - 1; i++) {
-      const w = spawn();
+      const { w, data } = spawn();
       workers.push(w);
       w.on('message', (reply: WorkerReply) => {
         if (settled) return;
@@ -138,7 +147,7 @@ export function runOnThreads(
       });
       w.on('error', (e) => fail(e));
       w.on('exit', (code) => fail(new Error(`a worker thread stopped (exit code ${code}) before the run was complete`)));
-      w.postMessage(list);
+      w.postMessage(data !== undefined ? { ...list, data } : list);
     }
     // This thread's share: one job, then the workers' replies (setImmediate runs after I/O).
     const work = () => {

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { secondsFromTicks } from '../engine/time';
 import { type Cell, type Row, TIMESERIES_COLUMNS } from '../report/rows';
 import { type Column, type CsvFile, type ResultsWriter } from './output';
+import { endEarlyWorker } from './early-worker';
 import type { WorkerJob } from './job';
 import type { StudyProgress } from './progress';
 import { type DetailKey, detailFiles, type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';
@@ -134,6 +135,7 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
 
   const threads = Math.min(spec.jobs ?? defaultJobs(), tasks.length);
   if (threads <= 1) {
+    void endEarlyWorker(); // idle: ended while this thread simulates
     for (const task of tasks) {
       finish(task, executeTask(task, sinks !== undefined && progress !== undefined ? reporting(sinks, task, progress) : sinks));
       // Between simulations, let a signal handler run (./signals.ts): Ctrl-C need not wait for the whole study.

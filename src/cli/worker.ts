@@ -18,6 +18,8 @@ injectTaskFailure(data?.failTask);
 port.on('message', (message: JobList | StopMessage) => {
   if ('stop' in message) process.exit(0); // the launcher writes this thread's code cache as it exits (pool.ts)
   const { jobs, next } = message;
+  if (message.data?.kernel !== undefined) useKernelModule(message.data.kernel); // started early, by the launcher (main.ts)
+  if (message.data !== undefined) injectTaskFailure(message.data.failTask);
   const counter = new Int32Array(next);
   for (let k = Atomics.add(counter, 0, 1); k < jobs.length; k = Atomics.add(counter, 0, 1)) {
     const job = jobs[k]!;
