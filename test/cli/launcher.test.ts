@@ -60,3 +60,39 @@ test('a cache made from another cli.js, or one V8 cannot read, changes nothing',
   writeFileSync(join(dir, 'cli.js.cache'), Buffer.concat([cache.subarray(0, 32), Buffer.alloc(cache.length - 32, 7)]));
   expect(launch()).toEqual({ status: 0, stdout: expected(), stderr: '' });
 });
+
+/**
+ * The early worker (main.ts, ../../src/cli/early-worker.ts): for a `run` that likely has several
+ * tasks the launcher starts a thread of worker.js before loading cli.js and hands it over on a
+ * global symbol; otherwise none. The stand-in cli.js reports whether it got one and ends it.
+ */
+describe('the early worker thread', () => {
+  const EARLY_STAND_IN = `"use strict";
+const w = globalThis[Symbol.for('portsim.earlyWorker')];
+process.stdout.write(w === undefined ? 'none' : w.constructor.name);
+if (w !== undefined) w.terminate();
+`;
+  const withFile = (text: string, args: string[]) => {
+    writeFileSync(join(dir, 'cli.js'), EARLY_STAND_IN);
+    writeFileSync(join(dir, 'worker.js'), '"use strict";\n');
+    writeFileSync(join(dir, 'x.yaml'), text);
+    return spawnSync(process.execPath, [join(dir, 'main.js'), 'run', join(dir, 'x.yaml'), ...args], { encoding: 'utf8' }).stdout;
+  };
+  const many = require('node:os').availableParallelism() > 1 ? 'Worker' : 'none';
+
+  test('is started for a file with compare: or replications:, or --compare / --replications', () => {
+    expect(withFile('name: x\ncompare: [linux, windows]\n', [])).toBe(many);
+    expect(withFile('name: x\nreplications: 5\n', [])).toBe(many);
+    expect(withFile('name: x\n', ['--compare', 'linux,windows'])).toBe(many);
+    expect(withFile('name: x\n', ['--replications=3'])).toBe(many);
+  });
+
+  test('is not started for one task, --jobs 1, or another command', () => {
+    expect(withFile('name: x\n# compare: [linux, windows]\n', [])).toBe('none');
+    expect(withFile('name: x\ncompare: [linux, windows]\n', ['--jobs', '1'])).toBe('none');
+    expect(withFile('name: x\ncompare: [linux, windows]\n', ['--jobs=1'])).toBe('none');
+    writeFileSync(join(dir, 'cli.js'), EARLY_STAND_IN);
+    writeFileSync(join(dir, 'x.yaml'), 'name: x\ncompare: [linux, windows]\n');
+    expect(spawnSync(process.execPath, [join(dir, 'main.js'), 'validate', join(dir, 'x.yaml')], { encoding: 'utf8' }).stdout).toBe('none');
+  });
+});
