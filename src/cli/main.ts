@@ -56,7 +56,7 @@ const HASH_BYTES = 32;
  * pool takes it (early-worker.ts); if it is not needed after all, the run ends it unused.
  *
  * "Likely" is a hint read from the command line alone, and it changes only how early a thread
- * starts, never what runs where: `run`, two or more threads, not `--jobs 1`, and `--compare` or
+ * starts, never what is written: `run`, two or more threads, not `--jobs 1`, and `--compare` or
  * `--replications` given or a scenario file with a top-level `compare:` or `replications:` key.
  * why not always: a run of one task would pay a thread's start for nothing (burst: +50 ms of
  * CPU); why not after the scenario is parsed: by then the CLI has loaded, most of the start
