@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { availableParallelism } from 'node:os';
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
+import type { EarlyWorker } from './early-worker';
 
 /**
  * `portsim`, the command users run (dist/src/cli/main.js, the package's bin). It loads the CLI
@@ -63,8 +64,18 @@ const HASH_BYTES = 32;
  * this saves.
  */
 if (isMainThread && !WRITE && manyTasksLikely(process.argv.slice(2))) {
-  const early = new Worker(__filename, { env: process.env, workerData: { bundle: 'worker.js' } });
-  early.unref();
+  const worker = new Worker(__filename, { env: process.env, workerData: { bundle: 'worker.js' } });
+  worker.unref();
+  const early: EarlyWorker = { worker, exited: false, started: Promise.resolve() };
+  early.started = new Promise((started) => {
+    worker.once('online', () => started());
+    worker.once('exit', () => {
+      early.exited = true;
+      started();
+    });
+  });
+  // A thread that fails to start ends (exit, above), and the pool starts another, which reports its errors.
+  worker.once('error', () => undefined);
   (globalThis as Record<symbol, unknown>)[Symbol.for('portsim.earlyWorker')] = early;
 }
 

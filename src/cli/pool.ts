@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { kernelModule } from '../kernel/run-kernel';
-import { earlyWorker } from './early-worker';
+import { takeEarlyWorker } from './early-worker';
 import { runJob, type WorkerJob } from './job';
 import { type DetailSinks, injectedTaskFailure, type TaskOutcome, type TaskSpec } from './task';
 
@@ -70,10 +70,10 @@ function spawn(): { w: Worker; data?: WorkerData } {
   // The environment is passed explicitly: under jest, `process.env` here is the test's own copy.
   const failTask = injectedTaskFailure();
   const workerData: WorkerData = { kernel: kernelModule(), ...(failTask !== undefined ? { failTask } : {}) }; // the kernel: see useKernelModule
-  const early = launched ? earlyWorker() : undefined;
+  const early = launched ? takeEarlyWorker() : undefined;
   if (early !== undefined) {
-    early.ref();
-    return { w: early, data: workerData };
+    early.worker.ref();
+    return { w: early.worker, data: workerData };
   }
   if (!launched) return { w: new Worker(workerScript, { env: process.env, workerData }) };
   return { w: new Worker(join(__dirname, 'main.js'), { env: process.env, workerData: { ...workerData, bundle: 'worker.js' } }) };

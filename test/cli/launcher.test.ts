@@ -68,9 +68,9 @@ test('a cache made from another cli.js, or one V8 cannot read, changes nothing',
  */
 describe('the early worker thread', () => {
   const EARLY_STAND_IN = `"use strict";
-const w = globalThis[Symbol.for('portsim.earlyWorker')];
-process.stdout.write(w === undefined ? 'none' : w.constructor.name);
-if (w !== undefined) w.terminate();
+const e = globalThis[Symbol.for('portsim.earlyWorker')];
+process.stdout.write(e === undefined ? 'none' : e.worker.constructor.name);
+if (e !== undefined) e.started.then(() => e.worker.terminate());
 `;
   const withFile = (text: string, args: string[]) => {
     writeFileSync(join(dir, 'cli.js'), EARLY_STAND_IN);
