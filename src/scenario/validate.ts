@@ -11,12 +11,19 @@ export type Validation =
   | { ok: false; issues: Issue[] };
 
 /**
+ * Zod's per-parse option to check objects without compiling a checker for each shape (`new
+ * Function`, which V8's code cache cannot keep: a CLI process parses one document and pays for
+ * compiling them every time). Same checks, same issues.
+ */
+const JITLESS = { jitless: true } as const;
+
+/**
  * A parsed scenario document → a plan, or every issue found. Pure: shape (schema), then
  * cross-field rules, then normalization with defaults.
  */
 export function validateScenario(doc: unknown): Validation {
   // parse (…and check shape)
-  const parsed = scenarioSchema.safeParse(doc);
+  const parsed = scenarioSchema.safeParse(doc, JITLESS);
   if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, scenarioSchema, doc) };
   // check cross-field rules
   const issues = checkRules(parsed.data);
