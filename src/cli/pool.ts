@@ -28,9 +28,10 @@ export interface JobList {
 }
 
 
+/** A worker's reply for job `job` of the list: its tasks' outcomes, by their places in the study, or its failure. */
 export type WorkerReply =
-  | { pos: number; ok: true; outcome: TaskOutcome }
-  | { pos: number; ok: false; message: string; stack?: string };
+  | { job: number; ok: true; outcomes: { pos: number; outcome: TaskOutcome }[] }
+  | { job: number; ok: false; message: string; stack?: string };
 
 /** What a worker is started with: the main thread's compiled kernel, and a task made to fail (tests). */
 export interface WorkerData {
@@ -90,8 +91,9 @@ function end(workers: readonly Worker[], asked: boolean): Promise<unknown> {
 }
 
 /**
- * `wrapHere` wraps the detail sinks of the jobs this thread runs (study.ts: to move the progress bar
- * along within them, as it does in a serial run).
+ * `onOutcome` is told of every task of the jobs, by its place in the study (0 to the number of
+ * tasks - 1), in that order. `wrapHere` wraps the detail sinks of the jobs this thread runs
+ * (study.ts: to move the progress bar along within them, as it does in a serial run).
  */
 export function runOnThreads(
   jobs: readonly WorkerJob[], threads: number, onOutcome: (pos: number, outcome: TaskOutcome) => void,
@@ -101,6 +103,7 @@ export function runOnThreads(
     const workers: Worker[] = [];
     const next = new Int32Array(new SharedArrayBuffer(4));
     const ready = new Map<number, TaskOutcome>();
+    const total = jobs.reduce((n, j) => n + j.tasks.length, 0);
     let delivered = 0;
     let settled = false;
 
@@ -112,14 +115,14 @@ export function runOnThreads(
     const fail = (e: Error) => {
       if (!settled) stop(() => reject(e));
     };
-    const taskError = (pos: number, where: string, message: string, stack?: string) => {
-      const { task } = jobs[pos]!;
+    const taskError = (job: number, where: string, message: string, stack?: string) => {
+      const { task } = jobs[job]!.tasks[0]!;
       const e = new Error(`task ${task.index} (${task.plan.variants[task.variant]!.label}, replication ${task.replication}) failed on ${where}: ${message}`);
       if (stack !== undefined) e.stack = `${e.message}\n${stack.split('\n').slice(1).join('\n')}`;
       return e;
     };
-    const accept = (pos: number, outcome: TaskOutcome) => {
-      ready.set(pos, outcome);
+    const accept = (outcomes: readonly { pos: number; outcome: TaskOutcome }[]) => {
+      for (const { pos, outcome } of outcomes) ready.set(pos, outcome);
       try {
         for (let o = ready.get(delivered); o !== undefined; o = ready.get(delivered)) {
           ready.delete(delivered);
@@ -129,7 +132,7 @@ export function runOnThreads(
         fail(e as Error);
         return;
       }
-      if (delivered === jobs.length) stop(resolve, true);
+      if (delivered === total) stop(resolve, true);
     };
 
     if (jobs.length === 0) {
@@ -142,8 +145,8 @@ export function runOnThreads(
       workers.push(w);
       w.on('message', (reply: WorkerReply) => {
         if (settled) return;
-        if (reply.ok) accept(reply.pos, reply.outcome);
-        else fail(taskError(reply.pos, 'a worker thread', reply.message, reply.stack));
+        if (reply.ok) accept(reply.outcomes);
+        else fail(taskError(reply.job, 'a worker thread', reply.message, reply.stack));
       });
       w.on('error', (e) => fail(e));
       w.on('exit', (code) => fail(new Error(`a worker thread stopped (exit code ${code}) before the run was complete`)));
@@ -154,15 +157,15 @@ export function runOnThreads(
       if (settled) return;
       const k = Atomics.add(next, 0, 1);
       if (k >= jobs.length) return; // the rest is on the workers
-      let outcome: TaskOutcome;
+      let outcomes: { pos: number; outcome: TaskOutcome }[];
       try {
-        outcome = runJob(jobs[k]!, wrapHere);
+        outcomes = runJob(jobs[k]!, wrapHere);
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e));
         fail(taskError(k, 'the main thread', err.message, err.stack));
         return;
       }
-      accept(k, outcome);
+      accept(outcomes);
       setImmediate(work);
     };
     setImmediate(work);

@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { secondsFromTicks } from '../engine/time';
+import { modelKey } from '../sim/plan';
 import { type Cell, type Row, TIMESERIES_COLUMNS } from '../report/rows';
 import { type Column, type CsvFile, type ResultsWriter } from './output';
 import { endEarlyWorker } from './early-worker';
-import type { WorkerJob } from './job';
+import type { JobTask, WorkerJob } from './job';
 import type { StudyProgress } from './progress';
 import { type DetailKey, detailFiles, type DetailSinks, executeTask, type TaskOutcome, type TaskSpec } from './task';
 
@@ -35,6 +36,8 @@ export interface StudySpec {
   breakdown?: boolean;
   /** Told of each completed task (and of simulated time on this thread); stopped at the end. */
   progress?: StudyProgress;
+  /** false: simulate every task, twins too (the tests' reference for twinGroups); default true. */
+  twins?: boolean;
 }
 
 /**
@@ -67,6 +70,33 @@ export interface Shard {
 /** The tasks of shard i/n: global index ≡ i-1 (mod n). */
 export function shardTasks<T extends { index: number }>(tasks: readonly T[], shard: Shard | undefined): T[] {
   return shard === undefined ? [...tasks] : tasks.filter((t) => t.index % shard.count === shard.index - 1);
+}
+
+/**
+ * The tasks in groups that one simulation serves: tasks of the same plan and replication whose
+ * variants have the same modelKey (../sim/plan.ts) would simulate identically, so the first of
+ * each group runs and the others take its figures under their own labels (../report/task.ts
+ * runTwins). Groups in the order of their first tasks. proxy-bind's `no-port` and `connect`, for
+ * one: bind(ip, 0) with IP_BIND_ADDRESS_NO_PORT leaves the port to connect().
+ */
+export function twinGroups(tasks: readonly TaskSpec[]): TaskSpec[][] {
+  const groups: TaskSpec[][] = [];
+  const seen = new Map<string, TaskSpec[]>();
+  const plans = new Map<TaskSpec['plan'], { id: number; keys: Map<number, string> }>();
+  for (const t of tasks) {
+    let p = plans.get(t.plan);
+    if (p === undefined) plans.set(t.plan, (p = { id: plans.size, keys: new Map() }));
+    let key = p.keys.get(t.variant);
+    if (key === undefined) p.keys.set(t.variant, (key = modelKey(t.plan, t.variant)));
+    const id = `${p.id}:${t.replication}:${key}`;
+    const group = seen.get(id);
+    if (group !== undefined) group.push(t);
+    else {
+      seen.set(id, [t]);
+      groups.push(seen.get(id)!);
+    }
+  }
+  return groups;
 }
 
 export function defaultJobs(): number {
@@ -133,8 +163,10 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
   };
   progress?.start(tasks.length);
 
-  const threads = Math.min(spec.jobs ?? defaultJobs(), tasks.length);
-  if (threads <= 1) {
+  // Tasks the model cannot tell apart run once (twinJobs); a study with none runs as before.
+  const groups = spec.twins === false ? tasks.map((t) => [t]) : twinGroups(tasks);
+  const threads = Math.min(spec.jobs ?? defaultJobs(), groups.length);
+  if (threads <= 1 && groups.length === tasks.length) {
     void endEarlyWorker(); // idle: ended while this thread simulates
     for (const task of tasks) {
       finish(task, executeTask(task, sinks !== undefined && progress !== undefined ? reporting(sinks, task, progress) : sinks));
@@ -144,25 +176,32 @@ async function runStudy(writer: ResultsWriter, spec: StudySpec): Promise<StudyRe
     return result;
   }
 
-  const jobs: WorkerJob[] = tasks.map((task, pos) => {
-    const job: WorkerJob = { pos, task };
-    if (spec.detail) {
-      job.parts = {};
-      for (const { key, name } of detailSpec) job.parts[key] = writer.part(name, task.index);
-    }
-    return job;
-  });
+  // One job per group; every task's rows go to part files, appended in task order (a twin's
+  // rows are made with its group's, before the tasks between them).
+  const place = new Map(tasks.map((t, pos) => [t, pos]));
+  const slots: JobTask[] = [];
+  const jobs: WorkerJob[] = groups.map((group) => ({
+    tasks: group.map((task) => {
+      const pos = place.get(task)!;
+      const slot: JobTask = { pos, task };
+      if (spec.detail) {
+        slot.parts = {};
+        for (const { key, name } of detailSpec) slot.parts[key] = writer.part(name, task.index);
+      }
+      return (slots[pos] = slot);
+    }),
+  }));
   // Loaded only here: a single task (or --jobs 1) never starts a worker thread.
   const { runOnThreads } = await import('./pool');
   await runOnThreads(jobs, threads, (pos, outcome) => {
-    const job = jobs[pos]!;
-    if (job.parts !== undefined && detail !== undefined) {
+    const slot = slots[pos]!;
+    if (slot.parts !== undefined && detail !== undefined) {
       for (const { key } of detailSpec) {
-        detail[key]!.append(job.parts[key]!);
-        writer.dropPart(job.parts[key]!);
+        detail[key]!.append(slot.parts[key]!);
+        writer.dropPart(slot.parts[key]!);
       }
     }
-    finish(job.task, outcome);
+    finish(slot.task, outcome);
   }, progress !== undefined ? (sinks, task) => reporting(sinks, task, progress) : undefined);
   return result;
 }

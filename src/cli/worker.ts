@@ -6,7 +6,7 @@ import type { JobList, StopMessage, WorkerData, WorkerReply } from './pool';
 
 /**
  * The worker-thread entry (see pool.ts): given the study's job list, it claims jobs from the
- * shared counter one at a time, runs each (job.ts) and replies with its outcome, until none is
+ * shared counter one at a time, runs each (job.ts) and replies with its tasks' outcomes, until none is
  * left or one fails.
  */
 const port = parentPort;
@@ -25,10 +25,10 @@ port.on('message', (message: JobList | StopMessage) => {
     const job = jobs[k]!;
     let reply: WorkerReply;
     try {
-      reply = { pos: job.pos, ok: true, outcome: runJob(job) };
+      reply = { job: k, ok: true, outcomes: runJob(job) };
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
-      reply = { pos: job.pos, ok: false, message: err.message, ...(err.stack !== undefined ? { stack: err.stack } : {}) };
+      reply = { job: k, ok: false, message: err.message, ...(err.stack !== undefined ? { stack: err.stack } : {}) };
     }
     port.postMessage(reply);
     if (!reply.ok) return;

@@ -3,7 +3,7 @@ import { Distribution } from '../random/distributions';
 import { RandomStreams } from '../random/stream';
 import { arrivalKind } from '../workload/arrivals';
 import { closerShares } from '../workload/closer';
-import { type Plan, type PlanWorkload, workloadIn } from '../sim/plan';
+import { bindsFirst, type Plan, type PlanWorkload, workloadIn } from '../sim/plan';
 import { ALLOCATORS } from '../os/allocators';
 import { KINDS, KIND_BIND, KIND_UDP, type PoolInfo, poolFlow, poolLayout, workloadKind } from '../sim/pool-layout';
 import { reuseAge, twReuseApplies } from '../sim/tw-reuse';
@@ -129,7 +129,7 @@ function layOut(plan: Plan, variant: number, initial: StatsArrays, levels: reado
   // The connect() allocators' state (./assembly/pools.ts's linux keys and perturb table, ./assembly/rfc6056.ts's), per host that uses one.
   const linuxAt = profiles.map((p) => (allocatorStateBytes(p.allocator) === 0 ? 0 : r.take(allocatorStateBytes(p.allocator))));
   // The bind() allocators' state, per host with bind(ip, 0) workloads whose allocator keeps some (the JS engine makes two per host).
-  const binds = plan.hosts.map((_, h) => workloads.some((w) => w.host === h && w.bind === 'any-port'));
+  const binds = plan.hosts.map((_, h) => workloads.some((w) => w.host === h && bindsFirst(w)));
   const bindStateAt = profiles.map((p, h): [number, number] => {
     const bytes = allocatorStateBytes(p.bindAllocator);
     return binds[h] && bytes > 0 ? [r.take(bytes), r.take(bytes)] : [0, 0];
@@ -269,7 +269,7 @@ function fillWorkloads(buf: ArrayBuffer, L: RunLayout, streams: RandomStreams, i
 
 /** Workload i's sockets' pools, allocator, its state and stream, and its connect latency's stream, as WorkloadState takes them (../sim/state.ts). */
 function fillSockets(buf: ArrayBuffer, L: RunLayout, w: PlanWorkload, i: number, streams: RandomStreams): void {
-  const p = L.profiles[w.host]!, bind = w.bind === 'any-port';
+  const p = L.profiles[w.host]!, bind = bindsFirst(w);
   const [alloc, rng] = L.kinds[i] === KIND_UDP ? [ALLOCATORS['random-start'].code, L.at.hostRng2 + w.host * 32 + 16]
     : bind ? [ALLOCATORS[p.bindAllocator].code, L.at.hostRng2 + w.host * 32] : [ALLOCATORS[p.allocator].code, L.at.hostRng + w.host * 16];
   const state = L.kinds[i] === KIND_UDP ? 0 : bind ? L.bindStateAt[w.host]![w.reuseAddr ? 1 : 0] : L.linuxAt[w.host]!;

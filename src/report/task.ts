@@ -6,7 +6,7 @@ import { breakdownRows } from './breakdown';
 import { GATEWAY_COLUMNS, gatewayRows } from './gateway-rows';
 import type { Plan } from '../sim/plan';
 import { loadPhases } from '../stats/phases';
-import { runOne } from '../stats/run-one';
+import { type RunResult, runOne } from '../stats/run-one';
 import { TransientCollector } from '../stats/transients';
 
 /**
@@ -74,29 +74,50 @@ export function detailFiles(plan: Plan | undefined): { key: DetailKey; name: str
  * command line (../cli/task.ts) and the browser page (../web) both run tasks with it.
  */
 export function runTask(task: TaskSpec, detail?: DetailSinks): TaskOutcome {
-  const { plan, replication } = task;
-  const label = plan.variants[task.variant]!.label;
+  return runTwins([detail === undefined ? { task } : { task, detail }])[0]!;
+}
+
+/** A task and where its rows go, for runTwins. */
+export interface TwinTask {
+  task: TaskSpec;
+  detail?: DetailSinks;
+}
+
+/**
+ * Runs the first task and makes every given task's rows and figures from that one run: tasks of
+ * one plan and replication whose variants the model cannot tell apart (../sim/plan.ts modelKey:
+ * they would simulate identically). Each task's rows carry its own label; the first's are the
+ * rows runTask would write. The caller groups the tasks (../cli/study.ts).
+ */
+export function runTwins(twins: readonly TwinTask[]): TaskOutcome[] {
+  const { plan, replication, variant } = twins[0]!.task;
+  const labels = twins.map((t) => plan.variants[t.task.variant]!.label);
   const load = loadPhases(plan);
   const collector = new TransientCollector(load);
-  const result = runOne(plan, task.variant, replication, detail === undefined
+  const streamed = twins.some((t) => t.detail !== undefined);
+  const result = runOne(plan, variant, replication, !streamed
     ? (s) => collector.add(s)
     : (s) => {
       collector.add(s);
-      detail.timeseries.add(timeseriesRow(label, replication, s));
+      for (let i = 0; i < twins.length; i++) twins[i]!.detail?.timeseries.add(timeseriesRow(labels[i]!, replication, s));
     });
   const transients = collector.result();
-  if (detail !== undefined) {
-    addAll(detail.ports, portRows(plan, result));
-    addAll(detail.pools, poolRows(plan, result));
-    addAll(detail.episodes, episodeRows(label, replication, transients));
-    if (detail.phases !== undefined) addAll(detail.phases, phaseRows(label, replication, transients));
-    if (detail.gateways !== undefined) addAll(detail.gateways, gatewayRows(plan, result));
-  }
-  return {
-    summary: summaryRow(plan, result, transientCells(transients, result.stats.lastFailure, load.varying)),
-    breakdown: breakdownRows(plan, result),
-    events: result.events,
-  };
+  return twins.map((t, i) => {
+    const r: RunResult = t.task.variant === variant ? result : { ...result, variant: t.task.variant };
+    const { detail } = t;
+    if (detail !== undefined) {
+      addAll(detail.ports, portRows(plan, r));
+      addAll(detail.pools, poolRows(plan, r));
+      addAll(detail.episodes, episodeRows(labels[i]!, replication, transients));
+      if (detail.phases !== undefined) addAll(detail.phases, phaseRows(labels[i]!, replication, transients));
+      if (detail.gateways !== undefined) addAll(detail.gateways, gatewayRows(plan, r));
+    }
+    return {
+      summary: summaryRow(plan, r, transientCells(transients, r.stats.lastFailure, load.varying)),
+      breakdown: breakdownRows(plan, r),
+      events: r.events,
+    };
+  });
 }
 
 /**

@@ -110,3 +110,39 @@ export function workloadIn(plan: Plan, variant: number, w: PlanWorkload): PlanWo
   if (bind === undefined || w.protocol !== 'tcp' || bind === w.bind) return w;
   return { ...w, bind, reuseAddr: bind === 'any-port' && w.reuseAddr };
 }
+
+/**
+ * Whether a workload's sockets bind(ip, 0) before connect(): the only `bind` the model tells
+ * apart. `no-port` (IP_BIND_ADDRESS_NO_PORT) leaves the port to connect(), exactly as `none` does.
+ */
+export const bindsFirst = (w: PlanWorkload): boolean => w.bind === 'any-port';
+
+/**
+ * What the model reads of a variant, as one string: two variants of a plan with the same key
+ * simulate identically (same events, same draws, same figures) and differ only in their labels,
+ * so a study runs them once (../cli/study.ts). A run reads a variant only through its profiles and
+ * workloadIn; the key holds both whole, but for the labels (PlanVariant.label, Profile.name) and
+ * `bind` reduced to bindsFirst.
+ *
+ * why whole objects rather than chosen fields: a field added later is then in the key by itself.
+ * A key that missed one would let two different variants share a run; one that holds too much
+ * only runs both. Infinities and NaN are written as such (JSON would write both as null).
+ */
+export function modelKey(plan: Plan, variant: number): string {
+  const v = plan.variants[variant]!;
+  const profiles = v.profiles.map(({ name: _label, ...p }) => p);
+  const workloads = plan.workloads.map((w) => {
+    const x = workloadIn(plan, variant, w);
+    return { ...x, bind: bindsFirst(x) };
+  });
+  return JSON.stringify([profiles, workloads], (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+}
+
+/** Per variant, the first variant before it with the same modelKey (which its runs share), or undefined. */
+export function sameModelAs(plan: Plan): (number | undefined)[] {
+  const keys = plan.variants.map((_, v) => modelKey(plan, v));
+  return keys.map((k, v) => {
+    const first = keys.indexOf(k);
+    return first < v ? first : undefined;
+  });
+}

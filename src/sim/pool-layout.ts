@@ -1,5 +1,5 @@
 import type { Plan, PlanWorkload } from './plan';
-import { workloadIn } from './plan';
+import { bindsFirst, workloadIn } from './plan';
 import { KIND_BIND, KIND_CONNECT, KIND_UDP } from './pool-kind-codes';
 
 /**
@@ -40,7 +40,7 @@ export function poolKindOf(w: PlanWorkload, perDestination: boolean): PoolKind {
 export function workloadKind(w: PlanWorkload, perDestination: boolean): number {
   if (w.protocol === 'udp') return KIND_UDP;
   // bind(ip, 0) on a host whose connect() ports are per source IP anyway draws from that pool.
-  return w.bind === 'any-port' && perDestination ? KIND_BIND : KIND_CONNECT;
+  return bindsFirst(w) && perDestination ? KIND_BIND : KIND_CONNECT;
 }
 
 /** Pool ids of one host: where its connect, bind and UDP pools start (-1: none). */

@@ -4,7 +4,7 @@ import type { Profile } from '../os/profile';
 import { POOL_DEFAULTS } from '../sim/connection-pool';
 import { meanOpenSeconds } from './analytic';
 import type { WhatIf } from './what-if';
-import { type Plan, type PlanDestination, workloadIn } from '../sim/plan';
+import { bindsFirst, type Plan, type PlanDestination, workloadIn } from '../sim/plan';
 import { FLEET_WHAT_IFS } from './fleet-what-ifs';
 import { NAT_WHAT_IFS } from './nat-what-ifs';
 
@@ -242,10 +242,10 @@ const OS_WHAT_IFS: readonly WhatIf[] = [
     id: 'bind-address-no-port',
     title: 'IP_BIND_ADDRESS_NO_PORT instead of bind(0)',
     applies: (plan, variant) => {
-      if (!plan.workloads.some((w) => workloadIn(plan, variant, w).bind === 'any-port')) return 'no workload binds with bind(ip, 0) before connect()';
+      if (!plan.workloads.some((w) => bindsFirst(workloadIn(plan, variant, w)))) return 'no workload binds with bind(ip, 0) before connect()';
       return profilesOf(plan, variant).some((p) => p.sharing === 'per-destination') ? true : 'the OS shares no port across destinations: connect() picks from the same pool as bind(0)';
     },
-    detail: (plan, variant) => `setsockopt(IP_BIND_ADDRESS_NO_PORT) before bind(ip, 0) in ${plan.workloads.filter((w) => workloadIn(plan, variant, w).bind === 'any-port').map((w) => w.name).join(', ')}, so connect() picks the port per destination`,
+    detail: (plan, variant) => `setsockopt(IP_BIND_ADDRESS_NO_PORT) before bind(ip, 0) in ${plan.workloads.filter((w) => bindsFirst(workloadIn(plan, variant, w))).map((w) => w.name).join(', ')}, so connect() picks the port per destination`,
     apply: (plan, variant) => ({
       ...plan,
       workloads: plan.workloads.map((w) => (w.bind === 'any-port' ? { ...w, bind: 'no-port', reuseAddr: false } : w)),

@@ -89,7 +89,7 @@ beforeAll(async () => {
     for (let replication = 0; replication < plan.replications; replication++) tasks.push({ index: tasks.length, plan, variant: 0, replication });
   });
   const pointOf = tasks.map((t) => plans.indexOf(t.plan));
-  await runOnThreads(tasks.map((task, pos) => ({ pos, task })), 2, (pos, outcome) => {
+  await runOnThreads(tasks.map((task, pos) => ({ tasks: [{ pos, task }] })), 2, (pos, outcome) => {
     const k = pointOf[pos]!;
     ratios[k]!.push(Number(outcome.summary.steady_failures) / Number(outcome.summary.steady_attempts));
     steadyAttempts[k]!.push(Number(outcome.summary.steady_attempts));

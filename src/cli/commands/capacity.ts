@@ -86,7 +86,7 @@ async function runRound(tasks: readonly TaskSpec[], jobs: number | undefined): P
   // The costliest first, so that the long probes run side by side rather than one after another.
   const order = tasks.map((t, k) => ({ k, c: cost(t) })).sort((x, y) => y.c - x.c || x.k - y.k).map((x) => x.k);
   const outcomes: TaskOutcome[] = new Array<TaskOutcome>(tasks.length);
-  await runOnThreads(order.map((k, pos) => ({ pos, task: tasks[k]! })), threads, (pos, outcome) => {
+  await runOnThreads(order.map((k, pos) => ({ tasks: [{ pos, task: tasks[k]! }] })), threads, (pos, outcome) => {
     outcomes[order[pos]!] = outcome;
   });
   return outcomes;

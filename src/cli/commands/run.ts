@@ -7,7 +7,7 @@ import { type Row, summaryColumns } from '../../report/rows';
 import { formatSeconds, formatShare, formatTable } from '../../report/table';
 import { formatDuration } from '../../scenario/units';
 import type { LoadedScenario } from '../../scenario/load';
-import type { Plan } from '../../sim/plan';
+import { type Plan, sameModelAs } from '../../sim/plan';
 import { refuseEngineVariable } from '../engine';
 import type { PlanGateway } from '../../nat/plan-gateway';
 import type { GatewayParamName } from '../../nat/presets';
@@ -100,6 +100,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
       const { writeRunReport } = await import('../report-files');
       await writeRunReport(writer, { plan, description: loaded.input.description, summary: study.rows, scenarioHash: hash }, io);
     }
+    const twins = sameModelAs(plan);
     const meta = {
       portsim: version(),
       scenario: plan.name,
@@ -110,10 +111,12 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions, io: 
       scenarioHash: hash,
       simulatedSeconds: secondsFromTicks(plan.duration),
       warmupSeconds: secondsFromTicks(plan.warmup),
-      variants: plan.variants.map((v) => ({
+      variants: plan.variants.map((v, i) => ({
         label: v.label,
         // The engine that ran it: always the WebAssembly kernel, the one engine (the value meta.json has always given it).
         engine: 'wasm',
+        // A variant the model cannot tell from an earlier one: its tasks took that one's runs (../study.ts twinGroups).
+        ...(twins[i] !== undefined ? { sameModelAs: plan.variants[twins[i]!]!.label } : {}),
         profiles: v.profiles.map((p) => ({ ...p, timeWaitSeconds: secondsFromTicks(p.timeWait) })),
       })),
       // The NAT layer: each gateway's numbers and what they assume (../../nat/presets.ts); absent without gateways.
@@ -147,6 +150,14 @@ function gatewayMeta(g: PlanGateway): Record<string, unknown> {
     params: Object.fromEntries(Object.entries(g.params).map(([k, v]) => [k, paramText(k as GatewayParamName, v)])),
     assumptions: g.assumptions,
   };
+}
+
+/** Under the console table: the variants that are another's to the model (sameModelAs), simulated once. */
+function twinLines(plan: Plan): string[] {
+  const lines = sameModelAs(plan).flatMap((first, v) => (first === undefined ? [] : [
+    `${plan.variants[v]!.label}: the same model as ${plan.variants[first]!.label} (nothing it changes reaches port allocation), so simulated once: the same figures`,
+  ]));
+  return lines.length > 0 ? ['', ...lines] : [];
 }
 
 /** Under the console table: each gateway's size and the assumptions the run made about it. */
@@ -223,6 +234,7 @@ export function consoleSummary(plan: Plan, summary: readonly Row[], dir: string,
     // Every replication of every profile (not a shard's part): their means with 95 % intervals.
     ...(many && summary.length === plan.variants.length * plan.replications ? ['', ciConsoleTable(plan, summary)] : []),
     ...requestLines(summary, many),
+    ...twinLines(plan),
     ...gatewayLines(plan),
     ...transientLines(plan, summary, dir, files),
     '',
