@@ -107,10 +107,16 @@ export function runOnThreads(
     let delivered = 0;
     let settled = false;
 
+    // why a complete run resolves before its workers have ended: every outcome is in, and ending a
+    // thread (its isolate torn down) takes a few ms that the caller's writing of the results can
+    // overlap; the process still waits for the threads before it exits. A failure resolves after
+    // them, so that nothing runs on once the caller reports it.
     const stop = (then: () => void, done = false) => {
       settled = true;
       Atomics.store(next, 0, jobs.length); // nothing more is claimed
-      void end(workers, done && TRAINING).then(then);
+      const ended = end(workers, done && TRAINING);
+      if (done && !TRAINING) then();
+      else void ended.then(then);
     };
     const fail = (e: Error) => {
       if (!settled) stop(() => reject(e));
