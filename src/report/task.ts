@@ -1,6 +1,6 @@
 import {
-  type Cell, EPISODES_COLUMNS, episodeRows, PHASES_COLUMNS, phaseRows, poolRows, poolsColumns, PORTS_COLUMNS, portRows, type Row, summaryRow,
-  TIMESERIES_COLUMNS, timeseriesRow, transientCells,
+  type Cell, EPISODES_COLUMNS, episodeRows, PHASES_COLUMNS, phaseRows, poolRows, poolsColumns, PORTS_COLUMNS, type Row, summaryRow,
+  TIMESERIES_COLUMNS, timeseriesRow, transientCells, writePortRows,
 } from './rows';
 import { breakdownRows } from './breakdown';
 import { GATEWAY_COLUMNS, gatewayRows } from './gateway-rows';
@@ -86,7 +86,7 @@ export function runTask(task: TaskSpec, detail?: DetailSinks): TaskOutcome {
     });
   const transients = collector.result();
   if (detail !== undefined) {
-    addAll(detail.ports, portRows(plan, result));
+    writePortRows(plan, result, detail.ports);
     addAll(detail.pools, poolRows(plan, result));
     addAll(detail.episodes, episodeRows(label, replication, transients));
     if (detail.phases !== undefined) addAll(detail.phases, phaseRows(label, replication, transients));
