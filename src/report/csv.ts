@@ -156,6 +156,10 @@ export class CsvBuffer {
  * writes an exponent: those go the slow way.
  */
 function putNumber(b: Uint8Array, n: number, x: number): number {
+  // NaN and the infinities first (x - x is NaN for them, 0 for every other number): where the
+  // general path below wrote their empty cell, optimized code that had not met one yet
+  // deoptimized on it (ports.csv's first port without reuses).
+  if (x - x !== 0) return n;
   if (Number.isInteger(x)) {
     if (x > -Number.MAX_SAFE_INTEGER && x < Number.MAX_SAFE_INTEGER) {
       if (x >= 0) return putWhole(b, n, x);
@@ -168,7 +172,7 @@ function putNumber(b: Uint8Array, n: number, x: number): number {
     if (t / 1e6 === x) return putMicro(b, n, t);
   }
   const s = `${x}`;
-  if (s.indexOf('e') < 0) return Number.isFinite(x) ? putAscii(b, n, s) : n;
+  if (s.indexOf('e') < 0) return putAscii(b, n, s);
   return putAscii(b, n, x.toFixed(20).replace(/0+$/, '').replace(/\.$/, ''));
 }
 
