@@ -12,10 +12,8 @@ export interface StatsArrays {
   thresholdTimes: Float64Array;
   histogramCounts: Float64Array;
   histogramTotals: Float64Array;
-  portAllocations: Float64Array;
-  portReuses: Float64Array;
-  portReuseSum: Float64Array;
-  portReuseMin: Float64Array;
+  /** Per port, its figures in the kernel's per-port records' layout (RunStats.ports). */
+  ports: Float64Array;
   poolAttempts: Float64Array;
   poolFailures: Float64Array;
   poolAllocations: Float64Array;
@@ -70,21 +68,12 @@ export function loadFigures(
   return { events: CFG[CFG_PROCESSED]!, memoryBytes: Math.max(CFG[CFG_ARENA_END]!, CFG[CFG_ARENA]!) };
 }
 
-/** The per-port figures, between the statistics' four arrays and the kernel's records of four (into the records, or out of them). */
-export function portRecords(rec: Float64Array, stats: StatsArrays, into: boolean, ports: readonly [number, number]): void {
-  [stats.portAllocations, stats.portReuses, stats.portReuseSum, stats.portReuseMin].forEach((a, j) => (into ? interleave(a, rec, j, ports) : deinterleave(rec, a, j, ports)));
-}
-
 /**
- * rec[4p + j] = a[p] for the ports p of [lo, hi] (the kernel touches no other). why loops of
- * their own over the hosts' ports only: one loop over every port and the four arrays took 16 ms
- * a run (bench-steady's whole kernel: 450 ms).
+ * The per-port figures of the ports of [lo, hi] (the kernel touches no other), between the
+ * statistics' array and the kernel's records: one copy, the two have one layout (RunStats.ports).
  */
-function interleave(a: Float64Array, rec: Float64Array, j: number, [lo, hi]: readonly [number, number]): void {
-  for (let p = lo; p <= hi; p++) rec[p * 4 + j] = a[p]!;
-}
-
-/** a[p] = rec[4p + j] for the ports p of [lo, hi]. */
-function deinterleave(rec: Float64Array, a: Float64Array, j: number, [lo, hi]: readonly [number, number]): void {
-  for (let p = lo; p <= hi; p++) a[p] = rec[p * 4 + j]!;
+export function portRecords(rec: Float64Array, stats: StatsArrays, into: boolean, [lo, hi]: readonly [number, number]): void {
+  const from = lo * 4, to = (hi + 1) * 4; // 4 figures a port (RunStats.ports PORT_FIGURES)
+  if (into) rec.set(stats.ports.subarray(from, to), from);
+  else stats.ports.set(rec.subarray(from, to), from);
 }

@@ -63,13 +63,20 @@ export class Regions {
 export function freeTemplate(size: number, reserved: readonly number[]): { bits: Int32Array; free: number } {
   const nWords = (size + 31) >>> 5, nSums = (nWords + 31) >>> 5;
   const bits = new Int32Array(nWords + 2 * nSums);
-  const skip = new Set(reserved);
-  let free = 0;
-  for (let i = 0; i < size; i++) {
-    if (skip.has(i)) continue;
-    free++;
-    bits[i >>> 5]! |= 1 << (i & 31);
-    bits[nWords + (i & 1) * nSums + (i >>> 10)]! |= 1 << ((i >>> 5) & 31);
+  // why words, not ports: a loop over a Linux range's 28,232 ports cost 2-9 ms of a run's setup, in code V8 had not optimized yet.
+  bits.fill(-1, 0, nWords);
+  if ((size & 31) !== 0) bits[nWords - 1] = (1 << (size & 31)) - 1;
+  let free = size;
+  for (const i of new Set(reserved)) {
+    if (i < 0 || i >= size) continue;
+    free--;
+    bits[i >>> 5]! &= ~(1 << (i & 31));
+  }
+  // A word's bit in the even-port summary when one of its even ports is free (port 32w + j is even when j is), in the odd one likewise.
+  for (let w = 0; w < nWords; w++) {
+    const word = bits[w]!, bit = 1 << (w & 31);
+    if ((word & 0x55555555) !== 0) bits[nWords + (w >>> 5)]! |= bit;
+    if ((word & 0xaaaaaaaa) !== 0) bits[nWords + nSums + (w >>> 5)]! |= bit;
   }
   return { bits, free };
 }

@@ -2,13 +2,14 @@ import { secondsFromTicks } from '../engine/time';
 import type { Plan } from '../sim/plan';
 import { POOL_ERRNO } from '../sim/pool-layout';
 import type { RunResult } from '../stats/run-one';
-import { THRESHOLDS, type SampleRow } from '../stats/run-stats';
+import { PORT_ALLOCATIONS, PORT_FIGURES, PORT_REUSE_MIN, PORT_REUSE_SUM, PORT_REUSES, THRESHOLDS, type SampleRow } from '../stats/run-stats';
 import { RECOVERY_LEVEL, type Transients } from '../stats/transients';
 import { TOTAL } from './breakdown';
 import { GATEWAY_POOLS_COLUMNS, GATEWAY_SUMMARY_COLUMNS, gatewaySummaryCells, withGatewayColumns } from './gateway-rows';
 
 // The rows of the CSV files, as plain records (./row.ts): pure data in, data out.
 import type { Cell, Row } from './row';
+import { CsvBuffer, encoded, recordPrefix } from './csv';
 
 export type { Cell, Row };
 
@@ -33,13 +34,6 @@ export const SUMMARY_COLUMNS = [
   'pools', 'pool_capacity', 'time_wait_s', 'events',
 ] as const;
 
-/** How many entries are above 0 (a loop of its own, so that V8 optimizes it alone, see run-kernel.ts). */
-function countPositive(a: Float64Array): number {
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (a[i]! > 0) n++;
-  return n;
-}
-
 /** The figures of a run from its sample stream (../stats/transients.ts) that summary.csv carries. */
 export function transientCells(t: Transients, lastFailure: number, loadVaries: boolean): Row {
   return {
@@ -53,7 +47,6 @@ export function transientCells(t: Transients, lastFailure: number, loadVaries: b
 export function summaryRow(plan: Plan, r: RunResult, transients?: Row): Row {
   const s = r.stats;
   const variant = plan.variants[r.variant]!;
-  const distinct = countPositive(s.portAllocations);
   const row: Row = {
     scenario: plan.name,
     profile: variant.label,
@@ -83,7 +76,7 @@ export function summaryRow(plan: Plan, r: RunResult, transients?: Row): Row {
   });
   const h = s.reuseIntervals;
   Object.assign(row, {
-    distinct_ports: distinct,
+    distinct_ports: s.distinctPorts(),
     reuses: s.reuses,
     reuse_interval_min_s: sec(h.min),
     reuse_interval_p50_s: sec(h.quantile(0.5)),
@@ -141,20 +134,61 @@ export const PORTS_COLUMNS = [
   'profile', 'replication', 'port', 'allocations', 'reuses', 'reuse_interval_min_s', 'reuse_interval_mean_s',
 ] as const;
 
-/** Cells in PORTS_COLUMNS order, one row per port used. */
-export function* portRows(plan: Plan, r: RunResult): Generator<Cell[]> {
-  const s = r.stats;
-  const label = plan.variants[r.variant]!.label;
-  for (let p = 0; p < 65536; p++) {
-    const n = s.portAllocations[p]!;
-    if (n === 0) continue;
-    const reuses = s.portReuses[p]!;
-    yield [
-      label, r.replication, p, n, reuses,
-      reuses > 0 ? sec(s.portReuseMin[p]) : undefined,
-      reuses > 0 ? secondsFromTicks(Math.round(s.portReuseSum[p]! / reuses)) : undefined,
-    ];
+/** Records of ports.csv, written CHUNK bytes at a time (a module's one buffer: tasks run one after the other on a thread). */
+const CHUNK = 1 << 16;
+const portBuffer = new CsvBuffer(CHUNK + 1024);
+const portCells = new Float64Array(5);
+
+/**
+ * ports.csv's rows, in PORTS_COLUMNS order, one per port used, into `sink`: encoded straight from
+ * the statistics' arrays (./csv.ts CsvBuffer.numbers), handed over a buffer at a time (./csv.ts
+ * encoded). why not a row of cells per port: a Linux run has 28,232 of them, and the rows, a
+ * generator and the per-cell type tests cost ~35 ms of a 0.3 s run (burst), mostly before V8 has
+ * optimized the code.
+ */
+export function writePortRows(plan: Plan, r: RunResult, sink: { add(row: readonly Cell[]): void }): void {
+  const prefix = recordPrefix([plan.variants[r.variant]!.label, r.replication]);
+  const chunk = encoded(portBuffer);
+  portBuffer.clear();
+  for (let p = 0; p < 65536;) {
+    p = encodePorts(portBuffer, prefix, r.stats, p);
+    if (portBuffer.length > 0) sink.add(chunk);
+    portBuffer.clear();
   }
+}
+
+/**
+ * The records of the ports used from `from` on, until the buffer holds CHUNK bytes; returns the
+ * port it stopped before. why every array read and every quotient computed for every port, and
+ * the choices made after: an empty cell is NaN (CsvBuffer.numbers), and code V8 optimizes on a
+ * loop's first ports deoptimizes on the first operation those ports never ran (cost: the loop
+ * back in the interpreter until it is optimized again).
+ */
+function encodePorts(buf: CsvBuffer, prefix: Uint8Array, s: RunResult['stats'], from: number): number {
+  const cells = portCells, figures = s.ports;
+  let p = from;
+  for (; (p = nextUsed(figures, p)) < 65536 && buf.length < CHUNK; p++) {
+    const at = p * PORT_FIGURES;
+    const n = figures[at + PORT_ALLOCATIONS]!, reuses = figures[at + PORT_REUSES]!;
+    const min = sec(figures[at + PORT_REUSE_MIN]) ?? NaN, mean = secondsFromTicks(Math.round(figures[at + PORT_REUSE_SUM]! / reuses));
+    cells[0] = p;
+    cells[1] = n;
+    cells[2] = reuses;
+    cells[3] = reuses > 0 ? min : NaN;
+    cells[4] = reuses > 0 ? mean : NaN;
+    buf.numbers(prefix, cells, 5);
+  }
+  return p;
+}
+
+/**
+ * The first port from `p` on with allocations (65536: none). why a function of its own: the ports
+ * below a range's first are all unused, and a loop that skipped them inside encodePorts had V8
+ * optimize encodePorts before it wrote a record (then deoptimize it on the first).
+ */
+function nextUsed(figures: Float64Array, p: number): number {
+  while (p < 65536 && figures[p * PORT_FIGURES + PORT_ALLOCATIONS] === 0) p++;
+  return p;
 }
 
 export const POOLS_COLUMNS = [

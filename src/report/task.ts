@@ -1,6 +1,6 @@
 import {
-  type Cell, EPISODES_COLUMNS, episodeRows, PHASES_COLUMNS, phaseRows, poolRows, poolsColumns, PORTS_COLUMNS, portRows, type Row, summaryRow,
-  TIMESERIES_COLUMNS, timeseriesRow, transientCells,
+  type Cell, EPISODES_COLUMNS, episodeRows, PHASES_COLUMNS, phaseRows, poolRows, poolsColumns, PORTS_COLUMNS, type Row, summaryRow,
+  TIMESERIES_COLUMNS, timeseriesRow, transientCells, writePortRows,
 } from './rows';
 import { breakdownRows } from './breakdown';
 import { GATEWAY_COLUMNS, gatewayRows } from './gateway-rows';
@@ -106,7 +106,7 @@ export function runTwins(twins: readonly TwinTask[]): TaskOutcome[] {
     const r: RunResult = t.task.variant === variant ? result : { ...result, variant: t.task.variant };
     const { detail } = t;
     if (detail !== undefined) {
-      addAll(detail.ports, portRows(plan, r));
+      writePortRows(plan, r, detail.ports);
       addAll(detail.pools, poolRows(plan, r));
       addAll(detail.episodes, episodeRows(labels[i]!, replication, transients));
       if (detail.phases !== undefined) addAll(detail.phases, phaseRows(labels[i]!, replication, transients));

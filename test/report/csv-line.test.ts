@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { stringify } from 'csv-stringify/sync';
-import { CsvBuffer, csvLine } from '../../src/report/csv';
+import { CsvBuffer, csvLine, encoded, recordPrefix } from '../../src/report/csv';
 import { inputs } from '../helpers/equivalence';
 
 /**
@@ -30,4 +30,27 @@ test('a record reads as csv-stringify writes it', () => {
 test('whole numbers around 2^31 and 2^53, negatives and zeros', () => {
   const xs = [0, -0, 1, -1, 9, 10, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, -(2 ** 31), 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 1e20, 123456789012345];
   expect(csvLine(xs)).toBe(`${xs.map((x) => `${x}`).join(',')}\n`);
+});
+
+test('a record of number cells after a prefix (CsvBuffer.numbers) is the record of the same cells, NaN an absent cell', () => {
+  const text = fc.oneof(fc.string(), fc.constantFrom('a,b', 'say "hi"', 'two\nlines', 'µs → s'));
+  const num = fc.oneof(fc.integer(), fc.integer({ min: 1, max: 2 ** 53 - 1 }).map((t) => t / 1e6), fc.double({ noDefaultInfinity: true }).filter((x) => !`${x}`.includes('e')));
+  fc.assert(fc.property(fc.array(fc.oneof(text, fc.integer()), { maxLength: 3 }), fc.array(num, { minLength: 1, maxLength: 6 }), (first, xs) => {
+    const buf = new CsvBuffer(8);
+    buf.numbers(recordPrefix(first), Float64Array.from(xs), xs.length);
+    expect(buf.text()).toBe(csvLine([...first, ...xs.map((x) => (Number.isNaN(x) ? undefined : x))]));
+  }), { numRuns: inputs(2_000) });
+});
+
+test('encoded records pass through a row as their bytes, into a buffer or a line', () => {
+  const records = new CsvBuffer(8);
+  records.record(['a,b', 1, undefined]);
+  records.record(['c', 0.25, 'µs']);
+  const expected = '"a,b",1,\nc,0.25,µs\n';
+  const into = new CsvBuffer(4);
+  into.record(['x']);
+  into.record(encoded(records));
+  into.record(['y']);
+  expect(into.text()).toBe(`x\n${expected}y\n`);
+  expect(csvLine(encoded(records))).toBe(expected);
 });

@@ -23,7 +23,7 @@ ${workload.trim().split('\n').map((l) => `    ${l}`).join('\n')}
 `);
 }
 
-const distinctPorts = (r: ReturnType<typeof runOne>) => r.stats.portAllocations.reduce((n, a) => n + (a > 0 ? 1 : 0), 0);
+const distinctPorts = (r: ReturnType<typeof runOne>) => r.stats.distinctPorts();
 
 describe('connection pools (keep-alive)', () => {
   test('one request at a time on a pool: one connection serves all 100; without the pool, 100 connections', () => {

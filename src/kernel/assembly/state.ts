@@ -32,7 +32,7 @@ export let HIST: usize = 0; // f64 histogram bucket counts
 export let HISTT: usize = 0; // f64 × 4: count, sum, min, max
 export let POOLSTAT: usize = 0; // f64 × POOLSTAT_STRIDE per pool
 // Per real port number (0–65535), 32 bytes: allocations, reuses, sum and minimum of its reuse
-// intervals (f64: RunStats.portAllocations, portReuses, portReuseSum, portReuseMin)
+// intervals (f64: RunStats.ports, whose layout this is)
 export let PORTREC: usize = 0;
 export let HOSTK: usize = 0; // i32 × HK_STRIDE per host: its bind bookkeeping (./binds.ts)
 export let WLK: usize = 0; // i32 × WK_STRIDE per workload: its sockets' kind, allocator and stream (./binds.ts)

@@ -3,7 +3,7 @@ import { type Clock, FAIL_TIME_WAIT, HOLD_FIN_WAIT_2, HOLD_OVERFLOW, HOLD_TIME_W
 import {
   ATTEMPTS, EST, FAIL_EST, FAIL_TW, FAILURES, FIN_WAIT_2S, FIRST_FAILURE, GAVE_UP, I_ATTEMPTS, I_FAILURES, I_PEAK_UTIL, IS_RETRY, LAST_FAILURE,
   MAX_UTIL, NEXT_THRESHOLD, PEAK_EST, PEAK_IN_USE, PEAK_TW, POOLED, POOLED_REUSED, POOLED_WAITED, RETRIES, RETRY_FAILURES, REUSES,
-  type RunStats, STEADY, STEADY_ATTEMPTS, STEADY_FAILURES, SUCCESSES, THRESHOLDS, TW, TW_OVERFLOWS, TW_REUSES,
+  PORT_ALLOCATIONS, PORT_FIGURES, PORT_REUSE_MIN, PORT_REUSE_SUM, PORT_REUSES, type RunStats, STEADY, STEADY_ATTEMPTS, STEADY_FAILURES, SUCCESSES, THRESHOLDS, TW, TW_OVERFLOWS, TW_REUSES,
 } from '../../../src/stats/run-stats';
 
 /**
@@ -52,12 +52,13 @@ export class RecordingStats implements Recorder {
     const est = (c[EST]! += 1);
     if (est > c[PEAK_EST]!) c[PEAK_EST] = est;
     if (est + c[TW]! > c[PEAK_IN_USE]!) c[PEAK_IN_USE] = est + c[TW]!;
-    this.stats.portAllocations[port]! += 1;
+    const ports = this.stats.ports, at = port * PORT_FIGURES;
+    ports[at + PORT_ALLOCATIONS]! += 1;
     if (sinceRelease >= 0) {
       c[REUSES]! += 1;
-      this.stats.portReuses[port]! += 1;
-      this.stats.portReuseSum[port]! += sinceRelease;
-      if (sinceRelease < this.stats.portReuseMin[port]!) this.stats.portReuseMin[port] = sinceRelease;
+      ports[at + PORT_REUSES]! += 1;
+      ports[at + PORT_REUSE_SUM]! += sinceRelease;
+      if (sinceRelease < ports[at + PORT_REUSE_MIN]!) ports[at + PORT_REUSE_MIN] = sinceRelease;
       this.stats.reuseIntervals.add(sinceRelease);
     }
     this.utilization(inUse / this.stats.poolCapacity[pool]!);
@@ -74,7 +75,7 @@ export class RecordingStats implements Recorder {
     this.stats.hostTimeWait[this.stats.poolHost[pool]!]! -= 1;
     const est = (c[EST]! += 1);
     if (est > c[PEAK_EST]!) c[PEAK_EST] = est;
-    this.stats.portAllocations[port]! += 1;
+    this.stats.ports[port * PORT_FIGURES + PORT_ALLOCATIONS]! += 1;
     this.utilization(this.stats.poolInUse[pool]! / this.stats.poolCapacity[pool]!);
   }
 
