@@ -4,7 +4,9 @@
 // and taking the port (PortPool.take, RunStats.attempt and allocated).
 
 import { allocate } from './allocate';
-import { drawDist, drawRecord } from './distributions';
+import { drawDist, drawRecord, expValue } from './distributions';
+import { DIST_EXPONENTIAL } from '../../random/distribution-codes';
+import { durationExp } from './exp-ring';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
 import { KIND_BIND, KIND_CONNECT, KIND_UDP } from '../../sim/pool-kind-codes';
@@ -30,7 +32,8 @@ export function drawDuration(w: i32, dk: i32, rng: usize): f64 {
 
 /** Workload w's next connection duration, whatever its distribution (Distribution.sample), from its durations stream. */
 export function sampleDuration(w: i32): f64 {
-  return drawDuration(w, iget(wlIntsAt(w), WI_DURKIND), WLRNG + <usize>(w * 64) + 32);
+  const dk = iget(wlIntsAt(w), WI_DURKIND);
+  return dk == DIST_EXPONENTIAL ? expValue(durationExp(w), fget(wlAt(w), W_D1)) : drawDuration(w, dk, WLRNG + <usize>(w * 64) + 32);
 }
 
 /**

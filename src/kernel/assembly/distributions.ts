@@ -18,8 +18,11 @@ export const DR_STRIDE = 6;
 
 /** A value of a constant, uniform or exponential distribution from its uniform draw `u` (Distribution.sample; DIST_CONSTANT draws none). */
 @inline export function distValue(kind: i32, u: f64, p1: f64, p2: f64): f64 {
-  return kind == DIST_CONSTANT ? p1 : kind == DIST_UNIFORM ? jsRound(p1 + u * p2) : jsRound(-log1p(-u) * p1);
+  return kind == DIST_CONSTANT ? p1 : kind == DIST_UNIFORM ? jsRound(p1 + u * p2) : expValue(-log1p(-u), p1);
 }
+
+/** An exponential distribution's value from -log1p(-u) (its uniform draw u's; ./exp-ring.ts draws them ahead) and its mean p1. */
+@inline export function expValue(e: f64, p1: f64): f64 { return jsRound(e * p1); }
 
 /** A draw of any distribution, mixtures included (`mix`: the byte offset of its parts), from stream `rng`. */
 export function drawDist(kind: i32, p1: f64, p2: f64, p3: f64, table: f64, mix: f64, rng: usize): f64 {

@@ -22,6 +22,7 @@
 import { CLOSE, NAT_RELEASE, NAT_UDP_DUE, TIME_WAIT_END, TW_REUSABLE } from '../../sim/events';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
 import { arenaEnd } from './arena';
+import { arrivalExp, expRingsInit } from './exp-ring';
 import { bindHeld, HK_BOOK, HK_REUSEAGE_AT, HK_STRIDE } from './binds';
 import { idleLaneHead, idleLaneRun, NIDLE } from './idle-lanes';
 import { plainRun } from './features';
@@ -31,12 +32,11 @@ import { NAT_ON, NAT_SHIFT, natClosed, natReleased, natSample } from './nat';
 import { natUdpDue } from './nat-udp';
 import { P_HOST, P_TWSINCE, pget } from './pools';
 import { heapPop, setSlot, slotAt } from './queue';
-import { exp1 } from './random';
 import { closeOwned, isClosedLoop, REQUESTS, requestEvent, startClients } from './requests';
 import { sample } from './statistics';
 import {
   CFG_ARENA_END, CFG_PROCESSED, DURATION, fget, fset, H_TIMEWAIT, H_TWCOUNT, HEAP, HEAPN, HOSTK, hostAt, iget, LANES, NLANES, NOW, NORMAL,
-  NSLOTS, NWL, poolAt, PROCESSED, SAMPLE, setCfg, URGENT, W_GAP, W_K, W_START, W_STOP, WI_ARRKIND, WI_SLOT, wlAt, wlIntsAt, WLRNG,
+  NSLOTS, NWL, poolAt, PROCESSED, SAMPLE, setCfg, URGENT, W_GAP, W_K, W_START, W_STOP, WI_ARRKIND, WI_SLOT, wlAt, wlIntsAt,
 } from './state';
 import { curveFirst, traceFirst } from './traffic';
 import { becameReusable, timeWaitEnds } from './tw-reuse';
@@ -48,6 +48,8 @@ export { requestsInit } from './requests';
 // V8's Math functions as the kernel computes them, for the tests (test/kernel/traffic.test.ts, equivalence.test.ts).
 export { v8cos, v8exp, v8log, v8pow } from './math';
 export { log1p } from './random';
+export { ringDraws } from './exp-ring';
+export { expOfUniforms } from './random';
 
 /**
  * Processes up to `max` events before the run's end; returns 0 once none is left before it.
@@ -195,6 +197,7 @@ export function start(): void {
   const until = DURATION;
   if (SAMPLE < until) setSlot(0, SAMPLE, URGENT);
   const n = NWL;
+  expRingsInit(n);
   for (let w = 0; w < n; w++) {
     if (REQUESTS && isClosedLoop(w)) {
       startClients(w);
@@ -202,14 +205,14 @@ export function start(): void {
     }
     const W = wlAt(w), WI = wlIntsAt(w);
     let t: f64;
-    const ak = iget(WI, WI_ARRKIND), rng = WLRNG + <usize>(w * 64);
+    const ak = iget(WI, WI_ARRKIND);
     if (ak == ARRIVAL_CONSTANT) {
       fset(W, W_K, 1);
       t = fget(W, W_START);
     } else if (ak == ARRIVAL_POISSON) {
-      t = fget(W, W_START) + jsRound(exp1(rng) * fget(W, W_GAP));
+      t = fget(W, W_START) + jsRound(arrivalExp(w) * fget(W, W_GAP));
     } else {
-      t = ak == ARRIVAL_TRACE ? traceFirst(w) : curveFirst(w, ak, ak == ARRIVAL_RANDOM ? exp1(rng) : 0);
+      t = ak == ARRIVAL_TRACE ? traceFirst(w) : curveFirst(w, ak, ak == ARRIVAL_RANDOM ? arrivalExp(w) : 0);
     }
     if (t < fget(W, W_STOP) && t < until) setSlot(iget(WI, WI_SLOT), t, NORMAL);
   }

@@ -7,13 +7,14 @@ import { CLOSE, FIN_WAIT_END, TIME_WAIT_END, TW_REUSABLE } from '../../sim/event
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
 import { BY_CLIENT, BY_UNANSWERED } from '../../workload/closing-sides';
 import { drawCloser, drawDuration, drawLatency, nextPool, pickDestination, pickPort, recordAttempt, takePort } from './attempt';
-import { distValue } from './distributions';
+import { distValue, expValue } from './distributions';
 import { closingCode, HK_BOOK, HK_REUSELANE, HK_STRIDE, idleHold, releasedPort, WK_STRIDE } from './binds';
 import { jsRound } from './math';
 import { NAT_ON, natDropped, natTake, withKey } from './nat';
 import { isFree, P_EST, P_FREE, P_HOST, P_TW, P_TWSINCE, pget, pset, releasedAt, setFree } from './pools';
 import { heapPush, lanePush, nextSeq, setSlot } from './queue';
-import { exp1, uniform } from './random';
+import { arrivalExp, durationExp } from './exp-ring';
+import { uniform } from './random';
 import { isRequestWorkload, newRequest, REQUESTS } from './requests';
 import { recordFailed } from './statistics';
 import {
@@ -62,9 +63,9 @@ export function plainArrival(w: i32): void { arrive(w, false); }
     fset(W, W_K, k + 1);
     next = fget(W, W_START) + jsRound(k * fget(W, W_GAP));
   } else if (ak == ARRIVAL_POISSON) {
-    next = now + jsRound(exp1(rng) * fget(W, W_GAP));
+    next = now + jsRound(arrivalExp(w) * fget(W, W_GAP));
   } else {
-    next = ak == ARRIVAL_TRACE ? traceNext(w) : curveNext(w, ak, ak == ARRIVAL_RANDOM ? exp1(rng) : 0);
+    next = ak == ARRIVAL_TRACE ? traceNext(w) : curveNext(w, ak, ak == ARRIVAL_RANDOM ? arrivalExp(w) : 0);
   }
   if (next < fget(W, W_STOP) && next < DURATION) setSlot(iget(WI, WI_SLOT), next, NORMAL);
   if (full && REQUESTS && isRequestWorkload(w)) {
@@ -73,10 +74,10 @@ export function plainArrival(w: i32): void { arrive(w, false); }
   }
 
   const destination = pickDestination(w, W, WI, rng);
-  // duration (Distribution.sample): drawn here, as the JS engine draws it; turned into a duration
-  // below, unless the pool is full.
+  // duration (Distribution.sample): drawn here, as the JS engine draws it (an exponential one's
+  // -log1p(-u) from ./exp-ring.ts); turned into a duration below, unless the pool is full.
   const dk = iget(WI, WI_DURKIND);
-  const du = dk == DIST_CONSTANT ? 0 : dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL ? uniform(rng + 32) : drawDuration(w, dk, rng + 32);
+  const du = dk == DIST_CONSTANT ? 0 : dk == DIST_EXPONENTIAL ? durationExp(w) : dk == DIST_UNIFORM ? uniform(rng + 32) : drawDuration(w, dk, rng + 32);
   const closedBy = drawCloser(W, WI, rng);
   const latency = full ? drawLatency(w) : 0;
   const host = iget(WI, WI_HOST);
@@ -84,10 +85,10 @@ export function plainArrival(w: i32): void { arrive(w, false); }
   recordAttempt(w, 0, full);
 
   const pp = poolAt(pool);
-  // why not for a full pool: the attempt fails and never uses its duration, whose log1p was a
-  // fifth of a failed attempt's cost (bench-overload's pool is full for 54 % of them). Computed
-  // before the allocator otherwise, where it overlaps with the allocator's memory accesses.
-  const duration = pget(pp, P_FREE) == 0 ? fget(W, W_D1) : dk == DIST_CONSTANT || dk == DIST_UNIFORM || dk == DIST_EXPONENTIAL ? distValue(dk, du, fget(W, W_D1), fget(W, W_D2)) : du;
+  // why not for a full pool: the attempt fails and never uses its duration. Computed before the
+  // allocator otherwise, where it overlaps with the allocator's memory accesses.
+  const duration = pget(pp, P_FREE) == 0 ? fget(W, W_D1)
+    : dk == DIST_EXPONENTIAL ? expValue(du, fget(W, W_D1)) : dk == DIST_CONSTANT || dk == DIST_UNIFORM ? distValue(dk, du, fget(W, W_D1), fget(W, W_D2)) : du;
   const port = pickPort(pp, host, w);
   if (port < 0) {
     recordFailed(pool, pget(pp, P_TW) > 0, w);

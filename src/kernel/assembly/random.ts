@@ -26,7 +26,6 @@
   store<u32>(s, s0); store<u32>(s, s1, 4); store<u32>(s, s2, 8); store<u32>(s, s3, 12);
   return (<f64>hi * 67108864.0 + <f64>lo) / 9007199254740992.0;
 }
-@inline export function exp1(s: usize): f64 { return -log1p(-uniform(s)); }
 
 // log1p as V8 computes Math.log1p: fdlibm's s_log1p.c (Copyright (C) 1993 by Sun Microsystems,
 // Inc. All rights reserved. Developed at SunSoft, a Sun Microsystems, Inc. business. Permission
@@ -98,3 +97,83 @@ export function log1p(x: f64): f64 {
   return dk * LN2_HI - ((hfsq - (s * (hfsq + R) + (dk * LN2_LO + c))) - f);
 }
 
+
+/**
+ * n uniforms into `at` (f64), the next n `uniform(s)` would draw: the same two steps a value, the
+ * state held in locals. why: drawn one at a time, each value's steps wait on the previous one's
+ * stores (./exp-ring.ts fills its batches here).
+ */
+export function uniformsInto(s: usize, at: usize, n: i32): void {
+  let s0 = load<u32>(s), s1 = load<u32>(s, 4), s2 = load<u32>(s, 8), s3 = load<u32>(s, 12);
+  for (let i = 0; i < n; i++) {
+    const hi = (rotl<u32>(s1 * 5, 7) * 9) >>> 5;
+    let t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+    const lo = (rotl<u32>(s1 * 5, 7) * 9) >>> 6;
+    t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+    store<f64>(at + (<usize>i << 3), (<f64>hi * 67108864.0 + <f64>lo) / 9007199254740992.0);
+  }
+  store<u32>(s, s0); store<u32>(s, s1, 4); store<u32>(s, s2, 8); store<u32>(s, s3, 12);
+}
+
+/**
+ * -log1p(-u) (exp1: an Exp(1) value) of each of n uniforms u in [0, 1) at `at` (f64, in place; n
+ * even), bit for bit what log1p gives, two at a time (f64x2: each lane's arithmetic is IEEE
+ * double arithmetic, the same operations in the same order as log1p's, so the same bits).
+ * why: log1p is a chain of ~40 dependent operations with a branch on a coin toss (whether
+ * 1 + x < sqrt(2)/2: k != 0, for u > 0.29 about); here both of its paths are computed in each
+ * lane and the lane's own is picked by mask, so the pair has no branch to mispredict and two
+ * values share each instruction. Why one final formula serves both paths: on the k == 0 path
+ * (f = x, c = 0, hu = 1) dk·LN2_HI and dk·LN2_LO + c are +0, s·(hfsq + R) + 0 is s·(hfsq + R)
+ * (nonzero: f is), and 0 − (A − f) is f − A exactly (rounding to nearest is symmetric): log1p's
+ * k == 0 formula. On x in (-1, 0) the k != 0 path keeps k <= -1 (there 1 + x < 0.70710636,
+ * below 0.70710659, where normalizing adds 1 to k), so the path alone says whether c counts.
+ * A pair with a lane on one of log1p's rare paths — |u| < 2^-29, or hu == 0 (|f| < 2^-20): about
+ * 1 in 2^19 — is redone by log1p itself (on 2·10^7 hu == 0 inputs the general formula gave
+ * log1p's bits too, but nothing proves it for all). test/kernel/exp-ring.test.ts compares it
+ * with log1p.
+ */
+export function expOfUniforms(at: usize, n: i32): void {
+  const one = f64x2.splat(1.0);
+  for (let i = 0; i < n; i += 2) {
+    const p = at + (<usize>i << 3);
+    const U = v128.load(p);
+    const X = f64x2.neg(U);
+    const AX = v128.and(i64x2.shr_u(X, 32), i64x2.splat(0x7FFFFFFF)); // |x|'s high word
+    // the k != 0 path: u = 1 + x, c = (x - (u - 1)) / u, then u normalized into [sqrt(2)/2, sqrt(2))
+    const V = f64x2.add(one, X);
+    let hu = i64x2.shr_u(V, 32);
+    let k = i64x2.sub(i64x2.shr_u(hu, 20), i64x2.splat(1023));
+    const cv = f64x2.div(f64x2.sub(X, f64x2.sub(V, one)), V);
+    hu = v128.and(hu, i64x2.splat(0x000FFFFF));
+    const up = i64x2.gt_s(hu, i64x2.splat(0x6A09D)); // hu >= 0x6A09E: normalize u/2, k + 1
+    k = i64x2.sub(k, up);
+    const vn = v128.or(v128.and(V, i64x2.splat(0xFFFFFFFF)), i64x2.shl(v128.or(hu, v128.bitselect(i64x2.splat(0x3FE00000), i64x2.splat(0x3FF00000), up)), 32));
+    hu = v128.bitselect(i64x2.shr_s(i64x2.sub(i64x2.splat(0x00100000), hu), 2), hu, up);
+    // the k == 0 path where sqrt(2)/2 <= 1 + x: f = x, c = 0, k = 0, hu = 1
+    const small = i64x2.le_s(AX, i64x2.splat(0x3FD2BEC4));
+    const f = v128.bitselect(X, f64x2.sub(vn, one), small);
+    const c = v128.andnot(cv, small);
+    k = v128.andnot(k, small);
+    hu = v128.bitselect(i64x2.splat(1), hu, small);
+    const rare = v128.or(i64x2.lt_s(AX, i64x2.splat(0x3E200000)), i64x2.eq(hu, i64x2.splat(0)));
+    const dk = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 0, 2, 0, 2)); // k fits an i32: its low words
+    const hfsq = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
+    const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+    const z = f64x2.mul(s, s);
+    let R = f64x2.add(f64x2.splat(LP6), f64x2.mul(z, f64x2.splat(LP7)));
+    R = f64x2.add(f64x2.splat(LP5), f64x2.mul(z, R));
+    R = f64x2.add(f64x2.splat(LP4), f64x2.mul(z, R));
+    R = f64x2.add(f64x2.splat(LP3), f64x2.mul(z, R));
+    R = f64x2.add(f64x2.splat(LP2), f64x2.mul(z, R));
+    R = f64x2.mul(z, f64x2.add(f64x2.splat(LP1), f64x2.mul(z, R)));
+    // dk·LN2_HI - ((hfsq - (s·(hfsq + R) + (dk·LN2_LO + c))) - f), negated
+    const inner = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, R)), f64x2.add(f64x2.mul(dk, f64x2.splat(LN2_LO)), c));
+    v128.store(p, f64x2.neg(f64x2.sub(f64x2.mul(dk, f64x2.splat(LN2_HI)), f64x2.sub(f64x2.sub(hfsq, inner), f))));
+    if (v128.any_true(rare)) {
+      store<f64>(p, -log1p(-f64x2.extract_lane(U, 0)));
+      store<f64>(p, -log1p(-f64x2.extract_lane(U, 1)), 8);
+    }
+  }
+}
