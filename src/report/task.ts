@@ -39,6 +39,12 @@ export interface TaskOutcome {
   events: number;
 }
 
+/**
+ * Where a file's rows go. A row of cells may be records already encoded (./csv.ts encoded:
+ * ports.csv's, a buffer at a time), which CsvBuffer.record writes as they are: a sink writes its
+ * rows with CsvBuffer.record or csvLine (the command line's files, the browser page's), and does
+ * not keep a row past add.
+ */
 export interface RowSink {
   add(row: Row | readonly Cell[]): void;
 }
