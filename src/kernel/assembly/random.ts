@@ -135,45 +135,60 @@ export function uniformsInto(s: usize, at: usize, n: i32): void {
  * with log1p.
  */
 export function expOfUniforms(at: usize, n: i32): void {
-  const one = f64x2.splat(1.0);
+  // The constants, loaded from a table once. why not splats: V8 rebuilds a constant vector at each
+  // use, three or four instructions each, as many as the arithmetic itself.
+  const t = EXP_TABLE;
+  const one = v128.load(t), half = v128.load(t, 16), two = v128.load(t, 32), bias = v128.load(t, 48), mant20 = v128.load(t, 64);
+  const edge = v128.load(t, 80), mant = v128.load(t, 96), hu2 = v128.load(t, 112), smallEdge = v128.load(t, 128), tiny = v128.load(t, 144);
+  const lp1 = v128.load(t, 160), lp2 = v128.load(t, 176), lp3 = v128.load(t, 192), lp4 = v128.load(t, 208), lp5 = v128.load(t, 224);
+  const lp6 = v128.load(t, 240), lp7 = v128.load(t, 256), ln2Lo = v128.load(t, 272), ln2Hi = v128.load(t, 288);
   for (let i = 0; i < n; i += 2) {
     const p = at + (<usize>i << 3);
     const U = v128.load(p);
     const X = f64x2.neg(U);
-    const AX = v128.and(i64x2.shr_u(X, 32), i64x2.splat(0x7FFFFFFF)); // |x|'s high word
+    const AX = i64x2.shr_u(U, 32); // |x|'s high word (u >= 0)
     // the k != 0 path: u = 1 + x, c = (x - (u - 1)) / u, then u normalized into [sqrt(2)/2, sqrt(2))
     const V = f64x2.add(one, X);
-    let hu = i64x2.shr_u(V, 32);
-    let k = i64x2.sub(i64x2.shr_u(hu, 20), i64x2.splat(1023));
+    let k = i64x2.sub(i64x2.shr_u(V, 52), bias);
     const cv = f64x2.div(f64x2.sub(X, f64x2.sub(V, one)), V);
-    hu = v128.and(hu, i64x2.splat(0x000FFFFF));
-    const up = i64x2.gt_s(hu, i64x2.splat(0x6A09D)); // hu >= 0x6A09E: normalize u/2, k + 1
+    let hu = v128.and(i64x2.shr_u(V, 32), mant20);
+    const up = i64x2.gt_s(hu, edge); // hu >= 0x6A09E: u/2 normalized instead, k + 1
     k = i64x2.sub(k, up);
-    const vn = v128.or(v128.and(V, i64x2.splat(0xFFFFFFFF)), i64x2.shl(v128.or(hu, v128.bitselect(i64x2.splat(0x3FE00000), i64x2.splat(0x3FF00000), up)), 32));
-    hu = v128.bitselect(i64x2.shr_s(i64x2.sub(i64x2.splat(0x00100000), hu), 2), hu, up);
-    // the k == 0 path where sqrt(2)/2 <= 1 + x: f = x, c = 0, k = 0, hu = 1
-    const small = i64x2.le_s(AX, i64x2.splat(0x3FD2BEC4));
+    // u's mantissa with the exponent of 1 (or of 1/2: 1.0's bits less 2^52)
+    const vn = v128.or(v128.and(V, mant), i64x2.add(one, i64x2.shl(up, 52)));
+    hu = v128.bitselect(i64x2.shr_u(i64x2.sub(hu2, hu), 2), hu, up); // (2^20 - hu) >> 2: positive, so shr_u (x64 has no 64-bit arithmetic shift)
+    // the k == 0 path where sqrt(2)/2 <= 1 + x: f = x, c = 0, k = 0 (and hu = 1)
+    const small = i64x2.lt_s(AX, smallEdge);
     const f = v128.bitselect(X, f64x2.sub(vn, one), small);
     const c = v128.andnot(cv, small);
     k = v128.andnot(k, small);
-    hu = v128.bitselect(i64x2.splat(1), hu, small);
-    const rare = v128.or(i64x2.lt_s(AX, i64x2.splat(0x3E200000)), i64x2.eq(hu, i64x2.splat(0)));
+    const rare = v128.or(i64x2.lt_s(AX, tiny), v128.andnot(i64x2.eq(hu, v128.xor(hu, hu)), small));
     const dk = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 0, 2, 0, 2)); // k fits an i32: its low words
-    const hfsq = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
-    const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+    const hfsq = f64x2.mul(f64x2.mul(half, f), f);
+    const s = f64x2.div(f, f64x2.add(two, f));
     const z = f64x2.mul(s, s);
-    let R = f64x2.add(f64x2.splat(LP6), f64x2.mul(z, f64x2.splat(LP7)));
-    R = f64x2.add(f64x2.splat(LP5), f64x2.mul(z, R));
-    R = f64x2.add(f64x2.splat(LP4), f64x2.mul(z, R));
-    R = f64x2.add(f64x2.splat(LP3), f64x2.mul(z, R));
-    R = f64x2.add(f64x2.splat(LP2), f64x2.mul(z, R));
-    R = f64x2.mul(z, f64x2.add(f64x2.splat(LP1), f64x2.mul(z, R)));
+    let R = f64x2.add(lp6, f64x2.mul(z, lp7));
+    R = f64x2.add(lp5, f64x2.mul(z, R));
+    R = f64x2.add(lp4, f64x2.mul(z, R));
+    R = f64x2.add(lp3, f64x2.mul(z, R));
+    R = f64x2.add(lp2, f64x2.mul(z, R));
+    R = f64x2.mul(z, f64x2.add(lp1, f64x2.mul(z, R)));
     // dk·LN2_HI - ((hfsq - (s·(hfsq + R) + (dk·LN2_LO + c))) - f), negated
-    const inner = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, R)), f64x2.add(f64x2.mul(dk, f64x2.splat(LN2_LO)), c));
-    v128.store(p, f64x2.neg(f64x2.sub(f64x2.mul(dk, f64x2.splat(LN2_HI)), f64x2.sub(f64x2.sub(hfsq, inner), f))));
+    const inner = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, R)), f64x2.add(f64x2.mul(dk, ln2Lo), c));
+    v128.store(p, f64x2.neg(f64x2.sub(f64x2.mul(dk, ln2Hi), f64x2.sub(f64x2.sub(hfsq, inner), f))));
     if (v128.any_true(rare)) {
       store<f64>(p, -log1p(-f64x2.extract_lane(U, 0)));
       store<f64>(p, -log1p(-f64x2.extract_lane(U, 1)), 8);
     }
   }
 }
+
+/** expOfUniforms' constants, each in both lanes: their order is the loads'. */
+const EXP_TABLE = memory.data<u64>([
+  0x3FF0000000000000, 0x3FF0000000000000, 0x3FE0000000000000, 0x3FE0000000000000, // 1.0, 0.5
+  0x4000000000000000, 0x4000000000000000, 1023, 1023, 0xFFFFF, 0xFFFFF, 0x6A09D, 0x6A09D, // 2.0, exponent bias, hu's mask, hu's edge less 1
+  0x000FFFFFFFFFFFFF, 0x000FFFFFFFFFFFFF, 0x00100000, 0x00100000, 0x3FD2BEC5, 0x3FD2BEC5, 0x3E200000, 0x3E200000, // mantissa, 2^20, k == 0 below, 2^-29
+  reinterpret<u64>(LP1), reinterpret<u64>(LP1), reinterpret<u64>(LP2), reinterpret<u64>(LP2), reinterpret<u64>(LP3), reinterpret<u64>(LP3),
+  reinterpret<u64>(LP4), reinterpret<u64>(LP4), reinterpret<u64>(LP5), reinterpret<u64>(LP5), reinterpret<u64>(LP6), reinterpret<u64>(LP6),
+  reinterpret<u64>(LP7), reinterpret<u64>(LP7), reinterpret<u64>(LN2_LO), reinterpret<u64>(LN2_LO), reinterpret<u64>(LN2_HI), reinterpret<u64>(LN2_HI),
+], 16);
