@@ -1,6 +1,8 @@
 import { instantiate, kernelModule } from '../../src/kernel/run-kernel';
 import { RandomStream } from '../../src/random/stream';
+import { Distribution } from '../../src/random/distributions';
 import { inputs } from '../helpers/equivalence';
+import { sample } from '../oracle/random/sample';
 
 /**
  * The kernel draws the Exp(1) values of its arrivals and exponential-duration streams ahead, in
@@ -13,7 +15,7 @@ const maybe = kernel !== undefined ? test : test.skip;
 
 interface RingExports {
   expOfUniforms(at: number, n: number): void;
-  ringDraws(ring: number, stream: number, out: number, n: number): void;
+  ringDraws(ring: number, stream: number, out: number, n: number, isLognormal: boolean, p1: number, p2: number): void;
 }
 
 const AT = 1 << 20;
@@ -104,9 +106,27 @@ describe('Exp(1) draws ahead in batches (src/kernel/assembly/exp-ring.ts)', () =
       const stream = 4096, ring = 8192;
       new Int32Array(memory.buffer, stream, 4).set(js.state);
       new Uint8Array(memory.buffer, ring, 4096).fill(0);
-      k.ringDraws(ring, stream, AT, n);
+      k.ringDraws(ring, stream, AT, n, false, 0, 0);
       const got = new Float64Array(memory.buffer, AT, n);
       for (let i = 0; i < n; i++) if (!Object.is(got[i], -Math.log1p(-js.uniform()))) differ++;
+    }
+    expect(differ).toBe(0);
+  });
+
+  maybe('a lognormal workload\'s durations drawn through its ring are the oracle\'s samples, in order, for many seeds and parameters', () => {
+    const n = 500;
+    const { exports, memory } = instantiate(kernel!, AT + n * 8 + 65536);
+    const k = exports as unknown as RingExports;
+    let differ = 0;
+    for (let seed = 0; seed < 100; seed++) {
+      const d = new Distribution({ dist: 'lognormal', median: [20_000, 300, 5e6][seed % 3]!, p99: [500_000, 9000, 6e6][seed % 3]! });
+      const js = new RandomStream('exp-ring', `lognormal/${seed}`);
+      const stream = 4096, ring = 8192;
+      new Int32Array(memory.buffer, stream, 4).set(js.state);
+      new Uint8Array(memory.buffer, ring, 4096).fill(0);
+      k.ringDraws(ring, stream, AT, n, true, d.p1, d.p2);
+      const got = new Float64Array(memory.buffer, AT, n);
+      for (let i = 0; i < n; i++) if (!Object.is(got[i], sample(d, js))) differ++;
     }
     expect(differ).toBe(0);
   });

@@ -5,8 +5,8 @@
 
 import { allocate } from './allocate';
 import { drawDist, drawRecord, expValue } from './distributions';
-import { DIST_EXPONENTIAL } from '../../random/distribution-codes';
-import { durationExp } from './exp-ring';
+import { DIST_EXPONENTIAL, DIST_LOGNORMAL } from '../../random/distribution-codes';
+import { durationExp, durationLognormal } from './exp-ring';
 import { SELECT_PERIOD, SELECT_RANDOM } from '../../workload/selection-codes';
 import { BY_CLIENT, BY_RESET, BY_SERVER, BY_UNANSWERED } from '../../workload/closing-sides';
 import { KIND_BIND, KIND_CONNECT, KIND_UDP } from '../../sim/pool-kind-codes';
@@ -33,7 +33,10 @@ export function drawDuration(w: i32, dk: i32, rng: usize): f64 {
 /** Workload w's next connection duration, whatever its distribution (Distribution.sample), from its durations stream. */
 export function sampleDuration(w: i32): f64 {
   const dk = iget(wlIntsAt(w), WI_DURKIND);
-  return dk == DIST_EXPONENTIAL ? expValue(durationExp(w), fget(wlAt(w), W_D1)) : drawDuration(w, dk, WLRNG + <usize>(w * 64) + 32);
+  const W = wlAt(w);
+  if (dk == DIST_EXPONENTIAL) return expValue(durationExp(w), fget(W, W_D1));
+  if (dk == DIST_LOGNORMAL) return durationLognormal(w, fget(W, W_D1), fget(W, W_D2));
+  return drawDuration(w, dk, WLRNG + <usize>(w * 64) + 32);
 }
 
 /**

@@ -2,7 +2,7 @@
 // in ./attempt.ts) and schedules its CLOSE; a close puts the port into TIME_WAIT (or FIN_WAIT_2)
 // or releases it; a release frees the port.
 
-import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_UNIFORM } from '../../random/distribution-codes';
+import { DIST_CONSTANT, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_UNIFORM } from '../../random/distribution-codes';
 import { CLOSE, FIN_WAIT_END, TIME_WAIT_END, TW_REUSABLE } from '../../sim/events';
 import { ARRIVAL_CONSTANT, ARRIVAL_POISSON, ARRIVAL_RANDOM, ARRIVAL_TRACE } from '../../workload/arrival-codes';
 import { BY_CLIENT, BY_UNANSWERED } from '../../workload/closing-sides';
@@ -13,7 +13,7 @@ import { jsRound } from './math';
 import { NAT_ON, natDropped, natTake, withKey } from './nat';
 import { isFree, P_EST, P_FREE, P_HOST, P_TW, P_TWSINCE, pget, pset, releasedAt, setFree } from './pools';
 import { heapPush, lanePush, nextSeq, setSlot } from './queue';
-import { arrivalExp, durationExp } from './exp-ring';
+import { arrivalExp, durationExp, durationLognormal } from './exp-ring';
 import { uniform } from './random';
 import { isRequestWorkload, newRequest, REQUESTS } from './requests';
 import { recordFailed } from './statistics';
@@ -77,7 +77,8 @@ export function plainArrival(w: i32): void { arrive(w, false); }
   // duration (Distribution.sample): drawn here, as the JS engine draws it (an exponential one's
   // -log1p(-u) from ./exp-ring.ts); turned into a duration below, unless the pool is full.
   const dk = iget(WI, WI_DURKIND);
-  const du = dk == DIST_CONSTANT ? 0 : dk == DIST_EXPONENTIAL ? durationExp(w) : dk == DIST_UNIFORM ? uniform(rng + 32) : drawDuration(w, dk, rng + 32);
+  const du = dk == DIST_CONSTANT ? 0 : dk == DIST_EXPONENTIAL ? durationExp(w) : dk == DIST_UNIFORM ? uniform(rng + 32)
+    : dk == DIST_LOGNORMAL ? durationLognormal(w, fget(W, W_D1), fget(W, W_D2)) : drawDuration(w, dk, rng + 32);
   const closedBy = drawCloser(W, WI, rng);
   const latency = full ? drawLatency(w) : 0;
   const host = iget(WI, WI_HOST);
