@@ -7,7 +7,7 @@
 import { type KernelExports, instantiate, kernelModule } from './kernel-module';
 
 interface PortsCsvExports extends KernelExports {
-  portsCsv(prefix: number, prefixLen: number, rec: number, from: number, to: number, out: number, limit: number): number;
+  portsCsv(prefix: number, prefixLen: number, rec: number, lo: number, from: number, to: number, out: number, limit: number): number;
   portsCsvNext(): number;
 }
 
@@ -25,7 +25,7 @@ let writer: { module: WebAssembly.Module; k: PortsCsvExports; memory: WebAssembl
  */
 function instanceOf(module: WebAssembly.Module, bytes: number): NonNullable<typeof writer> {
   if (writer === undefined || writer.module !== module || writer.memory.buffer.byteLength < writer.base + bytes) {
-    const { exports, memory } = instantiate(module, PORTS * FIGURES * 8 + 2 * CHUNK + bytes);
+    const { exports, memory } = instantiate(module, Math.max(bytes, PORTS * FIGURES * 8 + 2 * CHUNK)); // room for every port: made once
     const k = exports as PortsCsvExports;
     writer = { module, k, memory, base: (k.heapBase() + 7) & ~7 };
   }
@@ -35,18 +35,21 @@ function instanceOf(module: WebAssembly.Module, bytes: number): NonNullable<type
 /**
  * The records of the ports used (allocations != 0), in port order: `prefix` (the first cells,
  * encoded, with their trailing comma) then port, allocations, reuses, minimum and mean reuse
- * interval in seconds (empty without reuses), from `ports` (RunStats.ports: 4 figures a port).
+ * interval in seconds (empty without reuses), from `ports` (RunStats.ports: 4 figures a port),
+ * of which only ports [lo, hi] can be used (the hosts' port ranges: the kernel touches no other
+ * port's figures; why not all 65,536: the copy into a fresh memory costs ~1 ms for 2 MiB).
  * `emit` gets them about CHUNK bytes at a time, as a view it must copy before returning.
  */
-export function writePortsCsv(ports: Float64Array, prefix: Uint8Array, emit: (records: Uint8Array) => void): void {
+export function writePortsCsv(ports: Float64Array, [lo, hi]: readonly [number, number], prefix: Uint8Array, emit: (records: Uint8Array) => void): void {
   const module = kernelModule();
   if (module === undefined) throw new Error('the WebAssembly kernel is not built (dist/kernel.wasm): run npm run build');
-  const { k, memory, base } = instanceOf(module, PORTS * FIGURES * 8 + 2 * prefix.length + CHUNK + RECORD_BYTES);
-  const rec = base, pre = rec + PORTS * FIGURES * 8, out = pre + prefix.length; // out: CHUNK bytes and a record
-  new Float64Array(memory.buffer, rec, PORTS * FIGURES).set(ports.subarray(0, PORTS * FIGURES));
+  const span = (hi + 1 - lo) * FIGURES;
+  const { k, memory, base } = instanceOf(module, span * 8 + 2 * prefix.length + CHUNK + RECORD_BYTES);
+  const rec = base, pre = rec + span * 8, out = pre + prefix.length; // out: CHUNK bytes and a record
+  new Float64Array(memory.buffer, rec, span).set(ports.subarray(lo * FIGURES, (hi + 1) * FIGURES));
   new Uint8Array(memory.buffer, pre, prefix.length).set(prefix);
-  for (let p = 0; p < PORTS;) {
-    const bytes = k.portsCsv(pre, prefix.length, rec, p, PORTS, out, CHUNK);
+  for (let p = lo; p <= hi;) {
+    const bytes = k.portsCsv(pre, prefix.length, rec, lo, p, hi + 1, out, CHUNK);
     if (bytes < 0) throw new Error(`ports.csv: port ${k.portsCsvNext()} has a figure outside what the kernel writes (whole numbers to 2^53, reuse intervals in whole ticks below 1e15)`);
     p = k.portsCsvNext();
     if (bytes > 0) emit(new Uint8Array(memory.buffer, out, bytes));

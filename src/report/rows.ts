@@ -147,7 +147,9 @@ export function writePortRows(plan: Plan, r: RunResult, sink: { add(row: readonl
   const prefix = recordPrefix([plan.variants[r.variant]!.label, r.replication]);
   const chunk = new CsvBuffer(0);
   const row = encoded(chunk);
-  writePortsCsv(r.stats.ports, prefix, (records) => {
+  const { profiles } = plan.variants[r.variant]!;
+  const span = [Math.min(...profiles.map((p) => p.portRange[0])), Math.max(...profiles.map((p) => p.portRange[1]))] as const;
+  writePortsCsv(r.stats.ports, span, prefix, (records) => {
     chunk.bytes = records;
     chunk.length = records.length;
     sink.add(row);

@@ -16,9 +16,9 @@ import { inputs } from '../helpers/equivalence';
 const decoder = new TextDecoder();
 
 /** The kernel's records for `ports`, concatenated. */
-function kernelText(ports: Float64Array, label: string, replication: number): string {
+function kernelText(ports: Float64Array, label: string, replication: number, span: readonly [number, number] = [0, 65535]): string {
   const parts: string[] = [];
-  writePortsCsv(ports, recordPrefix([label, replication]), (records) => parts.push(decoder.decode(records)));
+  writePortsCsv(ports, span, recordPrefix([label, replication]), (records) => parts.push(decoder.decode(records)));
   return parts.join('');
 }
 
@@ -51,7 +51,10 @@ describe('real runs: every port of every variant', () => {
     for (let v = 0; v < plan.variants.length; v++) {
       const { ports } = runOne(plan, v, 0).stats;
       const expected = cellsText(ports, plan.variants[v]!.label, 0);
-      expect(kernelText(ports, plan.variants[v]!.label, 0)).toBe(expected);
+      const { profiles } = plan.variants[v]!; // the span writePortRows passes: the hosts' port ranges
+      const span = [Math.min(...profiles.map((p) => p.portRange[0])), Math.max(...profiles.map((p) => p.portRange[1]))] as const;
+      expect(span[0]).toBeGreaterThan(0);
+      expect(kernelText(ports, plan.variants[v]!.label, 0, span)).toBe(expected);
       for (let p = 0; p < 65536; p++) {
         if (ports[p * PORT_FIGURES + PORT_ALLOCATIONS] === 0) continue;
         records++;
@@ -67,7 +70,7 @@ describe('real runs: every port of every variant', () => {
   });
 });
 
-const WHOLE = [1, 9, 10, 11, 99, 100, 99999, 100000, 1e6, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32, 1e15, 2 ** 53 - 1, 2 ** 53];
+const WHOLE = [1, 9, 10, 11, 99, 100, 99999, 100000, 1e6, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 2 ** 32, 1e15, 2 ** 53 - 17, 2 ** 53 - 1, 2 ** 53];
 const TICKS = [0, 1, 9, 10, 99, 100, 99999, 100000, 120000, 999999, 1e6, 1e6 + 1, 1_000_010, 1_500_000, 12_340_000, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 7, 1e12 + 5e5, 3.2e13, 1e15 - 1];
 
 test('boundary values: whole numbers, seconds with and without trailing zeros, empty cells', () => {
@@ -96,12 +99,14 @@ test('boundary values: whole numbers, seconds with and without trailing zeros, e
 
 test('means whose quotient is exactly x.5 round up, others to the nearest (Math.round)', () => {
   const a = fresh();
-  const cases: [number, number][] = [[1, 2], [3, 2], [5, 2], [2 ** 31 + 1, 2], [2 ** 32 + 1, 2], [1e15 - 1, 2], [15, 10], [25, 10], [7, 4], [5, 4], [1, 3], [2, 3], [10, 4], [2 * 999_999 + 1, 2]];
+  const cases: [number, number][] = [[1, 2], [3, 2], [5, 2], [2 ** 31 + 1, 2], [2 ** 32 + 1, 2], [1e15 - 1, 2], [15, 10], [25, 10], [7, 4], [5, 4], [1, 3], [2, 3], [10, 4], [2 * 999_999 + 1, 2],
+    [2 ** 52 - 1, 2 ** 53 - 1]]; // the last: 0.49999999999999994, which Math.round takes to 0 and floor(q + 0.5) to 1
   cases.forEach(([sum, reuses], i) => set(a, 100 + i, reuses, reuses, sum, 0));
   const text = kernelText(a, 'a', 0);
   expect(text).toBe(cellsText(a, 'a', 0));
   expect(text).toContain('a,0,100,2,2,0,0.000001\n');
   expect(text).toContain('a,0,101,2,2,0,0.000002\n');
+  expect(text).toContain(`a,0,${100 + cases.length - 1},${2 ** 53 - 1},${2 ** 53 - 1},0,0\n`);
 });
 
 test('random figures: the same records as the cells', () => {
@@ -122,7 +127,7 @@ test('many records: handed over in chunks that end on a record', () => {
   const a = fresh();
   for (let p = 0; p < 65536; p++) set(a, p, 1 + (p % 5), p % 5, p * 1001, p % 5 === 0 ? Infinity : p * 7);
   const chunks: string[] = [];
-  writePortsCsv(a, recordPrefix(['x', 1]), (r) => chunks.push(decoder.decode(r)));
+  writePortsCsv(a, [0, 65535], recordPrefix(['x', 1]), (r) => chunks.push(decoder.decode(r)));
   expect(chunks.length).toBeGreaterThan(10);
   for (const c of chunks) expect(c.endsWith('\n') && c.startsWith('x,1,')).toBe(true);
   expect(chunks.join('')).toBe(cellsText(a, 'x', 1));

@@ -24,26 +24,26 @@ let NEXT: i32 = 0;
 export function portsCsvNext(): i32 { return NEXT; }
 
 /**
- * The records of the used ports (allocations != 0) of [from, to), each `prefix` (prefixLen bytes:
+ * The records of the used ports (allocations != 0) of [from, to) (lo <= from), each `prefix` (prefixLen bytes:
  * its first cells, already encoded, with their trailing comma) then port, allocations, reuses,
  * minimum and mean reuse interval in seconds (empty without reuses), into `out` until it holds
  * `limit` bytes (a record started before the limit is finished: the caller leaves room for one).
- * `rec`: the per-port figures from port 0 on, 4 f64 a port (RunStats.ports, PORT_*: allocations,
+ * `rec`: the per-port figures from port `lo` on, 4 f64 a port (RunStats.ports, PORT_*: allocations,
  * reuses, sum and minimum of the reuse intervals in ticks). Returns the bytes written, or -1 when
  * a figure is outside the range above; portsCsvNext() gives the port it stopped before.
  */
-export function portsCsv(prefix: usize, prefixLen: i32, rec: usize, from: i32, to: i32, out: usize, limit: i32): i32 {
+export function portsCsv(prefix: usize, prefixLen: i32, rec: usize, lo: i32, from: i32, to: i32, out: usize, limit: i32): i32 {
   const end = out + <usize>limit;
   let n = out;
   let p = from;
   for (; p < to && n < end; p++) {
-    const r = rec + (<usize>p << 5);
+    const r = rec + (<usize>(p - lo) << 5);
     const allocations = load<f64>(r);
     if (allocations == 0) continue;
     const reuses = load<f64>(r, 8), sum = load<f64>(r, 16), min = load<f64>(r, 24);
     if (!whole(allocations) || !whole(reuses)) return fail(p);
-    memory.copy(n, prefix, <usize>prefixLen);
-    n += <usize>prefixLen;
+    for (let i: usize = 0; i < <usize>prefixLen; i++) store<u8>(n++, load<u8>(prefix + i)); // a few bytes: a loop beats memory.copy's call
+
     n = putWhole(n, <u64>p);
     store<u8>(n++, COMMA);
     n = putWhole(n, <u64>allocations);
@@ -80,20 +80,15 @@ function fail(p: i32): i32 {
 @inline function whole(x: f64): bool { return x >= 0 && x <= WHOLE_MAX && Math.floor(x) == x; }
 @inline function ticks(t: f64): bool { return t < TICKS_MAX && Math.floor(t) == t; }
 
-/** The digits of v at n; returns where they end. */
+/**
+ * The digits of v at n; returns where they end. why no division by 10 for most values: the first
+ * records run in V8's baseline WebAssembly code (Liftoff), which divides for real (~25-90 cycles
+ * an i32/i64 division); below 2^32 the count is by multiplication and a digit's quotient is
+ * (w * 0xCCCCCCCD) >> 35, exact for every u32.
+ */
 function putWhole(n: usize, v: u64): usize {
+  if (v <= <u64>u32.MAX_VALUE) return put32(n, <u32>v);
   let end = n + 1;
-  if (v <= <u64>u32.MAX_VALUE) {
-    let w = <u32>v;
-    for (let y = w; y >= 10; y /= 10) end++;
-    let i = end;
-    do {
-      const q = w / 10;
-      store<u8>(--i, ZERO + w - q * 10);
-      w = q;
-    } while (w != 0);
-    return end;
-  }
   for (let y = v; y >= 10; y /= 10) end++;
   let i = end;
   do {
@@ -104,24 +99,40 @@ function putWhole(n: usize, v: u64): usize {
   return end;
 }
 
+/** w / 10 for every u32, without a division. */
+@inline function div10(w: u32): u32 { return <u32>((<u64>w * 0xCCCCCCCD) >> 35); }
+
+@inline function put32(n: usize, w: u32): usize {
+  let end = n + 1;
+  for (let p: u64 = 10; <u64>w >= p; p *= 10) end++;
+  let i = end;
+  do {
+    const q = div10(w);
+    store<u8>(--i, ZERO + w - q * 10);
+    w = q;
+  } while (w != 0);
+  return end;
+}
+
 /**
  * t / 1e6 as its shortest decimal, for a whole 0 <= t < 1e15: the whole seconds, then the six
  * digits of the fraction without their trailing zeros (none and no point for whole seconds), as
  * csv.ts putNumber writes the double t / 1e6 (its comment says why that is the shortest).
  */
 function putSeconds(n: usize, t: u64): usize {
-  n = putWhole(n, t / TICKS_PER_SECOND);
-  let frac = <u32>(t % TICKS_PER_SECOND);
+  const whole = t / TICKS_PER_SECOND; // below 1e9 (t < 1e15): one i64 division a cell
+  n = put32(n, <u32>whole);
+  let frac = <u32>(t - whole * TICKS_PER_SECOND);
   if (frac == 0) return n;
   let digits: usize = 6;
-  while (frac % 10 == 0) {
-    frac /= 10;
+  for (let q = div10(frac); q * 10 == frac; q = div10(frac)) {
+    frac = q;
     digits--;
   }
   store<u8>(n, POINT);
   const end = n + 1 + digits;
   for (let i = end; i > n + 1; i--) {
-    const q = frac / 10;
+    const q = div10(frac);
     store<u8>(i - 1, ZERO + frac - q * 10);
     frac = q;
   }
