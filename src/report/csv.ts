@@ -96,26 +96,6 @@ export class CsvBuffer {
     this.length = n;
   }
 
-  /**
-   * One record of many number cells: `prefix` (its first cells with their trailing comma, from
-   * recordPrefix), then values[0, count) as number cells, NaN as an empty cell (what
-   * record writes for an absent cell). why: ports.csv's 28,232 records a Linux run are written
-   * here straight from the statistics' arrays (./rows.ts writePortRecords): no row of cells per
-   * record, no type test per cell.
-   */
-  numbers(prefix: Uint8Array, values: Float64Array, count: number): void {
-    const b = this.room(prefix.length + count * NUMBER_BYTES + 1);
-    let n = this.length;
-    // why a loop and not putBytes: a longer prefix (tcp-fanout's labels) went to Uint8Array.set, a builtin call costing more than these few bytes
-    for (let i = 0; i < prefix.length; i++) b[n++] = prefix[i]!;
-    for (let i = 0; i < count; i++) {
-      if (i > 0) b[n++] = COMMA;
-      n = putNumber(b, n, values[i]!);
-    }
-    b[n++] = NEWLINE;
-    this.length = n;
-  }
-
   /** A number cell (putNumber). */
   number(x: number): void {
     this.length = putNumber(this.room(NUMBER_BYTES), this.length, x);
@@ -156,6 +136,8 @@ export class CsvBuffer {
  * the ulp below 1e9 is under 1.2e-7. Whole numbers below 2^53 are written digit by digit (exact:
  * there, x / 10 never rounds up to the next whole number). Below 1e-6 and from 1e21 up `${x}`
  * writes an exponent: those go the slow way.
+ * A second copy: ports.csv's whole numbers and tick-seconds are written by the kernel in this
+ * format (../kernel/assembly/ports-csv.ts); test/kernel/ports-csv.test.ts fails on any difference.
  */
 function putNumber(b: Uint8Array, n: number, x: number): number {
   // NaN and the infinities first (x - x is NaN for them, 0 for every other number): where the
@@ -194,7 +176,7 @@ function putWhole(b: Uint8Array, n: number, x: number): number {
   for (let y = x; y >= 10; y = Math.floor(y / 10)) end++;
   for (let i = end, v = x; ;) {
     const q = Math.floor(v / 10);
-    b[--i] = ZERO + v - q * 10;
+    b[--i] = ZERO + (v - q * 10); // not ZERO + v - ...: within 48 of 2^53 that sum rounds (test/report/csv-line.test.ts)
     if (q === 0) return end;
     v = q;
   }
@@ -238,7 +220,7 @@ function putBytes(b: Uint8Array, n: number, src: Uint8Array): number {
 /** A scratch buffer for csvLine and formatNumber. */
 const scratch = new CsvBuffer(1024);
 
-/** A record's first cells, each followed by its comma, as bytes (for CsvBuffer.numbers). */
+/** A record's first cells, each followed by its comma, as bytes (ports.csv's records start with them: ./rows.ts writePortRows). */
 export function recordPrefix(cells: readonly Cell[]): Uint8Array {
   scratch.clear();
   scratch.record([...cells, undefined]);

@@ -2,8 +2,9 @@ import { secondsFromTicks } from '../engine/time';
 import type { Plan } from '../sim/plan';
 import { POOL_ERRNO } from '../sim/pool-layout';
 import type { RunResult } from '../stats/run-one';
-import { PORT_ALLOCATIONS, PORT_FIGURES, PORT_REUSE_MIN, PORT_REUSE_SUM, PORT_REUSES, THRESHOLDS, type SampleRow } from '../stats/run-stats';
+import { THRESHOLDS, type SampleRow } from '../stats/run-stats';
 import { RECOVERY_LEVEL, type Transients } from '../stats/transients';
+import { writePortsCsv } from '../kernel/ports-csv';
 import { TOTAL } from './breakdown';
 import { GATEWAY_POOLS_COLUMNS, GATEWAY_SUMMARY_COLUMNS, gatewaySummaryCells, withGatewayColumns } from './gateway-rows';
 
@@ -134,61 +135,25 @@ export const PORTS_COLUMNS = [
   'profile', 'replication', 'port', 'allocations', 'reuses', 'reuse_interval_min_s', 'reuse_interval_mean_s',
 ] as const;
 
-/** Records of ports.csv, written CHUNK bytes at a time (a module's one buffer: tasks run one after the other on a thread). */
-const CHUNK = 1 << 16;
-const portBuffer = new CsvBuffer(CHUNK + 1024);
-const portCells = new Float64Array(5);
-
 /**
- * ports.csv's rows, in PORTS_COLUMNS order, one per port used, into `sink`: encoded straight from
- * the statistics' arrays (./csv.ts CsvBuffer.numbers), handed over a buffer at a time (./csv.ts
- * encoded). why not a row of cells per port: a Linux run has 28,232 of them, and the rows, a
- * generator and the per-cell type tests cost ~35 ms of a 0.3 s run (burst), mostly before V8 has
- * optimized the code.
+ * ports.csv's rows, in PORTS_COLUMNS order, one per port used, into `sink`: written by the kernel
+ * from the statistics' per-port array (../kernel/ports-csv.ts) and handed over a buffer at a time
+ * (./csv.ts encoded). why the kernel: a Linux run has 28,232 of them, and in a fresh process the
+ * JavaScript that wrote them ran before V8 optimized it, 20-45 ms a task (~10 % of burst's whole
+ * run). The label and replication are encoded here (./csv.ts recordPrefix, its quoting); the
+ * number cells in the kernel, as ./csv.ts writes them (test/kernel/ports-csv.test.ts ties the two).
  */
 export function writePortRows(plan: Plan, r: RunResult, sink: { add(row: readonly Cell[]): void }): void {
   const prefix = recordPrefix([plan.variants[r.variant]!.label, r.replication]);
-  const chunk = encoded(portBuffer);
-  portBuffer.clear();
-  for (let p = 0; p < 65536;) {
-    p = encodePorts(portBuffer, prefix, r.stats, p);
-    if (portBuffer.length > 0) sink.add(chunk);
-    portBuffer.clear();
-  }
-}
-
-/**
- * The records of the ports used from `from` on, until the buffer holds CHUNK bytes; returns the
- * port it stopped before. why every array read and every quotient computed for every port, and
- * the choices made after: an empty cell is NaN (CsvBuffer.numbers), and code V8 optimizes on a
- * loop's first ports deoptimizes on the first operation those ports never ran (cost: the loop
- * back in the interpreter until it is optimized again).
- */
-function encodePorts(buf: CsvBuffer, prefix: Uint8Array, s: RunResult['stats'], from: number): number {
-  const cells = portCells, figures = s.ports;
-  let p = from;
-  for (; (p = nextUsed(figures, p)) < 65536 && buf.length < CHUNK; p++) {
-    const at = p * PORT_FIGURES;
-    const n = figures[at + PORT_ALLOCATIONS]!, reuses = figures[at + PORT_REUSES]!;
-    const min = sec(figures[at + PORT_REUSE_MIN]) ?? NaN, mean = secondsFromTicks(Math.round(figures[at + PORT_REUSE_SUM]! / reuses));
-    cells[0] = p;
-    cells[1] = n;
-    cells[2] = reuses;
-    cells[3] = reuses > 0 ? min : NaN;
-    cells[4] = reuses > 0 ? mean : NaN;
-    buf.numbers(prefix, cells, 5);
-  }
-  return p;
-}
-
-/**
- * The first port from `p` on with allocations (65536: none). why a function of its own: the ports
- * below a range's first are all unused, and a loop that skipped them inside encodePorts had V8
- * optimize encodePorts before it wrote a record (then deoptimize it on the first).
- */
-function nextUsed(figures: Float64Array, p: number): number {
-  while (p < 65536 && figures[p * PORT_FIGURES + PORT_ALLOCATIONS] === 0) p++;
-  return p;
+  const chunk = new CsvBuffer(0);
+  const row = encoded(chunk);
+  const { profiles } = plan.variants[r.variant]!;
+  const span = [Math.min(...profiles.map((p) => p.portRange[0])), Math.max(...profiles.map((p) => p.portRange[1]))] as const;
+  writePortsCsv(r.stats.ports, span, prefix, (records) => {
+    chunk.bytes = records;
+    chunk.length = records.length;
+    sink.add(row);
+  });
 }
 
 export const POOLS_COLUMNS = [

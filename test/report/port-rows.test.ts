@@ -23,7 +23,8 @@ function set(s: RunStats, p: number, allocations: number, reuses: number, sum: n
   s.ports[at + PORT_REUSE_SUM] = sum;
   if (min !== undefined) s.ports[at + PORT_REUSE_MIN] = min;
 }
-const plan = { variants: [{ label: 'a' }, { label: 'linux, "6.x"' }] } as unknown as Plan;
+const whole = [{ portRange: [0, 65535] }];
+const plan = { variants: [{ label: 'a', profiles: whole }, { label: 'linux, "6.x"', profiles: whole }] } as unknown as Plan;
 
 function written(r: RunResult): { text: string; adds: number } {
   let text = '', adds = 0;

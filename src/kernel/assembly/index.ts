@@ -50,6 +50,7 @@ export { v8cos, v8exp, v8log, v8pow } from './math';
 export { log1p } from './random';
 export { ringDraws } from './exp-ring';
 export { expOfUniforms } from './random';
+export { portsCsv, portsCsvNext } from './ports-csv';
 
 /**
  * Processes up to `max` events before the run's end; returns 0 once none is left before it.
