@@ -7,10 +7,11 @@ import type { Cell } from './row';
  * are the same bytes. Records are written as UTF-8 bytes into a CsvBuffer; csvLine and
  * formatNumber read the same bytes back as text.
  *
- * why bytes: bench-steady writes 31,800 records (ports.csv alone 28,232); as strings, each record
- * was a chain of small strings (cells, separators, the record, the batch) that the batch kept alive
- * past young-generation collections, 60-75 ms of CPU for ports.csv; written digit by digit into one
- * buffer, a record leaves no garbage but its row of cells.
+ * why bytes: as strings, each record was a chain of small strings (cells, separators, the record,
+ * the batch) that the batch kept alive past young-generation collections (60-75 ms of CPU for
+ * bench-steady's ports.csv when it was written here; the kernel writes its records now,
+ * ../kernel/ports-csv.ts); written digit by digit into one buffer, a record leaves no garbage but
+ * its row of cells.
  */
 
 const encoder = new TextEncoder();
@@ -66,7 +67,7 @@ export class CsvBuffer {
   /**
    * One record, in csv-stringify's format: ',' between cells, '\n' after the record, an empty
    * field for an absent cell. why not csv-stringify itself: a number cell never needs quoting,
-   * so routing ports.csv's 200,000 number cells through its per-cell checks only cost time; text
+   * so routing timeseries.csv's number cells through its per-cell checks only cost time; text
    * cells still get exactly its quoting. why locals and free functions: most records are written
    * before V8 has optimized this code, and there every `this.` access is an inline-cache lookup.
    */
@@ -128,8 +129,7 @@ export class CsvBuffer {
  * returning where it ends.
  *
  * why the paths: JavaScript's own shortest decimal of a fraction costs 250-350 ns, and most cells
- * are times in seconds from whole ticks (µs) or shares rounded to six decimals: bench-steady's
- * ports.csv alone holds 50,000 of them. Such an x is t / 1e6 for a whole t, and then its shortest
+ * are times in seconds from whole ticks (µs) or shares rounded to six decimals. Such an x is t / 1e6 for a whole t, and then its shortest
  * decimal is t's digits with the point six places from the right, trailing zeros dropped: that
  * decimal d has x as its nearest double (division rounds correctly), and no other decimal of as
  * few digits lies within x's half-ulp of x, since it would differ from d by at least 1e-6 while
@@ -142,7 +142,7 @@ export class CsvBuffer {
 function putNumber(b: Uint8Array, n: number, x: number): number {
   // NaN and the infinities first (x - x is NaN for them, 0 for every other number): where the
   // general path below wrote their empty cell, optimized code that had not met one yet
-  // deoptimized on it (ports.csv's first port without reuses).
+  // deoptimized on it (an empty cell after many numbers, as ports.csv's first port without reuses once did).
   if (x - x !== 0) return n;
   if (Number.isInteger(x)) {
     if (x > -Number.MAX_SAFE_INTEGER && x < Number.MAX_SAFE_INTEGER) {
