@@ -3,8 +3,8 @@
  * ./assembly/state.ts (and ./assembly/binds.ts), bump allocation of the regions, and the initial
  * contents that need computing (a fresh pool's free bits, the allocators' state).
  */
-import { ALLOCATORS, allocatorState } from '../os/allocators';
-import type { RandomStream } from '../random/stream';
+import { ALLOCATORS } from '../os/allocators';
+import type { KernelExports } from './kernel-module';
 
 // Field layouts: the constants of the same names in ./assembly/state.ts (POOL_STRIDE: ./assembly/pools.ts).
 export const CFG_SIZE = 40, POOL_STRIDE = 18, HOST_STRIDE = 9, HOSTI_STRIDE = 7, WL_STRIDE = 13, WLI_STRIDE = 8, LANE_ENTRY = 32, HEAP_ENTRY = 32;
@@ -18,12 +18,14 @@ export const CFG_TRAFFIC = 20;
 /** Per host and per workload, the fields of ./assembly/binds.ts (HK_*, WK_*). */
 export const HK_STRIDE = 8, WK_STRIDE = 12;
 /**
- * Makes the state of one of the host's allocators (its secrets drawn from the host's stream
- * `rng`, the connect() or the bind() one) at `at` of the kernel's memory (nothing for an
- * allocator without state, whose making draws nothing).
+ * Makes the state of one of the host's allocators at `at` of the kernel's memory: its secrets,
+ * drawnWords outputs of the host's stream (the connect() or the bind() one) whose state is at
+ * `stream` in that memory, which the kernel draws and advances (./assembly/random.ts drawWords;
+ * the oracle draws the same words in JavaScript: test/oracle/os/allocators). Nothing for an
+ * allocator without state, whose making draws nothing; its other words (stateWords) stay 0.
  */
-export function placeAllocatorState(allocator: keyof typeof ALLOCATORS, rng: RandomStream, buf: ArrayBuffer, at: number): void {
-  if (at > 0) new Int32Array(buf, at, ALLOCATORS[allocator].stateWords).set(allocatorState(allocator, rng));
+export function placeAllocatorState(allocator: keyof typeof ALLOCATORS, k: KernelExports, stream: number, at: number): void {
+  if (at > 0) k.drawWords(stream, at, ALLOCATORS[allocator].drawnWords);
 }
 
 /** Bytes of kernel memory an allocator keeps (0: none). */

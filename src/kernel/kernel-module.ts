@@ -51,6 +51,8 @@ export interface KernelExports {
   runChunk(max: number): number;
   finish(): void;
   heapBase(): number;
+  /** n outputs of the stream whose state is at `stream` into `at`, advancing it (./assembly/random.ts). */
+  drawWords(stream: number, at: number, n: number): void;
   log1p(x: number): number;
   /** V8's Math.log, exp, cos and pow as the kernel computes them (./assembly/math.ts), for the tests. */
   v8log(x: number): number;

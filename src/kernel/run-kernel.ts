@@ -89,7 +89,7 @@ export function runKernel(
   const buf = memory.buffer;
   fillConfig(buf, L, plan, levels.length);
   fillPools(buf, L, plan);
-  fillHosts(buf, L, plan, streams, initial);
+  fillHosts(buf, k, L, plan, streams, initial);
   fillWorkloads(buf, L, streams, initial);
   fillQueuesAndStats(buf, L, initial, levels);
   const { at } = L;
@@ -215,7 +215,7 @@ function fillPools(buf: ArrayBuffer, L: RunLayout, plan: Plan): void {
 }
 
 /** Per host: its fields, its connect() allocator's stream and state, its bind() and UDP streams, its bind bookkeeping's record. */
-function fillHosts(buf: ArrayBuffer, L: RunLayout, plan: Plan, streams: RandomStreams, initial: StatsArrays): void {
+function fillHosts(buf: ArrayBuffer, k: KernelExports, L: RunLayout, plan: Plan, streams: RandomStreams, initial: StatsArrays): void {
   const H = f64(buf, L.at.hosts, L.nHosts * HOST_STRIDE), HI = i32(buf, L.at.hostInts, L.nHosts * HOSTI_STRIDE), HR = i32(buf, L.at.hostRng, L.nHosts * 4);
   plan.hosts.forEach((h, i) => {
     const p = L.profiles[i]!;
@@ -223,14 +223,12 @@ function fillHosts(buf: ArrayBuffer, L: RunLayout, plan: Plan, streams: RandomSt
       initial.hostPeakTimeWait[i]!, initial.hostSteadyAttempts[i]!, initial.hostSteadyFailures[i]!], i * HOST_STRIDE);
     HI.set([L.lanes.tw[i]!, L.lanes.fin[i]!, ALLOCATORS[p.allocator].code, h.sourceIps.length, p.sharing === 'per-destination' ? 1 : 0,
       L.layout.hosts[i]!.connect, L.templateAt[i]!], i * HOSTI_STRIDE);
-    const rng = streams.stream(`host/${h.name}/allocator`);
-    // Its state drawn from the host's stream (../os/allocators allocatorState), as the oracle's.
-    placeAllocatorState(p.allocator, rng, buf, L.linuxAt[i]!);
-    HR.set(rng.state, i * 4);
+    // The connect() allocator's state drawn from the host's stream, which the run then continues, as the oracle's.
+    HR.set(streams.stream(`host/${h.name}/allocator`).state, i * 4);
+    placeAllocatorState(p.allocator, k, L.at.hostRng + i * 16, L.linuxAt[i]!);
     // The bind() allocators, without then with SO_REUSEADDR, as the JS engine makes them from the host's bind() stream (hostStates).
-    const rngBind = streams.stream(`host/${h.name}/bind-allocator`);
-    L.bindStateAt[i]!.forEach((at) => placeAllocatorState(p.bindAllocator, rngBind, buf, at));
-    i32(buf, L.at.hostRng2 + i * 32, 8).set([...rngBind.state, ...streams.stream(`host/${h.name}/udp-allocator`).state]);
+    i32(buf, L.at.hostRng2 + i * 32, 8).set([...streams.stream(`host/${h.name}/bind-allocator`).state, ...streams.stream(`host/${h.name}/udp-allocator`).state]);
+    L.bindStateAt[i]!.forEach((at) => placeAllocatorState(p.bindAllocator, k, L.at.hostRng2 + i * 32, at));
     const perDestination = p.sharing === 'per-destination';
     i32(buf, L.at.hostK + i * HK_STRIDE * 4, HK_STRIDE).set([L.bookAt[i]!, L.layout.hosts[i]!.connect, h.sourceIps.length * (perDestination ? L.nDest : 1),
       L.layout.hosts[i]!.bind, L.layout.hosts[i]!.udp, L.lanes.reuse[i]!]);

@@ -47,7 +47,7 @@ export { masqInit } from './masquerade';
 export { requestsInit } from './requests';
 // V8's Math functions as the kernel computes them, for the tests (test/kernel/traffic.test.ts, equivalence.test.ts).
 export { v8cos, v8exp, v8log, v8pow } from './math';
-export { log1p } from './random';
+export { drawWords, log1p } from './random';
 export { ringDraws } from './exp-ring';
 export { expOfUniforms } from './random';
 export { portsCsv, portsCsvNext } from './ports-csv';

@@ -99,6 +99,15 @@ export function log1p(x: f64): f64 {
 
 
 /**
+ * n outputs of the stream at `s` into `at` (u32), advancing it: an allocator's drawn words at the
+ * start of a run (../kernel-layout.ts placeAllocatorState; Linux's are 65,540, which JavaScript drew
+ * in 3-16 ms a task before V8 had optimized its loop).
+ */
+export function drawWords(s: usize, at: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<u32>(at + (<usize>i << 2), nextUint32(s));
+}
+
+/**
  * n uniforms into `at` (f64), the next n `uniform(s)` draws (./exp-ring.ts fills its batches here).
  * why through uniform rather than its steps with the state held in locals across the values: that
  * wrote xoshiro's step a second time, for no difference measured (in-process A/B, medians of 31:

@@ -1,4 +1,3 @@
-import type { RandomStream } from '../../random/stream';
 import type { AllocatorName } from '../profile';
 import {
   ALLOC_DOUBLE_HASH, ALLOC_HASH, ALLOC_LINUX, ALLOC_LINUX_BIND, ALLOC_LINUX_SOCKET_RANGE, ALLOC_RANDOM_INCREMENTS, ALLOC_RANDOM_PICK,
@@ -83,13 +82,3 @@ export const ALLOCATORS: Readonly<Record<AllocatorName, AllocatorType>> = {
 
 export const ALLOCATOR_NAMES = Object.keys(ALLOCATORS) as AllocatorName[];
 
-/**
- * A host's fresh state of `allocator` (its stateWords), the drawn words taken from the host's
- * allocator stream `rng` in order: what the kernel starts from, and the oracle too.
- */
-export function allocatorState(allocator: AllocatorName, rng: RandomStream): Int32Array {
-  const { stateWords, drawnWords } = ALLOCATORS[allocator];
-  const state = new Int32Array(stateWords);
-  for (let i = 0; i < drawnWords; i++) state[i] = rng.nextUint32();
-  return state;
-}

@@ -25,7 +25,7 @@ export interface AllocatorOptions {
  */
 export interface OracleAllocatorType extends AllocatorType {
   /**
-   * A fresh instance for a host: its state (src/os/allocators allocatorState) drawn from `rng`
+   * A fresh instance for a host: its state (./index.ts allocatorState) drawn from `rng`
    * as the kernel's is; algorithms that do not care about `options` ignore them.
    */
   create(rng: RandomStream, options?: AllocatorOptions): Allocator;

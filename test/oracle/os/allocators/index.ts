@@ -1,4 +1,5 @@
-import { ALLOCATORS as REGISTRY, ALLOCATOR_NAMES, allocatorState } from '../../../../src/os/allocators';
+import { ALLOCATORS as REGISTRY, ALLOCATOR_NAMES } from '../../../../src/os/allocators';
+import type { RandomStream } from '../../../../src/random/stream';
 import type { AllocatorName } from '../../../../src/os/profile';
 import type { Allocator, AllocatorOptions, OracleAllocatorType } from './allocator';
 import { DoubleHashAllocator } from './double-hash';
@@ -37,3 +38,15 @@ export const ALLOCATORS = Object.fromEntries(ALLOCATOR_NAMES.map((name): [Alloca
 }])) as Readonly<Record<AllocatorName, OracleAllocatorType>>;
 
 export { ALLOCATOR_NAMES };
+
+/**
+ * A host's fresh state of `allocator` (its stateWords), the drawn words (drawnWords) taken from
+ * the host's allocator stream `rng` in order: the oracle's; the kernel draws the same words
+ * (src/kernel/assembly/random.ts drawWords, from src/kernel/kernel-layout.ts placeAllocatorState).
+ */
+export function allocatorState(allocator: AllocatorName, rng: RandomStream): Int32Array {
+  const { stateWords, drawnWords } = REGISTRY[allocator];
+  const state = new Int32Array(stateWords);
+  for (let i = 0; i < drawnWords; i++) state[i] = rng.nextUint32();
+  return state;
+}
