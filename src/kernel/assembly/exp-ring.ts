@@ -11,10 +11,15 @@
 // these streams (the destinations, durations and closing-side streams are apart:
 // ./state.ts WLRNG; a duration of another distribution draws from its stream directly).
 //
-// Layout: per workload, two rings (arrivals, then durations) of RING_BYTES from the arena: the
+// The think times of a closed-loop workload whose think time is exponential come from a third
+// ring, on its think stream (./requests.ts: that stream gives nothing else).
+//
+// Layout: per workload, three rings (arrivals, durations, think times) of RING_BYTES from the arena: the
 // count of values left (i32; 0, as the arena hands memory out, is empty), then at +16 RING_N f64.
 
+import { DIST_EXPONENTIAL } from '../../random/distribution-codes';
 import { reserve } from './arena';
+import { DR_KIND, DR_P1, drawRecord, expValue } from './distributions';
 import { expOfUniforms, uniformsInto } from './random';
 import { WLRNG } from './state';
 import { lognormal } from './traffic';
@@ -24,13 +29,23 @@ const RING_BYTES: usize = 16 + RING_N * 8; // the count, then the values at +16 
 let RINGS: usize = 0;
 
 /** Lays the rings out (from `start`, once ./state.ts knows the workloads). */
-export function expRingsInit(nWl: i32): void { RINGS = reserve(<usize>nWl * 2 * RING_BYTES); }
+export function expRingsInit(nWl: i32): void { RINGS = reserve(<usize>nWl * 3 * RING_BYTES); }
 
 /** Workload w's next Exp(1) value from its arrivals stream (exp1 of WLRNG + w·64). */
-@inline export function arrivalExp(w: i32): f64 { return next(RINGS + <usize>(w * 2) * RING_BYTES, WLRNG + <usize>(w * 64)); }
+@inline export function arrivalExp(w: i32): f64 { return next(RINGS + <usize>(w * 3) * RING_BYTES, WLRNG + <usize>(w * 64)); }
 
 /** Workload w's next -log1p(-u) from its durations stream (WLRNG + w·64 + 32): an exponential duration is it times the mean. */
-@inline export function durationExp(w: i32): f64 { return next(RINGS + <usize>(w * 2 + 1) * RING_BYTES, WLRNG + <usize>(w * 64) + 32); }
+@inline export function durationExp(w: i32): f64 { return next(RINGS + <usize>(w * 3 + 1) * RING_BYTES, WLRNG + <usize>(w * 64) + 32); }
+
+/**
+ * Closed-loop workload w's next think time, of distribution record `dr`, from its think stream at
+ * `stream` (./requests.ts; it gives nothing else): an exponential one from the stream's ring, the
+ * value drawRecord would draw; any other by drawRecord.
+ */
+export function thinkDraw(w: i32, dr: usize, stream: usize): f64 {
+  if (<i32>load<f64>(dr, DR_KIND << 3) != DIST_EXPONENTIAL) return drawRecord(dr, stream);
+  return expValue(next(RINGS + <usize>(w * 3 + 2) * RING_BYTES, stream), load<f64>(dr, DR_P1 << 3));
+}
 
 /**
  * Workload w's next lognormal duration (p1, p2: its Distribution's) from its durations stream:
@@ -39,7 +54,7 @@ export function expRingsInit(nWl: i32): void { RINGS = reserve(<usize>nWl * 2 * 
  * workload's duration is used (a full pool's attempt computes it too: ./lifecycle.ts).
  */
 @inline export function durationLognormal(w: i32, p1: f64, p2: f64): f64 {
-  return nextLognormal(RINGS + <usize>(w * 2 + 1) * RING_BYTES, WLRNG + <usize>(w * 64) + 32, p1, p2);
+  return nextLognormal(RINGS + <usize>(w * 3 + 1) * RING_BYTES, WLRNG + <usize>(w * 64) + 32, p1, p2);
 }
 
 @inline function nextLognormal(ring: usize, stream: usize, p1: f64, p2: f64): f64 {

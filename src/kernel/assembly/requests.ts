@@ -15,7 +15,7 @@ import { CLIENT_NEXT, CLOSE, CONNECT_TIMEOUT, REQUEST_DONE, RETRY } from '../../
 import { BACKOFF_FIXED, JITTER_FULL, JITTER_NONE } from '../../workload/retry-codes';
 import { reserve } from './arena';
 import { closingCode, idleHold, WK_STRIDE } from './binds';
-import { drawRecord } from './distributions';
+import { thinkDraw } from './exp-ring';
 import { idleLanePush, idleLanesInit } from './idle-lanes';
 import { drawCloser, drawLatency, nextPool, pickDestination, pickPort, recordAttempt, sampleDuration, takePort } from './attempt';
 import { closeConnection, pooledIdleExpired, requestNatTake, synSentEnds } from './request-gateway';
@@ -376,7 +376,7 @@ function requestEnded(r: i32): void {
   store<i32>(q, FREE, 32);
   FREE = r + 1;
   if (client < 0) return;
-  heapPush(NOW + drawRecord(thinkRecord(w), RQRNG + <usize>(w * 32) + 16), key(), w, client, 0, CLIENT_NEXT);
+  heapPush(NOW + thinkDraw(w, thinkRecord(w), RQRNG + <usize>(w * 32) + 16), key(), w, client, 0, CLIENT_NEXT);
 }
 
 // ----------------------------------------------------------------- closed-loop clients
