@@ -33,6 +33,14 @@ export function allocatorStateBytes(allocator: keyof typeof ALLOCATORS): number 
   return ALLOCATORS[allocator].stateWords * 4;
 }
 
+/**
+ * The lowest and highest port number of the hosts' ranges: the only ports whose per-port records
+ * a run touches (./kernel-figures.ts portRecords copies them, ./ports-csv.ts writes them).
+ */
+export function portSpan(profiles: readonly { portRange: readonly [number, number] }[]): [number, number] {
+  return [Math.min(...profiles.map((p) => p.portRange[0])), Math.max(...profiles.map((p) => p.portRange[1]))];
+}
+
 /** Ports in a profile's range. */
 export function rangeSize(p: { portRange: readonly [number, number] }): number {
   return p.portRange[1] - p.portRange[0] + 1;

@@ -14,7 +14,7 @@ import { type KernelExports, type KernelSample, instantiate, runChunks } from '.
 import { loadFigures, portRecords, type StatsArrays } from './kernel-figures';
 import {
   allocatorStateBytes, CFG_ARENA, CFG_HEAPCAP, CFG_HOSTK, CFG_OOM, CFG_PORTREC, CFG_SIZE, CFG_TRAFFIC, CFG_WLK, FIRST, FIRST_CAPACITY, freeTemplate,
-  HEAP_ENTRY, HK_STRIDE, HOST_STRIDE, HOSTI_STRIDE, LANE_ENTRY, MAX_PERIOD, placeAllocatorState, POOL_STRIDE, POOLSTAT_STRIDE, PORTS, rangeSize,
+  HEAP_ENTRY, HK_STRIDE, HOST_STRIDE, HOSTI_STRIDE, LANE_ENTRY, MAX_PERIOD, placeAllocatorState, POOL_STRIDE, POOLSTAT_STRIDE, PORTS, portSpan, rangeSize,
   Regions, WK_STRIDE, WL_STRIDE, WLI_STRIDE,
 } from './kernel-layout';
 import { trafficLayout } from './traffic-layout';
@@ -104,7 +104,7 @@ export function runKernel(
   }
   run(k, memory, L);
   const gateways = L.nat?.layout.figures(memory.buffer, L.nat.at, intervals);
-  return { poolInfo: L.layout.info, ...loadFigures(memory.buffer, at, initial, levels, L.nPools, L.nHosts, L.nWl, L.requests, portSpan(L)), ...(gateways !== undefined ? { gateways } : {}) };
+  return { poolInfo: L.layout.info, ...loadFigures(memory.buffer, at, initial, levels, L.nPools, L.nHosts, L.nWl, L.requests, portSpan(L.profiles)), ...(gateways !== undefined ? { gateways } : {}) };
 }
 
 /** The plan's shape and where each region goes, in the order the kernel's memory holds them. */
@@ -294,17 +294,12 @@ function fillQueuesAndStats(buf: ArrayBuffer, L: RunLayout, initial: StatsArrays
   });
   f64(buf, at.laneDelay, lanes.delay.length).set(lanes.delay);
   f64(buf, at.stats, initial.counters.length).set(initial.counters);
-  portRecords(f64(buf, at.portRec, PORTS * 4), initial, true, portSpan(L));
+  portRecords(f64(buf, at.portRec, PORTS * 4), initial, true, portSpan(L.profiles));
   const TH = f64(buf, at.thresh, levels.length * 2);
   levels.forEach((level, i) => TH.set([level, initial.thresholdTimes[i]!], i * 2));
   f64(buf, at.histT, 4).set(initial.histogramTotals);
   const PS = f64(buf, at.poolStat, nPools * POOLSTAT_STRIDE);
   for (let p = 0; p < nPools; p++) PS.set([0, 0, 0, 0, 0, initial.poolFirstFailure[p]!, L.layout.capacity[p]!], p * POOLSTAT_STRIDE);
-}
-
-/** The lowest and highest port number of the hosts' ranges (the per-port records the kernel touches). */
-function portSpan(L: RunLayout): [number, number] {
-  return [Math.min(...L.profiles.map((p) => p.portRange[0])), Math.max(...L.profiles.map((p) => p.portRange[1]))];
 }
 
 /** Starts the run and runs it to the end; a failed memory request becomes a clear error. */

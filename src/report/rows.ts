@@ -4,6 +4,7 @@ import { POOL_ERRNO } from '../sim/pool-layout';
 import type { RunResult } from '../stats/run-one';
 import { THRESHOLDS, type SampleRow } from '../stats/run-stats';
 import { RECOVERY_LEVEL, type Transients } from '../stats/transients';
+import { portSpan } from '../kernel/kernel-layout';
 import { writePortsCsv } from '../kernel/ports-csv';
 import { TOTAL } from './breakdown';
 import { GATEWAY_POOLS_COLUMNS, GATEWAY_SUMMARY_COLUMNS, gatewaySummaryCells, withGatewayColumns } from './gateway-rows';
@@ -147,9 +148,7 @@ export function writePortRows(plan: Plan, r: RunResult, sink: { add(row: readonl
   const prefix = recordPrefix([plan.variants[r.variant]!.label, r.replication]);
   const chunk = new CsvBuffer(0);
   const row = encoded(chunk);
-  const { profiles } = plan.variants[r.variant]!;
-  const span = [Math.min(...profiles.map((p) => p.portRange[0])), Math.max(...profiles.map((p) => p.portRange[1]))] as const;
-  writePortsCsv(r.stats.ports, span, prefix, (records) => {
+  writePortsCsv(r.stats.ports, portSpan(plan.variants[r.variant]!.profiles), prefix, (records) => {
     chunk.bytes = records;
     chunk.length = records.length;
     sink.add(row);
