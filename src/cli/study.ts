@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { secondsFromTicks } from '../engine/time';
-import { modelKey } from '../sim/plan';
+import { sameModelAs } from '../sim/plan';
 import { type Cell, type Row, TIMESERIES_COLUMNS } from '../report/rows';
 import { type Column, type CsvFile, type ResultsWriter } from './output';
 import { endEarlyWorker } from './early-worker';
@@ -74,21 +74,19 @@ export function shardTasks<T extends { index: number }>(tasks: readonly T[], sha
 
 /**
  * The tasks in groups that one simulation serves: tasks of the same plan and replication whose
- * variants have the same modelKey (../sim/plan.ts) would simulate identically, so the first of
- * each group runs and the others take its figures under their own labels (../report/task.ts
- * runTwins). Groups in the order of their first tasks. proxy-bind's `no-port` and `connect`, for
+ * variants have the same modelKey (../sim/plan.ts sameModelAs, which meta.json and the console
+ * report) would simulate identically, so the first of each group runs and the others take its
+ * figures under their own labels (../report/task.ts runTwins). Groups in the order of their first tasks. proxy-bind's `no-port` and `connect`, for
  * one: bind(ip, 0) with IP_BIND_ADDRESS_NO_PORT leaves the port to connect().
  */
 export function twinGroups(tasks: readonly TaskSpec[]): TaskSpec[][] {
   const groups: TaskSpec[][] = [];
   const seen = new Map<string, TaskSpec[]>();
-  const plans = new Map<TaskSpec['plan'], { id: number; keys: Map<number, string> }>();
+  const plans = new Map<TaskSpec['plan'], { id: number; first: (number | undefined)[] }>();
   for (const t of tasks) {
     let p = plans.get(t.plan);
-    if (p === undefined) plans.set(t.plan, (p = { id: plans.size, keys: new Map() }));
-    let key = p.keys.get(t.variant);
-    if (key === undefined) p.keys.set(t.variant, (key = modelKey(t.plan, t.variant)));
-    const id = `${p.id}:${t.replication}:${key}`;
+    if (p === undefined) plans.set(t.plan, (p = { id: plans.size, first: sameModelAs(t.plan) }));
+    const id = `${p.id}:${t.replication}:${p.first[t.variant] ?? t.variant}`;
     const group = seen.get(id);
     if (group !== undefined) group.push(t);
     else {
